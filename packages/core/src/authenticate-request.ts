@@ -1,0 +1,106 @@
+// authenticateRequest: finds the session token in a Request, verifies it and says who is signed in.
+
+import { signedInAuthObject, signedOutAuthObject, type AuthObject, type GetToken } from './auth-object.js';
+import type { SessionClaims } from './claims.js';
+import { SESSION_COOKIE, parseCookieHeader, singleCookie } from './cookies.js';
+import { TokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
+import type { SessionTokenVerifier } from './session-token.js';
+
+export type TokenSource = 'cookie' | 'header';
+
+export interface SignedInState {
+  status: 'signed-in';
+  reason: null;
+  message: null;
+  token: string;
+  tokenSource: TokenSource;
+  claims: SessionClaims;
+  toAuth(getToken?: GetToken): AuthObject;
+}
+
+export interface SignedOutState {
+  status: 'signed-out';
+  reason: AuthReason;
+  message: string;
+  token: string | null;
+  tokenSource: TokenSource | null;
+  claims: null;
+  toAuth(): AuthObject;
+}
+
+export type RequestState = SignedInState | SignedOutState;
+
+export interface AuthenticateOptions {
+  verifier: SessionTokenVerifier;
+  /**
+   * Consulted after the token verifies: returns a reason when the session was revoked or its claims
+   * changed after the token was issued, so a still-unexpired token stops working at once.
+   */
+  checkSession?: (claims: SessionClaims) => AuthReason | null;
+}
+
+/** Where the session token is: the `__session` cookie first, else `Authorization: Bearer`. */
+export function findSessionToken(
+  headers: Headers,
+): { token: string; source: TokenSource } | { token: null; reason: AuthReason | null } {
+  const cookie = singleCookie(parseCookieHeader(headers.get('cookie')), SESSION_COOKIE);
+  if (typeof cookie === 'object' && cookie !== null) return { token: null, reason: 'session-token-ambiguous' };
+  if (cookie) return { token: cookie, source: 'cookie' };
+  const authorization = headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+    if (match?.[1]) return { token: match[1], source: 'header' };
+  }
+  return { token: null, reason: null };
+}
+
+export function signedOut(reason: AuthReason, token: string | null = null, tokenSource: TokenSource | null = null): SignedOutState {
+  return {
+    status: 'signed-out',
+    reason,
+    message: reasonMessage(reason),
+    token,
+    tokenSource,
+    claims: null,
+    toAuth: () => signedOutAuthObject(reason),
+  };
+}
+
+/** Verifies one token and turns the outcome into a request state. */
+export async function authenticateToken(
+  token: string,
+  tokenSource: TokenSource,
+  options: AuthenticateOptions,
+): Promise<RequestState> {
+  let claims: SessionClaims;
+  try {
+    claims = await options.verifier.verify(token);
+  } catch (error) {
+    if (error instanceof TokenVerificationError) return signedOut(error.reason, token, tokenSource);
+    throw error;
+  }
+  const stale = options.checkSession?.(claims) ?? null;
+  if (stale) return signedOut(stale, token, tokenSource);
+  return {
+    status: 'signed-in',
+    reason: null,
+    message: null,
+    token,
+    tokenSource,
+    claims,
+    toAuth: (getToken) => signedInAuthObject(claims, getToken ?? (async () => token)),
+  };
+}
+
+/**
+ * Authenticates a request from its own credentials only; no header that a client could forge is
+ * ever trusted. Never throws for anything the client sent: bad input is a signed-out state.
+ */
+export async function authenticateRequest(
+  request: Pick<Request, 'headers'>,
+  options: AuthenticateOptions,
+): Promise<RequestState> {
+  const found = findSessionToken(request.headers);
+  if (found.token === null) return signedOut(found.reason ?? 'session-token-missing');
+  return authenticateToken(found.token, found.source, options);
+}

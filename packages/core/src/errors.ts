@@ -1,0 +1,73 @@
+// The one error type of Gatehouse: a closed list of codes and one table from code to HTTP status.
+
+/** Every error code Gatehouse raises. Closed: add a code here and in {@link STATUS_BY_CODE}. */
+export type GatehouseErrorCode =
+  | 'bad_request'
+  | 'malformed_url'
+  | 'invalid_body'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unauthenticated'
+  | 'invalid_credentials'
+  | 'forbidden'
+  | 'csrf_rejected'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'identifier_exists'
+  | 'client_invalid'
+  | 'session_invalid'
+  | 'rate_limited'
+  | 'setup_missing'
+  | 'internal_error';
+
+/** The HTTP status each error code maps to; the only such table in the codebase. */
+export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
+  bad_request: 400,
+  malformed_url: 400,
+  invalid_body: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  client_invalid: 401,
+  session_invalid: 401,
+  forbidden: 403,
+  csrf_rejected: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  identifier_exists: 409,
+  rate_limited: 429,
+  setup_missing: 500,
+  internal_error: 500,
+};
+
+/**
+ * An expected failure with a stable `code`. Messages are written for people and never contain a
+ * token, secret or password. Check errors with {@link isGatehouseError} (by name, not instanceof:
+ * a package loaded twice breaks instanceof).
+ */
+export class GatehouseError extends Error {
+  override readonly name = 'GatehouseError';
+  readonly code: GatehouseErrorCode;
+  readonly status: number;
+
+  constructor(code: GatehouseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+  }
+}
+
+export function isGatehouseError(value: unknown): value is GatehouseError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'GatehouseError' &&
+    typeof (value as { code?: unknown }).code === 'string'
+  );
+}
+
+/** The JSON body of every error response: `{ error: { code, message } }`. */
+export function errorBody(code: GatehouseErrorCode | string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}

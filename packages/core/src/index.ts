@@ -1,0 +1,13 @@
+// @gatehouse/core public surface: runtime-agnostic (Web APIs and jose only).
+
+export * from './errors.js';
+export * from './reasons.js';
+export * from './cookies.js';
+export * from './claims.js';
+export * from './keys.js';
+export * from './session-token.js';
+export * from './has.js';
+export * from './auth-object.js';
+export * from './route-matcher.js';
+export * from './authenticate-request.js';
+export * from './redirects.js';

@@ -1,0 +1,27 @@
+// Post-auth redirect targets: same-origin paths or explicitly allowed origins, nothing else.
+
+/**
+ * Resolves a user-supplied `redirect_url` against the current origin and returns it when it stays
+ * on this origin (or one of `allowedOrigins`), else `fallback`. Rejects `//host`, `/\host`,
+ * `javascript:` and anything whose origin changes after URL parsing.
+ */
+export function safeRedirectUrl(
+  candidate: string | null | undefined,
+  currentOrigin: string,
+  fallback = '/',
+  allowedOrigins: readonly string[] = [],
+): string {
+  if (typeof candidate !== 'string' || candidate === '' || candidate.length > 2048) return fallback;
+  // Backslashes and control characters are normalised differently by browsers; refuse them outright.
+  if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(candidate, currentOrigin);
+  } catch {
+    return fallback;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fallback;
+  if (url.origin === new URL(currentOrigin).origin) return `${url.pathname}${url.search}${url.hash}`;
+  if (allowedOrigins.includes(url.origin)) return url.href;
+  return fallback;
+}

@@ -1,0 +1,158 @@
+// Minting and verifying session tokens: header allow-list, signature, claims and a verified-token cache.
+
+import { SignJWT, compactVerify, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
+import { SESSION_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
+import type { KeyResolver } from './keys.js';
+import { TokenVerificationError, type AuthReason } from './reasons.js';
+
+/** Tokens longer than this are refused before any parsing (a session cookie must fit in 4 KB). */
+export const MAX_TOKEN_LENGTH = 8192;
+export const DEFAULT_CLOCK_SKEW_MS = 5000;
+export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256'];
+const SUPPORTED_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA', 'Ed25519']);
+/** Header parameters that would let a token choose its own key or its own rules. */
+const FORBIDDEN_HEADER_PARAMS = ['jku', 'x5u', 'jwk', 'x5c', 'crit', 'b64'] as const;
+const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+export interface SigningKey {
+  kid: string;
+  alg: string;
+  privateKey: CryptoKey;
+}
+
+/**
+ * Signs a session token. `claims` must already hold every claim; the header gets `kid`, `typ` and
+ * the session category marker.
+ */
+export async function mintSessionToken(claims: SessionClaims, key: SigningKey): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY })
+    .sign(key.privateKey);
+}
+
+export interface VerifyOptions {
+  keys: KeyResolver;
+  /** The `iss` this instance mints; anything else is refused. */
+  issuer: string;
+  /** When non-empty, `azp` must be present and listed. */
+  authorizedParties?: readonly string[];
+  clockSkewInMs?: number;
+  algorithms?: readonly string[];
+  /** Milliseconds since the epoch; injectable so tests never sleep. */
+  now?: () => number;
+  /** How many verified tokens to remember (0 turns the cache off). */
+  cacheSize?: number;
+}
+
+export interface SessionTokenVerifier {
+  /** Resolves to the claims, or rejects with a {@link TokenVerificationError} carrying the reason. */
+  verify(token: string): Promise<SessionClaims>;
+  /** Drops every cached verification (after key rotation or retirement). */
+  clearCache(): void;
+}
+
+interface CacheEntry {
+  claims: SessionClaims;
+  revision: number;
+}
+
+/**
+ * Builds a verifier. The cache is keyed by the whole token string, bounded (oldest entry evicted
+ * first), and only remembers the signature and static claim checks: time and key-retirement checks
+ * run on every call, so a cached token is never accepted where a fresh verification would refuse it.
+ */
+export function createSessionTokenVerifier(options: VerifyOptions): SessionTokenVerifier {
+  const algorithms = new Set(options.algorithms ?? DEFAULT_ALGORITHMS);
+  for (const alg of algorithms) {
+    if (!SUPPORTED_ALGORITHMS.has(alg)) throw new TypeError(`Unsupported verification algorithm: ${alg}`);
+  }
+  const skewMs = options.clockSkewInMs ?? DEFAULT_CLOCK_SKEW_MS;
+  const now = options.now ?? Date.now;
+  const parties = options.authorizedParties?.length ? new Set(options.authorizedParties) : null;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<string, CacheEntry>();
+
+  function checkTime(claims: SessionClaims): void {
+    const t = now();
+    if (claims.exp * 1000 <= t - skewMs) throw new TokenVerificationError('session-token-expired');
+    if (claims.nbf * 1000 > t + skewMs) throw new TokenVerificationError('session-token-nbf');
+    if (claims.iat * 1000 > t + skewMs) throw new TokenVerificationError('session-token-iat-in-the-future');
+  }
+
+  async function verifySignature(token: string): Promise<SessionClaims> {
+    if (token.length > MAX_TOKEN_LENGTH || !JWS_COMPACT.test(token)) throw new TokenVerificationError('token-invalid');
+    let header: ProtectedHeaderParameters;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new TokenVerificationError('token-invalid');
+    }
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !algorithms.has(alg)) throw new TokenVerificationError('token-invalid-algorithm');
+    for (const param of FORBIDDEN_HEADER_PARAMS) {
+      if (param in header) throw new TokenVerificationError('token-invalid-header');
+    }
+    if (header.typ !== undefined && header.typ !== 'JWT') throw new TokenVerificationError('token-invalid-header');
+    if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch');
+    const key = await options.keys.getKey(header.kid, alg);
+    if (!key) throw new TokenVerificationError('jwk-kid-mismatch');
+    let payload: Uint8Array;
+    try {
+      ({ payload } = await compactVerify(token, key, { algorithms: [alg] }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+        throw new TokenVerificationError('token-invalid-signature');
+      }
+      throw new TokenVerificationError('token-invalid');
+    }
+    // The category marker is checked only after the signature: an unsigned header proves nothing.
+    if (header.cat !== SESSION_TOKEN_CATEGORY) throw new TokenVerificationError('token-type-mismatch');
+    const claims = parseClaims(payload);
+    if (claims.iss !== options.issuer) throw new TokenVerificationError('token-invalid-issuer');
+    if (parties && (typeof claims.azp !== 'string' || !parties.has(claims.azp))) {
+      throw new TokenVerificationError('token-invalid-authorized-parties');
+    }
+    return claims;
+  }
+
+  return {
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit && hit.revision === options.keys.revision) {
+        checkTime(hit.claims);
+        return hit.claims;
+      }
+      const claims = await verifySignature(token);
+      checkTime(claims);
+      if (cacheSize > 0) {
+        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+        cache.set(token, { claims, revision: options.keys.revision });
+      }
+      return claims;
+    },
+    clearCache() {
+      cache.clear();
+    },
+  };
+}
+
+function parseClaims(payload: Uint8Array): SessionClaims {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new TokenVerificationError('token-invalid');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenVerificationError('token-invalid');
+  const c = value as Record<string, unknown>;
+  const invalid: AuthReason = 'token-invalid';
+  if (typeof c.sub !== 'string' || c.sub === '') throw new TokenVerificationError(invalid);
+  if (typeof c.sid !== 'string' || c.sid === '') throw new TokenVerificationError(invalid);
+  if (typeof c.iss !== 'string') throw new TokenVerificationError(invalid);
+  for (const t of ['exp', 'nbf', 'iat'] as const) {
+    if (typeof c[t] !== 'number' || !Number.isFinite(c[t])) throw new TokenVerificationError(invalid);
+  }
+  if (c.v !== 2) throw new TokenVerificationError(invalid);
+  if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
+  return Object.freeze(c) as SessionClaims;
+}

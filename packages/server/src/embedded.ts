@@ -1,0 +1,58 @@
+// The process-wide embedded instance, configured from the environment and created once.
+
+import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+
+function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number of seconds`);
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Reads the embedded instance's options from GATEHOUSE_* environment variables. */
+export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatehouseOptions {
+  const options: GatehouseOptions = {
+    allowDevSecret: env.GATEHOUSE_DEV_SECRET === '1' || env.NODE_ENV !== 'production',
+    authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+    allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
+  };
+  if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
+  if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
+  const ttl = seconds(env, 'GATEHOUSE_SESSION_TOKEN_TTL');
+  if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
+  const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
+  if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
+  const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
+  if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
+  return options;
+}
+
+const INSTANCE = Symbol.for('gatehouse.embedded-instance');
+type Holder = { [INSTANCE]?: Promise<Gatehouse> };
+
+/**
+ * The embedded instance of this process. Kept on globalThis so that every bundle Next.js builds
+ * (proxy, route handlers, server components) shares one database handle and one revocation set.
+ */
+export function getGatehouse(): Promise<Gatehouse> {
+  const holder = globalThis as Holder;
+  if (!holder[INSTANCE]) {
+    holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
+      gatehouse.log(`Gatehouse: embedded SQLite database at ${gatehouse.databaseFile}`);
+      return gatehouse;
+    });
+    // A failed start is not cached: the next call tries again and reports the error again.
+    holder[INSTANCE].catch(() => {
+      delete holder[INSTANCE];
+    });
+  }
+  return holder[INSTANCE];
+}

@@ -1,0 +1,149 @@
+// The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
+
+import { CLIENT_COOKIE, isGatehouseError, parseCookieHeader, singleCookie } from '@gatehouse/core';
+import { z } from 'zod';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords.js';
+import type { RequestContext, SignedInResult } from '../sessions.js';
+import type { Gatehouse } from '../instance.js';
+import { readJson } from './body.js';
+import { errorResponse, json, toErrorResponse } from './respond.js';
+import { clearedCookies, clientCookie, isSecureRequest, sessionCookie, type CookieSettings } from './session-cookies.js';
+
+const emailField = z.string().max(320).transform((s) => s.trim()).pipe(z.email({ message: 'Enter a valid email address' }));
+const SignUpBody = z
+  .object({
+    email: emailField,
+    password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
+    firstName: z.string().trim().max(256).optional(),
+    lastName: z.string().trim().max(256).optional(),
+  })
+  .strict();
+const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
+
+type Route = (request: Request, ctx: RequestContext, cookies: CookieSettings) => Promise<Response>;
+
+export interface HandlerOptions {
+  /** Where the API is mounted, e.g. `/api/gatehouse`. */
+  basePath: string;
+  /** Extra origins allowed to call state-changing endpoints (besides the request's own origin). */
+  allowedOrigins: readonly string[];
+  secureCookies?: boolean;
+}
+
+export function requestContext(request: Request): RequestContext {
+  const forwarded = request.headers.get('x-forwarded-for');
+  const ip = forwarded ? (forwarded.split(',')[0]?.trim().slice(0, 64) ?? null) : null;
+  return { ip: ip || null, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null, origin: null };
+}
+
+/**
+ * Refuses cross-site requests to state-changing endpoints: `Sec-Fetch-Site: cross-site`, or an
+ * Origin that is neither this origin nor an allowed one.
+ */
+function checkCsrf(request: Request, allowedOrigins: readonly string[]): string | null {
+  if (request.headers.get('sec-fetch-site') === 'cross-site') return 'Cross-site requests are not allowed.';
+  const origin = request.headers.get('origin');
+  if (origin === null) return null;
+  if (origin === new URL(request.url).origin || allowedOrigins.includes(origin)) return null;
+  return 'This origin may not call the Gatehouse API.';
+}
+
+export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
+  const base = options.basePath.replace(/\/+$/, '');
+
+  function signedIn(result: SignedInResult, cookies: CookieSettings): Response {
+    const headers = new Headers();
+    headers.append('set-cookie', clientCookie(result.clientToken, cookies));
+    headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+    return json(200, { user: result.user, sessionId: result.sessionId }, headers);
+  }
+
+  function clientToken(request: Request): string | null {
+    const value = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
+    return typeof value === 'string' ? value : null;
+  }
+
+  const routes: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
+    '/jwks': { GET: async () => jwks() },
+    '/sign-up': {
+      POST: async (request, ctx, cookies) => {
+        const body = await readJson(request, SignUpBody);
+        return signedIn(await gatehouse.sessions.signUp(body, ctx), cookies);
+      },
+    },
+    '/sign-in': {
+      POST: async (request, ctx, cookies) => {
+        const body = await readJson(request, SignInBody);
+        return signedIn(await gatehouse.sessions.signIn(body, ctx), cookies);
+      },
+    },
+    '/sign-out': {
+      POST: async (request, ctx, cookies) => {
+        await gatehouse.sessions.signOut(clientToken(request), ctx);
+        const headers = new Headers();
+        for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+        return json(200, { signedOut: true }, headers);
+      },
+    },
+    '/refresh': {
+      POST: async (request, ctx, cookies) => {
+        const token = clientToken(request);
+        const headers = new Headers();
+        if (!token) return errorResponse('client_invalid', 'There is no client cookie; sign in again.');
+        try {
+          const result = await gatehouse.sessions.refresh(token, ctx);
+          if (result.clientToken) headers.append('set-cookie', clientCookie(result.clientToken, cookies));
+          headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+          return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, userId: result.userId }, headers);
+        } catch (error) {
+          if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
+            for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+          }
+          return toErrorResponse(error, gatehouse.log, headers);
+        }
+      },
+    },
+    '/session': {
+      GET: async (request) => {
+        const state = await gatehouse.authenticate(request);
+        if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
+        const user = await gatehouse.getUser(state.claims.sub);
+        if (!user) return errorResponse('unauthenticated', 'You are not signed in.');
+        return json(200, { user, sessionId: state.claims.sid, claims: state.claims, expiresAt: state.claims.exp * 1000 });
+      },
+    },
+  };
+
+  function jwks(): Response {
+    return new Response(JSON.stringify(gatehouse.jwks()), {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+    });
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    try {
+      const { pathname } = new URL(request.url);
+      if (pathname === '/.well-known/jwks.json' && request.method === 'GET') return jwks();
+      if (!pathname.startsWith(`${base}/`)) return errorResponse('not_found', 'No such endpoint.');
+      const route = routes[pathname.slice(base.length)];
+      if (!route) return errorResponse('not_found', 'No such endpoint.');
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      const fn = route[method as 'GET' | 'POST'];
+      if (!fn) return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
+      if (method === 'POST') {
+        const csrf = checkCsrf(request, options.allowedOrigins);
+        if (csrf) return errorResponse('csrf_rejected', csrf);
+      }
+      const ctx = requestContext(request);
+      ctx.origin = request.headers.get('origin') ?? new URL(request.url).origin;
+      const cookies: CookieSettings = {
+        secure: isSecureRequest(request, options.secureCookies),
+        clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
+      };
+      return await fn(request, ctx, cookies);
+    } catch (error) {
+      return toErrorResponse(error, gatehouse.log);
+    }
+  };
+}

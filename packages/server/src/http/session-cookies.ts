@@ -1,0 +1,34 @@
+// The Set-Cookie values for __session and __client: HttpOnly, SameSite=Lax, Secure on https.
+
+import { CLIENT_COOKIE, SESSION_COOKIE, serializeCookie } from '@gatehouse/core';
+
+export interface CookieSettings {
+  secure: boolean;
+  /** Lifetime of the __client cookie; the session's own limits are enforced server-side. */
+  clientMaxAgeSeconds: number;
+}
+
+export function sessionCookie(token: string, settings: CookieSettings): string {
+  return serializeCookie(SESSION_COOKIE, token, { httpOnly: true, secure: settings.secure, sameSite: 'Lax' });
+}
+
+export function clientCookie(token: string, settings: CookieSettings): string {
+  return serializeCookie(CLIENT_COOKIE, token, {
+    httpOnly: true,
+    secure: settings.secure,
+    sameSite: 'Lax',
+    maxAge: settings.clientMaxAgeSeconds,
+  });
+}
+
+export function clearedCookies(settings: CookieSettings): string[] {
+  return [SESSION_COOKIE, CLIENT_COOKIE].map((name) =>
+    serializeCookie(name, '', { httpOnly: true, secure: settings.secure, sameSite: 'Lax', maxAge: 0 }),
+  );
+}
+
+/** Cookies are Secure when the request came over https (or when forced by configuration). */
+export function isSecureRequest(request: Request, force: boolean | undefined): boolean {
+  if (force !== undefined) return force;
+  return new URL(request.url).protocol === 'https:';
+}

@@ -1,0 +1,153 @@
+// A Gatehouse instance: store, keys, sessions, request authentication and the HTTP API, wired once.
+
+import { resolve } from 'node:path';
+import {
+  authenticateRequest,
+  createSessionTokenVerifier,
+  type PublicJwk,
+  type RequestState,
+  type SessionTokenVerifier,
+} from '@gatehouse/core';
+import type { Kysely } from 'kysely';
+import { newId } from './ids.js';
+import { loadInstanceKeys, type InstanceKeys } from './keys.js';
+import { migrateToLatest } from './store/migrations.js';
+import { createKyselyStore } from './store/kysely-store.js';
+import { openSqlite } from './store/sqlite.js';
+import type { Database, Store } from './store/types.js';
+import { resolveMasterSecret } from './secret.js';
+import { createRevocationList, type RevocationList } from './revocation.js';
+import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from './sessions.js';
+import { createHandler } from './http/handler.js';
+
+export interface GatehouseOptions {
+  /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory). */
+  databaseFile?: string;
+  /** The master secret (GATEHOUSE_SECRET). */
+  secret?: string;
+  /** Allow a generated development secret when none is configured. */
+  allowDevSecret?: boolean;
+  /** Where the auth HTTP API is mounted. */
+  basePath?: string;
+  sessionTokenTtlSeconds?: number;
+  maxLifetimeSeconds?: number;
+  inactivityTimeoutSeconds?: number | null;
+  clientRotationGraceSeconds?: number;
+  clockSkewInMs?: number;
+  authorizedParties?: string[];
+  allowedOrigins?: string[];
+  secureCookies?: boolean;
+  /** Milliseconds since the epoch; injectable so tests never sleep. */
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface Gatehouse {
+  readonly settings: SessionSettings & { maxLifetimeSeconds: number };
+  readonly store: Store;
+  readonly sessions: SessionService;
+  readonly revocations: RevocationList;
+  readonly databaseFile: string;
+  readonly basePath: string;
+  readonly log: (line: string) => void;
+  /** Authenticates a request from its own `__session` cookie or Bearer token. */
+  authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
+  verifier(): SessionTokenVerifier;
+  jwks(): { keys: PublicJwk[] };
+  getUser(id: string): Promise<PublicUser | null>;
+  /** The auth HTTP API. */
+  handle(request: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const DAY = 24 * 60 * 60;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
+  return value;
+}
+
+/**
+ * Opens (and on first start creates) an instance: applies migrations, loads or generates the
+ * signing keys, and wires the services.
+ *
+ * @throws GatehouseError `setup_missing` when the secret is missing or cannot decrypt the keys.
+ */
+export async function createGatehouse(options: GatehouseOptions = {}): Promise<Gatehouse> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const now = options.now ?? Date.now;
+  const databaseFile = options.databaseFile === ':memory:' ? ':memory:' : resolve(options.databaseFile ?? '.gatehouse/gatehouse.db');
+  const sessionTokenTtlSeconds = positive('sessionTokenTtlSeconds', options.sessionTokenTtlSeconds, 60);
+  const maxLifetimeSeconds = positive('maxLifetimeSeconds', options.maxLifetimeSeconds, 7 * DAY);
+  const inactivityTimeoutSeconds = options.inactivityTimeoutSeconds ?? null;
+  const clockSkewInMs = options.clockSkewInMs ?? 5000;
+
+  const secret = resolveMasterSecret({
+    secret: options.secret,
+    devSecretFile: databaseFile === ':memory:' ? resolve('.gatehouse/dev-secret') : resolve(databaseFile, '..', 'dev-secret'),
+    allowDevSecret: options.allowDevSecret ?? false,
+    log,
+  });
+  const db: Kysely<Database> = openSqlite(databaseFile);
+  await migrateToLatest(db as unknown as Kysely<unknown>);
+  const store = createKyselyStore(db);
+
+  let instanceId = await store.getInstanceValue('instance_id');
+  if (!instanceId) {
+    instanceId = newId('ins');
+    await store.setInstanceValue('instance_id', instanceId);
+  }
+  const issuer = `urn:gatehouse:${instanceId}`;
+
+  const keys: InstanceKeys = await loadInstanceKeys(store, secret, now());
+  const verifier = createSessionTokenVerifier({
+    keys: keys.resolver,
+    issuer,
+    authorizedParties: options.authorizedParties ?? [],
+    clockSkewInMs,
+    now,
+  });
+  const revocations = createRevocationList({ retainMs: (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs, now });
+  const settings = {
+    issuer,
+    sessionTokenTtlSeconds,
+    maxLifetimeSeconds,
+    inactivityTimeoutSeconds,
+    clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
+  };
+  const sessions = createSessionService({ store, keys: () => keys, settings, revocations, now });
+  const basePath = options.basePath ?? '/api/gatehouse';
+
+  const gatehouse: Gatehouse = {
+    settings,
+    store,
+    sessions,
+    revocations,
+    databaseFile,
+    basePath,
+    log,
+    authenticate(request) {
+      return authenticateRequest(request, {
+        verifier,
+        checkSession: (claims) => (revocations.isRevoked(claims.sid) ? 'session-revoked' : null),
+      });
+    },
+    verifier: () => verifier,
+    jwks: () => ({ keys: keys.publicJwks }),
+    async getUser(id) {
+      const row = await store.findUserById(id);
+      return row ? toPublicUser(row) : null;
+    },
+    handle: (request) => handler(request),
+    async close() {
+      await db.destroy();
+    },
+  };
+  const handler = createHandler(gatehouse, {
+    basePath,
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
+  });
+  return gatehouse;
+}

@@ -1,0 +1,32 @@
+// Password hashing with argon2id at OWASP's recommended parameters, and timing-equalised checks.
+
+import { hash, verify } from '@node-rs/argon2';
+
+/** OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. */
+const PARAMS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, PARAMS);
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * Checks a password against a stored hash. With no hash (unknown user, or a user without a
+ * password) it still runs one full verification against a dummy hash, so response time does not
+ * reveal whether the account exists.
+ */
+export async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
+  if (!storedHash) {
+    dummyHash ??= hashPassword('gatehouse-dummy-password');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,90 @@
+// The Store over Kysely: one implementation of every query, shared by all dialects.
+
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Store } from './types.js';
+
+export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, inTransaction = false): Store {
+  const store: Store = {
+    async getInstanceValue(key) {
+      const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
+      return row?.value ?? null;
+    },
+    async setInstanceValue(key, value) {
+      await db
+        .insertInto('instance')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+
+    async insertUser(row) {
+      await db.insertInto('users').values(row).execute();
+    },
+    async findUserById(id) {
+      return (await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async findUserByEmail(email) {
+      return (await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()) ?? null;
+    },
+    async updateUser(id, changes) {
+      await db.updateTable('users').set(changes).where('id', '=', id).execute();
+    },
+
+    async insertClient(row) {
+      await db.insertInto('clients').values(row).execute();
+    },
+    async findClient(id) {
+      return (await db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async updateClient(id, changes) {
+      await db.updateTable('clients').set(changes).where('id', '=', id).execute();
+    },
+
+    async insertSession(row) {
+      await db.insertInto('sessions').values(row).execute();
+    },
+    async findSession(id) {
+      return (await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async updateSession(id, changes) {
+      await db.updateTable('sessions').set(changes).where('id', '=', id).execute();
+    },
+    async listSessionsOfClient(clientId) {
+      return db.selectFrom('sessions').selectAll().where('client_id', '=', clientId).orderBy('created_at', 'desc').execute();
+    },
+    async endLiveSessionsOfClient(clientId, status, at) {
+      const rows = await db
+        .updateTable('sessions')
+        .set({ status, ended_at: at, updated_at: at })
+        .where('client_id', '=', clientId)
+        .where('status', 'in', ['active', 'pending'])
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    async insertSigningKey(row) {
+      await db.insertInto('signing_keys').values(row).execute();
+    },
+    async listSigningKeys() {
+      return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
+    },
+
+    async appendAudit(row) {
+      await db.insertInto('audit_events').values(row).execute();
+    },
+    async listAudit(filter = {}) {
+      let query = db.selectFrom('audit_events').selectAll();
+      if (filter.action) query = query.where('action', '=', filter.action);
+      if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
+      return query.orderBy('id', 'desc').limit(Math.min(filter.limit ?? 100, 1000)).execute();
+    },
+
+    async transaction(fn) {
+      // Already inside one: join it (Kysely has no nested transactions).
+      if (inTransaction) return fn(store);
+      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, true)));
+    },
+  };
+  return store;
+}
