@@ -11,3 +11,4 @@ export * from './auth-object.js';
 export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';
+export * from './session-cookies.js';

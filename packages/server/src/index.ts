@@ -2,9 +2,7 @@
 
 export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 export { getGatehouse, gatehouseOptionsFromEnv } from './embedded.js';
-export { createSessionService, toPublicUser, normalizeEmail, type PublicUser, type RefreshResult, type SignedInResult, type RequestContext } from './sessions.js';
-export { requestContext } from './http/handler.js';
-export { clientCookie, sessionCookie, clearedCookies, isSecureRequest, type CookieSettings } from './http/session-cookies.js';
+export { createSessionService, toPublicUser, normalizeEmail, type PublicUser, type RefreshResult, type SignedInResult } from './sessions.js';
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';

@@ -1,6 +1,6 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
-import { GatehouseError, mintSessionToken, type SessionClaims } from '@gatehouse/core';
+import { GatehouseError, mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import { digestsEqual, hashSecret, newId, newSecret } from './ids.js';
 import { checkPassword, hashPassword } from './passwords.js';
@@ -8,12 +8,6 @@ import type { ClientRow, SessionRow, Store, UserRow } from './store/types.js';
 import type { InstanceKeys } from './keys.js';
 import type { RevocationList } from './revocation.js';
 
-export interface RequestContext {
-  ip: string | null;
-  userAgent: string | null;
-  /** The Origin that asked for a token; becomes the `azp` claim. */
-  origin: string | null;
-}
 
 export interface SessionSettings {
   issuer: string;

@@ -1,13 +1,24 @@
 // The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
 
-import { CLIENT_COOKIE, isGatehouseError, parseCookieHeader, singleCookie } from '@gatehouse/core';
+import {
+  CLIENT_COOKIE,
+  clearedCookies,
+  clientCookie,
+  isGatehouseError,
+  isSecureRequest,
+  parseCookieHeader,
+  requestContext,
+  sessionCookie,
+  singleCookie,
+  type CookieSettings,
+  type RequestContext,
+} from '@gatehouse/core';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords.js';
-import type { RequestContext, SignedInResult } from '../sessions.js';
+import type { SignedInResult } from '../sessions.js';
 import type { Gatehouse } from '../instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
-import { clearedCookies, clientCookie, isSecureRequest, sessionCookie, type CookieSettings } from './session-cookies.js';
 
 const emailField = z.string().max(320).transform((s) => s.trim()).pipe(z.email({ message: 'Enter a valid email address' }));
 const SignUpBody = z
@@ -28,12 +39,6 @@ export interface HandlerOptions {
   /** Extra origins allowed to call state-changing endpoints (besides the request's own origin). */
   allowedOrigins: readonly string[];
   secureCookies?: boolean;
-}
-
-export function requestContext(request: Request): RequestContext {
-  const forwarded = request.headers.get('x-forwarded-for');
-  const ip = forwarded ? (forwarded.split(',')[0]?.trim().slice(0, 64) ?? null) : null;
-  return { ip: ip || null, userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null, origin: null };
 }
 
 /**

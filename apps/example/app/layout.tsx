@@ -1,0 +1,29 @@
+import type { ReactNode } from 'react';
+import Link from 'next/link';
+import { GatehouseProvider, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import './globals.css';
+
+export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <GatehouseProvider>
+          <header className="nav">
+            <Link href="/">Gatehouse example</Link>
+            <nav>
+              <SignedIn>
+                <Link href="/dashboard">Dashboard</Link> <UserButton />
+              </SignedIn>
+              <SignedOut>
+                <Link href="/sign-in">Sign in</Link> <Link href="/sign-up">Sign up</Link>
+              </SignedOut>
+            </nav>
+          </header>
+          <main>{children}</main>
+        </GatehouseProvider>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+// SignIn, SignUp and the sign-out button: plain accessible forms over the auth HTTP API.
+
+import { useState, type FormEvent } from 'react';
+import { safeRedirectUrl } from '@gatehouse/core';
+import { useGatehouse } from './provider.js';
+
+export interface AuthFormProps {
+  /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
+  fallbackRedirectUrl?: string;
+  /** Link to the other form. */
+  signInUrl?: string;
+  signUpUrl?: string;
+}
+
+function redirectTarget(fallback: string): string {
+  const requested = new URLSearchParams(window.location.search).get('redirect_url');
+  return safeRedirectUrl(requested, window.location.origin, fallback);
+}
+
+function AuthForm({ mode, fallbackRedirectUrl = '/', signInUrl = '/sign-in', signUpUrl = '/sign-up' }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
+  const { apiBasePath } = useGatehouse();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const title = mode === 'sign-in' ? 'Sign in' : 'Sign up';
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setError(null);
+    setPending(true);
+    const data = new FormData(event.currentTarget);
+    const body = { email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') };
+    try {
+      const res = await fetch(`${apiBasePath}/${mode}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.ok) {
+        // A full navigation, so server components render with the new session cookie.
+        window.location.assign(redirectTarget(fallbackRedirectUrl));
+        return;
+      }
+      const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setError(payload?.error?.message ?? 'Something went wrong. Try again.');
+    } catch {
+      setError('The server could not be reached. Try again.');
+    }
+    setPending(false);
+  }
+
+  const other = mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
+  const keep = typeof window === 'undefined' ? '' : window.location.search;
+  return (
+    <form className="gatehouse-form" onSubmit={onSubmit} aria-label={title} noValidate>
+      <h1>{title}</h1>
+      <label>
+        Email
+        <input name="email" type="email" autoComplete="email" required />
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'} required />
+      </label>
+      {error ? (
+        <p role="alert" className="gatehouse-error">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" disabled={pending}>
+        {title}
+      </button>
+      <p>
+        <a href={`${other.href}${keep}`}>{other.text}</a>
+      </p>
+    </form>
+  );
+}
+
+export function SignIn(props: AuthFormProps) {
+  return <AuthForm mode="sign-in" {...props} />;
+}
+
+export function SignUp(props: AuthFormProps) {
+  return <AuthForm mode="sign-up" {...props} />;
+}
+
+/** A button that ends this browser's sessions and leaves the page. */
+export function SignOutButton({ redirectUrl, children = 'Sign out' }: { redirectUrl?: string; children?: React.ReactNode }) {
+  const { signOut } = useGatehouse();
+  return (
+    <button type="button" onClick={() => void signOut(redirectUrl ? { redirectUrl } : undefined)}>
+      {children}
+    </button>
+  );
+}
+
+/** The signed-in user's email with a sign-out button. */
+export function UserButton({ afterSignOutUrl }: { afterSignOutUrl?: string }) {
+  const { session } = useGatehouse();
+  if (!session) return null;
+  return (
+    <span className="gatehouse-user-button">
+      <span>{session.user.email}</span> <SignOutButton {...(afterSignOutUrl ? { redirectUrl: afterSignOutUrl } : {})} />
+    </span>
+  );
+}

@@ -1,0 +1,90 @@
+// auth() and currentUser() for route handlers, server components and server actions.
+
+import type { AuthObject } from '@gatehouse/core';
+import type { PublicUser } from '@gatehouse/server';
+import { headers } from 'next/headers';
+import { notFound, redirect } from 'next/navigation';
+import { PATH_HEADER, backend, signInUrl, signUpUrl } from './backend.js';
+import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+
+export type ServerAuthObject = AuthObject & {
+  redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => never;
+  redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => never;
+};
+
+export interface Auth {
+  (): Promise<ServerAuthObject>;
+  protect(params?: ProtectParams, options?: ProtectOptions): Promise<AuthObject>;
+}
+
+/** An error Next.js turns into a bare status response in route handlers and server actions. */
+function httpError(status: 401 | 403): Error {
+  return Object.assign(new Error(status === 401 ? 'Unauthenticated' : 'Forbidden'), {
+    digest: `NEXT_HTTP_ERROR_FALLBACK;${status}`,
+  });
+}
+
+/**
+ * The path of the current request, for the `redirect_url` of a sign-in redirect only (never for a
+ * decision). The middleware forwards it; signInRedirect keeps it a same-origin path either way.
+ */
+function currentUrl(h: Headers): URL {
+  const path = h.get(PATH_HEADER) ?? '/';
+  return new URL(path.startsWith('/') && !path.startsWith('//') ? path : '/', 'http://localhost');
+}
+
+async function resolveAuth(): Promise<{ auth: AuthObject; h: Headers }> {
+  const h = new Headers(await headers());
+  const gatehouse = await backend();
+  // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
+  const state = await gatehouse.authenticate({ headers: h });
+  return { auth: state.toAuth(), h };
+}
+
+function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
+  const go = (target: string, returnBackUrl?: string | null): never => {
+    const url = currentUrl(h);
+    redirect(signInRedirect(target, url, returnBackUrl));
+  };
+  return Object.assign(auth, {
+    redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => go(signInUrl(), opts?.returnBackUrl),
+    redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => go(signUpUrl(), opts?.returnBackUrl),
+  });
+}
+
+/**
+ * The auth state of the current request. Works without the middleware: it verifies the request's
+ * own token (the verified-token cache makes a repeat cheap). It cannot refresh an expired token;
+ * the middleware does that before the page renders.
+ */
+export const auth: Auth = Object.assign(
+  async (): Promise<ServerAuthObject> => {
+    const { auth: authObject, h } = await resolveAuth();
+    return withRedirects(authObject, h);
+  },
+  {
+    /**
+     * Returns the auth object when allowed. Otherwise: pages redirect to sign-in (signed out) or
+     * show the 404 page (not allowed); route handlers and server actions answer 401 / 403.
+     */
+    async protect(params?: ProtectParams, options?: ProtectOptions): Promise<AuthObject> {
+      const { auth: authObject, h } = await resolveAuth();
+      const outcome = decideProtect(authObject, params, options);
+      if (outcome.kind === 'allowed') return authObject;
+      const kind = requestKind(h);
+      if (kind === 'page') {
+        if (outcome.redirectTo) redirect(outcome.redirectTo);
+        if (outcome.kind === 'unauthenticated') redirect(signInRedirect(signInUrl(), currentUrl(h)));
+        notFound();
+      }
+      throw httpError(outcome.kind === 'unauthenticated' ? 401 : 403);
+    },
+  },
+);
+
+/** The signed-in user's record, or null when signed out. No network hop in embedded mode. */
+export async function currentUser(): Promise<PublicUser | null> {
+  const { auth: authObject } = await resolveAuth();
+  if (!authObject.userId) return null;
+  return (await backend()).getUser(authObject.userId);
+}

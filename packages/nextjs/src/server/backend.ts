@@ -1,0 +1,32 @@
+// How the Next.js glue reaches the identity service: the embedded instance of this process.
+
+import type { Gatehouse } from '@gatehouse/server';
+
+type ServerModule = typeof import('@gatehouse/server');
+let serverModule: Promise<ServerModule> | undefined;
+
+/**
+ * The instance that verifies tokens and refreshes sessions for this app. The service is loaded as
+ * a plain Node module at run time (never bundled), so the proxy, route handlers and server
+ * components of one process share one database handle, one key set and one revocation set.
+ */
+export async function backend(): Promise<Gatehouse> {
+  serverModule ??= import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@gatehouse/server');
+  return (await serverModule).getGatehouse();
+}
+
+/** Opens the embedded instance now (call from instrumentation.ts so start-up problems show at once). */
+export async function startGatehouse(): Promise<void> {
+  await backend();
+}
+
+export function signInUrl(): string {
+  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL || '/sign-in';
+}
+
+export function signUpUrl(): string {
+  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_UP_URL || '/sign-up';
+}
+
+/** Request header the middleware sets to the path being rendered (used only for return addresses). */
+export const PATH_HEADER = 'x-gatehouse-path';

@@ -1,0 +1,222 @@
+// gatehouseMiddleware: authenticates every request, refreshes expired sessions in place, runs the app's handler.
+
+import {
+  CLIENT_COOKIE,
+  SESSION_COOKIE,
+  authenticateToken,
+  clearedCookies,
+  clientCookie,
+  errorBody,
+  isSecureRequest,
+  requestContext,
+  sessionCookie,
+  isGatehouseError,
+  normalizePathname,
+  parseCookieHeader,
+  singleCookie,
+  type AuthObject,
+  type RequestState,
+} from '@gatehouse/core';
+import type { Gatehouse } from '@gatehouse/server';
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
+import { PATH_HEADER, backend, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './backend.js';
+import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+
+export interface GatehouseMiddlewareOptions {
+  signInUrl?: string;
+  signUpUrl?: string;
+  /** Reserved for the standalone and multi-instance shapes; embedded mode verifies with its own keys. */
+  authorizedParties?: string[];
+  clockSkewInMs?: number;
+  /** Logs each decision (never a token). */
+  debug?: boolean;
+}
+
+export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
+  protect: (params?: ProtectParams, options?: ProtectOptions) => Promise<AuthObject>;
+};
+
+export type MiddlewareAuthObject = AuthObject & {
+  redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => never;
+  redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => never;
+};
+
+export type MiddlewareHandler = (
+  auth: MiddlewareAuth,
+  request: NextRequest,
+  event: NextFetchEvent,
+) => Response | void | undefined | Promise<Response | void | undefined>;
+
+type OptionsInput = GatehouseMiddlewareOptions | ((req: NextRequest) => GatehouseMiddlewareOptions | Promise<GatehouseMiddlewareOptions>);
+type NextMiddleware = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+/** Thrown by the handler's auth helpers; turned into a response by the middleware. */
+class ControlFlow {
+  constructor(readonly response: Response) {}
+}
+
+/** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
+const INTERNAL_HEADER = /^x-(gatehouse|clerk)-/i;
+
+function jsonError(status: number, code: string, message: string): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  if (status === 401) headers['www-authenticate'] = 'Bearer realm="gatehouse"';
+  return new Response(errorBody(code, message), { status, headers });
+}
+
+/** Replaces (or adds) cookies in a Cookie header so downstream code sees the refreshed values. */
+function withCookies(header: string | null, updates: Record<string, string | null>): string {
+  const kept = (header ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !(p.split('=')[0]!.trim() in updates));
+  for (const [name, value] of Object.entries(updates)) if (value !== null) kept.push(`${name}=${value}`);
+  return kept.join('; ');
+}
+
+interface Refreshed {
+  state: RequestState;
+  setCookies: string[];
+  cookieUpdates: Record<string, string | null>;
+}
+
+/**
+ * Refreshes a cookie session whose token is missing, expired or stale, using the long-lived client
+ * cookie, in this very request: the page or handler downstream sees the fresh token, and the
+ * browser gets the new cookies on this response. No redirect.
+ */
+async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state: RequestState): Promise<Refreshed | null> {
+  if (state.status === 'signed-in' || state.tokenSource === 'header') return null;
+  if (state.reason === 'session-token-ambiguous') return null;
+  const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
+  if (typeof client !== 'string') return null;
+  const cookies = { secure: isSecureRequest(request, undefined), clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+  const ctx = requestContext(request);
+  ctx.origin = request.nextUrl.origin;
+  try {
+    const result = await gatehouse.sessions.refresh(client, ctx);
+    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
+      verifier: gatehouse.verifier(),
+      checkSession: (claims) => (gatehouse.revocations.isRevoked(claims.sid) ? 'session-revoked' : null),
+    });
+    const setCookies = [sessionCookie(result.sessionToken, cookies)];
+    const cookieUpdates: Record<string, string | null> = { [SESSION_COOKIE]: result.sessionToken };
+    if (result.clientToken) {
+      setCookies.push(clientCookie(result.clientToken, cookies));
+      cookieUpdates[CLIENT_COOKIE] = result.clientToken;
+    }
+    return { state: fresh, setCookies, cookieUpdates };
+  } catch (error) {
+    if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
+      return { state, setCookies: clearedCookies(cookies), cookieUpdates: { [SESSION_COOKIE]: null, [CLIENT_COOKIE]: null } };
+    }
+    // The store is unreachable or failing: stay signed out for this request (fail closed), keep cookies.
+    gatehouse.log(`gatehouse: session refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    return null;
+  }
+}
+
+function buildAuth(state: RequestState, request: NextRequest, options: GatehouseMiddlewareOptions): MiddlewareAuth {
+  const signIn = options.signInUrl ?? defaultSignInUrl();
+  const signUp = options.signUpUrl ?? defaultSignUpUrl();
+  const redirectTo = (target: string, returnBackUrl?: string | null): never => {
+    throw new ControlFlow(
+      new Response(null, { status: 307, headers: { location: signInRedirect(target, request.nextUrl, returnBackUrl) } }),
+    );
+  };
+  const authObject = (): MiddlewareAuthObject =>
+    Object.assign(state.toAuth(), {
+      redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => redirectTo(signIn, opts?.returnBackUrl),
+      redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => redirectTo(signUp, opts?.returnBackUrl),
+    });
+  const auth = (async () => authObject()) as MiddlewareAuth;
+  auth.protect = async (params, protectOptions) => {
+    const current = authObject();
+    const outcome = decideProtect(current, params, protectOptions);
+    if (outcome.kind === 'allowed') return current;
+    const kind = requestKind(request.headers);
+    if (outcome.redirectTo && kind === 'page') {
+      throw new ControlFlow(new Response(null, { status: 307, headers: { location: new URL(outcome.redirectTo, request.nextUrl).href } }));
+    }
+    if (outcome.kind === 'unauthenticated') {
+      if (kind === 'page') return redirectTo(signIn);
+      throw new ControlFlow(jsonError(401, 'unauthenticated', 'Sign in to access this resource.'));
+    }
+    if (kind === 'page') {
+      // Clerk's choice for pages: the app's own 404 page, so the route's existence is not revealed.
+      const notFound = new URL(`/_gatehouse/not-found-${Date.now()}`, request.nextUrl);
+      throw new ControlFlow(NextResponse.rewrite(notFound, { status: 404 }));
+    }
+    throw new ControlFlow(jsonError(403, 'forbidden', 'You do not have permission to access this resource.'));
+  };
+  return auth;
+}
+
+function isRequest(value: unknown): value is NextRequest {
+  return typeof value === 'object' && value !== null && 'headers' in value && 'url' in value && 'method' in value;
+}
+
+/**
+ * The middleware (Next 16 `proxy.ts`). Call forms: bare (`export default gatehouseMiddleware`),
+ * `gatehouseMiddleware(options?)`, `gatehouseMiddleware(handler, options?)` where options may be a
+ * per-request function. With no handler nothing is protected: it authenticates and refreshes only.
+ * Middleware is a convenience for redirects; pages and handlers guard themselves with auth().
+ */
+export function gatehouseMiddleware(request: NextRequest, event: NextFetchEvent): Promise<Response>;
+export function gatehouseMiddleware(options?: GatehouseMiddlewareOptions): NextMiddleware;
+export function gatehouseMiddleware(handler: MiddlewareHandler, options?: OptionsInput): NextMiddleware;
+export function gatehouseMiddleware(...args: unknown[]): NextMiddleware | Promise<Response> {
+  if (isRequest(args[0])) return createMiddleware(undefined, {})(args[0], args[1] as NextFetchEvent);
+  const handler = typeof args[0] === 'function' ? (args[0] as MiddlewareHandler) : undefined;
+  const options = (handler ? args[1] : args[0]) as OptionsInput | undefined;
+  return createMiddleware(handler, options ?? {});
+}
+
+function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: OptionsInput): NextMiddleware {
+  return async (request, event) => {
+    const options = typeof optionsInput === 'function' ? await optionsInput(request) : optionsInput;
+    try {
+      normalizePathname(request.nextUrl.pathname);
+    } catch {
+      return new Response(null, { status: 400 });
+    }
+    const gatehouse = await backend();
+    let state = await gatehouse.authenticate(request);
+    const refreshed = await refreshInPlace(gatehouse, request, state);
+    if (refreshed) state = refreshed.state;
+    if (options.debug) gatehouse.log(`gatehouse: ${request.method} ${request.nextUrl.pathname} -> ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+
+    let response: Response | undefined;
+    if (handler) {
+      try {
+        response = (await handler(buildAuth(state, request, options), request, event)) ?? undefined;
+      } catch (error) {
+        if (error instanceof ControlFlow) response = error.response;
+        else if (isGatehouseError(error) && error.code === 'malformed_url') response = new Response(null, { status: 400 });
+        else throw error;
+      }
+    }
+    if (!response) {
+      const headers = new Headers();
+      request.headers.forEach((value, name) => {
+        if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
+      });
+      headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+      if (refreshed) {
+        const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
+        if (cookie) headers.set('cookie', cookie);
+        else headers.delete('cookie');
+      }
+      response = NextResponse.next({ request: { headers } });
+    }
+    if (refreshed) {
+      // Responses from fetch() have immutable headers; copy those before adding cookies.
+      if (!(response instanceof NextResponse)) response = new Response(response.body, response);
+      for (const c of refreshed.setCookies) response.headers.append('set-cookie', c);
+    }
+    return response;
+  };
+}
+
+/** Clerk's name, so a Clerk app migrates by changing the package name. */
+export const clerkMiddleware = gatehouseMiddleware;
