@@ -5,8 +5,8 @@ export default function Home() {
     <>
       <h1>Gatehouse example</h1>
       <p>
-        Self-hosted sessions and route protection for Next.js. This page is public; the{' '}
-        <Link href="/dashboard">dashboard</Link> needs a session.
+        Self-hosted sessions and route protection for Next.js. This page is public; the <Link href="/dashboard">dashboard</Link> needs a
+        session.
       </p>
       <p>
         <Link href="/sign-up">Create an account</Link> or <Link href="/sign-in">sign in</Link>.

@@ -18,7 +18,12 @@ function redirectTarget(fallback: string): string {
   return safeRedirectUrl(requested, window.location.origin, fallback);
 }
 
-function AuthForm({ mode, fallbackRedirectUrl = '/', signInUrl = '/sign-in', signUpUrl = '/sign-up' }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
+function AuthForm({
+  mode,
+  fallbackRedirectUrl = '/',
+  signInUrl = '/sign-in',
+  signUpUrl = '/sign-up',
+}: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
   const { apiBasePath } = useGatehouse();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -50,7 +55,8 @@ function AuthForm({ mode, fallbackRedirectUrl = '/', signInUrl = '/sign-in', sig
     setPending(false);
   }
 
-  const other = mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
+  const other =
+    mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
   const keep = typeof window === 'undefined' ? '' : window.location.search;
   return (
     <form className="gatehouse-form" onSubmit={onSubmit} aria-label={title} noValidate>

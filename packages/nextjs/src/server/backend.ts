@@ -1,8 +1,9 @@
 // How the Next.js glue reaches the identity service: the embedded instance of this process.
 
+import type * as ServerModuleNamespace from '@gatehouse/server';
 import type { Gatehouse } from '@gatehouse/server';
 
-type ServerModule = typeof import('@gatehouse/server');
+type ServerModule = typeof ServerModuleNamespace;
 let serverModule: Promise<ServerModule> | undefined;
 
 /**

@@ -87,6 +87,8 @@ interface Refreshed {
  */
 async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state: RequestState): Promise<Refreshed | null> {
   if (state.status === 'signed-in' || state.tokenSource === 'header') return null;
+  // The auth API manages its own cookies (sign-in, sign-out, refresh); refreshing here would race it.
+  if (request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`)) return null;
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
@@ -121,7 +123,11 @@ function buildAuth(state: RequestState, request: NextRequest, options: Gatehouse
   const signUp = options.signUpUrl ?? defaultSignUpUrl();
   const redirectTo = (target: string, returnBackUrl?: string | null): never => {
     throw new ControlFlow(
-      new Response(null, { status: 307, headers: { location: signInRedirect(target, request.nextUrl, returnBackUrl) } }),
+      // Next.js wants an absolute Location from middleware; redirect_url inside stays a relative path.
+      new Response(null, {
+        status: 307,
+        headers: { location: new URL(signInRedirect(target, request.nextUrl, returnBackUrl), request.nextUrl).href },
+      }),
     );
   };
   const authObject = (): MiddlewareAuthObject =>
@@ -184,7 +190,10 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
     let state = await gatehouse.authenticate(request);
     const refreshed = await refreshInPlace(gatehouse, request, state);
     if (refreshed) state = refreshed.state;
-    if (options.debug) gatehouse.log(`gatehouse: ${request.method} ${request.nextUrl.pathname} -> ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
+    if (options.debug)
+      gatehouse.log(
+        `gatehouse: ${request.method} ${request.nextUrl.pathname} -> ${state.status}${state.reason ? ` (${state.reason})` : ''}`,
+      );
 
     let response: Response | undefined;
     if (handler) {

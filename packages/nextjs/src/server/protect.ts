@@ -33,9 +33,7 @@ export function requestKind(headers: Headers): RequestKind {
 
 /** The outcome of a protect() check. */
 export type ProtectOutcome =
-  | { kind: 'allowed' }
-  | { kind: 'unauthenticated'; redirectTo?: string }
-  | { kind: 'unauthorized'; redirectTo?: string };
+  { kind: 'allowed' } | { kind: 'unauthenticated'; redirectTo?: string } | { kind: 'unauthorized'; redirectTo?: string };
 
 function splitArgs(params?: ProtectParams | (CheckAuthorizationParams & ProtectOptions), options?: ProtectOptions) {
   if (typeof params === 'function') return { check: params, opts: options ?? {} };

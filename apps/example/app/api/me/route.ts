@@ -2,8 +2,20 @@
 import { auth } from '@gatehouse/nextjs/server';
 
 export async function GET(): Promise<Response> {
-  const { isAuthenticated, userId, sessionId, sessionClaims, sessionStatus, orgId, orgRole, orgSlug, orgPermissions, actor, factorVerificationAge, tokenType } =
-    await auth();
+  const {
+    isAuthenticated,
+    userId,
+    sessionId,
+    sessionClaims,
+    sessionStatus,
+    orgId,
+    orgRole,
+    orgSlug,
+    orgPermissions,
+    actor,
+    factorVerificationAge,
+    tokenType,
+  } = await auth();
   if (!isAuthenticated) {
     return Response.json(
       { error: { code: 'unauthenticated', message: 'Sign in to access this resource.' } },
@@ -11,7 +23,20 @@ export async function GET(): Promise<Response> {
     );
   }
   return Response.json(
-    { isAuthenticated, userId, sessionId, sessionClaims, sessionStatus, orgId, orgRole, orgSlug, orgPermissions, actor, factorVerificationAge, tokenType },
+    {
+      isAuthenticated,
+      userId,
+      sessionId,
+      sessionClaims,
+      sessionStatus,
+      orgId,
+      orgRole,
+      orgSlug,
+      orgPermissions,
+      actor,
+      factorVerificationAge,
+      tokenType,
+    },
     { headers: { 'cache-control': 'no-store' } },
   );
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Runs the whole Gatehouse suite: builds, makes sure Chromium is there, then runs every test file
+// with node's test runner. Fails when a test fails or when no test ran at all.
+//
+//   npm test                      everything
+//   npm test -- packages/core     only the test files under the given paths
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  return result.status ?? 1;
+}
+
+function fail(message) {
+  console.error(`\n✖ ${message}`);
+  process.exit(1);
+}
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  if (statSync(dir).isFile()) return dir.endsWith('.test.ts') ? [dir] : [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) return [];
+    return findTests(join(dir, entry.name));
+  });
+}
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  console.log(`Chromium is missing at ${CHROMIUM}; installing Debian's chromium package...`);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const sudo = isRoot ? [] : ['sudo', '-n'];
+  const aptGet = (...args) =>
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  if (aptGet('update') !== 0 || aptGet('install', '-y', '--no-install-recommends', 'chromium') !== 0 || !existsSync(CHROMIUM)) {
+    fail(
+      `Chromium could not be installed. The end-to-end tests drive Debian's Chromium at ${CHROMIUM}: ` +
+        'install it with `apt-get install -y chromium` (as root), or point GATEHOUSE_CHROMIUM at a Chromium binary.',
+    );
+  }
+}
+
+const requested = process.argv.slice(2);
+const roots = requested.length ? requested.map((p) => resolve(p)) : ['packages', 'tests'].map((p) => join(root, p));
+const files = roots.flatMap(findTests).sort();
+if (files.length === 0) fail(`No test files (*.test.ts) found under: ${roots.map((r) => relative(root, r)).join(', ')}`);
+
+// The full run (no paths given) also checks lint, formatting and the types of the test files.
+if (!requested.length && run('npm', ['run', 'lint']) !== 0) fail('Lint or formatting failed (npm run lint; npm run format fixes formatting).');
+
+const needsBrowser = files.some((f) => f.includes(`${join('tests', 'e2e')}`));
+if (needsBrowser) ensureChromium();
+
+console.log(needsBrowser ? 'Building packages and the example app...' : 'Building packages...');
+if (run('npm', ['run', needsBrowser ? 'build' : 'build:packages']) !== 0) fail('The build failed.');
+if (!requested.length && run('npx', ['tsc', '-p', 'tsconfig.test.json']) !== 0) fail('The test files do not type-check.');
+
+const tapFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-test-')), 'report.tap');
+const status = run(process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tapFile}`,
+  ...files.map((f) => relative(root, f)),
+]);
+
+const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+const tests = count('tests');
+const failed = count('fail');
+if (tests === 0) fail('The test runner executed no tests.');
+if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed.`);
+console.log(`\n✔ ${tests} tests passed in ${files.length} files.`);
