@@ -55,7 +55,8 @@ const files = roots.flatMap(findTests).sort();
 if (files.length === 0) fail(`No test files (*.test.ts) found under: ${roots.map((r) => relative(root, r)).join(', ')}`);
 
 // The full run (no paths given) also checks lint, formatting and the types of the test files.
-if (!requested.length && run('npm', ['run', 'lint']) !== 0) fail('Lint or formatting failed (npm run lint; npm run format fixes formatting).');
+if (!requested.length && run('npm', ['run', 'lint']) !== 0)
+  fail('Lint or formatting failed (npm run lint; npm run format fixes formatting).');
 
 const needsBrowser = files.some((f) => f.includes(`${join('tests', 'e2e')}`));
 if (needsBrowser) ensureChromium();

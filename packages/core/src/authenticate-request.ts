@@ -40,9 +40,7 @@ export interface AuthenticateOptions {
 }
 
 /** Where the session token is: the `__session` cookie first, else `Authorization: Bearer`. */
-export function findSessionToken(
-  headers: Headers,
-): { token: string; source: TokenSource } | { token: null; reason: AuthReason | null } {
+export function findSessionToken(headers: Headers): { token: string; source: TokenSource } | { token: null; reason: AuthReason | null } {
   const cookie = singleCookie(parseCookieHeader(headers.get('cookie')), SESSION_COOKIE);
   if (typeof cookie === 'object' && cookie !== null) return { token: null, reason: 'session-token-ambiguous' };
   if (cookie) return { token: cookie, source: 'cookie' };
@@ -67,11 +65,7 @@ export function signedOut(reason: AuthReason, token: string | null = null, token
 }
 
 /** Verifies one token and turns the outcome into a request state. */
-export async function authenticateToken(
-  token: string,
-  tokenSource: TokenSource,
-  options: AuthenticateOptions,
-): Promise<RequestState> {
+export async function authenticateToken(token: string, tokenSource: TokenSource, options: AuthenticateOptions): Promise<RequestState> {
   let claims: SessionClaims;
   try {
     claims = await options.verifier.verify(token);
@@ -96,10 +90,7 @@ export async function authenticateToken(
  * Authenticates a request from its own credentials only; no header that a client could forge is
  * ever trusted. Never throws for anything the client sent: bad input is a signed-out state.
  */
-export async function authenticateRequest(
-  request: Pick<Request, 'headers'>,
-  options: AuthenticateOptions,
-): Promise<RequestState> {
+export async function authenticateRequest(request: Pick<Request, 'headers'>, options: AuthenticateOptions): Promise<RequestState> {
   const found = findSessionToken(request.headers);
   if (found.token === null) return signedOut(found.reason ?? 'session-token-missing');
   return authenticateToken(found.token, found.source, options);

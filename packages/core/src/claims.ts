@@ -41,5 +41,20 @@ export interface SessionClaims {
 
 /** Claims a template or custom claims may never set: they are the token's identity and lifetime. */
 export const RESERVED_SESSION_CLAIMS: readonly string[] = [
-  'sub', 'sid', 'iss', 'azp', 'iat', 'nbf', 'exp', 'jti', 'v', 'fva', 'sts', 'o', 'act', 'fea', 'pla', 'aud',
+  'sub',
+  'sid',
+  'iss',
+  'azp',
+  'iat',
+  'nbf',
+  'exp',
+  'jti',
+  'v',
+  'fva',
+  'sts',
+  'o',
+  'act',
+  'fea',
+  'pla',
+  'aud',
 ];

@@ -13,6 +13,7 @@ export function safeRedirectUrl(
 ): string {
   if (typeof candidate !== 'string' || candidate === '' || candidate.length > 2048) return fallback;
   // Backslashes and control characters are normalised differently by browsers; refuse them outright.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point here
   if (/[\\\u0000-\u001f\u007f]/.test(candidate)) return fallback;
   let url: URL;
   try {
@@ -21,7 +22,12 @@ export function safeRedirectUrl(
     return fallback;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fallback;
-  if (url.origin === new URL(currentOrigin).origin) return `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin === new URL(currentOrigin).origin) {
+    // Dot segments and empty segments can leave a pathname that starts with `//` (`/.//evil.example`,
+    // `http://self//evil.example`); returned as a relative URL, that is protocol-relative: another host.
+    if (url.pathname.startsWith('//')) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  }
   if (allowedOrigins.includes(url.origin)) return url.href;
   return fallback;
 }

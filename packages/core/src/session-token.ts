@@ -122,11 +122,15 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
         checkTime(hit.claims);
         return hit.claims;
       }
+      // Read the revision before verifying: if the key set changes while the signature check is in
+      // flight, the entry must carry the revision the key was looked up under, or a token signed by
+      // a just-retired key would stay cached as valid under the new revision.
+      const revision = options.keys.revision;
       const claims = await verifySignature(token);
       checkTime(claims);
       if (cacheSize > 0) {
         if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-        cache.set(token, { claims, revision: options.keys.revision });
+        cache.set(token, { claims, revision });
       }
       return claims;
     },

@@ -2,7 +2,14 @@
 
 export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 export { getGatehouse, gatehouseOptionsFromEnv } from './embedded.js';
-export { createSessionService, toPublicUser, normalizeEmail, type PublicUser, type RefreshResult, type SignedInResult } from './sessions.js';
+export {
+  createSessionService,
+  toPublicUser,
+  normalizeEmail,
+  type PublicUser,
+  type RefreshResult,
+  type SignedInResult,
+} from './sessions.js';
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';

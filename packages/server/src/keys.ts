@@ -1,14 +1,7 @@
 // The instance signing keys: generated on first start, stored encrypted with the master secret.
 
 import { hkdfSync } from 'node:crypto';
-import {
-  CompactEncrypt,
-  compactDecrypt,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { GatehouseError, createLocalKeySet, type KeyResolver, type PublicJwk, type SigningKey } from '@gatehouse/core';
 import { newId } from './ids.js';
 import type { Store } from './store/types.js';

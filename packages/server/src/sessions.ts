@@ -1,13 +1,12 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
-import { GatehouseError, mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
+import { GatehouseError, isGatehouseError, mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
 import { randomBytes } from 'node:crypto';
 import { digestsEqual, hashSecret, newId, newSecret } from './ids.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import type { ClientRow, SessionRow, Store, UserRow } from './store/types.js';
 import type { InstanceKeys } from './keys.js';
 import type { RevocationList } from './revocation.js';
-
 
 export interface SessionSettings {
   issuer: string;
@@ -137,7 +136,15 @@ export function createSessionService(deps: SessionDeps) {
     };
     await tx.insertSession(session);
     await tx.updateUser(user.id, { last_sign_in_at: t, updated_at: t });
-    await tx.appendAudit({ at: t, action: 'session.created', actor_id: user.id, subject_id: sessionId, ip: ctx.ip, user_agent: ctx.userAgent, data: '{}' });
+    await tx.appendAudit({
+      at: t,
+      action: 'session.created',
+      actor_id: user.id,
+      subject_id: sessionId,
+      ip: ctx.ip,
+      user_agent: ctx.userAgent,
+      data: '{}',
+    });
     return {
       user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
       sessionId,
@@ -147,12 +154,26 @@ export function createSessionService(deps: SessionDeps) {
   }
 
   /** Ends the live sessions of a client and remembers them as revoked for token checks. */
-  async function endClient(tx: Store, client: ClientRow, status: 'ended' | 'revoked', ctx: RequestContext, action: string): Promise<string[]> {
+  async function endClient(
+    tx: Store,
+    client: ClientRow,
+    status: 'ended' | 'revoked',
+    ctx: RequestContext,
+    action: string,
+  ): Promise<string[]> {
     const t = now();
     const ended = await tx.endLiveSessionsOfClient(client.id, status, t);
     await tx.updateClient(client.id, { active_session_id: null, updated_at: t });
     for (const id of ended) deps.revocations.revoke(id, t);
-    await tx.appendAudit({ at: t, action, actor_id: null, subject_id: client.id, ip: ctx.ip, user_agent: ctx.userAgent, data: JSON.stringify({ sessions: ended }) });
+    await tx.appendAudit({
+      at: t,
+      action,
+      actor_id: null,
+      subject_id: client.id,
+      ip: ctx.ip,
+      user_agent: ctx.userAgent,
+      data: JSON.stringify({ sessions: ended }),
+    });
     return ended;
   }
 
@@ -163,7 +184,10 @@ export function createSessionService(deps: SessionDeps) {
      * Creates a user with email + password and signs them in on a new client.
      * @throws GatehouseError `identifier_exists`, `invalid_body`
      */
-    async signUp(input: { email: string; password: string; firstName?: string | undefined; lastName?: string | undefined }, ctx: RequestContext): Promise<SignedInResult> {
+    async signUp(
+      input: { email: string; password: string; firstName?: string | undefined; lastName?: string | undefined },
+      ctx: RequestContext,
+    ): Promise<SignedInResult> {
       const email = normalizeEmail(input.email);
       // Hash first so that an existing address costs the same time as a new one.
       const passwordHash = await hashPassword(input.password);
@@ -189,7 +213,15 @@ export function createSessionService(deps: SessionDeps) {
           last_sign_in_at: null,
         };
         await tx.insertUser(user);
-        await tx.appendAudit({ at: t, action: 'user.created', actor_id: user.id, subject_id: user.id, ip: ctx.ip, user_agent: ctx.userAgent, data: '{}' });
+        await tx.appendAudit({
+          at: t,
+          action: 'user.created',
+          actor_id: user.id,
+          subject_id: user.id,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: '{}',
+        });
         return startSession(tx, user, ctx);
       });
     },
@@ -204,7 +236,15 @@ export function createSessionService(deps: SessionDeps) {
       const user = await store.findUserByEmail(email);
       const ok = await checkPassword(user?.password_hash ?? null, input.password);
       if (!user || !ok || user.banned === 1) {
-        await store.appendAudit({ at: now(), action: 'sign_in.failed', actor_id: null, subject_id: user?.id ?? null, ip: ctx.ip, user_agent: ctx.userAgent, data: '{}' });
+        await store.appendAudit({
+          at: now(),
+          action: 'sign_in.failed',
+          actor_id: null,
+          subject_id: user?.id ?? null,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: '{}',
+        });
         throw new GatehouseError('invalid_credentials', 'The email address or password is incorrect.');
       }
       return store.transaction((tx) => startSession(tx, user, ctx));
@@ -220,7 +260,9 @@ export function createSessionService(deps: SessionDeps) {
       const parsed = parseClientToken(clientToken);
       if (!parsed) throw new GatehouseError('client_invalid', 'The client token is not valid.');
       const presented = hashSecret(parsed.secret);
-      return store.transaction(async (tx) => {
+      // Failures that record what they found (theft, expiry, inactivity) are returned, not thrown, from
+      // the transaction: throwing inside it would roll back the revocation, status and audit writes.
+      const outcome = await store.transaction<RefreshResult | GatehouseError>(async (tx) => {
         const client = await tx.findClient(parsed.id);
         if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
         const t = now();
@@ -230,28 +272,34 @@ export function createSessionService(deps: SessionDeps) {
         if (digestsEqual(presented, client.token_hash)) {
           if (!insideGrace) {
             const secret = newSecret();
-            await tx.updateClient(client.id, { token_hash: hashSecret(secret), previous_token_hash: client.token_hash, rotated_at: t, updated_at: t });
+            await tx.updateClient(client.id, {
+              token_hash: hashSecret(secret),
+              previous_token_hash: client.token_hash,
+              rotated_at: t,
+              updated_at: t,
+            });
             rotated = `${client.id}.${secret}`;
           }
         } else if (client.previous_token_hash && digestsEqual(presented, client.previous_token_hash)) {
           if (!insideGrace) {
             await endClient(tx, client, 'revoked', ctx, 'client.token_reuse');
-            throw new GatehouseError('client_invalid', 'The client token is not valid.');
+            return new GatehouseError('client_invalid', 'The client token is not valid.');
           }
         } else {
           throw new GatehouseError('client_invalid', 'The client token is not valid.');
         }
         const session = client.active_session_id ? await tx.findSession(client.active_session_id) : null;
-        if (!session || session.status !== 'active') throw new GatehouseError('session_invalid', 'There is no active session on this client.');
+        if (!session || session.status !== 'active')
+          throw new GatehouseError('session_invalid', 'There is no active session on this client.');
         if (Number(session.expire_at) <= t) {
           await tx.updateSession(session.id, { status: 'expired', ended_at: t, updated_at: t });
           deps.revocations.revoke(session.id, t);
-          throw new GatehouseError('session_invalid', 'The session has reached its maximum lifetime.');
+          return new GatehouseError('session_invalid', 'The session has reached its maximum lifetime.');
         }
         if (session.abandon_at !== null && Number(session.abandon_at) <= t) {
           await tx.updateSession(session.id, { status: 'abandoned', ended_at: t, updated_at: t });
           deps.revocations.revoke(session.id, t);
-          throw new GatehouseError('session_invalid', 'The session ended after a period of inactivity.');
+          return new GatehouseError('session_invalid', 'The session ended after a period of inactivity.');
         }
         const user = await tx.findUserById(session.user_id);
         if (!user || user.banned === 1) throw new GatehouseError('session_invalid', 'The user can no longer sign in.');
@@ -261,8 +309,15 @@ export function createSessionService(deps: SessionDeps) {
           abandon_at: settings.inactivityTimeoutSeconds ? t + settings.inactivityTimeoutSeconds * 1000 : null,
         };
         await tx.updateSession(session.id, touched);
-        return { userId: user.id, sessionId: session.id, sessionToken: await mintFor({ ...session, ...touched }, ctx), clientToken: rotated };
+        return {
+          userId: user.id,
+          sessionId: session.id,
+          sessionToken: await mintFor({ ...session, ...touched }, ctx),
+          clientToken: rotated,
+        };
       });
+      if (isGatehouseError(outcome)) throw outcome;
+      return outcome;
     },
 
     /** Ends every live session of the client that presents this token. Unknown tokens are a no-op. */
@@ -275,7 +330,9 @@ export function createSessionService(deps: SessionDeps) {
         if (!client) return;
         const known =
           digestsEqual(presented, client.token_hash) ||
-          (client.previous_token_hash !== null && digestsEqual(presented, client.previous_token_hash) && now() - Number(client.rotated_at) < settings.clientRotationGraceSeconds * 1000);
+          (client.previous_token_hash !== null &&
+            digestsEqual(presented, client.previous_token_hash) &&
+            now() - Number(client.rotated_at) < settings.clientRotationGraceSeconds * 1000);
         if (known) await endClient(tx, client, 'ended', ctx, 'session.ended');
       });
     },

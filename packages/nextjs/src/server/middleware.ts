@@ -7,7 +7,6 @@ import {
   clearedCookies,
   clientCookie,
   errorBody,
-  isSecureRequest,
   requestContext,
   sessionCookie,
   isGatehouseError,
@@ -21,6 +20,7 @@ import type { Gatehouse } from '@gatehouse/server';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { PATH_HEADER, backend, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './backend.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+import { publicUrl } from './public-url.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -92,9 +92,11 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
-  const cookies = { secure: isSecureRequest(request, undefined), clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
   const ctx = requestContext(request);
-  ctx.origin = request.nextUrl.origin;
+  // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
+  // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
+  ctx.origin = publicUrl(request).origin;
   try {
     const result = await gatehouse.sessions.refresh(client, ctx);
     const fresh = await authenticateToken(result.sessionToken, 'cookie', {

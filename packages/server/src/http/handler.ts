@@ -20,7 +20,11 @@ import type { Gatehouse } from '../instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 
-const emailField = z.string().max(320).transform((s) => s.trim()).pipe(z.email({ message: 'Enter a valid email address' }));
+const emailField = z
+  .string()
+  .max(320)
+  .transform((s) => s.trim())
+  .pipe(z.email({ message: 'Enter a valid email address' }));
 const SignUpBody = z
   .object({
     email: emailField,
@@ -135,7 +139,8 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       if (!route) return errorResponse('not_found', 'No such endpoint.');
       const method = request.method === 'HEAD' ? 'GET' : request.method;
       const fn = route[method as 'GET' | 'POST'];
-      if (!fn) return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
+      if (!fn)
+        return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
       if (method === 'POST') {
         const csrf = checkCsrf(request, options.allowedOrigins);
         if (csrf) return errorResponse('csrf_rejected', csrf);

@@ -77,7 +77,10 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
       let query = db.selectFrom('audit_events').selectAll();
       if (filter.action) query = query.where('action', '=', filter.action);
       if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
-      return query.orderBy('id', 'desc').limit(Math.min(filter.limit ?? 100, 1000)).execute();
+      return query
+        .orderBy('id', 'desc')
+        .limit(Math.min(filter.limit ?? 100, 1000))
+        .execute();
     },
 
     async transaction(fn) {

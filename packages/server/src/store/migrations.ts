@@ -92,10 +92,17 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * @throws GatehouseError `setup_missing` when a migration fails (the database is left as it was).
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableName: 'gatehouse_migrations', migrationLockTableName: 'gatehouse_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'gatehouse_migrations',
+    migrationLockTableName: 'gatehouse_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    throw new GatehouseError('setup_missing', `Database migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new GatehouseError('setup_missing', `Database migration failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -1,0 +1,110 @@
+// parseCookieHeader / singleCookie / serializeCookie and the __session/__client Set-Cookie values.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clearedCookies, clientCookie, parseCookieHeader, serializeCookie, sessionCookie, singleCookie } from '@gatehouse/core';
+
+describe('parseCookieHeader', () => {
+  test('splits name=value pairs and trims whitespace', () => {
+    const cookies = parseCookieHeader('a=1; b = 2 ;c=three');
+    assert.deepEqual(
+      [...cookies],
+      [
+        ['a', ['1']],
+        ['b', ['2']],
+        ['c', ['three']],
+      ],
+    );
+  });
+
+  test('empty and missing headers give an empty map', () => {
+    assert.equal(parseCookieHeader('').size, 0);
+    assert.equal(parseCookieHeader(null).size, 0);
+    assert.equal(parseCookieHeader(undefined).size, 0);
+  });
+
+  test('keeps every value of a repeated name, in order', () => {
+    assert.deepEqual(parseCookieHeader('x=1; x=2; x=1').get('x'), ['1', '2', '1']);
+  });
+
+  test('values keep their = signs; pairs without a name or = are skipped', () => {
+    const cookies = parseCookieHeader('jwt=a.b=c==; novalue; =orphan; ok=1');
+    assert.deepEqual(cookies.get('jwt'), ['a.b=c==']);
+    assert.deepEqual([...cookies.keys()], ['jwt', 'ok']);
+  });
+
+  test('strips surrounding quotes and percent-decodes; malformed escapes stay raw', () => {
+    const cookies = parseCookieHeader('q="quoted"; enc=a%20b%3Bc; bad=%zz%');
+    assert.deepEqual(cookies.get('q'), ['quoted']);
+    assert.deepEqual(cookies.get('enc'), ['a b;c']);
+    assert.deepEqual(cookies.get('bad'), ['%zz%']);
+  });
+});
+
+describe('singleCookie', () => {
+  test('absent -> null, one value -> the value, repeats of one value -> the value', () => {
+    assert.equal(singleCookie(parseCookieHeader('a=1'), 'b'), null);
+    assert.equal(singleCookie(parseCookieHeader('a=1'), 'a'), '1');
+    assert.equal(singleCookie(parseCookieHeader('a=1; a=1'), 'a'), '1');
+  });
+
+  test('different values under one name are ambiguous', () => {
+    assert.deepEqual(singleCookie(parseCookieHeader('a=1; a=2'), 'a'), { ambiguous: true });
+  });
+});
+
+describe('serializeCookie', () => {
+  test('defaults to Path=/ and encodes the value', () => {
+    assert.equal(serializeCookie('name', 'a b;c'), 'name=a%20b%3Bc; Path=/');
+  });
+
+  test('writes every attribute', () => {
+    const expires = new Date(Date.UTC(2026, 0, 2));
+    assert.equal(
+      serializeCookie('n', 'v', {
+        path: '/app',
+        domain: 'example.com',
+        maxAge: 60.9,
+        expires,
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Strict',
+      }),
+      'n=v; Path=/app; Domain=example.com; Max-Age=60; Expires=Fri, 02 Jan 2026 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict',
+    );
+  });
+
+  test('a negative Max-Age is written as 0', () => {
+    assert.equal(serializeCookie('n', '', { maxAge: -5 }), 'n=; Path=/; Max-Age=0');
+  });
+
+  test('round-trips through parseCookieHeader', () => {
+    const value = 'eyJ.hdr=; "quoted" ünïcode';
+    const header = serializeCookie('__session', value).split(';')[0] as string;
+    assert.equal(singleCookie(parseCookieHeader(header), '__session'), value);
+  });
+
+  test('an invalid cookie name is a TypeError', () => {
+    for (const name of ['', 'a b', 'a;b', 'a=b', 'ä']) {
+      assert.throws(() => serializeCookie(name, 'v'), TypeError, JSON.stringify(name));
+    }
+  });
+});
+
+describe('session cookies', () => {
+  test('__session and __client are HttpOnly, SameSite=Lax, Secure only when asked', () => {
+    assert.equal(sessionCookie('tok', { secure: false, clientMaxAgeSeconds: 100 }), '__session=tok; Path=/; HttpOnly; SameSite=Lax');
+    assert.equal(sessionCookie('tok', { secure: true, clientMaxAgeSeconds: 100 }), '__session=tok; Path=/; HttpOnly; Secure; SameSite=Lax');
+    assert.equal(
+      clientCookie('c.s', { secure: true, clientMaxAgeSeconds: 100 }),
+      '__client=c.s; Path=/; Max-Age=100; HttpOnly; Secure; SameSite=Lax',
+    );
+  });
+
+  test('clearing sets both cookies empty with Max-Age=0', () => {
+    assert.deepEqual(clearedCookies({ secure: false, clientMaxAgeSeconds: 100 }), [
+      '__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+      '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+    ]);
+  });
+});

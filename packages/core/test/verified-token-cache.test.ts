@@ -1,0 +1,144 @@
+// The verified-token cache: never accepts past exp, stays within cacheSize, and is dropped when the trusted key set changes.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLocalKeySet, createSessionTokenVerifier, type KeyResolver } from '@gatehouse/core';
+import {
+  ISSUER,
+  T0,
+  assertAccepted,
+  assertRefused,
+  createClock,
+  createKeyFixture,
+  sessionClaims,
+  signToken,
+  type Clock,
+} from './token-fixtures.js';
+
+const ours = await createKeyFixture();
+
+/** A key resolver whose trust and revision the test controls, counting every key lookup. */
+function controlledResolver(): KeyResolver & { lookups: number; trusted: boolean; bump(): void; onLookup?: () => void } {
+  const inner = createLocalKeySet([ours.publicJwk]);
+  let revision = 0;
+  const resolver = {
+    lookups: 0,
+    trusted: true,
+    onLookup: undefined as (() => void) | undefined,
+    get revision() {
+      return revision;
+    },
+    bump() {
+      revision += 1;
+    },
+    async getKey(kid: string, alg: string) {
+      resolver.lookups += 1;
+      const key = resolver.trusted ? await inner.getKey(kid, alg) : null;
+      resolver.onLookup?.();
+      return key;
+    },
+  };
+  return resolver;
+}
+
+function verifierOver(keys: KeyResolver, clock: Clock, cacheSize?: number) {
+  return createSessionTokenVerifier({ keys, issuer: ISSUER, now: () => clock.now, ...(cacheSize === undefined ? {} : { cacheSize }) });
+}
+
+const tokens = await Promise.all([1, 2, 3, 4].map((i) => signToken(ours.privateKey, sessionClaims({ jti: `jti${i}`, sid: `sess_${i}` }))));
+const [a, b, c] = tokens as [string, string, string, string];
+
+describe('verified-token cache', () => {
+  test('a repeated token is verified once (the cache is actually used)', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    await verifier.verify(a);
+    await verifier.verify(a);
+    await verifier.verify(a);
+    assert.equal(keys.lookups, 1);
+  });
+
+  test('a cached token stops being accepted once it expires (fake clock)', async () => {
+    const clock = createClock();
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, clock);
+    await assertAccepted(verifier, a);
+    clock.now = (T0 + 60) * 1000 + 4999;
+    await assertAccepted(verifier, a);
+    clock.now = (T0 + 60) * 1000 + 5000;
+    await assertRefused(verifier, a, 'session-token-expired');
+    assert.equal(keys.lookups, 1, 'the expiry was decided from the cache entry, not by re-verifying');
+  });
+
+  test('a cached token is not accepted before nbf either when the clock goes back', async () => {
+    const clock = createClock();
+    const verifier = verifierOver(controlledResolver(), clock);
+    await assertAccepted(verifier, a);
+    clock.now = (T0 - 60) * 1000;
+    await assertRefused(verifier, a, 'session-token-nbf');
+  });
+
+  test('the cache holds at most cacheSize tokens, evicting the oldest first', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock(), 2);
+    await verifier.verify(a);
+    await verifier.verify(b);
+    await verifier.verify(c); // evicts a
+    assert.equal(keys.lookups, 3);
+    await verifier.verify(c);
+    await verifier.verify(b);
+    assert.equal(keys.lookups, 3, 'b and c are still cached');
+    await verifier.verify(a);
+    assert.equal(keys.lookups, 4, 'a was evicted and had to be verified again');
+  });
+
+  test('cacheSize 0 turns the cache off', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock(), 0);
+    await verifier.verify(a);
+    await verifier.verify(a);
+    assert.equal(keys.lookups, 2);
+  });
+
+  test('a failed verification is not cached', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    keys.trusted = false;
+    await assertRefused(verifier, a, 'jwk-kid-mismatch');
+    keys.trusted = true;
+    await assertAccepted(verifier, a);
+  });
+
+  test('a change of the key resolver revision drops cached verifications (a retired key stops working at once)', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    await assertAccepted(verifier, a);
+    keys.trusted = false; // the key is retired...
+    await assertAccepted(verifier, a); // ...but nothing told the cache yet
+    keys.bump(); // the key set changed
+    await assertRefused(verifier, a, 'jwk-kid-mismatch');
+  });
+
+  test('clearCache() forces re-verification', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    await assertAccepted(verifier, a);
+    keys.trusted = false;
+    verifier.clearCache();
+    await assertRefused(verifier, a, 'jwk-kid-mismatch');
+  });
+
+  // Regression: the entry used to be stored under the revision read after the await, so it stayed cached as valid.
+  test('a key set that changes while a token is being verified does not leave that token cached under the new revision', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    // The key is retired (and the revision bumped) while this verification is in flight.
+    keys.onLookup = () => {
+      keys.onLookup = undefined;
+      keys.trusted = false;
+      keys.bump();
+    };
+    await verifier.verify(b); // it was trusted when looked up, so this one call succeeds
+    await assertRefused(verifier, b, 'jwk-kid-mismatch');
+  });
+});

@@ -1,0 +1,210 @@
+// Test support for the server suites: a real instance on a temp SQLite file with a fake clock, in-process requests, a cookie jar and row counts.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { createGatehouse, type Gatehouse, type GatehouseOptions } from '@gatehouse/server';
+import type { RequestState } from '@gatehouse/core';
+
+export const ORIGIN = 'http://localhost:3000';
+export const API = '/api/gatehouse';
+/** 2026-01-01T00:00:00Z. */
+export const T0 = Date.UTC(2026, 0, 1);
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Clock {
+  now: number;
+}
+
+export interface RowCounts {
+  users: number;
+  sessions: number;
+  clients: number;
+  audit_events: number;
+  signing_keys: number;
+}
+
+export interface TestInstance {
+  gatehouse: Gatehouse;
+  clock: Clock;
+  dir: string;
+  databaseFile: string;
+  /** Every line the instance logged. */
+  logs: string[];
+  /** Every response body the instance sent through {@link send}, for leak checks. */
+  bodies: string[];
+  /** A second, read-only connection to the same SQLite file: what is really on disk. */
+  db: BetterSqlite3.Database;
+  advance(seconds: number): void;
+  counts(): RowCounts;
+  sessionStatus(sessionId: string): string | undefined;
+  /** Closes the instance and the reader; removes the temp dir unless `keepFiles`. */
+  close(options?: { keepFiles?: boolean }): Promise<void>;
+}
+
+export function makeTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+}
+
+/**
+ * Opens a real instance (SQLite file under a fresh temp dir, generated dev secret, fake clock,
+ * captured logs). Pass `dir` and `clock` to reopen the same database.
+ */
+export async function createTestInstance(
+  options: Partial<GatehouseOptions> = {},
+  reuse: { dir?: string; clock?: Clock } = {},
+): Promise<TestInstance> {
+  const dir = reuse.dir ?? makeTempDir();
+  const clock = reuse.clock ?? { now: T0 };
+  const databaseFile = join(dir, 'gatehouse.db');
+  const logs: string[] = [];
+  let gatehouse: Gatehouse;
+  try {
+    gatehouse = await createGatehouse({
+      databaseFile,
+      allowDevSecret: true,
+      now: () => clock.now,
+      log: (line) => logs.push(line),
+      ...options,
+    });
+  } catch (error) {
+    if (!reuse.dir) rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const db = new BetterSqlite3(databaseFile, { readonly: true, fileMustExist: true });
+  const count = (table: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  return {
+    gatehouse,
+    clock,
+    dir,
+    databaseFile,
+    logs,
+    bodies: [],
+    db,
+    advance(seconds) {
+      clock.now += seconds * 1000;
+    },
+    counts() {
+      return {
+        users: count('users'),
+        sessions: count('sessions'),
+        clients: count('clients'),
+        audit_events: count('audit_events'),
+        signing_keys: count('signing_keys'),
+      };
+    },
+    sessionStatus(sessionId) {
+      return (db.prepare('SELECT status FROM sessions WHERE id = ?').get(sessionId) as { status: string } | undefined)?.status;
+    },
+    async close(closeOptions = {}) {
+      db.close();
+      await gatehouse.close();
+      if (!closeOptions.keepFiles) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser's cookie store for one origin: applies Set-Cookie (Max-Age=0 deletes) and sends Cookie. */
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string): void;
+  delete(name: string): void;
+  header(): string;
+  store(response: Response): void;
+  clone(): CookieJar;
+}
+
+export function createCookieJar(initial: Record<string, string> = {}): CookieJar {
+  const values = new Map<string, string>(Object.entries(initial));
+  const jar: CookieJar = {
+    get: (name) => values.get(name),
+    set: (name, value) => void values.set(name, value),
+    delete: (name) => void values.delete(name),
+    header: () => [...values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; '),
+    store(response) {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+        const eq = pair.indexOf('=');
+        const name = pair.slice(0, eq);
+        const value = decodeURIComponent(pair.slice(eq + 1));
+        const expired = attributes.some((a) => /^max-age=0$/i.test(a));
+        if (expired) values.delete(name);
+        else values.set(name, value);
+      }
+    },
+    clone: () => createCookieJar(Object.fromEntries(values)),
+  };
+  return jar;
+}
+
+export interface SendOptions {
+  method?: string;
+  /** Serialised as JSON with `content-type: application/json` unless `rawBody`/`contentType` say otherwise. */
+  json?: unknown;
+  rawBody?: string | Uint8Array;
+  /** `null` sends no content-type at all. */
+  contentType?: string | null;
+  jar?: CookieJar;
+  /** Defaults to the request's own origin; `null` sends none. */
+  origin?: string | null;
+  headers?: Record<string, string>;
+  /** Scheme + host of the request URL (default http://localhost:3000). */
+  base?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  body: unknown;
+  setCookies: string[];
+}
+
+/** Calls `gatehouse.handle` in-process, like a browser on ORIGIN would; updates the jar. */
+export async function send(t: TestInstance, path: string, options: SendOptions = {}): Promise<ApiResponse> {
+  const base = options.base ?? ORIGIN;
+  const method = options.method ?? (options.json !== undefined || options.rawBody !== undefined ? 'POST' : 'GET');
+  const headers = new Headers(options.headers);
+  const origin = options.origin === undefined ? base : options.origin;
+  if (origin !== null && method !== 'GET') headers.set('origin', origin);
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
+  if (options.rawBody !== undefined) body = typeof options.rawBody === 'string' ? options.rawBody : new Uint8Array(options.rawBody);
+  else if (options.json !== undefined) body = JSON.stringify(options.json);
+  const contentType = options.contentType === undefined ? (body === undefined ? null : 'application/json') : options.contentType;
+  if (contentType !== null) headers.set('content-type', contentType);
+  if (options.jar && options.jar.header() !== '') headers.set('cookie', options.jar.header());
+  const response = await t.gatehouse.handle(new Request(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }) }));
+  const text = await response.text();
+  t.bodies.push(text);
+  options.jar?.store(response);
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed, setCookies: response.headers.getSetCookie() };
+}
+
+export function signUp(t: TestInstance, email: string, jar = createCookieJar(), password = PASSWORD): Promise<ApiResponse> {
+  return send(t, `${API}/sign-up`, { json: { email, password }, jar });
+}
+
+export function signIn(t: TestInstance, email: string, password: string, jar = createCookieJar()): Promise<ApiResponse> {
+  return send(t, `${API}/sign-in`, { json: { email, password }, jar });
+}
+
+export function refresh(t: TestInstance, jar: CookieJar): Promise<ApiResponse> {
+  return send(t, `${API}/refresh`, { method: 'POST', jar });
+}
+
+/** Authenticates a page request carrying the jar's cookies (what auth() would do). */
+export function authenticate(t: TestInstance, jar: CookieJar): Promise<RequestState> {
+  return t.gatehouse.authenticate(new Request(`${ORIGIN}/dashboard`, { headers: { cookie: jar.header() } }));
+}
+
+/** The Set-Cookie line for `name`, or undefined. */
+export function setCookie(response: ApiResponse, name: string): string | undefined {
+  return response.setCookies.find((line) => line.startsWith(`${name}=`));
+}

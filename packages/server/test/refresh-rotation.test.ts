@@ -1,0 +1,157 @@
+// POST /refresh: a new __session each time; the client token rotates once per grace window, and reusing a rotated-out token after it revokes the client.
+
+import { after, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  API,
+  authenticate,
+  createCookieJar,
+  createTestInstance,
+  refresh,
+  setCookie,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from './helpers.js';
+
+let t: TestInstance;
+let jar: CookieJar;
+let sessionId: string;
+const instances: TestInstance[] = [];
+
+beforeEach(async () => {
+  t = await createTestInstance();
+  instances.push(t);
+  jar = createCookieJar();
+  const response = await signUp(t, 'rot@example.com', jar);
+  assert.equal(response.status, 200);
+  sessionId = (response.body as { sessionId: string }).sessionId;
+});
+after(async () => {
+  for (const instance of instances) await instance.close();
+});
+
+const CLIENT_INVALID = { error: { code: 'client_invalid', message: 'The client token is not valid.' } };
+
+describe('refresh', () => {
+  test('mints a new __session with fresh times; inside the grace window the client token is not rotated', async () => {
+    const firstSession = jar.get('__session');
+    const firstClient = jar.get('__client');
+    t.advance(5); // < 10 s grace since sign-up
+    const response = await refresh(t, jar);
+    assert.equal(response.status, 200);
+    const body = response.body as { jwt: string; sessionId: string; userId: string };
+    assert.deepEqual(Object.keys(body).sort(), ['jwt', 'sessionId', 'userId']);
+    assert.equal(body.sessionId, sessionId);
+    assert.equal(setCookie(response, '__client'), undefined, 'no rotation inside the grace window');
+    assert.match(setCookie(response, '__session') ?? '', /; Path=\/; HttpOnly; SameSite=Lax$/);
+    assert.equal(jar.get('__client'), firstClient);
+    assert.notEqual(jar.get('__session'), firstSession);
+    assert.equal(jar.get('__session'), body.jwt);
+    const state = await authenticate(t, jar);
+    assert.equal(state.status, 'signed-in');
+    assert.equal(state.claims?.iat, t.clock.now / 1000);
+    assert.equal(state.claims?.exp, t.clock.now / 1000 + 60);
+  });
+
+  test('after the grace window the client token rotates; the old one still works inside the new window', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(10); // exactly the grace window: rotate
+    const rotated = await refresh(t, jar);
+    assert.equal(rotated.status, 200);
+    const next = jar.get('__client') as string;
+    assert.ok(setCookie(rotated, '__client'));
+    assert.notEqual(next, original);
+    assert.equal(next.split('.')[0], original.split('.')[0], 'same client, new secret');
+
+    t.advance(9); // a parallel request that still carried the old cookie
+    const stale = createCookieJar({ __client: original });
+    const late = await refresh(t, stale);
+    assert.equal(late.status, 200);
+    assert.equal(setCookie(late, '__client'), undefined, 'a rotated-out token never rotates again');
+    assert.equal(t.sessionStatus(sessionId), 'active');
+
+    // The current token keeps working.
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200);
+  });
+
+  // Regression: the revocation and audit row were written inside the refresh transaction and then rolled back by the throw.
+  test('reusing a rotated-out token after the grace window is theft: 401, client revoked, audited, current token dead', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(30);
+    assert.equal((await refresh(t, jar)).status, 200); // rotates: jar now holds the current token
+    const current = jar.get('__client') as string;
+    assert.notEqual(current, original);
+    const liveSessionToken = jar.get('__session') as string;
+
+    t.advance(11); // past the grace window of that rotation
+    const thief = createCookieJar({ __client: original });
+    const reuse = await refresh(t, thief);
+    assert.equal(reuse.status, 401);
+    assert.deepEqual(reuse.body, CLIENT_INVALID);
+    assert.deepEqual(reuse.setCookies, [
+      '__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+      '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+    ]);
+    assert.ok(!reuse.text.includes(original) && !reuse.text.includes(current));
+
+    // Every session of that client is revoked, on disk.
+    const statuses = t.db.prepare('SELECT status FROM sessions WHERE client_id = ?').all(original.split('.')[0]) as { status: string }[];
+    assert.deepEqual(statuses, [{ status: 'revoked' }]);
+    assert.equal(t.sessionStatus(sessionId), 'revoked');
+    const audit = t.db.prepare("SELECT subject_id, data FROM audit_events WHERE action = 'client.token_reuse'").all() as {
+      subject_id: string;
+      data: string;
+    }[];
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]?.subject_id, original.split('.')[0]);
+    assert.deepEqual(JSON.parse(audit[0]?.data ?? '{}'), { sessions: [sessionId] });
+
+    // The previously valid client token no longer refreshes...
+    const after = await refresh(t, jar);
+    assert.equal(after.status, 401);
+    assert.deepEqual(after.body, { error: { code: 'session_invalid', message: 'There is no active session on this client.' } });
+    // ...and the still-unexpired session token is refused at once.
+    const state = await authenticate(t, createCookieJar({ __session: liveSessionToken }));
+    assert.equal(state.status, 'signed-out');
+    assert.equal(state.reason, 'session-revoked');
+  });
+
+  test('the revocation survives the in-memory list expiring (it is on disk, not only in memory)', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(30);
+    assert.equal((await refresh(t, jar)).status, 200);
+    t.advance(11);
+    assert.equal((await refresh(t, createCookieJar({ __client: original }))).status, 401);
+    t.advance(600); // long after the revocation list forgets the session id
+    const retry = await refresh(t, jar);
+    assert.equal(retry.status, 401);
+    assert.equal((retry.body as { error: { code: string } }).error.code, 'session_invalid');
+  });
+
+  test('unknown, malformed, missing or ambiguous client cookies are 401 client_invalid and clear the cookies', async () => {
+    const [id] = (jar.get('__client') as string).split('.');
+    const before = t.counts();
+    for (const value of [`${id}.${'A'.repeat(43)}`, 'client_aaaaaaaaaaaaaaaaaaaaaaaaaa.' + 'A'.repeat(43), 'garbage', `${id}.`, '']) {
+      const response = await refresh(t, createCookieJar({ __client: value }));
+      assert.equal(response.status, 401, value);
+      assert.deepEqual(
+        response.body,
+        value === '' ? { error: { code: 'client_invalid', message: 'There is no client cookie; sign in again.' } } : CLIENT_INVALID,
+      );
+    }
+    const none = await refresh(t, createCookieJar());
+    assert.equal(none.status, 401);
+    assert.deepEqual(none.body, { error: { code: 'client_invalid', message: 'There is no client cookie; sign in again.' } });
+    const ambiguous = await t.gatehouse.handle(
+      new Request(`http://localhost:3000${API}/refresh`, {
+        method: 'POST',
+        headers: { cookie: `__client=${jar.get('__client')}; __client=other` },
+      }),
+    );
+    assert.equal(ambiguous.status, 401);
+    assert.deepEqual(t.counts(), before);
+    assert.equal(t.sessionStatus(sessionId), 'active', 'a wrong secret for a real client id does not revoke it');
+  });
+});

@@ -1,0 +1,167 @@
+// Starts the example app's production server (`next start`) on a free port with a fresh database.
+// Not a test: the end-to-end test files use it. Run `npm run build` first.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const APP_DIR = join(ROOT, 'apps', 'example');
+const NEXT_BIN = join(ROOT, 'node_modules', '.bin', 'next');
+const START_TIMEOUT_MS = 30_000;
+
+export interface AppServer {
+  baseUrl: string;
+  /** Everything the server printed so far (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Kills the server and removes its temporary data directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface AppServerOptions {
+  /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
+  sessionTokenTtlSeconds?: number;
+  /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
+  env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
+}
+
+/** A port nobody is listening on right now: bind port 0, read the port, close. */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        server.close();
+        reject(new Error('could not read the port of a listening socket'));
+        return;
+      }
+      server.close(() => resolvePort(address.port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for `promise` at most `ms`; true when it settled in time. The timer never keeps the process alive. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/** Process groups of servers still running, killed if this process ends without stop() (a crash, Ctrl-C). */
+const live = new Set<number>();
+let cleanupInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+function installCleanup(): void {
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on('exit', () => {
+    for (const pid of live) killGroup(pid, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pid of live) killGroup(pid, 'SIGKILL');
+      process.kill(process.pid, signal); // then die of the signal as we would have
+    });
+  }
+}
+
+export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
+  if (!existsSync(join(APP_DIR, '.next', 'BUILD_ID'))) {
+    throw new Error(`The example app is not built (no ${join(APP_DIR, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    GATEHOUSE_DATABASE_FILE: join(dataDir, 'gatehouse.db'),
+    GATEHOUSE_DEV_SECRET: '1',
+    ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
+  };
+  if (options.sessionTokenTtlSeconds !== undefined) env.GATEHOUSE_SESSION_TOKEN_TTL = String(options.sessionTokenTtlSeconds);
+
+  let output = '';
+  // Its own process group, so stop() also ends anything next spawns.
+  const child = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: APP_DIR,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) {
+    installCleanup();
+    live.add(child.pid);
+  }
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const spawnError = new Promise<Error>((resolveError) => child.once('error', resolveError));
+  let failedToSpawn: Error | null = null;
+  void spawnError.then((e) => (failedToSpawn = e));
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (!stopped) {
+      stopped = true;
+      if (child.pid !== undefined && !exited(child)) {
+        const gone = new Promise<void>((r) => child.once('exit', () => r()));
+        killGroup(child.pid, 'SIGTERM');
+        if (!(await within(gone, 5_000))) {
+          killGroup(child.pid, 'SIGKILL');
+          await within(gone, 2_000);
+        }
+      }
+      if (child.pid !== undefined) live.delete(child.pid);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (failedToSpawn !== null) lastError = `spawn failed: ${(failedToSpawn as Error).message}`;
+    if (failedToSpawn !== null || exited(child)) {
+      await stop();
+      throw new Error(
+        `The example app's server exited before answering (${lastError}; exit ${child.exitCode ?? child.signalCode}).\n--- server output ---\n${output}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { baseUrl, output: () => output, stop };
+      lastError = `GET / answered ${res.status}`;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+    }
+    await sleep(150);
+  }
+  await stop();
+  throw new Error(
+    `The example app's server did not answer 200 on GET / within ${START_TIMEOUT_MS / 1000} s (${lastError}).\n--- server output ---\n${output}`,
+  );
+}
