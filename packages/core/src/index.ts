@@ -5,6 +5,8 @@ export * from './reasons.js';
 export * from './cookies.js';
 export * from './claims.js';
 export * from './keys.js';
+export * from './signatures.js';
+export * from './jws.js';
 export * from './session-token.js';
 export * from './has.js';
 export * from './auth-object.js';

@@ -13,3 +13,4 @@ export {
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';
+export { nodeSignatures } from './node-signatures.js';

@@ -4,6 +4,7 @@ import { hkdfSync } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { GatehouseError, createLocalKeySet, type KeyResolver, type PublicJwk, type SigningKey } from '@gatehouse/core';
 import { newId } from './ids.js';
+import { nodeSignatures } from './node-signatures.js';
 import type { Store } from './store/types.js';
 
 export interface InstanceKeys {
@@ -76,6 +77,6 @@ export async function loadInstanceKeys(store: Store, secret: string, now: number
   return {
     signingKey: { kid: active.id, alg: active.alg, privateKey },
     publicJwks,
-    resolver: createLocalKeySet(publicJwks, revision),
+    resolver: createLocalKeySet(publicJwks, { revision, signatures: nodeSignatures }),
   };
 }

@@ -1,0 +1,112 @@
+// Compact JWS decoding and verification: strict parsing, a header allow-list, the key chosen by kid.
+
+import { base64url } from 'jose';
+import type { KeyResolver } from './keys.js';
+import { TokenVerificationError } from './reasons.js';
+import { SUPPORTED_ALGORITHMS, type VerifyingKey } from './signatures.js';
+
+/** Tokens longer than this are refused before any parsing (a session cookie must fit in 4 KB). */
+export const MAX_TOKEN_LENGTH = 8192;
+/** Header parameters that would let a token choose its own key or its own rules. */
+const FORBIDDEN_HEADER_PARAMS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip'] as const;
+/** Three unpadded base64url segments: no padding, no standard-alphabet characters, no whitespace. */
+const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+
+export interface JwsHeader {
+  alg: string;
+  kid?: string;
+  typ?: string;
+  cat?: string;
+  [param: string]: unknown;
+}
+
+export interface DecodedJws {
+  header: JwsHeader;
+  payload: Uint8Array;
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Strict base64url: a remainder of one character cannot encode whole bytes. */
+function decodeSegment(segment: string): Uint8Array {
+  if (segment.length % 4 === 1) throw new TokenVerificationError('token-invalid');
+  try {
+    return base64url.decode(segment);
+  } catch {
+    throw new TokenVerificationError('token-invalid');
+  }
+}
+
+/**
+ * Splits and decodes a compact JWS without trusting any of it yet.
+ * @throws TokenVerificationError `token-invalid`
+ */
+export function decodeCompactJws(token: string): DecodedJws {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('token-invalid');
+  const parts = JWS_COMPACT.exec(token);
+  if (!parts) throw new TokenVerificationError('token-invalid');
+  const [, headerPart, payloadPart, signaturePart] = parts as unknown as [string, string, string, string];
+  let header: unknown;
+  try {
+    header = JSON.parse(decoder.decode(decodeSegment(headerPart)));
+  } catch {
+    throw new TokenVerificationError('token-invalid');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TokenVerificationError('token-invalid');
+  return {
+    header: header as JwsHeader,
+    payload: decodeSegment(payloadPart),
+    signingInput: encoder.encode(`${headerPart}.${payloadPart}`),
+    signature: decodeSegment(signaturePart),
+  };
+}
+
+export interface JwsVerifyOptions {
+  keys: KeyResolver;
+  /** Algorithms accepted; a token naming any other is refused before a key is looked up. */
+  algorithms: ReadonlySet<string>;
+}
+
+/**
+ * Verifies a compact JWS: `alg` on the allow-list, no header that picks its own key or rules, a
+ * `kid` this instance trusts for that `alg`, and a signature that checks.
+ *
+ * @throws TokenVerificationError `token-invalid`, `token-invalid-algorithm`, `token-invalid-header`,
+ *   `jwk-kid-mismatch`, `token-invalid-signature`
+ */
+export async function verifyCompactJws(token: string, options: JwsVerifyOptions): Promise<DecodedJws> {
+  const jws = decodeCompactJws(token);
+  const { header } = jws;
+  if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) throw new TokenVerificationError('token-invalid-algorithm');
+  for (const param of FORBIDDEN_HEADER_PARAMS) {
+    if (Object.hasOwn(header, param)) throw new TokenVerificationError('token-invalid-header');
+  }
+  if (header.typ !== undefined && header.typ !== 'JWT') throw new TokenVerificationError('token-invalid-header');
+  if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch');
+  let key: VerifyingKey | null;
+  try {
+    key = await options.keys.getKey(header.kid, header.alg);
+  } catch {
+    key = null; // a key that cannot be imported (say, an EC point off its curve) verifies nothing
+  }
+  if (!key) throw new TokenVerificationError('jwk-kid-mismatch');
+  let valid: boolean;
+  try {
+    valid = await key.verify(jws.signingInput, jws.signature);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new TokenVerificationError('token-invalid-signature');
+  return jws;
+}
+
+/** Validates an algorithm allow-list at construction (a programmer error is a TypeError). */
+export function algorithmSet(algorithms: readonly string[]): ReadonlySet<string> {
+  for (const alg of algorithms) {
+    if (!SUPPORTED_ALGORITHMS.includes(alg)) throw new TypeError(`Unsupported verification algorithm: ${alg}`);
+  }
+  return new Set(algorithms);
+}
