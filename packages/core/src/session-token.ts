@@ -1,7 +1,7 @@
 // Minting and verifying session tokens: the JWS check, the claims and a verified-token cache.
 
 import { SignJWT } from 'jose';
-import { SESSION_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
+import { SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
 import { algorithmSet, verifyCompactJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
 import { TokenVerificationError, type AuthReason } from './reasons.js';
@@ -22,6 +22,19 @@ export interface SigningKey {
 export async function mintSessionToken(claims: SessionClaims, key: SigningKey): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY })
+    .sign(key.privateKey);
+}
+
+/** Claims every JWT-template token carries and no template may override. */
+export const RESERVED_TEMPLATE_CLAIMS: readonly string[] = ['azp', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub'];
+
+/**
+ * Signs a JWT-template token (a token for another service). Its header carries the template
+ * category marker, so it is never accepted where a session token is expected, here or by Clerk's SDK.
+ */
+export async function mintTemplateToken(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY })
     .sign(key.privateKey);
 }
 

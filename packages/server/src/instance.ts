@@ -1,8 +1,11 @@
 // A Gatehouse instance: store, keys, sessions, request authentication and the HTTP API, wired once.
 
 import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import {
+  RESERVED_TEMPLATE_CLAIMS,
   authenticateRequest,
+  mintTemplateToken,
   createSessionTokenVerifier,
   type PublicJwk,
   type RequestState,
@@ -10,7 +13,7 @@ import {
 } from '@gatehouse/core';
 import type { Kysely } from 'kysely';
 import { newId } from './ids.js';
-import { loadInstanceKeys, type InstanceKeys } from './keys.js';
+import { openKeyRing, type KeyRing } from './key-ring.js';
 import { migrateToLatest } from './store/migrations.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { openSqlite } from './store/sqlite.js';
@@ -53,6 +56,19 @@ export interface Gatehouse {
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
   authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
   verifier(): SessionTokenVerifier;
+  /** The signing keys: rotate, retire, reload. */
+  readonly keys: KeyRing;
+  /**
+   * Mints a token for another service, signed with the instance key and marked as a template
+   * token. `claims` cannot override the reserved ones (sub, iss, iat, nbf, exp, jti, azp).
+   */
+  mintTemplateToken(input: {
+    subject: string;
+    claims?: Record<string, unknown>;
+    lifetimeSeconds?: number;
+    skewSeconds?: number;
+    azp?: string;
+  }): Promise<string>;
   jwks(): { keys: PublicJwk[] };
   getUser(id: string): Promise<PublicUser | null>;
   /** The auth HTTP API. */
@@ -100,9 +116,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   }
   const issuer = `urn:gatehouse:${instanceId}`;
 
-  const keys: InstanceKeys = await loadInstanceKeys(store, secret, now());
+  // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
+  const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs });
   const verifier = createSessionTokenVerifier({
-    keys: keys.resolver,
+    keys: keyRing.resolver,
     issuer,
     authorizedParties: options.authorizedParties ?? [],
     clockSkewInMs,
@@ -116,7 +133,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     inactivityTimeoutSeconds,
     clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
   };
-  const sessions = createSessionService({ store, keys: () => keys, settings, revocations, now });
+  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, now });
   const basePath = options.basePath ?? '/api/gatehouse';
 
   const gatehouse: Gatehouse = {
@@ -134,7 +151,22 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       });
     },
     verifier: () => verifier,
-    jwks: () => ({ keys: keys.publicJwks }),
+    jwks: () => ({ keys: keyRing.current().publicJwks }),
+    keys: keyRing,
+    async mintTemplateToken({ subject, claims = {}, lifetimeSeconds = 60, skewSeconds = 5, azp }) {
+      const iat = Math.floor(now() / 1000);
+      const custom = Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED_TEMPLATE_CLAIMS.includes(name)));
+      const reserved: Record<string, unknown> = {
+        sub: subject,
+        iss: issuer,
+        iat,
+        nbf: iat - skewSeconds,
+        exp: iat + lifetimeSeconds,
+        jti: randomBytes(10).toString('hex'),
+      };
+      if (azp) reserved.azp = azp;
+      return mintTemplateToken({ ...custom, ...reserved }, keyRing.current().signingKey);
+    },
     async getUser(id) {
       const row = await store.findUserById(id);
       return row ? toPublicUser(row) : null;

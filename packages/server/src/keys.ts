@@ -12,6 +12,8 @@ export interface InstanceKeys {
   /** Public keys that verify: the active key and previous keys still inside their overlap window. */
   publicJwks: PublicJwk[];
   resolver: KeyResolver;
+  /** When each previous key stops verifying (ms since the epoch); the active key has none. */
+  retireAt: ReadonlyMap<string, number>;
 }
 
 const SIGNING_ALG = 'RS256';
@@ -41,7 +43,7 @@ async function openPrivateJwk(sealed: string, secret: string): Promise<JWK> {
   }
 }
 
-async function createSigningKey(store: Store, secret: string, now: number): Promise<void> {
+async function createSigningKey(store: Store, secret: string, now: number): Promise<string> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { extractable: true, modulusLength: 2048 });
   const kid = newId('key');
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALG, use: 'sig' };
@@ -55,6 +57,7 @@ async function createSigningKey(store: Store, secret: string, now: number): Prom
     created_at: now,
     retire_at: null,
   });
+  return kid;
 }
 
 /**
@@ -74,9 +77,40 @@ export async function loadInstanceKeys(store: Store, secret: string, now: number
   const privateJwk = await openPrivateJwk(active.private_jwk_sealed, secret);
   const privateKey = (await importJWK(privateJwk, active.alg)) as CryptoKey;
   const publicJwks = verifying.map((row) => JSON.parse(row.public_jwk) as PublicJwk);
+  const retireAt = new Map<string, number>();
+  for (const row of verifying) if (row.status === 'previous') retireAt.set(row.id, Number(row.retire_at));
   return {
     signingKey: { kid: active.id, alg: active.alg, privateKey },
     publicJwks,
     resolver: createLocalKeySet(publicJwks, { revision, signatures: nodeSignatures }),
+    retireAt,
   };
+}
+
+/**
+ * Makes a new key pair the active one. The old active key becomes `previous` and keeps verifying
+ * until `now + overlapMs` (at least the token lifetime plus clock skew, so every token it signed
+ * expires first); previous keys past their window become `retired`.
+ */
+export async function rotateSigningKey(store: Store, secret: string, now: number, overlapMs: number): Promise<string> {
+  return store.transaction(async (tx) => {
+    for (const row of await tx.listSigningKeys()) {
+      if (row.status === 'active') await tx.updateSigningKey(row.id, { status: 'previous', retire_at: now + overlapMs });
+      else if (row.status === 'previous' && Number(row.retire_at) <= now) await tx.updateSigningKey(row.id, { status: 'retired' });
+    }
+    const kid = await createSigningKey(tx, secret, now);
+    await tx.appendAudit({ at: now, action: 'keys.rotated', actor_id: null, subject_id: kid, ip: null, user_agent: null, data: '{}' });
+    return kid;
+  });
+}
+
+/** Stops a key verifying at once (a suspected compromise). The active key cannot be retired: rotate first. */
+export async function retireSigningKey(store: Store, kid: string, now: number): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const row = (await tx.listSigningKeys()).find((r) => r.id === kid);
+    if (!row || row.status !== 'previous') return false;
+    await tx.updateSigningKey(kid, { status: 'retired', retire_at: null });
+    await tx.appendAudit({ at: now, action: 'keys.retired', actor_id: null, subject_id: kid, ip: null, user_agent: null, data: '{}' });
+    return true;
+  });
 }

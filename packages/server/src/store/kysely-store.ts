@@ -66,6 +66,9 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
     async insertSigningKey(row) {
       await db.insertInto('signing_keys').values(row).execute();
     },
+    async updateSigningKey(id, changes) {
+      await db.updateTable('signing_keys').set(changes).where('id', '=', id).execute();
+    },
     async listSigningKeys() {
       return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
     },

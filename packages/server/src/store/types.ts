@@ -112,6 +112,7 @@ export interface Store {
 
   insertSigningKey(row: Insertable<SigningKeysTable>): Promise<void>;
   listSigningKeys(): Promise<SigningKeyRow[]>;
+  updateSigningKey(id: string, changes: Updateable<SigningKeysTable>): Promise<void>;
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
