@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './reasons.js';
 export * from './cookies.js';
 export * from './claims.js';
+export * from './shortcodes.js';
 export * from './keys.js';
 export * from './signatures.js';
 export * from './jws.js';
