@@ -23,8 +23,8 @@ export interface AuthorizationSubject {
   orgId?: string | null | undefined;
   orgRole?: string | null | undefined;
   orgPermissions?: readonly string[] | null | undefined;
-  features?: readonly string[];
-  plans?: readonly string[];
+  features?: ScopedList | null;
+  plans?: ScopedList | null;
   factorVerificationAge?: readonly [number, number] | null | undefined;
 }
 
@@ -37,39 +37,38 @@ const PRESETS: Record<ReverificationPreset, ReverificationConfig> = {
 
 type Outcome = 'pass' | 'fail' | 'skip';
 
-const withOrgPrefix = (value: string): string => (value.startsWith('org:') ? value : `org:${value}`);
+/** `admin`, `org:admin` and `org:org:admin` all name the same role (Clerk's normalisation). */
+const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
 
 function checkOrg(subject: AuthorizationSubject, params: CheckAuthorizationParams): Outcome {
   if (params.role === undefined && params.permission === undefined) return 'skip';
+  if (params.role !== undefined && typeof params.role !== 'string') return 'fail';
+  if (params.permission !== undefined && typeof params.permission !== 'string') return 'fail';
   if (!subject.orgId) return 'fail';
   if (params.role !== undefined) {
-    if (typeof params.role !== 'string' || !subject.orgRole) return 'fail';
+    if (typeof subject.orgRole !== 'string' || !subject.orgRole) return 'fail';
     if (withOrgPrefix(params.role) !== withOrgPrefix(subject.orgRole)) return 'fail';
   }
   if (params.permission !== undefined) {
-    if (typeof params.permission !== 'string') return 'fail';
-    if (!(subject.orgPermissions ?? []).includes(withOrgPrefix(params.permission))) return 'fail';
+    if (!Array.isArray(subject.orgPermissions)) return 'fail';
+    if (!subject.orgPermissions.includes(withOrgPrefix(params.permission))) return 'fail';
   }
   return 'pass';
 }
 
-function checkEntitlement(list: readonly string[] | undefined, value: unknown): Outcome {
+const ORG_SCOPES = new Set(['o', 'org', 'organization']);
+const USER_SCOPES = new Set(['u', 'user']);
+
+/** `feature`/`plan`: unscoped names match org or user entries; `o:`/`u:` (and long forms) pick one. */
+function checkEntitlement(list: ScopedList | null | undefined, value: unknown): Outcome {
   if (value === undefined) return 'skip';
-  if (typeof value !== 'string' || !list) return 'fail';
-  const colon = value.indexOf(':');
-  let scopes: string[];
-  let name: string;
-  if (colon === -1) {
-    scopes = ['o', 'u'];
-    name = value;
-  } else {
-    const scope = value.slice(0, colon);
-    name = value.slice(colon + 1);
-    if (scope === 'o' || scope === 'org' || scope === 'organization') scopes = ['o'];
-    else if (scope === 'u' || scope === 'user') scopes = ['u'];
-    else return 'fail';
-  }
-  return scopes.some((s) => list.includes(`${s}:${name}`)) ? 'pass' : 'fail';
+  if (typeof value !== 'string' || !list || (list.org.length === 0 && list.user.length === 0)) return 'fail';
+  const [scope = '', rawId] = value.split(':');
+  const id = rawId || scope;
+  if (rawId === undefined) return list.org.includes(id) || list.user.includes(id) ? 'pass' : 'fail';
+  if (ORG_SCOPES.has(scope)) return list.org.includes(id) ? 'pass' : 'fail';
+  if (USER_SCOPES.has(scope)) return list.user.includes(id) ? 'pass' : 'fail';
+  return 'fail';
 }
 
 function checkReverification(
@@ -80,6 +79,8 @@ function checkReverification(
   const config = typeof value === 'string' ? PRESETS[value] : value;
   if (!config || typeof config !== 'object') return 'fail';
   const { level, afterMinutes } = config;
+  const validAge = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && (x === -1 || x >= 0);
+  if (fva && (!Array.isArray(fva) || fva.length !== 2 || !validAge(fva[0]) || !validAge(fva[1]))) return 'fail';
   if (typeof afterMinutes !== 'number' || !(afterMinutes > 0)) return 'fail';
   if (level !== 'first_factor' && level !== 'second_factor' && level !== 'multi_factor') return 'fail';
   if (!fva) return 'fail';
@@ -107,20 +108,28 @@ export function checkAuthorization(subject: AuthorizationSubject, params: CheckA
   return outcomes.includes('pass') && !outcomes.includes('fail');
 }
 
-/** Splits a `fea`/`pla` claim into normalised `o:x` / `u:x` entries (`uo:x` counts for both). */
-export function parseScopedList(claim: unknown): string[] {
-  if (typeof claim !== 'string' || claim === '') return [];
-  const out: string[] = [];
+export interface ScopedList {
+  org: string[];
+  user: string[];
+}
+
+/**
+ * Splits a `fea`/`pla` claim into org and user entries (`o:`, `u:`, `ou:`/`uo:` for both; other
+ * scopes ignored). A malformed claim (an entry without a scope) is null, and every check against it fails.
+ */
+export function parseScopedList(claim: unknown): ScopedList | null {
+  const list: ScopedList = { org: [], user: [] };
+  if (typeof claim !== 'string' || claim === '') return list;
   for (const raw of claim.split(',')) {
     const item = raw.trim();
     const colon = item.indexOf(':');
-    if (colon === -1) continue;
+    if (colon === -1) return null;
     const scope = item.slice(0, colon);
     const name = item.slice(colon + 1);
-    if (scope.includes('o')) out.push(`o:${name}`);
-    if (scope.includes('u')) out.push(`u:${name}`);
+    if (scope === 'o' || scope === 'ou' || scope === 'uo') list.org.push(name);
+    if (scope === 'u' || scope === 'ou' || scope === 'uo') list.user.push(name);
   }
-  return out;
+  return list;
 }
 
 /**
@@ -130,7 +139,7 @@ export function parseScopedList(claim: unknown): string[] {
 export function decodeOrgPermissions(claims: Pick<SessionClaims, 'o' | 'fea'>): string[] {
   const per = claims.o?.per;
   const fpm = claims.o?.fpm;
-  if (typeof per !== 'string' || typeof fpm !== 'string') return [];
+  if (typeof per !== 'string' || typeof fpm !== 'string' || per === '' || fpm === '') return [];
   const actions = per.split(',').map((p) => p.trim());
   const orgFeatures: string[] = [];
   if (typeof claims.fea === 'string' && claims.fea !== '') {

@@ -10,6 +10,7 @@ export * from './signatures.js';
 export * from './jws.js';
 export * from './session-token.js';
 export * from './has.js';
+export * from './org-claims.js';
 export * from './auth-object.js';
 export * from './route-matcher.js';
 export * from './authenticate-request.js';
