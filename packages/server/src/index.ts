@@ -10,6 +10,8 @@ export {
   type RefreshResult,
   type SignedInResult,
 } from './sessions.js';
+export type { ActivatedSession, BrowserOutcome, EndResult, SessionSummary } from './session-control.js';
+export { describeDevice } from './device.js';
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';

@@ -36,6 +36,8 @@ export interface GatehouseOptions {
   maxLifetimeSeconds?: number;
   inactivityTimeoutSeconds?: number | null;
   clientRotationGraceSeconds?: number;
+  /** Several signed-in users per browser, one of them active (default false: signing in replaces the browser's session). */
+  multiSession?: boolean;
   clockSkewInMs?: number;
   authorizedParties?: string[];
   allowedOrigins?: string[];
@@ -132,6 +134,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     maxLifetimeSeconds,
     inactivityTimeoutSeconds,
     clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
+    multiSession: options.multiSession ?? false,
   };
   const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, now });
   const basePath = options.basePath ?? '/api/gatehouse';

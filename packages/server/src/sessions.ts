@@ -1,42 +1,15 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
-import { GatehouseError, isGatehouseError, mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
-import { randomBytes } from 'node:crypto';
+import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
 import { digestsEqual, hashSecret, newId, newSecret } from './ids.js';
 import { checkPassword, hashPassword } from './passwords.js';
-import type { ClientRow, SessionRow, Store, UserRow } from './store/types.js';
-import type { InstanceKeys } from './keys.js';
-import type { RevocationList } from './revocation.js';
+import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
+import { createSessionControl } from './session-control.js';
+import type { SessionRow, Store, UserRow } from './store/types.js';
+import { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
-export interface SessionSettings {
-  issuer: string;
-  sessionTokenTtlSeconds: number;
-  maxLifetimeSeconds: number;
-  inactivityTimeoutSeconds: number | null;
-  clientRotationGraceSeconds: number;
-}
-
-export interface SessionDeps {
-  store: Store;
-  keys: () => InstanceKeys;
-  settings: SessionSettings;
-  revocations: RevocationList;
-  now: () => number;
-}
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  imageUrl: string | null;
-  publicMetadata: Record<string, unknown>;
-  unsafeMetadata: Record<string, unknown>;
-  createdAt: number;
-  updatedAt: number;
-  lastSignInAt: number | null;
-}
+export type { SessionDeps, SessionSettings } from './session-core.js';
+export { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 export interface SignedInResult {
   user: PublicUser;
@@ -53,71 +26,42 @@ export interface RefreshResult {
   clientToken: string | null;
 }
 
-export function toPublicUser(row: UserRow): PublicUser {
-  return {
-    id: row.id,
-    email: row.email,
-    emailVerified: row.email_verified === 1,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    imageUrl: row.image_url,
-    publicMetadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
-    unsafeMetadata: JSON.parse(row.unsafe_metadata) as Record<string, unknown>,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
-  };
-}
-
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Splits `client_….secret`; null when it is not of that shape. */
-function parseClientToken(token: string): { id: string; secret: string } | null {
-  const dot = token.indexOf('.');
-  if (dot <= 0 || token.length > 256) return null;
-  const id = token.slice(0, dot);
-  const secret = token.slice(dot + 1);
-  if (!/^client_[a-z2-7]{26}$/.test(id) || !/^[A-Za-z0-9_-]{43}$/.test(secret)) return null;
-  return { id, secret };
-}
-
 export function createSessionService(deps: SessionDeps) {
   const { store, settings, now } = deps;
 
-  async function mintFor(session: SessionRow, ctx: RequestContext): Promise<string> {
-    const iat = Math.floor(now() / 1000);
-    const claims: SessionClaims = {
-      sub: session.user_id,
-      sid: session.id,
-      iss: settings.issuer,
-      iat,
-      nbf: iat - 5,
-      exp: iat + settings.sessionTokenTtlSeconds,
-      jti: randomBytes(10).toString('hex'),
-      v: 2,
-      fva: [Math.max(0, Math.floor((now() - Number(session.factor_verified_at)) / 60_000)), -1],
-    };
-    if (ctx.origin) claims.azp = ctx.origin;
-    return mintSessionToken(claims, deps.keys().signingKey);
-  }
-
-  /** Creates a fresh client and session for a user who just proved who they are. */
-  async function startSession(tx: Store, user: UserRow, ctx: RequestContext): Promise<SignedInResult> {
+  /**
+   * Starts a session for a user who just proved who they are. In multi-session mode a browser that
+   * presents a live client keeps it: the session joins that client and becomes its active one.
+   * Otherwise the session gets a brand-new client, and in single-session mode the live sessions of
+   * the client the browser presented end first (one signed-in user per browser). Either way the
+   * session id and the client secret are new, so a cookie planted before sign-in never becomes an
+   * authenticated one (session fixation).
+   */
+  async function startSession(tx: Store, user: UserRow, ctx: RequestContext, presentedToken: string | null): Promise<SignedInResult> {
     const t = now();
-    const clientId = newId('client');
+    const presented = await findPresentedClient(deps, tx, presentedToken);
+    const joining = presented !== null && settings.multiSession;
+    if (presented && joining) {
+      // Signing in again as a user who is already signed in on this browser replaces that session.
+      const own = (await tx.listSessionsOfClient(presented.id)).filter((s) => s.user_id === user.id);
+      await endSessions(deps, tx, own, { status: 'ended', action: 'session.ended', actorId: user.id, reason: 'sign_in_again', ctx });
+    } else if (presented) {
+      await endClient(deps, tx, presented, 'ended', ctx, 'session.ended');
+    }
+    const clientId = joining ? presented.id : newId('client');
     const secret = newSecret();
     const sessionId = newId('sess');
-    await tx.insertClient({
-      id: clientId,
-      token_hash: hashSecret(secret),
-      previous_token_hash: null,
-      rotated_at: t,
-      active_session_id: sessionId,
-      created_at: t,
-      updated_at: t,
-    });
+    if (!joining) {
+      await tx.insertClient({
+        id: clientId,
+        token_hash: hashSecret(secret),
+        previous_token_hash: null,
+        rotated_at: t,
+        active_session_id: null,
+        created_at: t,
+        updated_at: t,
+      });
+    }
     const session: SessionRow = {
       id: sessionId,
       client_id: clientId,
@@ -135,6 +79,15 @@ export function createSessionService(deps: SessionDeps) {
       user_agent: ctx.userAgent?.slice(0, 512) ?? null,
     };
     await tx.insertSession(session);
+    // A joined client gets a new secret with no grace for the old one: whoever held the cookie before
+    // this sign-in (a planted or leaked one) must not reach the new session, not even for a moment.
+    await tx.updateClient(clientId, {
+      token_hash: hashSecret(secret),
+      previous_token_hash: null,
+      rotated_at: t,
+      active_session_id: sessionId,
+      updated_at: t,
+    });
     await tx.updateUser(user.id, { last_sign_in_at: t, updated_at: t });
     await tx.appendAudit({
       at: t,
@@ -143,50 +96,30 @@ export function createSessionService(deps: SessionDeps) {
       subject_id: sessionId,
       ip: ctx.ip,
       user_agent: ctx.userAgent,
-      data: '{}',
+      data: JSON.stringify({ client: clientId, joined: joining }),
     });
     return {
       user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
       sessionId,
-      sessionToken: await mintFor(session, ctx),
+      sessionToken: await mintFor(deps, session, ctx),
       clientToken: `${clientId}.${secret}`,
     };
   }
 
-  /** Ends the live sessions of a client and remembers them as revoked for token checks. */
-  async function endClient(
-    tx: Store,
-    client: ClientRow,
-    status: 'ended' | 'revoked',
-    ctx: RequestContext,
-    action: string,
-  ): Promise<string[]> {
-    const t = now();
-    const ended = await tx.endLiveSessionsOfClient(client.id, status, t);
-    await tx.updateClient(client.id, { active_session_id: null, updated_at: t });
-    for (const id of ended) deps.revocations.revoke(id, t);
-    await tx.appendAudit({
-      at: t,
-      action,
-      actor_id: null,
-      subject_id: client.id,
-      ip: ctx.ip,
-      user_agent: ctx.userAgent,
-      data: JSON.stringify({ sessions: ended }),
-    });
-    return ended;
-  }
-
   return {
-    mintFor,
+    mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
+    ...createSessionControl(deps),
 
     /**
-     * Creates a user with email + password and signs them in on a new client.
+     * Creates a user with email + password and signs them in (on the browser's client in
+     * multi-session mode, else on a new client: see {@link startSession}).
+     * @param clientToken the `__client` cookie the browser presented, if any
      * @throws GatehouseError `identifier_exists`, `invalid_body`
      */
     async signUp(
       input: { email: string; password: string; firstName?: string | undefined; lastName?: string | undefined },
       ctx: RequestContext,
+      clientToken: string | null = null,
     ): Promise<SignedInResult> {
       const email = normalizeEmail(input.email);
       // Hash first so that an existing address costs the same time as a new one.
@@ -222,16 +155,23 @@ export function createSessionService(deps: SessionDeps) {
           user_agent: ctx.userAgent,
           data: '{}',
         });
-        return startSession(tx, user, ctx);
+        return startSession(tx, user, ctx, clientToken);
       });
     },
 
     /**
-     * Checks email + password and starts a session on a brand-new client (new ids on every sign-in,
-     * so a planted client cookie never becomes an authenticated one).
+     * Checks email + password and starts a session: a new session id and client secret on every
+     * sign-in, so a planted client cookie never becomes an authenticated one. In multi-session mode
+     * the session joins the browser's live client and becomes active; in single-session mode the
+     * browser's previous sessions end and a brand-new client is created.
+     * @param clientToken the `__client` cookie the browser presented, if any
      * @throws GatehouseError `invalid_credentials` (same message whether or not the account exists)
      */
-    async signIn(input: { email: string; password: string }, ctx: RequestContext): Promise<SignedInResult> {
+    async signIn(
+      input: { email: string; password: string },
+      ctx: RequestContext,
+      clientToken: string | null = null,
+    ): Promise<SignedInResult> {
       const email = normalizeEmail(input.email);
       const user = await store.findUserByEmail(email);
       const ok = await checkPassword(user?.password_hash ?? null, input.password);
@@ -247,7 +187,7 @@ export function createSessionService(deps: SessionDeps) {
         });
         throw new GatehouseError('invalid_credentials', 'The email address or password is incorrect.');
       }
-      return store.transaction((tx) => startSession(tx, user, ctx));
+      return store.transaction((tx) => startSession(tx, user, ctx, clientToken));
     },
 
     /**
@@ -282,7 +222,7 @@ export function createSessionService(deps: SessionDeps) {
           }
         } else if (client.previous_token_hash && digestsEqual(presented, client.previous_token_hash)) {
           if (!insideGrace) {
-            await endClient(tx, client, 'revoked', ctx, 'client.token_reuse');
+            await endClient(deps, tx, client, 'revoked', ctx, 'client.token_reuse');
             return new GatehouseError('client_invalid', 'The client token is not valid.');
           }
         } else {
@@ -303,16 +243,12 @@ export function createSessionService(deps: SessionDeps) {
         }
         const user = await tx.findUserById(session.user_id);
         if (!user || user.banned === 1) throw new GatehouseError('session_invalid', 'The user can no longer sign in.');
-        const touched = {
-          last_active_at: t,
-          updated_at: t,
-          abandon_at: settings.inactivityTimeoutSeconds ? t + settings.inactivityTimeoutSeconds * 1000 : null,
-        };
-        await tx.updateSession(session.id, touched);
+        const activity = touched(deps, t);
+        await tx.updateSession(session.id, activity);
         return {
           userId: user.id,
           sessionId: session.id,
-          sessionToken: await mintFor({ ...session, ...touched }, ctx),
+          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx),
           clientToken: rotated,
         };
       });
@@ -320,20 +256,14 @@ export function createSessionService(deps: SessionDeps) {
       return outcome;
     },
 
-    /** Ends every live session of the client that presents this token. Unknown tokens are a no-op. */
-    async signOut(clientToken: string | null, ctx: RequestContext): Promise<void> {
-      const parsed = clientToken ? parseClientToken(clientToken) : null;
-      if (!parsed) return;
-      const presented = hashSecret(parsed.secret);
-      await store.transaction(async (tx) => {
-        const client = await tx.findClient(parsed.id);
-        if (!client) return;
-        const known =
-          digestsEqual(presented, client.token_hash) ||
-          (client.previous_token_hash !== null &&
-            digestsEqual(presented, client.previous_token_hash) &&
-            now() - Number(client.rotated_at) < settings.clientRotationGraceSeconds * 1000);
-        if (known) await endClient(tx, client, 'ended', ctx, 'session.ended');
+    /**
+     * Ends every live session of the client that presents this token (the current one, or the
+     * previous one inside the grace window); returns the ended ids. Unknown tokens are a no-op.
+     */
+    async signOut(clientToken: string | null, ctx: RequestContext): Promise<string[]> {
+      return store.transaction(async (tx) => {
+        const client = await findPresentedClient(deps, tx, clientToken);
+        return client ? endClient(deps, tx, client, 'ended', ctx, 'session.ended') : [];
       });
     },
   };

@@ -25,6 +25,12 @@ export interface RowCounts {
   signing_keys: number;
 }
 
+export interface Snapshot {
+  counts: RowCounts;
+  sessions: unknown[];
+  clients: unknown[];
+}
+
 export interface TestInstance {
   gatehouse: Gatehouse;
   clock: Clock;
@@ -39,6 +45,8 @@ export interface TestInstance {
   advance(seconds: number): void;
   counts(): RowCounts;
   sessionStatus(sessionId: string): string | undefined;
+  /** Every session and client row plus the row counts: compare before/after to prove nothing was written. */
+  snapshot(): Snapshot;
   /** Closes the instance and the reader; removes the temp dir unless `keepFiles`. */
   close(options?: { keepFiles?: boolean }): Promise<void>;
 }
@@ -74,6 +82,13 @@ export async function createTestInstance(
   }
   const db = new BetterSqlite3(databaseFile, { readonly: true, fileMustExist: true });
   const count = (table: string): number => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const rowCounts = (): RowCounts => ({
+    users: count('users'),
+    sessions: count('sessions'),
+    clients: count('clients'),
+    audit_events: count('audit_events'),
+    signing_keys: count('signing_keys'),
+  });
   return {
     gatehouse,
     clock,
@@ -85,17 +100,16 @@ export async function createTestInstance(
     advance(seconds) {
       clock.now += seconds * 1000;
     },
-    counts() {
-      return {
-        users: count('users'),
-        sessions: count('sessions'),
-        clients: count('clients'),
-        audit_events: count('audit_events'),
-        signing_keys: count('signing_keys'),
-      };
-    },
+    counts: rowCounts,
     sessionStatus(sessionId) {
       return (db.prepare('SELECT status FROM sessions WHERE id = ?').get(sessionId) as { status: string } | undefined)?.status;
+    },
+    snapshot() {
+      return {
+        counts: rowCounts(),
+        sessions: db.prepare('SELECT * FROM sessions ORDER BY id').all(),
+        clients: db.prepare('SELECT * FROM clients ORDER BY id').all(),
+      };
     },
     async close(closeOptions = {}) {
       db.close();
@@ -202,6 +216,11 @@ export function refresh(t: TestInstance, jar: CookieJar): Promise<ApiResponse> {
 /** Authenticates a page request carrying the jar's cookies (what auth() would do). */
 export function authenticate(t: TestInstance, jar: CookieJar): Promise<RequestState> {
   return t.gatehouse.authenticate(new Request(`${ORIGIN}/dashboard`, { headers: { cookie: jar.header() } }));
+}
+
+/** Authenticates a request that carries only this session token (as the `__session` cookie). */
+export function authenticateToken(t: TestInstance, sessionToken: string): Promise<RequestState> {
+  return authenticate(t, createCookieJar({ __session: sessionToken }));
 }
 
 /** The Set-Cookie line for `name`, or undefined. */

@@ -11,13 +11,38 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * @throws GatehouseError `unsupported_media_type`, `payload_too_large`, `invalid_body`
  */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T, maxBytes = MAX_BODY_BYTES): Promise<z.infer<T>> {
+  checkJsonType(request);
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new GatehouseError('payload_too_large', `The body must be at most ${maxBytes} bytes.`);
+  return parseBody(await readCapped(request, maxBytes), schema);
+}
+
+/**
+ * Like {@link readJson} for endpoints whose body may be left out: no body (or an empty one) is
+ * `undefined`; anything else must be JSON that the schema accepts.
+ * @throws GatehouseError `unsupported_media_type`, `payload_too_large`, `invalid_body`
+ */
+export async function readOptionalJson<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<z.infer<T> | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new GatehouseError('payload_too_large', `The body must be at most ${maxBytes} bytes.`);
+  const text = await readCapped(request, maxBytes);
+  if (text === '') return undefined;
+  checkJsonType(request);
+  return parseBody(text, schema);
+}
+
+function checkJsonType(request: Request): void {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new GatehouseError('unsupported_media_type', 'Send the body as application/json.');
   }
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new GatehouseError('payload_too_large', `The body must be at most ${maxBytes} bytes.`);
-  const text = await readCapped(request, maxBytes);
+}
+
+function parseBody<T extends z.ZodType>(text: string, schema: T): z.infer<T> {
   let value: unknown;
   try {
     value = JSON.parse(text);

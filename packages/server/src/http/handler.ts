@@ -1,17 +1,13 @@
 // The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
 
 import {
-  CLIENT_COOKIE,
   clearedCookies,
   clientCookie,
   isGatehouseError,
   isSecureRequest,
-  parseCookieHeader,
   requestContext,
   sessionCookie,
-  singleCookie,
   type CookieSettings,
-  type RequestContext,
 } from '@gatehouse/core';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords.js';
@@ -19,6 +15,7 @@ import type { SignedInResult } from '../sessions.js';
 import type { Gatehouse } from '../instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
+import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 
 const emailField = z
   .string()
@@ -34,8 +31,6 @@ const SignUpBody = z
   })
   .strict();
 const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
-
-type Route = (request: Request, ctx: RequestContext, cookies: CookieSettings) => Promise<Response>;
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -67,36 +62,25 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     return json(200, { user: result.user, sessionId: result.sessionId }, headers);
   }
 
-  function clientToken(request: Request): string | null {
-    const value = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
-    return typeof value === 'string' ? value : null;
-  }
-
-  const routes: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
+  const sessionRoutes = createSessionRoutes(gatehouse);
+  const routes: Record<string, Methods> = {
+    ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignUpBody);
-        return signedIn(await gatehouse.sessions.signUp(body, ctx), cookies);
+        return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
       },
     },
     '/sign-in': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignInBody);
-        return signedIn(await gatehouse.sessions.signIn(body, ctx), cookies);
-      },
-    },
-    '/sign-out': {
-      POST: async (request, ctx, cookies) => {
-        await gatehouse.sessions.signOut(clientToken(request), ctx);
-        const headers = new Headers();
-        for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
-        return json(200, { signedOut: true }, headers);
+        return signedIn(await gatehouse.sessions.signIn(body, ctx, presentedClientToken(request)), cookies);
       },
     },
     '/refresh': {
       POST: async (request, ctx, cookies) => {
-        const token = clientToken(request);
+        const token = presentedClientToken(request);
         const headers = new Headers();
         if (!token) return errorResponse('client_invalid', 'There is no client cookie; sign in again.');
         try {
@@ -135,8 +119,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const { pathname } = new URL(request.url);
       if (pathname === '/.well-known/jwks.json' && request.method === 'GET') return jwks();
       if (!pathname.startsWith(`${base}/`)) return errorResponse('not_found', 'No such endpoint.');
-      const route = routes[pathname.slice(base.length)];
-      if (!route) return errorResponse('not_found', 'No such endpoint.');
+      const path = pathname.slice(base.length);
+      const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
+      const found: { methods: Methods; params: RouteParams } | null = exact ? { methods: exact, params: {} } : sessionRoutes.match(path);
+      if (!found) return errorResponse('not_found', 'No such endpoint.');
+      const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;
       const fn = route[method as 'GET' | 'POST'];
       if (!fn)
@@ -151,7 +138,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         secure: isSecureRequest(request, options.secureCookies),
         clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
       };
-      return await fn(request, ctx, cookies);
+      return await fn(request, ctx, cookies, found.params);
     } catch (error) {
       return toErrorResponse(error, gatehouse.log);
     }

@@ -62,6 +62,29 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
         .execute();
       return rows.map((r) => r.id);
     },
+    async listLiveSessionsOfUser(userId) {
+      return db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['active', 'pending'])
+        .orderBy('last_active_at', 'desc')
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .execute();
+    },
+    async endLiveSessions(ids, status, at) {
+      // `in ()` is not valid SQL: nothing to end is answered without a query.
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable('sessions')
+        .set({ status, ended_at: at, updated_at: at })
+        .where('id', 'in', [...ids])
+        .where('status', 'in', ['active', 'pending'])
+        .returning('id')
+        .execute();
+      return rows.map((r) => r.id);
+    },
 
     async insertSigningKey(row) {
       await db.insertInto('signing_keys').values(row).execute();

@@ -109,6 +109,13 @@ export interface Store {
   listSessionsOfClient(clientId: string): Promise<SessionRow[]>;
   /** Sets `status` on every live (active or pending) session of a client; returns the ids changed. */
   endLiveSessionsOfClient(clientId: string, status: SessionStatus, at: number): Promise<string[]>;
+  /** The live (active or pending) sessions of a user on every client, most recently active first. */
+  listLiveSessionsOfUser(userId: string): Promise<SessionRow[]>;
+  /**
+   * Sets `status` on those of `ids` that are still live; returns the ids changed. The status check
+   * is part of the update, so two concurrent endings never both report (and audit) one session.
+   */
+  endLiveSessions(ids: readonly string[], status: SessionStatus, at: number): Promise<string[]>;
 
   insertSigningKey(row: Insertable<SigningKeysTable>): Promise<void>;
   listSigningKeys(): Promise<SigningKeyRow[]>;

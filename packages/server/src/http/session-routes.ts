@@ -1,0 +1,127 @@
+// The auth API's session endpoints: the session list, switching the active session, and sign-out in its three scopes.
+
+import {
+  CLIENT_COOKIE,
+  clearedCookies,
+  parseCookieHeader,
+  sessionCookie,
+  singleCookie,
+  type CookieSettings,
+  type RequestContext,
+} from '@gatehouse/core';
+import { z } from 'zod';
+import type { Gatehouse } from '../instance.js';
+import type { EndResult } from '../session-control.js';
+import { readOptionalJson } from './body.js';
+import { errorResponse, json } from './respond.js';
+
+export interface RouteParams {
+  /** The `:id` of `/sessions/:id/…`, as sent (not yet validated). */
+  sessionId?: string;
+}
+
+export type Route = (request: Request, ctx: RequestContext, cookies: CookieSettings, params: RouteParams) => Promise<Response>;
+export type Methods = Partial<Record<'GET' | 'POST', Route>>;
+
+const SESSION_ID = /^sess_[a-z2-7]{26}$/;
+const SESSION_PATH = /^\/sessions\/([^/]+)\/(activate|end)$/;
+
+const SignOutBody = z
+  .object({
+    scope: z.enum(['client', 'session', 'everywhere']).optional(),
+    sessionId: z.string().max(64).regex(SESSION_ID, 'Not a session id').optional(),
+  })
+  .strict()
+  .refine((body) => body.sessionId === undefined || body.scope === undefined || body.scope === 'session', {
+    message: 'sessionId goes only with scope "session"',
+    path: ['sessionId'],
+  });
+
+/** `/sessions/:id/activate` and `/sessions/:id/end` take no body; an empty object is tolerated. */
+const NoBody = z.object({}).strict();
+
+/** The `__client` cookie the browser sent, or null (also when it sent two different ones). */
+export function presentedClientToken(request: Request): string | null {
+  const value = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
+  return typeof value === 'string' ? value : null;
+}
+
+export function createSessionRoutes(gatehouse: Gatehouse) {
+  /** Who is asking, from the request's own session token (cookie or Bearer); null when signed out. */
+  async function signedInAs(request: Request): Promise<{ userId: string; sessionId: string } | null> {
+    const state = await gatehouse.authenticate(request);
+    return state.status === 'signed-in' ? { userId: state.claims.sub, sessionId: state.claims.sid } : null;
+  }
+
+  const unauthenticated = () => errorResponse('unauthenticated', 'You are not signed in.');
+  const noSuchSession = () => errorResponse('not_found', 'No such session.');
+
+  /** The answer to an ending: cookies change only when the browser's own active session ended. */
+  function ended(result: EndResult, cookies: CookieSettings): Response {
+    const headers = new Headers();
+    const { browser } = result;
+    if (browser.kind === 'cleared') for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+    if (browser.kind === 'switched') headers.append('set-cookie', sessionCookie(browser.sessionToken, cookies));
+    const activeSessionId = browser.kind === 'switched' ? browser.sessionId : browser.kind === 'unchanged' ? browser.activeSessionId : null;
+    return json(200, { signedOut: browser.kind === 'cleared', ended: result.ended, activeSessionId }, headers);
+  }
+
+  async function endOne(request: Request, ctx: RequestContext, cookies: CookieSettings, params: RouteParams): Promise<Response> {
+    await readOptionalJson(request, NoBody);
+    const id = params.sessionId ?? '';
+    if (!SESSION_ID.test(id)) return noSuchSession();
+    const me = await signedInAs(request);
+    if (!me) return unauthenticated();
+    const input = { scope: 'session' as const, sessionId: id, signedIn: me, clientToken: presentedClientToken(request) };
+    return ended(await gatehouse.sessions.signOutSessions(input, ctx), cookies);
+  }
+
+  async function activate(request: Request, ctx: RequestContext, cookies: CookieSettings, params: RouteParams): Promise<Response> {
+    await readOptionalJson(request, NoBody);
+    const id = params.sessionId ?? '';
+    if (!SESSION_ID.test(id)) return noSuchSession();
+    const result = await gatehouse.sessions.activateSession(presentedClientToken(request), id, ctx);
+    const headers = new Headers({ 'set-cookie': sessionCookie(result.sessionToken, cookies) });
+    return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, userId: result.userId }, headers);
+  }
+
+  const routes: Record<string, Methods> = {
+    '/sessions': {
+      GET: async (request) => {
+        const me = await signedInAs(request);
+        if (!me) return unauthenticated();
+        return json(200, { sessions: await gatehouse.sessions.listUserSessions(me.userId, { currentSessionId: me.sessionId }) });
+      },
+    },
+    '/sign-out': {
+      /**
+       * No body: end every session of this browser's client (clears both cookies; works signed out).
+       * `{ scope: 'client' }` is the same; `session` and `everywhere` need a valid session token.
+       */
+      POST: async (request, ctx, cookies) => {
+        const body = await readOptionalJson(request, SignOutBody);
+        const scope = body?.scope ?? (body?.sessionId ? 'session' : 'client');
+        if (scope === 'client') {
+          const endedIds = await gatehouse.sessions.signOut(presentedClientToken(request), ctx);
+          const headers = new Headers();
+          for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+          return json(200, body === undefined ? { signedOut: true } : { signedOut: true, ended: endedIds, activeSessionId: null }, headers);
+        }
+        const me = await signedInAs(request);
+        if (!me) return unauthenticated();
+        const input = { scope, sessionId: body?.sessionId, signedIn: me, clientToken: presentedClientToken(request) };
+        return ended(await gatehouse.sessions.signOutSessions(input, ctx), cookies);
+      },
+    },
+  };
+
+  return {
+    routes,
+    /** The methods and params for `/sessions/:id/activate` and `/sessions/:id/end`; null for other paths. */
+    match(path: string): { methods: Methods; params: RouteParams } | null {
+      const found = SESSION_PATH.exec(path);
+      if (!found?.[1]) return null;
+      return { methods: found[2] === 'activate' ? { POST: activate } : { POST: endOne }, params: { sessionId: found[1] } };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+// Forged and broken session tokens against a real instance: each is refused with its reason, and nothing is written.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT, generateKeyPair, exportJWK, base64url } from 'jose';
+import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+
+describe('attack tokens write nothing', () => {
+  let t: TestInstance;
+  let valid: string;
+  let claims: Record<string, unknown>;
+  let kid: string;
+  const attacks: { name: string; token: string; reason: string }[] = [];
+
+  before(async () => {
+    t = await createTestInstance();
+    const jar = createCookieJar();
+    assert.equal((await signUp(t, 'victim@example.com', jar)).status, 200);
+    valid = jar.get('__session')!;
+    const [h, p, s] = valid.split('.') as [string, string, string];
+    claims = JSON.parse(new TextDecoder().decode(base64url.decode(p))) as Record<string, unknown>;
+    kid = (JSON.parse(new TextDecoder().decode(base64url.decode(h))) as { kid: string }).kid;
+    const header = (extra: Record<string, unknown>) =>
+      base64url.encode(JSON.stringify({ alg: 'RS256', kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA', ...extra }));
+    const body = (extra: Record<string, unknown> = {}) => base64url.encode(JSON.stringify({ ...claims, ...extra }));
+    const foreign = await generateKeyPair('RS256', { extractable: true });
+    const publicJwk = t.gatehouse.jwks().keys[0]!;
+    const sign = (extra: Record<string, unknown>, hdr: Record<string, unknown> = {}) =>
+      new SignJWT({ ...claims, ...extra })
+        .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA', ...hdr })
+        .sign(foreign.privateKey);
+    attacks.push(
+      {
+        name: 'alg none',
+        token: `${base64url.encode(JSON.stringify({ alg: 'none', kid, cat: 'cl_B7d4PD111AAA' }))}.${body()}.`,
+        reason: 'token-invalid',
+      },
+      {
+        name: 'alg none with a signature',
+        token: `${base64url.encode(JSON.stringify({ alg: 'none', kid }))}.${body()}.${s}`,
+        reason: 'token-invalid-algorithm',
+      },
+      {
+        name: 'HS256 keyed with our public key',
+        token: await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256', kid, cat: 'cl_B7d4PD111AAA' })
+          .sign(new TextEncoder().encode(JSON.stringify(publicJwk))),
+        reason: 'token-invalid-algorithm',
+      },
+      { name: 'signed by an unknown key under our kid', token: await sign({}), reason: 'token-invalid-signature' },
+      { name: 'unknown kid', token: await sign({}, { kid: 'key_unknown' }), reason: 'jwk-kid-mismatch' },
+      { name: 'jku header', token: await sign({}, { jku: 'https://evil.example/jwks.json' }), reason: 'token-invalid-header' },
+      { name: 'x5u header', token: await sign({}, { x5u: 'https://evil.example/cert.pem' }), reason: 'token-invalid-header' },
+      { name: 'embedded jwk header', token: await sign({}, { jwk: await exportJWK(foreign.publicKey) }), reason: 'token-invalid-header' },
+      { name: 'unknown crit header', token: `${header({ crit: ['exp2'], exp2: 1 })}.${body()}.${s}`, reason: 'token-invalid-header' },
+      { name: 'payload tampered after signing', token: `${h}.${body({ sub: 'user_attacker' })}.${s}`, reason: 'token-invalid-signature' },
+      { name: '12 KB of garbage', token: 'a'.repeat(12 * 1024), reason: 'token-invalid' },
+    );
+  });
+  after(() => t.close());
+
+  test('every attack token is refused with its reason, on every endpoint, writing nothing', async () => {
+    for (const attack of attacks) {
+      const before = t.counts();
+      const state = await t.gatehouse.authenticate(
+        new Request('http://localhost:3000/', { headers: { cookie: `__session=${attack.token}` } }),
+      );
+      assert.equal(state.status, 'signed-out', attack.name);
+      assert.equal(state.reason, attack.reason, attack.name);
+      const bearer = await t.gatehouse.authenticate(
+        new Request('http://localhost:3000/', { headers: { authorization: `Bearer ${attack.token}` } }),
+      );
+      assert.equal(bearer.reason, attack.reason, `${attack.name} (Bearer)`);
+      const jar = createCookieJar({ __session: attack.token });
+      const session = await send(t, `${API}/session`, { jar });
+      assert.equal(session.status, 401, attack.name);
+      assert.doesNotMatch(session.text, /victim@example\.com/);
+      const refreshed = await send(t, `${API}/refresh`, { method: 'POST', jar });
+      assert.equal(refreshed.status, 401, attack.name);
+      assert.deepEqual(t.counts(), before, `${attack.name} wrote something`);
+    }
+  });
+
+  test('an expired token and a future nbf are refused (fake clock), writing nothing', async () => {
+    const before = t.counts();
+    const at = t.clock.now;
+    t.clock.now = at + 66_000; // 60 s lifetime + 5 s skew, and a bit
+    assert.equal(
+      (await t.gatehouse.authenticate(new Request('http://x/', { headers: { cookie: `__session=${valid}` } }))).reason,
+      'session-token-expired',
+    );
+    t.clock.now = at - 11_000; // nbf is iat - 5 s; 5 s skew
+    assert.equal(
+      (await t.gatehouse.authenticate(new Request('http://x/', { headers: { cookie: `__session=${valid}` } }))).reason,
+      'session-token-nbf',
+    );
+    t.clock.now = at;
+    assert.equal(
+      (await t.gatehouse.authenticate(new Request('http://x/', { headers: { cookie: `__session=${valid}` } }))).status,
+      'signed-in',
+    );
+    assert.deepEqual(t.counts(), before);
+  });
+
+  test('two different __session cookies are ambiguous and refused', async () => {
+    const state = await t.gatehouse.authenticate(
+      new Request('http://x/', { headers: { cookie: `__session=${valid}; __session=${attacks[3]!.token}` } }),
+    );
+    assert.equal(state.reason, 'session-token-ambiguous');
+  });
+});
