@@ -16,3 +16,6 @@ export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';
 export { nodeSignatures } from './node-signatures.js';
+export { compileRoles, SYSTEM_PERMISSIONS, BUILT_IN_ROLES, type Roles, type RolesConfig, type RoleDefinition } from './roles.js';
+export { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
+export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './session-claims.js';

@@ -8,12 +8,17 @@ import {
   mintTemplateToken,
   createSessionTokenVerifier,
   type PublicJwk,
+  type AuthReason,
   type RequestState,
+  type SessionClaims,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
 import type { Kysely } from 'kysely';
 import { newId } from './ids.js';
 import { openKeyRing, type KeyRing } from './key-ring.js';
+import { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
+import { compileRoles, type Roles, type RolesConfig } from './roles.js';
+import { compileSessionClaims } from './session-claims.js';
 import { migrateToLatest } from './store/migrations.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { openSqlite } from './store/sqlite.js';
@@ -36,6 +41,10 @@ export interface GatehouseOptions {
   maxLifetimeSeconds?: number;
   inactivityTimeoutSeconds?: number | null;
   clientRotationGraceSeconds?: number;
+  /** Organization roles (the built-in org:admin and org:member plus custom ones), creator and default role. */
+  roles?: RolesConfig;
+  /** Custom session-token claims (shortcodes allowed); refused here if they could outgrow the cookie. */
+  sessionClaims?: Record<string, unknown>;
   /** Several signed-in users per browser, one of them active (default false: signing in replaces the browser's session). */
   multiSession?: boolean;
   clockSkewInMs?: number;
@@ -52,6 +61,10 @@ export interface Gatehouse {
   readonly store: Store;
   readonly sessions: SessionService;
   readonly revocations: RevocationList;
+  readonly stamps: ClaimStamps;
+  readonly roles: Roles;
+  /** The per-request check after the signature: revoked session or stale claims, else null. */
+  checkSession(claims: SessionClaims): AuthReason | null;
   readonly databaseFile: string;
   readonly basePath: string;
   readonly log: (line: string) => void;
@@ -136,7 +149,17 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
     multiSession: options.multiSession ?? false,
   };
-  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, now });
+  const stamps = createClaimStamps({ retainMs: (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs, now });
+  const roles = compileRoles(options.roles);
+  const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
+  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
+  // Consulted on every request after the signature: revoked sessions and claims changed since the
+  // token was minted (role change, removal, org switch) stop working at once, not at expiry.
+  const checkSession = (claims: SessionClaims): AuthReason | null => {
+    if (revocations.isRevoked(claims.sid)) return 'session-revoked';
+    if (stamps.isStale(claims.sub, claims.sid, claims.iat)) return 'session-claims-stale';
+    return null;
+  };
   const basePath = options.basePath ?? '/api/gatehouse';
 
   const gatehouse: Gatehouse = {
@@ -147,11 +170,11 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     databaseFile,
     basePath,
     log,
+    stamps,
+    roles,
+    checkSession,
     authenticate(request) {
-      return authenticateRequest(request, {
-        verifier,
-        checkSession: (claims) => (revocations.isRevoked(claims.sid) ? 'session-revoked' : null),
-      });
+      return authenticateRequest(request, { verifier, checkSession });
     },
     verifier: () => verifier,
     jwks: () => ({ keys: keyRing.current().publicJwks }),

@@ -91,7 +91,12 @@ export function createSessionControl(deps: SessionDeps) {
     if (!next) return { kind: 'cleared' };
     const activity = touched(deps, now());
     await tx.updateSession(next.id, activity);
-    return { kind: 'switched', sessionId: next.id, userId: next.user_id, sessionToken: await mintFor(deps, { ...next, ...activity }, ctx) };
+    return {
+      kind: 'switched',
+      sessionId: next.id,
+      userId: next.user_id,
+      sessionToken: await mintFor(deps, { ...next, ...activity }, ctx, tx),
+    };
   }
 
   /** Ends one session by id for server code. */
@@ -183,7 +188,7 @@ export function createSessionControl(deps: SessionDeps) {
           user_agent: ctx.userAgent,
           data: JSON.stringify({ client: client.id, previous: client.active_session_id }),
         });
-        return { sessionId: session.id, userId: user.id, sessionToken: await mintFor(deps, { ...session, ...activity }, ctx) };
+        return { sessionId: session.id, userId: user.id, sessionToken: await mintFor(deps, { ...session, ...activity }, ctx, tx) };
       });
     },
 

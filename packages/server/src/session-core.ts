@@ -1,6 +1,9 @@
 // Steps shared by every session use case: reading a client cookie, minting a session's token, and ending sessions (status, revocation, audit, the client's next active session).
 
-import { mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
+import { encodeOrgClaims, mintSessionToken, type RequestContext, type SessionClaims } from '@gatehouse/core';
+import type { ClaimStamps } from './claim-stamps.js';
+import type { Roles } from './roles.js';
+import { renderSessionClaims, userShortcodes } from './session-claims.js';
 import { randomBytes } from 'node:crypto';
 import { digestsEqual, hashSecret } from './ids.js';
 import type { InstanceKeys } from './keys.js';
@@ -22,6 +25,10 @@ export interface SessionDeps {
   keys: () => InstanceKeys;
   settings: SessionSettings;
   revocations: RevocationList;
+  stamps: ClaimStamps;
+  roles: Roles;
+  /** The custom session-claims template, validated against the cookie budget; null for none. */
+  sessionClaims: Record<string, unknown> | null;
   now: () => number;
 }
 
@@ -64,10 +71,14 @@ export async function findPresentedClient(deps: SessionDeps, tx: Store, token: s
   return null;
 }
 
-/** Mints a session token (Clerk v2 claims) for a session. */
-export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: RequestContext): Promise<string> {
+/**
+ * Mints a session token (Clerk v2 claims) for a session: the active organization as `o`/`fea` (from
+ * the membership as it is now), `sts` while pending, then the custom claims, which can never
+ * override a default. `tx` must be the store of the transaction the caller is in, if any.
+ */
+export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: RequestContext, tx: Store = deps.store): Promise<string> {
   const { now, settings } = deps;
-  const iat = Math.floor(now() / 1000);
+  const iat = deps.stamps.mintIat(session.user_id, session.id, now());
   const claims: SessionClaims = {
     sub: session.user_id,
     sid: session.id,
@@ -80,6 +91,33 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
     fva: [Math.max(0, Math.floor((now() - Number(session.factor_verified_at)) / 60_000)), -1],
   };
   if (ctx.origin) claims.azp = ctx.origin;
+  if (session.status === 'pending') claims.sts = 'pending';
+  let org: Record<string, unknown> | null = null;
+  let membership: Record<string, unknown> | null = null;
+  if (session.active_organization_id) {
+    const orgRow = await tx.findOrganization(session.active_organization_id);
+    const member = orgRow ? await tx.findMembership(orgRow.id, session.user_id) : null;
+    // A membership that is gone leaves the token without an org (never with the old one).
+    if (orgRow && member) {
+      const permissions = deps.roles.permissionsOf(member.role);
+      Object.assign(claims, encodeOrgClaims({ id: orgRow.id, slug: orgRow.slug, role: member.role, permissions }));
+      org = {
+        id: orgRow.id,
+        name: orgRow.name,
+        slug: orgRow.slug,
+        role: member.role.replace(/^org:/, ''),
+        public_metadata: JSON.parse(orgRow.public_metadata),
+      };
+      membership = { permissions, public_metadata: JSON.parse(member.public_metadata) };
+    }
+  }
+  if (deps.sessionClaims) {
+    const user = await tx.findUserById(session.user_id);
+    if (user) {
+      const custom = renderSessionClaims(deps.sessionClaims, { user: userShortcodes(user), org, org_membership: membership });
+      return mintSessionToken({ ...custom, ...claims }, deps.keys().signingKey);
+    }
+  }
   return mintSessionToken(claims, deps.keys().signingKey);
 }
 

@@ -101,7 +101,7 @@ export function createSessionService(deps: SessionDeps) {
     return {
       user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
       sessionId,
-      sessionToken: await mintFor(deps, session, ctx),
+      sessionToken: await mintFor(deps, session, ctx, tx),
       clientToken: `${clientId}.${secret}`,
     };
   }
@@ -248,7 +248,7 @@ export function createSessionService(deps: SessionDeps) {
         return {
           userId: user.id,
           sessionId: session.id,
-          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx),
+          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx, tx),
           clientToken: rotated,
         };
       });

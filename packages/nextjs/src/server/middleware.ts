@@ -101,7 +101,7 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
     const result = await gatehouse.sessions.refresh(client, ctx);
     const fresh = await authenticateToken(result.sessionToken, 'cookie', {
       verifier: gatehouse.verifier(),
-      checkSession: (claims) => (gatehouse.revocations.isRevoked(claims.sid) ? 'session-revoked' : null),
+      checkSession: gatehouse.checkSession,
     });
     const setCookies = [sessionCookie(result.sessionToken, cookies)];
     const cookieUpdates: Record<string, string | null> = { [SESSION_COOKIE]: result.sessionToken };

@@ -96,6 +96,21 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
       return db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
     },
 
+    async findOrganization(idOrSlug) {
+      const column = idOrSlug.startsWith('org_') ? 'id' : 'slug';
+      return (await db.selectFrom('organizations').selectAll().where(column, '=', idOrSlug).executeTakeFirst()) ?? null;
+    },
+    async findMembership(organizationId, userId) {
+      return (
+        (await db
+          .selectFrom('memberships')
+          .selectAll()
+          .where('organization_id', '=', organizationId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst()) ?? null
+      );
+    },
+
     async appendAudit(row) {
       await db.insertInto('audit_events').values(row).execute();
     },

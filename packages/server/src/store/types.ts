@@ -69,6 +69,44 @@ export interface AuditEventsTable {
   data: string;
 }
 
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  slug: string;
+  image_url: string | null;
+  public_metadata: string;
+  private_metadata: string;
+  max_memberships: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembershipsTable {
+  id: string;
+  organization_id: string;
+  user_id: string;
+  role: string;
+  public_metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export interface InvitationsTable {
+  id: string;
+  organization_id: string;
+  email: string;
+  role: string;
+  status: InvitationStatus;
+  token_hash: string;
+  inviter_id: string | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface InstanceTable {
   key: string;
   value: string;
@@ -81,6 +119,9 @@ export interface Database {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   instance: InstanceTable;
+  organizations: OrganizationsTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -88,6 +129,9 @@ export type ClientRow = Selectable<ClientsTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type OrganizationRow = Selectable<OrganizationsTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
+export type InvitationRow = Selectable<InvitationsTable>;
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
 export interface Store {
@@ -120,6 +164,10 @@ export interface Store {
   insertSigningKey(row: Insertable<SigningKeysTable>): Promise<void>;
   listSigningKeys(): Promise<SigningKeyRow[]>;
   updateSigningKey(id: string, changes: Updateable<SigningKeysTable>): Promise<void>;
+
+  /** By id (`org_…`) or by slug. */
+  findOrganization(idOrSlug: string): Promise<OrganizationRow | null>;
+  findMembership(organizationId: string, userId: string): Promise<MembershipRow | null>;
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
