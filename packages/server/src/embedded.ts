@@ -32,6 +32,7 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
+  if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
   return options;
 }

@@ -41,6 +41,8 @@ export interface GatehouseOptions {
   maxLifetimeSeconds?: number;
   inactivityTimeoutSeconds?: number | null;
   clientRotationGraceSeconds?: number;
+  /** Every signed-in user must have an active organization (else the session is pending). */
+  organizationsRequired?: boolean;
   /** Organization roles (the built-in org:admin and org:member plus custom ones), creator and default role. */
   roles?: RolesConfig;
   /** Custom session-token claims (shortcodes allowed); refused here if they could outgrow the cookie. */
@@ -148,6 +150,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     inactivityTimeoutSeconds,
     clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
     multiSession: options.multiSession ?? false,
+    organizationsRequired: options.organizationsRequired ?? false,
   };
   const stamps = createClaimStamps({ retainMs: (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs, now });
   const roles = compileRoles(options.roles);

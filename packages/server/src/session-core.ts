@@ -18,6 +18,8 @@ export interface SessionSettings {
   clientRotationGraceSeconds: number;
   /** Several signed-in users per client (browser), one of them active. */
   multiSession: boolean;
+  /** Every session needs an active organization; without one it is pending (choose-organization). */
+  organizationsRequired: boolean;
 }
 
 export interface SessionDeps {

@@ -3,6 +3,7 @@
 import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
 import { digestsEqual, hashSecret, newId, newSecret } from './ids.js';
 import { checkPassword, hashPassword } from './passwords.js';
+import { createActiveOrganization } from './active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
 import type { SessionRow, Store, UserRow } from './store/types.js';
@@ -28,6 +29,7 @@ export interface RefreshResult {
 
 export function createSessionService(deps: SessionDeps) {
   const { store, settings, now } = deps;
+  const activeOrg = createActiveOrganization({ ...deps, organizationsRequired: settings.organizationsRequired });
 
   /**
    * Starts a session for a user who just proved who they are. In multi-session mode a browser that
@@ -78,6 +80,7 @@ export function createSessionService(deps: SessionDeps) {
       ip: ctx.ip,
       user_agent: ctx.userAgent?.slice(0, 512) ?? null,
     };
+    Object.assign(session, await activeOrg.settleOrganization(tx, session));
     await tx.insertSession(session);
     // A joined client gets a new secret with no grace for the old one: whoever held the cookie before
     // this sign-in (a planted or leaked one) must not reach the new session, not even for a moment.
@@ -109,6 +112,8 @@ export function createSessionService(deps: SessionDeps) {
   return {
     mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
     ...createSessionControl(deps),
+    setActiveOrganization: activeOrg.setActiveOrganization,
+    mintForOrganization: activeOrg.mintForOrganization,
 
     /**
      * Creates a user with email + password and signs them in (on the browser's client in
@@ -229,7 +234,7 @@ export function createSessionService(deps: SessionDeps) {
           throw new GatehouseError('client_invalid', 'The client token is not valid.');
         }
         const session = client.active_session_id ? await tx.findSession(client.active_session_id) : null;
-        if (!session || session.status !== 'active')
+        if (!session || (session.status !== 'active' && session.status !== 'pending'))
           throw new GatehouseError('session_invalid', 'There is no active session on this client.');
         if (Number(session.expire_at) <= t) {
           await tx.updateSession(session.id, { status: 'expired', ended_at: t, updated_at: t });
@@ -243,7 +248,8 @@ export function createSessionService(deps: SessionDeps) {
         }
         const user = await tx.findUserById(session.user_id);
         if (!user || user.banned === 1) throw new GatehouseError('session_invalid', 'The user can no longer sign in.');
-        const activity = touched(deps, t);
+        // The membership behind the active org may be gone; orgs-required sessions may become pending.
+        const activity = { ...touched(deps, t), ...(await activeOrg.settleOrganization(tx, session)) };
         await tx.updateSession(session.id, activity);
         return {
           userId: user.id,

@@ -102,7 +102,15 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
         const user = await gatehouse.getUser(state.claims.sub);
         if (!user) return errorResponse('unauthenticated', 'You are not signed in.');
-        return json(200, { user, sessionId: state.claims.sid, claims: state.claims, expiresAt: state.claims.exp * 1000 });
+        const tasks = state.claims.sts === 'pending' ? ['choose-organization'] : [];
+        return json(200, {
+          user,
+          sessionId: state.claims.sid,
+          status: state.claims.sts ?? 'active',
+          tasks,
+          claims: state.claims,
+          expiresAt: state.claims.exp * 1000,
+        });
       },
     },
   };

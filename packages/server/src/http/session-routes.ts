@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { Gatehouse } from '../instance.js';
 import type { EndResult } from '../session-control.js';
-import { readOptionalJson } from './body.js';
+import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 
 export interface RouteParams {
@@ -37,6 +37,14 @@ const SignOutBody = z
     path: ['sessionId'],
   });
 
+const ORGANIZATION_REF = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not an organization id or slug');
+const ActiveOrganizationBody = z.object({ organization: ORGANIZATION_REF.nullable() }).strict();
+const TokenBody = z.object({ organizationId: ORGANIZATION_REF.optional() }).strict();
+
 /** `/sessions/:id/activate` and `/sessions/:id/end` take no body; an empty object is tolerated. */
 const NoBody = z.object({}).strict();
 
@@ -48,9 +56,11 @@ export function presentedClientToken(request: Request): string | null {
 
 export function createSessionRoutes(gatehouse: Gatehouse) {
   /** Who is asking, from the request's own session token (cookie or Bearer); null when signed out. */
-  async function signedInAs(request: Request): Promise<{ userId: string; sessionId: string } | null> {
+  async function signedInAs(request: Request): Promise<{ userId: string; sessionId: string; viaCookie: boolean } | null> {
     const state = await gatehouse.authenticate(request);
-    return state.status === 'signed-in' ? { userId: state.claims.sub, sessionId: state.claims.sid } : null;
+    return state.status === 'signed-in'
+      ? { userId: state.claims.sub, sessionId: state.claims.sid, viaCookie: state.tokenSource === 'cookie' }
+      : null;
   }
 
   const unauthenticated = () => errorResponse('unauthenticated', 'You are not signed in.');
@@ -86,6 +96,29 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
   }
 
   const routes: Record<string, Methods> = {
+    /** setActive({ organization }): an org id or slug the user belongs to, or null for the personal account. */
+    '/sessions/active-organization': {
+      POST: async (request, ctx, cookies) => {
+        const body = await readJson(request, ActiveOrganizationBody);
+        const me = await signedInAs(request);
+        if (!me) return unauthenticated();
+        const result = await gatehouse.sessions.setActiveOrganization(me, body.organization, ctx);
+        const headers = new Headers();
+        if (me.viaCookie) headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+        return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, organizationId: result.organizationId }, headers);
+      },
+    },
+    /** getToken() from the browser: a fresh session token, or one for another of the user's orgs. */
+    '/tokens': {
+      POST: async (request, ctx) => {
+        const body = (await readOptionalJson(request, TokenBody)) ?? {};
+        const me = await signedInAs(request);
+        if (!me) return unauthenticated();
+        if (!body.organizationId)
+          return errorResponse('bad_request', 'Use POST /refresh for this session; pass organizationId for another organization.');
+        return json(200, { jwt: await gatehouse.sessions.mintForOrganization(me, body.organizationId, ctx) });
+      },
+    },
     '/sessions': {
       GET: async (request) => {
         const me = await signedInAs(request);

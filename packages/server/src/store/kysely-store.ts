@@ -100,6 +100,9 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
       const column = idOrSlug.startsWith('org_') ? 'id' : 'slug';
       return (await db.selectFrom('organizations').selectAll().where(column, '=', idOrSlug).executeTakeFirst()) ?? null;
     },
+    async listUserMemberships(userId) {
+      return db.selectFrom('memberships').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id').execute();
+    },
     async findMembership(organizationId, userId) {
       return (
         (await db

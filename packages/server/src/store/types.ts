@@ -168,6 +168,8 @@ export interface Store {
   /** By id (`org_…`) or by slug. */
   findOrganization(idOrSlug: string): Promise<OrganizationRow | null>;
   findMembership(organizationId: string, userId: string): Promise<MembershipRow | null>;
+  /** The user's memberships, most recently created first. */
+  listUserMemberships(userId: string): Promise<MembershipRow[]>;
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
