@@ -14,6 +14,7 @@ export type GatehouseErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'identifier_exists'
+  | 'conflict'
   | 'client_invalid'
   | 'session_invalid'
   | 'rate_limited'
@@ -36,6 +37,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   identifier_exists: 409,
+  conflict: 409,
   rate_limited: 429,
   setup_missing: 500,
   internal_error: 500,

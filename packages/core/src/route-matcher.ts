@@ -1,6 +1,6 @@
 // Path patterns (path-to-regexp 6 defaults) over a normalised pathname, so encoded tricks cannot bypass them.
 
-import { pathToRegexp } from 'path-to-regexp';
+import { match, pathToRegexp } from 'path-to-regexp';
 import { GatehouseError } from './errors.js';
 
 export type RoutePattern = string | RegExp;
@@ -46,5 +46,29 @@ export function createPathMatcher(patterns: RoutePattern | readonly RoutePattern
       re.lastIndex = 0;
       return re.test(normalized);
     });
+  };
+}
+
+/**
+ * Compiles patterns that capture parameters (`/orgs/:slug/(.*)`) into a function returning the
+ * first match's parameters, or null. The pathname is normalised as for {@link createPathMatcher};
+ * parameter values are not decoded again.
+ * @throws TypeError on an invalid pattern
+ */
+export function createParamMatcher(patterns: readonly string[]): (pathname: string) => Record<string, string> | null {
+  const matchers = patterns.map((pattern) => {
+    try {
+      return match<Record<string, string>>(pattern, { decode: (value) => value });
+    } catch (cause) {
+      throw new TypeError(`Invalid path pattern: ${pattern} (path-to-regexp 6 syntax)`, { cause });
+    }
+  });
+  return (pathname) => {
+    const normalized = normalizePathname(pathname);
+    for (const m of matchers) {
+      const found = m(normalized);
+      if (found) return found.params;
+    }
+    return null;
   };
 }

@@ -1,6 +1,7 @@
 // auth() and currentUser() for route handlers, server components and server actions.
 
-import type { AuthObject } from '@gatehouse/core';
+import { requestContext, type AuthObject } from '@gatehouse/core';
+import { authObjectFor, type AuthOptions } from './auth-state.js';
 import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
@@ -13,7 +14,7 @@ export type ServerAuthObject = AuthObject & {
 };
 
 export interface Auth {
-  (): Promise<ServerAuthObject>;
+  (options?: AuthOptions): Promise<ServerAuthObject>;
   protect(params?: ProtectParams, options?: ProtectOptions): Promise<AuthObject>;
 }
 
@@ -33,12 +34,12 @@ function currentUrl(h: Headers): URL {
   return new URL(path.startsWith('/') && !path.startsWith('//') ? path : '/', 'http://localhost');
 }
 
-async function resolveAuth(): Promise<{ auth: AuthObject; h: Headers }> {
+async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
   const h = new Headers(await headers());
   const gatehouse = await backend();
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const state = await gatehouse.authenticate({ headers: h });
-  return { auth: state.toAuth(), h };
+  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }), options), h };
 }
 
 function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
@@ -58,8 +59,8 @@ function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
  * the middleware does that before the page renders.
  */
 export const auth: Auth = Object.assign(
-  async (): Promise<ServerAuthObject> => {
-    const { auth: authObject, h } = await resolveAuth();
+  async (options?: AuthOptions): Promise<ServerAuthObject> => {
+    const { auth: authObject, h } = await resolveAuth(options);
     return withRedirects(authObject, h);
   },
   {

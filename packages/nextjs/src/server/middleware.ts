@@ -4,6 +4,7 @@ import {
   CLIENT_COOKIE,
   SESSION_COOKIE,
   authenticateToken,
+  createParamMatcher,
   clearedCookies,
   clientCookie,
   errorBody,
@@ -21,6 +22,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server
 import { PATH_HEADER, backend, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './backend.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { publicUrl } from './public-url.js';
+import { authObjectFor } from './auth-state.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -30,6 +32,12 @@ export interface GatehouseMiddlewareOptions {
   clockSkewInMs?: number;
   /** Logs each decision (never a token). */
   debug?: boolean;
+  /**
+   * Activates the organization named in the URL when the user is a member (`/orgs/:slug/...`, or
+   * `:id`), or the personal account on `personalAccountPatterns`. A non-member keeps the current
+   * org: the page must compare its `params.slug` with `orgSlug` and show 404.
+   */
+  organizationSyncOptions?: { organizationPatterns?: string[]; personalAccountPatterns?: string[] };
 }
 
 export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
@@ -120,7 +128,59 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
   }
 }
 
-function buildAuth(state: RequestState, request: NextRequest, options: GatehouseMiddlewareOptions): MiddlewareAuth {
+const paramMatchers = new WeakMap<
+  object,
+  { org: ((p: string) => Record<string, string> | null) | null; personal: ((p: string) => Record<string, string> | null) | null }
+>();
+
+/**
+ * organizationSyncOptions: switches the session to the org the URL names (or to the personal
+ * account) in this request, through the same setActive path as the API, for members only.
+ */
+async function syncOrganization(
+  gatehouse: Gatehouse,
+  request: NextRequest,
+  state: RequestState,
+  sync: NonNullable<GatehouseMiddlewareOptions['organizationSyncOptions']>,
+): Promise<Refreshed | null> {
+  if (state.status !== 'signed-in' || state.tokenSource !== 'cookie') return null;
+  let compiled = paramMatchers.get(sync);
+  if (!compiled) {
+    compiled = {
+      org: sync.organizationPatterns?.length ? createParamMatcher(sync.organizationPatterns) : null,
+      personal: sync.personalAccountPatterns?.length ? createParamMatcher(sync.personalAccountPatterns) : null,
+    };
+    paramMatchers.set(sync, compiled);
+  }
+  const orgParams = compiled.org?.(request.nextUrl.pathname) ?? null;
+  const ref = orgParams ? (orgParams.slug ?? orgParams.id ?? null) : undefined;
+  let target: string | null;
+  if (ref) target = ref;
+  else if (compiled.personal?.(request.nextUrl.pathname)) target = null;
+  else return null;
+  const o = state.claims.o;
+  if (target === null ? !o : o && (o.id === target || o.slg === target)) return null;
+  const ctx = requestContext(request);
+  ctx.origin = publicUrl(request).origin;
+  try {
+    const result = await gatehouse.sessions.setActiveOrganization({ userId: state.claims.sub, sessionId: state.claims.sid }, target, ctx);
+    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
+      verifier: gatehouse.verifier(),
+      checkSession: gatehouse.checkSession,
+    });
+    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+    return {
+      state: fresh,
+      setCookies: [sessionCookie(result.sessionToken, cookies)],
+      cookieUpdates: { [SESSION_COOKIE]: result.sessionToken },
+    };
+  } catch (error) {
+    if (isGatehouseError(error) && (error.code === 'not_found' || error.code === 'bad_request')) return null;
+    throw error;
+  }
+}
+
+function buildAuth(state: RequestState, request: NextRequest, options: GatehouseMiddlewareOptions, gatehouse: Gatehouse): MiddlewareAuth {
   const signIn = options.signInUrl ?? defaultSignInUrl();
   const signUp = options.signUpUrl ?? defaultSignUpUrl();
   const redirectTo = (target: string, returnBackUrl?: string | null): never => {
@@ -133,7 +193,7 @@ function buildAuth(state: RequestState, request: NextRequest, options: Gatehouse
     );
   };
   const authObject = (): MiddlewareAuthObject =>
-    Object.assign(state.toAuth(), {
+    Object.assign(authObjectFor(state, gatehouse, requestContext(request)), {
       redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => redirectTo(signIn, opts?.returnBackUrl),
       redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => redirectTo(signUp, opts?.returnBackUrl),
     });
@@ -190,8 +250,20 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
     }
     const gatehouse = await backend();
     let state = await gatehouse.authenticate(request);
-    const refreshed = await refreshInPlace(gatehouse, request, state);
+    let refreshed = await refreshInPlace(gatehouse, request, state);
     if (refreshed) state = refreshed.state;
+    if (options.organizationSyncOptions) {
+      const synced = await syncOrganization(gatehouse, request, state, options.organizationSyncOptions);
+      if (synced) {
+        state = synced.state;
+        refreshed = {
+          state,
+          // The synced token replaces a token refreshed earlier in this request.
+          setCookies: [...(refreshed?.setCookies ?? []).filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), ...synced.setCookies],
+          cookieUpdates: { ...(refreshed?.cookieUpdates ?? {}), ...synced.cookieUpdates },
+        };
+      }
+    }
     if (options.debug)
       gatehouse.log(
         `gatehouse: ${request.method} ${request.nextUrl.pathname} -> ${state.status}${state.reason ? ` (${state.reason})` : ''}`,
@@ -200,7 +272,7 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
     let response: Response | undefined;
     if (handler) {
       try {
-        response = (await handler(buildAuth(state, request, options), request, event)) ?? undefined;
+        response = (await handler(buildAuth(state, request, options, gatehouse), request, event)) ?? undefined;
       } catch (error) {
         if (error instanceof ControlFlow) response = error.response;
         else if (isGatehouseError(error) && error.code === 'malformed_url') response = new Response(null, { status: 400 });
