@@ -1,5 +1,6 @@
 // The process-wide embedded instance, configured from the environment and created once.
 
+import { readConfigFile } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -17,9 +18,10 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** Reads the embedded instance's options from GATEHOUSE_* environment variables. */
+/** Reads the embedded instance's options from gatehouse.config.json and GATEHOUSE_* environment variables. */
 export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatehouseOptions {
   const options: GatehouseOptions = {
+    ...readConfigFile(env),
     allowDevSecret: env.GATEHOUSE_DEV_SECRET === '1' || env.NODE_ENV !== 'production',
     authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
     allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),

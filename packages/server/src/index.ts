@@ -19,3 +19,16 @@ export { nodeSignatures } from './node-signatures.js';
 export { compileRoles, SYSTEM_PERMISSIONS, BUILT_IN_ROLES, type Roles, type RolesConfig, type RoleDefinition } from './roles.js';
 export { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
 export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './session-claims.js';
+export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './templates.js';
+export {
+  slugify,
+  type OrganizationService,
+  type Organization,
+  type OrganizationMembership,
+  type OrganizationMember,
+  type UserOrganizationMembership,
+  type OrganizationInvitation,
+  type OrganizationInput,
+  type OrganizationChanges,
+} from './organizations.js';
+export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';

@@ -1,11 +1,8 @@
 // A Gatehouse instance: store, keys, sessions, request authentication and the HTTP API, wired once.
 
 import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import {
-  RESERVED_TEMPLATE_CLAIMS,
   authenticateRequest,
-  mintTemplateToken,
   createSessionTokenVerifier,
   type PublicJwk,
   type AuthReason,
@@ -19,6 +16,7 @@ import { openKeyRing, type KeyRing } from './key-ring.js';
 import { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
 import { compileRoles, type Roles, type RolesConfig } from './roles.js';
 import { compileSessionClaims } from './session-claims.js';
+import { compileTemplates, createTemplates, type JwtTemplateConfig, type Templates } from './templates.js';
 import { migrateToLatest } from './store/migrations.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { openSqlite } from './store/sqlite.js';
@@ -27,6 +25,8 @@ import { resolveMasterSecret } from './secret.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from './sessions.js';
 import { createHandler } from './http/handler.js';
+import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer.js';
+import { createOrganizationService, type OrganizationService } from './organizations.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory). */
@@ -45,6 +45,8 @@ export interface GatehouseOptions {
   organizationsRequired?: boolean;
   /** Organization roles (the built-in org:admin and org:member plus custom ones), creator and default role. */
   roles?: RolesConfig;
+  /** JWT templates for other services; validated here. */
+  jwtTemplates?: JwtTemplateConfig[];
   /** Custom session-token claims (shortcodes allowed); refused here if they could outgrow the cookie. */
   sessionClaims?: Record<string, unknown>;
   /** Several signed-in users per browser, one of them active (default false: signing in replaces the browser's session). */
@@ -56,6 +58,14 @@ export interface GatehouseOptions {
   /** Milliseconds since the epoch; injectable so tests never sleep. */
   now?: () => number;
   log?: (line: string) => void;
+  /** Sends invitation emails. Default: the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
+  mailer?: Mailer;
+  /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox` (development only; refused in production). */
+  devInbox?: boolean;
+  /** How long an invitation link works (default 7 days). */
+  invitationTtlSeconds?: number;
+  /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
+  invitationUrl?: string;
 }
 
 export interface Gatehouse {
@@ -65,6 +75,8 @@ export interface Gatehouse {
   readonly revocations: RevocationList;
   readonly stamps: ClaimStamps;
   readonly roles: Roles;
+  /** Organizations, memberships and invitations. */
+  readonly organizations: OrganizationService;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly databaseFile: string;
@@ -75,17 +87,8 @@ export interface Gatehouse {
   verifier(): SessionTokenVerifier;
   /** The signing keys: rotate, retire, reload. */
   readonly keys: KeyRing;
-  /**
-   * Mints a token for another service, signed with the instance key and marked as a template
-   * token. `claims` cannot override the reserved ones (sub, iss, iat, nbf, exp, jti, azp).
-   */
-  mintTemplateToken(input: {
-    subject: string;
-    claims?: Record<string, unknown>;
-    lifetimeSeconds?: number;
-    skewSeconds?: number;
-    azp?: string;
-  }): Promise<string>;
+  /** JWT templates: tokens for other services (`getToken({ template })`). */
+  readonly templates: Templates;
   jwks(): { keys: PublicJwk[] };
   getUser(id: string): Promise<PublicUser | null>;
   /** The auth HTTP API. */
@@ -163,7 +166,25 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     if (stamps.isStale(claims.sub, claims.sid, claims.iat)) return 'session-claims-stale';
     return null;
   };
+  const templates = createTemplates(
+    { store, roles, issuer, signingKey: () => keyRing.current().signingKey, now },
+    compileTemplates(options.jwtTemplates ?? []),
+  );
   const basePath = options.basePath ?? '/api/gatehouse';
+  const production = process.env.NODE_ENV === 'production';
+  if (options.devInbox && production) throw new TypeError('devInbox exposes invitation links: it cannot be enabled in production');
+  const devMailer = options.mailer || production ? null : createDevMailer(log, now);
+  const organizations = createOrganizationService({
+    store,
+    roles,
+    stamps,
+    now,
+    log,
+    mailer: options.mailer ?? devMailer ?? createUnconfiguredMailer(),
+    devInbox: () => devMailer?.inbox() ?? [],
+    invitationTtlSeconds: positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY),
+    invitationUrl: options.invitationUrl ?? '/accept-invitation',
+  });
 
   const gatehouse: Gatehouse = {
     settings,
@@ -175,6 +196,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     log,
     stamps,
     roles,
+    organizations,
     checkSession,
     authenticate(request) {
       return authenticateRequest(request, { verifier, checkSession });
@@ -182,20 +204,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     verifier: () => verifier,
     jwks: () => ({ keys: keyRing.current().publicJwks }),
     keys: keyRing,
-    async mintTemplateToken({ subject, claims = {}, lifetimeSeconds = 60, skewSeconds = 5, azp }) {
-      const iat = Math.floor(now() / 1000);
-      const custom = Object.fromEntries(Object.entries(claims).filter(([name]) => !RESERVED_TEMPLATE_CLAIMS.includes(name)));
-      const reserved: Record<string, unknown> = {
-        sub: subject,
-        iss: issuer,
-        iat,
-        nbf: iat - skewSeconds,
-        exp: iat + lifetimeSeconds,
-        jti: randomBytes(10).toString('hex'),
-      };
-      if (azp) reserved.azp = azp;
-      return mintTemplateToken({ ...custom, ...reserved }, keyRing.current().signingKey);
-    },
+    templates,
     async getUser(id) {
       const row = await store.findUserById(id);
       return row ? toPublicUser(row) : null;
@@ -209,6 +218,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     basePath,
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
+    devInbox: options.devInbox ?? false,
   });
   return gatehouse;
 }

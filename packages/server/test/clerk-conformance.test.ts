@@ -14,7 +14,7 @@ describe('Clerk @clerk/backend accepts Gatehouse session tokens', () => {
   let jwtKey: string;
 
   before(async () => {
-    t = await createTestInstance();
+    t = await createTestInstance({ jwtTemplates: [{ name: 'api', claims: { role: 'authenticated' } }] });
     const jar = createCookieJar();
     const res = await signUp(t, 'clerk-conformance@example.com', jar);
     assert.equal(res.status, 200);
@@ -65,7 +65,7 @@ describe('Clerk @clerk/backend accepts Gatehouse session tokens', () => {
 
   test('our JWT-template token is refused as a session token (token-type-mismatch)', async () => {
     t.clock.now = Date.now();
-    const template = await t.gatehouse.mintTemplateToken({ subject: userId, claims: { role: 'authenticated' } });
+    const template = await t.gatehouse.templates.mint('api', { userId, sessionId }, { ip: null, userAgent: null, origin: null });
     const state = await clerk().authenticateRequest(
       new Request('https://example.com/api/data', { headers: { authorization: `Bearer ${template}` } }),
       { jwtKey },

@@ -16,6 +16,7 @@ import type { Gatehouse } from '../instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
+import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 
 const emailField = z
   .string()
@@ -38,6 +39,8 @@ export interface HandlerOptions {
   /** Extra origins allowed to call state-changing endpoints (besides the request's own origin). */
   allowedOrigins: readonly string[];
   secureCookies?: boolean;
+  /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox`. */
+  devInbox?: boolean;
 }
 
 /**
@@ -63,6 +66,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   }
 
   const sessionRoutes = createSessionRoutes(gatehouse);
+  const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
@@ -129,14 +133,17 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       if (!pathname.startsWith(`${base}/`)) return errorResponse('not_found', 'No such endpoint.');
       const path = pathname.slice(base.length);
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
-      const found: { methods: Methods; params: RouteParams } | null = exact ? { methods: exact, params: {} } : sessionRoutes.match(path);
+      const found: { methods: AnyMethods; params: RouteParams } | null = exact
+        ? { methods: exact, params: {} }
+        : (sessionRoutes.match(path) ?? orgRoutes.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;
-      const fn = route[method as 'GET' | 'POST'];
+      // Own properties only: a method named like an Object.prototype member must not find one.
+      const fn = Object.hasOwn(route, method) ? route[method as HttpMethod] : undefined;
       if (!fn)
         return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
-      if (method === 'POST') {
+      if (method !== 'GET') {
         const csrf = checkCsrf(request, options.allowedOrigins);
         if (csrf) return errorResponse('csrf_rejected', csrf);
       }

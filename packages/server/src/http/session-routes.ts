@@ -43,7 +43,18 @@ const ORGANIZATION_REF = z
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, 'Not an organization id or slug');
 const ActiveOrganizationBody = z.object({ organization: ORGANIZATION_REF.nullable() }).strict();
-const TokenBody = z.object({ organizationId: ORGANIZATION_REF.optional() }).strict();
+const TokenBody = z
+  .object({
+    organizationId: ORGANIZATION_REF.optional(),
+    template: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'Not a template name')
+      .optional(),
+  })
+  .strict()
+  .refine((b) => !(b.organizationId && b.template), { message: 'Ask for a template or an organization, not both' });
 
 /** `/sessions/:id/activate` and `/sessions/:id/end` take no body; an empty object is tolerated. */
 const NoBody = z.object({}).strict();
@@ -108,14 +119,15 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
         return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, organizationId: result.organizationId }, headers);
       },
     },
-    /** getToken() from the browser: a fresh session token, or one for another of the user's orgs. */
+    /** getToken() from the browser: a JWT-template token, or a session token for another of the user's orgs. */
     '/tokens': {
       POST: async (request, ctx) => {
         const body = (await readOptionalJson(request, TokenBody)) ?? {};
         const me = await signedInAs(request);
         if (!me) return unauthenticated();
+        if (body.template) return json(200, { jwt: await gatehouse.templates.mint(body.template, me, ctx) });
         if (!body.organizationId)
-          return errorResponse('bad_request', 'Use POST /refresh for this session; pass organizationId for another organization.');
+          return errorResponse('bad_request', 'Use POST /refresh for this session; pass organizationId or template.');
         return json(200, { jwt: await gatehouse.sessions.mintForOrganization(me, body.organizationId, ctx) });
       },
     },

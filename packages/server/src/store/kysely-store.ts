@@ -3,6 +3,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Store } from './types.js';
 
+/**
+ * Whether a write failed on a unique index: SQLite (better-sqlite3) and PostgreSQL (pg) say so by
+ * error code (checked by code, not class, so a second copy of a driver still counts).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
 export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, inTransaction = false): Store {
   const store: Store = {
     async getInstanceValue(key) {
@@ -112,6 +121,99 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
           .where('user_id', '=', userId)
           .executeTakeFirst()) ?? null
       );
+    },
+
+    async listOrganizationsByIds(ids) {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+    },
+    async insertOrganization(row) {
+      await db.insertInto('organizations').values(row).execute();
+    },
+    async updateOrganization(id, changes) {
+      await db.updateTable('organizations').set(changes).where('id', '=', id).execute();
+    },
+    async deleteOrganization(id) {
+      // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
+      await db.deleteFrom('invitations').where('organization_id', '=', id).execute();
+      await db.deleteFrom('memberships').where('organization_id', '=', id).execute();
+      await db.deleteFrom('organizations').where('id', '=', id).execute();
+    },
+    async lockOrganization(id) {
+      const result = await db
+        .updateTable('organizations')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async insertMembership(row) {
+      await db.insertInto('memberships').values(row).execute();
+    },
+    async updateMembership(id, changes) {
+      await db.updateTable('memberships').set(changes).where('id', '=', id).execute();
+    },
+    async deleteMembership(id) {
+      await db.deleteFrom('memberships').where('id', '=', id).execute();
+    },
+    async listMembers(organizationId) {
+      return db
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.user_id')
+        .selectAll('memberships')
+        .select(['users.email', 'users.first_name', 'users.last_name', 'users.image_url'])
+        .where('memberships.organization_id', '=', organizationId)
+        .orderBy('memberships.created_at')
+        .orderBy('memberships.id')
+        .execute();
+    },
+    async countMemberships(organizationId, roles) {
+      if (roles?.length === 0) return 0;
+      let query = db
+        .selectFrom('memberships')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('organization_id', '=', organizationId);
+      if (roles) query = query.where('role', 'in', [...roles]);
+      const row = await query.executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async clearActiveOrganization(organizationId, userId) {
+      let query = db.updateTable('sessions').set({ active_organization_id: null }).where('active_organization_id', '=', organizationId);
+      if (userId !== undefined) query = query.where('user_id', '=', userId);
+      await query.execute();
+    },
+
+    async insertInvitation(row) {
+      await db.insertInto('invitations').values(row).execute();
+    },
+    async findInvitation(id) {
+      return (await db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async findInvitationByTokenHash(tokenHash) {
+      return (await db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()) ?? null;
+    },
+    async listPendingInvitations(organizationId, at, email) {
+      let query = db
+        .selectFrom('invitations')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', at);
+      if (email !== undefined) query = query.where('email', '=', email);
+      return query.orderBy('created_at', 'desc').orderBy('id').execute();
+    },
+    async settleInvitation(id, status, at) {
+      const result = await db
+        .updateTable('invitations')
+        .set({ status, updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async appendAudit(row) {

@@ -133,6 +133,9 @@ export type OrganizationRow = Selectable<OrganizationsTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 
+/** A membership with the public fields of its user (what an org's member list shows). */
+export type MemberRow = MembershipRow & Pick<UserRow, 'email' | 'first_name' | 'last_name' | 'image_url'>;
+
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
 export interface Store {
   getInstanceValue(key: string): Promise<string | null>;
@@ -170,6 +173,37 @@ export interface Store {
   findMembership(organizationId: string, userId: string): Promise<MembershipRow | null>;
   /** The user's memberships, most recently created first. */
   listUserMemberships(userId: string): Promise<MembershipRow[]>;
+  listOrganizationsByIds(ids: readonly string[]): Promise<OrganizationRow[]>;
+  insertOrganization(row: Insertable<OrganizationsTable>): Promise<void>;
+  updateOrganization(id: string, changes: Updateable<OrganizationsTable>): Promise<void>;
+  /** Deletes an organization with its memberships and invitations. */
+  deleteOrganization(id: string): Promise<void>;
+  /**
+   * Takes the organization row's write lock for the rest of the transaction (a no-op update), so
+   * that membership changes of one org (the last-admin guard, the membership limit) run one after
+   * another on databases with row locks. False when there is no such organization.
+   */
+  lockOrganization(id: string): Promise<boolean>;
+  insertMembership(row: Insertable<MembershipsTable>): Promise<void>;
+  updateMembership(id: string, changes: Updateable<MembershipsTable>): Promise<void>;
+  deleteMembership(id: string): Promise<void>;
+  /** An org's members with their users' public fields, oldest membership first. */
+  listMembers(organizationId: string): Promise<MemberRow[]>;
+  /** How many members an org has (only those holding one of `roles`, when given). */
+  countMemberships(organizationId: string, roles?: readonly string[]): Promise<number>;
+  /** Clears `active_organization_id` on the sessions that have this org active (of one user, or of everyone). */
+  clearActiveOrganization(organizationId: string, userId?: string): Promise<void>;
+
+  insertInvitation(row: Insertable<InvitationsTable>): Promise<void>;
+  findInvitation(id: string): Promise<InvitationRow | null>;
+  findInvitationByTokenHash(tokenHash: string): Promise<InvitationRow | null>;
+  /** An org's invitations that are pending and not expired at `at` (for one email, when given), newest first. */
+  listPendingInvitations(organizationId: string, at: number, email?: string): Promise<InvitationRow[]>;
+  /**
+   * Moves a pending invitation to `status`. The status check is part of the update, so of two
+   * concurrent accepts (or an accept and a revoke) only one wins; false for the loser.
+   */
+  settleInvitation(id: string, status: Exclude<InvitationStatus, 'pending'>, at: number): Promise<boolean>;
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;

@@ -1,0 +1,83 @@
+// gatehouse.config.json: what does not fit in environment variables (roles, JWT templates, claims).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { GatehouseOptions } from './instance.js';
+
+/** A secret written as `{ "env": "NAME" }` is read from the environment, so the file holds none. */
+const Secret = z.union([z.string(), z.object({ env: z.string().min(1) }).strict()]);
+
+const ConfigFile = z
+  .object({
+    $schema: z.string().optional(),
+    organizationsRequired: z.boolean().optional(),
+    multiSession: z.boolean().optional(),
+    roles: z
+      .object({
+        roles: z
+          .array(
+            z.object({ key: z.string(), name: z.string(), description: z.string().optional(), permissions: z.array(z.string()) }).strict(),
+          )
+          .optional(),
+        creatorRole: z.string().optional(),
+        defaultRole: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    sessionClaims: z.record(z.string(), z.unknown()).optional(),
+    jwtTemplates: z
+      .array(
+        z
+          .object({
+            name: z.string(),
+            claims: z.record(z.string(), z.unknown()),
+            lifetimeSeconds: z.number().int().optional(),
+            allowedClockSkewSeconds: z.number().int().optional(),
+            signing: z
+              .object({ algorithm: z.enum(['HS256', 'HS384', 'HS512']), secret: Secret })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Reads `GATEHOUSE_CONFIG` (or `gatehouse.config.json` in the working directory, when present).
+ * @throws TypeError naming the file and what is wrong (a bad configuration must stop the start)
+ */
+export function readConfigFile(env: NodeJS.ProcessEnv = process.env): Partial<GatehouseOptions> {
+  const file = env.GATEHOUSE_CONFIG ? resolve(env.GATEHOUSE_CONFIG) : resolve('gatehouse.config.json');
+  if (!existsSync(file)) {
+    if (env.GATEHOUSE_CONFIG) throw new TypeError(`GATEHOUSE_CONFIG names ${file}, which does not exist`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new TypeError(`${file} is not valid JSON`, { cause });
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new TypeError(`${file} is invalid: ${detail}`);
+  }
+  const { $schema: _schema, jwtTemplates, ...rest } = parsed.data;
+  const options: Partial<GatehouseOptions> = { ...rest } as Partial<GatehouseOptions>;
+  if (jwtTemplates) {
+    options.jwtTemplates = jwtTemplates.map(({ signing, ...template }) => {
+      if (!signing) return template;
+      const secret = typeof signing.secret === 'string' ? signing.secret : env[signing.secret.env];
+      if (!secret)
+        throw new TypeError(
+          `${file}: JWT template ${template.name} needs the environment variable ${(signing.secret as { env: string }).env}`,
+        );
+      return { ...template, signing: { algorithm: signing.algorithm, secret } };
+    });
+  }
+  return options;
+}

@@ -1,0 +1,135 @@
+// JWT templates: named claim sets minted as tokens for other services (Supabase, an internal API).
+
+import { SignJWT } from 'jose';
+import { randomBytes } from 'node:crypto';
+import {
+  GatehouseError,
+  RESERVED_TEMPLATE_CLAIMS,
+  TEMPLATE_TOKEN_CATEGORY,
+  assertClaimsTemplate,
+  mintTemplateToken,
+  renderClaimsTemplate,
+  type RequestContext,
+  type SigningKey,
+} from '@gatehouse/core';
+import type { Roles } from './roles.js';
+import { userShortcodes } from './session-claims.js';
+import type { Store } from './store/types.js';
+
+export interface JwtTemplateConfig {
+  name: string;
+  /** Claims with shortcodes; the reserved ones (sub, iss, iat, nbf, exp, jti, azp) are always ours. */
+  claims: Record<string, unknown>;
+  lifetimeSeconds?: number;
+  allowedClockSkewSeconds?: number;
+  /** A custom HMAC key (e.g. a Supabase project's JWT secret); by default the instance key (RS256, in JWKS). */
+  signing?: { algorithm: 'HS256' | 'HS384' | 'HS512'; secret: string };
+}
+
+/** The `supabase` preset: HS256 with the project's JWT secret, `role: "authenticated"`. */
+export function supabaseTemplate(secret: string, overrides: Partial<JwtTemplateConfig> = {}): JwtTemplateConfig {
+  return {
+    name: 'supabase',
+    claims: {
+      aud: 'authenticated',
+      role: 'authenticated',
+      email: '{{user.primary_email_address}}',
+      org_id: '{{org.id}}',
+      app_metadata: {},
+      user_metadata: {},
+    },
+    signing: { algorithm: 'HS256', secret },
+    ...overrides,
+  };
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MIN_HMAC_SECRET_BYTES = 32;
+
+/**
+ * Validates templates at configuration time.
+ * @throws TypeError naming the template and the problem
+ */
+export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<string, JwtTemplateConfig> {
+  const templates = new Map<string, JwtTemplateConfig>();
+  for (const config of configs) {
+    if (!NAME.test(config.name)) throw new TypeError(`JWT template names are 1-64 letters, digits, - or _: ${config.name}`);
+    if (templates.has(config.name)) throw new TypeError(`Two JWT templates are named ${config.name}`);
+    assertClaimsTemplate(config.claims, RESERVED_TEMPLATE_CLAIMS);
+    const lifetime = config.lifetimeSeconds ?? 60;
+    const skew = config.allowedClockSkewSeconds ?? 5;
+    if (!Number.isInteger(lifetime) || lifetime < 30 || lifetime > 315_360_000)
+      throw new TypeError(`JWT template ${config.name}: lifetime must be 30 s or more`);
+    if (!Number.isInteger(skew) || skew < 0 || skew > 300) throw new TypeError(`JWT template ${config.name}: clock skew must be 0-300 s`);
+    if (config.signing && new TextEncoder().encode(config.signing.secret).byteLength < MIN_HMAC_SECRET_BYTES) {
+      throw new TypeError(`JWT template ${config.name}: the signing secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`);
+    }
+    templates.set(config.name, config);
+  }
+  return templates;
+}
+
+export interface TemplateDeps {
+  store: Store;
+  roles: Roles;
+  issuer: string;
+  signingKey: () => SigningKey;
+  now: () => number;
+}
+
+export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
+  return {
+    names: () => [...templates.keys()],
+
+    /**
+     * Mints `name` for the session's user, with the session's active organization as `org`.
+     * @throws GatehouseError `not_found` (no such template, or the session is not live)
+     */
+    async mint(name: string, actor: { userId: string; sessionId: string }, ctx: RequestContext): Promise<string> {
+      const template = templates.get(name);
+      if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
+      const session = await deps.store.findSession(actor.sessionId);
+      const user = await deps.store.findUserById(actor.userId);
+      if (!session || !user || session.user_id !== user.id || (session.status !== 'active' && session.status !== 'pending')) {
+        throw new GatehouseError('not_found', 'No such session.');
+      }
+      let org: Record<string, unknown> | null = null;
+      let membership: Record<string, unknown> | null = null;
+      if (session.active_organization_id) {
+        const orgRow = await deps.store.findOrganization(session.active_organization_id);
+        const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
+        if (orgRow && member) {
+          org = {
+            id: orgRow.id,
+            name: orgRow.name,
+            slug: orgRow.slug,
+            role: member.role.replace(/^org:/, ''),
+            public_metadata: JSON.parse(orgRow.public_metadata),
+          };
+          membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
+        }
+      }
+      const custom = renderClaimsTemplate(template.claims, { user: userShortcodes(user), org, org_membership: membership });
+      for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+      const iat = Math.floor(deps.now() / 1000);
+      const claims: Record<string, unknown> = {
+        ...custom,
+        sub: user.id,
+        iss: deps.issuer,
+        iat,
+        nbf: iat - (template.allowedClockSkewSeconds ?? 5),
+        exp: iat + (template.lifetimeSeconds ?? 60),
+        jti: randomBytes(10).toString('hex'),
+      };
+      if (ctx.origin) claims.azp = ctx.origin;
+      if (template.signing) {
+        return new SignJWT(claims)
+          .setProtectedHeader({ alg: template.signing.algorithm, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY })
+          .sign(new TextEncoder().encode(template.signing.secret));
+      }
+      return mintTemplateToken(claims, deps.signingKey());
+    },
+  };
+}
+
+export type Templates = ReturnType<typeof createTemplates>;
