@@ -56,6 +56,26 @@ describe('attack tokens write nothing', () => {
       { name: 'payload tampered after signing', token: `${h}.${body({ sub: 'user_attacker' })}.${s}`, reason: 'token-invalid-signature' },
       { name: '12 KB of garbage', token: 'a'.repeat(12 * 1024), reason: 'token-invalid' },
     );
+    // Correctly signed by the instance key, but with claims that must not pass.
+    const ours = t.gatehouse.keys.current().signingKey;
+    const signOurs = (body: Record<string, unknown>, cat = 'cl_B7d4PD111AAA') =>
+      new SignJWT(body).setProtectedHeader({ alg: 'RS256', kid: ours.kid, typ: 'JWT', cat }).sign(ours.privateKey);
+    const { sub: _sub, ...withoutSub } = claims;
+    attacks.push(
+      { name: 'missing sub', token: await signOurs(withoutSub), reason: 'token-invalid' },
+      { name: 'empty sub', token: await signOurs({ ...claims, sub: '' }), reason: 'token-invalid' },
+      { name: 'another issuer', token: await signOurs({ ...claims, iss: 'https://evil.example' }), reason: 'token-invalid-issuer' },
+      {
+        name: 'a JWT-template token presented as a session token',
+        token: await signOurs(claims, 'cl_B7d4PD222AAA'),
+        reason: 'token-type-mismatch',
+      },
+      {
+        name: 'no category marker',
+        token: await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: ours.kid }).sign(ours.privateKey),
+        reason: 'token-type-mismatch',
+      },
+    );
   });
   after(() => t.close());
 
@@ -107,5 +127,34 @@ describe('attack tokens write nothing', () => {
       new Request('http://x/', { headers: { cookie: `__session=${valid}; __session=${attacks[3]!.token}` } }),
     );
     assert.equal(state.reason, 'session-token-ambiguous');
+  });
+});
+
+describe('authorized parties', () => {
+  test('with authorizedParties set, a token for another azp (or none) is refused, writing nothing', async () => {
+    const t = await createTestInstance({ authorizedParties: ['http://localhost:3000'] });
+    try {
+      const jar = createCookieJar();
+      assert.equal((await signUp(t, 'azp@example.com', jar)).status, 200);
+      const valid = jar.get('__session')!;
+      const claims = JSON.parse(new TextDecoder().decode(base64url.decode(valid.split('.')[1]!))) as Record<string, unknown>;
+      const key = t.gatehouse.keys.current().signingKey;
+      const sign = (body: Record<string, unknown>) =>
+        new SignJWT(body).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA' }).sign(key.privateKey);
+      const { azp: _azp, ...noAzp } = claims;
+      const before = t.counts();
+      for (const token of [await sign({ ...claims, azp: 'https://evil.example' }), await sign(noAzp)]) {
+        const state = await t.gatehouse.authenticate(new Request('http://x/', { headers: { cookie: `__session=${token}` } }));
+        assert.equal(state.reason, 'token-invalid-authorized-parties');
+        assert.equal((await send(t, `${API}/session`, { jar: createCookieJar({ __session: token }) })).status, 401);
+      }
+      assert.equal(
+        (await t.gatehouse.authenticate(new Request('http://x/', { headers: { cookie: `__session=${valid}` } }))).status,
+        'signed-in',
+      );
+      assert.deepEqual(t.counts(), before);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -2,6 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { base64url } from 'jose';
+import { createCookieJar, createTestInstance, signUp } from './helpers.js';
 import {
   SESSION_CLAIMS_BUDGET_BYTES,
   SESSION_CLAIM_VALUE_MAX_BYTES,
@@ -38,5 +40,33 @@ describe('renderSessionClaims', () => {
       { user: { public_metadata: { bio: 'x'.repeat(SESSION_CLAIM_VALUE_MAX_BYTES + 1), role: 'editor' } } },
     );
     assert.deepEqual(claims, { bio: null, role: 'editor', line: 'bio: null' });
+  });
+});
+
+describe('custom session claims in minted tokens', () => {
+  test('the configured claims appear in the token; defaults keep their values', async () => {
+    const t = await createTestInstance({
+      sessionClaims: { email: '{{user.primary_email_address}}', plan: "{{user.public_metadata.plan || 'free'}}" },
+    });
+    try {
+      const jar = createCookieJar();
+      const res = await signUp(t, 'claims@example.com', jar);
+      const claims = JSON.parse(new TextDecoder().decode(base64url.decode(jar.get('__session')!.split('.')[1]!))) as Record<
+        string,
+        unknown
+      >;
+      assert.equal(claims.email, 'claims@example.com');
+      assert.equal(claims.plan, 'free');
+      assert.equal(claims.sub, (res.body as { user: { id: string } }).user.id);
+      assert.equal(claims.v, 2);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('an instance configured with a template that could outgrow the cookie does not start', async () => {
+    const big = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`m${i}`, '{{user.unsafe_metadata}}']));
+    await assert.rejects(createTestInstance({ sessionClaims: big }), /budget is 1200/);
+    await assert.rejects(createTestInstance({ sessionClaims: { sub: 'someone-else' } }), /reserved claims: sub/);
   });
 });
