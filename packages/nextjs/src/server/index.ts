@@ -12,3 +12,4 @@ export { auth, currentUser, type Auth, type ServerAuthObject } from './auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
 export type { AuthObject, CheckAuthorizationParams } from '@gatehouse/core';
 export { startGatehouse } from './backend.js';
+export { orgScope, type OrgScope } from './organization-scope.js';
