@@ -17,6 +17,7 @@ export type GatehouseErrorCode =
   | 'conflict'
   | 'client_invalid'
   | 'session_invalid'
+  | 'organization_required'
   | 'rate_limited'
   | 'setup_missing'
   | 'internal_error';
@@ -38,6 +39,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   method_not_allowed: 405,
   identifier_exists: 409,
   conflict: 409,
+  organization_required: 400,
   rate_limited: 429,
   setup_missing: 500,
   internal_error: 500,
@@ -72,4 +74,19 @@ export function isGatehouseError(value: unknown): value is GatehouseError {
 /** The JSON body of every error response: `{ error: { code, message } }`. */
 export function errorBody(code: GatehouseErrorCode | string, message: string): string {
   return JSON.stringify({ error: { code, message } });
+}
+
+/** A JSON response that is never cached (auth answers depend on who asks). */
+export function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  h.set('content-type', 'application/json; charset=utf-8');
+  h.set('cache-control', 'no-store');
+  return new Response(JSON.stringify(body), { status, headers: h });
+}
+
+/** `{ error: { code, message } }` with the status of the code; a 401 also says how to authenticate. */
+export function errorResponse(code: GatehouseErrorCode, message: string, headers: HeadersInit = {}): Response {
+  const h = new Headers(headers);
+  if (STATUS_BY_CODE[code] === 401 && !h.has('www-authenticate')) h.set('www-authenticate', 'Bearer realm="gatehouse"');
+  return json(STATUS_BY_CODE[code], { error: { code, message } }, h);
 }

@@ -10,6 +10,14 @@ export {
 export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject } from './auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
-export type { AuthObject, CheckAuthorizationParams } from '@gatehouse/core';
+export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
 export { startGatehouse } from './backend.js';
+export {
+  gatehouseClient,
+  clerkClient,
+  type GatehouseClient,
+  type CreateOrganizationParams,
+  type PaginatedList,
+} from './gatehouse-client.js';
+export { getDevInbox, type DevInboxMessage } from './dev-inbox.js';
 export { orgScope, type OrgScope } from './organization-scope.js';

@@ -7,7 +7,7 @@ import {
   createParamMatcher,
   clearedCookies,
   clientCookie,
-  errorBody,
+  errorResponse,
   requestContext,
   sessionCookie,
   isGatehouseError,
@@ -65,12 +65,6 @@ class ControlFlow {
 
 /** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
 const INTERNAL_HEADER = /^x-(gatehouse|clerk)-/i;
-
-function jsonError(status: number, code: string, message: string): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401) headers['www-authenticate'] = 'Bearer realm="gatehouse"';
-  return new Response(errorBody(code, message), { status, headers });
-}
 
 /** Replaces (or adds) cookies in a Cookie header so downstream code sees the refreshed values. */
 function withCookies(header: string | null, updates: Record<string, string | null>): string {
@@ -208,14 +202,14 @@ function buildAuth(state: RequestState, request: NextRequest, options: Gatehouse
     }
     if (outcome.kind === 'unauthenticated') {
       if (kind === 'page') return redirectTo(signIn);
-      throw new ControlFlow(jsonError(401, 'unauthenticated', 'Sign in to access this resource.'));
+      throw new ControlFlow(errorResponse('unauthenticated', 'Sign in to access this resource.'));
     }
     if (kind === 'page') {
       // Clerk's choice for pages: the app's own 404 page, so the route's existence is not revealed.
       const notFound = new URL(`/_gatehouse/not-found-${Date.now()}`, request.nextUrl);
       throw new ControlFlow(NextResponse.rewrite(notFound, { status: 404 }));
     }
-    throw new ControlFlow(jsonError(403, 'forbidden', 'You do not have permission to access this resource.'));
+    throw new ControlFlow(errorResponse('forbidden', 'You do not have permission to access this resource.'));
   };
   return auth;
 }

@@ -1,6 +1,6 @@
 // orgScope(): the active organization of a route handler's request, or the response that refuses it.
 
-import { errorBody, type CheckAuthorizationParams, type HasFunction } from '@gatehouse/core';
+import { errorResponse, type CheckAuthorizationParams, type HasFunction } from '@gatehouse/core';
 import { auth } from './auth.js';
 
 export interface OrgScope {
@@ -9,12 +9,6 @@ export interface OrgScope {
   orgSlug: string | undefined;
   orgRole: string | undefined;
   has: HasFunction;
-}
-
-function refuse(status: 400 | 401 | 403, code: string, message: string): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-  if (status === 401) headers['www-authenticate'] = 'Bearer realm="gatehouse"';
-  return new Response(errorBody(code, message), { status, headers });
 }
 
 /**
@@ -28,8 +22,9 @@ function refuse(status: 400 | 401 | 403, code: string, message: string): Respons
  */
 export async function orgScope(check?: CheckAuthorizationParams): Promise<OrgScope | Response> {
   const { userId, orgId, orgSlug, orgRole, has } = await auth();
-  if (!userId) return refuse(401, 'unauthenticated', 'Sign in to access this resource.');
-  if (!orgId) return refuse(400, 'organization_required', 'No organization is active: choose one (setActive) before using organization data.');
-  if (check && !has(check)) return refuse(403, 'forbidden', 'You do not have permission to access this resource.');
+  if (!userId) return errorResponse('unauthenticated', 'Sign in to access this resource.');
+  if (!orgId)
+    return errorResponse('organization_required', 'No organization is active: choose one (setActive) before using organization data.');
+  if (check && !has(check)) return errorResponse('forbidden', 'You do not have permission to access this resource.');
   return { userId, orgId, orgSlug: orgSlug ?? undefined, orgRole: orgRole ?? undefined, has };
 }

@@ -1,21 +1,8 @@
 // Response helpers for the auth HTTP API: JSON bodies, the error shape, and no caching of auth data.
 
-import { errorBody, isGatehouseError, type GatehouseErrorCode, STATUS_BY_CODE } from '@gatehouse/core';
+import { errorResponse, isGatehouseError } from '@gatehouse/core';
 
-export function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
-  const h = new Headers(headers);
-  h.set('content-type', 'application/json; charset=utf-8');
-  h.set('cache-control', 'no-store');
-  return new Response(JSON.stringify(body), { status, headers: h });
-}
-
-export function errorResponse(code: GatehouseErrorCode, message: string, headers: HeadersInit = {}): Response {
-  const h = new Headers(headers);
-  h.set('content-type', 'application/json; charset=utf-8');
-  h.set('cache-control', 'no-store');
-  if (STATUS_BY_CODE[code] === 401 && !h.has('www-authenticate')) h.set('www-authenticate', 'Bearer realm="gatehouse"');
-  return new Response(errorBody(code, message), { status: STATUS_BY_CODE[code], headers: h });
-}
+export { errorResponse, json } from '@gatehouse/core';
 
 /**
  * Turns anything thrown into a response. Expected errors keep their code; anything else becomes a
