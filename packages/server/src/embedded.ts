@@ -2,6 +2,7 @@
 
 import { readConfigFile } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import { isPostgresUrl } from './store/postgres.js';
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
@@ -26,7 +27,13 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
     authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
     allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
   };
-  if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
+  // DATABASE_URL (PostgreSQL, shared by several instances) wins over the SQLite file.
+  if (env.DATABASE_URL) {
+    if (!isPostgresUrl(env.DATABASE_URL))
+      throw new TypeError('DATABASE_URL must be a postgres:// URL (for SQLite, set GATEHOUSE_DATABASE_FILE)');
+    options.databaseUrl = env.DATABASE_URL;
+  } else if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
+  if (env.REDIS_URL) options.redisUrl = env.REDIS_URL;
   if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
   const ttl = seconds(env, 'GATEHOUSE_SESSION_TOKEN_TTL');
   if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
@@ -36,6 +43,11 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
+  // The dev inbox hands out invitation links: on only when asked for. Set in a production build
+  // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
+  if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {
+    options.devInbox = env.NODE_ENV === 'production' ? 'allow-in-production' : true;
+  }
   return options;
 }
 
@@ -50,7 +62,14 @@ export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
   if (!holder[INSTANCE]) {
     holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
-      gatehouse.log(`Gatehouse: embedded SQLite database at ${gatehouse.databaseFile}`);
+      // Never the URL itself: it carries the database password.
+      const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';
+      gatehouse.log(`Gatehouse: ${where}${gatehouse.fanOut ? ', Redis fan-out on (REDIS_URL)' : ''}`);
+      if (!gatehouse.databaseFile && !gatehouse.fanOut) {
+        gatehouse.log(
+          'Gatehouse: no REDIS_URL: other instances learn of a revocation only when its tokens expire (token lifetime + clock skew).',
+        );
+      }
       return gatehouse;
     });
     // A failed start is not cached: the next call tries again and reports the error again.

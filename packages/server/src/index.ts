@@ -14,9 +14,22 @@ export type { ActivatedSession, BrowserOutcome, EndResult, SessionSummary } from
 export { describeDevice } from './device.js';
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './passwords.js';
-export type { Store, UserRow, SessionRow, ClientRow } from './store/types.js';
+export type { Store, UserRow, SessionRow, ClientRow, Database, Dialect } from './store/types.js';
+export type { FanOutStatus } from './redis-fan-out.js';
 export { nodeSignatures } from './node-signatures.js';
-export { compileRoles, SYSTEM_PERMISSIONS, BUILT_IN_ROLES, type Roles, type RolesConfig, type RoleDefinition } from './roles.js';
+export {
+  compileRoles,
+  createRoleRegistry,
+  SYSTEM_PERMISSIONS,
+  BUILT_IN_ROLES,
+  type Roles,
+  type RolesConfig,
+  type RoleDefinition,
+  type RoleRegistry,
+  type RoleSource,
+} from './roles.js';
+export type { RoleAdmin, RoleInfo, RoleInput, RoleChangeOptions } from './role-admin.js';
+export type { UserAdmin, UserSummary } from './user-admin.js';
 export { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
 export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './session-claims.js';
 export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './templates.js';

@@ -15,12 +15,16 @@ import { newId } from './ids.js';
 import { openKeyRing, type KeyRing } from './key-ring.js';
 import { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
 import { compileRoles, type Roles, type RolesConfig } from './roles.js';
+import { createRoleAdmin, type RoleAdmin } from './role-admin.js';
+import { createUserAdmin, type UserAdmin } from './user-admin.js';
 import { compileSessionClaims } from './session-claims.js';
 import { compileTemplates, createTemplates, type JwtTemplateConfig, type Templates } from './templates.js';
 import { migrateToLatest } from './store/migrations.js';
 import { createKyselyStore } from './store/kysely-store.js';
 import { openSqlite } from './store/sqlite.js';
-import type { Database, Store } from './store/types.js';
+import { isPostgresUrl, openPostgres } from './store/postgres.js';
+import type { Database, Dialect, Store } from './store/types.js';
+import { connectFanOut, type FanOut, type FanOutStatus } from './redis-fan-out.js';
 import { resolveMasterSecret } from './secret.js';
 import { createRevocationList, type RevocationList } from './revocation.js';
 import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from './sessions.js';
@@ -29,8 +33,12 @@ import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer
 import { createOrganizationService, type OrganizationService } from './organizations.js';
 
 export interface GatehouseOptions {
-  /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory). */
+  /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
   databaseFile?: string;
+  /** `postgres://…` (DATABASE_URL): the shared database of several instances, instead of the SQLite file. */
+  databaseUrl?: string;
+  /** `redis://…` (REDIS_URL): revocations and claim changes reach every instance through pub/sub. */
+  redisUrl?: string;
   /** The master secret (GATEHOUSE_SECRET). */
   secret?: string;
   /** Allow a generated development secret when none is configured. */
@@ -60,8 +68,12 @@ export interface GatehouseOptions {
   log?: (line: string) => void;
   /** Sends invitation emails. Default: the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
   mailer?: Mailer;
-  /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox` (development only; refused in production). */
-  devInbox?: boolean;
+  /**
+   * Serve the dev mailer's inbox at `GET {basePath}/dev/inbox` (development only; refused in
+   * production). `'allow-in-production'` is the explicit opt-in for end-to-end tests of a production
+   * build (GATEHOUSE_DEV_INBOX=1): anyone who can reach the endpoint reads every invitation link.
+   */
+  devInbox?: boolean | 'allow-in-production';
   /** How long an invitation link works (default 7 days). */
   invitationTtlSeconds?: number;
   /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
@@ -75,11 +87,19 @@ export interface Gatehouse {
   readonly revocations: RevocationList;
   readonly stamps: ClaimStamps;
   readonly roles: Roles;
+  /** Roles at run time: list, create or replace, and delete the database's roles. */
+  readonly roleAdmin: RoleAdmin;
+  /** Users from server code and the CLI: list, create, the instance-admin flag. */
+  readonly users: UserAdmin;
   /** Organizations, memberships and invitations. */
   readonly organizations: OrganizationService;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
-  readonly databaseFile: string;
+  readonly dialect: Dialect;
+  /** The SQLite file; null on PostgreSQL. */
+  readonly databaseFile: string | null;
+  /** The Redis fan-out's state; null without `redisUrl`. */
+  readonly fanOut: FanOutStatus | null;
   readonly basePath: string;
   readonly log: (line: string) => void;
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
@@ -113,6 +133,9 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 export async function createGatehouse(options: GatehouseOptions = {}): Promise<Gatehouse> {
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? Date.now;
+  const onPostgres = options.databaseUrl !== undefined;
+  if (onPostgres && !isPostgresUrl(options.databaseUrl ?? '')) throw new TypeError('databaseUrl must be a postgres:// URL');
+  const dialect: Dialect = onPostgres ? 'postgres' : 'sqlite';
   const databaseFile = options.databaseFile === ':memory:' ? ':memory:' : resolve(options.databaseFile ?? '.gatehouse/gatehouse.db');
   const sessionTokenTtlSeconds = positive('sessionTokenTtlSeconds', options.sessionTokenTtlSeconds, 60);
   const maxLifetimeSeconds = positive('maxLifetimeSeconds', options.maxLifetimeSeconds, 7 * DAY);
@@ -121,23 +144,34 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
 
   const secret = resolveMasterSecret({
     secret: options.secret,
-    devSecretFile: databaseFile === ':memory:' ? resolve('.gatehouse/dev-secret') : resolve(databaseFile, '..', 'dev-secret'),
+    devSecretFile: onPostgres || databaseFile === ':memory:' ? resolve('.gatehouse/dev-secret') : resolve(databaseFile, '..', 'dev-secret'),
     allowDevSecret: options.allowDevSecret ?? false,
     log,
   });
-  const db: Kysely<Database> = openSqlite(databaseFile);
-  await migrateToLatest(db as unknown as Kysely<unknown>);
-  const store = createKyselyStore(db);
+  // Configuration errors surface before anything is opened.
+  compileRoles(options.roles); // the live registry, with the database's roles, is loaded once the store is open
+  const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
+  const templateConfigs = compileTemplates(options.jwtTemplates ?? []);
+  const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
+  const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
 
-  let instanceId = await store.getInstanceValue('instance_id');
-  if (!instanceId) {
-    instanceId = newId('ins');
-    await store.setInstanceValue('instance_id', instanceId);
-  }
+  const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
+  let fanOut: FanOut | null = null;
+  // A failed start leaves nothing open: a pool or a Redis socket would keep the process alive.
+  const failed = async (error: unknown): Promise<never> => {
+    await fanOut?.close();
+    await db.destroy();
+    throw error;
+  };
+  await migrateToLatest(db as unknown as Kysely<unknown>, dialect).catch(failed);
+  const store = createKyselyStore(db, { dialect });
+
+  // Of several processes starting at once on an empty database, all adopt the first one's id.
+  const instanceId = await store.initInstanceValue('instance_id', newId('ins')).catch(failed);
   const issuer = `urn:gatehouse:${instanceId}`;
 
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
-  const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs });
+  const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
   const verifier = createSessionTokenVerifier({
     keys: keyRing.resolver,
     issuer,
@@ -145,19 +179,43 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     clockSkewInMs,
     now,
   });
-  const revocations = createRevocationList({ retainMs: (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs, now });
+  // As long as a token minted before a revocation or a stamp could still verify.
+  const retainMs = (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs;
+  const localRevocations = createRevocationList({ retainMs, now });
+  const localStamps = createClaimStamps({ retainMs, now });
+  // Sessions that ended shortly before this start (or while this instance was not listening to
+  // Redis) may still have unexpired tokens out there: the database knows them all.
+  const rebuildRevocations = async () => {
+    for (const row of await store.listSessionsEndedSince(now() - retainMs)) localRevocations.revoke(row.id, row.ended_at);
+  };
+  if (options.redisUrl) {
+    fanOut = await connectFanOut({
+      url: options.redisUrl,
+      channel: `gatehouse:events:${instanceId}`,
+      revocations: localRevocations,
+      stamps: localStamps,
+      rebuild: rebuildRevocations,
+      now,
+      maxSkewMs: clockSkewInMs,
+      log,
+    }).catch(failed);
+  } else {
+    await rebuildRevocations().catch(failed);
+  }
+  const revocations = fanOut?.revocations ?? localRevocations;
+  const stamps = fanOut?.stamps ?? localStamps;
+  // Built-in, then the database's, then configured roles; reloaded after every change (here or in another process).
+  const roleAdmin = await createRoleAdmin({ store, config: options.roles ?? {}, stamps, now, log }).catch(failed);
+  const roles = roleAdmin.roles;
   const settings = {
     issuer,
     sessionTokenTtlSeconds,
     maxLifetimeSeconds,
     inactivityTimeoutSeconds,
-    clientRotationGraceSeconds: positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10),
+    clientRotationGraceSeconds,
     multiSession: options.multiSession ?? false,
     organizationsRequired: options.organizationsRequired ?? false,
   };
-  const stamps = createClaimStamps({ retainMs: (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs, now });
-  const roles = compileRoles(options.roles);
-  const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
   const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
@@ -166,14 +224,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     if (stamps.isStale(claims.sub, claims.sid, claims.iat)) return 'session-claims-stale';
     return null;
   };
-  const templates = createTemplates(
-    { store, roles, issuer, signingKey: () => keyRing.current().signingKey, now },
-    compileTemplates(options.jwtTemplates ?? []),
-  );
+  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateConfigs);
   const basePath = options.basePath ?? '/api/gatehouse';
   const production = process.env.NODE_ENV === 'production';
-  if (options.devInbox && production) throw new TypeError('devInbox exposes invitation links: it cannot be enabled in production');
-  const devMailer = options.mailer || production ? null : createDevMailer(log, now);
+  const devInboxInProduction = production && options.devInbox === 'allow-in-production';
+  if (options.devInbox === true && production) throw new TypeError('devInbox exposes invitation links: it cannot be enabled in production');
+  if (devInboxInProduction)
+    log('gatehouse: WARNING: the dev inbox is on in production; anyone can read invitation links at GET /dev/inbox');
+  const devMailer = options.mailer || (production && !devInboxInProduction) ? null : createDevMailer(log, now);
   const organizations = createOrganizationService({
     store,
     roles,
@@ -182,7 +240,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     log,
     mailer: options.mailer ?? devMailer ?? createUnconfiguredMailer(),
     devInbox: () => devMailer?.inbox() ?? [],
-    invitationTtlSeconds: positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY),
+    invitationTtlSeconds,
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
 
@@ -191,11 +249,15 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     store,
     sessions,
     revocations,
-    databaseFile,
+    dialect,
+    databaseFile: onPostgres ? null : databaseFile,
+    fanOut: fanOut?.status ?? null,
     basePath,
     log,
     stamps,
     roles,
+    roleAdmin,
+    users: createUserAdmin({ store, now }),
     organizations,
     checkSession,
     authenticate(request) {
@@ -211,6 +273,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
     handle: (request) => handler(request),
     async close() {
+      roleAdmin.stop();
+      await fanOut?.close();
       await db.destroy();
     },
   };
@@ -218,7 +282,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     basePath,
     allowedOrigins: options.allowedOrigins ?? [],
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
-    devInbox: options.devInbox ?? false,
+    devInbox: Boolean(options.devInbox),
   });
   return gatehouse;
 }

@@ -5,6 +5,7 @@ import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK, 
 import { GatehouseError, createLocalKeySet, type KeyResolver, type PublicJwk, type SigningKey } from '@gatehouse/core';
 import { newId } from './ids.js';
 import { nodeSignatures } from './node-signatures.js';
+import { isUniqueViolation } from './store/kysely-store.js';
 import type { Store } from './store/types.js';
 
 export interface InstanceKeys {
@@ -68,7 +69,13 @@ async function createSigningKey(store: Store, secret: string, now: number): Prom
 export async function loadInstanceKeys(store: Store, secret: string, now: number, revision = 0): Promise<InstanceKeys> {
   let rows = await store.listSigningKeys();
   if (!rows.some((row) => row.status === 'active')) {
-    await createSigningKey(store, secret, now);
+    try {
+      await createSigningKey(store, secret, now);
+    } catch (error) {
+      // Another process created the first key at the same moment: the unique index on the active
+      // key let exactly one insert through, and everyone signs with that one.
+      if (!isUniqueViolation(error)) throw error;
+    }
     rows = await store.listSigningKeys();
   }
   const verifying = rows.filter((row) => row.status === 'active' || (row.status === 'previous' && (row.retire_at ?? 0) > now));
@@ -93,15 +100,23 @@ export async function loadInstanceKeys(store: Store, secret: string, now: number
  * expires first); previous keys past their window become `retired`.
  */
 export async function rotateSigningKey(store: Store, secret: string, now: number, overlapMs: number): Promise<string> {
-  return store.transaction(async (tx) => {
-    for (const row of await tx.listSigningKeys()) {
-      if (row.status === 'active') await tx.updateSigningKey(row.id, { status: 'previous', retire_at: now + overlapMs });
-      else if (row.status === 'previous' && Number(row.retire_at) <= now) await tx.updateSigningKey(row.id, { status: 'retired' });
-    }
-    const kid = await createSigningKey(tx, secret, now);
-    await tx.appendAudit({ at: now, action: 'keys.rotated', actor_id: null, subject_id: kid, ip: null, user_agent: null, data: '{}' });
-    return kid;
-  });
+  try {
+    return await store.transaction(async (tx) => {
+      for (const row of await tx.listSigningKeys()) {
+        if (row.status === 'active') await tx.updateSigningKey(row.id, { status: 'previous', retire_at: now + overlapMs });
+        else if (row.status === 'previous' && Number(row.retire_at) <= now) await tx.updateSigningKey(row.id, { status: 'retired' });
+      }
+      const kid = await createSigningKey(tx, secret, now);
+      await tx.appendAudit({ at: now, action: 'keys.rotated', actor_id: null, subject_id: kid, ip: null, user_agent: null, data: '{}' });
+      return kid;
+    });
+  } catch (error) {
+    // Another process rotated at the same moment and its key won the one-active-key index: this
+    // transaction rolled back whole, and the rotation asked for has happened. Its key is the answer.
+    const winner = isUniqueViolation(error) ? (await store.listSigningKeys()).find((row) => row.status === 'active') : undefined;
+    if (!winner) throw error;
+    return winner.id;
+  }
 }
 
 /** Stops a key verifying at once (a suspected compromise). The active key cannot be retired: rotate first. */

@@ -140,6 +140,8 @@ export function createSessionControl(deps: SessionDeps) {
     ): Promise<EndResult> {
       const { userId } = input.signedIn;
       return store.transaction(async (tx) => {
+        // The browser's client first: the lock order every use case keeps (see findPresentedClient).
+        const browser = await findPresentedClient(deps, tx, input.clientToken, true);
         let targets: SessionRow[];
         if (input.scope === 'session') {
           const target = await tx.findSession(input.sessionId ?? input.signedIn.sessionId);
@@ -149,7 +151,6 @@ export function createSessionControl(deps: SessionDeps) {
         } else {
           targets = await tx.listLiveSessionsOfUser(userId);
         }
-        const browser = await findPresentedClient(deps, tx, input.clientToken);
         const outcome = await endSessions(deps, tx, targets, {
           status: 'ended',
           action: 'session.ended',
@@ -169,7 +170,7 @@ export function createSessionControl(deps: SessionDeps) {
      */
     async activateSession(clientToken: string | null, sessionId: string, ctx: RequestContext): Promise<ActivatedSession> {
       return store.transaction(async (tx) => {
-        const client = await findPresentedClient(deps, tx, clientToken);
+        const client = await findPresentedClient(deps, tx, clientToken, true);
         if (!client) throw new GatehouseError('client_invalid', 'There is no valid client cookie; sign in again.');
         const t = now();
         const session = await tx.findSession(sessionId);
@@ -206,6 +207,64 @@ export function createSessionControl(deps: SessionDeps) {
      */
     revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
       return endOne(sessionId, 'revoked', 'session.revoked', ctx);
+    },
+
+    /**
+     * Bans a user: sign-in and refresh refuse them from now on, every live session is revoked
+     * (audited as `session.revoked`, plus one `user.banned` row), and every token already out is
+     * refused at once; with Redis, on every instance (revocations and a user stamp travel over
+     * pub/sub). Returns the ids of the sessions it ended.
+     *
+     * @throws GatehouseError `not_found` when there is no such user (nothing is written)
+     */
+    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<string[]> {
+      const t = now();
+      const ended = await store.transaction(async (tx) => {
+        if (!(await tx.findUserById(userId))) throw new GatehouseError('not_found', 'No such user.');
+        const sessions = await tx.listLiveSessionsOfUser(userId);
+        const outcome = await endSessions(deps, tx, sessions, {
+          status: 'revoked',
+          action: 'session.revoked',
+          actorId: null,
+          reason: 'banned',
+          ctx,
+        });
+        // The user row last: clients, sessions, then the user is the order sign-in writes them in.
+        await tx.updateUser(userId, { banned: 1, updated_at: t });
+        await tx.appendAudit({
+          at: t,
+          action: 'user.banned',
+          actor_id: null,
+          subject_id: userId,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: '{}',
+        });
+        return outcome.ended;
+      });
+      // A session that started while the ban was being written has a token too: every token of the
+      // user minted before now is refused (the proxy's refresh then fails on the ban).
+      deps.stamps.stampUser(userId, t);
+      return ended;
+    },
+
+    /** Lifts a ban: the user can sign in again (their old sessions stay ended). False when there is no such user. */
+    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
+      return store.transaction(async (tx) => {
+        if (!(await tx.findUserById(userId))) return false;
+        const t = now();
+        await tx.updateUser(userId, { banned: 0, updated_at: t });
+        await tx.appendAudit({
+          at: t,
+          action: 'user.unbanned',
+          actor_id: null,
+          subject_id: userId,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: '{}',
+        });
+        return true;
+      });
     },
 
     /** Signs a user out everywhere from server code: ends every live session on every client; returns their ids. */

@@ -60,11 +60,15 @@ export function parseClientToken(token: string): { id: string; secret: string } 
  * The client a `__client` cookie names, when the cookie carries its current secret or the previous
  * one inside the rotation grace window (parallel requests); null for anything else. Never records
  * theft: only refresh does that, so a stale cookie sent to sign-in or sign-out cannot end sessions.
+ *
+ * Use cases that go on to change the client lock its row first (`lock`), the order refresh uses
+ * too (client, then sessions), so that on PostgreSQL they queue behind each other instead of
+ * deadlocking.
  */
-export async function findPresentedClient(deps: SessionDeps, tx: Store, token: string | null): Promise<ClientRow | null> {
+export async function findPresentedClient(deps: SessionDeps, tx: Store, token: string | null, lock = false): Promise<ClientRow | null> {
   const parsed = token ? parseClientToken(token) : null;
   if (!parsed) return null;
-  const client = await tx.findClient(parsed.id);
+  const client = lock ? await tx.findClientForUpdate(parsed.id) : await tx.findClient(parsed.id);
   if (!client) return null;
   const presented = hashSecret(parsed.secret);
   if (digestsEqual(presented, client.token_hash)) return client;
@@ -169,6 +173,9 @@ export interface EndOutcome {
  */
 export async function endSessions(deps: SessionDeps, tx: Store, sessions: readonly SessionRow[], options: EndOptions): Promise<EndOutcome> {
   const t = deps.now();
+  // Lock order: clients (sorted), then sessions, the order refresh takes them in, so that ending
+  // sessions while their client refreshes on another instance waits instead of deadlocking.
+  for (const clientId of [...new Set(sessions.map((s) => s.client_id))].sort()) await tx.findClientForUpdate(clientId);
   const ended = await tx.endLiveSessions(
     sessions.map((s) => s.id),
     options.status,

@@ -6,6 +6,7 @@ import { checkPassword, hashPassword } from './passwords.js';
 import { createActiveOrganization } from './active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
+import { isUniqueViolation } from './store/db-errors.js';
 import type { SessionRow, Store, UserRow } from './store/types.js';
 import { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
@@ -41,7 +42,7 @@ export function createSessionService(deps: SessionDeps) {
    */
   async function startSession(tx: Store, user: UserRow, ctx: RequestContext, presentedToken: string | null): Promise<SignedInResult> {
     const t = now();
-    const presented = await findPresentedClient(deps, tx, presentedToken);
+    const presented = await findPresentedClient(deps, tx, presentedToken, true);
     const joining = presented !== null && settings.multiSession;
     if (presented && joining) {
       // Signing in again as a user who is already signed in on this browser replaces that session.
@@ -150,7 +151,11 @@ export function createSessionService(deps: SessionDeps) {
           updated_at: t,
           last_sign_in_at: null,
         };
-        await tx.insertUser(user);
+        await tx.insertUser(user).catch((error: unknown) => {
+          // Two sign-ups with one address at once (on two instances): the unique index decides.
+          if (isUniqueViolation(error)) throw new GatehouseError('identifier_exists', 'An account with this email address already exists.');
+          throw error;
+        });
         await tx.appendAudit({
           at: t,
           action: 'user.created',
@@ -208,7 +213,9 @@ export function createSessionService(deps: SessionDeps) {
       // Failures that record what they found (theft, expiry, inactivity) are returned, not thrown, from
       // the transaction: throwing inside it would roll back the revocation, status and audit writes.
       const outcome = await store.transaction<RefreshResult | GatehouseError>(async (tx) => {
-        const client = await tx.findClient(parsed.id);
+        // Locked until commit: of two instances refreshing this client at once, the second waits and
+        // then sees the first one's rotation (inside the grace window) instead of rotating again.
+        const client = await tx.findClientForUpdate(parsed.id);
         if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
         const t = now();
         const graceMs = settings.clientRotationGraceSeconds * 1000;
@@ -268,7 +275,7 @@ export function createSessionService(deps: SessionDeps) {
      */
     async signOut(clientToken: string | null, ctx: RequestContext): Promise<string[]> {
       return store.transaction(async (tx) => {
-        const client = await findPresentedClient(deps, tx, clientToken);
+        const client = await findPresentedClient(deps, tx, clientToken, true);
         return client ? endClient(deps, tx, client, 'ended', ctx, 'session.ended') : [];
       });
     },

@@ -31,7 +31,14 @@ export interface Snapshot {
   clients: unknown[];
 }
 
-export interface TestInstance {
+/** What the request helpers need of an instance: SQLite's {@link TestInstance} and the store suites' backend instances both fit. */
+export interface InstanceLike {
+  gatehouse: Gatehouse;
+  /** Every response body the instance sent through {@link send}, for leak checks. */
+  bodies: string[];
+}
+
+export interface TestInstance extends InstanceLike {
   gatehouse: Gatehouse;
   clock: Clock;
   dir: string;
@@ -176,7 +183,7 @@ export interface ApiResponse {
 }
 
 /** Calls `gatehouse.handle` in-process, like a browser on ORIGIN would; updates the jar. */
-export async function send(t: TestInstance, path: string, options: SendOptions = {}): Promise<ApiResponse> {
+export async function send(t: InstanceLike, path: string, options: SendOptions = {}): Promise<ApiResponse> {
   const base = options.base ?? ORIGIN;
   const method = options.method ?? (options.json !== undefined || options.rawBody !== undefined ? 'POST' : 'GET');
   const headers = new Headers(options.headers);
@@ -201,25 +208,25 @@ export async function send(t: TestInstance, path: string, options: SendOptions =
   return { status: response.status, headers: response.headers, text, body: parsed, setCookies: response.headers.getSetCookie() };
 }
 
-export function signUp(t: TestInstance, email: string, jar = createCookieJar(), password = PASSWORD): Promise<ApiResponse> {
+export function signUp(t: InstanceLike, email: string, jar = createCookieJar(), password = PASSWORD): Promise<ApiResponse> {
   return send(t, `${API}/sign-up`, { json: { email, password }, jar });
 }
 
-export function signIn(t: TestInstance, email: string, password: string, jar = createCookieJar()): Promise<ApiResponse> {
+export function signIn(t: InstanceLike, email: string, password: string, jar = createCookieJar()): Promise<ApiResponse> {
   return send(t, `${API}/sign-in`, { json: { email, password }, jar });
 }
 
-export function refresh(t: TestInstance, jar: CookieJar): Promise<ApiResponse> {
+export function refresh(t: InstanceLike, jar: CookieJar): Promise<ApiResponse> {
   return send(t, `${API}/refresh`, { method: 'POST', jar });
 }
 
 /** Authenticates a page request carrying the jar's cookies (what auth() would do). */
-export function authenticate(t: TestInstance, jar: CookieJar): Promise<RequestState> {
+export function authenticate(t: InstanceLike, jar: CookieJar): Promise<RequestState> {
   return t.gatehouse.authenticate(new Request(`${ORIGIN}/dashboard`, { headers: { cookie: jar.header() } }));
 }
 
 /** Authenticates a request that carries only this session token (as the `__session` cookie). */
-export function authenticateToken(t: TestInstance, sessionToken: string): Promise<RequestState> {
+export function authenticateToken(t: InstanceLike, sessionToken: string): Promise<RequestState> {
   return authenticate(t, createCookieJar({ __session: sessionToken }));
 }
 

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { base64url } from 'jose';
-import { API, createCookieJar, send, signUp, type ApiResponse, type CookieJar, type TestInstance } from './helpers.js';
+import { API, createCookieJar, send, signUp, type ApiResponse, type CookieJar, type InstanceLike, type TestInstance } from './helpers.js';
 
 export interface Member {
   email: string;
@@ -16,7 +16,7 @@ export function payload(jwt: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(base64url.decode(jwt.split('.')[1] ?? ''))) as Record<string, unknown>;
 }
 
-export async function member(t: TestInstance, email: string): Promise<Member> {
+export async function member(t: InstanceLike, email: string): Promise<Member> {
   const jar = createCookieJar();
   const res = await signUp(t, email, jar);
   assert.equal(res.status, 200, res.text);
@@ -25,18 +25,18 @@ export async function member(t: TestInstance, email: string): Promise<Member> {
 }
 
 /** Calls the API as this member (cookies, same-origin). */
-export function as(t: TestInstance, who: Member, path: string, options: { method?: string; json?: unknown } = {}): Promise<ApiResponse> {
+export function as(t: InstanceLike, who: Member, path: string, options: { method?: string; json?: unknown } = {}): Promise<ApiResponse> {
   return send(t, `${API}${path}`, { ...options, jar: who.jar });
 }
 
-export async function createOrg(t: TestInstance, owner: Member, body: Record<string, unknown>): Promise<{ id: string; slug: string }> {
+export async function createOrg(t: InstanceLike, owner: Member, body: Record<string, unknown>): Promise<{ id: string; slug: string }> {
   const res = await as(t, owner, '/organizations', { json: body });
   assert.equal(res.status, 200, res.text);
   return (res.body as { organization: { id: string; slug: string } }).organization;
 }
 
 /** The token of the newest dev-inbox message to `email`. */
-export function inboxToken(t: TestInstance, email: string): string {
+export function inboxToken(t: InstanceLike, email: string): string {
   const message = t.gatehouse.organizations.devInbox().find((m) => m.to === email);
   assert.ok(message, `no invitation email to ${email}`);
   const token = new URL(message.url, 'http://localhost').searchParams.get('invitation_token');
@@ -45,7 +45,7 @@ export function inboxToken(t: TestInstance, email: string): string {
 }
 
 /** Invites `who` as `role` and accepts as them; returns the membership's role. */
-export async function join(t: TestInstance, admin: Member, orgId: string, who: Member, role?: string): Promise<void> {
+export async function join(t: InstanceLike, admin: Member, orgId: string, who: Member, role?: string): Promise<void> {
   const invited = await as(t, admin, `/organizations/${orgId}/invitations`, {
     json: role ? { email: who.email, role } : { email: who.email },
   });
@@ -55,7 +55,7 @@ export async function join(t: TestInstance, admin: Member, orgId: string, who: M
 }
 
 /** setActive({ organization }) for this member; returns the new session token. */
-export async function activate(t: TestInstance, who: Member, organization: string | null): Promise<string> {
+export async function activate(t: InstanceLike, who: Member, organization: string | null): Promise<string> {
   const res = await as(t, who, '/sessions/active-organization', { json: { organization } });
   assert.equal(res.status, 200, res.text);
   return (res.body as { jwt: string }).jwt;

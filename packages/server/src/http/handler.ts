@@ -17,6 +17,7 @@ import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
+import { createAdminRoutes } from './admin-routes.js';
 
 const emailField = z
   .string()
@@ -67,6 +68,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
 
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
+  const adminRoutes = createAdminRoutes(gatehouse);
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
@@ -135,7 +137,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
-        : (sessionRoutes.match(path) ?? orgRoutes.match(path));
+        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;

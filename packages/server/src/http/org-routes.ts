@@ -8,7 +8,7 @@ import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 import type { Route, RouteParams } from './session-routes.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AnyMethods = Partial<Record<HttpMethod, Route>>;
 
 /** What an org route needs: the signed-in user, the request context, and the ids from the path. */

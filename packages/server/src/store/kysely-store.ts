@@ -1,18 +1,22 @@
 // The Store over Kysely: one implementation of every query, shared by all dialects.
 
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, Store } from './types.js';
+import { retryTransientConflicts } from './db-errors.js';
+import type { Database, Dialect, Store } from './types.js';
 
-/**
- * Whether a write failed on a unique index: SQLite (better-sqlite3) and PostgreSQL (pg) say so by
- * error code (checked by code, not class, so a second copy of a driver still counts).
- */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+export { isUniqueViolation } from './db-errors.js';
+
+export interface KyselyStoreOptions {
+  /** Which SQL the database speaks where it matters (row locks); default `sqlite`. */
+  dialect?: Dialect;
 }
 
-export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, inTransaction = false): Store {
+/** The store over a Kysely database of any supported dialect. */
+export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
+  return bind(db, options.dialect ?? 'sqlite', false);
+}
+
+function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
@@ -24,6 +28,14 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
         .values({ key, value })
         .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
         .execute();
+    },
+    async initInstanceValue(key, value) {
+      await db
+        .insertInto('instance')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      return (await store.getInstanceValue(key)) ?? value;
     },
 
     async insertUser(row) {
@@ -44,6 +56,11 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
     },
     async findClient(id) {
       return (await db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async findClientForUpdate(id) {
+      const query = db.selectFrom('clients').selectAll().where('id', '=', id);
+      // SQLite has no FOR UPDATE (and needs none: one writer at a time holds the whole file).
+      return (await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst()) ?? null;
     },
     async updateClient(id, changes) {
       await db.updateTable('clients').set(changes).where('id', '=', id).execute();
@@ -93,6 +110,15 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
         .returning('id')
         .execute();
       return rows.map((r) => r.id);
+    },
+    async listSessionsEndedSince(at) {
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'ended_at'])
+        .where('ended_at', '>', at)
+        .where('status', 'not in', ['active', 'pending'])
+        .execute();
+      return rows.flatMap((r) => (r.ended_at === null ? [] : [{ id: r.id, ended_at: Number(r.ended_at) }]));
     },
 
     async insertSigningKey(row) {
@@ -232,7 +258,61 @@ export function createKyselyStore(db: Kysely<Database> | Transaction<Database>, 
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions).
       if (inTransaction) return fn(store);
-      return (db as Kysely<Database>).transaction().execute((trx) => fn(createKyselyStore(trx, true)));
+      return retryTransientConflicts(() => (db as Kysely<Database>).transaction().execute((trx) => fn(bind(trx, dialect, true))));
+    },
+
+    async listUsers({ limit, offset }) {
+      return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    },
+
+    async listRoles() {
+      return db.selectFrom('roles').selectAll().orderBy('key').execute();
+    },
+    async saveRole(row) {
+      const { key: _key, created_at: _created, ...changes } = row;
+      await db
+        .insertInto('roles')
+        .values(row)
+        .onConflict((oc) => oc.column('key').doUpdateSet(changes))
+        .execute();
+    },
+    async deleteRole(key) {
+      await db.deleteFrom('roles').where('key', '=', key).execute();
+    },
+    async listUserIdsWithRole(role) {
+      const rows = await db.selectFrom('memberships').select('user_id').distinct().where('role', '=', role).orderBy('user_id').execute();
+      return rows.map((r) => r.user_id);
+    },
+    async countPendingInvitationsWithRole(role, at) {
+      const row = await db
+        .selectFrom('invitations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('role', '=', role)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', at)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async countOrganizationsRelyingOn(role, otherRoles) {
+      let query = db
+        .selectFrom('memberships as m')
+        .select((eb) => eb.fn.count('m.organization_id').distinct().as('n'))
+        .where('m.role', '=', role);
+      if (otherRoles.length > 0) {
+        query = query.where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('memberships as o')
+                .select('o.id')
+                .whereRef('o.organization_id', '=', 'm.organization_id')
+                .where('o.role', 'in', [...otherRoles]),
+            ),
+          ),
+        );
+      }
+      const row = await query.executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
   };
   return store;

@@ -1,10 +1,12 @@
-// Schema migrations, dialect-neutral (Kysely schema builder), applied in order on start.
+// Schema migrations (Kysely schema builder), applied in order on start; the few type differences
+// between SQLite and PostgreSQL are chosen here by dialect, never in the queries.
 
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { GatehouseError } from '@gatehouse/core';
+import type { Dialect } from './types.js';
 
-const migrations: Record<string, Migration> = {
+const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_initial': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -70,7 +72,10 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('audit_events')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        // SQLite's rowid alias vs. a PostgreSQL identity column: both number the rows in insert order.
+        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+        )
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('action', 'varchar(64)', (c) => c.notNull())
         .addColumn('actor_id', 'varchar(64)')
@@ -125,16 +130,64 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('invitations_org_idx').on('invitations').columns(['organization_id', 'status']).execute();
     },
   },
-};
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+  '0003_scale_out': {
+    async up(db: Kysely<unknown>) {
+      const keys = db as Kysely<{ signing_keys: { id: string; status: string; created_at: number; retire_at: number | null } }>;
+      // Two processes starting at once on an empty database could each have created a key before
+      // this migration: keep the newest active, let the others verify for an hour as `previous`.
+      const active = await keys
+        .selectFrom('signing_keys')
+        .select('id')
+        .where('status', '=', 'active')
+        .orderBy('created_at', 'desc')
+        .execute();
+      for (const extra of active.slice(1)) {
+        await keys
+          .updateTable('signing_keys')
+          .set({ status: 'previous', retire_at: Date.now() + 60 * 60 * 1000 })
+          .where('id', '=', extra.id)
+          .execute();
+      }
+      // At most one active signing key, enforced by the database: of two processes creating the
+      // first key at once, or two rotations at once, one insert fails and that process reloads.
+      await db.schema
+        .createIndex('signing_keys_one_active')
+        .on('signing_keys')
+        .column('status')
+        .unique()
+        .where('status', '=', 'active')
+        .execute();
+      // The rebuild of the revoked-session set after a Redis (re)subscribe reads recent endings.
+      await db.schema.createIndex('sessions_ended_idx').on('sessions').column('ended_at').execute();
+    },
+  },
+  '0004_roles': {
+    async up(db: Kysely<unknown>) {
+      // Roles created at run time (backend API, HTTP admin API, CLI); built-in and configured ones are not stored.
+      await db.schema
+        .createTable('roles')
+        .addColumn('key', 'varchar(80)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(256)', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('permissions', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Finding who holds a role (stamps after a change, the "still in use" refusal) without a full scan.
+      await db.schema.createIndex('memberships_role_idx').on('memberships').column('role').execute();
+    },
+  },
+});
 
 /**
- * Applies every pending migration.
+ * Applies every pending migration. Safe when several processes start at once: on PostgreSQL
+ * Kysely's Migrator holds an advisory lock for the whole run and runs it in one transaction, so
+ * the second process waits, then finds nothing pending; SQLite serialises writers on the file.
  *
  * @throws GatehouseError `setup_missing` when a migration fails (the database is left as it was).
  */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect = 'sqlite'): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({
     db,
     provider,

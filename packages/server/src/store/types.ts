@@ -112,6 +112,18 @@ export interface InstanceTable {
   value: string;
 }
 
+/** Organization roles created at run time (built-in and configured roles are not stored). */
+export interface RolesTable {
+  /** `org:<name>`. */
+  key: string;
+  name: string;
+  description: string | null;
+  /** JSON array of `org:<feature>:<action>`. */
+  permissions: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -122,6 +134,7 @@ export interface Database {
   organizations: OrganizationsTable;
   memberships: MembershipsTable;
   invitations: InvitationsTable;
+  roles: RolesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -132,14 +145,23 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type OrganizationRow = Selectable<OrganizationsTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
+export type RoleRow = Selectable<RolesTable>;
 
 /** A membership with the public fields of its user (what an org's member list shows). */
 export type MemberRow = MembershipRow & Pick<UserRow, 'email' | 'first_name' | 'last_name' | 'image_url'>;
+
+/** The databases the store runs on. */
+export type Dialect = 'sqlite' | 'postgres';
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
 export interface Store {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
+  /**
+   * Stores `value` unless the key already has one; returns the value stored. Of two processes
+   * starting at once, both end up with the first one's value.
+   */
+  initInstanceValue(key: string, value: string): Promise<string>;
 
   insertUser(row: Insertable<UsersTable>): Promise<void>;
   findUserById(id: string): Promise<UserRow | null>;
@@ -148,6 +170,12 @@ export interface Store {
 
   insertClient(row: Insertable<ClientsTable>): Promise<void>;
   findClient(id: string): Promise<ClientRow | null>;
+  /**
+   * Like {@link findClient}, and the row stays locked until the transaction ends (`SELECT … FOR
+   * UPDATE` on PostgreSQL), so two instances refreshing one client run one after the other and the
+   * second sees the first one's rotation. SQLite serialises write transactions already.
+   */
+  findClientForUpdate(id: string): Promise<ClientRow | null>;
   updateClient(id: string, changes: Updateable<ClientsTable>): Promise<void>;
 
   insertSession(row: Insertable<SessionsTable>): Promise<void>;
@@ -163,6 +191,8 @@ export interface Store {
    * is part of the update, so two concurrent endings never both report (and audit) one session.
    */
   endLiveSessions(ids: readonly string[], status: SessionStatus, at: number): Promise<string[]>;
+  /** Sessions that ended (any way) after `at`: what a revocation list must hold after a restart. */
+  listSessionsEndedSince(at: number): Promise<{ id: string; ended_at: number }[]>;
 
   insertSigningKey(row: Insertable<SigningKeysTable>): Promise<void>;
   listSigningKeys(): Promise<SigningKeyRow[]>;
@@ -210,4 +240,22 @@ export interface Store {
 
   /** Runs `fn` atomically; concurrent transactions never interleave their reads and writes. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+
+  /** Users, oldest first (the backend API and the CLI page through them). */
+  listUsers(options: { limit: number; offset: number }): Promise<UserRow[]>;
+
+  /** The roles created at run time, by key. */
+  listRoles(): Promise<RoleRow[]>;
+  /** Creates the role or replaces its fields (all but `created_at`). */
+  saveRole(row: Insertable<RolesTable>): Promise<void>;
+  deleteRole(key: string): Promise<void>;
+  /** The users holding `role` in any organization (each once): whose tokens a change of the role makes stale. */
+  listUserIdsWithRole(role: string): Promise<string[]>;
+  /** Invitations naming `role` that can still be accepted at `at`. */
+  countPendingInvitationsWithRole(role: string, at: number): Promise<number>;
+  /**
+   * How many organizations have a member holding `role` and no member holding any of `otherRoles`:
+   * those a change of `role` would leave without, say, anyone who can manage members.
+   */
+  countOrganizationsRelyingOn(role: string, otherRoles: readonly string[]): Promise<number>;
 }

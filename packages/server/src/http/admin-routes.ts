@@ -1,0 +1,89 @@
+// The auth API's instance-admin endpoints (roles), hidden from everyone who is not an instance admin.
+
+import type { RequestContext } from '@gatehouse/core';
+import { z } from 'zod';
+import type { Gatehouse } from '../instance.js';
+import { MAX_ROLE_PERMISSIONS } from '../roles.js';
+import { readJson, readOptionalJson } from './body.js';
+import { errorResponse, json } from './respond.js';
+import type { AnyMethods, HttpMethod } from './org-routes.js';
+import type { Route, RouteParams } from './session-routes.js';
+
+/** What an admin route needs: the signed-in admin's user id and the request context. */
+type AdminRoute = (request: Request, me: string, ctx: RequestContext) => Promise<Response>;
+
+const RoleBody = z
+  .object({
+    name: z.string().min(1).max(256),
+    description: z.string().max(1024).nullable().optional(),
+    permissions: z.array(z.string().min(1).max(140)).max(MAX_ROLE_PERMISSIONS),
+  })
+  .strict();
+const NoBody = z.object({}).strict();
+
+// Every method the router might look up (HEAD arrives as GET): a 405 with an Allow header would show the endpoint.
+const ALL_METHODS: readonly string[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** A path segment as sent (`org:editor` or `org%3Aeditor`); null when it does not decode. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+export function createAdminRoutes(gatehouse: Gatehouse) {
+  // Exactly what the router answers for a path it does not know.
+  const noSuchEndpoint = () => errorResponse('not_found', 'No such endpoint.');
+
+  /**
+   * Every method of an admin path goes through here: 401 when signed out; for anyone signed in who
+   * is not an instance admin (read from the database now, never from the token) the same 404 as an
+   * unknown path, whatever the method, so the admin API does not show; then the method.
+   */
+  function adminOnly(methods: Partial<Record<HttpMethod, AdminRoute>>): AnyMethods {
+    const allowed = Object.keys(methods).join(', ');
+    const route: Route = async (request, ctx) => {
+      const state = await gatehouse.authenticate(request);
+      if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
+      if (!(await gatehouse.users.isInstanceAdmin(state.claims.sub))) return noSuchEndpoint();
+      const method = request.method === 'HEAD' ? 'GET' : request.method;
+      const fn = Object.hasOwn(methods, method) ? methods[method as HttpMethod] : undefined;
+      if (!fn) return errorResponse('method_not_allowed', `Use ${allowed.replace(', ', ' or ')}.`, { allow: allowed });
+      return fn(request, state.claims.sub, ctx);
+    };
+    return Object.fromEntries(ALL_METHODS.map((m) => [m, route])) as AnyMethods;
+  }
+
+  const roles = adminOnly({
+    GET: async () => json(200, { roles: await gatehouse.roleAdmin.list() }),
+  });
+
+  function role(key: string): AnyMethods {
+    return adminOnly({
+      PUT: async (request, me, ctx) => {
+        const body = await readJson(request, RoleBody);
+        const result = await gatehouse.roleAdmin.upsert({ key, ...body }, { actorId: me, ctx });
+        return json(200, { role: result.role, created: result.created });
+      },
+      DELETE: async (request, me, ctx) => {
+        await readOptionalJson(request, NoBody);
+        await gatehouse.roleAdmin.remove(key, { actorId: me, ctx });
+        return json(200, { deleted: true });
+      },
+    });
+  }
+
+  return {
+    /** The methods for an admin path (the role key bound); null for other paths. */
+    match(path: string): { methods: AnyMethods; params: RouteParams } | null {
+      const parts = path.split('/').slice(1);
+      if (parts[0] !== 'admin' || parts[1] !== 'roles') return null;
+      if (parts.length === 2) return { methods: roles, params: {} };
+      const key = parts.length === 3 ? decodeSegment(parts[2] ?? '') : null;
+      // An empty or undecodable key is not a path we serve (the key itself is checked by the use case).
+      return key ? { methods: role(key), params: {} } : null;
+    },
+  };
+}
