@@ -211,9 +211,10 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
       assert.equal(fresh.sid, sid, 'same session, refreshed');
       const signedInCookies = cookies;
 
-      // Sign out.
-      await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible' });
-      await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: 'Sign out' }).click()]);
+      // Sign out, from the UserButton's panel.
+      await page.getByRole('button', { name: `Account: ${EMAIL}` }).click();
+      const signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+      await Promise.all([page.waitForURL((url) => url.pathname === '/'), signOut.click()]);
       cookies = await context.cookies();
       const remaining = cookies.filter((c) => c.name === '__session' || c.name === '__client');
       assert.deepEqual(

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
-import { GatehouseProvider, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import { GatehouseProvider, OrganizationSwitcher, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
 import './globals.css';
 
 export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
@@ -14,7 +14,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Gatehouse example</Link>
             <nav>
               <SignedIn>
-                <Link href="/dashboard">Dashboard</Link> <UserButton />
+                <Link href="/dashboard">Dashboard</Link>
+                <OrganizationSwitcher createOrganizationUrl="/organizations/new" organizationProfileUrl="/organization" />
+                <UserButton userProfileUrl="/user" />
               </SignedIn>
               <SignedOut>
                 <Link href="/sign-in">Sign in</Link> <Link href="/sign-up">Sign up</Link>

@@ -2,7 +2,7 @@
 import { auth, currentUser } from '@gatehouse/nextjs/server';
 
 export default async function DashboardPage() {
-  const { userId, sessionId, redirectToSignIn } = await auth();
+  const { userId, sessionId, orgSlug, orgRole, redirectToSignIn } = await auth();
   if (!userId) return redirectToSignIn();
   const user = await currentUser();
   return (
@@ -13,6 +13,15 @@ export default async function DashboardPage() {
       </p>
       <p>
         User <code>{userId}</code>, session <code>{sessionId}</code>.
+      </p>
+      <p>
+        {orgSlug ? (
+          <>
+            Active organization <strong data-testid="org-slug">{orgSlug}</strong> as <code>{orgRole}</code>.
+          </>
+        ) : (
+          'Personal account (no organization active).'
+        )}
       </p>
     </>
   );

@@ -1,5 +1,5 @@
 'use client';
-// SignIn, SignUp and the sign-out button: plain accessible forms over the auth HTTP API.
+// SignIn, SignUp and SignOutButton: plain accessible forms over the auth HTTP API.
 
 import { useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
@@ -92,23 +92,20 @@ export function SignUp(props: AuthFormProps) {
   return <AuthForm mode="sign-up" {...props} />;
 }
 
-/** A button that ends this browser's sessions and leaves the page. */
-export function SignOutButton({ redirectUrl, children = 'Sign out' }: { redirectUrl?: string; children?: React.ReactNode }) {
+/** A button that ends this browser's sessions and leaves the page (`sessionId`: only that session). */
+export function SignOutButton({
+  redirectUrl,
+  sessionId,
+  children = 'Sign out',
+}: {
+  redirectUrl?: string;
+  sessionId?: string;
+  children?: React.ReactNode;
+}) {
   const { signOut } = useGatehouse();
   return (
-    <button type="button" onClick={() => void signOut(redirectUrl ? { redirectUrl } : undefined)}>
+    <button type="button" onClick={() => void signOut({ ...(redirectUrl ? { redirectUrl } : {}), ...(sessionId ? { sessionId } : {}) })}>
       {children}
     </button>
-  );
-}
-
-/** The signed-in user's email with a sign-out button. */
-export function UserButton({ afterSignOutUrl }: { afterSignOutUrl?: string }) {
-  const { session } = useGatehouse();
-  if (!session) return null;
-  return (
-    <span className="gatehouse-user-button">
-      <span>{session.user.email}</span> <SignOutButton {...(afterSignOutUrl ? { redirectUrl: afterSignOutUrl } : {})} />
-    </span>
   );
 }

@@ -1,17 +1,45 @@
 'use client';
 // @gatehouse/nextjs: the provider, hooks and components for the browser (Clerk's names kept as aliases).
+// Components hide UI only; the guard is auth() / auth.protect() on the server.
 
 export {
   GatehouseProvider,
   ClerkProvider,
-  useAuth,
-  useUser,
-  useSession,
   useGatehouse,
-  SignedIn,
-  SignedOut,
+  useGatehouseFetch,
   type GatehouseProviderProps,
+  type GatehouseContextValue,
   type ClientSession,
   type ClientUser,
+  type OrganizationRef,
+  type SetActiveParams,
+  type SignOutOptions,
 } from './provider.js';
-export { SignIn, SignUp, SignOutButton, UserButton, type AuthFormProps } from './forms.js';
+export { createGatehouseFetch, type FetchLike, type GatehouseFetchOptions } from './gatehouse-fetch.js';
+export { useAuth, useUser, useSession, type GetTokenOptions, type UseAuthOptions, type UseAuthReturn } from './use-auth.js';
+export { useSessionList, type SessionSummary, type UseSessionListReturn } from './use-session-list.js';
+export {
+  useOrganization,
+  type OrganizationInvitation,
+  type OrganizationMember,
+  type OrganizationMembership,
+  type UseOrganizationParams,
+  type UseOrganizationReturn,
+} from './use-organization.js';
+export {
+  useOrganizationList,
+  type CreateOrganizationParams,
+  type Organization,
+  type UseOrganizationListReturn,
+  type UserOrganizationMembership,
+} from './use-organization-list.js';
+export type { Resource } from './use-resource.js';
+export { Show, SignedIn, SignedOut, Protect, type ShowProps, type ShowWhen, type ProtectProps } from './show.js';
+export { SignIn, SignUp, SignOutButton, type AuthFormProps } from './forms.js';
+export { UserButton, type UserButtonProps } from './user-button.js';
+export { UserProfile } from './user-profile.js';
+export { SessionList, type SessionListProps } from './session-list.js';
+export { OrganizationSwitcher, type OrganizationSwitcherProps } from './organization-switcher.js';
+export { CreateOrganization, type CreateOrganizationProps } from './create-organization.js';
+export { OrganizationProfile, type OrganizationProfileProps } from './organization-profile.js';
+export type { RoleOption } from './organization-members.js';

@@ -1,8 +1,10 @@
 'use client';
-// GatehouseProvider and the hooks: the browser's view of the session, refreshed before it expires.
+// GatehouseProvider: the browser's view of the session, refreshed before it expires, and the actions that change it.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { signedInAuthObject, type AuthObject, type SessionClaims } from '@gatehouse/core';
+import { useRouter } from 'next/navigation';
+import type { SessionClaims } from '@gatehouse/core';
+import { callApi, createGatehouseFetch, type FetchLike } from './gatehouse-fetch.js';
 
 export interface ClientUser {
   id: string;
@@ -18,19 +20,47 @@ export interface ClientUser {
 export interface ClientSession {
   user: ClientUser;
   sessionId: string;
+  /** `pending` while a task (choose an organization) is open. */
+  status: 'active' | 'pending';
   claims: SessionClaims;
   expiresAt: number;
 }
 
-interface GatehouseContextValue {
+export interface SignOutOptions {
+  redirectUrl?: string;
+  /** End this session only (another device's, or this browser's own). */
+  sessionId?: string;
+  /** `everywhere`: every session of the user on every device. Default: this browser's sessions. */
+  scope?: 'client' | 'everywhere';
+}
+
+/** An organization id or slug, an object with an `id`, or null for the personal account. */
+export type OrganizationRef = string | { id: string } | null;
+
+export interface SetActiveParams {
+  /** Switch to another signed-in session of this browser (multi-session mode). */
+  session?: string;
+  organization?: OrganizationRef;
+  /** Navigate here afterwards; otherwise server components re-render in place (`router.refresh()`). */
+  redirectUrl?: string;
+}
+
+export interface GatehouseContextValue {
   isLoaded: boolean;
   session: ClientSession | null;
   apiBasePath: string;
   afterSignOutUrl: string;
+  /** Bumps when the session's user, org or sessions changed through this provider; lists refetch on it. */
+  revision: number;
   reload: () => Promise<ClientSession | null>;
   /** Mints a new session token (the HttpOnly cookie is updated too) and returns it, or null. */
   refresh: () => Promise<string | null>;
-  signOut: (opts?: { redirectUrl?: string }) => Promise<void>;
+  signOut: (opts?: SignOutOptions) => Promise<void>;
+  setActive: (params: SetActiveParams) => Promise<void>;
+  /** `fetch` for same-origin endpoints: a 401 is retried once after a refresh. */
+  fetch: FetchLike;
+  /** Marks lists (sessions, organizations, members) as outdated. */
+  invalidate: () => void;
 }
 
 const GatehouseContext = createContext<GatehouseContextValue | null>(null);
@@ -45,40 +75,102 @@ export interface GatehouseProviderProps {
 /** Refresh this long before the token expires (and never later than half its lifetime). */
 const REFRESH_LEAD_MS = 15_000;
 
-export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', afterSignOutUrl = '/' }: GatehouseProviderProps) {
-  const [state, setState] = useState<{ isLoaded: boolean; session: ClientSession | null }>({ isLoaded: false, session: null });
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+type EndAnswer = { signedOut: boolean; activeSessionId: string | null };
 
-  const reload = useCallback(async (): Promise<ClientSession | null> => {
-    const res = await fetch(`${apiBasePath}/session`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
-    const session = res?.ok ? ((await res.json()) as ClientSession) : null;
-    setState({ isLoaded: true, session });
-    return session;
+export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', afterSignOutUrl = '/' }: GatehouseProviderProps) {
+  const router = useRouter();
+  const [state, setState] = useState<{ isLoaded: boolean; session: ClientSession | null }>({ isLoaded: false, session: null });
+  const [revision, setRevision] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const inflight = useRef<Promise<string | null> | null>(null);
+  const signedIn = useRef(false);
+  signedIn.current = state.session !== null;
+
+  /** POST /refresh, once at a time: parallel 401s and the timer share one refresh. */
+  const refreshToken = useCallback((): Promise<string | null> => {
+    inflight.current ??= (async () => {
+      const res = await fetch(`${apiBasePath}/refresh`, { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+      if (!res) return null; // offline: keep the current state; the next timer tries again
+      if (!res.ok) {
+        // 401: the client cookie is gone or the session ended. Anything else (rate limit, server
+        // error) says nothing about the session: keep it, the next try may work.
+        if (res.status === 401) setState({ isLoaded: true, session: null });
+        return null;
+      }
+      return ((await res.json()) as { jwt: string }).jwt;
+    })().finally(() => {
+      inflight.current = null;
+    });
+    return inflight.current;
   }, [apiBasePath]);
 
-  const refresh = useCallback(async (): Promise<string | null> => {
-    const res = await fetch(`${apiBasePath}/refresh`, { method: 'POST', credentials: 'same-origin' }).catch(() => null);
-    if (!res) return null; // offline: keep the current state; the next timer tries again
-    if (!res.ok) {
-      setState({ isLoaded: true, session: null });
+  const authFetch = useMemo(() => createGatehouseFetch({ refresh: refreshToken }), [refreshToken]);
+
+  const reload = useCallback(async (): Promise<ClientSession | null> => {
+    // The proxy does not refresh tokens on the auth API's paths: when this browser had a session
+    // (a tab waking up past its token's expiry), authFetch refreshes and asks again. A visitor who
+    // never had one is not sent to POST /refresh on every page load.
+    const get = signedIn.current ? authFetch : fetch;
+    const res = await get(`${apiBasePath}/session`, { credentials: 'same-origin', cache: 'no-store' }).catch(() => null);
+    if (!res) {
+      // Offline: keep what we have; the next refresh tries again.
+      setState((s) => ({ ...s, isLoaded: true }));
       return null;
     }
-    const { jwt } = (await res.json()) as { jwt: string };
-    await reload();
+    const session = res.ok ? ((await res.json()) as ClientSession) : null;
+    setState({ isLoaded: true, session });
+    return session;
+  }, [apiBasePath, authFetch]);
+
+  const refresh = useCallback(async (): Promise<string | null> => {
+    const jwt = await refreshToken();
+    if (jwt) await reload();
     return jwt;
-  }, [apiBasePath, reload]);
+  }, [refreshToken, reload]);
+
+  const invalidate = useCallback(() => setRevision((r) => r + 1), []);
 
   const signOut = useCallback(
-    async (opts?: { redirectUrl?: string }) => {
-      await fetch(`${apiBasePath}/sign-out`, { method: 'POST', credentials: 'same-origin' }).catch(() => null);
-      setState({ isLoaded: true, session: null });
-      window.location.assign(opts?.redirectUrl ?? afterSignOutUrl);
+    async (opts: SignOutOptions = {}) => {
+      const leave = () => {
+        setState({ isLoaded: true, session: null });
+        window.location.assign(opts.redirectUrl ?? afterSignOutUrl);
+      };
+      if (!opts.sessionId && opts.scope !== 'everywhere') {
+        // This browser's sessions: works even when the session token is gone.
+        await fetch(`${apiBasePath}/sign-out`, { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+        return leave();
+      }
+      const body = opts.sessionId ? { scope: 'session', sessionId: opts.sessionId } : { scope: 'everywhere' };
+      const answer = await callApi<EndAnswer>(authFetch, `${apiBasePath}/sign-out`, { method: 'POST', body });
+      if (answer.signedOut) return leave();
+      // Another device's session ended, or this browser switched to its next session.
+      await reload();
+      invalidate();
+      router.refresh();
     },
-    [apiBasePath, afterSignOutUrl],
+    [apiBasePath, afterSignOutUrl, authFetch, reload, invalidate, router],
+  );
+
+  const setActive = useCallback(
+    async ({ session, organization, redirectUrl }: SetActiveParams) => {
+      if (session !== undefined) {
+        await callApi(authFetch, `${apiBasePath}/sessions/${encodeURIComponent(session)}/activate`, { method: 'POST' });
+      }
+      if (organization !== undefined) {
+        const ref = organization === null || typeof organization === 'string' ? organization : organization.id;
+        await callApi(authFetch, `${apiBasePath}/sessions/active-organization`, { method: 'POST', body: { organization: ref } });
+      }
+      await reload();
+      invalidate();
+      // The new cookie is in place: server components render again with the new session or org.
+      if (redirectUrl) router.push(redirectUrl);
+      else router.refresh();
+    },
+    [apiBasePath, authFetch, reload, invalidate, router],
   );
 
   useEffect(() => {
-    // The proxy refreshes an expired token in place on this very request, so one call is enough.
     void reload();
   }, [reload]);
 
@@ -97,8 +189,8 @@ export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', af
   }, [state.session, refresh]);
 
   const value = useMemo(
-    () => ({ ...state, apiBasePath, afterSignOutUrl, reload, refresh, signOut }),
-    [state, apiBasePath, afterSignOutUrl, reload, refresh, signOut],
+    () => ({ ...state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, fetch: authFetch, invalidate }),
+    [state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, authFetch, invalidate],
   );
   return <GatehouseContext.Provider value={value}>{children}</GatehouseContext.Provider>;
 }
@@ -109,60 +201,12 @@ export function useGatehouse(): GatehouseContextValue {
   return value;
 }
 
-export interface UseAuthReturn {
-  isLoaded: boolean;
-  isSignedIn: boolean | undefined;
-  userId: string | null | undefined;
-  sessionId: string | null | undefined;
-  sessionClaims: SessionClaims | null | undefined;
-  orgId: string | null | undefined;
-  orgRole: string | null | undefined;
-  orgSlug: string | null | undefined;
-  has: AuthObject['has'];
-  getToken: () => Promise<string | null>;
-  signOut: (opts?: { redirectUrl?: string }) => Promise<void>;
-}
-
-/** The session as the browser sees it: undefined while loading, null when signed out. */
-export function useAuth(): UseAuthReturn {
-  const { isLoaded, session, signOut, refresh } = useGatehouse();
-  const auth = session ? signedInAuthObject(session.claims, async () => null) : null;
-  return {
-    isLoaded,
-    isSignedIn: isLoaded ? Boolean(session) : undefined,
-    userId: isLoaded ? (session?.user.id ?? null) : undefined,
-    sessionId: isLoaded ? (session?.sessionId ?? null) : undefined,
-    sessionClaims: isLoaded ? (session?.claims ?? null) : undefined,
-    orgId: isLoaded ? (auth?.orgId ?? null) : undefined,
-    orgRole: isLoaded ? (auth?.orgRole ?? null) : undefined,
-    orgSlug: isLoaded ? (auth?.orgSlug ?? null) : undefined,
-    has: (params) => auth?.has(params) ?? false,
-    // The session cookie is HttpOnly; a token for an Authorization header is minted on request.
-    getToken: async () => (session ? refresh() : null),
-    signOut,
-  };
-}
-
-export function useUser(): { isLoaded: boolean; isSignedIn: boolean | undefined; user: ClientUser | null | undefined } {
-  const { isLoaded, session } = useGatehouse();
-  return { isLoaded, isSignedIn: isLoaded ? Boolean(session) : undefined, user: isLoaded ? (session?.user ?? null) : undefined };
-}
-
-export function useSession(): { isLoaded: boolean; isSignedIn: boolean | undefined; session: ClientSession | null | undefined } {
-  const { isLoaded, session } = useGatehouse();
-  return { isLoaded, isSignedIn: isLoaded ? Boolean(session) : undefined, session: isLoaded ? session : undefined };
-}
-
-/** Renders its children only when signed in. Hides UI only: guard data with auth() on the server. */
-export function SignedIn({ children }: { children?: ReactNode }) {
-  const { isLoaded, session } = useGatehouse();
-  return isLoaded && session ? <>{children}</> : null;
-}
-
-/** Renders its children only when signed out. */
-export function SignedOut({ children }: { children?: ReactNode }) {
-  const { isLoaded, session } = useGatehouse();
-  return isLoaded && !session ? <>{children}</> : null;
+/**
+ * The provider's `fetch`: same-origin requests carry the session cookie, and a 401 (expired or
+ * invalidated token) is retried once after refreshing the session.
+ */
+export function useGatehouseFetch(): FetchLike {
+  return useGatehouse().fetch;
 }
 
 /** Clerk's name for the provider. */

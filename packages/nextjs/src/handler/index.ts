@@ -1,7 +1,7 @@
 // @gatehouse/nextjs/handler: mounts the auth HTTP API in a catch-all route handler.
 //
 //   // app/api/gatehouse/[...gatehouse]/route.ts
-//   export { GET, POST } from '@gatehouse/nextjs/handler';
+//   export { GET, POST, HEAD, PATCH, DELETE } from '@gatehouse/nextjs/handler';
 
 import { backend } from '../server/backend.js';
 import { publicUrl } from '../server/public-url.js';
@@ -30,3 +30,6 @@ async function handle(request: Request): Promise<Response> {
 export const GET = handle;
 export const POST = handle;
 export const HEAD = handle;
+/** Organization and membership changes (`PATCH`/`DELETE /organizations/...`). */
+export const PATCH = handle;
+export const DELETE = handle;

@@ -1,0 +1,125 @@
+// gatehouseClient() / clerkClient() and getDevInbox() against a real embedded instance on a temp
+// SQLite file: each method does what its Clerk namesake does, and misses are not_found.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-client-'));
+process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
+process.env.GATEHOUSE_DEV_SECRET = '1';
+process.env.GATEHOUSE_DEV_INBOX = '1';
+
+const { getGatehouse } = await import('@gatehouse/server');
+const { gatehouseClient, clerkClient, getDevInbox } = await import('@gatehouse/nextjs/server');
+
+const ORIGIN = 'http://localhost:3000';
+
+async function signUp(email: string): Promise<{ userId: string; sessionId: string; cookie: string }> {
+  const gatehouse = await getGatehouse();
+  const res = await gatehouse.handle(
+    new Request(`${ORIGIN}/api/gatehouse/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: ORIGIN, 'user-agent': 'curl/8.5.0' },
+      body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+    }),
+  );
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as { user: { id: string }; sessionId: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  return { userId: body.user.id, sessionId: body.sessionId, cookie };
+}
+
+describe('gatehouseClient()', () => {
+  let owner: { userId: string; sessionId: string; cookie: string };
+
+  before(async () => {
+    owner = await signUp('owner@example.com');
+  });
+  after(async () => {
+    await (await getGatehouse()).close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('clerkClient is the same function, and the client is made once per instance', async () => {
+    assert.equal(clerkClient, gatehouseClient);
+    assert.equal(await gatehouseClient(), await clerkClient());
+  });
+
+  test('users.getUser: the public record; an unknown id is not_found', async () => {
+    const client = await gatehouseClient();
+    const user = await client.users.getUser(owner.userId);
+    assert.equal(user.email, 'owner@example.com');
+    assert.equal('passwordHash' in user || 'password_hash' in user, false);
+    await assert.rejects(client.users.getUser('user_aaaaaaaaaaaaaaaaaaaaaaaaaa'), { name: 'GatehouseError', code: 'not_found' });
+  });
+
+  test('organizations: create for a user, get by id and by slug, list members', async () => {
+    const client = await gatehouseClient();
+    await assert.rejects(client.organizations.createOrganization({ name: 'No owner' } as never), { code: 'bad_request' });
+    const org = await client.organizations.createOrganization({ name: 'Initech', createdBy: owner.userId, maxAllowedMemberships: 5 });
+    assert.equal(org.slug, 'initech');
+    assert.equal(org.maxMemberships, 5);
+    assert.deepEqual(await client.organizations.getOrganization({ organizationId: org.id }), org);
+    assert.deepEqual(await client.organizations.getOrganization({ slug: 'initech' }), org);
+    await assert.rejects(client.organizations.getOrganization({ slug: 'nope' }), { code: 'not_found' });
+    await assert.rejects(client.organizations.createOrganization({ name: 'Initech', createdBy: owner.userId }), {
+      code: 'identifier_exists',
+    });
+
+    const members = await client.organizations.getOrganizationMembershipList({ organizationId: org.id });
+    assert.equal(members.totalCount, 1);
+    const [member] = members.data;
+    assert.equal(member?.userId, owner.userId);
+    assert.equal(member?.role, 'org:admin');
+    assert.ok(member?.permissions.includes('org:sys_memberships:manage'));
+    assert.equal(member?.publicUserData.identifier, 'owner@example.com');
+    // The same shape the member-facing service returns.
+    const gatehouse = await getGatehouse();
+    assert.deepEqual(members.data, await gatehouse.organizations.listMembers(owner.userId, org.id));
+    await assert.rejects(client.organizations.getOrganizationMembershipList({ organizationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), {
+      code: 'not_found',
+    });
+  });
+
+  test('sessions: the list, then revokeSession ends it at once; a second revoke is not_found', async () => {
+    const client = await gatehouseClient();
+    const second = await signUp('revoked@example.com');
+    const list = await client.sessions.getSessionList({ userId: second.userId });
+    assert.equal(list.totalCount, 1);
+    assert.equal(list.data[0]?.id, second.sessionId);
+    assert.equal(list.data[0]?.device, 'curl');
+
+    assert.deepEqual(await client.sessions.revokeSession(second.sessionId), { id: second.sessionId, status: 'revoked' });
+    assert.deepEqual((await client.sessions.getSessionList({ userId: second.userId })).data, []);
+    const gatehouse = await getGatehouse();
+    const state = await gatehouse.authenticate({ headers: new Headers({ cookie: second.cookie }) });
+    assert.equal(state.status, 'signed-out', 'the revoked session token stops working at once');
+    await assert.rejects(client.sessions.revokeSession(second.sessionId), { code: 'not_found' });
+  });
+
+  test('getDevInbox(): the dev mailer messages when GATEHOUSE_DEV_INBOX=1', async () => {
+    assert.deepEqual(await getDevInbox(), []);
+    const gatehouse = await getGatehouse();
+    const { organization } = await gatehouse.organizations.createOrganization(owner.userId, { name: 'Hooli' });
+    await gatehouse.organizations.invitations.create(
+      owner.userId,
+      organization.id,
+      { email: 'guest@example.com' },
+      {
+        ip: null,
+        userAgent: null,
+        origin: ORIGIN,
+      },
+    );
+    const inbox = await getDevInbox();
+    assert.equal(inbox?.length, 1);
+    assert.equal(inbox?.[0]?.to, 'guest@example.com');
+    assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
+  });
+});
