@@ -30,20 +30,6 @@ async function me(context: BrowserContext): Promise<Me> {
   return { userId: body.userId ?? '', orgId: body.orgId ?? null, orgRole: body.orgRole ?? null, orgSlug: body.orgSlug ?? null };
 }
 
-/**
- * KNOWN BUG (packages/server/test/claim-stamps-same-second.test.ts, marked todo): claim stamps have
- * one-second resolution. After a stamp (bob's setActive, or a role change) his refreshed token gets
- * iat = the next whole second, and a second change within that same second does not make it stale:
- * he would keep the old org claims until the token expires. Until claim-stamps.ts is fixed, wait
- * (at most ~1 s) until the second of bob's token's iat has begun before alice changes anything.
- */
-async function pastTokenSecond(context: BrowserContext): Promise<void> {
-  const token = (await context.cookies()).find((c) => c.name === '__session')?.value ?? '';
-  const { iat } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat: number };
-  const wait = iat * 1000 + 50 - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-}
-
 /** Fills the sign-up form and waits for the dashboard; fails with the form's error if it shows one. */
 async function signUp(page: Page, email: string, redirectPath = '/dashboard'): Promise<void> {
   await page.goto('/sign-up');
@@ -168,7 +154,6 @@ describe('organizations flow in Chromium', () => {
       // makes him an admin: his very next API call carries the new role.
       await alice.reload();
       await alice.getByText('No pending invitations.').waitFor();
-      await pastTokenSecond(bobContext);
       const roleSelect = alice.getByLabel(`Role of ${BOB}`);
       const patched = alice.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/memberships/'));
       await roleSelect.selectOption('org:admin');
@@ -177,7 +162,6 @@ describe('organizations flow in Chromium', () => {
       assert.equal(promoted.orgId, bobMe.orgId);
       assert.equal(promoted.orgRole, 'org:admin', 'the role change reached the next request');
 
-      await pastTokenSecond(bobContext);
       // alice removes bob: his next call has no organization at all.
       const removed = alice.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes('/memberships/'));
       await alice.getByRole('button', { name: `Remove ${BOB}` }).click();

@@ -30,6 +30,8 @@ export interface SessionClaims {
   exp: number;
   jti: string;
   v: 2;
+  /** The mint time in milliseconds: orders a token against changes made within the same second. */
+  iat_ms?: number;
   fva?: [number, number];
   sts?: 'pending';
   o?: OrganizationClaim;

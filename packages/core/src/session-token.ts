@@ -138,6 +138,7 @@ function parseClaims(payload: Uint8Array): SessionClaims {
     if (typeof c[t] !== 'number' || !Number.isFinite(c[t])) throw new TokenVerificationError(invalid);
   }
   if (c.v !== 2) throw new TokenVerificationError(invalid);
+  if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);
   if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
   return Object.freeze(c) as SessionClaims;
 }

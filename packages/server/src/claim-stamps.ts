@@ -6,16 +6,18 @@
  * per user and per session (for as long as such a token could still verify) and refuses older
  * tokens; the proxy then refreshes in the same request, so the user never sees stale access.
  *
- * Token `iat` has one-second resolution, so a stamp at T refuses every token with `iat < ceil(T)`,
- * and tokens minted after a stamp are given `iat >= ceil(T)` ({@link ClaimStamps.mintIat}).
+ * Token `iat` has one-second resolution, too coarse when two changes fall in one second, so session
+ * tokens also carry `iat_ms`, the mint time in milliseconds. A stamp at T refuses every token minted
+ * at or before T, and a token minted after a stamp is given a mint time after it
+ * ({@link ClaimStamps.mintTime}), even within the same millisecond.
  */
 export interface ClaimStamps {
   stampUser(userId: string, at: number): void;
   stampSession(sessionId: string, at: number): void;
-  /** True when a token with this `iat` (seconds) predates a stamp of its user or session. */
-  isStale(userId: string, sessionId: string, iat: number): boolean;
-  /** The `iat` to give a token minted now: never inside the second of a stamp it must outlive. */
-  mintIat(userId: string, sessionId: string, now: number): number;
+  /** True when a token minted at `issuedAtMs` does not postdate a stamp of its user or session. */
+  isStale(userId: string, sessionId: string, issuedAtMs: number): boolean;
+  /** The mint time (ms) to give a token minted now: always after every stamp it must outlive. */
+  mintTime(userId: string, sessionId: string, now: number): number;
 }
 
 export function createClaimStamps(options: { retainMs: number; now: () => number }): ClaimStamps {
@@ -35,13 +37,13 @@ export function createClaimStamps(options: { retainMs: number; now: () => number
   return {
     stampUser: (userId, at) => stamp(`u:${userId}`, at),
     stampSession: (sessionId, at) => stamp(`s:${sessionId}`, at),
-    isStale(userId, sessionId, iat) {
+    isStale(userId, sessionId, issuedAtMs) {
       const at = latest(userId, sessionId);
-      return at > 0 && iat < Math.ceil(at / 1000);
+      return at > 0 && issuedAtMs <= at;
     },
-    mintIat(userId, sessionId, now) {
+    mintTime(userId, sessionId, now) {
       const at = latest(userId, sessionId);
-      return Math.max(Math.floor(now / 1000), at > 0 ? Math.ceil(at / 1000) : 0);
+      return at > 0 ? Math.max(now, at + 1) : now;
     },
   };
 }

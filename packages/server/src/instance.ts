@@ -221,7 +221,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
   const checkSession = (claims: SessionClaims): AuthReason | null => {
     if (revocations.isRevoked(claims.sid)) return 'session-revoked';
-    if (stamps.isStale(claims.sub, claims.sid, claims.iat)) return 'session-claims-stale';
+    // Tokens without iat_ms (none are minted so) count as minted at the start of their second.
+    if (stamps.isStale(claims.sub, claims.sid, claims.iat_ms ?? claims.iat * 1000)) return 'session-claims-stale';
     return null;
   };
   const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateConfigs);

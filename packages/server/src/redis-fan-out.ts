@@ -177,8 +177,8 @@ export async function connectFanOut(options: FanOutOptions): Promise<FanOut> {
         options.stamps.stampSession(sessionId, at);
         publish('session', sessionId, at);
       },
-      isStale: (userId, sessionId, iat) => options.stamps.isStale(userId, sessionId, iat),
-      mintIat: (userId, sessionId, t) => options.stamps.mintIat(userId, sessionId, t),
+      isStale: (userId, sessionId, issuedAtMs) => options.stamps.isStale(userId, sessionId, issuedAtMs),
+      mintTime: (userId, sessionId, t) => options.stamps.mintTime(userId, sessionId, t),
     },
     status: {
       subscriberName,

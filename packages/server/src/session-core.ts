@@ -84,7 +84,8 @@ export async function findPresentedClient(deps: SessionDeps, tx: Store, token: s
  */
 export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: RequestContext, tx: Store = deps.store): Promise<string> {
   const { now, settings } = deps;
-  const iat = deps.stamps.mintIat(session.user_id, session.id, now());
+  const issuedAtMs = deps.stamps.mintTime(session.user_id, session.id, now());
+  const iat = Math.floor(issuedAtMs / 1000);
   const claims: SessionClaims = {
     sub: session.user_id,
     sid: session.id,
@@ -94,6 +95,7 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
     exp: iat + settings.sessionTokenTtlSeconds,
     jti: randomBytes(10).toString('hex'),
     v: 2,
+    iat_ms: issuedAtMs,
     fva: [Math.max(0, Math.floor((now() - Number(session.factor_verified_at)) / 60_000)), -1],
   };
   if (ctx.origin) claims.azp = ctx.origin;
