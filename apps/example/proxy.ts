@@ -8,6 +8,10 @@ const isPublicRoute = createRouteMatcher([
   '/api/gatehouse(.*)',
   '/api/webhooks(.*)',
   '/.well-known(.*)',
+  // Development only: a 404 unless the dev inbox is on; it lists invitation emails for people without an account yet.
+  '/dev/inbox',
+  // The benchmarks' unprotected twin of /api/me (bench/README.md).
+  '/api/bench/public',
 ]);
 
 export default gatehouseMiddleware(async (auth, req) => {

@@ -1,0 +1,41 @@
+// Keys, claims and tokens shared by the benchmark cases: one RSA-2048 key, Clerk v2 session claims.
+
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+
+export const PERMISSION = 'org:reports:read';
+
+/** An RSA-2048 key pair (e = 65537, what Clerk issues), its public JWK and PEM. */
+export function rsaKey(kid = 'ins_bench_key_1') {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 65537 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  return { kid, publicKey, privateKey, jwk, pem };
+}
+
+/**
+ * Session claims in Clerk's v2 shape with an active organization whose permissions decode to
+ * `org:reports:read` and `org:reports:manage` (fea `o:reports`, per `read,manage`, fpm `3`).
+ */
+export function sessionClaims({ iss, azp, lifetimeSeconds = 3600 }) {
+  const iat = Math.floor(Date.now() / 1000) - 1;
+  return {
+    sub: 'user_2lXbq7Zc3XyQk9DeGfHiJkLmNoP',
+    sid: `sess_${randomBytes(13).toString('hex')}`,
+    iss,
+    ...(azp ? { azp } : {}),
+    iat,
+    nbf: iat - 5,
+    exp: iat + lifetimeSeconds,
+    jti: randomBytes(10).toString('hex'),
+    v: 2,
+    fva: [0, -1],
+    o: { id: 'org_2ghiJkLmNoPqRsTuVwXyZ01234', slg: 'acme', rol: 'admin', per: 'read,manage', fpm: '3' },
+    fea: 'o:reports',
+  };
+}
+
+/** Signs claims the way Gatehouse and Clerk sign session tokens (RS256, kid, typ JWT, session category). */
+export function signSessionToken(claims, key) {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA' }).sign(key.privateKey);
+}
