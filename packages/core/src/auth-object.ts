@@ -1,7 +1,7 @@
 // The auth object that auth(), the middleware handler and toAuth() hand to application code.
 
 import type { ActorClaim, SessionClaims } from './claims.js';
-import { checkAuthorization, decodeOrgPermissions, parseScopedList, type HasFunction } from './has.js';
+import { checkAuthorization, decodeOrgPermissions, parseScopedList, type AuthorizationSubject, type HasFunction } from './has.js';
 import type { AuthReason } from './reasons.js';
 
 export interface GetTokenOptions {
@@ -49,21 +49,38 @@ export interface SignedOutAuthObject {
 
 export type AuthObject = SignedInAuthObject | SignedOutAuthObject;
 
+/** What has() reads from a token, derived once per verified claims object (they are cached and frozen). */
+const derived = new WeakMap<
+  SessionClaims,
+  { subject: AuthorizationSubject; orgPermissions: string[] | undefined; orgRole: string | undefined; fva: [number, number] | null }
+>();
+
+function derive(claims: SessionClaims) {
+  let entry = derived.get(claims);
+  if (!entry) {
+    const org = claims.o;
+    const orgPermissions = org ? decodeOrgPermissions(claims) : undefined;
+    const orgRole = org?.rol ? `org:${org.rol}` : undefined;
+    const fva = Array.isArray(claims.fva) && claims.fva.length === 2 ? (claims.fva as [number, number]) : null;
+    const subject: AuthorizationSubject = {
+      userId: claims.sub,
+      orgId: org?.id,
+      orgRole,
+      orgPermissions,
+      features: parseScopedList(claims.fea),
+      plans: parseScopedList(claims.pla),
+      factorVerificationAge: fva,
+    };
+    entry = { subject, orgPermissions, orgRole, fva };
+    derived.set(claims, entry);
+  }
+  return entry;
+}
+
 /** Builds the signed-in object from verified claims. */
 export function signedInAuthObject(claims: SessionClaims, getToken: GetToken): SignedInAuthObject {
   const org = claims.o;
-  const orgPermissions = org ? decodeOrgPermissions(claims) : undefined;
-  const orgRole = org?.rol ? `org:${org.rol}` : undefined;
-  const fva = Array.isArray(claims.fva) && claims.fva.length === 2 ? (claims.fva as [number, number]) : null;
-  const subject = {
-    userId: claims.sub,
-    orgId: org?.id,
-    orgRole,
-    orgPermissions,
-    features: parseScopedList(claims.fea),
-    plans: parseScopedList(claims.pla),
-    factorVerificationAge: fva,
-  };
+  const { subject, orgPermissions, orgRole, fva } = derive(claims);
   return {
     isAuthenticated: true,
     tokenType: 'session_token',
@@ -74,7 +91,8 @@ export function signedInAuthObject(claims: SessionClaims, getToken: GetToken): S
     orgId: org?.id,
     orgRole,
     orgSlug: org?.slg,
-    orgPermissions,
+    // A copy: app code may change its auth object without touching what has() reads.
+    orgPermissions: orgPermissions ? [...orgPermissions] : undefined,
     actor: claims.act,
     factorVerificationAge: fva,
     has: (params) => checkAuthorization(subject, params),

@@ -98,7 +98,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
 
   return {
     async verify(token) {
-      const hit = cache.get(token);
+      const hit = cacheSize > 0 ? cache.get(token) : undefined;
       if (hit && hit.revision === options.keys.revision) {
         checkTime(hit.claims);
         return hit.claims;
