@@ -6,9 +6,8 @@ import { checkPassword, hashPassword } from './passwords.js';
 import { createActiveOrganization } from './active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
-import { isUniqueViolation } from './store/db-errors.js';
 import type { SessionRow, Store, UserRow } from './store/types.js';
-import { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
+import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 export type { SessionDeps, SessionSettings } from './session-core.js';
 export { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
@@ -131,40 +130,8 @@ export function createSessionService(deps: SessionDeps) {
       // Hash first so that an existing address costs the same time as a new one.
       const passwordHash = await hashPassword(input.password);
       return store.transaction(async (tx) => {
-        if (await tx.findUserByEmail(email)) {
-          throw new GatehouseError('identifier_exists', 'An account with this email address already exists.');
-        }
-        const t = now();
-        const user: UserRow = {
-          id: newId('user'),
-          email,
-          email_verified: 0,
-          password_hash: passwordHash,
-          first_name: input.firstName ?? null,
-          last_name: input.lastName ?? null,
-          image_url: null,
-          public_metadata: '{}',
-          private_metadata: '{}',
-          unsafe_metadata: '{}',
-          banned: 0,
-          created_at: t,
-          updated_at: t,
-          last_sign_in_at: null,
-        };
-        await tx.insertUser(user).catch((error: unknown) => {
-          // Two sign-ups with one address at once (on two instances): the unique index decides.
-          if (isUniqueViolation(error)) throw new GatehouseError('identifier_exists', 'An account with this email address already exists.');
-          throw error;
-        });
-        await tx.appendAudit({
-          at: t,
-          action: 'user.created',
-          actor_id: user.id,
-          subject_id: user.id,
-          ip: ctx.ip,
-          user_agent: ctx.userAgent,
-          data: '{}',
-        });
+        const names = { firstName: input.firstName ?? null, lastName: input.lastName ?? null };
+        const user = await insertNewUser(tx, { email, passwordHash, ...names }, ctx, now(), 'sign_up');
         return startSession(tx, user, ctx, clientToken);
       });
     },

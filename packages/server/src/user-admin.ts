@@ -2,12 +2,10 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
-import { newId } from './ids.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords.js';
 import { BACKEND_CONTEXT } from './session-core.js';
-import { isUniqueViolation } from './store/kysely-store.js';
 import type { Store, UserRow } from './store/types.js';
-import { normalizeEmail, toPublicUser, type PublicUser } from './users.js';
+import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 /** A user as the backend sees them: the public fields plus the flags an operator needs. */
 export interface UserSummary extends PublicUser {
@@ -97,44 +95,9 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
       if (input.password !== undefined && (input.password.length < MIN_PASSWORD_LENGTH || input.password.length > MAX_PASSWORD_LENGTH))
         throw new GatehouseError('bad_request', `The password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`);
       const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
-      const exists = () => new GatehouseError('identifier_exists', 'An account with this email address already exists.');
-      try {
-        return await store.transaction(async (tx) => {
-          if (await tx.findUserByEmail(email)) throw exists();
-          const t = now();
-          const row: UserRow = {
-            id: newId('user'),
-            email,
-            email_verified: 0,
-            password_hash: passwordHash,
-            first_name: firstName,
-            last_name: lastName,
-            image_url: null,
-            public_metadata: '{}',
-            private_metadata: '{}',
-            unsafe_metadata: '{}',
-            banned: 0,
-            created_at: t,
-            updated_at: t,
-            last_sign_in_at: null,
-          };
-          await tx.insertUser(row);
-          await tx.appendAudit({
-            at: t,
-            action: 'user.created',
-            actor_id: null,
-            subject_id: row.id,
-            ip: ctx.ip,
-            user_agent: ctx.userAgent,
-            data: JSON.stringify({ via: 'backend' }),
-          });
-          return toSummary(row);
-        });
-      } catch (error) {
-        // Two creations of one address at once: the unique index decides.
-        if (isUniqueViolation(error)) throw exists();
-        throw error;
-      }
+      return store.transaction(async (tx) =>
+        toSummary(await insertNewUser(tx, { email, passwordHash, firstName, lastName }, ctx, now(), 'backend')),
+      );
     },
 
     async setInstanceAdmin(idOrEmail, admin, ctx = BACKEND_CONTEXT) {
