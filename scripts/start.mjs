@@ -15,7 +15,8 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
-const env = { ...process.env, PORT: port };
+// GATEHOUSE_DEMO=1: the example creates its demo users and organizations on the first start.
+const env = { GATEHOUSE_DEMO: '1', ...process.env, PORT: port };
 // The demo may run without GATEHOUSE_SECRET: a development secret is generated and announced.
 if (!env.GATEHOUSE_SECRET) env.GATEHOUSE_DEV_SECRET = '1';
 const app = resolve(root, 'apps/example');

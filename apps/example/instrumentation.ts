@@ -1,7 +1,12 @@
-// Opens the embedded Gatehouse instance at server start, so its data location is printed up front.
+// Opens the embedded Gatehouse instance at server start, so its data location is printed up front,
+// and with GATEHOUSE_DEMO=1 (set by `npm start`) creates the demo users and organizations once.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
-    const { startGatehouse } = await import('@gatehouse/nextjs/server');
-    await startGatehouse();
+    const { embeddedGatehouse } = await import('@gatehouse/nextjs/server');
+    const gatehouse = await embeddedGatehouse();
+    if (process.env.GATEHOUSE_DEMO === '1') {
+      const { seedDemo } = await import('./lib/demo');
+      await seedDemo(gatehouse);
+    }
   }
 }

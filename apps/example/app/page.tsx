@@ -1,6 +1,11 @@
 import Link from 'next/link';
+import { DEMO_PASSWORD, DEMO_USERS } from '@/lib/demo-accounts';
+
+// Read at request time: whether the demo accounts exist depends on how the server was started.
+export const dynamic = 'force-dynamic';
 
 export default function Home() {
+  const demo = process.env.GATEHOUSE_DEMO === '1';
   return (
     <>
       <h1>Gatehouse example</h1>
@@ -11,6 +16,21 @@ export default function Home() {
       <p>
         <Link href="/sign-up">Create an account</Link> or <Link href="/sign-in">sign in</Link>.
       </p>
+      {demo ? (
+        <section aria-label="Demo accounts">
+          <h2>Demo accounts</h2>
+          <p>
+            Every demo user's password is <code>{DEMO_PASSWORD}</code>.
+          </p>
+          <ul>
+            {DEMO_USERS.map((user) => (
+              <li key={user.email}>
+                <code>{user.email}</code>: {user.memberships.map(([org, role]) => `${role.replace('org:', '')} of ${org}`).join(', ')}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -17,6 +17,7 @@ import {
   type OrganizationDeps,
   type OrganizationMembership,
 } from './org-access.js';
+import { newId } from './ids.js';
 import { BACKEND_CONTEXT } from './session-core.js';
 import type { MembershipRow, Store } from './store/types.js';
 
@@ -61,6 +62,52 @@ export function createMembershipService(deps: OrganizationDeps) {
   }
 
   return {
+    /**
+     * Adds a user to an organization with a role, from server code (no acting member: the caller is
+     * trusted, as for Clerk's createOrganizationMembership). Nothing is written on a refusal.
+     * @throws GatehouseError `not_found` (org or user), `bad_request` (unknown role), `conflict`
+     *   (already a member, membership limit)
+     */
+    async addMember(
+      idOrSlug: string,
+      userId: string,
+      role: string,
+      ctx: RequestContext = BACKEND_CONTEXT,
+    ): Promise<OrganizationMembership> {
+      requireRole(roles, role);
+      return store.transaction(async (tx) => {
+        const org = await tx.findOrganization(idOrSlug);
+        const user = await tx.findUserById(userId);
+        if (!org) throw new GatehouseError('not_found', 'No such organization.');
+        if (!user) throw new GatehouseError('not_found', 'No such user.');
+        await tx.lockOrganization(org.id);
+        if (await tx.findMembership(org.id, user.id))
+          throw new GatehouseError('conflict', 'The user is already a member of this organization.');
+        if (org.max_memberships !== null && (await tx.countMemberships(org.id)) >= Number(org.max_memberships)) {
+          throw new GatehouseError('conflict', 'This organization has reached its membership limit.');
+        }
+        const t = now();
+        const membership = {
+          id: newId('orgmem'),
+          organization_id: org.id,
+          user_id: user.id,
+          role,
+          public_metadata: '{}',
+          created_at: t,
+          updated_at: t,
+        };
+        await tx.insertMembership(membership);
+        await audit(tx, ctx, {
+          at: t,
+          action: 'organizationMembership.created',
+          actorId: null,
+          subjectId: membership.id,
+          data: { organization: org.id, user: user.id, role, reason: 'backend' },
+        });
+        return toMembership(roles, membership);
+      });
+    },
+
     /**
      * The members of an organization (needs `org:sys_memberships:read`), oldest first.
      * @throws GatehouseError `not_found`, `forbidden`

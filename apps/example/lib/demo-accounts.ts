@@ -1,0 +1,16 @@
+// The demo accounts the example creates with GATEHOUSE_DEMO=1 (shown on the landing page).
+
+export const DEMO_PASSWORD = 'gatehouse-demo';
+
+export const DEMO_USERS = [
+  { email: 'alice@example.com', firstName: 'Alice', memberships: [['acme', 'org:admin']] },
+  { email: 'bob@example.com', firstName: 'Bob', memberships: [['acme', 'org:member']] },
+  {
+    email: 'carol@example.com',
+    firstName: 'Carol',
+    memberships: [
+      ['acme', 'org:viewer'],
+      ['globex', 'org:admin'],
+    ],
+  },
+] as const;
