@@ -178,6 +178,7 @@ describe('GET /sessions', () => {
 describe('describeDevice', () => {
   const cases: Array<[string | null, string]> = [
     [CHROME_LINUX, 'Chrome on Linux'],
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36', 'Chrome on Linux'],
     [SAFARI_IPHONE, 'Safari on iOS'],
     [
       'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36 Edg/141.0.0.0',
