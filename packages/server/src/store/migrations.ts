@@ -2,7 +2,7 @@
 // between SQLite and PostgreSQL are chosen here by dialect, never in the queries.
 
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { GatehouseError } from '@gatehouse/core';
 import type { Dialect } from './types.js';
 
