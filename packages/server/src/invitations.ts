@@ -6,6 +6,8 @@ import type { Mailer } from './mailer.js';
 import {
   MANAGE_MEMBERS,
   audit,
+  checkCanAddMember,
+  insertMembershipRow,
   requireMember,
   requirePermission,
   requireRole,
@@ -241,37 +243,24 @@ export function createInvitationService(deps: InvitationDeps) {
         if (Number(invitation.expires_at) <= t) throw new GatehouseError('bad_request', 'This invitation has expired; ask for a new one.');
         const org = await tx.findOrganization(invitation.organization_id);
         if (!org) throw new GatehouseError('bad_request', NOT_VALID);
-        await tx.lockOrganization(org.id);
-        if (await tx.findMembership(org.id, user.id))
-          throw new GatehouseError('conflict', 'You are already a member of this organization.');
-        if (org.max_memberships !== null && (await tx.countMemberships(org.id)) >= Number(org.max_memberships)) {
-          throw new GatehouseError('conflict', 'This organization has reached its membership limit.');
-        }
+        await checkCanAddMember(tx, org, user.id, 'You are already a member of this organization.');
         if (!(await tx.settleInvitation(invitation.id, 'accepted', t))) {
           throw new GatehouseError('bad_request', 'This invitation has already been used.');
         }
-        const membership = {
-          id: newId('orgmem'),
-          organization_id: org.id,
-          user_id: user.id,
-          role: invitation.role,
-          public_metadata: '{}',
-          created_at: t,
-          updated_at: t,
-        };
-        await tx.insertMembership(membership);
-        const entry = { at: t, actorId: user.id };
         await audit(tx, ctx, {
-          ...entry,
+          at: t,
+          actorId: user.id,
           action: 'organizationInvitation.accepted',
           subjectId: invitation.id,
           data: { organization: org.id, user: user.id },
         });
-        await audit(tx, ctx, {
-          ...entry,
-          action: 'organizationMembership.created',
-          subjectId: membership.id,
-          data: { organization: org.id, user: user.id, role: membership.role, reason: 'invitation', invitation: invitation.id },
+        const membership = await insertMembershipRow(tx, ctx, {
+          at: t,
+          organizationId: org.id,
+          userId: user.id,
+          role: invitation.role,
+          actorId: user.id,
+          data: { reason: 'invitation', invitation: invitation.id },
         });
         return { organization: toOrganization(org), membership: toMembership(roles, membership) };
       });

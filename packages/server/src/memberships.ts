@@ -5,7 +5,9 @@ import {
   MANAGE_MEMBERS,
   READ_MEMBERS,
   audit,
+  checkCanAddMember,
   guardLastAdmin,
+  insertMembershipRow,
   requireMember,
   requirePermission,
   requireRole,
@@ -17,7 +19,6 @@ import {
   type OrganizationDeps,
   type OrganizationMembership,
 } from './org-access.js';
-import { newId } from './ids.js';
 import { BACKEND_CONTEXT } from './session-core.js';
 import type { MembershipRow, Store } from './store/types.js';
 
@@ -80,29 +81,14 @@ export function createMembershipService(deps: OrganizationDeps) {
         const user = await tx.findUserById(userId);
         if (!org) throw new GatehouseError('not_found', 'No such organization.');
         if (!user) throw new GatehouseError('not_found', 'No such user.');
-        await tx.lockOrganization(org.id);
-        if (await tx.findMembership(org.id, user.id))
-          throw new GatehouseError('conflict', 'The user is already a member of this organization.');
-        if (org.max_memberships !== null && (await tx.countMemberships(org.id)) >= Number(org.max_memberships)) {
-          throw new GatehouseError('conflict', 'This organization has reached its membership limit.');
-        }
-        const t = now();
-        const membership = {
-          id: newId('orgmem'),
-          organization_id: org.id,
-          user_id: user.id,
+        await checkCanAddMember(tx, org, user.id, 'The user is already a member of this organization.');
+        const membership = await insertMembershipRow(tx, ctx, {
+          at: now(),
+          organizationId: org.id,
+          userId: user.id,
           role,
-          public_metadata: '{}',
-          created_at: t,
-          updated_at: t,
-        };
-        await tx.insertMembership(membership);
-        await audit(tx, ctx, {
-          at: t,
-          action: 'organizationMembership.created',
           actorId: null,
-          subjectId: membership.id,
-          data: { organization: org.id, user: user.id, role, reason: 'backend' },
+          data: { reason: 'backend' },
         });
         return toMembership(roles, membership);
       });

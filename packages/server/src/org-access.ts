@@ -2,6 +2,7 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import type { ClaimStamps } from './claim-stamps.js';
+import { newId } from './ids.js';
 import type { Roles } from './roles.js';
 import type { MembershipRow, OrganizationRow, Store } from './store/types.js';
 
@@ -168,4 +169,43 @@ export async function audit(
 export function stampUsers(deps: OrganizationDeps, userIds: Iterable<string>): void {
   const t = deps.now();
   for (const id of new Set(userIds)) deps.stamps.stampUser(id, t);
+}
+
+/**
+ * Before adding `userId` to `org`: locks the org (so the count below is exact under concurrency),
+ * refuses a second membership and one past the membership limit.
+ * @throws GatehouseError `conflict`
+ */
+export async function checkCanAddMember(tx: Store, org: OrganizationRow, userId: string, alreadyMember: string): Promise<void> {
+  await tx.lockOrganization(org.id);
+  if (await tx.findMembership(org.id, userId)) throw new GatehouseError('conflict', alreadyMember);
+  if (org.max_memberships !== null && (await tx.countMemberships(org.id)) >= Number(org.max_memberships)) {
+    throw new GatehouseError('conflict', 'This organization has reached its membership limit.');
+  }
+}
+
+/** Inserts a membership and its `organizationMembership.created` audit row (after {@link checkCanAddMember}). */
+export async function insertMembershipRow(
+  tx: Store,
+  ctx: RequestContext,
+  entry: { at: number; organizationId: string; userId: string; role: string; actorId: string | null; data: Record<string, unknown> },
+): Promise<MembershipRow> {
+  const membership: MembershipRow = {
+    id: newId('orgmem'),
+    organization_id: entry.organizationId,
+    user_id: entry.userId,
+    role: entry.role,
+    public_metadata: '{}',
+    created_at: entry.at,
+    updated_at: entry.at,
+  };
+  await tx.insertMembership(membership);
+  await audit(tx, ctx, {
+    at: entry.at,
+    action: 'organizationMembership.created',
+    actorId: entry.actorId,
+    subjectId: membership.id,
+    data: { organization: entry.organizationId, user: entry.userId, role: entry.role, ...entry.data },
+  });
+  return membership;
 }
