@@ -4,18 +4,14 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
 import type { SessionClaims } from '@gatehouse/core';
+import type { PublicUser } from '@gatehouse/server';
 import { callApi, createGatehouseFetch, type FetchLike } from './gatehouse-fetch.js';
 
-export interface ClientUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  imageUrl: string | null;
-  publicMetadata: Record<string, unknown>;
-  unsafeMetadata: Record<string, unknown>;
-}
+/** The user as GET {api}/session sends it: the server's public user, nothing more. */
+export type ClientUser = Pick<
+  PublicUser,
+  'id' | 'email' | 'emailVerified' | 'firstName' | 'lastName' | 'imageUrl' | 'publicMetadata' | 'unsafeMetadata'
+>;
 
 export interface ClientSession {
   user: ClientUser;
