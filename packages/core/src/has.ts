@@ -155,7 +155,16 @@ export function decodeOrgPermissions(claims: Pick<SessionClaims, 'o' | 'fea'>): 
   fpm.split(',').forEach((mask, i) => {
     const feature = orgFeatures[i];
     if (feature === undefined || !/^\d+$/.test(mask.trim())) return;
-    let bits = BigInt(mask.trim());
+    const digits = mask.trim();
+    if (digits.length <= 15) {
+      // Exact in a double (below 2^53): the common case, without BigInt arithmetic.
+      let bits = Number(digits);
+      for (let j = 0; bits > 0 && j < actions.length; j++, bits = Math.floor(bits / 2)) {
+        if (bits % 2 === 1) permissions.push(`org:${feature}:${actions[j]}`);
+      }
+      return;
+    }
+    let bits = BigInt(digits);
     for (let j = 0; bits > 0n && j < actions.length; j++, bits >>= 1n) {
       if (bits & 1n) permissions.push(`org:${feature}:${actions[j]}`);
     }

@@ -1,7 +1,8 @@
 // Signature checks with node:crypto: synchronous, no thread-pool round trip, key objects built once.
 
 import { constants, createPublicKey, verify, type JsonWebKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto';
-import { ECDSA_SIGNATURE_BYTES, type SignatureProvider } from '@gatehouse/core';
+import { ECDSA_SIGNATURE_BYTES, type SignatureProvider, type VerifyingKey } from '@gatehouse/core';
+import type { JWK } from 'jose';
 
 const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
@@ -13,23 +14,29 @@ const HASH: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 
 export const nodeSignatures: SignatureProvider = {
   name: 'node:crypto',
   async importKey(jwk, alg) {
-    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-    const family = alg.slice(0, 2);
-    const hash = alg === 'EdDSA' ? null : (HASH[alg.slice(2)] ?? null);
-    let input: KeyObject | VerifyKeyObjectInput = key;
-    if (family === 'PS') input = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 };
-    else if (family === 'RS') input = { key, padding: constants.RSA_PKCS1_PADDING };
-    else if (family === 'ES') input = { key, dsaEncoding: 'ieee-p1363' };
-    const expectedLength = ECDSA_SIGNATURE_BYTES[alg];
-    return {
-      verify(data, signature) {
-        if (expectedLength !== undefined && signature.byteLength !== expectedLength) return false;
-        try {
-          return verify(hash, data, input, signature);
-        } catch {
-          return false;
-        }
-      },
-    };
+    return importNodeKey(jwk, alg);
   },
+  importKeySync: importNodeKey,
 };
+
+/** Builds the KeyObject once; the returned key verifies synchronously. */
+function importNodeKey(jwk: JWK, alg: string): VerifyingKey {
+  const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  const family = alg.slice(0, 2);
+  const hash = alg === 'EdDSA' ? null : (HASH[alg.slice(2)] ?? null);
+  let input: KeyObject | VerifyKeyObjectInput = key;
+  if (family === 'PS') input = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(alg.slice(2)) / 8 };
+  else if (family === 'RS') input = { key, padding: constants.RSA_PKCS1_PADDING };
+  else if (family === 'ES') input = { key, dsaEncoding: 'ieee-p1363' };
+  const expectedLength = ECDSA_SIGNATURE_BYTES[alg];
+  return {
+    verify(data, signature) {
+      if (expectedLength !== undefined && signature.byteLength !== expectedLength) return false;
+      try {
+        return verify(hash, data, input, signature);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
