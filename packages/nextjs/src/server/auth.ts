@@ -35,10 +35,12 @@ function currentUrl(h: Headers): URL {
 }
 
 async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
-  const h = new Headers(await headers());
+  // Read in place (no copy): nothing here changes them.
+  const h: Headers = await headers();
   const gatehouse = await backend();
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
-  const state = await gatehouse.authenticate({ headers: h });
+  const authenticated = gatehouse.authenticateNow({ headers: h });
+  const state = authenticated instanceof Promise ? await authenticated : authenticated;
   return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }), options), h };
 }
 

@@ -214,6 +214,31 @@ function buildAuth(state: RequestState, request: NextRequest, options: Gatehouse
   return auth;
 }
 
+/**
+ * Lets the request through. Its headers are rewritten (Next's override, which costs every request
+ * a copy) only when something must change: refreshed cookies, internal-looking headers to drop,
+ * or the path header that gives pages and server actions their sign-in return address. A plain
+ * API request with none of these goes through untouched.
+ */
+function forward(request: NextRequest, refreshed: Refreshed | null): NextResponse {
+  let internal = false;
+  request.headers.forEach((_value, name) => {
+    if (!internal && INTERNAL_HEADER.test(name)) internal = true;
+  });
+  if (!refreshed && !internal && requestKind(request.headers) === 'api') return NextResponse.next();
+  const headers = new Headers();
+  request.headers.forEach((value, name) => {
+    if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
+  });
+  headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  if (refreshed) {
+    const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
+    if (cookie) headers.set('cookie', cookie);
+    else headers.delete('cookie');
+  }
+  return NextResponse.next({ request: { headers } });
+}
+
 function isRequest(value: unknown): value is NextRequest {
   return typeof value === 'object' && value !== null && 'headers' in value && 'url' in value && 'method' in value;
 }
@@ -243,7 +268,8 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
       return new Response(null, { status: 400 });
     }
     const gatehouse = await backend();
-    let state = await gatehouse.authenticate(request);
+    const authenticated = gatehouse.authenticateNow(request);
+    let state = authenticated instanceof Promise ? await authenticated : authenticated;
     let refreshed = await refreshInPlace(gatehouse, request, state);
     if (refreshed) state = refreshed.state;
     if (options.organizationSyncOptions) {
@@ -273,19 +299,7 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
         else throw error;
       }
     }
-    if (!response) {
-      const headers = new Headers();
-      request.headers.forEach((value, name) => {
-        if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
-      });
-      headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
-      if (refreshed) {
-        const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
-        if (cookie) headers.set('cookie', cookie);
-        else headers.delete('cookie');
-      }
-      response = NextResponse.next({ request: { headers } });
-    }
+    if (!response) response = forward(request, refreshed);
     if (refreshed) {
       // Responses from fetch() have immutable headers; copy those before adding cookies.
       if (!(response instanceof NextResponse)) response = new Response(response.body, response);
