@@ -1,6 +1,6 @@
 // Minting and verifying session tokens: the JWS check, the claims and a verified-token cache.
 
-import { SignJWT } from 'jose';
+import { SignJWT, base64url } from 'jose';
 import { SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
 import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
@@ -13,6 +13,11 @@ export interface SigningKey {
   kid: string;
   alg: string;
   privateKey: CryptoKey;
+  /**
+   * Optional: signs a JWS signing input synchronously with the same key (node:crypto on the
+   * server), used instead of WebCrypto. Same algorithm, same signature format.
+   */
+  sign?(signingInput: Uint8Array): Uint8Array;
 }
 
 /**
@@ -20,9 +25,17 @@ export interface SigningKey {
  * the session category marker.
  */
 export async function mintSessionToken(claims: SessionClaims, key: SigningKey): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY })
-    .sign(key.privateKey);
+  return mintToken(claims, key, SESSION_TOKEN_CATEGORY);
+}
+
+const textEncoder = new TextEncoder();
+
+async function mintToken(claims: Record<string, unknown>, key: SigningKey, category: string): Promise<string> {
+  const header = { alg: key.alg, kid: key.kid, typ: 'JWT', cat: category };
+  if (!key.sign) return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
+  // The compact serialisation jose produces, with the signature from the key's own signer.
+  const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(claims))}`;
+  return `${signingInput}.${base64url.encode(key.sign(textEncoder.encode(signingInput)))}`;
 }
 
 /** Claims every JWT-template token carries and no template may override. */
@@ -33,9 +46,7 @@ export const RESERVED_TEMPLATE_CLAIMS: readonly string[] = ['azp', 'exp', 'iat',
  * category marker, so it is never accepted where a session token is expected, here or by Clerk's SDK.
  */
 export async function mintTemplateToken(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY })
-    .sign(key.privateKey);
+  return mintToken(claims, key, TEMPLATE_TOKEN_CATEGORY);
 }
 
 export interface VerifyOptions {
