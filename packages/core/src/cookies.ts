@@ -26,11 +26,15 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
 /** The values sent under one name, parsed exactly as {@link parseCookieHeader} does, without building the map. */
 export function cookieValues(header: string | null | undefined, name: string): string[] {
   const values: string[] = [];
-  if (!header || !header.includes(name)) return values;
-  for (const part of header.split(';')) {
-    if (!part.includes(name)) continue;
-    const cookie = parseCookiePart(part);
+  if (!header) return values;
+  // Only the `;`-separated parts that contain the name are looked at (a session cookie is ~1 KB).
+  for (let at = header.indexOf(name); at !== -1;) {
+    const start = header.lastIndexOf(';', at) + 1;
+    let end = header.indexOf(';', at);
+    if (end === -1) end = header.length;
+    const cookie = parseCookiePart(header.slice(start, end));
     if (cookie && cookie[0] === name) values.push(cookie[1]);
+    at = header.indexOf(name, end);
   }
   return values;
 }

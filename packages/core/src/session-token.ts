@@ -77,13 +77,21 @@ export interface SessionTokenVerifier {
 }
 
 interface CacheEntry {
+  token: string;
   claims: SessionClaims;
   revision: number;
 }
 
 /**
- * Builds a verifier. The cache is keyed by the whole token string, bounded (oldest entry evicted
- * first), and only remembers the signature and static claim checks: time and key-retirement checks
+ * The cache key of a token: its last 43 characters (at least 256 bits of its signature). Hashing a
+ * ~1 KB token string, new on every request, would cost more than the rest of a cache hit; the
+ * entry keeps the whole token and a hit requires it to be equal, so only that exact token hits.
+ */
+const cacheKey = (token: string): string => token.slice(-43);
+
+/**
+ * Builds a verifier. The cache hits only for the very same token string, is bounded (oldest entry
+ * evicted first), and only remembers the signature and static claim checks: time and key-retirement checks
  * run on every call, so a cached token is never accepted where a fresh verification would refuse it.
  */
 export function createSessionTokenVerifier(options: VerifyOptions): SessionTokenVerifier {
@@ -116,16 +124,18 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     const claims = checkClaims(jws);
     checkTime(claims);
     if (cacheSize > 0) {
-      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-      cache.set(token, { claims, revision });
+      const key = cacheKey(token);
+      // A different token under the same key is replaced (and the map keeps its bound).
+      if (!cache.delete(key) && cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, { token, claims, revision });
     }
     return claims;
   }
 
   function verifyNow(token: string): SessionClaims | Promise<SessionClaims> {
     if (cacheSize > 0) {
-      const hit = cache.get(token);
-      if (hit !== undefined && hit.revision === options.keys.revision) {
+      const hit = cache.get(cacheKey(token));
+      if (hit !== undefined && hit.token === token && hit.revision === options.keys.revision) {
         checkTime(hit.claims);
         return hit.claims;
       }
