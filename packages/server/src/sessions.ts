@@ -54,12 +54,13 @@ export function createSessionService(deps: SessionDeps) {
     const secret = newSecret();
     const sessionId = newId('sess');
     if (!joining) {
+      // Born pointing at its session (no foreign key on active_session_id): no second write below.
       await tx.insertClient({
         id: clientId,
         token_hash: hashSecret(secret),
         previous_token_hash: null,
         rotated_at: t,
-        active_session_id: null,
+        active_session_id: sessionId,
         created_at: t,
         updated_at: t,
       });
@@ -84,13 +85,15 @@ export function createSessionService(deps: SessionDeps) {
     await tx.insertSession(session);
     // A joined client gets a new secret with no grace for the old one: whoever held the cookie before
     // this sign-in (a planted or leaked one) must not reach the new session, not even for a moment.
-    await tx.updateClient(clientId, {
-      token_hash: hashSecret(secret),
-      previous_token_hash: null,
-      rotated_at: t,
-      active_session_id: sessionId,
-      updated_at: t,
-    });
+    if (joining) {
+      await tx.updateClient(clientId, {
+        token_hash: hashSecret(secret),
+        previous_token_hash: null,
+        rotated_at: t,
+        active_session_id: sessionId,
+        updated_at: t,
+      });
+    }
     await tx.updateUser(user.id, { last_sign_in_at: t, updated_at: t });
     await tx.appendAudit({
       at: t,
