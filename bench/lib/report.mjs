@@ -285,7 +285,7 @@ export function markdown({ env, rows, targetList, data, chartFile, wallSeconds }
   if (env.disturbed) {
     out.push(
       '',
-      '> **This run was disturbed:** other processes used more than 10 % of a benchmark CPU in some round (see "interference"), so the spread is high and the ratios are less reliable than usual. Rerun `npm run bench` on a quiet machine for cleaner numbers.',
+      `> **This run was on a shared, loaded ${env.cores}-core machine:** other engineers' builds and tests ran at the same time, other processes used more than 10 % of a benchmark CPU in some round (see "interference"), so absolute numbers are low and the spread is high. Ratios between rows of one interleaved run hold up best; medians (shown next to the means in the targets) are less affected than means. Rerun \`npm run bench\` on a quiet machine for cleaner numbers.`,
     );
   }
   out.push('', `Versions: ${env.versions.map(([n, v]) => `\`${n}@${v}\``).join(', ')}.`, '');
