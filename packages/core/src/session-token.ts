@@ -29,13 +29,17 @@ export async function mintSessionToken(claims: SessionClaims, key: SigningKey): 
 }
 
 const textEncoder = new TextEncoder();
+/** Node's native encoder when there is one (the portable one goes through btoa); feature-detected, edge-safe. */
+const nodeBuffer = (globalThis as { Buffer?: { from(input: string | Uint8Array): { toString(encoding: 'base64url'): string } } }).Buffer;
+const encodeSegment = (input: string | Uint8Array): string =>
+  nodeBuffer ? nodeBuffer.from(input).toString('base64url') : base64url.encode(input);
 
 async function mintToken(claims: Record<string, unknown>, key: SigningKey, category: string): Promise<string> {
   const header = { alg: key.alg, kid: key.kid, typ: 'JWT', cat: category };
   if (!key.sign) return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
   // The compact serialisation jose produces, with the signature from the key's own signer.
-  const signingInput = `${base64url.encode(JSON.stringify(header))}.${base64url.encode(JSON.stringify(claims))}`;
-  return `${signingInput}.${base64url.encode(key.sign(textEncoder.encode(signingInput)))}`;
+  const signingInput = `${encodeSegment(JSON.stringify(header))}.${encodeSegment(JSON.stringify(claims))}`;
+  return `${signingInput}.${encodeSegment(key.sign(textEncoder.encode(signingInput)))}`;
 }
 
 /** Claims every JWT-template token carries and no template may override. */
