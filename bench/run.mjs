@@ -84,7 +84,7 @@ if (reportOnly) {
 } else if (wanted('decision')) data.decision = await runCase('decision', { cpu: 1, timeoutMs: 240_000 });
 if (!reportOnly && wanted('nextjs'))
   data.nextjs = await runCase('nextjs', { cpu: 0, env: hasTaskset ? { BENCH_SERVER_CPU: '1' } : {}, timeoutMs: 240_000 });
-if (!reportOnly && wanted('sessions')) data.sessions = await runCase('sessions', { cpu: 1, timeoutMs: 600_000 });
+if (!reportOnly && wanted('sessions')) data.sessions = await runCase('sessions', { cpu: 1, timeoutMs: 780_000 });
 if (!reportOnly && wanted('scale')) data.scale = await runCase('scale', { cpu: 1, timeoutMs: 240_000 });
 
 // ---------------------------------------------------------------- environment and versions

@@ -62,9 +62,21 @@ function insertSql(dialect, table, template, overrides, lo, hi) {
 /**
  * Seeds users [`usersFrom`, `users`) (each with a client, an active session in organization i mod `orgs`, and a
  * membership there) and organizations [`orgsFrom`, `orgs`). `exec(sql)` runs one statement (in the caller's
- * dialect); batches of `batch` rows keep each statement bounded. Returns the seconds it took.
+ * dialect); batches of `batch` rows keep each statement bounded. Stops early when the projected time exceeds
+ * `budgetMs`. Returns the seconds it took and the number of users there are now.
  */
-export async function seedSql({ dialect, exec, templates, users, usersFrom = 0, orgs, orgsFrom = 0, batch = 100_000, log = () => {} }) {
+export async function seedSql({
+  dialect,
+  exec,
+  templates,
+  users,
+  usersFrom = 0,
+  orgs,
+  orgsFrom = 0,
+  batch = 100_000,
+  budgetMs = Infinity,
+  log = () => {},
+}) {
   const d = DIALECT[dialect];
   const started = performance.now();
   const longAgo = Date.now() - 24 * 3600 * 1000; // last rotation a day ago: the next refresh rotates
@@ -149,13 +161,18 @@ export async function seedSql({ dialect, exec, templates, users, usersFrom = 0, 
         hi,
       ),
     );
+    const elapsed = performance.now() - started;
+    if (hi < users && (elapsed / (hi - usersFrom)) * (users - usersFrom) > budgetMs) {
+      log(`  seeding: ${hi.toLocaleString('en-US')} users in ${(elapsed / 1000).toFixed(0)} s; the rest would exceed the budget, stopping`);
+      return { seconds: elapsed / 1000, seeded: hi };
+    }
     if (hi % (batch * 5) === 0 || hi === users) {
       log(
         `  seeding: ${hi.toLocaleString('en-US')} / ${users.toLocaleString('en-US')} users (${((performance.now() - started) / 1000).toFixed(1)} s)`,
       );
     }
   }
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, seeded: users };
 }
 
 /** The SQL functions the SQLite statements use (registered on a better-sqlite3 handle). */
