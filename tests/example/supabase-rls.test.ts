@@ -32,7 +32,7 @@ describe('supabase template and row-level security on PostgreSQL', { skip }, () 
   /** Signs `email` in with `org` active and mints the supabase token, verified as PostgREST would. */
   async function supabaseClaims(email: string, org: string): Promise<{ token: string; claims: JWTPayload }> {
     const signedIn = await t.gatehouse.sessions.signIn({ email, password: PASSWORD }, CTX);
-    const actor = { userId: signedIn.userId ?? ids[email]!, sessionId: signedIn.sessionId };
+    const actor = { userId: ids[email]!, sessionId: signedIn.sessionId };
     await t.gatehouse.sessions.setActiveOrganization(actor, org, CTX);
     const token = await t.gatehouse.templates.mint('supabase', actor, CTX);
     const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(SUPABASE_JWT_SECRET), {
