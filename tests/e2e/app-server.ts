@@ -30,7 +30,7 @@ export interface AppServerOptions {
 }
 
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
