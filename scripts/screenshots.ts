@@ -32,12 +32,15 @@ try {
 
   const visitor = await open();
   await visitor.goto('/');
+  await visitor.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor();
   await shoot(visitor, 'landing');
   await visitor.goto('/sign-in');
+  await visitor.getByRole('button', { name: 'Sign in' }).waitFor();
   await shoot(visitor, 'sign-in');
 
   const alice = await open();
   await signInAndSwitch(alice, 'alice@example.com', 'Acme');
+  await alice.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).waitFor();
   await shoot(alice, 'dashboard-admin');
   await alice.goto('/admin');
   await alice.getByRole('heading', { name: 'Members' }).waitFor();
