@@ -162,6 +162,12 @@ describe('reference app acceptance in Chromium', () => {
     assert.equal((await api(context, 'DELETE', `/api/projects/${id}`)).status, 204);
     assert.equal((await api(context, 'DELETE', `/api/projects/${id}`)).status, 404);
 
+    // Claims: the verified session claims (active org in `o`) and the user profile.
+    await nav(page).getByRole('link', { name: 'Claims' }).click();
+    const claims = JSON.parse((await page.getByTestId('session-claims').textContent()) ?? '{}') as { o?: { slg?: string; rol?: string } };
+    assert.deepEqual({ slg: claims.o?.slg, rol: claims.o?.rol }, { slg: 'acme', rol: 'admin' });
+    assert.match((await page.getByTestId('user-profile').textContent()) ?? '', /"alice@example.com"/);
+
     // The admin page renders member management.
     await nav(page).getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Members' }).waitFor();

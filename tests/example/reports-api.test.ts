@@ -120,4 +120,21 @@ describe('reports-api', () => {
       other.close();
     }
   });
+
+  test("the app's keys cannot be fetched: 503, not a pass and not a crash", async () => {
+    const unreachable = createServer();
+    const closedUrl = await listen(unreachable);
+    unreachable.close();
+    const blind = createReportsServer({ jwksUrl: `${closedUrl}/.well-known/jwks.json`, issuer, audience: 'reports-api' });
+    const blindUrl = await listen(blind);
+    try {
+      const res = await fetch(`${blindUrl}/reports`, {
+        headers: { authorization: `Bearer ${await t.gatehouse.templates.mint('reports', actor, CTX)}` },
+      });
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'keys_unavailable');
+    } finally {
+      blind.close();
+    }
+  });
 });

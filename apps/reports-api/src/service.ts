@@ -50,8 +50,8 @@ function bearer(req: IncomingMessage): string | null {
   return match ? match[1]! : null;
 }
 
-/** Decides the answer to one request (no side effects: exported for the tests' readability). */
-export async function answer(req: IncomingMessage, options: ReportsServiceOptions, keys: JWTVerifyGetKey): Promise<Answer> {
+/** Decides the answer to one request. */
+async function answer(req: IncomingMessage, options: ReportsServiceOptions, keys: JWTVerifyGetKey): Promise<Answer> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/health') return { status: 200, body: { ok: true } };
   if (path !== '/reports') return refuse(404, 'not_found', 'No such route.');
@@ -69,7 +69,11 @@ export async function answer(req: IncomingMessage, options: ReportsServiceOption
       clockTolerance: options.clockToleranceSeconds ?? 5,
       requiredClaims: ['sub', 'exp', 'iat'],
     }));
-  } catch {
+  } catch (error) {
+    // The key set could not be fetched (the app is down): refused too, but say it is not the token.
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_JWKS_TIMEOUT' || typeof code !== 'string' || !code.startsWith('ERR_J'))
+      return refuse(503, 'keys_unavailable', "The app's public keys could not be fetched; try again.");
     // Why a token failed stays in this process: the caller learns only that it was refused.
     return refuse(401, 'invalid_token', 'The reports token is invalid or expired.', { 'www-authenticate': 'Bearer error="invalid_token"' });
   }
