@@ -12,10 +12,10 @@ import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startAppServer, type AppServer } from './app-server.js';
+import { DEMO_PASSWORD as PASSWORD, demoSession } from './demo-session.js';
 import { reportsPort, startReportsService, type ReportsService } from './reports-service.js';
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
-const PASSWORD = 'gatehouse-demo';
 const OTHER_ORIGIN = 'http://other-app.example';
 const PROTECTED_PAGES = [
   '/dashboard',
@@ -57,13 +57,7 @@ describe('reference app acceptance in Chromium', () => {
     if (s.status === 'rejected') throw s.reason;
     if (b.status === 'rejected') throw b.reason;
     // The service pins the app's issuer, read from a session token the way an operator reads it on /claims.
-    const signIn = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email: 'bob@example.com', password: PASSWORD }),
-    });
-    const session = signIn.headers.getSetCookie().find((c) => c.startsWith('__session='))!;
-    const issuer = decodeJwt(session.split(';')[0]!.slice('__session='.length)).iss!;
+    const issuer = decodeJwt((await demoSession(app.baseUrl, 'bob@example.com')).token).iss!;
     reports = await startReportsService(port, { jwksUrl: `${app.baseUrl}/.well-known/jwks.json`, issuer });
   });
 
@@ -245,15 +239,7 @@ describe('reference app acceptance in Chromium', () => {
   });
 
   test('public routes never redirect in a loop, signed in or out', async () => {
-    const signIn = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email: 'alice@example.com', password: PASSWORD }),
-    });
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
+    const { cookie } = await demoSession(app.baseUrl, 'alice@example.com');
     for (const headers of [{}, { cookie }] as Record<string, string>[]) {
       for (const path of PUBLIC_ROUTES) {
         let url = `${app.baseUrl}${path}`;
@@ -271,16 +257,7 @@ describe('reference app acceptance in Chromium', () => {
   });
 
   test('another origin calls the API with a bearer token: preflight and answer carry CORS for listed origins only', async () => {
-    const signIn = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email: 'alice@example.com', password: PASSWORD }),
-    });
-    const token = signIn.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('__session='))!
-      .split(';')[0]!
-      .slice('__session='.length);
+    const { token } = await demoSession(app.baseUrl, 'alice@example.com');
     const preflight = await fetch(`${app.baseUrl}/api/projects`, {
       method: 'OPTIONS',
       headers: { origin: OTHER_ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },

@@ -12,11 +12,11 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { startAppServer, type AppServer } from './app-server.js';
+import { demoSession } from './demo-session.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SOURCE = join(ROOT, 'apps', 'example');
 const COPY = join(ROOT, 'apps', '.example-pass-through');
-const PASSWORD = 'gatehouse-demo';
 const PROTECTED_PAGES = [
   '/dashboard',
   '/claims',
@@ -71,30 +71,7 @@ describe('the example with a pass-through proxy still refuses what it must', () 
   });
 
   /** A session cookie for `email`, with `org` active (through the auth API, which needs no proxy). */
-  async function session(email: string, org: string): Promise<string> {
-    const signIn = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    assert.equal(signIn.status, 200);
-    let cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const active = await fetch(`${app.baseUrl}/api/gatehouse/sessions/active-organization`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl, cookie },
-      body: JSON.stringify({ organization: org }),
-    });
-    assert.equal(active.status, 200);
-    const fresh = active.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('__session='))!
-      .split(';')[0]!;
-    cookie = cookie.replace(/__session=[^;]*/, fresh);
-    return cookie;
-  }
+  const session = async (email: string, org: string) => (await demoSession(app.baseUrl, email, org)).cookie;
 
   const page = (path: string, cookie?: string) =>
     fetch(`${app.baseUrl}${path}`, {

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startAppServer, type AppServer } from './app-server.js';
+import { demoSession } from './demo-session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,18 +21,11 @@ describe('session lifetime and inactivity timeout from the environment', () => {
   after(() => app?.stop());
 
   test('the client cookie lives GATEHOUSE_MAX_SESSION_LIFETIME; an idle session is over after GATEHOUSE_INACTIVITY_TIMEOUT', async () => {
-    const signIn = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email: 'bob@example.com', password: 'gatehouse-demo' }),
-    });
-    assert.equal(signIn.status, 200);
-    const setCookies = signIn.headers.getSetCookie();
+    const { cookie, setCookies } = await demoSession(app.baseUrl, 'bob@example.com');
     assert.match(
       setCookies.find((c) => c.startsWith('__client='))!,
       /Max-Age=3600(;|$)/i,
     );
-    const cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
     assert.equal((await fetch(`${app.baseUrl}/api/me`, { headers: { cookie } })).status, 200);
 
     // Past the 2 s inactivity timeout and past the 1 s session token's 5 s clock-skew allowance, so
