@@ -61,7 +61,10 @@ type Holder = { [INSTANCE]?: Promise<Gatehouse> };
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
   if (!holder[INSTANCE]) {
-    holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
+    const options = gatehouseOptionsFromEnv();
+    // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).
+    options.webhooks = { ...options.webhooks, worker: process.env.GATEHOUSE_WEBHOOK_WORKER !== '0' };
+    holder[INSTANCE] = createGatehouse(options).then((gatehouse) => {
       // Never the URL itself: it carries the database password.
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';
       gatehouse.log(`Gatehouse: ${where}${gatehouse.fanOut ? ', Redis fan-out on (REDIS_URL)' : ''}`);

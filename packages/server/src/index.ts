@@ -45,3 +45,18 @@ export {
   type OrganizationChanges,
 } from './organizations.js';
 export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
+export type { WebhookService, WebhookEndpoint, WebhookEndpointInput, WebhookDelivery, WebhookAttempt } from './webhooks/service.js';
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookEventData,
+  type UserJSON,
+  type SessionJSON,
+  type OrganizationJSON,
+  type OrganizationMembershipJSON,
+  type OrganizationInvitationJSON,
+  type RoleJSON,
+  type DeletedObjectJSON,
+} from './webhooks/events.js';
+export type { DeliveryOptions, DeliveryPass } from './webhooks/delivery.js';

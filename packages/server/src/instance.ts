@@ -31,6 +31,9 @@ import { createSessionService, toPublicUser, type PublicUser, type SessionServic
 import { createHandler } from './http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer.js';
 import { createOrganizationService, type OrganizationService } from './organizations.js';
+import { withWebhookOutbox } from './webhooks/outbox.js';
+import { createWebhookService, type WebhookService } from './webhooks/service.js';
+import type { DeliveryOptions } from './webhooks/delivery.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -78,6 +81,11 @@ export interface GatehouseOptions {
   invitationTtlSeconds?: number;
   /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
   invitationUrl?: string;
+  /**
+   * Webhook delivery: retries, timeouts and whether this process runs the background worker
+   * (`worker: true`; the embedded app turns it on, the CLI and tests drive `webhooks.deliverDue()`).
+   */
+  webhooks?: DeliveryOptions & { worker?: boolean };
 }
 
 export interface Gatehouse {
@@ -93,6 +101,8 @@ export interface Gatehouse {
   readonly users: UserAdmin;
   /** Organizations, memberships and invitations. */
   readonly organizations: OrganizationService;
+  /** Webhook endpoints, the delivery log, resend and the delivery worker. */
+  readonly webhooks: WebhookService;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -164,10 +174,12 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     throw error;
   };
   await migrateToLatest(db as unknown as Kysely<unknown>, dialect).catch(failed);
-  const store = createKyselyStore(db, { dialect });
+  const baseStore = createKyselyStore(db, { dialect });
 
   // Of several processes starting at once on an empty database, all adopt the first one's id.
-  const instanceId = await store.initInstanceValue('instance_id', newId('ins')).catch(failed);
+  const instanceId = await baseStore.initInstanceValue('instance_id', newId('ins')).catch(failed);
+  // Every change that is a webhook event writes it to the outbox in the change's own transaction.
+  const store = withWebhookOutbox(baseStore, { now, instanceId });
   const issuer = `urn:gatehouse:${instanceId}`;
 
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
@@ -245,6 +257,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
 
+  const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+
   const gatehouse: Gatehouse = {
     settings,
     store,
@@ -260,6 +274,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     roleAdmin,
     users: createUserAdmin({ store, now }),
     organizations,
+    webhooks,
     checkSession,
     authenticate(request) {
       return authenticateRequest(request, { verifier, checkSession });
@@ -275,6 +290,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();
+      await webhooks.stopWorker();
       await fanOut?.close();
       await db.destroy();
     },
@@ -285,5 +301,6 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
     devInbox: Boolean(options.devInbox),
   });
+  if (options.webhooks?.worker) webhooks.startWorker();
   return gatehouse;
 }

@@ -120,7 +120,10 @@ describe('gatehouse CLI', () => {
   test('migrate applies every migration once and says which ran; the second run has nothing to do', () => {
     const first = gatehouse(['migrate']);
     assert.equal(first.code, 0, first.stderr);
-    assert.equal(first.stdout, 'Applied 4 migration(s):\n  0001_initial\n  0002_organizations\n  0003_scale_out\n  0004_roles\n');
+    assert.equal(
+      first.stdout,
+      'Applied 5 migration(s):\n  0001_initial\n  0002_organizations\n  0003_scale_out\n  0004_roles\n  0005_webhooks\n',
+    );
     assert.match(first.stderr, /SQLite database at .*gatehouse\.db/);
     const second = gatehouse(['migrate']);
     assert.equal(second.code, 0);

@@ -8,6 +8,7 @@ import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 import type { AnyMethods, HttpMethod } from './org-routes.js';
 import type { Route, RouteParams } from './session-routes.js';
+import { createWebhookRoutes } from './webhook-routes.js';
 
 /** What an admin route needs: the signed-in admin's user id and the request context. */
 type AdminRoute = (request: Request, me: string, ctx: RequestContext) => Promise<Response>;
@@ -75,10 +76,16 @@ export function createAdminRoutes(gatehouse: Gatehouse) {
     });
   }
 
+  const webhooks = createWebhookRoutes(gatehouse, adminOnly);
+
   return {
     /** The methods for an admin path (the role key bound); null for other paths. */
     match(path: string): { methods: AnyMethods; params: RouteParams } | null {
       const parts = path.split('/').slice(1);
+      if (parts[0] === 'admin' && parts[1]?.startsWith('webhook')) {
+        const methods = webhooks.match(parts.slice(1));
+        return methods ? { methods, params: {} } : null;
+      }
       if (parts[0] !== 'admin' || parts[1] !== 'roles') return null;
       if (parts.length === 2) return { methods: roles, params: {} };
       const key = parts.length === 3 ? decodeSegment(parts[2] ?? '') : null;

@@ -3,6 +3,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
+import { webhookQueries } from './webhook-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -18,6 +19,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
+    ...webhookQueries(db, dialect),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;
