@@ -101,7 +101,13 @@ export async function verifyWebhook(request: Request, options: VerifyWebhookOpti
     throw invalid('The webhook body is not JSON.');
   }
   const shape = event as { object?: unknown; type?: unknown; data?: unknown };
-  if (typeof event !== 'object' || event === null || shape.object !== 'event' || typeof shape.type !== 'string' || typeof shape.data !== 'object') {
+  if (
+    typeof event !== 'object' ||
+    event === null ||
+    shape.object !== 'event' ||
+    typeof shape.type !== 'string' ||
+    typeof shape.data !== 'object'
+  ) {
     throw invalid('The webhook body is not an event.');
   }
   return event as WebhookEvent;

@@ -43,7 +43,12 @@ function subscribed(eventTypes: string, type: string): boolean {
  * transaction of the change, the event exists exactly when the change does: a crash before the
  * commit loses both, a crash after it loses neither (the worker finds the delivery on the next poll).
  */
-export async function writeEvent<T extends WebhookEventType>(tx: Store, options: OutboxOptions, type: T, data: WebhookEventData[T]): Promise<void> {
+export async function writeEvent<T extends WebhookEventType>(
+  tx: Store,
+  options: OutboxOptions,
+  type: T,
+  data: WebhookEventData[T],
+): Promise<void> {
   const endpoints = (await tx.listEnabledWebhookSubscriptions()).filter((e) => subscribed(e.event_types, type));
   if (endpoints.length === 0) return;
   const at = options.now();
