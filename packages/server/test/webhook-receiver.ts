@@ -15,6 +15,8 @@ export interface WebhookReceiver {
   status: number;
   /** Extra response headers (e.g. a Location for a redirect). */
   responseHeaders: Record<string, string>;
+  /** How long each answer waits (keeps concurrent deliveries in flight together). */
+  delayMs: number;
   /** Closes the listening socket: deliveries get "connection refused". */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -29,6 +31,7 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
     received: [],
     status: 204,
     responseHeaders: {},
+    delayMs: 0,
     async start() {
       const next = createServer((request, response) => {
         const chunks: Buffer[] = [];
@@ -37,7 +40,7 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
           const headers: Record<string, string> = {};
           for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
           receiver.received.push({ headers, body: Buffer.concat(chunks).toString('utf8') });
-          response.writeHead(receiver.status, receiver.responseHeaders).end();
+          setTimeout(() => response.writeHead(receiver.status, receiver.responseHeaders).end(), receiver.delayMs);
         });
       });
       await new Promise<void>((resolve, reject) => {
