@@ -122,4 +122,20 @@ describe('gatehouseClient()', () => {
     assert.equal(inbox?.[0]?.to, 'guest@example.com');
     assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
   });
+
+  test('webhooks: create shows the secret once, list and update, the delivery log, delete; bad URLs refused', async () => {
+    const client = await gatehouseClient();
+    await assert.rejects(client.webhooks.createEndpoint({ url: 'ftp://hooks.example.com' }), { code: 'bad_request' });
+    const { endpoint, secret } = await client.webhooks.createEndpoint({
+      url: 'https://hooks.example.com/in',
+      eventTypes: ['user.created'],
+    });
+    assert.match(secret, /^whsec_/);
+    assert.equal(JSON.stringify(await client.webhooks.listEndpoints()).includes(secret), false);
+    assert.equal((await client.webhooks.updateEndpoint(endpoint.id, { enabled: false })).enabled, false);
+    assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), []);
+    await client.webhooks.deleteEndpoint(endpoint.id);
+    await assert.rejects(client.webhooks.getEndpoint(endpoint.id), { code: 'not_found' });
+    assert.ok(client.webhooks.eventTypes.includes('organizationMembership.created'));
+  });
 });

@@ -1,7 +1,15 @@
 // gatehouseClient() (alias clerkClient): the embedded instance's backend API in Clerk's shape, for server code.
 
 import { GatehouseError } from '@gatehouse/core';
-import type { Gatehouse, Organization, OrganizationMember, OrganizationMembership, PublicUser, SessionSummary } from '@gatehouse/server';
+import type {
+  Gatehouse,
+  Organization,
+  OrganizationMember,
+  OrganizationMembership,
+  PublicUser,
+  SessionSummary,
+  WebhookService,
+} from '@gatehouse/server';
 import { backend } from './backend.js';
 
 /** Clerk's paginated answer; everything fits one page here. */
@@ -51,6 +59,23 @@ export interface GatehouseClient {
     /** @throws GatehouseError `bad_request`, `identifier_exists` (slug taken), `not_found` (no such `createdBy` user) */
     createOrganization(params: CreateOrganizationParams): Promise<Organization>;
   };
+  /**
+   * Webhook endpoints and their delivery log (Gatehouse's own: Clerk manages endpoints in its
+   * dashboard). `createEndpoint` and `rotateSecret` return the `whsec_` secret that one time.
+   */
+  webhooks: Pick<
+    WebhookService,
+    | 'eventTypes'
+    | 'createEndpoint'
+    | 'listEndpoints'
+    | 'getEndpoint'
+    | 'updateEndpoint'
+    | 'deleteEndpoint'
+    | 'rotateSecret'
+    | 'listDeliveries'
+    | 'getDelivery'
+    | 'resend'
+  >;
 }
 
 const clients = new WeakMap<Gatehouse, GatehouseClient>();
@@ -62,7 +87,7 @@ function refOf(params: { organizationId: string } | { slug: string }): string {
 }
 
 function createClient(gatehouse: Gatehouse): GatehouseClient {
-  const { organizations, sessions, roles, store } = gatehouse;
+  const { organizations, sessions, roles, store, webhooks } = gatehouse;
   async function requireOrganization(ref: string): Promise<Organization> {
     const org = await organizations.getOrganization(ref);
     if (!org) throw new GatehouseError('not_found', 'No such organization.');
@@ -115,6 +140,18 @@ function createClient(gatehouse: Gatehouse): GatehouseClient {
         });
         return organization;
       },
+    },
+    webhooks: {
+      eventTypes: webhooks.eventTypes,
+      createEndpoint: (input) => webhooks.createEndpoint(input),
+      listEndpoints: () => webhooks.listEndpoints(),
+      getEndpoint: (id) => webhooks.getEndpoint(id),
+      updateEndpoint: (id, changes) => webhooks.updateEndpoint(id, changes),
+      deleteEndpoint: (id) => webhooks.deleteEndpoint(id),
+      rotateSecret: (id, options) => webhooks.rotateSecret(id, options),
+      listDeliveries: (filter) => webhooks.listDeliveries(filter),
+      getDelivery: (id) => webhooks.getDelivery(id),
+      resend: (id) => webhooks.resend(id),
     },
   };
 }

@@ -10,8 +10,16 @@ import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
+import { webhookCommands } from './webhooks.js';
 
-const COMMANDS: readonly Command[] = [...migrateCommands, ...userCommands, ...roleCommands, ...keyCommands, ...sessionCommands];
+const COMMANDS: readonly Command[] = [
+  ...migrateCommands,
+  ...userCommands,
+  ...roleCommands,
+  ...keyCommands,
+  ...sessionCommands,
+  ...webhookCommands,
+];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
 const ENVIRONMENT = [
@@ -25,7 +33,7 @@ const ENVIRONMENT = [
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'gatehouse: manage a Gatehouse instance (users, roles, signing keys, sessions).',
+    'gatehouse: manage a Gatehouse instance (users, roles, signing keys, sessions, webhooks).',
     '',
     'Usage: gatehouse <command> [options]',
     '',
