@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
-import { GatehouseProvider, OrganizationSwitcher, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import { GatehouseProvider, OrganizationSwitcher, Show, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
 import './globals.css';
 
 export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
@@ -15,6 +15,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav>
               <SignedIn>
                 <Link href="/dashboard">Dashboard</Link>
+                <Show when={{ role: 'org:admin' }}>
+                  <Link href="/webhooks">Webhooks</Link>
+                </Show>
                 <OrganizationSwitcher createOrganizationUrl="/organizations/new" organizationProfileUrl="/organization" />
                 <UserButton userProfileUrl="/user" />
               </SignedIn>
