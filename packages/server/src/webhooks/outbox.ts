@@ -37,6 +37,11 @@ function subscribed(eventTypes: string, type: string): boolean {
   }
 }
 
+/** The enabled endpoints subscribed to `type`. */
+async function subscribers(tx: Store, type: WebhookEventType): Promise<{ id: string }[]> {
+  return (await tx.listEnabledWebhookSubscriptions()).filter((e) => subscribed(e.event_types, type));
+}
+
 /**
  * Writes one event to the outbox inside `tx`, with a pending delivery for every enabled endpoint
  * subscribed to its type. Nothing is written when no endpoint wants it. Because it runs in the
@@ -47,10 +52,13 @@ export async function writeEvent<T extends WebhookEventType>(
   tx: Store,
   options: OutboxOptions,
   type: T,
-  data: WebhookEventData[T],
+  load: () => Promise<WebhookEventData[T] | null>,
 ): Promise<void> {
-  const endpoints = (await tx.listEnabledWebhookSubscriptions()).filter((e) => subscribed(e.event_types, type));
+  const endpoints = await subscribers(tx, type);
   if (endpoints.length === 0) return;
+  // Read only when someone listens: without endpoints a change costs one small query more, no row reads.
+  const data = await load();
+  if (data === null) return;
   const at = options.now();
   const id = newId('msg');
   await tx.insertWebhookEvent({
@@ -85,43 +93,58 @@ export async function writeEvent<T extends WebhookEventType>(
  */
 export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
   const wrap = (s: Store): Store => {
-    const emit = <T extends WebhookEventType>(tx: Store, type: T, data: WebhookEventData[T]) => writeEvent(tx, options, type, data);
+    const emit = <T extends WebhookEventType>(tx: Store, type: T, load: () => Promise<WebhookEventData[T] | null>) =>
+      writeEvent(tx, options, type, load);
+    const wanted = async (tx: Store, type: WebhookEventType) => (await subscribers(tx, type)).length > 0;
+    const session = (tx: Store, id: string) => async () => {
+      const row = await tx.findSession(id);
+      return row ? sessionData(row) : null;
+    };
     const sessionsEnded = async (tx: Store, ids: readonly string[], status: SessionStatus) => {
       const type = SESSION_EVENTS[status];
-      if (!type) return;
-      for (const id of ids) {
-        const row = await tx.findSession(id);
-        if (row) await emit(tx, type, sessionData(row));
-      }
+      if (type) for (const id of ids) await emit(tx, type, session(tx, id));
     };
-    const membershipEvent = async (tx: Store, type: 'organizationMembership.created' | 'organizationMembership.updated', id: string) => {
+    const membership = (tx: Store, id: string) => async () => {
       const row = await tx.findMembershipById(id);
-      if (!row) return;
+      if (!row) return null;
       const [org, user] = await Promise.all([tx.findOrganization(row.organization_id), tx.findUserById(row.user_id)]);
-      await emit(tx, type, membershipData(row, org, user));
+      return membershipData(row, org, user);
+    };
+    const organization = (tx: Store, id: string) => async () => {
+      const row = await tx.findOrganization(id);
+      return row ? organizationData(row) : null;
+    };
+    const user = (tx: Store, id: string) => async () => {
+      const row = await tx.findUserById(id);
+      return row ? userData(row) : null;
+    };
+    const invitation = (tx: Store, id: string) => async () => {
+      const row = await tx.findInvitation(id);
+      return row ? invitationData(row) : null;
+    };
+    const role = (tx: Store, key: string) => async () => {
+      const row = (await tx.listRoles()).find((r) => r.key === key);
+      return row ? roleData(row) : null;
     };
     return {
       ...s,
       insertUser: (row) =>
         s.transaction(async (tx) => {
           await tx.insertUser(row);
-          const user = await tx.findUserById(row.id);
-          if (user) await emit(tx, 'user.created', userData(user));
+          await emit(tx, 'user.created', user(tx, row.id));
         }),
       updateUser: async (id, changes) => {
-        // Sign-in bookkeeping alone is no event: no transaction, no extra read on the hot path.
+        // Sign-in bookkeeping alone is no event: no transaction, no extra query on the hot path.
         if (Object.keys(changes).every((key) => QUIET_USER_FIELDS.has(key))) return s.updateUser(id, changes);
         return s.transaction(async (tx) => {
           await tx.updateUser(id, changes);
-          const user = await tx.findUserById(id);
-          if (user) await emit(tx, 'user.updated', userData(user));
+          await emit(tx, 'user.updated', user(tx, id));
         });
       },
       insertSession: (row) =>
         s.transaction(async (tx) => {
           await tx.insertSession(row);
-          const session = await tx.findSession(row.id);
-          if (session) await emit(tx, 'session.created', sessionData(session));
+          await emit(tx, 'session.created', session(tx, row.id));
         }),
       updateSession: async (id, changes) => {
         // Activity updates (every refresh) carry no status: they pass straight through.
@@ -130,7 +153,7 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
         return s.transaction(async (tx) => {
           const before = await tx.findSession(id);
           await tx.updateSession(id, changes);
-          if (before && before.status !== changes.status) await sessionsEnded(tx, [id], changes.status as SessionStatus);
+          if (before && before.status !== changes.status) await emit(tx, type, session(tx, id));
         });
       },
       endLiveSessionsOfClient: (clientId, status, at) =>
@@ -150,67 +173,59 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
       insertOrganization: (row) =>
         s.transaction(async (tx) => {
           await tx.insertOrganization(row);
-          const org = await tx.findOrganization(row.id);
-          if (org) await emit(tx, 'organization.created', organizationData(org));
+          await emit(tx, 'organization.created', organization(tx, row.id));
         }),
       updateOrganization: (id, changes) =>
         s.transaction(async (tx) => {
           await tx.updateOrganization(id, changes);
-          const org = await tx.findOrganization(id);
-          if (org) await emit(tx, 'organization.updated', organizationData(org));
+          await emit(tx, 'organization.updated', organization(tx, id));
         }),
       deleteOrganization: (id) =>
         s.transaction(async (tx) => {
-          const org = await tx.findOrganization(id);
+          const org = (await wanted(tx, 'organization.deleted')) ? await tx.findOrganization(id) : null;
           await tx.deleteOrganization(id);
-          if (org) await emit(tx, 'organization.deleted', deletedData('organization', org.id, { slug: org.slug }));
+          if (org) await emit(tx, 'organization.deleted', async () => deletedData('organization', org.id, { slug: org.slug }));
         }),
       insertMembership: (row) =>
         s.transaction(async (tx) => {
           await tx.insertMembership(row);
-          await membershipEvent(tx, 'organizationMembership.created', row.id);
+          await emit(tx, 'organizationMembership.created', membership(tx, row.id));
         }),
       updateMembership: (id, changes) =>
         s.transaction(async (tx) => {
           await tx.updateMembership(id, changes);
-          await membershipEvent(tx, 'organizationMembership.updated', id);
+          await emit(tx, 'organizationMembership.updated', membership(tx, id));
         }),
       deleteMembership: (id) =>
         s.transaction(async (tx) => {
-          const row = await tx.findMembershipById(id);
-          const [org, user] = row
-            ? await Promise.all([tx.findOrganization(row.organization_id), tx.findUserById(row.user_id)])
-            : [null, null];
+          // Read before the row goes (only when someone listens).
+          const data = (await wanted(tx, 'organizationMembership.deleted')) ? await membership(tx, id)() : null;
           await tx.deleteMembership(id);
-          if (row) await emit(tx, 'organizationMembership.deleted', membershipData(row, org, user));
+          if (data) await emit(tx, 'organizationMembership.deleted', async () => data);
         }),
       insertInvitation: (row) =>
         s.transaction(async (tx) => {
           await tx.insertInvitation(row);
-          const invitation = await tx.findInvitation(row.id);
-          if (invitation) await emit(tx, 'organizationInvitation.created', invitationData(invitation));
+          await emit(tx, 'organizationInvitation.created', invitation(tx, row.id));
         }),
       settleInvitation: (id, status, at) =>
         s.transaction(async (tx) => {
           const settled = await tx.settleInvitation(id, status, at);
-          const type =
-            status === 'accepted' ? 'organizationInvitation.accepted' : status === 'revoked' ? 'organizationInvitation.revoked' : null;
-          const invitation = settled && type ? await tx.findInvitation(id) : null;
-          if (invitation && type) await emit(tx, type, invitationData(invitation));
+          if (settled && status === 'accepted') await emit(tx, 'organizationInvitation.accepted', invitation(tx, id));
+          if (settled && status === 'revoked') await emit(tx, 'organizationInvitation.revoked', invitation(tx, id));
           return settled;
         }),
       saveRole: (row) =>
         s.transaction(async (tx) => {
           const existed = (await tx.listRoles()).some((r) => r.key === row.key);
           await tx.saveRole(row);
-          const saved = (await tx.listRoles()).find((r) => r.key === row.key);
-          if (saved) await emit(tx, existed ? 'role.updated' : 'role.created', roleData(saved));
+          await emit(tx, existed ? 'role.updated' : 'role.created', role(tx, row.key));
         }),
       deleteRole: (key) =>
         s.transaction(async (tx) => {
           const existed = (await tx.listRoles()).some((r) => r.key === key);
           await tx.deleteRole(key);
-          if (existed) await emit(tx, 'role.deleted', deletedData('role', key, { key }));
+          if (existed) await emit(tx, 'role.deleted', async () => deletedData('role', key, { key }));
         }),
       transaction: (fn) => s.transaction((tx) => fn(wrap(tx))),
     };
