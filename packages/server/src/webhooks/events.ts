@@ -175,6 +175,15 @@ const json = (text: string): Record<string, unknown> => {
     return {};
   }
 };
+/** A stored JSON array of strings (event types, permissions); null when unreadable. */
+export function stringList(text: string): string[] | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : null;
+  } catch {
+    return null;
+  }
+}
 const n = (value: number | bigint): number => Number(value);
 const nn = (value: number | bigint | null): number | null => (value === null ? null : Number(value));
 
@@ -282,19 +291,13 @@ export function invitationData(row: InvitationRow): OrganizationInvitationJSON {
 }
 
 export function roleData(row: RoleRow): RoleJSON {
-  let permissions: unknown = [];
-  try {
-    permissions = JSON.parse(row.permissions);
-  } catch {
-    // unreadable: none
-  }
   return {
     id: row.key,
     object: 'role',
     key: row.key,
     name: row.name,
     description: row.description,
-    permissions: Array.isArray(permissions) ? permissions.filter((p): p is string => typeof p === 'string') : [],
+    permissions: stringList(row.permissions) ?? [],
     created_at: n(row.created_at),
     updated_at: n(row.updated_at),
   };

@@ -9,6 +9,7 @@ import {
   organizationData,
   roleData,
   sessionData,
+  stringList,
   userData,
   type WebhookEventData,
   type WebhookEventType,
@@ -28,13 +29,10 @@ const SESSION_EVENTS: Partial<Record<SessionStatus, 'session.ended' | 'session.r
 /** User fields whose change is bookkeeping, not an update anyone subscribes to (every sign-in sets them). */
 const QUIET_USER_FIELDS = new Set(['last_sign_in_at', 'updated_at']);
 
+/** An empty list subscribes to every event; an unreadable one to none (fail closed). */
 function subscribed(eventTypes: string, type: string): boolean {
-  try {
-    const types: unknown = JSON.parse(eventTypes);
-    return !Array.isArray(types) || types.length === 0 || types.includes(type);
-  } catch {
-    return false;
-  }
+  const types = stringList(eventTypes);
+  return types !== null && (types.length === 0 || types.includes(type));
 }
 
 /** The enabled endpoints subscribed to `type`. */

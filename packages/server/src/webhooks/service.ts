@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { newId } from '../ids.js';
 import type { Store, WebhookAttemptRow, WebhookDeliveryListRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../store/types.js';
 import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass } from './delivery.js';
-import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './events.js';
+import { WEBHOOK_EVENT_TYPES, stringList, type WebhookEventType } from './events.js';
 import { newSigningSecret, sealSigningSecret } from './secrets.js';
 
 export interface WebhookEndpoint {
@@ -137,17 +137,11 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 function toEndpoint(row: WebhookEndpointRow): WebhookEndpoint {
-  let types: unknown = [];
-  try {
-    types = JSON.parse(row.event_types);
-  } catch {
-    // unreadable: every event
-  }
   return {
     id: row.id,
     url: row.url,
     description: row.description,
-    eventTypes: Array.isArray(types) ? (types as WebhookEventType[]) : [],
+    eventTypes: (stringList(row.event_types) ?? []) as WebhookEventType[],
     enabled: row.enabled === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
