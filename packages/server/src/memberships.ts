@@ -43,11 +43,42 @@ const NO_SUCH_MEMBER = 'No such member.';
 export function createMembershipService(deps: OrganizationDeps) {
   const { store, roles, now } = deps;
 
+  /** Gives a membership another role (the last-admin rule holds), with an audit row; `changed` false when it already had it. */
+  async function changeRole(
+    tx: Store,
+    target: MembershipRow,
+    role: string,
+    actorUserId: string | null,
+    ctx: RequestContext,
+  ): Promise<{ membership: MembershipRow; changed: boolean }> {
+    if (target.role === role) return { membership: target, changed: false };
+    await guardLastAdmin(deps, tx, target, role, 'demoted');
+    const t = now();
+    await tx.updateMembership(target.id, { role, updated_at: t });
+    await audit(tx, ctx, {
+      at: t,
+      action: 'organizationMembership.updated',
+      actorId: actorUserId,
+      subjectId: target.id,
+      data: { organization: target.organization_id, user: target.user_id, from: target.role, to: role },
+    });
+    return { membership: { ...target, role, updated_at: t }, changed: true };
+  }
+
+  /** An org (locked for the transaction) and one of its memberships, for server code. */
+  async function findMemberAsBackend(tx: Store, idOrSlug: string, userId: string): Promise<MembershipRow> {
+    const org = await tx.findOrganization(idOrSlug);
+    if (!org || !(await tx.lockOrganization(org.id))) throw new GatehouseError('not_found', 'No such organization.');
+    const target = await tx.findMembership(org.id, userId);
+    if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
+    return target;
+  }
+
   /** Removes a membership: the row, the org as any of the user's sessions' active one, an audit row. */
   async function removeMembership(
     tx: Store,
     target: MembershipRow,
-    actorUserId: string,
+    actorUserId: string | null,
     reason: 'removed' | 'left',
     ctx: RequestContext,
   ): Promise<void> {
@@ -144,18 +175,7 @@ export function createMembershipService(deps: OrganizationDeps) {
         if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
         requireWithin(roles, target.role, access, 'You cannot change the role of a member whose role grants more than yours.');
         requireWithin(roles, role, access, 'You cannot give a role that grants more than your own.');
-        if (target.role === role) return { membership: target, changed: false };
-        await guardLastAdmin(deps, tx, target, role, 'demoted');
-        const t = now();
-        await tx.updateMembership(target.id, { role, updated_at: t });
-        await audit(tx, ctx, {
-          at: t,
-          action: 'organizationMembership.updated',
-          actorId: actorUserId,
-          subjectId: target.id,
-          data: { organization: target.organization_id, user: userId, from: target.role, to: role },
-        });
-        return { membership: { ...target, role, updated_at: t }, changed: true };
+        return changeRole(tx, target, role, actorUserId, ctx);
       });
       if (result.changed) stampUsers(deps, [userId]);
       return toMembership(roles, result.membership);
@@ -176,6 +196,43 @@ export function createMembershipService(deps: OrganizationDeps) {
         requireWithin(roles, target.role, access, 'You cannot remove a member whose role grants more than yours.');
         await guardLastAdmin(deps, tx, target, null, 'removed');
         await removeMembership(tx, target, actorUserId, 'removed', ctx);
+      });
+      stampUsers(deps, [userId]);
+    },
+
+    /**
+     * Gives a member another role from server code (the backend API, the dashboard): no acting
+     * member's permission is checked, but the last-admin rule holds. `actorId` is who asked, for
+     * the audit log. The member's older tokens are refused from the next request on.
+     * @throws GatehouseError `not_found` (org, or member), `bad_request` (unknown role), `conflict` (last admin)
+     */
+    async setMemberRole(
+      idOrSlug: string,
+      userId: string,
+      role: string,
+      ctx: RequestContext = BACKEND_CONTEXT,
+      actorId: string | null = null,
+    ): Promise<OrganizationMembership> {
+      requireRole(roles, role);
+      const result = await store.transaction(async (tx) => changeRole(tx, await findMemberAsBackend(tx, idOrSlug, userId), role, actorId, ctx));
+      if (result.changed) stampUsers(deps, [userId]);
+      return toMembership(roles, result.membership);
+    },
+
+    /**
+     * Removes a member from server code (the backend API, the dashboard); never the last admin.
+     * @throws GatehouseError `not_found` (org, or member), `conflict` (last admin)
+     */
+    async removeMemberAsBackend(
+      idOrSlug: string,
+      userId: string,
+      ctx: RequestContext = BACKEND_CONTEXT,
+      actorId: string | null = null,
+    ): Promise<void> {
+      await store.transaction(async (tx) => {
+        const target = await findMemberAsBackend(tx, idOrSlug, userId);
+        await guardLastAdmin(deps, tx, target, null, 'removed');
+        await removeMembership(tx, target, actorId, 'removed', ctx);
       });
       stampUsers(deps, [userId]);
     },

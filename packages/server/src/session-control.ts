@@ -100,12 +100,18 @@ export function createSessionControl(deps: SessionDeps) {
   }
 
   /** Ends one session by id for server code. */
-  async function endOne(sessionId: string, status: 'ended' | 'revoked', action: string, ctx: RequestContext): Promise<boolean> {
+  async function endOne(
+    sessionId: string,
+    status: 'ended' | 'revoked',
+    action: string,
+    ctx: RequestContext,
+    actorId: string | null = null,
+  ): Promise<boolean> {
     return store.transaction(async (tx) => {
       const session = await tx.findSession(sessionId);
       if (!session) return false;
       const reason = status === 'revoked' ? 'revoked' : 'session';
-      const { ended } = await endSessions(deps, tx, [session], { status, action, actorId: null, reason, ctx });
+      const { ended } = await endSessions(deps, tx, [session], { status, action, actorId, reason, ctx });
       return ended.length > 0;
     });
   }
@@ -203,10 +209,11 @@ export function createSessionControl(deps: SessionDeps) {
 
     /**
      * Revokes a session from server code (status `revoked`, audited as `session.revoked`), e.g. an
-     * administrator ending a suspicious session. Returns false when there is no such live session.
+     * administrator ending a suspicious session (`actorId`: who, for the audit log). Returns false
+     * when there is no such live session.
      */
-    revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
-      return endOne(sessionId, 'revoked', 'session.revoked', ctx);
+    revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
+      return endOne(sessionId, 'revoked', 'session.revoked', ctx, actorId);
     },
 
     /**
@@ -217,7 +224,7 @@ export function createSessionControl(deps: SessionDeps) {
      *
      * @throws GatehouseError `not_found` when there is no such user (nothing is written)
      */
-    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<string[]> {
+    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<string[]> {
       const t = now();
       const ended = await store.transaction(async (tx) => {
         if (!(await tx.findUserById(userId))) throw new GatehouseError('not_found', 'No such user.');
@@ -225,7 +232,7 @@ export function createSessionControl(deps: SessionDeps) {
         const outcome = await endSessions(deps, tx, sessions, {
           status: 'revoked',
           action: 'session.revoked',
-          actorId: null,
+          actorId,
           reason: 'banned',
           ctx,
         });
@@ -234,7 +241,7 @@ export function createSessionControl(deps: SessionDeps) {
         await tx.appendAudit({
           at: t,
           action: 'user.banned',
-          actor_id: null,
+          actor_id: actorId,
           subject_id: userId,
           ip: ctx.ip,
           user_agent: ctx.userAgent,
@@ -249,7 +256,7 @@ export function createSessionControl(deps: SessionDeps) {
     },
 
     /** Lifts a ban: the user can sign in again (their old sessions stay ended). False when there is no such user. */
-    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
+    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
       return store.transaction(async (tx) => {
         if (!(await tx.findUserById(userId))) return false;
         const t = now();
@@ -257,7 +264,7 @@ export function createSessionControl(deps: SessionDeps) {
         await tx.appendAudit({
           at: t,
           action: 'user.unbanned',
-          actor_id: null,
+          actor_id: actorId,
           subject_id: userId,
           ip: ctx.ip,
           user_agent: ctx.userAgent,
@@ -265,6 +272,35 @@ export function createSessionControl(deps: SessionDeps) {
         });
         return true;
       });
+    },
+
+    /**
+     * Deletes a user: every live session is revoked (its tokens refused at once, as for a ban), then
+     * the user row goes with its sessions and memberships; one `user.deleted` audit row remains.
+     * Organizations the user was the only admin of keep their other members (an instance admin
+     * can give one of them the admin role).
+     *
+     * @throws GatehouseError `not_found` when there is no such user (nothing is written)
+     */
+    async deleteUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<void> {
+      const t = now();
+      await store.transaction(async (tx) => {
+        const user = await tx.findUserById(userId);
+        if (!user) throw new GatehouseError('not_found', 'No such user.');
+        const sessions = await tx.listLiveSessionsOfUser(userId);
+        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'deleted', ctx });
+        await tx.deleteUser(userId);
+        await tx.appendAudit({
+          at: t,
+          action: 'user.deleted',
+          actor_id: actorId,
+          subject_id: userId,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: JSON.stringify({ email: user.email }),
+        });
+      });
+      deps.stamps.stampUser(userId, t);
     },
 
     /** Signs a user out everywhere from server code: ends every live session on every client; returns their ids. */

@@ -56,7 +56,8 @@ function adminFlag(row: UserRow): boolean {
   return typeof gatehouse === 'object' && gatehouse !== null && (gatehouse as { admin?: unknown }).admin === true;
 }
 
-function toSummary(row: UserRow): UserSummary {
+/** The summary of a user row (the dashboard reads rows of its own queries). */
+export function toUserSummary(row: UserRow): UserSummary {
   return { ...toPublicUser(row), banned: row.banned === 1, instanceAdmin: adminFlag(row) };
 }
 
@@ -79,12 +80,12 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
     async list(options = {}) {
       const limit = Math.min(Math.max(1, Math.floor(options.limit ?? 100)), MAX_PAGE);
       const offset = Math.max(0, Math.floor(options.offset ?? 0));
-      return (await store.listUsers({ limit, offset })).map(toSummary);
+      return (await store.listUsers({ limit, offset })).map(toUserSummary);
     },
 
     async find(idOrEmail) {
       const row = await findRow(store, idOrEmail);
-      return row ? toSummary(row) : null;
+      return row ? toUserSummary(row) : null;
     },
 
     async create(input, ctx = BACKEND_CONTEXT) {
@@ -96,7 +97,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
         throw new GatehouseError('bad_request', `The password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters.`);
       const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
       return store.transaction(async (tx) =>
-        toSummary(await insertNewUser(tx, { email, passwordHash, firstName, lastName }, ctx, now(), 'backend')),
+        toUserSummary(await insertNewUser(tx, { email, passwordHash, firstName, lastName }, ctx, now(), 'backend')),
       );
     },
 
@@ -104,7 +105,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
       return store.transaction(async (tx) => {
         const row = await findRow(tx, idOrEmail);
         if (!row) throw new GatehouseError('not_found', 'No such user.');
-        if (adminFlag(row) === admin) return toSummary(row);
+        if (adminFlag(row) === admin) return toUserSummary(row);
         const metadata = privateMetadata(row);
         const own =
           typeof metadata.gatehouse === 'object' && metadata.gatehouse !== null ? (metadata.gatehouse as Record<string, unknown>) : {};
@@ -120,7 +121,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
           user_agent: ctx.userAgent,
           data: JSON.stringify({ instanceAdmin: admin }),
         });
-        return toSummary({ ...row, private_metadata: JSON.stringify(next), updated_at: t });
+        return toUserSummary({ ...row, private_metadata: JSON.stringify(next), updated_at: t });
       });
     },
 

@@ -1,6 +1,6 @@
 // The Store over Kysely: one implementation of every query, shared by all dialects.
 
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 
@@ -12,6 +12,15 @@ export interface KyselyStoreOptions {
 }
 
 /** The store over a Kysely database of any supported dialect. */
+/**
+ * `column` contains `text`, case-insensitively on every dialect, with `%`, `_` and `\\` in the
+ * text matched literally (a search for "a_b" must not match "axb").
+ */
+function contains(column: string, text: string): Expression<SqlBool> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
   return bind(db, options.dialect ?? 'sqlite', false);
 }
@@ -261,8 +270,25 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
       return retryTransientConflicts(() => (db as Kysely<Database>).transaction().execute((trx) => fn(bind(trx, dialect, true))));
     },
 
-    async listUsers({ limit, offset }) {
-      return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    async listUsers({ limit, offset, query }) {
+      let select = db.selectFrom('users').selectAll();
+      if (query) {
+        select = select.where((eb) =>
+          eb.or([eb('id', '=', query), contains('email', query), contains('first_name', query), contains('last_name', query)]),
+        );
+      }
+      return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    },
+    async deleteUser(id) {
+      // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
+      await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await db.deleteFrom('users').where('id', '=', id).execute();
+    },
+    async listOrganizations({ limit, offset, query }) {
+      let select = db.selectFrom('organizations').selectAll();
+      if (query) select = select.where((eb) => eb.or([eb('id', '=', query), contains('name', query), contains('slug', query)]));
+      return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
     },
 
     async listRoles() {

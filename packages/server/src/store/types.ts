@@ -241,8 +241,15 @@ export interface Store {
   /** Runs `fn` atomically; concurrent transactions never interleave their reads and writes. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 
-  /** Users, oldest first (the backend API and the CLI page through them). */
-  listUsers(options: { limit: number; offset: number }): Promise<UserRow[]>;
+  /**
+   * Users, oldest first (the backend API, the CLI and the dashboard page through them). `query`
+   * keeps those whose id is it, or whose email or name contains it (case-insensitive).
+   */
+  listUsers(options: { limit: number; offset: number; query?: string }): Promise<UserRow[]>;
+  /** Deletes a user; their sessions and memberships go with them. */
+  deleteUser(id: string): Promise<void>;
+  /** Organizations, oldest first; `query` keeps those whose id or slug is it, or whose name or slug contains it. */
+  listOrganizations(options: { limit: number; offset: number; query?: string }): Promise<OrganizationRow[]>;
 
   /** The roles created at run time, by key. */
   listRoles(): Promise<RoleRow[]>;
