@@ -45,3 +45,11 @@ export {
   type OrganizationChanges,
 } from './organizations.js';
 export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
+export {
+  InstanceSettingsFields,
+  InstanceSettingsChanges,
+  type InstanceSettings,
+  type InstanceSettingsValues,
+  type InstanceSettingsView,
+} from './instance-settings.js';
+export { AuditQuery, csvCell, type AuditLog, type AuditEvent, type AuditPage, type AuditQueryInput } from './audit.js';

@@ -67,6 +67,8 @@ export interface AuditEventsTable {
   ip: string | null;
   user_agent: string | null;
   data: string;
+  /** The organization the event concerns; derived on append from the subject or `data.organization` when left out. */
+  organization_id?: string | null;
 }
 
 export interface OrganizationsTable {
@@ -149,6 +151,22 @@ export type RoleRow = Selectable<RolesTable>;
 
 /** A membership with the public fields of its user (what an org's member list shows). */
 export type MemberRow = MembershipRow & Pick<UserRow, 'email' | 'first_name' | 'last_name' | 'image_url'>;
+
+/** What the audit log can be searched by; every field given must match. */
+export interface AuditFilter {
+  actorId?: string | undefined;
+  /** An exact action (`session.revoked`) or a prefix ending in `.` (`session.`). */
+  action?: string | undefined;
+  subjectId?: string | undefined;
+  organizationId?: string | undefined;
+  /** Milliseconds since the epoch, inclusive. */
+  since?: number | undefined;
+  /** Milliseconds since the epoch, exclusive. */
+  until?: number | undefined;
+  /** Only rows with a smaller id (the rows after the previous page). */
+  beforeId?: number | undefined;
+  limit: number;
+}
 
 /** The databases the store runs on. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -237,6 +255,8 @@ export interface Store {
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
+  /** Audit rows matching every given filter, newest first, with ids below `beforeId` (the cursor). */
+  queryAudit(filter: AuditFilter): Promise<AuditEventRow[]>;
 
   /** Runs `fn` atomically; concurrent transactions never interleave their reads and writes. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
