@@ -214,7 +214,9 @@ export function createMembershipService(deps: OrganizationDeps) {
       actorId: string | null = null,
     ): Promise<OrganizationMembership> {
       requireRole(roles, role);
-      const result = await store.transaction(async (tx) => changeRole(tx, await findMemberAsBackend(tx, idOrSlug, userId), role, actorId, ctx));
+      const result = await store.transaction(async (tx) =>
+        changeRole(tx, await findMemberAsBackend(tx, idOrSlug, userId), role, actorId, ctx),
+      );
       if (result.changed) stampUsers(deps, [userId]);
       return toMembership(roles, result.membership);
     },

@@ -29,8 +29,6 @@ type DashboardRoute = (request: Request, ctx: RequestContext, cookies: CookieSet
 export interface DashboardOptions {
   /** Where the auth API is mounted, e.g. `/api/gatehouse`; the dashboard lives at `{basePath}/dashboard`. */
   basePath: string;
-  /** Extra pages (or replacements, by `path`) after the built-in ones. */
-  pages?: readonly DashboardPage[];
 }
 
 function decode(segment: string): string | null {
@@ -43,9 +41,8 @@ function decode(segment: string): string | null {
 
 export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions) {
   const root = `${options.basePath}/dashboard`;
-  const pages = new Map<string, DashboardPage>();
-  for (const page of [...DASHBOARD_PAGES, ...(options.pages ?? [])]) pages.set(page.path, page);
-  const nav = [...pages.values()].map((p) => ({ path: p.path, title: p.title }));
+  const pages = new Map(DASHBOARD_PAGES.map((page) => [page.path, page]));
+  const nav = DASHBOARD_PAGES.map((p) => ({ path: p.path, title: p.title }));
 
   /**
    * The signed-in user, from the request's session token; an expired or stale one is refreshed
@@ -78,6 +75,11 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
 
   function toResponse(result: PageResult, page: DashboardPage, notice: string | null, cookies: CookieSettings): Response {
     if ('json' in result) return new Response(JSON.stringify(result.json), { status: 200, headers: securityHeaders('application/json') });
+    if ('download' in result) {
+      const headers = securityHeaders(result.contentType);
+      headers.set('content-disposition', `attachment; filename="${result.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
+      return new Response(result.download, { status: 200, headers });
+    }
     if ('redirect' in result) {
       const headers = securityHeaders('text/plain; charset=utf-8');
       headers.set('location', `${root}${result.redirect}`);
@@ -101,12 +103,25 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
   /** Renders a refusal (a GatehouseError from a page) as a page with the error's status. */
   function refusal(code: keyof typeof STATUS_BY_CODE, message: string, page: DashboardPage | null): Response {
     return renderFrame(
-      { title: page?.title ?? 'Not found', root, nav, current: page?.path ?? '', body: html`<p><a href="${root}/${page?.path ?? 'users'}">Back</a></p>`, error: message },
+      {
+        title: page?.title ?? 'Not found',
+        root,
+        nav,
+        current: page?.path ?? '',
+        body: html`<p><a href="${root}/${page?.path ?? 'users'}">Back</a></p>`,
+        error: message,
+      },
       STATUS_BY_CODE[code],
     );
   }
 
-  async function serve(request: Request, ctx: RequestContext, cookies: CookieSettings, segments: string[], userId: string): Promise<Response> {
+  async function serve(
+    request: Request,
+    ctx: RequestContext,
+    cookies: CookieSettings,
+    segments: string[],
+    userId: string,
+  ): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     if (segments.length === 0) {

@@ -80,14 +80,36 @@ export interface Frame {
 export function renderFrame(frame: Frame, status = 200): Response {
   const scripts = frame.scripts ?? [];
   const page = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${frame.title} · Gatehouse dashboard</title><style>${raw(STYLE)}</style></head>
-<body><header><strong>Gatehouse</strong>${frame.nav.map(
-    (p) => html`<a href="${frame.root}/${p.path}"${p.path === frame.current ? raw(' aria-current="page"') : ''}>${p.title}</a>`,
-  )}</header>
-<main><h1>${frame.title}</h1>${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ''}${
-    frame.error ? html`<p class="error" role="alert">${frame.error}</p>` : ''
-  }${frame.body}</main>${scripts.map((s) => html`<script>${raw(s)}</script>`)}</body></html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${frame.title} · Gatehouse dashboard</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <strong>Gatehouse</strong>${frame.nav.map(
+            (p) => html`<a href="${frame.root}/${p.path}" ${p.path === frame.current ? raw(' aria-current="page"') : ''}>${p.title}</a>`,
+          )}
+        </header>
+        <main>
+          <h1>${frame.title}</h1>
+          ${frame.notice ? html`<p class="notice" role="status">${frame.notice}</p>` : ''}${
+            frame.error ? html`<p class="error" role="alert">${frame.error}</p>` : ''
+          }${frame.body}
+        </main>
+        ${scripts.map(
+          (s) =>
+            html`<script>
+              ${raw(s)};
+            </script>`,
+        )}
+      </body>
+    </html>`;
   return new Response(page.__html, { status, headers: securityHeaders('text/html; charset=utf-8', scripts) });
 }
 

@@ -24,7 +24,9 @@ export type PageResult =
   /** After a POST: back to a dashboard path (`/users/user_…`) with a short notice. */
   | { redirect: string; notice?: string }
   /** Data for a page's own script (e.g. the template preview). */
-  | { json: unknown };
+  | { json: unknown }
+  /** A file to save (e.g. an audit export). */
+  | { download: ReadableStream<Uint8Array>; contentType: string; filename: string };
 
 export interface DashboardPage {
   /** The first path segment after the dashboard root, e.g. `users`. */

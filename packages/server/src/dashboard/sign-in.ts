@@ -20,9 +20,15 @@ form.addEventListener('submit', async (event) => {
 
 export function signInPage(apiBase: string, root: string): Response {
   const body = html`<form id="sign-in" data-api="${apiBase}/sign-in" data-next="${root}/users">
-<p><label>Email <input name="email" type="email" autocomplete="username" required></label></p>
-<p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
-<p><button type="submit">Sign in</button></p><p id="sign-in-error" class="error" role="alert" hidden></p></form>
-<p class="muted">For instance admins. ${raw('See the operating guide to make someone one.')}</p>`;
+      <p>
+        <label>Email <input name="email" type="email" autocomplete="username" required /></label>
+      </p>
+      <p>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+      </p>
+      <p><button type="submit">Sign in</button></p>
+      <p id="sign-in-error" class="error" role="alert" hidden></p>
+    </form>
+    <p class="muted">For instance admins. ${raw('See the operating guide to make someone one.')}</p>`;
   return renderFrame({ title: 'Sign in', root, nav: [], current: '', body, scripts: [SCRIPT] });
 }

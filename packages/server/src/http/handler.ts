@@ -18,6 +18,7 @@ import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { createAdminRoutes } from './admin-routes.js';
+import { createDashboard } from '../dashboard/dashboard.js';
 
 const emailField = z
   .string()
@@ -69,6 +70,12 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
+  const dashboard = createDashboard(gatehouse, { basePath: base });
+  /** The dashboard answers every method itself (non-admins get the same 404 whatever they send). */
+  const dashboardRoute = (path: string): { methods: AnyMethods; params: RouteParams } | null => {
+    const route = dashboard.match(path);
+    return route ? { methods: { GET: route, POST: route, PUT: route, PATCH: route, DELETE: route }, params: {} } : null;
+  };
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
@@ -137,7 +144,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
-        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path));
+        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path) ?? dashboardRoute(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -14,14 +14,33 @@ async function list(page: PageContext) {
   const orgs = rows.slice(0, PAGE_SIZE);
   const counts = await Promise.all(orgs.map((o) => gatehouse.store.countMemberships(o.id)));
   return {
-    body: html`<form method="get" action="${root}/organizations"><label>Search <input name="q" value="${q}" placeholder="name, slug or id"></label>
-<button type="submit">Search</button></form>
-<table><thead><tr><th>Name</th><th>Slug</th><th>Members</th><th>Created</th></tr></thead><tbody>
-${orgs.map(
-  (o, i) => html`<tr><td><a href="${root}/organizations/${o.id}">${o.name}</a></td><td>${o.slug}</td><td>${counts[i] ?? 0}</td><td>${when(o.created_at)}</td></tr>`,
-)}</tbody></table>${orgs.length === 0 ? html`<p class="muted">No organizations found.</p>` : ''}
-${offset > 0 ? html`<a href="${link(root, '/organizations', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
-${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/organizations', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
+    body: html`<form method="get" action="${root}/organizations">
+        <label>Search <input name="q" value="${q}" placeholder="name, slug or id" /></label> <button type="submit">Search</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Slug</th>
+            <th>Members</th>
+            <th>Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${orgs.map(
+            (o, i) =>
+              html`<tr>
+                <td><a href="${root}/organizations/${o.id}">${o.name}</a></td>
+                <td>${o.slug}</td>
+                <td>${counts[i] ?? 0}</td>
+                <td>${when(o.created_at)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${orgs.length === 0 ? html`<p class="muted">No organizations found.</p>` : ''}
+      ${offset > 0 ? html`<a href="${link(root, '/organizations', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
+      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/organizations', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
   };
 }
 
@@ -35,21 +54,64 @@ async function view(page: PageContext, orgId: string) {
   return {
     title: org.name,
     body: html`<p><a href="${root}/organizations">All organizations</a></p>
-<table><tbody><tr><th>Id</th><td><code>${org.id}</code></td></tr><tr><th>Slug</th><td>${org.slug}</td></tr>
-<tr><th>Created</th><td>${when(org.created_at)}</td></tr><tr><th>Membership limit</th><td>${org.max_memberships ?? 'none'}</td></tr></tbody></table>
-<h2>Members</h2>
-<table><thead><tr><th>Member</th><th>Role</th><th></th></tr></thead><tbody>
-${members.map(
-  (m) => html`<tr><td><a href="${root}/users/${m.user_id}">${m.email}</a> ${[m.first_name, m.last_name].filter(Boolean).join(' ')}</td>
-<td><form class="inline" method="post" action="${action}"><input type="hidden" name="action" value="set-role"><input type="hidden" name="user" value="${m.user_id}">
-<select name="role" aria-label="Role of ${m.email}">${roles.map(
-    (r) => html`<option value="${r.key}"${r.key === m.role ? html` selected` : ''}>${r.name} (${r.key})</option>`,
-  )}${roles.some((r) => r.key === m.role) ? '' : html`<option value="${m.role}" selected>${m.role} (unknown)</option>`}</select>
-<button type="submit">Change role</button></form></td>
-<td><form class="inline" method="post" action="${action}"><input type="hidden" name="action" value="remove"><input type="hidden" name="user" value="${m.user_id}">
-<button type="submit" class="danger">Remove</button></form></td></tr>`,
-)}</tbody></table>${members.length === 0 ? html`<p class="muted">No members.</p>` : ''}
-<h2>Public metadata</h2><pre>${org.public_metadata}</pre>`,
+      <table>
+        <tbody>
+          <tr>
+            <th>Id</th>
+            <td><code>${org.id}</code></td>
+          </tr>
+          <tr>
+            <th>Slug</th>
+            <td>${org.slug}</td>
+          </tr>
+          <tr>
+            <th>Created</th>
+            <td>${when(org.created_at)}</td>
+          </tr>
+          <tr>
+            <th>Membership limit</th>
+            <td>${org.max_memberships ?? 'none'}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h2>Members</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Role</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${members.map(
+            (m) =>
+              html`<tr>
+                <td><a href="${root}/users/${m.user_id}">${m.email}</a> ${[m.first_name, m.last_name].filter(Boolean).join(' ')}</td>
+                <td>
+                  <form class="inline" method="post" action="${action}">
+                    <input type="hidden" name="action" value="set-role" /><input type="hidden" name="user" value="${m.user_id}" />
+                    <select name="role" aria-label="Role of ${m.email}">
+                      ${roles.map(
+                        (r) => html`<option value="${r.key}" ${r.key === m.role ? html` selected` : ''}>${r.name} (${r.key})</option>`,
+                      )}${roles.some((r) => r.key === m.role) ? '' : html`<option value="${m.role}" selected>${m.role} (unknown)</option>`}
+                    </select>
+                    <button type="submit">Change role</button>
+                  </form>
+                </td>
+                <td>
+                  <form class="inline" method="post" action="${action}">
+                    <input type="hidden" name="action" value="remove" /><input type="hidden" name="user" value="${m.user_id}" />
+                    <button type="submit" class="danger">Remove</button>
+                  </form>
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${members.length === 0 ? html`<p class="muted">No members.</p>` : ''}
+      <h2>Public metadata</h2>
+      <pre>${org.public_metadata}</pre>`,
   };
 }
 

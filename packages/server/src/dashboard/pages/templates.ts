@@ -34,14 +34,16 @@ form.template.addEventListener('change', () => {
 
 async function preview(page: PageContext, claimsText: string, userId: string, org: string): Promise<Record<string, unknown>> {
   if (!userId) throw new GatehouseError('bad_request', 'Choose a user.');
-  if (claimsText.length > MAX_CLAIMS_CHARS) throw new GatehouseError('bad_request', `The claims must be at most ${MAX_CLAIMS_CHARS} characters.`);
+  if (claimsText.length > MAX_CLAIMS_CHARS)
+    throw new GatehouseError('bad_request', `The claims must be at most ${MAX_CLAIMS_CHARS} characters.`);
   let claims: unknown;
   try {
     claims = JSON.parse(claimsText);
   } catch {
     throw new GatehouseError('bad_request', 'The claims are not valid JSON.');
   }
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new GatehouseError('bad_request', 'The claims must be a JSON object.');
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    throw new GatehouseError('bad_request', 'The claims must be a JSON object.');
   return page.gatehouse.templates.preview(claims as Record<string, unknown>, { userId, organization: org || null });
 }
 
@@ -73,27 +75,76 @@ export const templatesPage: DashboardPage = {
     ]);
     return {
       scripts: [SCRIPT],
-      body: html`<table><thead><tr><th>Name</th><th>Signed with</th><th>Lifetime</th><th>Claims</th></tr></thead><tbody>
-${templates.map(
-  (t) => html`<tr><td>${t.name}</td><td>${t.algorithm}</td><td>${t.lifetimeSeconds} s</td><td><pre>${JSON.stringify(t.claims, null, 2)}</pre></td></tr>`,
-)}</tbody></table>${templates.length === 0 ? html`<p class="muted">No templates are configured (gatehouse.config.json <code>jwtTemplates</code>); a draft can still be previewed.</p>` : ''}
-<h2>Preview</h2>
-<form id="preview-form" method="get" action="${root}/templates">
-<p><label>Template <select name="template"><option value="" data-claims="{}">(draft)</option>${templates.map(
-        (t) => html`<option value="${t.name}" data-claims="${JSON.stringify(t.claims, null, 2)}"${t.name === name ? html` selected` : ''}>${t.name}</option>`,
-      )}</select></label>
-<label>User <select name="user"><option value="">choose…</option>${users.map(toUserSummary).map(
-        (u) => html`<option value="${u.id}"${u.id === userId ? html` selected` : ''}>${u.email}</option>`,
-      )}</select></label>
-<label>Organization <select name="org"><option value="">none</option>${orgs.map(
-        (o) => html`<option value="${o.id}"${o.id === org ? html` selected` : ''}>${o.name} (${o.slug})</option>`,
-      )}</select></label></p>
-<p><label>Claims (shortcodes such as <code>{{user.primary_email_address}}</code>, <code>{{org.role}}</code>)<br>
-<textarea name="claims" rows="10">${claimsText}</textarea></label></p>
-<p><button type="submit">Preview</button> <span class="muted">The preview updates as you type; nothing is signed or saved.</span></p></form>
-<pre id="preview" aria-live="polite">${
-        result === null ? 'Choose a user.' : 'error' in result ? `Error: ${result.error}` : JSON.stringify(result.claims, null, 2)
-      }</pre>`,
+      body: html`<table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Signed with</th>
+              <th>Lifetime</th>
+              <th>Claims</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${templates.map(
+              (t) =>
+                html`<tr>
+                  <td>${t.name}</td>
+                  <td>${t.algorithm}</td>
+                  <td>${t.lifetimeSeconds} s</td>
+                  <td><pre>${JSON.stringify(t.claims, null, 2)}</pre></td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        ${templates.length === 0 ? html`<p class="muted">No templates are configured (gatehouse.config.json <code>jwtTemplates</code>); a draft can still be previewed.</p>` : ''}
+        <h2>Preview</h2>
+        <form id="preview-form" method="get" action="${root}/templates">
+          <p>
+            <label
+              >Template
+              <select name="template">
+                <option value="" data-claims="{}">(draft)</option>
+                ${templates.map(
+                  (t) =>
+                    html`<option
+                      value="${t.name}"
+                      data-claims="${JSON.stringify(t.claims, null, 2)}"
+                      ${t.name === name ? html` selected` : ''}
+                    >
+                      ${t.name}
+                    </option>`,
+                )}
+              </select></label
+            >
+            <label
+              >User
+              <select name="user">
+                <option value="">choose…</option>
+                ${users
+                  .map(toUserSummary)
+                  .map((u) => html`<option value="${u.id}" ${u.id === userId ? html` selected` : ''}>${u.email}</option>`)}
+              </select></label
+            >
+            <label
+              >Organization
+              <select name="org">
+                <option value="">none</option>
+                ${orgs.map((o) => html`<option value="${o.id}" ${o.id === org ? html` selected` : ''}>${o.name} (${o.slug})</option>`)}
+              </select></label
+            >
+          </p>
+          <p>
+            <label
+              >Claims (shortcodes such as <code>{{user.primary_email_address}}</code>, <code>{{org.role}}</code>)<br />
+              <textarea name="claims" rows="10">${claimsText}</textarea>
+            </label>
+          </p>
+          <p>
+            <button type="submit">Preview</button> <span class="muted">The preview updates as you type; nothing is signed or saved.</span>
+          </p>
+        </form>
+        <pre id="preview" aria-live="polite">
+${result === null ? 'Choose a user.' : 'error' in result ? `Error: ${result.error}` : JSON.stringify(result.claims, null, 2)}</pre>`,
     };
   },
 };
