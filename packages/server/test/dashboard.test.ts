@@ -2,6 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { escapeHtml, html } from '../src/dashboard/html.js';
 import { API, authenticate, createTestInstance, send, type CookieJar, type SendOptions, type TestInstance } from './helpers.js';
 import { createOrg, join, member, orgSnapshot, type Member } from './org-setup.js';
@@ -54,7 +55,10 @@ describe('dashboard: who gets it', () => {
     assert.deepEqual(rows(), before);
     const signIn = await page(undefined, '/sign-in');
     assert.equal(signIn.status, 200);
-    assert.match(signIn.text, /<form id="sign-in" data-api="\/api\/gatehouse\/sign-in"/);
+    assert.match(
+      signIn.text,
+      /<form id="sign-in" method="post" action="\/api\/gatehouse\/dashboard\/sign-in" data-api="\/api\/gatehouse\/sign-in"/,
+    );
   });
 
   test('signed in but not an instance admin: the router’s own 404 for every page and method; nothing is written', async () => {
@@ -132,8 +136,26 @@ describe('dashboard: output', () => {
   test('html`` escapes every interpolated value, attributes included', () => {
     assert.equal(escapeHtml(`<a href="x" onclick='y'>&\``), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;');
     const name = '"><img src=x onerror=alert(1)>';
-    assert.equal(html`<input value="${name}" />`.__html, '<input value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">');
+    assert.equal(html`<input value="${name}" />`.__html, '<input value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" />');
     assert.equal(html`<p>${[XSS, html`<b>ok</b>`]}</p>`.__html, '<p>&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></p>');
+  });
+
+  test('the CSP allows exactly the page’s own inline style and script, by hash', async () => {
+    for (const path of ['/templates', '/users']) {
+      const res = await page(admin.jar, path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const hashes = (tag: string) =>
+        [...res.text.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map(
+          (m) =>
+            `'sha256-${createHash('sha256')
+              .update(m[1] ?? '')
+              .digest('base64')}'`,
+        );
+      assert.equal(/style-src ([^;]*)/.exec(csp)?.[1], hashes('style').join(' '));
+      const scripts = hashes('script');
+      assert.equal(/script-src ([^;]*)/.exec(csp)?.[1], scripts.length ? scripts.join(' ') : "'none'");
+      assert.equal(scripts.length, path === '/templates' ? 1 : 0);
+    }
   });
 
   test('user-controlled names, metadata and org names render inert, with a strict CSP', async () => {

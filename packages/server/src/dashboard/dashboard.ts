@@ -83,7 +83,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     if ('redirect' in result) {
       const headers = securityHeaders('text/plain; charset=utf-8');
       headers.set('location', `${root}${result.redirect}`);
-      if (result.notice) headers.append('set-cookie', noticeCookie(encodeURIComponent(result.notice.slice(0, MAX_NOTICE)), cookies, 60));
+      if (result.notice) headers.append('set-cookie', noticeCookie(result.notice.slice(0, MAX_NOTICE), cookies, 60));
       return new Response(null, { status: 303, headers });
     }
     return renderFrame(
@@ -135,7 +135,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     try {
       if (method === 'GET') {
         const flash = singleCookie(parseCookieHeader(request.headers.get('cookie')), NOTICE_COOKIE);
-        const notice = typeof flash === 'string' ? (decode(flash) ?? '').slice(0, MAX_NOTICE) : null;
+        const notice = typeof flash === 'string' ? flash.slice(0, MAX_NOTICE) : null;
         const response = toResponse(await page.get(context), page, notice || null, cookies);
         if (notice !== null) response.headers.append('set-cookie', noticeCookie('', cookies, 0));
         return response;

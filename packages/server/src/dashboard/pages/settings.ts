@@ -43,9 +43,10 @@ export const settingsPage: DashboardPage = {
     const { settings, defaults, overridden } = await page.gatehouse.instanceSettings.get();
     const input = (key: keyof InstanceSettingsValues) => {
       const value = settings[key];
-      if (typeof value === 'boolean') return html`<input type="checkbox" name="${key}" value="on" ${value ? html` checked` : ''} />`;
-      if (Array.isArray(value)) return html`<textarea name="${key}" rows="3">${value.join('\n')}</textarea>`;
-      return html`<input name="${key}" inputmode="numeric" value="${value === null ? '' : String(value)}" />`;
+      if (typeof value === 'boolean')
+        return html`<input type="checkbox" id="${key}" name="${key}" value="on" ${value ? html` checked` : ''} />`;
+      if (Array.isArray(value)) return html`<textarea id="${key}" name="${key}" rows="3">${value.join('\n')}</textarea>`;
+      return html`<input id="${key}" name="${key}" inputmode="numeric" value="${value === null ? '' : String(value)}" />`;
     };
     return {
       body: html`<form method="post" action="${page.root}/settings">
