@@ -47,7 +47,7 @@ export function createMembershipService(deps: OrganizationDeps) {
   async function removeMembership(
     tx: Store,
     target: MembershipRow,
-    actorUserId: string,
+    actorUserId: string | null,
     reason: 'removed' | 'left',
     ctx: RequestContext,
   ): Promise<void> {
@@ -130,7 +130,7 @@ export function createMembershipService(deps: OrganizationDeps) {
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `bad_request` (unknown role), `conflict` (last admin)
      */
     async updateMemberRole(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       userId: string,
       role: string,
@@ -167,7 +167,7 @@ export function createMembershipService(deps: OrganizationDeps) {
      * older tokens are refused from the next request on.
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `conflict` (last admin)
      */
-    async removeMember(actorUserId: string, idOrSlug: string, userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
+    async removeMember(actorUserId: string | null, idOrSlug: string, userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
       await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
         requirePermission(roles, access, MANAGE_MEMBERS, 'removing members');

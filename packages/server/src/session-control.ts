@@ -13,6 +13,7 @@ import {
   type EndOutcome,
   type SessionDeps,
 } from './session-core.js';
+import { guardLastAdmin } from './org-access.js';
 import type { ClientRow, SessionRow, Store } from './store/types.js';
 
 /** One of a user's sessions as the user may see it: no token hash, no client secret, no client id. */
@@ -265,6 +266,37 @@ export function createSessionControl(deps: SessionDeps) {
         });
         return true;
       });
+    },
+
+    /**
+     * Deletes a user: every live session is revoked (audited, refused at once everywhere), then the
+     * user row goes with their memberships and sessions; one `user.deleted` row records it.
+     * @throws GatehouseError `not_found`; `conflict` when the user is the last member of an
+     *   organization who can manage its members (nothing is written)
+     */
+    async deleteUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
+      const t = now();
+      await store.transaction(async (tx) => {
+        const user = await tx.findUserById(userId);
+        if (!user) throw new GatehouseError('not_found', 'No such user.');
+        for (const membership of await tx.listUserMemberships(userId)) {
+          await tx.lockOrganization(membership.organization_id);
+          await guardLastAdmin(deps, tx, membership, null, 'removed');
+        }
+        const sessions = await tx.listLiveSessionsOfUser(userId);
+        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId: null, reason: 'user_deleted', ctx });
+        await tx.deleteUser(userId);
+        await tx.appendAudit({
+          at: t,
+          action: 'user.deleted',
+          actor_id: null,
+          subject_id: userId,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: JSON.stringify({ email: user.email }),
+        });
+      });
+      deps.stamps.stampUser(userId, t);
     },
 
     /** Signs a user out everywhere from server code: ends every live session on every client; returns their ids. */

@@ -69,6 +69,17 @@ export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<str
   return templates;
 }
 
+/** A JWT template without its signing secret. */
+export interface JwtTemplateInfo {
+  name: string;
+  claims: Record<string, unknown>;
+  lifetimeSeconds: number;
+  allowedClockSkewSeconds: number;
+  /** RS256: the instance key (in JWKS); HS*: a custom secret. */
+  signingAlgorithm: 'RS256' | 'HS256' | 'HS384' | 'HS512';
+  customSigningKey: boolean;
+}
+
 export interface TemplateDeps {
   store: Store;
   roles: Roles;
@@ -80,6 +91,16 @@ export interface TemplateDeps {
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
   return {
     names: () => [...templates.keys()],
+    /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
+    list: (): JwtTemplateInfo[] =>
+      [...templates.values()].map((t) => ({
+        name: t.name,
+        claims: structuredClone(t.claims),
+        lifetimeSeconds: t.lifetimeSeconds ?? 60,
+        allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
+        signingAlgorithm: t.signing?.algorithm ?? 'RS256',
+        customSigningKey: t.signing !== undefined,
+      })),
 
     /**
      * Mints `name` for the session's user, with the session's active organization as `org`.

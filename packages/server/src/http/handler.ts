@@ -18,6 +18,8 @@ import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { createAdminRoutes } from './admin-routes.js';
+import { createBackendRoutes } from './backend-routes.js';
+import type { SecretKeyCheck } from '../secret-keys.js';
 
 const emailField = z
   .string()
@@ -42,6 +44,8 @@ export interface HandlerOptions {
   secureCookies?: boolean;
   /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox`. */
   devInbox?: boolean;
+  /** The secret keys of the backend HTTP API (`/v1/backend/…`); without any, every backend call is refused. */
+  secretKeys?: SecretKeyCheck;
 }
 
 /**
@@ -69,6 +73,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
+  const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
@@ -137,7 +142,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
-        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path));
+        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path) ?? backendRoutes.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -298,6 +298,29 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async listUsers({ limit, offset }) {
       return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
     },
+    async countUsers() {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async deleteUser(id) {
+      // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
+      await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await db.deleteFrom('users').where('id', '=', id).execute();
+    },
+    async listOrganizations({ limit, offset }) {
+      return db.selectFrom('organizations').selectAll().orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    },
+    async countOrganizations() {
+      const row = await db
+        .selectFrom('organizations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
 
     async listRoles() {
       return db.selectFrom('roles').selectAll().orderBy('key').execute();

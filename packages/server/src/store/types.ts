@@ -263,6 +263,12 @@ export interface Store {
 
   /** Users, oldest first (the backend API and the CLI page through them). */
   listUsers(options: { limit: number; offset: number }): Promise<UserRow[]>;
+  countUsers(): Promise<number>;
+  /** Deletes a user with their memberships and sessions (end the sessions first: that revokes their tokens). */
+  deleteUser(id: string): Promise<void>;
+  /** Organizations, oldest first. */
+  listOrganizations(options: { limit: number; offset: number }): Promise<OrganizationRow[]>;
+  countOrganizations(): Promise<number>;
 
   /** The roles created at run time, by key. */
   listRoles(): Promise<RoleRow[]>;
