@@ -33,6 +33,7 @@ import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer
 import { createOrganizationService, type OrganizationService } from './organizations.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from './audit.js';
+import { createSecretKeyCheck } from './secret-keys.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -43,6 +44,11 @@ export interface GatehouseOptions {
   redisUrl?: string;
   /** The master secret (GATEHOUSE_SECRET). */
   secret?: string;
+  /**
+   * Secret keys (`gh_sk_…`, GATEHOUSE_SECRET_KEY) that server code presents to the backend HTTP API
+   * (`{basePath}/v1/backend/…`). Only their hashes are kept; several allow rotation. None: that API refuses every call.
+   */
+  secretKeys?: string[];
   /** Allow a generated development secret when none is configured. */
   allowDevSecret?: boolean;
   /** Where the auth HTTP API is mounted. */
@@ -158,6 +164,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   compileRoles(options.roles); // the live registry, with the database's roles, is loaded once the store is open
   const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
   const templateConfigs = compileTemplates(options.jwtTemplates ?? []);
+  const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
   const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
 
@@ -321,6 +328,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
     devInbox: Boolean(options.devInbox),
+    secretKeys,
   });
   return gatehouse;
 }

@@ -43,37 +43,6 @@ const NO_SUCH_MEMBER = 'No such member.';
 export function createMembershipService(deps: OrganizationDeps) {
   const { store, roles, now } = deps;
 
-  /** Gives a membership another role (the last-admin rule holds), with an audit row; `changed` false when it already had it. */
-  async function changeRole(
-    tx: Store,
-    target: MembershipRow,
-    role: string,
-    actorUserId: string | null,
-    ctx: RequestContext,
-  ): Promise<{ membership: MembershipRow; changed: boolean }> {
-    if (target.role === role) return { membership: target, changed: false };
-    await guardLastAdmin(deps, tx, target, role, 'demoted');
-    const t = now();
-    await tx.updateMembership(target.id, { role, updated_at: t });
-    await audit(tx, ctx, {
-      at: t,
-      action: 'organizationMembership.updated',
-      actorId: actorUserId,
-      subjectId: target.id,
-      data: { organization: target.organization_id, user: target.user_id, from: target.role, to: role },
-    });
-    return { membership: { ...target, role, updated_at: t }, changed: true };
-  }
-
-  /** An org (locked for the transaction) and one of its memberships, for server code. */
-  async function findMemberAsBackend(tx: Store, idOrSlug: string, userId: string): Promise<MembershipRow> {
-    const org = await tx.findOrganization(idOrSlug);
-    if (!org || !(await tx.lockOrganization(org.id))) throw new GatehouseError('not_found', 'No such organization.');
-    const target = await tx.findMembership(org.id, userId);
-    if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
-    return target;
-  }
-
   /** Removes a membership: the row, the org as any of the user's sessions' active one, an audit row. */
   async function removeMembership(
     tx: Store,
@@ -157,15 +126,17 @@ export function createMembershipService(deps: OrganizationDeps) {
     /**
      * Gives a member another role (needs `org:sys_memberships:manage`). The actor can neither give a
      * role beyond their own nor change a member whose role goes beyond theirs; the last admin cannot
-     * be demoted. The member's older tokens are refused from the next request on.
+     * be demoted. The member's older tokens are refused from the next request on. `auditActorId`
+     * names who asked when server code acts for someone (the dashboard's instance admin).
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `bad_request` (unknown role), `conflict` (last admin)
      */
     async updateMemberRole(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       userId: string,
       role: string,
       ctx: RequestContext = BACKEND_CONTEXT,
+      auditActorId: string | null = actorUserId,
     ): Promise<OrganizationMembership> {
       const result = await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
@@ -175,7 +146,18 @@ export function createMembershipService(deps: OrganizationDeps) {
         if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
         requireWithin(roles, target.role, access, 'You cannot change the role of a member whose role grants more than yours.');
         requireWithin(roles, role, access, 'You cannot give a role that grants more than your own.');
-        return changeRole(tx, target, role, actorUserId, ctx);
+        if (target.role === role) return { membership: target, changed: false };
+        await guardLastAdmin(deps, tx, target, role, 'demoted');
+        const t = now();
+        await tx.updateMembership(target.id, { role, updated_at: t });
+        await audit(tx, ctx, {
+          at: t,
+          action: 'organizationMembership.updated',
+          actorId: auditActorId,
+          subjectId: target.id,
+          data: { organization: target.organization_id, user: userId, from: target.role, to: role },
+        });
+        return { membership: { ...target, role, updated_at: t }, changed: true };
       });
       if (result.changed) stampUsers(deps, [userId]);
       return toMembership(roles, result.membership);
@@ -184,10 +166,16 @@ export function createMembershipService(deps: OrganizationDeps) {
     /**
      * Removes a member (needs `org:sys_memberships:manage`; not a member whose role goes beyond the
      * actor's; never the last admin). Their sessions that had the org active lose it, and their
-     * older tokens are refused from the next request on.
+     * older tokens are refused from the next request on. `auditActorId` as for {@link updateMemberRole}.
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `conflict` (last admin)
      */
-    async removeMember(actorUserId: string, idOrSlug: string, userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
+    async removeMember(
+      actorUserId: string | null,
+      idOrSlug: string,
+      userId: string,
+      ctx: RequestContext = BACKEND_CONTEXT,
+      auditActorId: string | null = actorUserId,
+    ): Promise<void> {
       await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
         requirePermission(roles, access, MANAGE_MEMBERS, 'removing members');
@@ -195,46 +183,7 @@ export function createMembershipService(deps: OrganizationDeps) {
         if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
         requireWithin(roles, target.role, access, 'You cannot remove a member whose role grants more than yours.');
         await guardLastAdmin(deps, tx, target, null, 'removed');
-        await removeMembership(tx, target, actorUserId, 'removed', ctx);
-      });
-      stampUsers(deps, [userId]);
-    },
-
-    /**
-     * Gives a member another role from server code (the backend API, the dashboard): no acting
-     * member's permission is checked, but the last-admin rule holds. `actorId` is who asked, for
-     * the audit log. The member's older tokens are refused from the next request on.
-     * @throws GatehouseError `not_found` (org, or member), `bad_request` (unknown role), `conflict` (last admin)
-     */
-    async setMemberRole(
-      idOrSlug: string,
-      userId: string,
-      role: string,
-      ctx: RequestContext = BACKEND_CONTEXT,
-      actorId: string | null = null,
-    ): Promise<OrganizationMembership> {
-      requireRole(roles, role);
-      const result = await store.transaction(async (tx) =>
-        changeRole(tx, await findMemberAsBackend(tx, idOrSlug, userId), role, actorId, ctx),
-      );
-      if (result.changed) stampUsers(deps, [userId]);
-      return toMembership(roles, result.membership);
-    },
-
-    /**
-     * Removes a member from server code (the backend API, the dashboard); never the last admin.
-     * @throws GatehouseError `not_found` (org, or member), `conflict` (last admin)
-     */
-    async removeMemberAsBackend(
-      idOrSlug: string,
-      userId: string,
-      ctx: RequestContext = BACKEND_CONTEXT,
-      actorId: string | null = null,
-    ): Promise<void> {
-      await store.transaction(async (tx) => {
-        const target = await findMemberAsBackend(tx, idOrSlug, userId);
-        await guardLastAdmin(deps, tx, target, null, 'removed');
-        await removeMembership(tx, target, actorId, 'removed', ctx);
+        await removeMembership(tx, target, auditActorId, 'removed', ctx);
       });
       stampUsers(deps, [userId]);
     },

@@ -13,6 +13,7 @@ import {
   type EndOutcome,
   type SessionDeps,
 } from './session-core.js';
+import { guardLastAdmin } from './org-access.js';
 import type { ClientRow, SessionRow, Store } from './store/types.js';
 
 /** One of a user's sessions as the user may see it: no token hash, no client secret, no client id. */
@@ -275,20 +276,23 @@ export function createSessionControl(deps: SessionDeps) {
     },
 
     /**
-     * Deletes a user: every live session is revoked (its tokens refused at once, as for a ban), then
-     * the user row goes with its sessions and memberships; one `user.deleted` audit row remains.
-     * Organizations the user was the only admin of keep their other members (an instance admin
-     * can give one of them the admin role).
-     *
-     * @throws GatehouseError `not_found` when there is no such user (nothing is written)
+     * Deletes a user: every live session is revoked (audited, refused at once everywhere), then the
+     * user row goes with their memberships and sessions; one `user.deleted` row records it.
+     * `actorId`: who asked (an instance admin), for the audit log.
+     * @throws GatehouseError `not_found`; `conflict` when the user is the last member of an
+     *   organization who can manage its members (nothing is written)
      */
     async deleteUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<void> {
       const t = now();
       await store.transaction(async (tx) => {
         const user = await tx.findUserById(userId);
         if (!user) throw new GatehouseError('not_found', 'No such user.');
+        for (const membership of await tx.listUserMemberships(userId)) {
+          await tx.lockOrganization(membership.organization_id);
+          await guardLastAdmin(deps, tx, membership, null, 'removed');
+        }
         const sessions = await tx.listLiveSessionsOfUser(userId);
-        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'deleted', ctx });
+        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'user_deleted', ctx });
         await tx.deleteUser(userId);
         await tx.appendAudit({
           at: t,

@@ -69,22 +69,23 @@ export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<str
   return templates;
 }
 
+/** A JWT template without its signing secret. */
+export interface JwtTemplateInfo {
+  name: string;
+  claims: Record<string, unknown>;
+  lifetimeSeconds: number;
+  allowedClockSkewSeconds: number;
+  /** RS256: the instance key (in JWKS); HS*: a custom secret. */
+  signingAlgorithm: 'RS256' | 'HS256' | 'HS384' | 'HS512';
+  customSigningKey: boolean;
+}
+
 export interface TemplateDeps {
   store: Store;
   roles: Roles;
   issuer: string;
   signingKey: () => SigningKey;
   now: () => number;
-}
-
-/** A template as an operator may see it: never the signing secret. */
-export interface TemplateInfo {
-  name: string;
-  claims: Record<string, unknown>;
-  lifetimeSeconds: number;
-  allowedClockSkewSeconds: number;
-  /** `RS256` (the instance key, in JWKS) or the custom HMAC algorithm. */
-  algorithm: string;
 }
 
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
@@ -118,17 +119,16 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
 
   return {
     names: () => [...templates.keys()],
-
-    /** The configured templates without their signing secrets, by name. */
-    list(): TemplateInfo[] {
-      return [...templates.values()].map((t) => ({
+    /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
+    list: (): JwtTemplateInfo[] =>
+      [...templates.values()].map((t) => ({
         name: t.name,
-        claims: t.claims,
+        claims: structuredClone(t.claims),
         lifetimeSeconds: t.lifetimeSeconds ?? 60,
         allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
-        algorithm: t.signing?.algorithm ?? 'RS256',
-      }));
-    },
+        signingAlgorithm: t.signing?.algorithm ?? 'RS256',
+        customSigningKey: t.signing !== undefined,
+      })),
 
     /**
      * The claims `claims` (a template's, or a draft being edited) produce for a user, with the

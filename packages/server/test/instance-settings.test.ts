@@ -66,10 +66,11 @@ describe('instance settings', () => {
     const res = await signUp(t, 'lifetime@example.com');
     assert.equal(res.status, 200, res.text);
     const { sessionId } = res.body as { sessionId: string };
-    const row = t.db.prepare('SELECT expire_at, abandon_at, created_at FROM sessions WHERE id = ?').get(sessionId) as Record<
-      string,
-      number
-    >;
+    const row = t.db.prepare('SELECT expire_at, abandon_at, created_at FROM sessions WHERE id = ?').get(sessionId) as {
+      expire_at: number;
+      abandon_at: number;
+      created_at: number;
+    };
     assert.equal(row.expire_at - row.created_at, 3600 * 1000);
     assert.equal(row.abandon_at - row.created_at, 600 * 1000);
     // The CSRF check uses the new allowed origins: the configured one is out, the stored one is in.

@@ -19,6 +19,8 @@ import { createSessionRoutes, presentedClientToken, type Methods, type RoutePara
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
+import { createBackendRoutes } from './backend-routes.js';
+import type { SecretKeyCheck } from '../secret-keys.js';
 
 const emailField = z
   .string()
@@ -43,6 +45,8 @@ export interface HandlerOptions {
   secureCookies?: boolean;
   /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox`. */
   devInbox?: boolean;
+  /** The secret keys of the backend HTTP API (`/v1/backend/…`); without any, every backend call is refused. */
+  secretKeys?: SecretKeyCheck;
 }
 
 /**
@@ -76,6 +80,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     const route = dashboard.match(path);
     return route ? { methods: { GET: route, POST: route, PUT: route, PATCH: route, DELETE: route }, params: {} } : null;
   };
+  const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
@@ -144,7 +149,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
-        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path) ?? dashboardRoute(path));
+        : (sessionRoutes.match(path) ??
+          orgRoutes.match(path) ??
+          adminRoutes.match(path) ??
+          backendRoutes.match(path) ??
+          dashboardRoute(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -324,6 +324,20 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
       if (query) select = select.where((eb) => eb.or([eb('id', '=', query), contains('name', query), contains('slug', query)]));
       return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
     },
+    async countUsers() {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async countOrganizations() {
+      const row = await db
+        .selectFrom('organizations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
 
     async listRoles() {
       return db.selectFrom('roles').selectAll().orderBy('key').execute();

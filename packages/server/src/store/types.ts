@@ -270,6 +270,8 @@ export interface Store {
   deleteUser(id: string): Promise<void>;
   /** Organizations, oldest first; `query` keeps those whose id or slug is it, or whose name or slug contains it. */
   listOrganizations(options: { limit: number; offset: number; query?: string }): Promise<OrganizationRow[]>;
+  countUsers(): Promise<number>;
+  countOrganizations(): Promise<number>;
 
   /** The roles created at run time, by key. */
   listRoles(): Promise<RoleRow[]>;

@@ -131,11 +131,11 @@ export const organizationsPage: DashboardPage = {
     const back = `/organizations/${org.id}`;
     switch (field(form, 'action')) {
       case 'set-role': {
-        const membership = await gatehouse.organizations.setMemberRole(org.id, userId, field(form, 'role'), ctx, adminId);
+        const membership = await gatehouse.organizations.updateMemberRole(null, org.id, userId, field(form, 'role'), ctx, adminId);
         return { redirect: back, notice: `Role changed to ${membership.role}.` };
       }
       case 'remove':
-        await gatehouse.organizations.removeMemberAsBackend(org.id, userId, ctx, adminId);
+        await gatehouse.organizations.removeMember(null, org.id, userId, ctx, adminId);
         return { redirect: back, notice: 'Member removed.' };
       default:
         throw new GatehouseError('bad_request', 'Unknown action.');

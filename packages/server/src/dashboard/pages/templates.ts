@@ -3,7 +3,7 @@
 import { GatehouseError, isGatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
 import type { DashboardPage, PageContext } from '../page.js';
-import { toUserSummary } from '../../user-admin.js';
+import { toSummary } from '../../user-admin.js';
 
 const MAX_CLAIMS_CHARS = 8 * 1024;
 const PICK_LIMIT = 200;
@@ -89,7 +89,7 @@ export const templatesPage: DashboardPage = {
               (t) =>
                 html`<tr>
                   <td>${t.name}</td>
-                  <td>${t.algorithm}</td>
+                  <td>${t.signingAlgorithm}</td>
                   <td>${t.lifetimeSeconds} s</td>
                   <td><pre>${JSON.stringify(t.claims, null, 2)}</pre></td>
                 </tr>`,
@@ -121,7 +121,7 @@ export const templatesPage: DashboardPage = {
               <select name="user">
                 <option value="">choose…</option>
                 ${users
-                  .map(toUserSummary)
+                  .map(toSummary)
                   .map((u) => html`<option value="${u.id}" ${u.id === userId ? html` selected` : ''}>${u.email}</option>`)}
               </select></label
             >

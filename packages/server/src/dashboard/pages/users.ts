@@ -3,7 +3,7 @@
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
 import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
-import { toUserSummary } from '../../user-admin.js';
+import { toSummary } from '../../user-admin.js';
 
 const PAGE_SIZE = 50;
 
@@ -25,7 +25,7 @@ async function list(page: PageContext) {
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 320);
   const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
   const rows = await gatehouse.store.listUsers({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
-  const users = rows.slice(0, PAGE_SIZE).map(toUserSummary);
+  const users = rows.slice(0, PAGE_SIZE).map(toSummary);
   return {
     body: html`<form method="get" action="${root}/users">
         <label>Search <input name="q" value="${q}" placeholder="email, name or id" /></label> <button type="submit">Search</button>
@@ -63,7 +63,7 @@ async function view(page: PageContext, userId: string) {
   const { gatehouse, root } = page;
   const row = await gatehouse.store.findUserById(userId);
   if (!row) throw new GatehouseError('not_found', 'No such user.');
-  const user = toUserSummary(row);
+  const user = toSummary(row);
   const [sessions, memberships] = await Promise.all([
     gatehouse.sessions.listUserSessions(user.id),
     gatehouse.organizations.listUserMemberships(user.id),
