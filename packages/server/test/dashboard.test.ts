@@ -69,6 +69,11 @@ describe('dashboard: who gets it', () => {
       assert.equal(res.status, 404, path);
       assert.equal(res.text, unknown.text);
     }
+    for (const method of ['OPTIONS', 'PUT', 'DELETE', 'HEAD']) {
+      const res = await page(bob.jar, '/users', { method });
+      assert.equal(res.status, 404, method);
+      assert.equal(res.headers.get('allow'), null);
+    }
     const ban = await post(bob.jar, `/users/${admin.userId}`, { action: 'ban' });
     assert.equal(ban.status, 404);
     assert.equal(ban.text, unknown.text);

@@ -15,6 +15,8 @@ import {
 import type { Gatehouse } from '../instance.js';
 import { readForm } from '../http/body.js';
 import { errorResponse } from '../http/respond.js';
+import type { AnyMethods } from '../http/org-routes.js';
+import type { RouteParams } from '../http/session-routes.js';
 import { html, renderFrame, securityHeaders } from './html.js';
 import type { DashboardPage, PageContext, PageResult } from './page.js';
 import { DASHBOARD_PAGES } from './pages/index.js';
@@ -181,10 +183,14 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     return response;
   };
 
+  // Every method the router might look up goes to the route (HEAD arrives as GET), which answers
+  // non-admins with the same 404 whatever they send: a 405 with an Allow header would show the dashboard.
+  const methods = Object.fromEntries(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => [m, route])) as AnyMethods;
+
   return {
-    /** The dashboard's route for a path under the API base (every method), or null for other paths. */
-    match(path: string): DashboardRoute | null {
-      return path === '/dashboard' || path.startsWith('/dashboard/') ? route : null;
+    /** The dashboard's methods for a path under the API base, or null for other paths. */
+    match(path: string): { methods: AnyMethods; params: RouteParams } | null {
+      return path === '/dashboard' || path.startsWith('/dashboard/') ? { methods, params: {} } : null;
     },
   };
 }

@@ -75,11 +75,6 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
-  /** The dashboard answers every method itself (non-admins get the same 404 whatever they send). */
-  const dashboardRoute = (path: string): { methods: AnyMethods; params: RouteParams } | null => {
-    const route = dashboard.match(path);
-    return route ? { methods: { GET: route, POST: route, PUT: route, PATCH: route, DELETE: route }, params: {} } : null;
-  };
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
@@ -153,7 +148,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           backendRoutes.match(path) ??
-          dashboardRoute(path));
+          dashboard.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;
