@@ -13,7 +13,7 @@ import type { Route, RouteParams } from './session-routes.js';
 /** What an admin route needs: the signed-in admin's user id and the request context. */
 type AdminRoute = (request: Request, me: string, ctx: RequestContext) => Promise<Response>;
 
-const RoleBody = z
+export const RoleBody = z
   .object({
     name: z.string().min(1).max(256),
     description: z.string().max(1024).nullable().optional(),

@@ -20,6 +20,7 @@ import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
+import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../secret-keys.js';
 
 const emailField = z
@@ -27,7 +28,7 @@ const emailField = z
   .max(320)
   .transform((s) => s.trim())
   .pipe(z.email({ message: 'Enter a valid email address' }));
-const SignUpBody = z
+export const SignUpBody = z
   .object({
     email: emailField,
     password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
@@ -35,7 +36,7 @@ const SignUpBody = z
     lastName: z.string().trim().max(256).optional(),
   })
   .strict();
-const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
+export const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -71,6 +72,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     return json(200, { user: result.user, sessionId: result.sessionId }, headers);
   }
 
+  let openApi: Record<string, unknown> | undefined;
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
@@ -79,6 +81,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
+    [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignUpBody);
