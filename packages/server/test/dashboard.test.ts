@@ -303,6 +303,13 @@ describe('dashboard: actions', () => {
     assert.equal(settings.organizationsRequired, false);
     assert.deepEqual(settings.allowedOrigins, ['https://app.example.com']);
     assert.equal((await t.gatehouse.audit.query({ action: 'settings.updated', actorId: admin.userId })).events.length, 1);
+    // Only the changed fields are stored over the configuration.
+    assert.deepEqual([...(await t.gatehouse.instanceSettings.get()).overridden].sort(), [
+      'allowedOrigins',
+      'inactivityTimeoutSeconds',
+      'multiSession',
+      'sessionLifetimeSeconds',
+    ]);
     assert.equal((await post(admin.jar, '/settings', { action: 'reset' })).status, 303);
     assert.equal((await t.gatehouse.instanceSettings.get()).overridden.length, 0);
   });

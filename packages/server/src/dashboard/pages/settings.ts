@@ -92,18 +92,23 @@ export const settingsPage: DashboardPage = {
       return { redirect: '/settings', notice: 'Settings reset to the configuration.' };
     }
     if (field(form, 'action') !== 'save') throw new GatehouseError('bad_request', 'Unknown action.');
-    const lifetime = seconds(field(form, 'sessionLifetimeSeconds'), 'The session lifetime', false);
-    await page.gatehouse.instanceSettings.update(
-      {
-        sessionLifetimeSeconds: lifetime ?? 0,
-        inactivityTimeoutSeconds: seconds(field(form, 'inactivityTimeoutSeconds'), 'The inactivity timeout', true),
-        multiSession: form.get('multiSession') === 'on',
-        organizationsRequired: form.get('organizationsRequired') === 'on',
-        allowedOrigins: origins(form.get('allowedOrigins') ?? ''),
-        authorizedParties: origins(form.get('authorizedParties') ?? ''),
-      },
-      options,
-    );
+    const submitted: InstanceSettingsValues = {
+      sessionLifetimeSeconds: seconds(field(form, 'sessionLifetimeSeconds'), 'The session lifetime', false) ?? 0,
+      inactivityTimeoutSeconds: seconds(field(form, 'inactivityTimeoutSeconds'), 'The inactivity timeout', true),
+      multiSession: form.get('multiSession') === 'on',
+      organizationsRequired: form.get('organizationsRequired') === 'on',
+      allowedOrigins: origins(form.get('allowedOrigins') ?? ''),
+      authorizedParties: origins(form.get('authorizedParties') ?? ''),
+    };
+    // Only what the admin changed is stored: an untouched field keeps following the configuration.
+    const { settings } = await page.gatehouse.instanceSettings.get();
+    const changes = Object.fromEntries(
+      Object.entries(submitted).filter(
+        ([key, value]) => JSON.stringify(value) !== JSON.stringify(settings[key as keyof InstanceSettingsValues]),
+      ),
+    ) as Partial<InstanceSettingsValues>;
+    if (Object.keys(changes).length === 0) return { redirect: '/settings', notice: 'Nothing changed.' };
+    await page.gatehouse.instanceSettings.update(changes, options);
     return { redirect: '/settings', notice: 'Settings saved.' };
   },
 };
