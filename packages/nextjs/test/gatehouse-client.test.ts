@@ -133,9 +133,9 @@ describe('gatehouseClient()', () => {
     assert.match(secret, /^whsec_/);
     assert.equal(JSON.stringify(await client.webhooks.listEndpoints()).includes(secret), false);
     assert.equal((await client.webhooks.updateEndpoint(endpoint.id, { enabled: false })).enabled, false);
-    assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), []);
-    await client.webhooks.deleteEndpoint(endpoint.id);
+    assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), { data: [], totalCount: 0 });
+    assert.deepEqual(await client.webhooks.deleteEndpoint(endpoint.id), { object: 'webhook_endpoint', id: endpoint.id, deleted: true });
     await assert.rejects(client.webhooks.getEndpoint(endpoint.id), { code: 'not_found' });
-    assert.ok(client.webhooks.eventTypes.includes('organizationMembership.created'));
+    await assert.rejects(client.webhooks.resendDelivery('whd_nothing'), { code: 'bad_request' });
   });
 });

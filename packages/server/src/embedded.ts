@@ -35,6 +35,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   } else if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
   if (env.REDIS_URL) options.redisUrl = env.REDIS_URL;
   if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
+  // Several comma-separated keys while rotating: the new one added, the old one removed once clients moved.
+  if (env.GATEHOUSE_SECRET_KEY) options.secretKeys = list(env.GATEHOUSE_SECRET_KEY);
   const ttl = seconds(env, 'GATEHOUSE_SESSION_TOKEN_TTL');
   if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
   const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');

@@ -60,3 +60,24 @@ export {
   type DeletedObjectJSON,
 } from './webhooks/events.js';
 export type { DeliveryOptions, DeliveryPass } from './webhooks/delivery.js';
+export {
+  InstanceSettingsFields,
+  InstanceSettingsChanges,
+  type InstanceSettings,
+  type InstanceSettingsValues,
+  type InstanceSettingsView,
+} from './instance-settings.js';
+export { AuditQuery, csvCell, type AuditLog, type AuditEvent, type AuditPage, type AuditQueryInput } from './audit.js';
+export {
+  createBackendClient,
+  createBackendHttpClient,
+  BACKEND_PREFIX,
+  type BackendClient,
+  type BackendHttpOptions,
+} from './backend/client.js';
+export { BACKEND_OPERATIONS } from './backend/operations.js';
+export type { PaginatedList, DeletedObject } from './backend/operation.js';
+export type { BackendUser, UserChanges, MetadataChanges } from './user-admin.js';
+export type { JwtTemplateInfo } from './templates.js';
+export { generateSecretKey, SECRET_KEY } from './secret-keys.js';
+export { openApiDocument, documentedRoutes, OPENAPI_PATH, type DocumentedRoute } from './http/openapi.js';

@@ -34,6 +34,9 @@ import { createOrganizationService, type OrganizationService } from './organizat
 import { withWebhookOutbox } from './webhooks/outbox.js';
 import { createWebhookService, type WebhookService } from './webhooks/service.js';
 import type { DeliveryOptions } from './webhooks/delivery.js';
+import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
+import { createAuditLog, type AuditLog } from './audit.js';
+import { createSecretKeyCheck } from './secret-keys.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -44,6 +47,11 @@ export interface GatehouseOptions {
   redisUrl?: string;
   /** The master secret (GATEHOUSE_SECRET). */
   secret?: string;
+  /**
+   * Secret keys (`gh_sk_…`, GATEHOUSE_SECRET_KEY) that server code presents to the backend HTTP API
+   * (`{basePath}/v1/backend/…`). Only their hashes are kept; several allow rotation. None: that API refuses every call.
+   */
+  secretKeys?: string[];
   /** Allow a generated development secret when none is configured. */
   allowDevSecret?: boolean;
   /** Where the auth HTTP API is mounted. */
@@ -103,6 +111,10 @@ export interface Gatehouse {
   readonly organizations: OrganizationService;
   /** Webhook endpoints, the delivery log, resend and the delivery worker. */
   readonly webhooks: WebhookService;
+  /** Session lifetime, inactivity timeout, multi-session, organizations required, origins: stored in the database over the configuration. */
+  readonly instanceSettings: InstanceSettings;
+  /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
+  readonly audit: AuditLog;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -162,6 +174,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   compileRoles(options.roles); // the live registry, with the database's roles, is loaded once the store is open
   const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
   const templateConfigs = compileTemplates(options.jwtTemplates ?? []);
+  const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
   const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
 
@@ -184,13 +197,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
 
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
   const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
-  const verifier = createSessionTokenVerifier({
-    keys: keyRing.resolver,
-    issuer,
-    authorizedParties: options.authorizedParties ?? [],
-    clockSkewInMs,
-    now,
-  });
+  const makeVerifier = (authorizedParties: readonly string[]) =>
+    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+  // Replaced when the authorized parties change at run time (instance settings).
+  let verifier = makeVerifier(options.authorizedParties ?? []);
   // As long as a token minted before a revocation or a stamp could still verify.
   const retainMs = (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs;
   const localRevocations = createRevocationList({ retainMs, now });
@@ -228,6 +238,34 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     multiSession: options.multiSession ?? false,
     organizationsRequired: options.organizationsRequired ?? false,
   };
+  let allowedOrigins: readonly string[] = options.allowedOrigins ?? [];
+  let authorizedParties: readonly string[] = options.authorizedParties ?? [];
+  // The configuration's values are the defaults; the database's override them, here and in every other running instance.
+  const instanceSettings = await createInstanceSettings({
+    store,
+    now,
+    log,
+    defaults: {
+      sessionLifetimeSeconds: maxLifetimeSeconds,
+      inactivityTimeoutSeconds,
+      multiSession: settings.multiSession,
+      organizationsRequired: settings.organizationsRequired,
+      allowedOrigins: [...allowedOrigins],
+      authorizedParties: [...authorizedParties],
+    },
+    apply(values) {
+      // The session use cases read these fields at use time; sessions already started keep their expiry.
+      settings.maxLifetimeSeconds = values.sessionLifetimeSeconds;
+      settings.inactivityTimeoutSeconds = values.inactivityTimeoutSeconds;
+      settings.multiSession = values.multiSession;
+      settings.organizationsRequired = values.organizationsRequired;
+      allowedOrigins = values.allowedOrigins;
+      if (JSON.stringify(values.authorizedParties) !== JSON.stringify(authorizedParties)) {
+        authorizedParties = values.authorizedParties;
+        verifier = makeVerifier(authorizedParties);
+      }
+    },
+  }).catch(failed);
   const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
@@ -275,6 +313,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     users: createUserAdmin({ store, now }),
     organizations,
     webhooks,
+    instanceSettings,
+    audit: createAuditLog({ store }),
     checkSession,
     authenticate(request) {
       return authenticateRequest(request, { verifier, checkSession });
@@ -291,15 +331,20 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     async close() {
       roleAdmin.stop();
       await webhooks.stopWorker();
+      instanceSettings.stop();
       await fanOut?.close();
       await db.destroy();
     },
   };
   const handler = createHandler(gatehouse, {
     basePath,
-    allowedOrigins: options.allowedOrigins ?? [],
+    // Read on every request: the allowed origins are an instance setting that can change at run time.
+    get allowedOrigins() {
+      return allowedOrigins;
+    },
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
     devInbox: Boolean(options.devInbox),
+    secretKeys,
   });
   if (options.webhooks?.worker) webhooks.startWorker();
   return gatehouse;

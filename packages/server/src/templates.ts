@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/core';
 import type { Roles } from './roles.js';
 import { userShortcodes } from './session-claims.js';
-import type { Store } from './store/types.js';
+import type { Store, UserRow } from './store/types.js';
 
 export interface JwtTemplateConfig {
   name: string;
@@ -69,6 +69,17 @@ export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<str
   return templates;
 }
 
+/** A JWT template without its signing secret. */
+export interface JwtTemplateInfo {
+  name: string;
+  claims: Record<string, unknown>;
+  lifetimeSeconds: number;
+  allowedClockSkewSeconds: number;
+  /** RS256: the instance key (in JWKS); HS*: a custom secret. */
+  signingAlgorithm: 'RS256' | 'HS256' | 'HS384' | 'HS512';
+  customSigningKey: boolean;
+}
+
 export interface TemplateDeps {
   store: Store;
   roles: Roles;
@@ -78,8 +89,64 @@ export interface TemplateDeps {
 }
 
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
+  /** The `org` and `org_membership` shortcode values for a user in an organization; nulls when not a member. */
+  async function orgContext(
+    orgIdOrSlug: string | null,
+    userId: string,
+  ): Promise<{ org: Record<string, unknown> | null; membership: Record<string, unknown> | null }> {
+    const orgRow = orgIdOrSlug ? await deps.store.findOrganization(orgIdOrSlug) : null;
+    const member = orgRow ? await deps.store.findMembership(orgRow.id, userId) : null;
+    if (!orgRow || !member) return { org: null, membership: null };
+    return {
+      org: {
+        id: orgRow.id,
+        name: orgRow.name,
+        slug: orgRow.slug,
+        role: member.role.replace(/^org:/, ''),
+        public_metadata: JSON.parse(orgRow.public_metadata),
+      },
+      membership: { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) },
+    };
+  }
+
+  /** The claims a template produces for a user (and org), reserved claims left to the caller. */
+  async function renderFor(claims: Record<string, unknown>, user: UserRow, orgIdOrSlug: string | null): Promise<Record<string, unknown>> {
+    const { org, membership } = await orgContext(orgIdOrSlug, user.id);
+    const custom = renderClaimsTemplate(claims, { user: userShortcodes(user), org, org_membership: membership });
+    for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+    return custom;
+  }
+
   return {
     names: () => [...templates.keys()],
+    /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
+    list: (): JwtTemplateInfo[] =>
+      [...templates.values()].map((t) => ({
+        name: t.name,
+        claims: structuredClone(t.claims),
+        lifetimeSeconds: t.lifetimeSeconds ?? 60,
+        allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
+        signingAlgorithm: t.signing?.algorithm ?? 'RS256',
+        customSigningKey: t.signing !== undefined,
+      })),
+
+    /**
+     * The claims `claims` (a template's, or a draft being edited) produce for a user, with the
+     * organization as `org` when the user is a member of it: what a minted token would carry,
+     * with the reserved claims shown as they would be set. Nothing is signed or written.
+     * @throws GatehouseError `not_found` (no such user), `bad_request` (the claims are not a valid template)
+     */
+    async preview(claims: Record<string, unknown>, target: { userId: string; organization?: string | null }) {
+      try {
+        assertClaimsTemplate(claims, RESERVED_TEMPLATE_CLAIMS);
+      } catch (error) {
+        throw new GatehouseError('bad_request', error instanceof Error ? error.message : 'The claims are not a valid template.');
+      }
+      const user = await deps.store.findUserById(target.userId);
+      if (!user) throw new GatehouseError('not_found', 'No such user.');
+      const iat = Math.floor(deps.now() / 1000);
+      return { ...(await renderFor(claims, user, target.organization ?? null)), sub: user.id, iss: deps.issuer, iat };
+    },
 
     /**
      * Mints `name` for the session's user, with the session's active organization as `org`.
@@ -93,24 +160,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       if (!session || !user || session.user_id !== user.id || (session.status !== 'active' && session.status !== 'pending')) {
         throw new GatehouseError('not_found', 'No such session.');
       }
-      let org: Record<string, unknown> | null = null;
-      let membership: Record<string, unknown> | null = null;
-      if (session.active_organization_id) {
-        const orgRow = await deps.store.findOrganization(session.active_organization_id);
-        const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
-        if (orgRow && member) {
-          org = {
-            id: orgRow.id,
-            name: orgRow.name,
-            slug: orgRow.slug,
-            role: member.role.replace(/^org:/, ''),
-            public_metadata: JSON.parse(orgRow.public_metadata),
-          };
-          membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
-        }
-      }
-      const custom = renderClaimsTemplate(template.claims, { user: userShortcodes(user), org, org_membership: membership });
-      for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+      const custom = await renderFor(template.claims, user, session.active_organization_id);
       const iat = Math.floor(deps.now() / 1000);
       const claims: Record<string, unknown> = {
         ...custom,

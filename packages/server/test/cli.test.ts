@@ -122,7 +122,7 @@ describe('gatehouse CLI', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(
       first.stdout,
-      'Applied 5 migration(s):\n  0001_initial\n  0002_organizations\n  0003_scale_out\n  0004_roles\n  0005_webhooks\n',
+      'Applied 6 migration(s):\n  0001_initial\n  0002_organizations\n  0003_scale_out\n  0004_roles\n  0005_audit_queries\n  0006_webhooks\n',
     );
     assert.match(first.stderr, /SQLite database at .*gatehouse\.db/);
     const second = gatehouse(['migrate']);

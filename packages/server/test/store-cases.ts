@@ -301,4 +301,25 @@ export const storeCases: StoreCase[] = [
       assert.equal((await authenticateToken(restarted, token)).reason, 'session-revoked');
     },
   },
+  {
+    name: 'search (the dashboard): users by email, name or id and organizations by name or slug, case-insensitive, % and _ literal',
+    async run(open) {
+      const t = await open();
+      const tag = `srch${++n}`;
+      const a = await t.gatehouse.users.create({ email: `${tag}_x@example.com`, firstName: 'Zoë', lastName: `${tag.toUpperCase()}Mixed` });
+      const b = await t.gatehouse.users.create({ email: `${tag}ax@example.com` });
+      const ids = async (query: string) => (await t.gatehouse.store.listUsers({ limit: 50, offset: 0, query })).map((u) => u.id).sort();
+      assert.deepEqual(await ids(tag), [a.id, b.id].sort());
+      assert.deepEqual(await ids(`${tag}_x`), [a.id], '_ matches only an underscore');
+      assert.deepEqual(await ids(`${tag}%x`), [], '% matches only a percent sign');
+      assert.deepEqual(await ids(`${tag}mixed`), [a.id], 'names match case-insensitively');
+      assert.deepEqual(await ids(b.id), [b.id]);
+      const owner = await member(t, email('srch-owner'));
+      const org = await createOrg(t, owner, { name: `${tag} Widgets`, slug: `${tag}-widgets` });
+      const orgs = async (query: string) => (await t.gatehouse.store.listOrganizations({ limit: 50, offset: 0, query })).map((o) => o.id);
+      assert.deepEqual(await orgs(`${tag.toUpperCase()} widg`), [org.id]);
+      assert.deepEqual(await orgs(`${tag}-widgets`), [org.id]);
+      assert.deepEqual(await orgs(`${tag}\\`), []);
+    },
+  },
 ];

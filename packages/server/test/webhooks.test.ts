@@ -166,6 +166,14 @@ describe('the outbox', () => {
     assert.equal(await t.gatehouse.sessions.revokeSession(sessionId), true);
     assert.deepEqual(eventTypes(t).slice(start), ['session.revoked']);
   });
+  test('deleting a user revokes their sessions and sends user.deleted', async () => {
+    const gone = await member(t, 'gone@example.com');
+    const start = eventTypes(t).length;
+    await t.gatehouse.sessions.deleteUser(gone.userId);
+    assert.deepEqual(eventTypes(t).slice(start), ['session.revoked', 'user.deleted']);
+    const [row] = rows(t, "SELECT payload FROM webhook_events WHERE type = 'user.deleted'");
+    assert.deepEqual((JSON.parse(String(row?.payload)) as { data: Row }).data, { id: gone.userId, object: 'user', deleted: true });
+  });
 });
 
 describe('delivery', () => {

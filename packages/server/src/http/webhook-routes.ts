@@ -21,9 +21,9 @@ const EndpointFields = {
   eventTypes: z.array(z.string().max(80)).max(100).optional(),
   enabled: z.boolean().optional(),
 };
-const CreateBody = z.object(EndpointFields).strict();
-const UpdateBody = z.object(EndpointFields).partial().strict();
-const RotateBody = z
+export const WebhookEndpointBody = z.object(EndpointFields).strict();
+export const WebhookEndpointChanges = z.object(EndpointFields).partial().strict();
+export const RotateSecretBody = z
   .object({
     graceSeconds: z
       .number()
@@ -34,7 +34,7 @@ const RotateBody = z
   })
   .strict();
 const NoBody = z.object({}).strict();
-const STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
 export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) {
   const { webhooks } = gatehouse;
@@ -42,13 +42,13 @@ export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) 
   const endpoints = adminOnly({
     GET: async () => json(200, { endpoints: await webhooks.listEndpoints(), eventTypes: webhooks.eventTypes }),
     // The secret is in this answer and nowhere else, ever.
-    POST: async (request) => json(201, await webhooks.createEndpoint(await readJson(request, CreateBody))),
+    POST: async (request) => json(201, await webhooks.createEndpoint(await readJson(request, WebhookEndpointBody))),
   });
 
   const endpoint = (id: string) =>
     adminOnly({
       GET: async () => json(200, { endpoint: await webhooks.getEndpoint(id) }),
-      PATCH: async (request) => json(200, { endpoint: await webhooks.updateEndpoint(id, await readJson(request, UpdateBody)) }),
+      PATCH: async (request) => json(200, { endpoint: await webhooks.updateEndpoint(id, await readJson(request, WebhookEndpointChanges)) }),
       DELETE: async (request) => {
         await readOptionalJson(request, NoBody);
         await webhooks.deleteEndpoint(id);
@@ -59,7 +59,7 @@ export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) 
   const rotate = (id: string) =>
     adminOnly({
       POST: async (request) => {
-        const body = await readOptionalJson(request, RotateBody);
+        const body = await readOptionalJson(request, RotateSecretBody);
         return json(200, await webhooks.rotateSecret(id, body?.graceSeconds === undefined ? {} : { graceSeconds: body.graceSeconds }));
       },
     });
@@ -68,7 +68,7 @@ export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) 
     adminOnly({
       GET: async (request) => {
         const params = new URL(request.url).searchParams;
-        const status = STATUSES.find((s) => s === params.get('status'));
+        const status = DELIVERY_STATUSES.find((s) => s === params.get('status'));
         const limit = Number(params.get('limit') ?? '100');
         const list = await webhooks.listDeliveries({
           ...(endpointId === undefined ? {} : { endpointId }),

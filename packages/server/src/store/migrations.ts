@@ -177,7 +177,17 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('memberships_role_idx').on('memberships').column('role').execute();
     },
   },
-  '0005_webhooks': {
+  '0005_audit_queries': {
+    async up(db: Kysely<unknown>) {
+      // The audit log is queried by actor, target, organization and time (the admin API, the CLI, the dashboard).
+      await db.schema.alterTable('audit_events').addColumn('organization_id', 'varchar(64)').execute();
+      await db.schema.createIndex('audit_events_at_idx').on('audit_events').column('at').execute();
+      await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor_id', 'id']).execute();
+      await db.schema.createIndex('audit_events_subject_idx').on('audit_events').columns(['subject_id', 'id']).execute();
+      await db.schema.createIndex('audit_events_org_idx').on('audit_events').columns(['organization_id', 'id']).execute();
+    },
+  },
+  '0006_webhooks': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('webhook_endpoints')

@@ -67,6 +67,8 @@ export interface AuditEventsTable {
   ip: string | null;
   user_agent: string | null;
   data: string;
+  /** The organization the event concerns; derived on append from the subject or `data.organization` when left out. */
+  organization_id?: string | null;
 }
 
 export interface OrganizationsTable {
@@ -225,6 +227,22 @@ export type ClaimedWebhookDelivery = WebhookDeliveryRow & {
 /** A membership with the public fields of its user (what an org's member list shows). */
 export type MemberRow = MembershipRow & Pick<UserRow, 'email' | 'first_name' | 'last_name' | 'image_url'>;
 
+/** What the audit log can be searched by; every field given must match. */
+export interface AuditFilter {
+  actorId?: string | undefined;
+  /** An exact action (`session.revoked`) or a prefix ending in `.` (`session.`). */
+  action?: string | undefined;
+  subjectId?: string | undefined;
+  organizationId?: string | undefined;
+  /** Milliseconds since the epoch, inclusive. */
+  since?: number | undefined;
+  /** Milliseconds since the epoch, exclusive. */
+  until?: number | undefined;
+  /** Only rows with a smaller id (the rows after the previous page). */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
 /** The databases the store runs on. */
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -345,12 +363,23 @@ export interface Store extends WebhookStore {
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
+  /** Audit rows matching every given filter, newest first, with ids below `beforeId` (the cursor). */
+  queryAudit(filter: AuditFilter): Promise<AuditEventRow[]>;
 
   /** Runs `fn` atomically; concurrent transactions never interleave their reads and writes. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 
-  /** Users, oldest first (the backend API and the CLI page through them). */
-  listUsers(options: { limit: number; offset: number }): Promise<UserRow[]>;
+  /**
+   * Users, oldest first (the backend API, the CLI and the dashboard page through them). `query`
+   * keeps those whose id is it, or whose email or name contains it (case-insensitive).
+   */
+  listUsers(options: { limit: number; offset: number; query?: string }): Promise<UserRow[]>;
+  /** Deletes a user; their sessions and memberships go with them. */
+  deleteUser(id: string): Promise<void>;
+  /** Organizations, oldest first; `query` keeps those whose id or slug is it, or whose name or slug contains it. */
+  listOrganizations(options: { limit: number; offset: number; query?: string }): Promise<OrganizationRow[]>;
+  countUsers(): Promise<number>;
+  countOrganizations(): Promise<number>;
 
   /** The roles created at run time, by key. */
   listRoles(): Promise<RoleRow[]>;

@@ -139,6 +139,12 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
           await emit(tx, 'user.updated', user(tx, id));
         });
       },
+      deleteUser: (id) =>
+        s.transaction(async (tx) => {
+          const existed = (await wanted(tx, 'user.deleted')) && (await tx.findUserById(id)) !== null;
+          await tx.deleteUser(id);
+          if (existed) await emit(tx, 'user.deleted', async () => deletedData('user', id));
+        }),
       insertSession: (row) =>
         s.transaction(async (tx) => {
           await tx.insertSession(row);

@@ -1,0 +1,144 @@
+// Dashboard page: organizations and their members (change a member's role, remove a member).
+
+import { GatehouseError } from '@gatehouse/core';
+import { html } from '../html.js';
+import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
+
+const PAGE_SIZE = 50;
+
+async function list(page: PageContext) {
+  const { gatehouse, root, url } = page;
+  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 256);
+  const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
+  const rows = await gatehouse.store.listOrganizations({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
+  const orgs = rows.slice(0, PAGE_SIZE);
+  const counts = await Promise.all(orgs.map((o) => gatehouse.store.countMemberships(o.id)));
+  return {
+    body: html`<form method="get" action="${root}/organizations">
+        <label>Search <input name="q" value="${q}" placeholder="name, slug or id" /></label> <button type="submit">Search</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Slug</th>
+            <th>Members</th>
+            <th>Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${orgs.map(
+            (o, i) =>
+              html`<tr>
+                <td><a href="${root}/organizations/${o.id}">${o.name}</a></td>
+                <td>${o.slug}</td>
+                <td>${counts[i] ?? 0}</td>
+                <td>${when(o.created_at)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${orgs.length === 0 ? html`<p class="muted">No organizations found.</p>` : ''}
+      ${offset > 0 ? html`<a href="${link(root, '/organizations', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
+      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/organizations', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
+  };
+}
+
+async function view(page: PageContext, orgId: string) {
+  const { gatehouse, root } = page;
+  const org = await gatehouse.store.findOrganization(orgId);
+  if (!org) throw new GatehouseError('not_found', 'No such organization.');
+  const members = await gatehouse.store.listMembers(org.id);
+  const roles = gatehouse.roles.list;
+  const action = `${root}/organizations/${org.id}`;
+  return {
+    title: org.name,
+    body: html`<p><a href="${root}/organizations">All organizations</a></p>
+      <table>
+        <tbody>
+          <tr>
+            <th>Id</th>
+            <td><code>${org.id}</code></td>
+          </tr>
+          <tr>
+            <th>Slug</th>
+            <td>${org.slug}</td>
+          </tr>
+          <tr>
+            <th>Created</th>
+            <td>${when(org.created_at)}</td>
+          </tr>
+          <tr>
+            <th>Membership limit</th>
+            <td>${org.max_memberships ?? 'none'}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h2>Members</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Role</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${members.map(
+            (m) =>
+              html`<tr>
+                <td><a href="${root}/users/${m.user_id}">${m.email}</a> ${[m.first_name, m.last_name].filter(Boolean).join(' ')}</td>
+                <td>
+                  <form class="inline" method="post" action="${action}">
+                    <input type="hidden" name="action" value="set-role" /><input type="hidden" name="user" value="${m.user_id}" />
+                    <select name="role" aria-label="Role of ${m.email}">
+                      ${roles.map(
+                        (r) => html`<option value="${r.key}" ${r.key === m.role ? html` selected` : ''}>${r.name} (${r.key})</option>`,
+                      )}${roles.some((r) => r.key === m.role) ? '' : html`<option value="${m.role}" selected>${m.role} (unknown)</option>`}
+                    </select>
+                    <button type="submit">Change role</button>
+                  </form>
+                </td>
+                <td>
+                  <form class="inline" method="post" action="${action}">
+                    <input type="hidden" name="action" value="remove" /><input type="hidden" name="user" value="${m.user_id}" />
+                    <button type="submit" class="danger">Remove</button>
+                  </form>
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${members.length === 0 ? html`<p class="muted">No members.</p>` : ''}
+      <h2>Public metadata</h2>
+      <pre>${org.public_metadata}</pre>`,
+  };
+}
+
+export const organizationsPage: DashboardPage = {
+  path: 'organizations',
+  title: 'Organizations',
+  async get(page) {
+    if (page.rest.length === 0) return list(page);
+    if (page.rest.length === 1) return view(page, page.rest[0] ?? '');
+    throw new GatehouseError('not_found', 'There is no such dashboard page.');
+  },
+  async post(page, form) {
+    const { gatehouse, ctx, adminId } = page;
+    const org = page.rest.length === 1 ? await gatehouse.store.findOrganization(page.rest[0] ?? '') : null;
+    if (!org) throw new GatehouseError('not_found', 'No such organization.');
+    const userId = field(form, 'user');
+    const back = `/organizations/${org.id}`;
+    switch (field(form, 'action')) {
+      case 'set-role': {
+        const membership = await gatehouse.organizations.updateMemberRole(null, org.id, userId, field(form, 'role'), ctx, adminId);
+        return { redirect: back, notice: `Role changed to ${membership.role}.` };
+      }
+      case 'remove':
+        await gatehouse.organizations.removeMember(null, org.id, userId, ctx, adminId);
+        return { redirect: back, notice: 'Member removed.' };
+      default:
+        throw new GatehouseError('bad_request', 'Unknown action.');
+    }
+  },
+};

@@ -1,0 +1,204 @@
+// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke).
+
+import { GatehouseError } from '@gatehouse/core';
+import { html } from '../html.js';
+import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
+import { toSummary } from '../../user-admin.js';
+
+const PAGE_SIZE = 50;
+
+function displayName(user: { firstName: string | null; lastName: string | null }): string {
+  return [user.firstName, user.lastName].filter(Boolean).join(' ');
+}
+
+/** Metadata as indented JSON (shown escaped; unreadable metadata shows as it is stored). */
+function pretty(stored: string): string {
+  try {
+    return JSON.stringify(JSON.parse(stored), null, 2);
+  } catch {
+    return stored;
+  }
+}
+
+async function list(page: PageContext) {
+  const { gatehouse, root, url } = page;
+  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 320);
+  const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
+  const rows = await gatehouse.store.listUsers({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
+  const users = rows.slice(0, PAGE_SIZE).map(toSummary);
+  return {
+    body: html`<form method="get" action="${root}/users">
+        <label>Search <input name="q" value="${q}" placeholder="email, name or id" /></label> <button type="submit">Search</button>
+      </form>
+      <table>
+        <thead>
+          <tr>
+            <th>Email</th>
+            <th>Name</th>
+            <th>Status</th>
+            <th>Created</th>
+            <th>Last sign-in</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${users.map(
+            (u) =>
+              html`<tr>
+                <td><a href="${root}/users/${u.id}">${u.email}</a></td>
+                <td>${displayName(u)}</td>
+                <td>${u.banned ? 'banned' : 'active'}${u.instanceAdmin ? ' · instance admin' : ''}</td>
+                <td>${when(u.createdAt)}</td>
+                <td>${when(u.lastSignInAt)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${users.length === 0 ? html`<p class="muted">No users found.</p>` : ''}
+      ${offset > 0 ? html`<a href="${link(root, '/users', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
+      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/users', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
+  };
+}
+
+async function view(page: PageContext, userId: string) {
+  const { gatehouse, root } = page;
+  const row = await gatehouse.store.findUserById(userId);
+  if (!row) throw new GatehouseError('not_found', 'No such user.');
+  const user = toSummary(row);
+  const [sessions, memberships] = await Promise.all([
+    gatehouse.sessions.listUserSessions(user.id),
+    gatehouse.organizations.listUserMemberships(user.id),
+  ]);
+  const action = `${root}/users/${user.id}`;
+  const button = (name: string, label: string, extra = html``, danger = false) =>
+    html`<form class="inline" method="post" action="${action}">
+      <input type="hidden" name="action" value="${name}" />${extra}<button type="submit" ${danger ? html` class="danger"` : ''}>
+        ${label}
+      </button>
+    </form>`;
+  return {
+    title: user.email,
+    body: html`<p><a href="${root}/users">All users</a></p>
+      <table>
+        <tbody>
+          <tr>
+            <th>Id</th>
+            <td><code>${user.id}</code></td>
+          </tr>
+          <tr>
+            <th>Name</th>
+            <td>${displayName(user)}</td>
+          </tr>
+          <tr>
+            <th>Status</th>
+            <td>${user.banned ? 'banned' : 'active'}${user.instanceAdmin ? ' · instance admin' : ''}</td>
+          </tr>
+          <tr>
+            <th>Created</th>
+            <td>${when(user.createdAt)}</td>
+          </tr>
+          <tr>
+            <th>Last sign-in</th>
+            <td>${when(user.lastSignInAt)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <p>
+        ${user.banned ? button('unban', 'Unban') : button('ban', 'Ban (ends every session)', html``, true)}
+        ${button('delete', 'Delete user', html`<label> type the email to confirm <input name="confirm" required /></label> `, true)}
+      </p>
+      <h2>Sessions</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Session</th>
+            <th>Device</th>
+            <th>IP</th>
+            <th>Last active</th>
+            <th>Expires</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${sessions.map(
+            (s) =>
+              html`<tr>
+                <td><code>${s.id}</code> ${s.status === 'pending' ? '(pending)' : ''}</td>
+                <td>${s.device}</td>
+                <td>${s.ip ?? '—'}</td>
+                <td>${when(s.lastActiveAt)}</td>
+                <td>${when(s.expireAt)}</td>
+                <td>${button('revoke-session', 'Revoke', html`<input type="hidden" name="session" value="${s.id}" />`, true)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${sessions.length === 0 ? html`<p class="muted">No live sessions.</p>` : ''}
+      <h2>Organizations</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Organization</th>
+            <th>Role</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${memberships.map(
+            (m) =>
+              html`<tr>
+                <td><a href="${root}/organizations/${m.organization.id}">${m.organization.name}</a></td>
+                <td>${m.role}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <h2>Metadata</h2>
+      <h3>Public</h3>
+      <pre>${pretty(row.public_metadata)}</pre>
+      <h3>Private</h3>
+      <pre>${pretty(row.private_metadata)}</pre>
+      <h3>Unsafe</h3>
+      <pre>${pretty(row.unsafe_metadata)}</pre>`,
+  };
+}
+
+export const usersPage: DashboardPage = {
+  path: 'users',
+  title: 'Users',
+  async get(page) {
+    if (page.rest.length === 0) return list(page);
+    if (page.rest.length === 1) return view(page, page.rest[0] ?? '');
+    throw new GatehouseError('not_found', 'There is no such dashboard page.');
+  },
+  async post(page, form) {
+    const { gatehouse, ctx, adminId } = page;
+    const userId = page.rest.length === 1 ? (page.rest[0] ?? '') : '';
+    const user = userId ? await gatehouse.store.findUserById(userId) : null;
+    if (!user) throw new GatehouseError('not_found', 'No such user.');
+    const back = `/users/${user.id}`;
+    switch (field(form, 'action')) {
+      case 'ban':
+        if (user.id === adminId) throw new GatehouseError('bad_request', 'You cannot ban yourself.');
+        await gatehouse.sessions.banUser(user.id, ctx, adminId);
+        return { redirect: back, notice: `Banned ${user.email}; their sessions were revoked.` };
+      case 'unban':
+        await gatehouse.sessions.unbanUser(user.id, ctx, adminId);
+        return { redirect: back, notice: `Unbanned ${user.email}.` };
+      case 'delete':
+        if (user.id === adminId) throw new GatehouseError('bad_request', 'You cannot delete yourself.');
+        if (field(form, 'confirm').toLowerCase() !== user.email)
+          throw new GatehouseError('bad_request', 'Type the user’s email address to confirm.');
+        await gatehouse.sessions.deleteUser(user.id, ctx, adminId);
+        return { redirect: '/users', notice: `Deleted ${user.email}.` };
+      case 'revoke-session': {
+        const sessionId = field(form, 'session');
+        const session = sessionId ? await gatehouse.store.findSession(sessionId) : null;
+        // Only a session of this user: the form's user is what the admin was looking at.
+        if (!session || session.user_id !== user.id) throw new GatehouseError('not_found', 'No such session.');
+        const revoked = await gatehouse.sessions.revokeSession(session.id, ctx, adminId);
+        return { redirect: back, notice: revoked ? `Revoked session ${session.id}.` : 'That session had already ended.' };
+      }
+      default:
+        throw new GatehouseError('bad_request', 'Unknown action.');
+    }
+  },
+};
