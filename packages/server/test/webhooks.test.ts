@@ -391,5 +391,19 @@ describe('the admin HTTP API', () => {
     assert.equal((await as(t, admin, `/admin/webhooks/${endpoint.id}`, { method: 'DELETE' })).status, 200);
     assert.equal((await as(t, admin, `/admin/webhooks/${endpoint.id}`, { method: 'DELETE' })).status, 404);
     assert.equal(rows(t, 'SELECT id FROM webhook_endpoints').length, 0);
+
+    const audited = rows(t, "SELECT action, actor_id, subject_id, data FROM audit_events WHERE action LIKE 'webhook_%' ORDER BY id");
+    assert.deepEqual(
+      audited.map((r) => [r.action, r.actor_id]),
+      [
+        ['webhook_endpoint.created', admin.userId],
+        ['webhook_endpoint.updated', admin.userId],
+        ['webhook_endpoint.secret_rotated', admin.userId],
+        ['webhook_endpoint.updated', admin.userId],
+        ['webhook_delivery.resent', admin.userId],
+        ['webhook_endpoint.deleted', admin.userId],
+      ],
+    );
+    assert.equal(JSON.stringify(audited).includes('whsec_'), false, 'no secret in the audit log');
   });
 });

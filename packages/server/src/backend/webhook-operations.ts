@@ -15,7 +15,7 @@ export const webhooks = {
     summary: 'Add a webhook endpoint; the answer holds its whsec_ signing secret, this once',
     input: WebhookEndpointBody,
     args: (params: z.input<typeof WebhookEndpointBody>) => params,
-    run: (gatehouse, input) => gatehouse.webhooks.createEndpoint(input),
+    run: (gatehouse, input, ctx) => gatehouse.webhooks.createEndpoint(input, { ctx }),
   }),
   listEndpoints: operation({
     method: 'GET',
@@ -39,7 +39,7 @@ export const webhooks = {
     summary: 'Change an endpoint: URL, description, event types, enabled',
     input: WebhookEndpointChanges.extend({ endpointId: ENDPOINT_ID }).strict(),
     args: (endpointId: string, changes: z.input<typeof WebhookEndpointChanges>) => ({ ...changes, endpointId }),
-    run: (gatehouse, { endpointId, ...changes }) => gatehouse.webhooks.updateEndpoint(endpointId, changes),
+    run: (gatehouse, { endpointId, ...changes }, ctx) => gatehouse.webhooks.updateEndpoint(endpointId, changes, { ctx }),
   }),
   deleteEndpoint: operation({
     method: 'DELETE',
@@ -47,8 +47,8 @@ export const webhooks = {
     summary: 'Delete an endpoint with its delivery log',
     input: z.object({ endpointId: ENDPOINT_ID }).strict(),
     args: (endpointId: string) => ({ endpointId }),
-    async run(gatehouse, { endpointId }): Promise<DeletedObject> {
-      await gatehouse.webhooks.deleteEndpoint(endpointId);
+    async run(gatehouse, { endpointId }, ctx): Promise<DeletedObject> {
+      await gatehouse.webhooks.deleteEndpoint(endpointId, { ctx });
       return { object: 'webhook_endpoint', id: endpointId, deleted: true };
     },
   }),
@@ -58,8 +58,8 @@ export const webhooks = {
     summary: 'A new signing secret (returned this once); the old one also signs for graceSeconds (default 24 h)',
     input: RotateSecretBody.extend({ endpointId: ENDPOINT_ID }).strict(),
     args: (endpointId: string, options: { graceSeconds?: number } = {}) => ({ ...options, endpointId }),
-    run: (gatehouse, { endpointId, graceSeconds }) =>
-      gatehouse.webhooks.rotateSecret(endpointId, graceSeconds === undefined ? {} : { graceSeconds }),
+    run: (gatehouse, { endpointId, graceSeconds }, ctx) =>
+      gatehouse.webhooks.rotateSecret(endpointId, graceSeconds === undefined ? {} : { graceSeconds }, { ctx }),
   }),
   listDeliveries: operation({
     method: 'GET',
@@ -96,6 +96,6 @@ export const webhooks = {
     summary: 'Send a delivery again (same event id and body) with a fresh set of attempts',
     input: z.object({ deliveryId: DELIVERY_ID }).strict(),
     args: (deliveryId: string) => ({ deliveryId }),
-    run: (gatehouse, { deliveryId }) => gatehouse.webhooks.resend(deliveryId),
+    run: (gatehouse, { deliveryId }, ctx) => gatehouse.webhooks.resend(deliveryId, { ctx }),
   }),
 };

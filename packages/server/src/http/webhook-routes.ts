@@ -42,25 +42,33 @@ export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) 
   const endpoints = adminOnly({
     GET: async () => json(200, { endpoints: await webhooks.listEndpoints(), eventTypes: webhooks.eventTypes }),
     // The secret is in this answer and nowhere else, ever.
-    POST: async (request) => json(201, await webhooks.createEndpoint(await readJson(request, WebhookEndpointBody))),
+    POST: async (request, me, ctx) =>
+      json(201, await webhooks.createEndpoint(await readJson(request, WebhookEndpointBody), { actorId: me, ctx })),
   });
 
   const endpoint = (id: string) =>
     adminOnly({
       GET: async () => json(200, { endpoint: await webhooks.getEndpoint(id) }),
-      PATCH: async (request) => json(200, { endpoint: await webhooks.updateEndpoint(id, await readJson(request, WebhookEndpointChanges)) }),
-      DELETE: async (request) => {
+      PATCH: async (request, me, ctx) =>
+        json(200, { endpoint: await webhooks.updateEndpoint(id, await readJson(request, WebhookEndpointChanges), { actorId: me, ctx }) }),
+      DELETE: async (request, me, ctx) => {
         await readOptionalJson(request, NoBody);
-        await webhooks.deleteEndpoint(id);
+        await webhooks.deleteEndpoint(id, { actorId: me, ctx });
         return json(200, { deleted: true });
       },
     });
 
   const rotate = (id: string) =>
     adminOnly({
-      POST: async (request) => {
+      POST: async (request, me, ctx) => {
         const body = await readOptionalJson(request, RotateSecretBody);
-        return json(200, await webhooks.rotateSecret(id, body?.graceSeconds === undefined ? {} : { graceSeconds: body.graceSeconds }));
+        return json(
+          200,
+          await webhooks.rotateSecret(id, body?.graceSeconds === undefined ? {} : { graceSeconds: body.graceSeconds }, {
+            actorId: me,
+            ctx,
+          }),
+        );
       },
     });
 
@@ -82,9 +90,9 @@ export function createWebhookRoutes(gatehouse: Gatehouse, adminOnly: AdminOnly) 
   const delivery = (id: string) => adminOnly({ GET: async () => json(200, { delivery: await webhooks.getDelivery(id) }) });
   const resend = (id: string) =>
     adminOnly({
-      POST: async (request) => {
+      POST: async (request, me, ctx) => {
         await readOptionalJson(request, NoBody);
-        return json(200, { delivery: await webhooks.resend(id) });
+        return json(200, { delivery: await webhooks.resend(id, { actorId: me, ctx }) });
       },
     });
 

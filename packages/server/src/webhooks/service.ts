@@ -1,8 +1,9 @@
 // instance.webhooks: endpoints (create, list, update, delete, rotate the secret), the delivery log, resend, and the worker.
 
-import { GatehouseError } from '@gatehouse/core';
+import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
 import { newId } from '../ids.js';
+import { BACKEND_CONTEXT } from '../session-core.js';
 import type { Store, WebhookAttemptRow, WebhookDeliveryListRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../store/types.js';
 import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass } from './delivery.js';
 import { WEBHOOK_EVENT_TYPES, stringList, type WebhookEventType } from './events.js';
@@ -50,6 +51,12 @@ export interface WebhookEndpointInput {
   enabled?: boolean | undefined;
 }
 
+/** Who made a change, for the audit log: an instance admin (dashboard, admin API) or null (server code, CLI). */
+export interface WebhookActor {
+  actorId?: string | null;
+  ctx?: RequestContext;
+}
+
 export interface WebhookService {
   /** Every event type an endpoint can subscribe to. */
   readonly eventTypes: readonly WebhookEventType[];
@@ -57,26 +64,26 @@ export interface WebhookService {
    * Creates an endpoint. The `whsec_…` secret is returned this once; it is stored only encrypted.
    * @throws GatehouseError `bad_request` (URL not http(s), credentials in the URL, unknown event type)
    */
-  createEndpoint(input: WebhookEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
+  createEndpoint(input: WebhookEndpointInput, actor?: WebhookActor): Promise<{ endpoint: WebhookEndpoint; secret: string }>;
   listEndpoints(): Promise<WebhookEndpoint[]>;
   /** @throws GatehouseError `not_found` */
   getEndpoint(id: string): Promise<WebhookEndpoint>;
   /** @throws GatehouseError `bad_request`, `not_found` */
-  updateEndpoint(id: string, changes: Partial<WebhookEndpointInput>): Promise<WebhookEndpoint>;
+  updateEndpoint(id: string, changes: Partial<WebhookEndpointInput>, actor?: WebhookActor): Promise<WebhookEndpoint>;
   /** Deletes the endpoint with its deliveries. @throws GatehouseError `not_found` */
-  deleteEndpoint(id: string): Promise<void>;
+  deleteEndpoint(id: string, actor?: WebhookActor): Promise<void>;
   /**
    * A new secret (returned this once). Deliveries carry a signature with the old one too for
    * `graceSeconds` (default 24 h), so receivers can switch without losing events.
    * @throws GatehouseError `not_found`
    */
-  rotateSecret(id: string, options?: { graceSeconds?: number }): Promise<{ secret: string }>;
+  rotateSecret(id: string, options?: { graceSeconds?: number }, actor?: WebhookActor): Promise<{ secret: string }>;
   /** The delivery log, newest first. */
   listDeliveries(filter?: { endpointId?: string; status?: WebhookDeliveryStatus; limit?: number }): Promise<WebhookDelivery[]>;
   /** One delivery with its attempts. @throws GatehouseError `not_found` */
   getDelivery(id: string): Promise<WebhookDelivery & { attemptLog: WebhookAttempt[] }>;
   /** Sends a delivery again (same event id and body) with a fresh set of attempts. @throws GatehouseError `not_found` */
-  resend(deliveryId: string): Promise<WebhookDelivery>;
+  resend(deliveryId: string, actor?: WebhookActor): Promise<WebhookDelivery>;
   /** One delivery pass now (the background worker does this every poll). */
   deliverDue(): Promise<DeliveryPass>;
   /** Starts the background worker (the embedded app and the standalone service do). */
@@ -192,9 +199,23 @@ export function createWebhookService(
     return row;
   }
 
+  /** One audit row per change (never a secret), in the change's transaction. */
+  const audit = (tx: Store, action: string, subjectId: string, data: Record<string, unknown>, actor: WebhookActor = {}) => {
+    const ctx = actor.ctx ?? BACKEND_CONTEXT;
+    return tx.appendAudit({
+      at: now(),
+      action,
+      actor_id: actor.actorId ?? null,
+      subject_id: subjectId,
+      ip: ctx.ip,
+      user_agent: ctx.userAgent,
+      data: JSON.stringify(data),
+    });
+  };
+
   return {
     eventTypes: WEBHOOK_EVENT_TYPES,
-    async createEndpoint(input) {
+    async createEndpoint(input, actor) {
       const body = parse(CreateInput, input);
       const secret = newSigningSecret();
       const t = now();
@@ -210,7 +231,10 @@ export function createWebhookService(
         created_at: t,
         updated_at: t,
       };
-      await store.insertWebhookEndpoint(row);
+      await store.transaction(async (tx) => {
+        await tx.insertWebhookEndpoint(row);
+        await audit(tx, 'webhook_endpoint.created', row.id, { url: row.url, eventTypes: body.eventTypes ?? [] }, actor);
+      });
       return { endpoint: toEndpoint(row), secret };
     },
     async listEndpoints() {
@@ -219,7 +243,7 @@ export function createWebhookService(
     async getEndpoint(id) {
       return toEndpoint(await requireEndpoint(id));
     },
-    async updateEndpoint(id, changes) {
+    async updateEndpoint(id, changes, actor) {
       const body = parse(UpdateInput, changes);
       await requireEndpoint(id);
       const update: Partial<WebhookEndpointRow> = { updated_at: now() };
@@ -227,23 +251,34 @@ export function createWebhookService(
       if (body.description !== undefined) update.description = body.description;
       if (body.eventTypes !== undefined) update.event_types = JSON.stringify([...new Set(body.eventTypes)]);
       if (body.enabled !== undefined) update.enabled = body.enabled ? 1 : 0;
-      await store.updateWebhookEndpoint(id, update);
+      await store.transaction(async (tx) => {
+        await tx.updateWebhookEndpoint(id, update);
+        const { updated_at: _at, ...changed } = update;
+        await audit(tx, 'webhook_endpoint.updated', id, changed, actor);
+      });
       return toEndpoint(await requireEndpoint(id));
     },
-    async deleteEndpoint(id) {
-      if (!(typeof id === 'string' && id.length <= 64 && (await store.deleteWebhookEndpoint(id))))
-        throw new GatehouseError('not_found', 'No such webhook endpoint.');
+    async deleteEndpoint(id, actor) {
+      await store.transaction(async (tx) => {
+        if (!(typeof id === 'string' && id.length <= 64 && (await tx.deleteWebhookEndpoint(id))))
+          throw new GatehouseError('not_found', 'No such webhook endpoint.');
+        await audit(tx, 'webhook_endpoint.deleted', id, {}, actor);
+      });
     },
-    async rotateSecret(id, rotateOptions = {}) {
+    async rotateSecret(id, rotateOptions = {}, actor) {
       const row = await requireEndpoint(id);
       const graceMs = (rotateOptions.graceSeconds ?? 24 * 60 * 60) * 1000;
       const secret = newSigningSecret();
       const t = now();
-      await store.updateWebhookEndpoint(id, {
-        secret_sealed: await sealSigningSecret(secret, masterSecret),
-        previous_secret_sealed: graceMs > 0 ? row.secret_sealed : null,
-        previous_secret_until: graceMs > 0 ? t + graceMs : null,
-        updated_at: t,
+      const sealed = await sealSigningSecret(secret, masterSecret);
+      await store.transaction(async (tx) => {
+        await tx.updateWebhookEndpoint(id, {
+          secret_sealed: sealed,
+          previous_secret_sealed: graceMs > 0 ? row.secret_sealed : null,
+          previous_secret_until: graceMs > 0 ? t + graceMs : null,
+          updated_at: t,
+        });
+        await audit(tx, 'webhook_endpoint.secret_rotated', id, { graceSeconds: graceMs / 1000 }, actor);
       });
       return { secret };
     },
@@ -260,9 +295,12 @@ export function createWebhookService(
       const row = await requireDelivery(id);
       return { ...toDelivery(row), attemptLog: (await store.listWebhookAttempts(row.id)).map(toAttempt) };
     },
-    async resend(deliveryId) {
-      await requireDelivery(deliveryId);
-      await store.resetWebhookDelivery(deliveryId, now());
+    async resend(deliveryId, actor) {
+      const delivery = await requireDelivery(deliveryId);
+      await store.transaction(async (tx) => {
+        await tx.resetWebhookDelivery(deliveryId, now());
+        await audit(tx, 'webhook_delivery.resent', deliveryId, { endpointId: delivery.endpoint_id, eventId: delivery.event_id }, actor);
+      });
       return toDelivery(await requireDelivery(deliveryId));
     },
     deliverDue: () => worker.deliverDue(),

@@ -183,30 +183,34 @@ export const webhooksPage: DashboardPage = {
   async post(page, form) {
     const { webhooks } = page.gatehouse;
     const endpoint = field(form, 'endpoint');
+    const actor = { actorId: page.adminId, ctx: page.ctx };
     switch (field(form, 'action')) {
       case 'create': {
         const events = field(form, 'events')
           .split(/[\s,]+/)
           .filter(Boolean);
         const description = field(form, 'description');
-        const created = await webhooks.createEndpoint({ url: field(form, 'url'), eventTypes: events, description: description || null });
+        const created = await webhooks.createEndpoint(
+          { url: field(form, 'url'), eventTypes: events, description: description || null },
+          actor,
+        );
         return secretShown(page, created.endpoint.id, created.secret, `Added webhook endpoint ${created.endpoint.url}.`);
       }
       case 'rotate': {
-        const { secret } = await webhooks.rotateSecret(endpoint);
+        const { secret } = await webhooks.rotateSecret(endpoint, {}, actor);
         return secretShown(page, endpoint, secret, 'Rotated the signing secret; the old one also signs deliveries for 24 hours.');
       }
       case 'enable':
       case 'disable': {
         const enabled = field(form, 'action') === 'enable';
-        await webhooks.updateEndpoint(endpoint, { enabled });
+        await webhooks.updateEndpoint(endpoint, { enabled }, actor);
         return { redirect: '/webhooks', notice: `${enabled ? 'Enabled' : 'Disabled'} ${endpoint}.` };
       }
       case 'delete':
-        await webhooks.deleteEndpoint(endpoint);
+        await webhooks.deleteEndpoint(endpoint, actor);
         return { redirect: '/webhooks', notice: `Deleted ${endpoint} and its deliveries.` };
       case 'resend': {
-        const delivery = await webhooks.resend(field(form, 'delivery'));
+        const delivery = await webhooks.resend(field(form, 'delivery'), actor);
         return { redirect: `/webhooks/deliveries/${delivery.id}`, notice: `Delivery ${delivery.id} is queued again.` };
       }
       default:
