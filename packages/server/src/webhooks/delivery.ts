@@ -1,6 +1,7 @@
 // The delivery worker: claims due deliveries with a lease, signs and POSTs them, records each attempt, retries with backoff, dead-letters.
 
 import { randomBytes } from 'node:crypto';
+import { isGatehouseError } from '@gatehouse/core';
 import type { ClaimedWebhookDelivery, Store } from '../store/types.js';
 import { openSigningSecret } from './secrets.js';
 import { signatureHeaders } from './signing.js';
@@ -118,8 +119,10 @@ export function createDeliveryWorker(
       if (statusCode >= 300 && statusCode < 400) error = `redirect not followed (HTTP ${statusCode})`;
       else if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (caught) {
-      error =
-        (caught as { name?: unknown }).name === 'SchemeError' ? 'only http(s) URLs are delivered to' : describeFailure(caught, timeoutMs);
+      if ((caught as { name?: unknown }).name === 'SchemeError') error = 'only http(s) URLs are delivered to';
+      // A secret that cannot be opened (GATEHOUSE_SECRET changed): its message names the fix, never the secret.
+      else if (isGatehouseError(caught)) error = caught.message.slice(0, 200);
+      else error = describeFailure(caught, timeoutMs);
     }
     const durationMs = Math.max(0, Math.round(performance.now() - started));
     const finished = now();
@@ -175,18 +178,23 @@ export function createDeliveryWorker(
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
-  const schedule = () => {
+  const schedule = (delayMs: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
+      let full = false;
       running = deliverDue()
+        .then((pass) => {
+          // A full batch: more may be due, so the next pass starts at once instead of a poll later.
+          full = pass.succeeded + pass.retrying + pass.failed >= batchSize;
+        })
         .catch((error: unknown) =>
           log(`gatehouse: webhook delivery pass failed: ${error instanceof Error ? error.message : 'unknown error'}`),
         )
         .finally(() => {
           running = null;
-          schedule();
+          schedule(full ? 0 : pollIntervalMs);
         });
-    }, pollIntervalMs);
+    }, delayMs);
     timer.unref();
   };
 
@@ -195,7 +203,7 @@ export function createDeliveryWorker(
     start() {
       if (!stopped) return;
       stopped = false;
-      schedule();
+      schedule(pollIntervalMs);
     },
     async stop() {
       stopped = true;
