@@ -69,6 +69,16 @@ describe('the example receives its webhooks', () => {
       assert.ok(html.includes(expected), `${expected} in /webhooks:\n${app.output()}`);
     assert.equal(html.includes('Globex'), false, "another organization's events are not shown");
 
+    // Signed out: to sign-in, and back here afterwards.
+    const signedOut = await fetch(`${app.baseUrl}/webhooks`, {
+      headers: { accept: 'text/html', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate' },
+      redirect: 'manual',
+    });
+    assert.equal(signedOut.status, 307);
+    const location = new URL(signedOut.headers.get('location') ?? '', app.baseUrl);
+    assert.equal(location.pathname, '/sign-in');
+    assert.equal(new URL(location.searchParams.get('redirect_url') ?? '', app.baseUrl).pathname, '/webhooks');
+
     // A page load by a member: auth.protect({ role }) answers a document with a 404.
     const bob = await signedInTo('bob@example.com', 'acme');
     const page = await fetch(`${app.baseUrl}/webhooks`, {

@@ -12,10 +12,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <GatehouseProvider>
           <header className="nav">
             <Link href="/">Gatehouse example</Link>
-            <nav>
+            <nav aria-label="Main">
               <SignedIn>
                 <Link href="/dashboard">Dashboard</Link>
+                <Link href="/claims">Claims</Link>
+                <Show when={{ permission: 'org:projects:read' }}>
+                  <Link href="/reports">Reports</Link>
+                </Show>
+                {/* Navigation only: /admin refuses everyone but org admins on the server. */}
                 <Show when={{ role: 'org:admin' }}>
+                  <Link href="/admin">Admin</Link>
                   <Link href="/webhooks">Webhooks</Link>
                 </Show>
                 <OrganizationSwitcher createOrganizationUrl="/organizations/new" organizationProfileUrl="/organization" />
