@@ -241,6 +241,12 @@ describe('dashboard in Chromium', () => {
         // The XSS-named user's own page: the name is text, no script ran (a dialog would fail the test).
         await page.goto(`${DASH}/users/${ids.evil}`);
         await page.getByRole('cell', { name: XSS }).waitFor();
+
+        // Sign out: back on the sign-in page, and the dashboard is gone for this browser.
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.waitForURL(`**${DASH}/sign-in`);
+        await page.goto(`${DASH}/users`);
+        assert.equal(new URL(page.url()).pathname, `${DASH}/sign-in`);
       } finally {
         await Promise.all([bobs.close(), carols.close()]);
       }

@@ -91,6 +91,20 @@ describe('dashboard: who gets it', () => {
     assert.equal((await page(other.jar, '/users')).status, 303);
   });
 
+  test('sign out (a same-origin post) ends the session and clears the cookies', async () => {
+    const other = await member(t, 'leaving-admin@example.com');
+    await t.gatehouse.users.setInstanceAdmin(other.userId, true);
+    assert.match((await page(other.jar, '/users')).text, /action="\/api\/gatehouse\/dashboard\/sign-out"/);
+    assert.equal((await page(other.jar, '/sign-out')).status, 405);
+    assert.equal((await post(other.jar, '/sign-out', {}, { origin: null })).status, 403);
+    assert.equal(t.sessionStatus(other.sessionId), 'active');
+    const res = await post(other.jar, '/sign-out', {});
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `${DASH}/sign-in`);
+    assert.equal(t.sessionStatus(other.sessionId), 'ended');
+    assert.equal(other.jar.get('__session'), undefined);
+  });
+
   test('an admin whose session token expired is served after a refresh from the client cookie', async () => {
     const jar = admin.jar.clone();
     t.advance(120);
