@@ -212,8 +212,8 @@ describe('dashboard in Chromium', () => {
 
         // Preview a template for Carol in Acme: the claims appear as the form changes, no submit.
         await page.getByRole('link', { name: 'JWT templates' }).click();
-        await page.locator('select[name=user]').selectOption({ label: 'carol@example.com' });
-        await page.locator('select[name=org]').selectOption({ label: 'Acme (acme)' });
+        await page.getByLabel('User', { exact: true }).fill('carol@example.com');
+        await page.getByLabel('Organization', { exact: true }).fill('acme');
         const preview = page.locator('#preview');
         await preview.filter({ hasText: '"org_role": "admin"' }).waitFor();
         assert.match((await preview.textContent()) ?? '', /"email": "carol@example\.com"/);

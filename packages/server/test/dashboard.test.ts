@@ -288,6 +288,10 @@ describe('dashboard: actions', () => {
     assert.equal(claims.email, 'grace@example.com');
     assert.equal(claims.role, 'admin');
     assert.equal(claims.sub, owner.userId);
+    const byEmail = await q({ template: 'api', user: owner.email, org: 'hooli' });
+    assert.equal((byEmail.body as { claims: Record<string, unknown> }).claims.role, 'admin');
+    assert.match(((await q({ template: 'api', user: 'nobody@example.com' })).body as { error: string }).error, /No user/);
+    assert.match(((await q({ template: 'api', user: owner.userId, org: 'no-such-org' })).body as { error: string }).error, /organization/);
     const draft = await q({ user: owner.userId, claims: JSON.stringify({ who: '{{user.id}}' }) });
     assert.equal((draft.body as { claims: Record<string, unknown> }).claims.who, owner.userId);
     const invalid = await q({ user: owner.userId, claims: '{"sub":"x"}' });
