@@ -339,6 +339,11 @@ describe('dashboard: actions', () => {
     assert.doesNotMatch(res.text, /<td>session\.created<\/td>/);
     const future = await page(admin.jar, '/audit?since=2099-01-01T00:00');
     assert.match(future.text, /No events match/);
+    const past = await page(admin.jar, '/audit?until=2000-01-01T00:00');
+    assert.match(past.text, /No events match/);
+    const org = await page(admin.jar, '/audit?org=initech');
+    assert.match(org.text, /<td>organizationMembership\.updated<\/td>/);
+    assert.doesNotMatch(org.text, /<td>user\.banned<\/td>/);
     const csv = await page(admin.jar, `/audit?action=user.banned&format=csv`);
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment/);
