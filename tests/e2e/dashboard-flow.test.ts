@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { startHandlerServer, type HandlerServer } from './handler-server.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const XSS = '<script>alert(1)</script>';
 const DASH = '/api/gatehouse/dashboard';
@@ -26,19 +26,7 @@ describe('dashboard in Chromium', () => {
       startHandlerServer({
         jwtTemplates: [{ name: 'api', claims: { email: '{{user.primary_email_address}}', org_role: '{{org.role}}' } }],
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      }),
+      launchChromium(),
     ]);
     if (s.status === 'fulfilled') server = s.value;
     if (b.status === 'fulfilled') browser = b.value;

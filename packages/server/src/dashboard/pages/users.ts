@@ -2,10 +2,9 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
-import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
+import { searchList } from '../list.js';
+import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../user-admin.js';
-
-const PAGE_SIZE = 50;
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -20,43 +19,21 @@ function pretty(stored: string): string {
   }
 }
 
-async function list(page: PageContext) {
-  const { gatehouse, root, url } = page;
-  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 320);
-  const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
-  const rows = await gatehouse.store.listUsers({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
-  const users = rows.slice(0, PAGE_SIZE).map(toSummary);
-  return {
-    body: html`<form method="get" action="${root}/users">
-        <label>Search <input name="q" value="${q}" placeholder="email, name or id" /></label> <button type="submit">Search</button>
-      </form>
-      <table>
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Created</th>
-            <th>Last sign-in</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${users.map(
-            (u) =>
-              html`<tr>
-                <td><a href="${root}/users/${u.id}">${u.email}</a></td>
-                <td>${displayName(u)}</td>
-                <td>${u.banned ? 'banned' : 'active'}${u.instanceAdmin ? ' · instance admin' : ''}</td>
-                <td>${when(u.createdAt)}</td>
-                <td>${when(u.lastSignInAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${users.length === 0 ? html`<p class="muted">No users found.</p>` : ''}
-      ${offset > 0 ? html`<a href="${link(root, '/users', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
-      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/users', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
-  };
+function list(page: PageContext) {
+  const { gatehouse, root } = page;
+  return searchList(page, {
+    path: '/users',
+    placeholder: 'email, name or id',
+    empty: 'No users found.',
+    head: ['Email', 'Name', 'Status', 'Created', 'Last sign-in'],
+    load: async (query) => (await gatehouse.store.listUsers(query)).map(toSummary),
+    cells: (u) =>
+      html`<td><a href="${root}/users/${u.id}">${u.email}</a></td>
+        <td>${displayName(u)}</td>
+        <td>${u.banned ? 'banned' : 'active'}${u.instanceAdmin ? ' · instance admin' : ''}</td>
+        <td>${when(u.createdAt)}</td>
+        <td>${when(u.lastSignInAt)}</td>`,
+  });
 }
 
 async function view(page: PageContext, userId: string) {
