@@ -2,7 +2,8 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
-import { searchList } from '../list.js';
+import { actionForm } from '../forms.js';
+import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 
 function list(page: PageContext) {
@@ -35,26 +36,12 @@ async function view(page: PageContext, orgId: string) {
   return {
     title: org.name,
     body: html`<p><a href="${root}/organizations">All organizations</a></p>
-      <table>
-        <tbody>
-          <tr>
-            <th>Id</th>
-            <td><code>${org.id}</code></td>
-          </tr>
-          <tr>
-            <th>Slug</th>
-            <td>${org.slug}</td>
-          </tr>
-          <tr>
-            <th>Created</th>
-            <td>${when(org.created_at)}</td>
-          </tr>
-          <tr>
-            <th>Membership limit</th>
-            <td>${org.max_memberships ?? 'none'}</td>
-          </tr>
-        </tbody>
-      </table>
+      ${facts([
+        ['Id', html`<code>${org.id}</code>`],
+        ['Slug', org.slug],
+        ['Created', when(org.created_at)],
+        ['Membership limit', org.max_memberships ?? 'none'],
+      ])}
       <h2>Members</h2>
       <table>
         <thead>
@@ -70,22 +57,16 @@ async function view(page: PageContext, orgId: string) {
               html`<tr>
                 <td><a href="${root}/users/${m.user_id}">${m.email}</a> ${[m.first_name, m.last_name].filter(Boolean).join(' ')}</td>
                 <td>
-                  <form class="inline" method="post" action="${action}">
-                    <input type="hidden" name="action" value="set-role" /><input type="hidden" name="user" value="${m.user_id}" />
-                    <select name="role" aria-label="Role of ${m.email}">
+                  ${actionForm(action, 'set-role', 'Change role', {
+                    fields: { user: m.user_id },
+                    before: html`<select name="role" aria-label="Role of ${m.email}">
                       ${roles.map(
                         (r) => html`<option value="${r.key}" ${r.key === m.role ? html` selected` : ''}>${r.name} (${r.key})</option>`,
                       )}${roles.some((r) => r.key === m.role) ? '' : html`<option value="${m.role}" selected>${m.role} (unknown)</option>`}
-                    </select>
-                    <button type="submit">Change role</button>
-                  </form>
+                    </select> `,
+                  })}
                 </td>
-                <td>
-                  <form class="inline" method="post" action="${action}">
-                    <input type="hidden" name="action" value="remove" /><input type="hidden" name="user" value="${m.user_id}" />
-                    <button type="submit" class="danger">Remove</button>
-                  </form>
-                </td>
+                <td>${actionForm(action, 'remove', 'Remove', { fields: { user: m.user_id }, danger: true })}</td>
               </tr>`,
           )}
         </tbody>

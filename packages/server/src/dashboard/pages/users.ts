@@ -2,7 +2,8 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
-import { searchList } from '../list.js';
+import { actionForm } from '../forms.js';
+import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../user-admin.js';
 
@@ -46,42 +47,22 @@ async function view(page: PageContext, userId: string) {
     gatehouse.organizations.listUserMemberships(user.id),
   ]);
   const action = `${root}/users/${user.id}`;
-  const button = (name: string, label: string, extra = html``, danger = false) =>
-    html`<form class="inline" method="post" action="${action}">
-      <input type="hidden" name="action" value="${name}" />${extra}<button type="submit" ${danger ? html` class="danger"` : ''}>
-        ${label}
-      </button>
-    </form>`;
   return {
     title: user.email,
     body: html`<p><a href="${root}/users">All users</a></p>
-      <table>
-        <tbody>
-          <tr>
-            <th>Id</th>
-            <td><code>${user.id}</code></td>
-          </tr>
-          <tr>
-            <th>Name</th>
-            <td>${displayName(user)}</td>
-          </tr>
-          <tr>
-            <th>Status</th>
-            <td>${user.banned ? 'banned' : 'active'}${user.instanceAdmin ? ' · instance admin' : ''}</td>
-          </tr>
-          <tr>
-            <th>Created</th>
-            <td>${when(user.createdAt)}</td>
-          </tr>
-          <tr>
-            <th>Last sign-in</th>
-            <td>${when(user.lastSignInAt)}</td>
-          </tr>
-        </tbody>
-      </table>
+      ${facts([
+        ['Id', html`<code>${user.id}</code>`],
+        ['Name', displayName(user)],
+        ['Status', `${user.banned ? 'banned' : 'active'}${user.instanceAdmin ? ' · instance admin' : ''}`],
+        ['Created', when(user.createdAt)],
+        ['Last sign-in', when(user.lastSignInAt)],
+      ])}
       <p>
-        ${user.banned ? button('unban', 'Unban') : button('ban', 'Ban (ends every session)', html``, true)}
-        ${button('delete', 'Delete user', html`<label> type the email to confirm <input name="confirm" required /></label> `, true)}
+        ${user.banned ? actionForm(action, 'unban', 'Unban') : actionForm(action, 'ban', 'Ban (ends every session)', { danger: true })}
+        ${actionForm(action, 'delete', 'Delete user', {
+          danger: true,
+          before: html`<label> type the email to confirm <input name="confirm" required /></label> `,
+        })}
       </p>
       <h2>Sessions</h2>
       <table>
@@ -104,7 +85,7 @@ async function view(page: PageContext, userId: string) {
                 <td>${s.ip ?? '—'}</td>
                 <td>${when(s.lastActiveAt)}</td>
                 <td>${when(s.expireAt)}</td>
-                <td>${button('revoke-session', 'Revoke', html`<input type="hidden" name="session" value="${s.id}" />`, true)}</td>
+                <td>${actionForm(action, 'revoke-session', 'Revoke', { fields: { session: s.id }, danger: true })}</td>
               </tr>`,
           )}
         </tbody>

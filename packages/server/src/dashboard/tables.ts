@@ -1,4 +1,4 @@
-// A searchable, paged table: what the users and organizations pages list their rows with.
+// Tables for dashboard pages: a searchable paged list, and a record's fields as label/value rows.
 
 import { html, type SafeHtml } from './html.js';
 import { link, type PageContext } from './page.js';
@@ -50,4 +50,19 @@ export async function searchList<T>(page: PageContext, options: SearchListOption
       ${offset > 0 ? html`<a href="${at(Math.max(0, offset - PAGE_SIZE))}">Previous</a> ` : ''}
       ${rows.length > PAGE_SIZE ? html`<a href="${at(offset + PAGE_SIZE)}">Next</a>` : ''}`,
   };
+}
+
+/** One record's fields, a row each: label, value. */
+export function facts(rows: readonly (readonly [string, SafeHtml | string | number])[]): SafeHtml {
+  return html`<table>
+    <tbody>
+      ${rows.map(
+        ([label, value]) =>
+          html`<tr>
+            <th>${label}</th>
+            <td>${value}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
