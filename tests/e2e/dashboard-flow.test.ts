@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { startHandlerServer, type HandlerServer } from './handler-server.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const XSS = '<script>alert(1)</script>';
 const DASH = '/api/gatehouse/dashboard';
@@ -26,19 +26,7 @@ describe('dashboard in Chromium', () => {
       startHandlerServer({
         jwtTemplates: [{ name: 'api', claims: { email: '{{user.primary_email_address}}', org_role: '{{org.role}}' } }],
       }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      }),
+      launchChromium(),
     ]);
     if (s.status === 'fulfilled') server = s.value;
     if (b.status === 'fulfilled') browser = b.value;
@@ -212,8 +200,8 @@ describe('dashboard in Chromium', () => {
 
         // Preview a template for Carol in Acme: the claims appear as the form changes, no submit.
         await page.getByRole('link', { name: 'JWT templates' }).click();
-        await page.locator('select[name=user]').selectOption({ label: 'carol@example.com' });
-        await page.locator('select[name=org]').selectOption({ label: 'Acme (acme)' });
+        await page.getByLabel('User', { exact: true }).fill('carol@example.com');
+        await page.getByLabel('Organization', { exact: true }).fill('acme');
         const preview = page.locator('#preview');
         await preview.filter({ hasText: '"org_role": "admin"' }).waitFor();
         assert.match((await preview.textContent()) ?? '', /"email": "carol@example\.com"/);
@@ -241,6 +229,12 @@ describe('dashboard in Chromium', () => {
         // The XSS-named user's own page: the name is text, no script ran (a dialog would fail the test).
         await page.goto(`${DASH}/users/${ids.evil}`);
         await page.getByRole('cell', { name: XSS }).waitFor();
+
+        // Sign out: back on the sign-in page, and the dashboard is gone for this browser.
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.waitForURL(`**${DASH}/sign-in`);
+        await page.goto(`${DASH}/users`);
+        assert.equal(new URL(page.url()).pathname, `${DASH}/sign-in`);
       } finally {
         await Promise.all([bobs.close(), carols.close()]);
       }

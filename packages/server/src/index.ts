@@ -81,3 +81,4 @@ export type { BackendUser, UserChanges, MetadataChanges } from './user-admin.js'
 export type { JwtTemplateInfo } from './templates.js';
 export { generateSecretKey, SECRET_KEY } from './secret-keys.js';
 export { openApiDocument, documentedRoutes, OPENAPI_PATH, type DocumentedRoute } from './http/openapi.js';
+export { migrationNames } from './store/migrations.js';

@@ -91,6 +91,20 @@ describe('dashboard: who gets it', () => {
     assert.equal((await page(other.jar, '/users')).status, 303);
   });
 
+  test('sign out (a same-origin post) ends the session and clears the cookies', async () => {
+    const other = await member(t, 'leaving-admin@example.com');
+    await t.gatehouse.users.setInstanceAdmin(other.userId, true);
+    assert.match((await page(other.jar, '/users')).text, /action="\/api\/gatehouse\/dashboard\/sign-out"/);
+    assert.equal((await page(other.jar, '/sign-out')).status, 405);
+    assert.equal((await post(other.jar, '/sign-out', {}, { origin: null })).status, 403);
+    assert.equal(t.sessionStatus(other.sessionId), 'active');
+    const res = await post(other.jar, '/sign-out', {});
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `${DASH}/sign-in`);
+    assert.equal(t.sessionStatus(other.sessionId), 'ended');
+    assert.equal(other.jar.get('__session'), undefined);
+  });
+
   test('an admin whose session token expired is served after a refresh from the client cookie', async () => {
     const jar = admin.jar.clone();
     t.advance(120);
@@ -274,6 +288,10 @@ describe('dashboard: actions', () => {
     assert.equal(claims.email, 'grace@example.com');
     assert.equal(claims.role, 'admin');
     assert.equal(claims.sub, owner.userId);
+    const byEmail = await q({ template: 'api', user: owner.email, org: 'hooli' });
+    assert.equal((byEmail.body as { claims: Record<string, unknown> }).claims.role, 'admin');
+    assert.match(((await q({ template: 'api', user: 'nobody@example.com' })).body as { error: string }).error, /No user/);
+    assert.match(((await q({ template: 'api', user: owner.userId, org: 'no-such-org' })).body as { error: string }).error, /organization/);
     const draft = await q({ user: owner.userId, claims: JSON.stringify({ who: '{{user.id}}' }) });
     assert.equal((draft.body as { claims: Record<string, unknown> }).claims.who, owner.userId);
     const invalid = await q({ user: owner.userId, claims: '{"sub":"x"}' });
@@ -321,6 +339,11 @@ describe('dashboard: actions', () => {
     assert.doesNotMatch(res.text, /<td>session\.created<\/td>/);
     const future = await page(admin.jar, '/audit?since=2099-01-01T00:00');
     assert.match(future.text, /No events match/);
+    const past = await page(admin.jar, '/audit?until=2000-01-01T00:00');
+    assert.match(past.text, /No events match/);
+    const org = await page(admin.jar, '/audit?org=initech');
+    assert.match(org.text, /<td>organizationMembership\.updated<\/td>/);
+    assert.doesNotMatch(org.text, /<td>user\.banned<\/td>/);
     const csv = await page(admin.jar, `/audit?action=user.banned&format=csv`);
     assert.equal(csv.status, 200);
     assert.match(csv.headers.get('content-disposition') ?? '', /attachment/);

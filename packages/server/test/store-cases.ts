@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import type { GatehouseOptions } from '@gatehouse/server';
+import { createBackendClient, type GatehouseOptions } from '@gatehouse/server';
 import type { BackendInstance } from './backends.js';
 import {
   API,
@@ -320,6 +320,42 @@ export const storeCases: StoreCase[] = [
       assert.deepEqual(await orgs(`${tag.toUpperCase()} widg`), [org.id]);
       assert.deepEqual(await orgs(`${tag}-widgets`), [org.id]);
       assert.deepEqual(await orgs(`${tag}\\`), []);
+    },
+  },
+  {
+    name: 'operations (issue #9): audit filters and cursor, stored settings, user deletion and organization lists',
+    async run(open) {
+      const t = await open();
+      const client = createBackendClient(t.gatehouse);
+      const admin = await member(t, email('ops-admin'));
+      const org = await createOrg(t, admin, { name: `Ops ${n}` });
+      const inOrg = await t.gatehouse.audit.query({ organizationId: org.id });
+      assert.deepEqual(inOrg.events.map((e) => e.action).sort(), ['organization.created', 'organizationMembership.created']);
+      // An action family through LIKE, with `_` escaped: `sign_in.` matches, `signXin.` does not.
+      await signIn(t, admin.email, 'wrong password!');
+      assert.ok((await t.gatehouse.audit.query({ action: 'sign_in.' })).events.length >= 1);
+      assert.equal((await t.gatehouse.audit.query({ action: 'signXin.' })).events.length, 0);
+      const first = await t.gatehouse.audit.query({ limit: 1, organizationId: org.id });
+      const second = await t.gatehouse.audit.query({ limit: 1, organizationId: org.id, cursor: first.nextCursor ?? undefined });
+      assert.notEqual(first.events[0]?.id, second.events[0]?.id);
+      assert.equal(second.nextCursor, null);
+
+      await t.gatehouse.instanceSettings.update({ inactivityTimeoutSeconds: 3600 });
+      const restarted = await open({}, t.clock);
+      assert.equal((await restarted.gatehouse.instanceSettings.get()).settings.inactivityTimeoutSeconds, 3600);
+      await restarted.gatehouse.instanceSettings.reset();
+
+      const users = await client.users.getUserList({ limit: 1 });
+      assert.ok(users.totalCount >= 1);
+      const orgs = await client.organizations.getOrganizationList();
+      assert.ok(orgs.data.some((o) => o.id === org.id));
+      const doomed = await member(t, email('ops-doomed'));
+      await client.organizations.createOrganizationMembership({ organizationId: org.id, userId: doomed.userId, role: 'org:member' });
+      await client.users.deleteUser(doomed.userId);
+      assert.equal(await t.sessionStatus(doomed.sessionId), undefined);
+      assert.equal((await authenticate(t, doomed.jar)).status, 'signed-out');
+      assert.equal((await client.organizations.getOrganizationMembershipList({ organizationId: org.id })).totalCount, 1);
+      assert.equal((await auditOf(t, 'user.deleted')).filter((row) => row.subject_id === doomed.userId).length, 1);
     },
   },
 ];

@@ -3,6 +3,7 @@
 import {
   CLIENT_COOKIE,
   STATUS_BY_CODE,
+  clearedCookies,
   clientCookie,
   isGatehouseError,
   parseCookieHeader,
@@ -39,6 +40,14 @@ function decode(segment: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The router already refused cross-site requests and foreign origins; a form post from a browser
+ * always says where it comes from (Origin, or Sec-Fetch-Site), so one that says nothing is refused too.
+ */
+function postedFromHere(request: Request): boolean {
+  return request.headers.get('origin') !== null || request.headers.get('sec-fetch-site') === 'same-origin';
 }
 
 export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions) {
@@ -143,11 +152,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
         return response;
       }
       if (method === 'POST' && page.post) {
-        // The router already refused cross-site requests and foreign origins; a form post from a
-        // browser always says where it comes from, so one that says nothing is refused too.
-        if (!request.headers.get('origin') && request.headers.get('sec-fetch-site') !== 'same-origin') {
-          return errorResponse('csrf_rejected', 'Dashboard forms must be posted from the dashboard.');
-        }
+        if (!postedFromHere(request)) return errorResponse('csrf_rejected', 'Dashboard forms must be posted from the dashboard.');
         return toResponse(await page.post(context, await readForm(request)), page, null, cookies);
       }
       return errorResponse('method_not_allowed', page.post ? 'Use GET or POST.' : 'Use GET.', { allow: page.post ? 'GET, POST' : 'GET' });
@@ -157,6 +162,17 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     }
   }
 
+  /** Ends this browser's sessions (as the API's POST /sign-out does) and goes to the sign-in page. */
+  async function signOut(request: Request, ctx: RequestContext, cookies: CookieSettings): Promise<Response> {
+    if (request.method !== 'POST') return errorResponse('method_not_allowed', 'Use POST.', { allow: 'POST' });
+    if (!postedFromHere(request)) return errorResponse('csrf_rejected', 'Dashboard forms must be posted from the dashboard.');
+    const clientToken = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
+    await gatehouse.sessions.signOut(typeof clientToken === 'string' ? clientToken : null, ctx);
+    const headers = new Headers({ location: `${root}/sign-in`, 'cache-control': 'no-store' });
+    for (const cookie of clearedCookies(cookies)) headers.append('set-cookie', cookie);
+    return new Response(null, { status: 303, headers });
+  }
+
   const route: DashboardRoute = async (request, ctx, cookies) => {
     const segments = new URL(request.url).pathname.slice(root.length).split('/').slice(1);
     if (segments.at(-1) === '') segments.pop();
@@ -164,6 +180,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
       if (request.method !== 'GET' && request.method !== 'HEAD') return errorResponse('method_not_allowed', 'Use GET.', { allow: 'GET' });
       return signInPage(options.basePath, root);
     }
+    if (segments.length === 1 && segments[0] === 'sign-out') return signOut(request, ctx, cookies);
     const who = await whoIsAsking(request, ctx, cookies);
     let response: Response;
     if (!who) {

@@ -96,7 +96,11 @@ export function renderFrame(frame: Frame, status = 200): Response {
         <header>
           <strong>Gatehouse</strong>${frame.nav.map(
             (p) => html`<a href="${frame.root}/${p.path}" ${p.path === frame.current ? raw(' aria-current="page"') : ''}>${p.title}</a>`,
-          )}
+          )}${
+            frame.nav.length
+              ? html`<form class="inline" method="post" action="${frame.root}/sign-out"><button type="submit">Sign out</button></form>`
+              : ''
+          }
         </header>
         <main>
           <h1>${frame.title}</h1>

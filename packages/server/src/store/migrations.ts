@@ -255,14 +255,51 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
  *
  * @throws GatehouseError `setup_missing` when a migration fails (the database is left as it was).
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect = 'sqlite'): Promise<string[]> {
+function migratorFor(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider,
     migrationTableName: 'gatehouse_migrations',
     migrationLockTableName: 'gatehouse_migrations_lock',
   });
+}
+
+/** Every migration's name, in the order they apply. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations('sqlite')).sort();
+}
+
+/**
+ * Like {@link migrateToLatest}, one migration at a time, calling `progress` before and after each
+ * (the CLI prints it: a migration of a large database can take a while).
+ * @throws GatehouseError `setup_missing` when a migration fails (the ones before it stay applied)
+ */
+export async function migrateStepwise(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  progress: (event: { name: string; index: number; total: number; done: boolean }) => void,
+): Promise<string[]> {
+  const migrator = migratorFor(db, dialect);
+  const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const applied: string[] = [];
+  for (const [index, name] of pending.entries()) {
+    progress({ name, index, total: pending.length, done: false });
+    const { error, results } = await migrator.migrateUp();
+    if (error) {
+      throw new GatehouseError('setup_missing', `Migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    // Another process may have applied it meanwhile: report what this call ran.
+    for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
+    progress({ name, index, total: pending.length, done: true });
+  }
+  return applied;
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect = 'sqlite'): Promise<string[]> {
+  const migrator = migratorFor(db, dialect);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new GatehouseError('setup_missing', `Database migration failed: ${error instanceof Error ? error.message : String(error)}`, {

@@ -2,46 +2,28 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
-import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
+import { actionForm } from '../forms.js';
+import { facts, searchList } from '../tables.js';
+import { field, when, type DashboardPage, type PageContext } from '../page.js';
 
-const PAGE_SIZE = 50;
-
-async function list(page: PageContext) {
-  const { gatehouse, root, url } = page;
-  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 256);
-  const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
-  const rows = await gatehouse.store.listOrganizations({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
-  const orgs = rows.slice(0, PAGE_SIZE);
-  const counts = await Promise.all(orgs.map((o) => gatehouse.store.countMemberships(o.id)));
-  return {
-    body: html`<form method="get" action="${root}/organizations">
-        <label>Search <input name="q" value="${q}" placeholder="name, slug or id" /></label> <button type="submit">Search</button>
-      </form>
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Slug</th>
-            <th>Members</th>
-            <th>Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${orgs.map(
-            (o, i) =>
-              html`<tr>
-                <td><a href="${root}/organizations/${o.id}">${o.name}</a></td>
-                <td>${o.slug}</td>
-                <td>${counts[i] ?? 0}</td>
-                <td>${when(o.created_at)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${orgs.length === 0 ? html`<p class="muted">No organizations found.</p>` : ''}
-      ${offset > 0 ? html`<a href="${link(root, '/organizations', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
-      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/organizations', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
-  };
+function list(page: PageContext) {
+  const { gatehouse, root } = page;
+  return searchList(page, {
+    path: '/organizations',
+    placeholder: 'name, slug or id',
+    empty: 'No organizations found.',
+    head: ['Name', 'Slug', 'Members', 'Created'],
+    load: async (query) => {
+      const orgs = await gatehouse.store.listOrganizations(query);
+      const counts = await Promise.all(orgs.map((o) => gatehouse.store.countMemberships(o.id)));
+      return orgs.map((org, i) => ({ org, members: counts[i] ?? 0 }));
+    },
+    cells: ({ org, members }) =>
+      html`<td><a href="${root}/organizations/${org.id}">${org.name}</a></td>
+        <td>${org.slug}</td>
+        <td>${members}</td>
+        <td>${when(org.created_at)}</td>`,
+  });
 }
 
 async function view(page: PageContext, orgId: string) {
@@ -54,26 +36,12 @@ async function view(page: PageContext, orgId: string) {
   return {
     title: org.name,
     body: html`<p><a href="${root}/organizations">All organizations</a></p>
-      <table>
-        <tbody>
-          <tr>
-            <th>Id</th>
-            <td><code>${org.id}</code></td>
-          </tr>
-          <tr>
-            <th>Slug</th>
-            <td>${org.slug}</td>
-          </tr>
-          <tr>
-            <th>Created</th>
-            <td>${when(org.created_at)}</td>
-          </tr>
-          <tr>
-            <th>Membership limit</th>
-            <td>${org.max_memberships ?? 'none'}</td>
-          </tr>
-        </tbody>
-      </table>
+      ${facts([
+        ['Id', html`<code>${org.id}</code>`],
+        ['Slug', org.slug],
+        ['Created', when(org.created_at)],
+        ['Membership limit', org.max_memberships ?? 'none'],
+      ])}
       <h2>Members</h2>
       <table>
         <thead>
@@ -89,22 +57,16 @@ async function view(page: PageContext, orgId: string) {
               html`<tr>
                 <td><a href="${root}/users/${m.user_id}">${m.email}</a> ${[m.first_name, m.last_name].filter(Boolean).join(' ')}</td>
                 <td>
-                  <form class="inline" method="post" action="${action}">
-                    <input type="hidden" name="action" value="set-role" /><input type="hidden" name="user" value="${m.user_id}" />
-                    <select name="role" aria-label="Role of ${m.email}">
+                  ${actionForm(action, 'set-role', 'Change role', {
+                    fields: { user: m.user_id },
+                    before: html`<select name="role" aria-label="Role of ${m.email}">
                       ${roles.map(
                         (r) => html`<option value="${r.key}" ${r.key === m.role ? html` selected` : ''}>${r.name} (${r.key})</option>`,
                       )}${roles.some((r) => r.key === m.role) ? '' : html`<option value="${m.role}" selected>${m.role} (unknown)</option>`}
-                    </select>
-                    <button type="submit">Change role</button>
-                  </form>
+                    </select> `,
+                  })}
                 </td>
-                <td>
-                  <form class="inline" method="post" action="${action}">
-                    <input type="hidden" name="action" value="remove" /><input type="hidden" name="user" value="${m.user_id}" />
-                    <button type="submit" class="danger">Remove</button>
-                  </form>
-                </td>
+                <td>${actionForm(action, 'remove', 'Remove', { fields: { user: m.user_id }, danger: true })}</td>
               </tr>`,
           )}
         </tbody>

@@ -1,6 +1,7 @@
 // Dashboard page: roles and permissions (every role with its source; create, edit and delete the runtime roles).
 
 import { GatehouseError } from '@gatehouse/core';
+import { actionForm } from '../forms.js';
 import { html } from '../html.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { SYSTEM_PERMISSIONS } from '../../roles.js';
@@ -83,10 +84,7 @@ export const rolesPage: DashboardPage = {
                       r.readOnly
                         ? html`<span class="muted">read-only</span>`
                         : html`<a href="${page.root}/roles/${encodeURIComponent(r.key)}">Edit</a>
-                            <form class="inline" method="post" action="${page.root}/roles">
-                              <input type="hidden" name="action" value="delete" /><input type="hidden" name="key" value="${r.key}" />
-                              <button type="submit" class="danger">Delete</button>
-                            </form>`
+                            ${actionForm(`${page.root}/roles`, 'delete', 'Delete', { fields: { key: r.key }, danger: true })}`
                     }
                   </td>
                 </tr>`,

@@ -32,8 +32,8 @@ form.template.addEventListener('change', () => {
 });
 `;
 
-async function preview(page: PageContext, claimsText: string, userId: string, org: string): Promise<Record<string, unknown>> {
-  if (!userId) throw new GatehouseError('bad_request', 'Choose a user.');
+async function preview(page: PageContext, claimsText: string, who: string, org: string): Promise<Record<string, unknown>> {
+  if (!who) throw new GatehouseError('bad_request', 'Choose a user.');
   if (claimsText.length > MAX_CLAIMS_CHARS)
     throw new GatehouseError('bad_request', `The claims must be at most ${MAX_CLAIMS_CHARS} characters.`);
   let claims: unknown;
@@ -44,7 +44,10 @@ async function preview(page: PageContext, claimsText: string, userId: string, or
   }
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
     throw new GatehouseError('bad_request', 'The claims must be a JSON object.');
-  return page.gatehouse.templates.preview(claims as Record<string, unknown>, { userId, organization: org || null });
+  const user = await page.gatehouse.users.find(who);
+  if (!user) throw new GatehouseError('not_found', 'No user has that email address or id.');
+  if (org && !(await page.gatehouse.store.findOrganization(org))) throw new GatehouseError('not_found', 'No such organization.');
+  return page.gatehouse.templates.preview(claims as Record<string, unknown>, { userId: user.id, organization: org || null });
 }
 
 export const templatesPage: DashboardPage = {
@@ -57,8 +60,8 @@ export const templatesPage: DashboardPage = {
     const name = url.searchParams.get('template') ?? templates[0]?.name ?? '';
     const chosen = templates.find((t) => t.name === name) ?? null;
     const claimsText = url.searchParams.get('claims') ?? JSON.stringify(chosen?.claims ?? {}, null, 2);
-    const userId = url.searchParams.get('user') ?? '';
-    const org = url.searchParams.get('org') ?? '';
+    const userId = (url.searchParams.get('user') ?? '').trim().slice(0, 320);
+    const org = (url.searchParams.get('org') ?? '').trim().slice(0, 64);
     let result: { claims: Record<string, unknown> } | { error: string } | null = null;
     if (userId) {
       try {
@@ -116,22 +119,12 @@ export const templatesPage: DashboardPage = {
                 )}
               </select></label
             >
+            <label>User <input name="user" list="preview-users" value="${userId}" placeholder="email or id" autocomplete="off" /></label>
+            <datalist id="preview-users">${users.map(toSummary).map((u) => html`<option value="${u.email}"></option>`)}</datalist>
             <label
-              >User
-              <select name="user">
-                <option value="">choose…</option>
-                ${users
-                  .map(toSummary)
-                  .map((u) => html`<option value="${u.id}" ${u.id === userId ? html` selected` : ''}>${u.email}</option>`)}
-              </select></label
-            >
-            <label
-              >Organization
-              <select name="org">
-                <option value="">none</option>
-                ${orgs.map((o) => html`<option value="${o.id}" ${o.id === org ? html` selected` : ''}>${o.name} (${o.slug})</option>`)}
-              </select></label
-            >
+              >Organization <input name="org" list="preview-orgs" value="${org}" placeholder="slug or id (optional)" autocomplete="off"
+            /></label>
+            <datalist id="preview-orgs">${orgs.map((o) => html`<option value="${o.slug}">${o.name}</option>`)}</datalist>
           </p>
           <p>
             <label

@@ -2,10 +2,10 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
-import { field, link, when, type DashboardPage, type PageContext } from '../page.js';
+import { actionForm } from '../forms.js';
+import { facts, searchList } from '../tables.js';
+import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../user-admin.js';
-
-const PAGE_SIZE = 50;
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -20,43 +20,21 @@ function pretty(stored: string): string {
   }
 }
 
-async function list(page: PageContext) {
-  const { gatehouse, root, url } = page;
-  const q = (url.searchParams.get('q') ?? '').trim().slice(0, 320);
-  const offset = Math.max(0, Math.floor(Number(url.searchParams.get('offset') ?? '0')) || 0);
-  const rows = await gatehouse.store.listUsers({ limit: PAGE_SIZE + 1, offset, ...(q ? { query: q } : {}) });
-  const users = rows.slice(0, PAGE_SIZE).map(toSummary);
-  return {
-    body: html`<form method="get" action="${root}/users">
-        <label>Search <input name="q" value="${q}" placeholder="email, name or id" /></label> <button type="submit">Search</button>
-      </form>
-      <table>
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Name</th>
-            <th>Status</th>
-            <th>Created</th>
-            <th>Last sign-in</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${users.map(
-            (u) =>
-              html`<tr>
-                <td><a href="${root}/users/${u.id}">${u.email}</a></td>
-                <td>${displayName(u)}</td>
-                <td>${u.banned ? 'banned' : 'active'}${u.instanceAdmin ? ' · instance admin' : ''}</td>
-                <td>${when(u.createdAt)}</td>
-                <td>${when(u.lastSignInAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${users.length === 0 ? html`<p class="muted">No users found.</p>` : ''}
-      ${offset > 0 ? html`<a href="${link(root, '/users', { q, offset: String(Math.max(0, offset - PAGE_SIZE)) })}">Previous</a> ` : ''}
-      ${rows.length > PAGE_SIZE ? html`<a href="${link(root, '/users', { q, offset: String(offset + PAGE_SIZE) })}">Next</a>` : ''}`,
-  };
+function list(page: PageContext) {
+  const { gatehouse, root } = page;
+  return searchList(page, {
+    path: '/users',
+    placeholder: 'email, name or id',
+    empty: 'No users found.',
+    head: ['Email', 'Name', 'Status', 'Created', 'Last sign-in'],
+    load: async (query) => (await gatehouse.store.listUsers(query)).map(toSummary),
+    cells: (u) =>
+      html`<td><a href="${root}/users/${u.id}">${u.email}</a></td>
+        <td>${displayName(u)}</td>
+        <td>${u.banned ? 'banned' : 'active'}${u.instanceAdmin ? ' · instance admin' : ''}</td>
+        <td>${when(u.createdAt)}</td>
+        <td>${when(u.lastSignInAt)}</td>`,
+  });
 }
 
 async function view(page: PageContext, userId: string) {
@@ -69,42 +47,22 @@ async function view(page: PageContext, userId: string) {
     gatehouse.organizations.listUserMemberships(user.id),
   ]);
   const action = `${root}/users/${user.id}`;
-  const button = (name: string, label: string, extra = html``, danger = false) =>
-    html`<form class="inline" method="post" action="${action}">
-      <input type="hidden" name="action" value="${name}" />${extra}<button type="submit" ${danger ? html` class="danger"` : ''}>
-        ${label}
-      </button>
-    </form>`;
   return {
     title: user.email,
     body: html`<p><a href="${root}/users">All users</a></p>
-      <table>
-        <tbody>
-          <tr>
-            <th>Id</th>
-            <td><code>${user.id}</code></td>
-          </tr>
-          <tr>
-            <th>Name</th>
-            <td>${displayName(user)}</td>
-          </tr>
-          <tr>
-            <th>Status</th>
-            <td>${user.banned ? 'banned' : 'active'}${user.instanceAdmin ? ' · instance admin' : ''}</td>
-          </tr>
-          <tr>
-            <th>Created</th>
-            <td>${when(user.createdAt)}</td>
-          </tr>
-          <tr>
-            <th>Last sign-in</th>
-            <td>${when(user.lastSignInAt)}</td>
-          </tr>
-        </tbody>
-      </table>
+      ${facts([
+        ['Id', html`<code>${user.id}</code>`],
+        ['Name', displayName(user)],
+        ['Status', `${user.banned ? 'banned' : 'active'}${user.instanceAdmin ? ' · instance admin' : ''}`],
+        ['Created', when(user.createdAt)],
+        ['Last sign-in', when(user.lastSignInAt)],
+      ])}
       <p>
-        ${user.banned ? button('unban', 'Unban') : button('ban', 'Ban (ends every session)', html``, true)}
-        ${button('delete', 'Delete user', html`<label> type the email to confirm <input name="confirm" required /></label> `, true)}
+        ${user.banned ? actionForm(action, 'unban', 'Unban') : actionForm(action, 'ban', 'Ban (ends every session)', { danger: true })}
+        ${actionForm(action, 'delete', 'Delete user', {
+          danger: true,
+          before: html`<label> type the email to confirm <input name="confirm" required /></label> `,
+        })}
       </p>
       <h2>Sessions</h2>
       <table>
@@ -127,7 +85,7 @@ async function view(page: PageContext, userId: string) {
                 <td>${s.ip ?? '—'}</td>
                 <td>${when(s.lastActiveAt)}</td>
                 <td>${when(s.expireAt)}</td>
-                <td>${button('revoke-session', 'Revoke', html`<input type="hidden" name="session" value="${s.id}" />`, true)}</td>
+                <td>${actionForm(action, 'revoke-session', 'Revoke', { fields: { session: s.id }, danger: true })}</td>
               </tr>`,
           )}
         </tbody>
