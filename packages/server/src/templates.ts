@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/core';
 import type { Roles } from './roles.js';
 import { userShortcodes } from './session-claims.js';
-import type { Store } from './store/types.js';
+import type { Store, UserRow } from './store/types.js';
 
 export interface JwtTemplateConfig {
   name: string;
@@ -89,6 +89,29 @@ export interface TemplateDeps {
 }
 
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
+  /** The template's own claims for `user` (with `organizationId` as `org` when they are a member): shortcodes rendered, reserved claims removed. */
+  async function customClaims(template: JwtTemplateConfig, user: UserRow, organizationId: string | null): Promise<Record<string, unknown>> {
+    let org: Record<string, unknown> | null = null;
+    let membership: Record<string, unknown> | null = null;
+    if (organizationId) {
+      const orgRow = await deps.store.findOrganization(organizationId);
+      const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
+      if (orgRow && member) {
+        org = {
+          id: orgRow.id,
+          name: orgRow.name,
+          slug: orgRow.slug,
+          role: member.role.replace(/^org:/, ''),
+          public_metadata: JSON.parse(orgRow.public_metadata),
+        };
+        membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
+      }
+    }
+    const custom = renderClaimsTemplate(template.claims, { user: userShortcodes(user), org, org_membership: membership });
+    for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+    return custom;
+  }
+
   return {
     names: () => [...templates.keys()],
     /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
@@ -103,6 +126,19 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       })),
 
     /**
+     * The custom claims `name` would carry for a user (with `organizationId` as the active
+     * organization), without minting: what an operator checks before using a template.
+     * @throws GatehouseError `not_found` (no such template or user)
+     */
+    async preview(name: string, userId: string, organizationId: string | null = null): Promise<Record<string, unknown>> {
+      const template = templates.get(name);
+      if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
+      const user = await deps.store.findUserById(userId);
+      if (!user) throw new GatehouseError('not_found', 'No such user.');
+      return customClaims(template, user, organizationId);
+    },
+
+    /**
      * Mints `name` for the session's user, with the session's active organization as `org`.
      * @throws GatehouseError `not_found` (no such template, or the session is not live)
      */
@@ -114,24 +150,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       if (!session || !user || session.user_id !== user.id || (session.status !== 'active' && session.status !== 'pending')) {
         throw new GatehouseError('not_found', 'No such session.');
       }
-      let org: Record<string, unknown> | null = null;
-      let membership: Record<string, unknown> | null = null;
-      if (session.active_organization_id) {
-        const orgRow = await deps.store.findOrganization(session.active_organization_id);
-        const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
-        if (orgRow && member) {
-          org = {
-            id: orgRow.id,
-            name: orgRow.name,
-            slug: orgRow.slug,
-            role: member.role.replace(/^org:/, ''),
-            public_metadata: JSON.parse(orgRow.public_metadata),
-          };
-          membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
-        }
-      }
-      const custom = renderClaimsTemplate(template.claims, { user: userShortcodes(user), org, org_membership: membership });
-      for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+      const custom = await customClaims(template, user, session.active_organization_id);
       const iat = Math.floor(deps.now() / 1000);
       const claims: Record<string, unknown> = {
         ...custom,
