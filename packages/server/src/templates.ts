@@ -89,29 +89,28 @@ export interface TemplateDeps {
 }
 
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
-  /** The `org` and `org_membership` shortcode values for a user in an organization; nulls when not a member. */
-  async function orgContext(
-    orgIdOrSlug: string | null,
-    userId: string,
-  ): Promise<{ org: Record<string, unknown> | null; membership: Record<string, unknown> | null }> {
-    const orgRow = orgIdOrSlug ? await deps.store.findOrganization(orgIdOrSlug) : null;
-    const member = orgRow ? await deps.store.findMembership(orgRow.id, userId) : null;
-    if (!orgRow || !member) return { org: null, membership: null };
-    return {
-      org: {
-        id: orgRow.id,
-        name: orgRow.name,
-        slug: orgRow.slug,
-        role: member.role.replace(/^org:/, ''),
-        public_metadata: JSON.parse(orgRow.public_metadata),
-      },
-      membership: { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) },
-    };
-  }
-
-  /** The claims a template produces for a user (and org), reserved claims left to the caller. */
-  async function renderFor(claims: Record<string, unknown>, user: UserRow, orgIdOrSlug: string | null): Promise<Record<string, unknown>> {
-    const { org, membership } = await orgContext(orgIdOrSlug, user.id);
+  /** A template's claims for `user` (with `organizationId` as `org` when they are a member): shortcodes rendered, reserved claims removed. */
+  async function customClaims(
+    claims: Record<string, unknown>,
+    user: UserRow,
+    organizationId: string | null,
+  ): Promise<Record<string, unknown>> {
+    let org: Record<string, unknown> | null = null;
+    let membership: Record<string, unknown> | null = null;
+    if (organizationId) {
+      const orgRow = await deps.store.findOrganization(organizationId);
+      const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
+      if (orgRow && member) {
+        org = {
+          id: orgRow.id,
+          name: orgRow.name,
+          slug: orgRow.slug,
+          role: member.role.replace(/^org:/, ''),
+          public_metadata: JSON.parse(orgRow.public_metadata),
+        };
+        membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
+      }
+    }
     const custom = renderClaimsTemplate(claims, { user: userShortcodes(user), org, org_membership: membership });
     for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
     return custom;
@@ -131,21 +130,38 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       })),
 
     /**
-     * The claims `claims` (a template's, or a draft being edited) produce for a user, with the
-     * organization as `org` when the user is a member of it: what a minted token would carry,
-     * with the reserved claims shown as they would be set. Nothing is signed or written.
+     * The custom claims `name` would carry for a user (with `organizationId` as the active
+     * organization), without minting: what an operator checks before using a template.
+     * @throws GatehouseError `not_found` (no such template or user)
+     */
+    async preview(name: string, userId: string, organizationId: string | null = null): Promise<Record<string, unknown>> {
+      const template = templates.get(name);
+      if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
+      const user = await deps.store.findUserById(userId);
+      if (!user) throw new GatehouseError('not_found', 'No such user.');
+      return customClaims(template.claims, user, organizationId);
+    },
+
+    /**
+     * Like {@link preview} for claims not saved as a template (a draft being edited in the
+     * dashboard), validated as a template would be, with `sub`, `iss` and `iat` as a token would
+     * carry them. Nothing is signed or written.
      * @throws GatehouseError `not_found` (no such user), `bad_request` (the claims are not a valid template)
      */
-    async preview(claims: Record<string, unknown>, target: { userId: string; organization?: string | null }) {
+    async previewClaims(
+      claims: Record<string, unknown>,
+      userId: string,
+      organizationId: string | null = null,
+    ): Promise<Record<string, unknown>> {
       try {
         assertClaimsTemplate(claims, RESERVED_TEMPLATE_CLAIMS);
       } catch (error) {
         throw new GatehouseError('bad_request', error instanceof Error ? error.message : 'The claims are not a valid template.');
       }
-      const user = await deps.store.findUserById(target.userId);
+      const user = await deps.store.findUserById(userId);
       if (!user) throw new GatehouseError('not_found', 'No such user.');
       const iat = Math.floor(deps.now() / 1000);
-      return { ...(await renderFor(claims, user, target.organization ?? null)), sub: user.id, iss: deps.issuer, iat };
+      return { ...(await customClaims(claims, user, organizationId)), sub: user.id, iss: deps.issuer, iat };
     },
 
     /**
@@ -160,7 +176,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       if (!session || !user || session.user_id !== user.id || (session.status !== 'active' && session.status !== 'pending')) {
         throw new GatehouseError('not_found', 'No such session.');
       }
-      const custom = await renderFor(template.claims, user, session.active_organization_id);
+      const custom = await customClaims(template.claims, user, session.active_organization_id);
       const iat = Math.floor(deps.now() / 1000);
       const claims: Record<string, unknown> = {
         ...custom,

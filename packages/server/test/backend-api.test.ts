@@ -253,6 +253,13 @@ for (const mode of MODES) {
       assert.ok(!JSON.stringify(list).includes(TEMPLATE_SECRET));
       assert.equal((await client.jwtTemplates.get('supabase')).name, 'supabase');
       await assert.rejects(client.jwtTemplates.get('nope'), { code: 'not_found' });
+      const [ada] = (await client.users.getUserList({ emailAddress: 'ada@example.com' })).data;
+      assert.ok(ada);
+      assert.deepEqual(await client.jwtTemplates.preview('supabase', { userId: ada.id }), {
+        claims: { role: 'authenticated', email: 'ada@example.com' },
+      });
+      await assert.rejects(client.jwtTemplates.preview('nope', { userId: ada.id }), { code: 'not_found' });
+      await assert.rejects(client.jwtTemplates.preview('supabase', { userId: 'user_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), { code: 'not_found' });
     });
 
     test('instance settings: read, change (audited), refuse invalid values', async () => {

@@ -504,6 +504,16 @@ const jwtTemplates = {
       return template;
     },
   }),
+  preview: operation({
+    method: 'GET',
+    path: '/jwt-templates/{name}/preview',
+    summary: 'The custom claims a template gives a user (with an organization as the active one), without minting',
+    input: z.object({ name: TEMPLATE_NAME, userId: USER_ID, organizationId: ORG_REF.optional() }).strict(),
+    args: (name: string, params: { userId: string; organizationId?: string }) => ({ ...params, name }),
+    run: async (gatehouse, { name, userId, organizationId }) => ({
+      claims: await gatehouse.templates.preview(name, userId, organizationId ?? null),
+    }),
+  }),
 };
 
 const instance = {

@@ -47,7 +47,7 @@ async function preview(page: PageContext, claimsText: string, who: string, org: 
   const user = await page.gatehouse.users.find(who);
   if (!user) throw new GatehouseError('not_found', 'No user has that email address or id.');
   if (org && !(await page.gatehouse.store.findOrganization(org))) throw new GatehouseError('not_found', 'No such organization.');
-  return page.gatehouse.templates.preview(claims as Record<string, unknown>, { userId: user.id, organization: org || null });
+  return page.gatehouse.templates.previewClaims(claims as Record<string, unknown>, user.id, org || null);
 }
 
 export const templatesPage: DashboardPage = {
