@@ -1,6 +1,7 @@
 // Dashboard page: webhook endpoints (add, enable or disable, rotate the secret, delete), the delivery log with each attempt, and resend.
 
 import { GatehouseError } from '@gatehouse/core';
+import { actionForm } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { field, link, when, type DashboardPage, type PageContext, type PageResult } from '../page.js';
 import type { WebhookDelivery } from '../../webhooks/service.js';
@@ -47,12 +48,7 @@ function deliveryRows(page: PageContext, deliveries: readonly WebhookDelivery[])
             <td>${d.attempts}</td>
             <td>${d.lastError ?? (d.lastStatusCode === null ? '—' : `HTTP ${d.lastStatusCode}`)}</td>
             <td>${when(d.createdAt)}</td>
-            <td>
-              <form class="inline" method="post" action="${page.root}/webhooks">
-                <input type="hidden" name="action" value="resend" /><input type="hidden" name="delivery" value="${d.id}" />
-                <button type="submit">Resend</button>
-              </form>
-            </td>
+            <td>${actionForm(`${page.root}/webhooks`, 'resend', 'Resend', { fields: { delivery: d.id } })}</td>
           </tr>`,
       )}
     </tbody>
