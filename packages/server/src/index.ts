@@ -46,6 +46,7 @@ export {
 } from './organizations.js';
 export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
 export {
+  createInstanceSettings,
   InstanceSettingsFields,
   InstanceSettingsChanges,
   type InstanceSettings,
