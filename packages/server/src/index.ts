@@ -61,6 +61,7 @@ export {
 } from './webhooks/events.js';
 export type { DeliveryOptions, DeliveryPass } from './webhooks/delivery.js';
 export {
+  createInstanceSettings,
   InstanceSettingsFields,
   InstanceSettingsChanges,
   type InstanceSettings,

@@ -2,6 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createInstanceSettings, type InstanceSettingsValues } from '@gatehouse/server';
 import { API, ORIGIN, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
 
 describe('instance settings', () => {
@@ -122,6 +123,27 @@ describe('instance settings', () => {
     } finally {
       other.db.close();
       await other.gatehouse.close();
+    }
+  });
+
+  test('a running instance notices a change made elsewhere without being asked (its periodic check)', async () => {
+    const seen: InstanceSettingsValues[] = [];
+    const watcher = await createInstanceSettings({
+      store: t.gatehouse.store,
+      defaults: t.gatehouse.instanceSettings.current(),
+      apply: (values) => seen.push(values),
+      now: () => t.clock.now,
+      log: () => undefined,
+      checkEveryMs: 20,
+    });
+    try {
+      assert.equal(seen.length, 1);
+      await t.gatehouse.instanceSettings.update({ organizationsRequired: false, sessionLifetimeSeconds: 7200 });
+      // A generous bound for a 20 ms check on a busy machine.
+      for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(seen.at(-1)?.sessionLifetimeSeconds, 7200);
+    } finally {
+      watcher.stop();
     }
   });
 });

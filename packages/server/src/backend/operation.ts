@@ -18,6 +18,8 @@ export interface Operation<A extends unknown[] = never, O = unknown> {
   run: (gatehouse: Gatehouse, input: never, ctx: RequestContext) => Promise<O>;
   /** `text`: the answer is a download (JSON Lines or CSV), not JSON. */
   output?: 'json' | 'text';
+  /** For `text` answers: the same download chunk by chunk (the HTTP route streams it instead of buffering). */
+  stream?: (gatehouse: Gatehouse, input: never) => AsyncGenerator<string>;
 }
 
 /** Declares an operation with its types tied together: `args` must build what `input` accepts, `run` gets what it yields. */
@@ -29,6 +31,7 @@ export function operation<S extends z.ZodObject, A extends unknown[], O>(def: {
   args: (...args: A) => z.input<S>;
   run: (gatehouse: Gatehouse, input: z.output<S>, ctx: RequestContext) => Promise<O>;
   output?: 'json' | 'text';
+  stream?: (gatehouse: Gatehouse, input: z.output<S>) => AsyncGenerator<string>;
 }): Operation<A, O> {
   return def as unknown as Operation<A, O>;
 }

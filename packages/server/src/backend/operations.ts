@@ -554,6 +554,7 @@ const auditLog = {
       .strict(),
     args: (params: Omit<z.input<typeof AuditQuery>, 'limit'> & { format?: 'jsonl' | 'csv' } = {}) => params,
     output: 'text',
+    stream: (gatehouse, { format = 'jsonl', ...filter }) => gatehouse.audit.export(filter, format),
     async run(gatehouse, { format = 'jsonl', ...filter }) {
       let text = '';
       for await (const chunk of gatehouse.audit.export(filter, format)) text += chunk;

@@ -3,7 +3,8 @@
 import type { RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
 import { BACKEND_PREFIX, runOperation } from '../backend/client.js';
-import { pathParams, type Operation } from '../backend/operation.js';
+import { parseInput, pathParams, type Operation } from '../backend/operation.js';
+import { exportResponse } from './admin-routes.js';
 import { BACKEND_OPERATIONS } from '../backend/operations.js';
 import type { Gatehouse } from '../instance.js';
 import type { SecretKeyCheck } from '../secret-keys.js';
@@ -66,19 +67,12 @@ export function createBackendRoutes(gatehouse: Gatehouse, secretKeys: SecretKeyC
         if (Object.hasOwn(input, name)) return errorResponse('bad_request', `${name} belongs in the path.`);
         input[name] = values[i];
       }
-      const result = await runOperation(gatehouse, entry.op, input, ctx);
-      if (typeof result === 'string') {
-        const csv = input.format === 'csv';
-        return new Response(result, {
-          status: 200,
-          headers: {
-            'content-type': csv ? 'text/csv; charset=utf-8' : 'application/jsonl; charset=utf-8',
-            'cache-control': 'no-store',
-            'x-content-type-options': 'nosniff',
-          },
-        });
+      if (entry.op.stream) {
+        // Downloads stream page by page: an export of the whole log is never held in memory.
+        const parsed = parseInput(entry.op.input, input);
+        return exportResponse(entry.op.stream(gatehouse, parsed as never), input.format === 'csv' ? 'csv' : 'jsonl');
       }
-      return json(200, result);
+      return json(200, await runOperation(gatehouse, entry.op, input, ctx));
     };
   }
 
