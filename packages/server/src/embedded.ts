@@ -3,6 +3,16 @@
 import { readConfigFile } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 import { isPostgresUrl } from './store/postgres.js';
+import { parseRateLimitRule, type RateLimitName } from './rate-limit.js';
+
+/** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
+const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
+  signInIp: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IP',
+  signInIdentifier: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER',
+  signUpIp: 'GATEHOUSE_RATE_LIMIT_SIGN_UP_IP',
+  verifyIp: 'GATEHOUSE_RATE_LIMIT_VERIFY_IP',
+  verifyIdentifier: 'GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER',
+};
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
@@ -43,6 +53,16 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
+  // Environment variables override the config file's rateLimits, rule by rule.
+  for (const [name, variable] of Object.entries(RATE_LIMIT_ENV) as [RateLimitName, string][]) {
+    const raw = env[variable];
+    if (raw) options.rateLimits = { ...options.rateLimits, [name]: parseRateLimitRule(variable, raw) };
+  }
+  if (env.GATEHOUSE_TRUSTED_PROXY_HOPS) {
+    const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
+    if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
+    options.trustedProxyHops = hops;
+  }
   // The dev inbox hands out invitation links: on only when asked for. Set in a production build
   // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {

@@ -126,6 +126,12 @@ export function createOrgRoutes(gatehouse: Gatehouse, options: { devInbox: boole
   const accept: AnyMethods = {
     POST: signedIn(async (request, me, ctx) => {
       const body = await readJson(request, AcceptBody);
+      // Invitation tokens are verification secrets: guesses are limited per IP and per user.
+      const limited = await gatehouse.rateLimits.attempt([
+        { name: 'verifyIp', key: gatehouse.rateLimits.clientIp(request.headers) },
+        { name: 'verifyIdentifier', key: me },
+      ]);
+      if (limited) return limited;
       return json(200, await orgs.invitations.accept(me, body.token, ctx));
     }),
   };
