@@ -2,6 +2,7 @@
 
 import { readConfigFile } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import { createRemoteGatehouse } from './remote-service.js';
 import { isPostgresUrl } from './store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from './rate-limit.js';
 
@@ -80,7 +81,21 @@ type Holder = { [INSTANCE]?: Promise<Gatehouse> };
  */
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
-  if (!holder[INSTANCE]) {
+  if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
+    // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
+    const env = process.env;
+    holder[INSTANCE] = createRemoteGatehouse({
+      serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
+      authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
+        ? {}
+        : { maxLifetimeSeconds: seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') as number }),
+    }).then((gatehouse) => {
+      gatehouse.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
+      return gatehouse;
+    });
+  } else if (!holder[INSTANCE]) {
     holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
       // Never the URL itself: it carries the database password.
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';

@@ -55,3 +55,5 @@ export {
   type RateLimitSettings,
   type RateLimitName,
 } from './rate-limit.js';
+export { createServiceHandler, startServiceServer, type ServiceRoute, type ServiceServer, type ServiceDiscovery } from './serve.js';
+export { createRemoteGatehouse, type RemoteGatehouseOptions } from './remote-service.js';
