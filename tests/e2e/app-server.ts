@@ -25,6 +25,12 @@ export interface AppServer {
 export interface AppServerOptions {
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
   sessionTokenTtlSeconds?: number;
+  /** DATABASE_URL: a PostgreSQL database shared with other app servers (instead of a fresh SQLite file). */
+  databaseUrl?: string;
+  /** REDIS_URL: revocations, claim changes and rate limits shared with other app servers. */
+  redisUrl?: string;
+  /** GATEHOUSE_SECRET: the same on every server of one deployment (else a generated development secret). */
+  secret?: string;
   /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
 }
@@ -105,6 +111,9 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     GATEHOUSE_DEV_SECRET: '1',
     ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
   };
+  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
+  if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
+  if (options.secret !== undefined) env.GATEHOUSE_SECRET = options.secret;
   if (options.sessionTokenTtlSeconds !== undefined) env.GATEHOUSE_SESSION_TOKEN_TTL = String(options.sessionTokenTtlSeconds);
 
   let output = '';
