@@ -25,6 +25,8 @@ export interface AppServer {
 export interface AppServerOptions {
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
   sessionTokenTtlSeconds?: number;
+  /** The port to listen on (default: a free one). */
+  port?: number;
   /** DATABASE_URL: a PostgreSQL database shared with other app servers (instead of a fresh SQLite file). */
   databaseUrl?: string;
   /** REDIS_URL: revocations, claim changes and rate limits shared with other app servers. */
@@ -36,7 +38,7 @@ export interface AppServerOptions {
 }
 
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -101,7 +103,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     throw new Error(`The example app is not built (no ${join(APP_DIR, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
