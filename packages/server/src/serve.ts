@@ -76,7 +76,12 @@ function toRequest(req: IncomingMessage): Request {
     init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
     init.duplex = 'half';
   }
-  return new Request(new URL(req.url ?? '/', `http://${host}`), init);
+  // The request target is appended to the origin, never resolved against it: `//other.host/x` is a
+  // path here, not another host.
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) throw new TypeError('absolute-form request targets are not served');
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new TypeError('malformed Host header');
+  return new Request(new URL(`http://${host}${target}`), init);
 }
 
 async function send(res: ServerResponse, response: Response, head: boolean): Promise<void> {

@@ -2,6 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { createRemoteGatehouse, createServiceHandler, startServiceServer, type Gatehouse, type ServiceServer } from '@gatehouse/server';
 import { REDIS_URL, eventually, serviceGate } from './backends.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from './helpers.js';
@@ -40,6 +41,21 @@ describe('standalone service and a remote app', { skip }, () => {
       jwks.keys.every((k) => k.d === undefined),
       'public keys only',
     );
+  });
+
+  test('request targets and Host headers cannot point the service at another origin', async () => {
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { port } = new URL(server.url);
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`${head}\r\nConnection: close\r\n\r\n`));
+        let data = '';
+        socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+        socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
+        socket.on('error', reject);
+      });
+    assert.match(await raw('GET //evil.example/health HTTP/1.1\r\nHost: 127.0.0.1'), / 404 /);
+    assert.match(await raw('GET /health HTTP/1.1\r\nHost: evil.example/x?'), / 400 /);
+    assert.match(await raw('GET /health HTTP/1.1\r\nHost: localhost'), / 200 /);
   });
 
   test('sign up and in through the app (forwarded), use, refresh, revoke', async () => {
