@@ -114,6 +114,11 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     NEXT_TELEMETRY_DISABLED: '1',
     GATEHOUSE_DATABASE_FILE: join(dataDir, 'gatehouse.db'),
     GATEHOUSE_DEV_SECRET: '1',
+    // Every browser of these tests signs in from 127.0.0.1, often as the same demo user: the
+    // production limits would refuse them. Tests of the limits pass their own values in `env`.
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '10000/600',
     ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
   };
   if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
