@@ -2,7 +2,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRateLimits, createRedisCounters, type GatehouseOptions, type RateLimitSettings } from '@gatehouse/server';
+import {
+  createRateLimits,
+  createRedisCounters,
+  gatehouseOptionsFromEnv,
+  type GatehouseOptions,
+  type RateLimitSettings,
+} from '@gatehouse/server';
 import { REDIS_URL, serviceGate } from './backends.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
 
@@ -171,5 +177,25 @@ describe('rate limits when Redis cannot answer', () => {
     assert.throws(make({ limit: 0, windowSeconds: 60 }), TypeError);
     assert.throws(make({ limit: 1.5, windowSeconds: 60 }), TypeError);
     assert.throws(make({ limit: 3, windowSeconds: 0 }), TypeError);
+  });
+});
+
+describe('rate limit configuration from the environment', () => {
+  const base = { GATEHOUSE_CONFIG: '', NODE_ENV: 'test' };
+  test('count/seconds and off, rule by rule; the proxy hops', () => {
+    const options = gatehouseOptionsFromEnv({
+      ...base,
+      GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '5/60',
+      GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: 'off',
+      GATEHOUSE_TRUSTED_PROXY_HOPS: '2',
+    });
+    assert.deepEqual(options.rateLimits, { signInIdentifier: { limit: 5, windowSeconds: 60 }, signUpIp: false });
+    assert.equal(options.trustedProxyHops, 2);
+  });
+  test('anything else stops the start with a message naming the variable', () => {
+    for (const bad of ['5', '0/60', '5/0', '-1/60', 'five/60', '5/60/1']) {
+      assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_RATE_LIMIT_VERIFY_IP: bad }), /GATEHOUSE_RATE_LIMIT_VERIFY_IP/);
+    }
+    assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_TRUSTED_PROXY_HOPS: '0' }), /GATEHOUSE_TRUSTED_PROXY_HOPS/);
   });
 });
