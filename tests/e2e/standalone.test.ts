@@ -96,6 +96,11 @@ describe('gatehouse serve + an app in standalone mode', { skip }, () => {
     const { userId, sessionId } = JSON.parse(me.text) as { userId: string; sessionId: string };
     assert.match(userId, /^user_/);
 
+    // currentUser() in a server component: the page shows the user's email, fetched from the service.
+    const page = await call('/dashboard', jar);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /standalone@example\.com/);
+
     // Refresh: no session token, only the client cookie: the app's proxy refreshes through the service in this request.
     const token = jar.get('__session') as string;
     jar.delete('__session');

@@ -18,7 +18,7 @@ import type { Gatehouse } from './instance.js';
 import { connectFanOut, type FanOut } from './redis-fan-out.js';
 import { createRevocationList } from './revocation.js';
 import { DISCOVERY_PATH, type ServiceDiscovery } from './serve.js';
-import type { RefreshResult } from './sessions.js';
+import type { PublicUser, RefreshResult } from './sessions.js';
 
 export interface RemoteGatehouseOptions {
   /** The service's base URL, e.g. `http://gatehouse.internal:4000`. */
@@ -185,6 +185,32 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     return new Response(request.method === 'HEAD' ? null : await res.arrayBuffer(), { status: res.status, headers: out });
   }
 
+  // currentUser() runs right after auth() verified the request's token: remembering the latest
+  // verified token per user lets getUser() ask the service for that user's own record with it
+  // (GET /session), with no credential of the app's own. Bounded; a revoked token simply gets null.
+  const recentTokens = new Map<string, string>();
+  async function authenticate(request: Pick<Request, 'headers'>) {
+    const state = await authenticateRequest(request, { verifier, checkSession });
+    if (state.status === 'signed-in') {
+      recentTokens.delete(state.claims.sub);
+      recentTokens.set(state.claims.sub, state.token);
+      if (recentTokens.size > 1000) recentTokens.delete(recentTokens.keys().next().value as string);
+    }
+    return state;
+  }
+  async function getUser(id: string): Promise<PublicUser | null> {
+    const token = recentTokens.get(id);
+    if (!token) return null;
+    const res = await doFetch(new URL(`${basePath}/session`, service), {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.status !== 200) return null;
+    const body = (await res.json().catch(() => null)) as { user?: PublicUser } | null;
+    return body?.user?.id === id ? body.user : null;
+  }
+
   const remote: Partial<Gatehouse> = {
     settings: {
       issuer: discovery.issuer,
@@ -196,10 +222,10 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     fanOut: fanOut?.status ?? null,
     sessions: partial<Gatehouse['sessions']>('sessions', { refresh }),
     checkSession,
-    authenticate: (request) => authenticateRequest(request, { verifier, checkSession }),
+    authenticate,
     verifier: () => verifier,
     handle,
-    getUser: async () => unsupported('currentUser() / getUser()'),
+    getUser,
     async close() {
       await fanOut?.close();
     },

@@ -73,6 +73,9 @@ describe('standalone service and a remote app', { skip }, () => {
     const state = await app.authenticate(new Request(`${APP}/dashboard`, { headers: { cookie: jar.header() } }));
     assert.equal(state.status, 'signed-in');
     assert.equal(state.status === 'signed-in' && state.claims.sid, (signIn.body as { sessionId: string }).sessionId);
+    // currentUser(): the user's own record from the service, asked for with the token just verified.
+    const user = await app.getUser(state.status === 'signed-in' ? state.claims.sub : '');
+    assert.equal(user?.email, email);
 
     // Refresh through the service: a new token (the client token was just issued: inside the grace window it does not rotate).
     const refreshed = await app.sessions.refresh(client, { ip: null, userAgent: null, origin: APP });
@@ -102,7 +105,7 @@ describe('standalone service and a remote app', { skip }, () => {
     } finally {
       await other.close();
     }
-    await assert.rejects(app.getUser('user_x'), (error: unknown) => (error as { code?: string }).code === 'setup_missing');
+    assert.equal(await app.getUser('user_x'), null, 'no verified token of that user: nothing to ask the service with');
     assert.throws(
       () => app.store,
       (error: unknown) => (error as { code?: string }).code === 'setup_missing',
