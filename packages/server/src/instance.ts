@@ -221,9 +221,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       ...(options.redisUrl
         ? { shared: () => createRedisCounters({ url: options.redisUrl ?? '', prefix: `gatehouse:rl:${instanceId}:` }) }
         : {}),
-      onExceeded: async (name) => {
-        const row = { at: now(), action: 'rate_limit.exceeded', actor_id: null, subject_id: null, ip: null, user_agent: null };
-        await store.appendAudit({ ...row, data: JSON.stringify({ limit: name }) });
+      onExceeded: async (name, who) => {
+        const row = { at: now(), action: 'rate_limit.exceeded', actor_id: null, subject_id: null };
+        await store.appendAudit({ ...row, ip: who.ip, user_agent: who.userAgent, data: JSON.stringify({ limit: name }) });
       },
     });
   } catch (error) {

@@ -122,6 +122,12 @@ export interface RateLimitCheck {
   key: string | null;
 }
 
+/** Who made the attempt, for the audit event. */
+export interface Who {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface RateLimits {
   readonly settings: RateLimitSettings;
   /** The client address the per-IP rules count (see {@link clientAddress}). */
@@ -130,7 +136,7 @@ export interface RateLimits {
    * Counts one attempt against every applicable rule. Null: go ahead. Otherwise the 429 response to
    * send (with Retry-After); the caller must then do nothing else: no password check, no write.
    */
-  attempt(checks: readonly RateLimitCheck[]): Promise<Response | null>;
+  attempt(checks: readonly RateLimitCheck[], who?: Who): Promise<Response | null>;
   close(): Promise<void>;
 }
 
@@ -143,7 +149,7 @@ export interface RateLimitsOptions {
   /** How many proxies in front append to X-Forwarded-For (default 1). */
   trustedProxyHops?: number;
   /** Called once when a key first goes over its limit in a window (the audit event). */
-  onExceeded?: (name: RateLimitName) => Promise<void>;
+  onExceeded?: (name: RateLimitName, who: Who) => Promise<void>;
 }
 
 const hashKey = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
@@ -184,7 +190,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
   return {
     settings,
     clientIp: (headers) => clientAddress(headers, hops),
-    async attempt(checks) {
+    async attempt(checks, who = { ip: null, userAgent: null }) {
       let retryAfterMs = 0;
       let exceeded: RateLimitName | null = null;
       for (const { name, key } of checks) {
@@ -198,7 +204,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
         }
       }
       if (retryAfterMs === 0) return null;
-      if (exceeded) await options.onExceeded?.(exceeded);
+      if (exceeded) await options.onExceeded?.(exceeded, who);
       return errorResponse('rate_limited', 'Too many attempts. Try again later.', {
         'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
       });

@@ -61,8 +61,11 @@ for (const backend of ['memory', 'redis'] as const) {
       for (let i = 0; i < 3; i++) assert.equal((await attemptSignIn(t, email, 'wrong password', ip())).status, 401);
       const before = t.snapshot();
       const actions = auditActions(t);
-      assertLimited(await attemptSignIn(t, ` ${email.toUpperCase()}`, PASSWORD, ip()), 60);
+      const from = ip();
+      assertLimited(await attemptSignIn(t, ` ${email.toUpperCase()}`, PASSWORD, from), 60);
       assert.deepEqual(auditActions(t), [...actions, 'rate_limit.exceeded'], 'one audit event and nothing else');
+      const event = t.db.prepare("SELECT ip, data FROM audit_events WHERE action = 'rate_limit.exceeded' ORDER BY id DESC").get();
+      assert.deepEqual(event, { ip: from, data: JSON.stringify({ limit: 'signInIdentifier' }) });
       assert.deepEqual(t.snapshot().sessions, before.sessions, 'no session started');
       const afterFirst = t.snapshot();
       // The right password does not get through either, and further refusals write nothing at all.

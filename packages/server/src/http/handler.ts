@@ -75,7 +75,8 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignUpBody);
-        const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: gatehouse.rateLimits.clientIp(request.headers) }]);
+        const ip = gatehouse.rateLimits.clientIp(request.headers);
+        const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
         if (limited) return limited;
         return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
       },
@@ -84,10 +85,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignInBody);
         // Before the password check: a refused attempt costs no hash and writes nothing.
-        const limited = await gatehouse.rateLimits.attempt([
-          { name: 'signInIp', key: gatehouse.rateLimits.clientIp(request.headers) },
-          { name: 'signInIdentifier', key: normalizeEmail(body.email) },
-        ]);
+        const ip = gatehouse.rateLimits.clientIp(request.headers);
+        const limited = await gatehouse.rateLimits.attempt(
+          [
+            { name: 'signInIp', key: ip },
+            { name: 'signInIdentifier', key: normalizeEmail(body.email) },
+          ],
+          { ip, userAgent: ctx.userAgent },
+        );
         if (limited) return limited;
         return signedIn(await gatehouse.sessions.signIn(body, ctx, presentedClientToken(request)), cookies);
       },
