@@ -83,3 +83,15 @@ export type { JwtTemplateInfo } from './templates.js';
 export { generateSecretKey, SECRET_KEY } from './secret-keys.js';
 export { openApiDocument, documentedRoutes, OPENAPI_PATH, type DocumentedRoute } from './http/openapi.js';
 export { migrationNames } from './store/migrations.js';
+export {
+  createRateLimits,
+  createRedisCounters,
+  createMemoryCounters,
+  DEFAULT_RATE_LIMITS,
+  type RateLimits,
+  type RateLimitRule,
+  type RateLimitSettings,
+  type RateLimitName,
+} from './rate-limit.js';
+export { createServiceHandler, startServiceServer, type ServiceRoute, type ServiceServer, type ServiceDiscovery } from './serve.js';
+export { createRemoteGatehouse, type RemoteGatehouseOptions } from './remote-service.js';

@@ -37,6 +37,7 @@ import type { DeliveryOptions } from './webhooks/delivery.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import { createSecretKeyCheck } from './secret-keys.js';
+import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from './rate-limit.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -94,6 +95,10 @@ export interface GatehouseOptions {
    * (`worker: true`; the embedded app turns it on, the CLI and tests drive `webhooks.deliverDue()`).
    */
   webhooks?: DeliveryOptions & { worker?: boolean };
+  /** Attempts allowed per window on sign-in, sign-up and verification, per IP and per identifier (false: off). Shared through Redis with `redisUrl`. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
+  trustedProxyHops?: number;
 }
 
 export interface Gatehouse {
@@ -133,6 +138,8 @@ export interface Gatehouse {
   readonly templates: Templates;
   jwks(): { keys: PublicJwk[] };
   getUser(id: string): Promise<PublicUser | null>;
+  /** Sign-in, sign-up and verification attempts per IP and identifier. */
+  readonly rateLimits: RateLimits;
   /** The auth HTTP API. */
   handle(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -180,9 +187,11 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
 
   const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
   let fanOut: FanOut | null = null;
+  let rateLimits: RateLimits | null = null;
   // A failed start leaves nothing open: a pool or a Redis socket would keep the process alive.
   const failed = async (error: unknown): Promise<never> => {
     await fanOut?.close();
+    await rateLimits?.close();
     await db.destroy();
     throw error;
   };
@@ -224,6 +233,25 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   } else {
     await rebuildRevocations().catch(failed);
   }
+  // Keys carry the instance id: deployments sharing one Redis never count each other's attempts.
+  try {
+    rateLimits = createRateLimits({
+      ...(options.rateLimits ? { settings: options.rateLimits } : {}),
+      ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
+      now,
+      log,
+      ...(options.redisUrl
+        ? { shared: () => createRedisCounters({ url: options.redisUrl ?? '', prefix: `gatehouse:rl:${instanceId}:` }) }
+        : {}),
+      onExceeded: async (name, who) => {
+        const row = { at: now(), action: 'rate_limit.exceeded', actor_id: null, subject_id: null };
+        await store.appendAudit({ ...row, ip: who.ip, user_agent: who.userAgent, data: JSON.stringify({ limit: name }) });
+      },
+    });
+  } catch (error) {
+    await failed(error);
+  }
+  const limits = rateLimits as RateLimits;
   const revocations = fanOut?.revocations ?? localRevocations;
   const stamps = fanOut?.stamps ?? localStamps;
   // Built-in, then the database's, then configured roles; reloaded after every change (here or in another process).
@@ -327,12 +355,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       const row = await store.findUserById(id);
       return row ? toPublicUser(row) : null;
     },
+    rateLimits: limits,
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();
       await webhooks.stopWorker();
       instanceSettings.stop();
       await fanOut?.close();
+      await limits.close();
       await db.destroy();
     },
   };

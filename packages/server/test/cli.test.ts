@@ -306,6 +306,14 @@ describe('gatehouse CLI', () => {
     );
   });
 
+  test('serve: a bad port is a usage error (2); help describes the endpoints', () => {
+    assertUsage(gatehouse(['serve', '--port', '99999']), /--port must be a port number/);
+    const help = gatehouse(['help', 'serve']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /\/\.well-known\/jwks\.json/);
+    assert.match(help.stdout, /GATEHOUSE_SERVICE_URL/);
+  });
+
   test('no output ever held the password, a token, the development secret or a password hash', () => {
     const secret = readFileSync(join(dir, 'data', 'dev-secret'), 'utf8').trim();
     const all = outputs.join('\n');

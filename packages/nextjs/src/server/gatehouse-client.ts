@@ -23,8 +23,8 @@ let remote: { key: string; client: GatehouseClient } | null = null;
  * The backend API for server code.
  *
  * - Embedded (default): calls the app's own instance in-process, no HTTP hop.
- * - Standalone service: with `GATEHOUSE_SERVICE_URL` (the service's auth API base, e.g.
- *   `https://auth.example.com/api/gatehouse`) and `GATEHOUSE_SECRET_KEY` (`gh_sk_…`), it calls the
+ * - Standalone service: with `GATEHOUSE_SERVICE_URL` (the service's origin, e.g.
+ *   `https://auth.example.com`, or its auth API base) and `GATEHOUSE_SECRET_KEY` (`gh_sk_…`), it calls the
  *   service's backend HTTP API, authenticated with the secret key.
  *
  *   const client = await gatehouseClient();

@@ -98,7 +98,10 @@ export function requestFor(
  */
 export function createBackendHttpClient(options: BackendHttpOptions): BackendClient {
   const doFetch = options.fetch ?? fetch;
-  const base = new URL(options.serviceUrl).href;
+  const service = new URL(options.serviceUrl);
+  // A bare origin (as GATEHOUSE_SERVICE_URL is usually given) means the service's default base path.
+  if (service.pathname === '/') service.pathname = '/api/gatehouse';
+  const base = service.href;
   if (!/^gh_sk_/.test(options.secretKey)) throw new TypeError('GATEHOUSE_SECRET_KEY must be a gh_sk_… secret key');
   return build(async (op, input) => {
     const { url, init } = requestFor(base, op, input);

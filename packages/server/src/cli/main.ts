@@ -8,6 +8,7 @@ import { createIo, UsageError, type Command } from './command.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
+import { serveCommands } from './serve.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
 import { webhookCommands } from './webhooks.js';
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   ...settingsCommands,
   ...auditCommands,
   ...webhookCommands,
+  ...serveCommands,
 ];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
@@ -38,6 +40,7 @@ const ENVIRONMENT = [
   '  DATABASE_URL              PostgreSQL instead of SQLite',
   '  GATEHOUSE_SECRET          the master secret (GATEHOUSE_DEV_SECRET=1: the generated development one)',
   '  GATEHOUSE_CONFIG          gatehouse.config.json (roles, templates; default ./gatehouse.config.json)',
+  '  REDIS_URL                 Redis: revocations between instances, shared rate limits',
   'A .env file in the working directory (as `gatehouse init` writes it) is read too; the environment wins.',
 ];
 
