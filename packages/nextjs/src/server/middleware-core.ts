@@ -1,6 +1,13 @@
 // The middleware shared by the Node proxy and the edge middleware: call forms, the handler's auth, forwarding (edge-safe).
 
-import { errorResponse, isGatehouseError, normalizePathname, type AuthObject, type RequestState } from '@gatehouse/core';
+import {
+  errorResponse,
+  isGatehouseError,
+  normalizePathname,
+  type AuthObject,
+  type RequestState,
+  type SignedInAuthObject,
+} from '@gatehouse/core';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
@@ -33,7 +40,7 @@ export interface GatehouseMiddlewareOptions {
 }
 
 export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
-  protect: (params?: ProtectParams, options?: ProtectOptions) => Promise<AuthObject>;
+  protect: (params?: ProtectParams, options?: ProtectOptions) => Promise<SignedInAuthObject>;
 };
 
 export type MiddlewareAuthObject = AuthObject & {
@@ -113,7 +120,8 @@ function buildAuth(
   auth.protect = async (params, protectOptions) => {
     const current = authObject();
     const outcome = decideProtect(current, params, protectOptions);
-    if (outcome.kind === 'allowed') return current;
+    // decideProtect allows signed-in, non-pending sessions only.
+    if (outcome.kind === 'allowed') return current as SignedInAuthObject;
     const kind = requestKind(request.headers);
     if (outcome.redirectTo && kind === 'page') {
       throw new ControlFlow(new Response(null, { status: 307, headers: { location: new URL(outcome.redirectTo, request.nextUrl).href } }));
