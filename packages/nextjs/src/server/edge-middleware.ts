@@ -121,11 +121,13 @@ function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, st
   const counted = singleCookie(cookies, HANDSHAKE_COOKIE);
   const attempts = typeof counted === 'string' && /^\d{1,2}$/.test(counted) ? Number(counted) : 0;
   if (attempts >= MAX_HANDSHAKE_ATTEMPTS) return null;
-  const url = publicUrl(request);
+  // Built on nextUrl like every middleware redirect: Next.js turns a same-host absolute Location
+  // into a relative one, so the browser stays on the host it used.
+  const url = request.nextUrl;
   const target = new URL(`${base}/handshake`, url);
   target.searchParams.set('redirect_url', `${url.pathname}${url.search}`);
   const headers = new Headers({ location: target.href, 'cache-control': 'no-store' });
-  headers.append('set-cookie', attemptCookie(attempts + 1, url.protocol === 'https:'));
+  headers.append('set-cookie', attemptCookie(attempts + 1, publicUrl(request).protocol === 'https:'));
   return new Response(null, { status: 307, headers });
 }
 
