@@ -6,6 +6,7 @@ import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { PATH_HEADER, backend, signInUrl, signUpUrl } from './backend.js';
+import { warnIfMiddlewareSkipped } from './setup-errors.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 
 export type ServerAuthObject = AuthObject & {
@@ -36,6 +37,7 @@ function currentUrl(h: Headers): URL {
 
 async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
   const h = new Headers(await headers());
+  warnIfMiddlewareSkipped(h);
   const gatehouse = await backend();
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const state = await gatehouse.authenticate({ headers: h });
