@@ -1,5 +1,6 @@
 // Accepting an invitation: the link carries `invitation_token`; the proxy has made sure someone is signed in.
 // next.config.ts sends `Referrer-Policy: no-referrer` here, so the token never leaves in a Referer.
+import { auth } from '@gatehouse/nextjs/server';
 import { AcceptInvitation } from './accept-invitation';
 
 export default async function AcceptInvitationPage({
@@ -7,6 +8,8 @@ export default async function AcceptInvitationPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  // The page guards itself (sign-in keeps this URL as redirect_url); the proxy's redirect is a convenience.
+  await auth.protect();
   const token = (await searchParams).invitation_token;
   return (
     <>

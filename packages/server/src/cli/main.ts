@@ -5,13 +5,21 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isGatehouseError } from '@gatehouse/core';
 import { createIo, UsageError, type Command } from './command.js';
+import { auditCommands } from './audit.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
 
-const COMMANDS: readonly Command[] = [...migrateCommands, ...userCommands, ...roleCommands, ...keyCommands, ...sessionCommands];
+const COMMANDS: readonly Command[] = [
+  ...migrateCommands,
+  ...userCommands,
+  ...roleCommands,
+  ...keyCommands,
+  ...sessionCommands,
+  ...auditCommands,
+];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
 const ENVIRONMENT = [
