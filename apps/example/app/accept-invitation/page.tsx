@@ -8,7 +8,7 @@ export default async function AcceptInvitationPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  // The page guards itself (sign-in keeps this URL as redirect_url); the proxy's redirect is a convenience.
+  // The page guards itself too (sign-in comes back here with the token in redirect_url).
   await auth.protect();
   const token = (await searchParams).invitation_token;
   return (

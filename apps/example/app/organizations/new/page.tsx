@@ -3,7 +3,7 @@ import { CreateOrganization } from '@gatehouse/nextjs';
 import { auth } from '@gatehouse/nextjs/server';
 
 export default async function NewOrganizationPage() {
-  // The page guards itself; the proxy's redirect is a convenience.
+  // The page guards itself; the proxy is a convenience.
   await auth.protect();
   return <CreateOrganization afterCreateOrganizationUrl="/organization" />;
 }
