@@ -163,29 +163,29 @@ describe('gatehouse CLI: operating an instance', () => {
       /^Banned user_[a-z2-7]{26} \(bob@example\.com\); revoked 0 session\(s\)\.\n$/,
     );
     const page = json<{ events: { action: string; data: Record<string, unknown> }[] }>(
-      gatehouse(['audit', 'query', '--action', 'settings.', '--json']),
+      gatehouse(['audit-log', 'query', '--action', 'settings.', '--json']),
     );
     assert.deepEqual(
       page.events.map((e) => e.action),
       ['settings.updated', 'settings.updated'],
     );
-    const table = ok(gatehouse(['audit', 'query', '--action', 'user.banned']));
+    const table = ok(gatehouse(['audit-log', 'query', '--action', 'user.banned']));
     assert.match(table, /^TIME +ACTION +ACTOR +TARGET +ORG +IP\n\S+ +user\.banned /);
-    const paged = gatehouse(['audit', 'query', '--limit', '1']);
+    const paged = gatehouse(['audit-log', 'query', '--limit', '1']);
     assert.match(paged.stderr, /More: add --cursor \d+/);
 
     const file = join(root, 'audit.csv');
-    assert.match(ok(gatehouse(['audit', 'export', '--format', 'csv', '--output', file, '--action', 'user.'])), /^Wrote 3 event\(s\) to /);
+    assert.match(ok(gatehouse(['audit-log', 'export', '--format', 'csv', '--output', file, '--action', 'user.'])), /^Wrote 3 event\(s\) to /);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');
     assert.equal(lines[0], '"id","at","action","actorId","targetId","organizationId","ip","userAgent","data"');
     assert.equal(lines.length, 4);
-    const jsonl = ok(gatehouse(['audit', 'export', '--action', 'user.banned']));
+    const jsonl = ok(gatehouse(['audit-log', 'export', '--action', 'user.banned']));
     assert.equal((JSON.parse(jsonl.trim()) as { action: string }).action, 'user.banned');
 
-    assert.equal(gatehouse(['audit', 'query', '--since', 'last tuesday']).code, 1);
-    assert.equal(gatehouse(['audit', 'query', '--limit', 'ten']).code, 2);
-    assert.equal(gatehouse(['audit', 'export', '--format', 'xml']).code, 2);
+    assert.equal(gatehouse(['audit-log', 'query', '--since', 'last tuesday']).code, 1);
+    assert.equal(gatehouse(['audit-log', 'query', '--limit', 'ten']).code, 2);
+    assert.equal(gatehouse(['audit-log', 'export', '--format', 'xml']).code, 2);
   });
 
   test('users delete needs --yes; then the user is gone, and no output held a secret', () => {

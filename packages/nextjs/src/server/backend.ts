@@ -26,13 +26,4 @@ export async function startGatehouse(): Promise<void> {
   await backend();
 }
 
-export function signInUrl(): string {
-  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL || '/sign-in';
-}
-
-export function signUpUrl(): string {
-  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_UP_URL || '/sign-up';
-}
-
-/** Request header the middleware sets to the path being rendered (used only for return addresses). */
-export const PATH_HEADER = 'x-gatehouse-path';
+export { PATH_HEADER, signInUrl, signUpUrl } from './settings.js';

@@ -1,94 +1,54 @@
-// `gatehouse audit …`: query the audit log with filters and a cursor, or export it as JSON Lines or CSV.
+// `gatehouse audit`: lists the pages, route handlers and server actions of a Next.js app that nothing guards.
 
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { AuditQueryInput } from '../audit.js';
-import { asJson, table, time, UsageError, type Command, type Values } from './command.js';
+import { resolve } from 'node:path';
+import { UsageError, type Command } from './command.js';
+import { auditApp, type Ts } from './audit-scan.js';
 
-const FILTERS = {
-  actor: { type: 'string' },
-  action: { type: 'string' },
-  target: { type: 'string' },
-  org: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-} as const;
-
-const FILTER_HELP = [
-  'Filters (all must match): --actor USER_ID, --action ACTION (or a family ending in ".", e.g. session.),',
-  '--target ID, --org ORG_ID, --since/--until TIME (ISO 8601 or milliseconds; since inclusive, until exclusive).',
-];
-
-function filterOf(values: Values): AuditQueryInput {
-  const pick = (name: keyof typeof FILTERS) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const filter: Record<string, string> = {};
-  const set = (key: string, value: string | undefined) => {
-    if (value !== undefined) filter[key] = value;
-  };
-  set('actorId', pick('actor'));
-  set('action', pick('action'));
-  set('targetId', pick('target'));
-  set('organizationId', pick('org'));
-  set('since', pick('since'));
-  set('until', pick('until'));
-  return filter;
+async function loadTypeScript(): Promise<Ts> {
+  try {
+    const loaded = (await import('typescript')) as unknown as Ts & { default?: Ts };
+    return loaded.default ?? loaded;
+  } catch {
+    throw new Error('gatehouse audit reads the app with the TypeScript compiler: install it in the app (npm install -D typescript).');
+  }
 }
 
 export const auditCommands: Command[] = [
   {
-    name: 'audit query',
-    summary: 'Show audit events, newest first (a page at a time)',
-    usage: 'audit query [--actor ID] [--action A] [--target ID] [--org ID] [--since T] [--until T] [--limit N] [--cursor C] [--json]',
-    details: [...FILTER_HELP, 'The next page: the same command with --cursor (printed on stderr when there is one).'],
-    options: { ...FILTERS, limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' } },
-    async run(values, _positionals, io) {
-      const filter: AuditQueryInput = { ...filterOf(values) };
-      if (typeof values.limit === 'string') {
-        if (!/^\d+$/.test(values.limit)) throw new UsageError('--limit takes a whole number');
-        filter.limit = Number(values.limit);
-      }
-      if (typeof values.cursor === 'string') filter.cursor = values.cursor;
-      const page = await (await io.open()).audit.query(filter);
-      if (values.json) return io.out(asJson(page));
-      if (page.events.length === 0) io.out('No audit events match.');
-      else
-        io.out(
-          table(
-            ['TIME', 'ACTION', 'ACTOR', 'TARGET', 'ORG', 'IP'],
-            page.events.map((e) => [time(e.at), e.action, e.actorId ?? '-', e.targetId ?? '-', e.organizationId ?? '-', e.ip ?? '-']),
-          ),
-        );
-      if (page.nextCursor) io.err(`More: add --cursor ${page.nextCursor}`);
-    },
-  },
-  {
-    name: 'audit export',
-    summary: 'Export every matching audit event as JSON Lines or CSV',
-    usage: 'audit export [--format jsonl|csv] [--output FILE] [filters]',
+    name: 'audit',
+    summary: 'List every page, route handler and server action with no auth() check that is not on the public route list',
+    usage: 'audit [app-root] [--public <pattern>]... [--json]',
     details: [
-      ...FILTER_HELP,
-      "CSV cells are quoted, and values a spreadsheet would run as a formula (=, +, -, @) are prefixed with '.",
-      'Without --output the export goes to stdout.',
+      'Reads app/ (or src/app/) with the TypeScript compiler. A page, route handler method or server action',
+      'passes when it calls auth(), auth.protect(), currentUser() or orgScope() (directly or through a function',
+      'of the same file), or when its URL matches the public list: by default the createRouteMatcher([...])',
+      'assigned to an is…Public… variable in proxy.ts / middleware.ts; --public replaces it. Server actions',
+      'always need a guard: anyone can POST to them. Exit 1 when something is unguarded.',
     ],
-    options: { ...FILTERS, format: { type: 'string' }, output: { type: 'string' } },
-    async run(values, _positionals, io) {
-      const format = values.format ?? 'jsonl';
-      if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format is jsonl or csv');
-      const lines = (await io.open()).audit.export(filterOf(values), format);
-      if (typeof values.output !== 'string') {
-        for await (const line of lines) process.stdout.write(line);
-        return;
+    options: { public: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+    args: { min: 0, max: 1 },
+    async run(values, positionals, io) {
+      const root = resolve(positionals[0] ?? '.');
+      const publicPatterns = (values as unknown as { public?: string[] }).public;
+      let result;
+      try {
+        result = auditApp(await loadTypeScript(), root, publicPatterns ? { publicPatterns } : {});
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('No app/')) throw new UsageError(error.message);
+        throw error;
       }
-      // The log names users, addresses and IPs: the file is readable by its owner only.
-      const file = createWriteStream(values.output, { mode: 0o600 });
-      let count = format === 'csv' ? -1 : 0;
-      for await (const line of lines) {
-        count++;
-        if (!file.write(line)) await once(file, 'drain');
+      if (values.json) io.out(JSON.stringify(result, null, 2));
+      else {
+        io.out(
+          `Public routes (${result.publicSource ?? 'none found'}): ${result.publicPatterns.length ? result.publicPatterns.join(', ') : '-'}`,
+        );
+        for (const f of result.findings)
+          io.out(`UNGUARDED ${f.kind.padEnd(6)} ${f.file} ${f.exportName}${f.route ? `  (${f.route})` : ''}`);
+        io.out(`${result.checked} checked, ${result.findings.length} unguarded.`);
       }
-      file.end();
-      await once(file, 'finish');
-      io.out(`Wrote ${count} event(s) to ${values.output}.`);
+      if (result.findings.length > 0) {
+        throw new Error(`${result.findings.length} page(s), handler(s) or action(s) have no auth() check and are not public.`);
+      }
     },
   },
 ];

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 import { isGatehouseError } from '@gatehouse/core';
 import { createIo, UsageError, type Command } from './command.js';
+import { auditCommands } from './audit.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
@@ -16,7 +17,7 @@ import { initCommands } from './init.js';
 import { orgCommands } from './orgs.js';
 import { templateCommands } from './templates.js';
 import { settingsCommands } from './settings.js';
-import { auditCommands } from './audit.js';
+import { auditLogCommands } from './audit-log.js';
 
 const COMMANDS: readonly Command[] = [
   ...initCommands,
@@ -28,9 +29,10 @@ const COMMANDS: readonly Command[] = [
   ...keyCommands,
   ...sessionCommands,
   ...settingsCommands,
-  ...auditCommands,
+  ...auditLogCommands,
   ...webhookCommands,
   ...serveCommands,
+  ...auditCommands,
 ];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 

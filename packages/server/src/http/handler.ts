@@ -6,6 +6,7 @@ import {
   isGatehouseError,
   isSecureRequest,
   requestContext,
+  safeRedirectUrl,
   sessionCookie,
   type CookieSettings,
 } from '@gatehouse/core';
@@ -123,6 +124,31 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
           }
           return toErrorResponse(error, gatehouse.log, headers);
         }
+      },
+    },
+    '/handshake': {
+      GET: async (request, ctx, cookies) => {
+        // The edge middleware's way to refresh: a top-level GET with the __client cookie, answered
+        // with the fresh cookies and a redirect back. Only same-origin paths are followed back.
+        const url = new URL(request.url);
+        const back = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, '/');
+        const headers = new Headers({ location: back, 'cache-control': 'no-store' });
+        const token = presentedClientToken(request);
+        if (token) {
+          try {
+            const result = await gatehouse.sessions.refresh(token, ctx);
+            if (result.clientToken) headers.append('set-cookie', clientCookie(result.clientToken, cookies));
+            headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+          } catch (error) {
+            if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
+              for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+            } else {
+              // Unreachable store: go back signed out; the middleware's attempt counter ends any loop.
+              gatehouse.log(`gatehouse: handshake refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+            }
+          }
+        }
+        return new Response(null, { status: 307, headers });
       },
     },
     '/session': {
