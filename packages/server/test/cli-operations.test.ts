@@ -175,7 +175,10 @@ describe('gatehouse CLI: operating an instance', () => {
     assert.match(paged.stderr, /More: add --cursor \d+/);
 
     const file = join(root, 'audit.csv');
-    assert.match(ok(gatehouse(['audit-log', 'export', '--format', 'csv', '--output', file, '--action', 'user.'])), /^Wrote 3 event\(s\) to /);
+    assert.match(
+      ok(gatehouse(['audit-log', 'export', '--format', 'csv', '--output', file, '--action', 'user.'])),
+      /^Wrote 3 event\(s\) to /,
+    );
     assert.equal(statSync(file).mode & 0o777, 0o600);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\r\n');
     assert.equal(lines[0], '"id","at","action","actorId","targetId","organizationId","ip","userAgent","data"');
