@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const APP_DIR = join(ROOT, 'apps', 'example');
-const NEXT_BIN = join(ROOT, 'node_modules', '.bin', 'next');
+const EXAMPLE_DIR = join(ROOT, 'apps', 'example');
+/** Each app runs its own Next: the example resolves the root's, the Next 15 fixture its own copy. */
+const APPS = {
+  example: { dir: EXAMPLE_DIR, next: join(ROOT, 'node_modules', '.bin', 'next') },
+  'fixture-clerk': { dir: join(ROOT, 'apps', 'fixture-clerk'), next: join(ROOT, 'apps', 'fixture-clerk', 'node_modules', '.bin', 'next') },
+};
 const START_TIMEOUT_MS = 30_000;
 
 export interface AppServer {
@@ -23,10 +27,20 @@ export interface AppServer {
 }
 
 export interface AppServerOptions {
+  /** Which app under apps/ (default the example). */
+  app?: keyof typeof APPS;
   /** Serve this built copy of the example instead of apps/example (a directory inside the repo, so node_modules resolve). */
   appDir?: string;
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
   sessionTokenTtlSeconds?: number;
+  /** The port to listen on (default: a free one). */
+  port?: number;
+  /** DATABASE_URL: a PostgreSQL database shared with other app servers (instead of a fresh SQLite file). */
+  databaseUrl?: string;
+  /** REDIS_URL: revocations, claim changes and rate limits shared with other app servers. */
+  redisUrl?: string;
+  /** GATEHOUSE_SECRET: the same on every server of one deployment (else a generated development secret). */
+  secret?: string;
   /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
 }
@@ -93,12 +107,14 @@ function installCleanup(): void {
 }
 
 export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
-  const appDir = options.appDir ?? APP_DIR;
+  const app = APPS[options.app ?? 'example'];
+  const NEXT_BIN = app.next;
+  const appDir = options.appDir ?? app.dir;
   if (!existsSync(join(appDir, '.next', 'BUILD_ID'))) {
-    throw new Error(`The example app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
+    throw new Error(`The app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -106,8 +122,16 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     NEXT_TELEMETRY_DISABLED: '1',
     GATEHOUSE_DATABASE_FILE: join(dataDir, 'gatehouse.db'),
     GATEHOUSE_DEV_SECRET: '1',
+    // Every browser of these tests signs in from 127.0.0.1, often as the same demo user: the
+    // production limits would refuse them. Tests of the limits pass their own values in `env`.
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '10000/600',
     ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
   };
+  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
+  if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
+  if (options.secret !== undefined) env.GATEHOUSE_SECRET = options.secret;
   if (options.sessionTokenTtlSeconds !== undefined) env.GATEHOUSE_SESSION_TOKEN_TTL = String(options.sessionTokenTtlSeconds);
 
   let output = '';

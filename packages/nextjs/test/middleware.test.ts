@@ -179,21 +179,6 @@ describe('gatehouseMiddleware in-process', () => {
     });
   });
 
-  describe('request headers', () => {
-    test('an API request with nothing to change goes through without a header override; a page gets the path header', async () => {
-      const api = await proxy(request('/api/projects', API, `__session=${session}`), event);
-      assert.equal(api.status, 200);
-      assert.equal(api.headers.get('x-middleware-next'), '1');
-      assert.equal(api.headers.get('x-middleware-override-headers'), null);
-      const page = await proxy(request('/dashboard?tab=1', PAGE, `__session=${session}`), event);
-      assert.equal(forwarded(page).get('x-gatehouse-path'), '/dashboard?tab=1');
-      const forged = await proxy(request('/api/projects', { ...API, 'x-gatehouse-user': 'user_admin' }, `__session=${session}`), event);
-      const headers = forwarded(forged);
-      assert.equal(headers.has('x-gatehouse-user'), false);
-      assert.equal(headers.get('cookie'), `__session=${session}`);
-    });
-  });
-
   describe('refresh in place', () => {
     test('no __session but a valid __client: refreshed in this request, cookies set, the page gets the new token', async () => {
       const res = await proxy(request('/dashboard', PAGE, `__client=${encodeURIComponent(client)}`), event);

@@ -34,14 +34,14 @@ const email = z
   .pipe(z.email({ message: 'Enter a valid email address' }));
 
 // Metadata and the membership limit are for server code only: the HTTP API never takes them.
-const CreateBody = z.object({ name, slug: slug.optional(), imageUrl: imageUrl.optional() }).strict();
-const UpdateBody = z
+export const CreateBody = z.object({ name, slug: slug.optional(), imageUrl: imageUrl.optional() }).strict();
+export const UpdateBody = z
   .object({ name: name.optional(), slug: slug.optional(), imageUrl: imageUrl.nullable().optional() })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field' });
-const RoleBody = z.object({ role }).strict();
-const InviteBody = z.object({ email, role: role.optional() }).strict();
-const AcceptBody = z.object({ token: z.string().min(1).max(128) }).strict();
+export const RoleBody = z.object({ role }).strict();
+export const InviteBody = z.object({ email, role: role.optional() }).strict();
+export const AcceptBody = z.object({ token: z.string().min(1).max(128) }).strict();
 /** Endpoints without a body tolerate an empty object and refuse anything else. */
 const NoBody = z.object({}).strict();
 
@@ -126,6 +126,16 @@ export function createOrgRoutes(gatehouse: Gatehouse, options: { devInbox: boole
   const accept: AnyMethods = {
     POST: signedIn(async (request, me, ctx) => {
       const body = await readJson(request, AcceptBody);
+      // Invitation tokens are verification secrets: guesses are limited per IP and per user.
+      const ip = gatehouse.rateLimits.clientIp(request.headers);
+      const limited = await gatehouse.rateLimits.attempt(
+        [
+          { name: 'verifyIp', key: ip },
+          { name: 'verifyIdentifier', key: me },
+        ],
+        { ip, userAgent: ctx.userAgent },
+      );
+      if (limited) return limited;
       return json(200, await orgs.invitations.accept(me, body.token, ctx));
     }),
   };
