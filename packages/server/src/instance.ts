@@ -16,6 +16,7 @@ import { openKeyRing, type KeyRing } from './key-ring.js';
 import { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
 import { compileRoles, type Roles, type RolesConfig } from './roles.js';
 import { createRoleAdmin, type RoleAdmin } from './role-admin.js';
+import { createTemplateAdmin, type TemplateAdmin } from './template-admin.js';
 import { createUserAdmin, type UserAdmin } from './user-admin.js';
 import { compileSessionClaims } from './session-claims.js';
 import { compileTemplates, createTemplates, type JwtTemplateConfig, type Templates } from './templates.js';
@@ -138,6 +139,8 @@ export interface Gatehouse {
   readonly keys: KeyRing;
   /** JWT templates: tokens for other services (`getToken({ template })`). */
   readonly templates: Templates;
+  /** JWT templates at run time: list, create or replace, and delete the database's templates (configured ones are read-only). */
+  readonly templateAdmin: TemplateAdmin;
   jwks(): { keys: PublicJwk[] };
   getUser(id: string): Promise<PublicUser | null>;
   /** Sign-in, sign-up and verification attempts per IP and identifier. */
@@ -305,7 +308,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     if (stamps.isStale(claims.sub, claims.sid, claims.iat_ms ?? claims.iat * 1000)) return 'session-claims-stale';
     return null;
   };
-  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateConfigs);
+  // Configured templates (read-only), then the database's; reloaded after every change (here or in another process).
+  const templateAdmin = await createTemplateAdmin({ store, config: templateConfigs, now, log }).catch(failed);
+  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry);
   const basePath = options.basePath ?? '/api/gatehouse';
   const production = process.env.NODE_ENV === 'production';
   const devInboxInProduction = production && options.devInbox === 'allow-in-production';
@@ -356,6 +361,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     jwks: () => ({ keys: keyRing.current().publicJwks }),
     keys: keyRing,
     templates,
+    templateAdmin,
     async getUser(id) {
       const row = await store.findUserById(id);
       return row ? toPublicUser(row) : null;

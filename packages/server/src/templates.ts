@@ -43,8 +43,33 @@ export function supabaseTemplate(secret: string, overrides: Partial<JwtTemplateC
   };
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+export const TEMPLATE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const MIN_HMAC_SECRET_BYTES = 32;
+/** A template's claims (with their shortcodes) as JSON: the same budget for configured and stored templates. */
+export const MAX_TEMPLATE_CLAIMS_BYTES = 4096;
+
+/**
+ * Validates one template: name, claims (a JSON object of shortcodes, no reserved claim, at most
+ * {@link MAX_TEMPLATE_CLAIMS_BYTES}), lifetime, clock skew and the HMAC secret's length.
+ * @throws TypeError naming the template and the problem
+ */
+export function checkTemplate(config: JwtTemplateConfig): JwtTemplateConfig {
+  if (!TEMPLATE_NAME.test(config.name))
+    throw new TypeError(`JWT template names are 1-64 letters, digits, - or _: ${config.name.slice(0, 64)}`);
+  assertClaimsTemplate(config.claims, RESERVED_TEMPLATE_CLAIMS);
+  const size = new TextEncoder().encode(JSON.stringify(config.claims)).byteLength;
+  if (size > MAX_TEMPLATE_CLAIMS_BYTES)
+    throw new TypeError(`JWT template ${config.name}: the claims are ${size} bytes of JSON; the limit is ${MAX_TEMPLATE_CLAIMS_BYTES}`);
+  const lifetime = config.lifetimeSeconds ?? 60;
+  const skew = config.allowedClockSkewSeconds ?? 5;
+  if (!Number.isInteger(lifetime) || lifetime < 30 || lifetime > 315_360_000)
+    throw new TypeError(`JWT template ${config.name}: lifetime must be 30 s or more`);
+  if (!Number.isInteger(skew) || skew < 0 || skew > 300) throw new TypeError(`JWT template ${config.name}: clock skew must be 0-300 s`);
+  if (config.signing && new TextEncoder().encode(config.signing.secret).byteLength < MIN_HMAC_SECRET_BYTES) {
+    throw new TypeError(`JWT template ${config.name}: the signing secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`);
+  }
+  return config;
+}
 
 /**
  * Validates templates at configuration time.
@@ -53,18 +78,8 @@ const MIN_HMAC_SECRET_BYTES = 32;
 export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<string, JwtTemplateConfig> {
   const templates = new Map<string, JwtTemplateConfig>();
   for (const config of configs) {
-    if (!NAME.test(config.name)) throw new TypeError(`JWT template names are 1-64 letters, digits, - or _: ${config.name}`);
     if (templates.has(config.name)) throw new TypeError(`Two JWT templates are named ${config.name}`);
-    assertClaimsTemplate(config.claims, RESERVED_TEMPLATE_CLAIMS);
-    const lifetime = config.lifetimeSeconds ?? 60;
-    const skew = config.allowedClockSkewSeconds ?? 5;
-    if (!Number.isInteger(lifetime) || lifetime < 30 || lifetime > 315_360_000)
-      throw new TypeError(`JWT template ${config.name}: lifetime must be 30 s or more`);
-    if (!Number.isInteger(skew) || skew < 0 || skew > 300) throw new TypeError(`JWT template ${config.name}: clock skew must be 0-300 s`);
-    if (config.signing && new TextEncoder().encode(config.signing.secret).byteLength < MIN_HMAC_SECRET_BYTES) {
-      throw new TypeError(`JWT template ${config.name}: the signing secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`);
-    }
-    templates.set(config.name, config);
+    templates.set(config.name, checkTemplate(config));
   }
   return templates;
 }
@@ -78,6 +93,44 @@ export interface JwtTemplateInfo {
   /** RS256: the instance key (in JWKS); HS*: a custom secret. */
   signingAlgorithm: 'RS256' | 'HS256' | 'HS384' | 'HS512';
   customSigningKey: boolean;
+  /** `configuration` (gatehouse.config.json, read-only at run time) or `database` (created at run time). */
+  source: 'configuration' | 'database';
+  readOnly: boolean;
+  /** For a stored HS* template: the environment variable that holds the secret (never the secret); null otherwise. */
+  signingSecretEnv: string | null;
+  /** For templates stored in the database; null otherwise. */
+  createdAt: number | null;
+  updatedAt: number | null;
+}
+
+/** Where the templates come from: configuration and the database, kept current by the template admin. */
+export interface TemplateRegistry {
+  /** The template in effect now. */
+  get(name: string): JwtTemplateConfig | undefined;
+  /** Every template in effect, as an operator sees it. */
+  infos(): JwtTemplateInfo[];
+  /** Notices changes another process made (one small read, at most every few seconds). */
+  check(): Promise<void>;
+}
+
+/** The operator's view of a template (no secret). */
+export function templateInfo(
+  t: JwtTemplateConfig,
+  stored: { secretEnv: string | null; createdAt: number; updatedAt: number } | null,
+): JwtTemplateInfo {
+  return {
+    name: t.name,
+    claims: structuredClone(t.claims),
+    lifetimeSeconds: t.lifetimeSeconds ?? 60,
+    allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
+    signingAlgorithm: t.signing?.algorithm ?? 'RS256',
+    customSigningKey: t.signing !== undefined,
+    source: stored ? 'database' : 'configuration',
+    readOnly: stored === null,
+    signingSecretEnv: stored?.secretEnv ?? null,
+    createdAt: stored?.createdAt ?? null,
+    updatedAt: stored?.updatedAt ?? null,
+  };
 }
 
 export interface TemplateDeps {
@@ -88,7 +141,7 @@ export interface TemplateDeps {
   now: () => number;
 }
 
-export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
+export function createTemplates(deps: TemplateDeps, templates: TemplateRegistry) {
   /** A template's claims for `user` (with `organizationId` as `org` when they are a member): shortcodes rendered, reserved claims removed. */
   async function customClaims(
     claims: Record<string, unknown>,
@@ -117,17 +170,9 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
   }
 
   return {
-    names: () => [...templates.keys()],
+    names: () => templates.infos().map((t) => t.name),
     /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
-    list: (): JwtTemplateInfo[] =>
-      [...templates.values()].map((t) => ({
-        name: t.name,
-        claims: structuredClone(t.claims),
-        lifetimeSeconds: t.lifetimeSeconds ?? 60,
-        allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
-        signingAlgorithm: t.signing?.algorithm ?? 'RS256',
-        customSigningKey: t.signing !== undefined,
-      })),
+    list: (): JwtTemplateInfo[] => templates.infos(),
 
     /**
      * The custom claims `name` would carry for a user (with `organizationId` as the active
@@ -135,6 +180,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
      * @throws GatehouseError `not_found` (no such template or user)
      */
     async preview(name: string, userId: string, organizationId: string | null = null): Promise<Record<string, unknown>> {
+      await templates.check();
       const template = templates.get(name);
       if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
       const user = await deps.store.findUserById(userId);
@@ -154,7 +200,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       organizationId: string | null = null,
     ): Promise<Record<string, unknown>> {
       try {
-        assertClaimsTemplate(claims, RESERVED_TEMPLATE_CLAIMS);
+        checkTemplate({ name: 'preview', claims });
       } catch (error) {
         throw new GatehouseError('bad_request', error instanceof Error ? error.message : 'The claims are not a valid template.');
       }
@@ -169,6 +215,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
      * @throws GatehouseError `not_found` (no such template, or the session is not live)
      */
     async mint(name: string, actor: { userId: string; sessionId: string }, ctx: RequestContext): Promise<string> {
+      await templates.check();
       const template = templates.get(name);
       if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
       const session = await deps.store.findSession(actor.sessionId);

@@ -248,6 +248,11 @@ for (const mode of MODES) {
           allowedClockSkewSeconds: 5,
           signingAlgorithm: 'HS256',
           customSigningKey: true,
+          source: 'configuration',
+          readOnly: true,
+          signingSecretEnv: null,
+          createdAt: null,
+          updatedAt: null,
         },
       ]);
       assert.ok(!JSON.stringify(list).includes(TEMPLATE_SECRET));
@@ -260,6 +265,74 @@ for (const mode of MODES) {
       });
       await assert.rejects(client.jwtTemplates.preview('nope', { userId: ada.id }), { code: 'not_found' });
       await assert.rejects(client.jwtTemplates.preview('supabase', { userId: 'user_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), { code: 'not_found' });
+    });
+
+    test('JWT templates: create, update and delete stored ones (audited); configured ones read-only; invalid refused with nothing written', async () => {
+      const name = `api-${mode.name.length}`;
+      const rows = () => t.db.prepare('SELECT * FROM jwt_templates ORDER BY name').all();
+      const auditCount = () =>
+        (t.db.prepare("SELECT count(*) AS n FROM audit_events WHERE action LIKE 'jwt_template.%'").get() as { n: number }).n;
+      const created = await client.jwtTemplates.createJWTTemplate({
+        name,
+        claims: { email: '{{user.primary_email_address}}' },
+        lifetime: 90,
+      });
+      assert.deepEqual(
+        {
+          name: created.name,
+          source: created.source,
+          readOnly: created.readOnly,
+          lifetime: created.lifetimeSeconds,
+          alg: created.signingAlgorithm,
+        },
+        { name, source: 'database', readOnly: false, lifetime: 90, alg: 'RS256' },
+      );
+      await assert.rejects(client.jwtTemplates.createJWTTemplate({ name, claims: {} }), { code: 'conflict' });
+      process.env.GATEHOUSE_TEST_TEMPLATE_SECRET = TEMPLATE_SECRET;
+      const updated = await client.jwtTemplates.updateJWTTemplate({
+        templateId: name,
+        claims: { role: 'authenticated' },
+        signingAlgorithm: 'HS256',
+        signingKeyEnv: 'GATEHOUSE_TEST_TEMPLATE_SECRET',
+      });
+      assert.equal(updated.signingAlgorithm, 'HS256');
+      assert.equal(updated.signingSecretEnv, 'GATEHOUSE_TEST_TEMPLATE_SECRET');
+      assert.ok(!JSON.stringify(await client.jwtTemplates.list()).includes(TEMPLATE_SECRET));
+      assert.ok(!JSON.stringify(rows()).includes(TEMPLATE_SECRET));
+      const [ada] = (await client.users.getUserList({ emailAddress: 'ada@example.com' })).data;
+      assert.ok(ada);
+      assert.deepEqual(await client.jwtTemplates.preview(name, { userId: ada.id }), { claims: { role: 'authenticated' } });
+
+      // Refusals write nothing.
+      const before = { rows: rows(), audits: auditCount() };
+      await assert.rejects(client.jwtTemplates.createJWTTemplate({ name: 'bad', claims: { sub: 'forged' } }), { code: 'bad_request' });
+      await assert.rejects(client.jwtTemplates.createJWTTemplate({ name: 'bad', claims: { '{{user.id}}': 'x' } }), { code: 'bad_request' });
+      await assert.rejects(client.jwtTemplates.createJWTTemplate({ name: 'big', claims: { x: 'y'.repeat(5000) } }), {
+        code: 'bad_request',
+      });
+      await assert.rejects(
+        client.jwtTemplates.createJWTTemplate({
+          name: 'nosecret',
+          claims: {},
+          signingAlgorithm: 'HS256',
+          signingKeyEnv: 'GATEHOUSE_UNSET_VAR',
+        }),
+        { code: 'bad_request' },
+      );
+      await assert.rejects(client.jwtTemplates.createJWTTemplate({ name: 'supabase', claims: {} }), { code: 'conflict' });
+      await assert.rejects(client.jwtTemplates.updateJWTTemplate({ templateId: 'supabase', claims: {} }), { code: 'conflict' });
+      await assert.rejects(client.jwtTemplates.deleteJWTTemplate('supabase'), { code: 'conflict' });
+      await assert.rejects(client.jwtTemplates.updateJWTTemplate({ templateId: 'nope', claims: {} }), { code: 'not_found' });
+      assert.deepEqual({ rows: rows(), audits: auditCount() }, before);
+
+      assert.deepEqual(await client.jwtTemplates.deleteJWTTemplate(name), { object: 'jwt_template', id: name, deleted: true });
+      await assert.rejects(client.jwtTemplates.deleteJWTTemplate(name), { code: 'not_found' });
+      await assert.rejects(client.jwtTemplates.get(name), { code: 'not_found' });
+      const actions = t.db
+        .prepare("SELECT action FROM audit_events WHERE action LIKE 'jwt_template.%' AND subject_id = ? ORDER BY id")
+        .all(name)
+        .map((r) => (r as { action: string }).action);
+      assert.deepEqual(actions.slice(-3), ['jwt_template.created', 'jwt_template.updated', 'jwt_template.deleted']);
     });
 
     test('instance settings: read, change (audited), refuse invalid values', async () => {

@@ -12,6 +12,7 @@ import type { Organization } from '../org-access.js';
 import type { OrganizationMember } from '../memberships.js';
 import { operation, type DeletedObject, type PaginatedList } from './operation.js';
 import { webhooks } from './webhook-operations.js';
+import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../template-admin.js';
 
 const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
 const SESSION_ID = z.string().regex(/^sess_[a-z2-7]{26}$/, 'Not a session id');
@@ -31,6 +32,37 @@ const TEMPLATE_NAME = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'Not a template name');
+// A stored template's fields; there is no field for a secret in clear: an HS* secret is named by an environment variable.
+const TEMPLATE_FIELDS = z.object({
+  claims: z.record(z.string().max(256), z.unknown()),
+  lifetime: z.number().int().min(30).max(315_360_000).optional(),
+  allowedClockSkew: z.number().int().min(0).max(300).optional(),
+  signingAlgorithm: z.enum(['RS256', ...HMAC_ALGORITHMS]).optional(),
+  signingKeyEnv: z.string().regex(SECRET_ENV_NAME, 'Not an environment variable name').optional(),
+});
+type TemplateParams = {
+  claims: Record<string, unknown>;
+  lifetime?: number;
+  allowedClockSkew?: number;
+  signingAlgorithm?: 'RS256' | (typeof HMAC_ALGORITHMS)[number];
+  signingKeyEnv?: string;
+};
+function templateInput(name: string, input: z.infer<typeof TEMPLATE_FIELDS>): JwtTemplateInput {
+  const algorithm = input.signingAlgorithm ?? (input.signingKeyEnv ? 'HS256' : 'RS256');
+  if (algorithm === 'RS256') {
+    if (input.signingKeyEnv) throw new GatehouseError('bad_request', 'RS256 templates use the instance key: leave out signingKeyEnv.');
+    return { name, claims: input.claims, lifetimeSeconds: input.lifetime, allowedClockSkewSeconds: input.allowedClockSkew };
+  }
+  if (!input.signingKeyEnv)
+    throw new GatehouseError('bad_request', `${algorithm} needs signingKeyEnv: the environment variable holding the secret.`);
+  return {
+    name,
+    claims: input.claims,
+    lifetimeSeconds: input.lifetime,
+    allowedClockSkewSeconds: input.allowedClockSkew,
+    signing: { algorithm, secretEnv: input.signingKeyEnv },
+  };
+}
 const NAME = z.string().max(256);
 const EMAIL = z.string().min(3).max(320);
 const PASSWORD = z.string().min(1).max(1024);
@@ -490,7 +522,7 @@ const jwtTemplates = {
     summary: 'The JWT templates (never a signing secret)',
     input: z.object({}).strict(),
     args: () => ({}),
-    run: async (gatehouse) => page(gatehouse.templates.list()),
+    run: async (gatehouse) => page(await gatehouse.templateAdmin.list()),
   }),
   get: operation({
     method: 'GET',
@@ -499,7 +531,7 @@ const jwtTemplates = {
     input: z.object({ name: TEMPLATE_NAME }).strict(),
     args: (name: string) => ({ name }),
     async run(gatehouse, { name }) {
-      const template = gatehouse.templates.list().find((t) => t.name === name);
+      const template = (await gatehouse.templateAdmin.list()).find((t) => t.name === name);
       if (!template) throw new GatehouseError('not_found', 'No such JWT template.');
       return template;
     },
@@ -513,6 +545,35 @@ const jwtTemplates = {
     run: async (gatehouse, { name, userId, organizationId }) => ({
       claims: await gatehouse.templates.preview(name, userId, organizationId ?? null),
     }),
+  }),
+  createJWTTemplate: operation({
+    method: 'POST',
+    path: '/jwt-templates',
+    summary: 'Create a stored JWT template (validated like configured ones; an HS* secret is named by an environment variable)',
+    input: TEMPLATE_FIELDS.extend({ name: TEMPLATE_NAME }).strict(),
+    args: (params: TemplateParams & { name: string }) => params,
+    run: async (gatehouse, input, ctx) =>
+      (await gatehouse.templateAdmin.upsert(templateInput(input.name, input), { actorId: null, ctx, mode: 'create' })).template,
+  }),
+  updateJWTTemplate: operation({
+    method: 'PATCH',
+    path: '/jwt-templates/{templateId}',
+    summary: 'Replace a stored JWT template (configured templates are read-only)',
+    input: TEMPLATE_FIELDS.extend({ templateId: TEMPLATE_NAME }).strict(),
+    args: (params: TemplateParams & { templateId: string }) => params,
+    run: async (gatehouse, input, ctx) =>
+      (await gatehouse.templateAdmin.upsert(templateInput(input.templateId, input), { actorId: null, ctx, mode: 'update' })).template,
+  }),
+  deleteJWTTemplate: operation({
+    method: 'DELETE',
+    path: '/jwt-templates/{templateId}',
+    summary: 'Delete a stored JWT template (configured templates are read-only)',
+    input: z.object({ templateId: TEMPLATE_NAME }).strict(),
+    args: (templateId: string) => ({ templateId }),
+    async run(gatehouse, { templateId }, ctx) {
+      await gatehouse.templateAdmin.remove(templateId, { actorId: null, ctx });
+      return deleted('jwt_template', templateId);
+    },
   }),
 };
 

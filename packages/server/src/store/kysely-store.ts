@@ -355,6 +355,20 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async deleteRole(key) {
       await db.deleteFrom('roles').where('key', '=', key).execute();
     },
+    async listJwtTemplates() {
+      return db.selectFrom('jwt_templates').selectAll().orderBy('name').execute();
+    },
+    async saveJwtTemplate(row) {
+      const { name: _name, created_at: _created, ...changes } = row;
+      await db
+        .insertInto('jwt_templates')
+        .values(row)
+        .onConflict((oc) => oc.column('name').doUpdateSet(changes))
+        .execute();
+    },
+    async deleteJwtTemplate(name) {
+      await db.deleteFrom('jwt_templates').where('name', '=', name).execute();
+    },
     async listUserIdsWithRole(role) {
       const rows = await db.selectFrom('memberships').select('user_id').distinct().where('role', '=', role).orderBy('user_id').execute();
       return rows.map((r) => r.user_id);

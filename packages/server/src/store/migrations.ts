@@ -246,6 +246,23 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').column('delivery_id').execute();
     },
   },
+  '0007_jwt_templates': {
+    async up(db: Kysely<unknown>) {
+      // JWT templates created at run time (backend API, CLI, dashboard); configured ones are not stored.
+      // An HMAC signing secret is never stored: only the name of the environment variable holding it.
+      await db.schema
+        .createTable('jwt_templates')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('claims', 'text', (c) => c.notNull())
+        .addColumn('lifetime_seconds', 'integer', (c) => c.notNull())
+        .addColumn('allowed_clock_skew_seconds', 'integer', (c) => c.notNull())
+        .addColumn('signing_algorithm', 'varchar(8)', (c) => c.notNull())
+        .addColumn('signing_secret_env', 'varchar(128)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /**

@@ -126,6 +126,20 @@ export interface RolesTable {
   updated_at: number;
 }
 
+/** JWT templates created at run time (configured ones are not stored). An HMAC secret is stored only as the name of the environment variable that holds it. */
+export interface JwtTemplatesTable {
+  name: string;
+  /** JSON object with shortcodes. */
+  claims: string;
+  lifetime_seconds: number;
+  allowed_clock_skew_seconds: number;
+  /** `RS256` (the instance key) or `HS256|HS384|HS512` (with `signing_secret_env`). */
+  signing_algorithm: string;
+  signing_secret_env: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** An endpoint that receives webhooks. The signing secret is stored only sealed with the master secret. */
 export interface WebhookEndpointsTable {
   id: string;
@@ -194,6 +208,7 @@ export interface Database {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   roles: RolesTable;
+  jwt_templates: JwtTemplatesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -209,6 +224,7 @@ export type OrganizationRow = Selectable<OrganizationsTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type RoleRow = Selectable<RolesTable>;
+export type JwtTemplateRow = Selectable<JwtTemplatesTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
@@ -386,6 +402,11 @@ export interface Store extends WebhookStore {
   /** Creates the role or replaces its fields (all but `created_at`). */
   saveRole(row: Insertable<RolesTable>): Promise<void>;
   deleteRole(key: string): Promise<void>;
+  /** The JWT templates created at run time, by name. */
+  listJwtTemplates(): Promise<JwtTemplateRow[]>;
+  /** Creates the template or replaces its fields (all but `created_at`). */
+  saveJwtTemplate(row: Insertable<JwtTemplatesTable>): Promise<void>;
+  deleteJwtTemplate(name: string): Promise<void>;
   /** The users holding `role` in any organization (each once): whose tokens a change of the role makes stale. */
   listUserIdsWithRole(role: string): Promise<string[]>;
   /** Invitations naming `role` that can still be accepted at `at`. */
