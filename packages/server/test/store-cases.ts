@@ -358,4 +358,28 @@ export const storeCases: StoreCase[] = [
       assert.equal((await auditOf(t, 'user.deleted')).filter((row) => row.subject_id === doomed.userId).length, 1);
     },
   },
+  {
+    name: 'JWT templates stored at run time: row, audit, another instance on the same database mints them; numbers read back as numbers',
+    async run(open) {
+      const t = await open();
+      const name = `conf-${++n}`;
+      const { template } = await t.gatehouse.templateAdmin.upsert({
+        name,
+        claims: { email: '{{user.primary_email_address}}' },
+        lifetimeSeconds: 90,
+      });
+      assert.equal(template.source, 'database');
+      const [row] = await t.inspect.selectFrom('jwt_templates').selectAll().where('name', '=', name).execute();
+      assert.ok(row);
+      assert.equal(typeof row.lifetime_seconds, 'number');
+      assert.equal(row.signing_secret_env, null);
+      assert.equal((await auditOf(t, 'jwt_template.created')).filter((r) => r.subject_id === name).length, 1);
+      const other = await open({}, t.clock);
+      const who = await member(other, email('template'));
+      const jwt = await other.gatehouse.templates.mint(name, who, { ip: null, userAgent: null, origin: null });
+      assert.equal(decodeProtectedHeader(jwt).alg, 'RS256');
+      await other.gatehouse.templateAdmin.remove(name);
+      assert.equal((await t.inspect.selectFrom('jwt_templates').selectAll().where('name', '=', name).execute()).length, 0);
+    },
+  },
 ];

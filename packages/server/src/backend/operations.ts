@@ -557,22 +557,23 @@ const jwtTemplates = {
   }),
   updateJWTTemplate: operation({
     method: 'PATCH',
-    path: '/jwt-templates/{templateId}',
+    path: '/jwt-templates/{name}',
     summary: 'Replace a stored JWT template (configured templates are read-only)',
-    input: TEMPLATE_FIELDS.extend({ templateId: TEMPLATE_NAME }).strict(),
-    args: (params: TemplateParams & { templateId: string }) => params,
+    input: TEMPLATE_FIELDS.extend({ name: TEMPLATE_NAME }).strict(),
+    // Clerk-style: the template is named by templateId (a template's id is its name).
+    args: ({ templateId, ...params }: TemplateParams & { templateId: string }) => ({ ...params, name: templateId }),
     run: async (gatehouse, input, ctx) =>
-      (await gatehouse.templateAdmin.upsert(templateInput(input.templateId, input), { actorId: null, ctx, mode: 'update' })).template,
+      (await gatehouse.templateAdmin.upsert(templateInput(input.name, input), { actorId: null, ctx, mode: 'update' })).template,
   }),
   deleteJWTTemplate: operation({
     method: 'DELETE',
-    path: '/jwt-templates/{templateId}',
+    path: '/jwt-templates/{name}',
     summary: 'Delete a stored JWT template (configured templates are read-only)',
-    input: z.object({ templateId: TEMPLATE_NAME }).strict(),
-    args: (templateId: string) => ({ templateId }),
-    async run(gatehouse, { templateId }, ctx) {
-      await gatehouse.templateAdmin.remove(templateId, { actorId: null, ctx });
-      return deleted('jwt_template', templateId);
+    input: z.object({ name: TEMPLATE_NAME }).strict(),
+    args: (templateId: string) => ({ name: templateId }),
+    async run(gatehouse, { name }, ctx) {
+      await gatehouse.templateAdmin.remove(name, { actorId: null, ctx });
+      return deleted('jwt_template', name);
     },
   }),
 };
