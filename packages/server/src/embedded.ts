@@ -39,6 +39,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
   const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
   if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
+  const grace = seconds(env, 'GATEHOUSE_CLIENT_ROTATION_GRACE');
+  if (grace !== undefined) options.clientRotationGraceSeconds = grace;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;

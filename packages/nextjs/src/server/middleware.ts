@@ -22,6 +22,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server
 import { PATH_HEADER, backend, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './backend.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { publicUrl } from './public-url.js';
+import { isCrossSiteCookieWrite } from './csrf.js';
 import { authObjectFor } from './auth-state.js';
 
 export interface GatehouseMiddlewareOptions {
@@ -243,6 +244,9 @@ function createMiddleware(handler: MiddlewareHandler | undefined, optionsInput: 
       return new Response(null, { status: 400 });
     }
     const gatehouse = await backend();
+    // The auth API checks Origin itself (with its own allow-list); everything else is checked here.
+    if (!request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`) && isCrossSiteCookieWrite(request, gatehouse.allowedOrigins))
+      return errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
     let state = await gatehouse.authenticate(request);
     let refreshed = await refreshInPlace(gatehouse, request, state);
     if (refreshed) state = refreshed.state;
