@@ -20,6 +20,7 @@ export type GatehouseErrorCode =
   | 'organization_required'
   | 'rate_limited'
   | 'setup_missing'
+  | 'service_unavailable'
   | 'internal_error';
 
 /** The HTTP status each error code maps to; the only such table in the codebase. */
@@ -42,6 +43,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   organization_required: 400,
   rate_limited: 429,
   setup_missing: 500,
+  service_unavailable: 503,
   internal_error: 500,
 };
 
