@@ -36,7 +36,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_READONLY',
 ]);
 /** What pg and pg-pool say, without a code, when a connection drops or cannot be made in time. */
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
 
 /**
  * Whether an error means the database is unavailable (down, unreachable, restarting, locked): the
