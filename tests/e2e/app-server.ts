@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 30_000;
 
 export interface AppServer {
   baseUrl: string;
+  /** The server's process id (it leads its own process group), for memory sampling. */
+  pid: number;
   /** The server's Gatehouse SQLite file (its app data, app.db, sits next to it). */
   databaseFile: string;
   /** Everything the server printed so far (stdout and stderr), for failure messages. */
@@ -167,7 +169,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     try {
       const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { baseUrl, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
+      if (res.status === 200) return { baseUrl, pid: child.pid ?? 0, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
       lastError = `GET / answered ${res.status}`;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);

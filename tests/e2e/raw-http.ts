@@ -26,8 +26,21 @@ export interface RawRequest {
 /** Keep-alive, so a suite of hundreds of requests (and the soak) does not run out of ports. */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-/** Sends one request to `baseUrl` (http://host:port) and reads the whole answer. */
-export function raw(baseUrl: string, req: RawRequest): Promise<RawResponse> {
+/**
+ * Sends one request to `baseUrl` (http://host:port) and reads the whole answer. A keep-alive socket
+ * the server closed just as it was reused (ECONNRESET before any answer) is retried once on a new one.
+ */
+export async function raw(baseUrl: string, req: RawRequest): Promise<RawResponse> {
+  try {
+    return await send(baseUrl, req);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET')
+      return send(baseUrl, req);
+    throw error;
+  }
+}
+
+function send(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | string[]> = { ...req.headers };
@@ -59,7 +72,7 @@ export function raw(baseUrl: string, req: RawRequest): Promise<RawResponse> {
         });
       },
     );
-    r.on('error', reject);
+    r.on('error', (error) => reject(Object.assign(error, { reusedSocket: r.reusedSocket })));
     r.setTimeout(30_000, () => r.destroy(new Error(`no answer to ${req.method ?? 'GET'} ${req.target} within 30 s`)));
     if (req.body !== undefined) r.write(req.body);
     r.end();
