@@ -169,7 +169,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     try {
       const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { baseUrl, pid: child.pid ?? 0, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
+      if (res.status === 200)
+        return { baseUrl, pid: child.pid ?? 0, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
       lastError = `GET / answered ${res.status}`;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
