@@ -28,15 +28,17 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /**
  * Sends one request to `baseUrl` (http://host:port) and reads the whole answer. A keep-alive socket
- * the server closed just as it was reused (ECONNRESET before any answer) is retried once on a new one.
+ * the server closed just as it was reused (ECONNRESET before any answer) is retried.
  */
 export async function raw(baseUrl: string, req: RawRequest): Promise<RawResponse> {
-  try {
-    return await send(baseUrl, req);
-  } catch (error) {
-    if ((error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === 'ECONNRESET')
-      return send(baseUrl, req);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send(baseUrl, req);
+    } catch (error) {
+      // The next pooled socket may be just as stale: a few attempts, then the error stands.
+      const { reusedSocket, code } = error as { reusedSocket?: boolean; code?: string };
+      if (!reusedSocket || code !== 'ECONNRESET' || attempt >= 4) throw error;
+    }
   }
 }
 
