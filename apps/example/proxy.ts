@@ -1,5 +1,9 @@
-// Step 1 of the seed: every route needs a session except the public ones.
+// Step 1 of the seed: every route needs a session except the public ones; /admin needs org:admin.
+// The proxy is a convenience (redirects early, refreshes the session): every page, route handler
+// and server action checks auth() itself too (tests/e2e/pass-through-proxy.test.ts proves it).
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { createRouteMatcher, gatehouseMiddleware } from '@gatehouse/nextjs/server';
+import { corsOrigin, preflight, withCors } from './lib/cors';
 
 const isPublicRoute = createRouteMatcher([
   '/',
@@ -14,9 +18,23 @@ const isPublicRoute = createRouteMatcher([
   '/api/bench/public',
 ]);
 
-export default gatehouseMiddleware(async (auth, req) => {
-  if (!isPublicRoute(req)) await auth.protect();
-});
+const isAdminRoute = createRouteMatcher(['/admin(.*)']);
+
+const gatehouse = gatehouseMiddleware(
+  async (auth, req) => {
+    if (isAdminRoute(req)) await auth.protect({ role: 'org:admin' });
+    else if (!isPublicRoute(req)) await auth.protect();
+  },
+  // /orgs/acme/... makes Acme the active organization for members; others get the 404 page.
+  { organizationSyncOptions: { organizationPatterns: ['/orgs/:slug', '/orgs/:slug/(.*)'] } },
+);
+
+export default async function proxy(req: NextRequest, event: NextFetchEvent): Promise<Response> {
+  const origin = corsOrigin(req);
+  if (origin && req.method === 'OPTIONS') return preflight(origin);
+  const response = (await gatehouse(req, event)) ?? NextResponse.next();
+  return origin ? withCors(response, origin) : response;
+}
 
 export const config = {
   matcher: [

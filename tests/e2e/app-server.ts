@@ -27,6 +27,8 @@ export interface AppServer {
 }
 
 export interface AppServerOptions {
+  /** Serve this built copy of the example instead of apps/example (a directory inside the repo, so node_modules resolve). */
+  appDir?: string;
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
   sessionTokenTtlSeconds?: number;
   /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
@@ -36,7 +38,7 @@ export interface AppServerOptions {
 }
 
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -97,8 +99,9 @@ function installCleanup(): void {
 }
 
 export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
-  if (!existsSync(join(APP_DIR, '.next', 'BUILD_ID'))) {
-    throw new Error(`The example app is not built (no ${join(APP_DIR, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
+  const appDir = options.appDir ?? APP_DIR;
+  if (!existsSync(join(appDir, '.next', 'BUILD_ID'))) {
+    throw new Error(`The example app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const port = await freePort();
@@ -116,7 +119,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   let output = '';
   // Its own process group, so stop() also ends anything next spawns.
   const child = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: APP_DIR,
+    cwd: appDir,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
-import { GatehouseProvider, OrganizationSwitcher, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import { GatehouseProvider, OrganizationSwitcher, Show, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
 import './globals.css';
 
 export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
@@ -12,9 +12,17 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <GatehouseProvider>
           <header className="nav">
             <Link href="/">Gatehouse example</Link>
-            <nav>
+            <nav aria-label="Main">
               <SignedIn>
                 <Link href="/dashboard">Dashboard</Link>
+                <Link href="/claims">Claims</Link>
+                <Show when={{ permission: 'org:projects:read' }}>
+                  <Link href="/reports">Reports</Link>
+                </Show>
+                {/* Navigation only: /admin refuses everyone but org admins on the server. */}
+                <Show when={{ role: 'org:admin' }}>
+                  <Link href="/admin">Admin</Link>
+                </Show>
                 <OrganizationSwitcher createOrganizationUrl="/organizations/new" organizationProfileUrl="/organization" />
                 <UserButton userProfileUrl="/user" />
               </SignedIn>

@@ -29,6 +29,10 @@ export default function Home() {
               </li>
             ))}
           </ul>
+          <p>
+            Sign in as one of them, then choose Acme or Globex in the organization switcher (top right): what the dashboard offers depends
+            on the role there. Admins also get the Admin page; the Reports page calls a separate service with a template token.
+          </p>
         </section>
       ) : null}
     </>

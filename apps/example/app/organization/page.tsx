@@ -1,26 +1,26 @@
-// The active organization's profile: members, roles, invitations. The proxy already requires a session.
+// The active organization's profile. Member management (members, roles, invitations) is for admins
+// only; everyone else sees their role. The proxy already requires a session.
 import Link from 'next/link';
 import { OrganizationProfile } from '@gatehouse/nextjs';
 import { auth, getDevInbox } from '@gatehouse/nextjs/server';
-
-// The roles of gatehouse.config.json, offered in the member and invitation role selects.
-const ROLES = [
-  { key: 'org:admin', name: 'Admin' },
-  { key: 'org:member', name: 'Member' },
-  { key: 'org:viewer', name: 'Viewer' },
-];
+import { ROLES } from '@/lib/roles';
 
 export default async function OrganizationPage() {
-  const { orgId } = await auth();
+  const { userId, orgId, orgSlug, orgRole, has, redirectToSignIn } = await auth();
+  if (!userId) return redirectToSignIn();
   const devInbox = (await getDevInbox()) !== null;
   return (
     <>
       <h1>Organization</h1>
-      {orgId ? (
+      {!orgId ? (
+        <p>
+          No organization is active. Choose one in the switcher above, or <Link href="/organizations/new">create one</Link>.
+        </p>
+      ) : has({ role: 'org:admin' }) ? (
         <OrganizationProfile roles={ROLES} />
       ) : (
         <p>
-          No organization is active. Choose one in the switcher above, or <Link href="/organizations/new">create one</Link>.
+          You are <code>{orgRole}</code> of <strong>{orgSlug}</strong>. Members and invitations are managed by the organization's admins.
         </p>
       )}
       {devInbox ? (

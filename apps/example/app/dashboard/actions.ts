@@ -1,0 +1,35 @@
+'use server';
+// The dashboard's server actions. Each checks the session and the permission itself: a server
+// action is a POST endpoint anyone can call, whatever the page rendered. Signed out: 401; signed
+// in without the permission: 403 (auth.protect answers server actions with a status).
+
+import { revalidatePath } from 'next/cache';
+import { auth } from '@gatehouse/nextjs/server';
+import { createProject, deleteProject } from '@/lib/projects';
+
+export interface ActionState {
+  error?: string;
+}
+
+const NO_ORG = 'No organization is active: choose one in the organization switcher first.';
+
+export async function createProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const { orgId } = await auth.protect();
+  if (!orgId) return { error: NO_ORG };
+  const { userId } = await auth.protect({ permission: 'org:projects:write' });
+  const name = String(form.get('name') ?? '').trim();
+  if (name === '' || name.length > 100) return { error: 'A project name has 1 to 100 characters.' };
+  createProject(orgId, name, userId!);
+  revalidatePath('/dashboard');
+  return {};
+}
+
+export async function deleteProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const { orgId } = await auth.protect();
+  if (!orgId) return { error: NO_ORG };
+  await auth.protect({ role: 'org:admin' });
+  // Scoped to the active organization: another organization's project id deletes nothing.
+  if (!deleteProject(orgId, String(form.get('id') ?? ''))) return { error: 'No such project in this organization.' };
+  revalidatePath('/dashboard');
+  return {};
+}
