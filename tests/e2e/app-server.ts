@@ -31,6 +31,14 @@ export interface AppServerOptions {
   appDir?: string;
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
   sessionTokenTtlSeconds?: number;
+  /** The port to listen on (default: a free one). */
+  port?: number;
+  /** DATABASE_URL: a PostgreSQL database shared with other app servers (instead of a fresh SQLite file). */
+  databaseUrl?: string;
+  /** REDIS_URL: revocations, claim changes and rate limits shared with other app servers. */
+  redisUrl?: string;
+  /** GATEHOUSE_SECRET: the same on every server of one deployment (else a generated development secret). */
+  secret?: string;
   /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
   /** Use (and keep) this data directory instead of a fresh temporary one: a restart on the same data. */
@@ -104,7 +112,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     throw new Error(`The example app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -112,8 +120,16 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     NEXT_TELEMETRY_DISABLED: '1',
     GATEHOUSE_DATABASE_FILE: join(dataDir, 'gatehouse.db'),
     GATEHOUSE_DEV_SECRET: '1',
+    // Every browser of these tests signs in from 127.0.0.1, often as the same demo user: the
+    // production limits would refuse them. Tests of the limits pass their own values in `env`.
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '10000/600',
+    GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '10000/600',
     ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
   };
+  if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;
+  if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
+  if (options.secret !== undefined) env.GATEHOUSE_SECRET = options.secret;
   if (options.sessionTokenTtlSeconds !== undefined) env.GATEHOUSE_SESSION_TOKEN_TTL = String(options.sessionTokenTtlSeconds);
 
   let output = '';

@@ -5,8 +5,7 @@
 // refusal cannot pass by accident. Needs `npm run build` first. Prints the case count per category.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -170,27 +169,13 @@ async function rscTarget(path: string, headers: Record<string, string>): Promise
 }
 
 before(async () => {
-  const configFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-attack-')), 'gatehouse.config.json');
-  const config = JSON.parse(readFileSync(join(APP_DIR, 'gatehouse.config.json'), 'utf8')) as { jwtTemplates: unknown[] };
-  // A Supabase-like template that copies user-writable metadata into the token.
-  config.jwtTemplates.push({
-    name: 'supabase',
-    claims: {
-      aud: 'authenticated',
-      role: 'authenticated',
-      email: '{{user.primary_email_address}}',
-      user_metadata: '{{user.unsafe_metadata}}',
-    },
-    signing: { algorithm: 'HS256', secret: { env: 'ATTACK_SUPABASE_SECRET' } },
-  });
-  writeFileSync(configFile, JSON.stringify(config));
+  // The example's `supabase` template copies user-writable metadata (unsafeMetadata) into its tokens.
   app = await startAppServer({
     sessionTokenTtlSeconds: 3600,
     env: {
       GATEHOUSE_DEMO: '1',
       GATEHOUSE_SECRET: SECRET,
-      GATEHOUSE_CONFIG: configFile,
-      ATTACK_SUPABASE_SECRET: SUPABASE_SECRET,
+      SUPABASE_JWT_SECRET: SUPABASE_SECRET,
       GATEHOUSE_CLIENT_ROTATION_GRACE: String(GRACE_S),
     },
   });
@@ -586,7 +571,7 @@ describe('tokens', () => {
 
   attack(
     C,
-    'user-writable metadata cannot override reserved or preset claims of a Supabase-like template (role stays "authenticated")',
+    'user-writable metadata cannot override reserved or preset claims of the Supabase template (role stays "authenticated")',
     async () => {
       // unsafeMetadata is user-writable by definition; plant claim names in it.
       const planted = { role: 'service_role', sub: people.alice.userId, exp: 4102444800, iss: 'evil', aud: 'service_role', azp: EVIL };

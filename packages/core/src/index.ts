@@ -16,3 +16,4 @@ export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';
 export * from './session-cookies.js';
+export * from './remote-jwks.js';

@@ -25,6 +25,12 @@ const ConfigFile = z
       })
       .strict()
       .optional(),
+    rateLimits: z
+      .partialRecord(
+        z.enum(['signInIp', 'signInIdentifier', 'signUpIp', 'verifyIp', 'verifyIdentifier']),
+        z.union([z.literal(false), z.object({ limit: z.number().int().min(1), windowSeconds: z.number().positive() }).strict()]),
+      )
+      .optional(),
     sessionClaims: z.record(z.string(), z.unknown()).optional(),
     jwtTemplates: z
       .array(

@@ -2,7 +2,18 @@
 
 import { readConfigFile } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import { createRemoteGatehouse } from './remote-service.js';
 import { isPostgresUrl } from './store/postgres.js';
+import { parseRateLimitRule, type RateLimitName } from './rate-limit.js';
+
+/** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
+const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
+  signInIp: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IP',
+  signInIdentifier: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER',
+  signUpIp: 'GATEHOUSE_RATE_LIMIT_SIGN_UP_IP',
+  verifyIp: 'GATEHOUSE_RATE_LIMIT_VERIFY_IP',
+  verifyIdentifier: 'GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER',
+};
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
@@ -45,6 +56,16 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
+  // Environment variables override the config file's rateLimits, rule by rule.
+  for (const [name, variable] of Object.entries(RATE_LIMIT_ENV) as [RateLimitName, string][]) {
+    const raw = env[variable];
+    if (raw) options.rateLimits = { ...options.rateLimits, [name]: parseRateLimitRule(variable, raw) };
+  }
+  if (env.GATEHOUSE_TRUSTED_PROXY_HOPS) {
+    const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
+    if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
+    options.trustedProxyHops = hops;
+  }
   // The dev inbox hands out invitation links: on only when asked for. Set in a production build
   // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {
@@ -62,7 +83,21 @@ type Holder = { [INSTANCE]?: Promise<Gatehouse> };
  */
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
-  if (!holder[INSTANCE]) {
+  if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
+    // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
+    const env = process.env;
+    holder[INSTANCE] = createRemoteGatehouse({
+      serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
+      authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
+        ? {}
+        : { maxLifetimeSeconds: seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') as number }),
+    }).then((gatehouse) => {
+      gatehouse.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
+      return gatehouse;
+    });
+  } else if (!holder[INSTANCE]) {
     holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
       // Never the URL itself: it carries the database password.
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';

@@ -45,3 +45,15 @@ export {
   type OrganizationChanges,
 } from './organizations.js';
 export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
+export {
+  createRateLimits,
+  createRedisCounters,
+  createMemoryCounters,
+  DEFAULT_RATE_LIMITS,
+  type RateLimits,
+  type RateLimitRule,
+  type RateLimitSettings,
+  type RateLimitName,
+} from './rate-limit.js';
+export { createServiceHandler, startServiceServer, type ServiceRoute, type ServiceServer, type ServiceDiscovery } from './serve.js';
+export { createRemoteGatehouse, type RemoteGatehouseOptions } from './remote-service.js';

@@ -31,6 +31,7 @@ import { createSessionService, toPublicUser, type PublicUser, type SessionServic
 import { createHandler } from './http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer.js';
 import { createOrganizationService, type OrganizationService } from './organizations.js';
+import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from './rate-limit.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -78,6 +79,10 @@ export interface GatehouseOptions {
   invitationTtlSeconds?: number;
   /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
   invitationUrl?: string;
+  /** Attempts allowed per window on sign-in, sign-up and verification, per IP and per identifier (false: off). Shared through Redis with `redisUrl`. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
+  trustedProxyHops?: number;
 }
 
 export interface Gatehouse {
@@ -113,6 +118,8 @@ export interface Gatehouse {
   readonly templates: Templates;
   jwks(): { keys: PublicJwk[] };
   getUser(id: string): Promise<PublicUser | null>;
+  /** Sign-in, sign-up and verification attempts per IP and identifier. */
+  readonly rateLimits: RateLimits;
   /** The auth HTTP API. */
   handle(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -159,9 +166,11 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
 
   const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
   let fanOut: FanOut | null = null;
+  let rateLimits: RateLimits | null = null;
   // A failed start leaves nothing open: a pool or a Redis socket would keep the process alive.
   const failed = async (error: unknown): Promise<never> => {
     await fanOut?.close();
+    await rateLimits?.close();
     await db.destroy();
     throw error;
   };
@@ -204,6 +213,25 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   } else {
     await rebuildRevocations().catch(failed);
   }
+  // Keys carry the instance id: deployments sharing one Redis never count each other's attempts.
+  try {
+    rateLimits = createRateLimits({
+      ...(options.rateLimits ? { settings: options.rateLimits } : {}),
+      ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
+      now,
+      log,
+      ...(options.redisUrl
+        ? { shared: () => createRedisCounters({ url: options.redisUrl ?? '', prefix: `gatehouse:rl:${instanceId}:` }) }
+        : {}),
+      onExceeded: async (name, who) => {
+        const row = { at: now(), action: 'rate_limit.exceeded', actor_id: null, subject_id: null };
+        await store.appendAudit({ ...row, ip: who.ip, user_agent: who.userAgent, data: JSON.stringify({ limit: name }) });
+      },
+    });
+  } catch (error) {
+    await failed(error);
+  }
+  const limits = rateLimits as RateLimits;
   const revocations = fanOut?.revocations ?? localRevocations;
   const stamps = fanOut?.stamps ?? localStamps;
   // Built-in, then the database's, then configured roles; reloaded after every change (here or in another process).
@@ -275,10 +303,12 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       const row = await store.findUserById(id);
       return row ? toPublicUser(row) : null;
     },
+    rateLimits: limits,
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();
       await fanOut?.close();
+      await limits.close();
       await db.destroy();
     },
   };

@@ -8,10 +8,18 @@ import { createIo, UsageError, type Command } from './command.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
+import { serveCommands } from './serve.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
 
-const COMMANDS: readonly Command[] = [...migrateCommands, ...userCommands, ...roleCommands, ...keyCommands, ...sessionCommands];
+const COMMANDS: readonly Command[] = [
+  ...migrateCommands,
+  ...userCommands,
+  ...roleCommands,
+  ...keyCommands,
+  ...sessionCommands,
+  ...serveCommands,
+];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
 const ENVIRONMENT = [
@@ -20,6 +28,7 @@ const ENVIRONMENT = [
   '  DATABASE_URL              PostgreSQL instead of SQLite',
   '  GATEHOUSE_SECRET          the master secret (GATEHOUSE_DEV_SECRET=1: the generated development one)',
   '  GATEHOUSE_CONFIG          gatehouse.config.json (roles, templates; default ./gatehouse.config.json)',
+  '  REDIS_URL                 Redis: revocations between instances, shared rate limits',
 ];
 
 function overview(): string {

@@ -11,7 +11,7 @@ import {
 } from '@gatehouse/core';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords.js';
-import type { SignedInResult } from '../sessions.js';
+import { normalizeEmail, type SignedInResult } from '../sessions.js';
 import type { Gatehouse } from '../instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
@@ -75,12 +75,25 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignUpBody);
+        const ip = gatehouse.rateLimits.clientIp(request.headers);
+        const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
+        if (limited) return limited;
         return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
       },
     },
     '/sign-in': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignInBody);
+        // Before the password check: a refused attempt costs no hash and writes nothing.
+        const ip = gatehouse.rateLimits.clientIp(request.headers);
+        const limited = await gatehouse.rateLimits.attempt(
+          [
+            { name: 'signInIp', key: ip },
+            { name: 'signInIdentifier', key: normalizeEmail(body.email) },
+          ],
+          { ip, userAgent: ctx.userAgent },
+        );
+        if (limited) return limited;
         return signedIn(await gatehouse.sessions.signIn(body, ctx, presentedClientToken(request)), cookies);
       },
     },

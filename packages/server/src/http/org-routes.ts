@@ -126,6 +126,16 @@ export function createOrgRoutes(gatehouse: Gatehouse, options: { devInbox: boole
   const accept: AnyMethods = {
     POST: signedIn(async (request, me, ctx) => {
       const body = await readJson(request, AcceptBody);
+      // Invitation tokens are verification secrets: guesses are limited per IP and per user.
+      const ip = gatehouse.rateLimits.clientIp(request.headers);
+      const limited = await gatehouse.rateLimits.attempt(
+        [
+          { name: 'verifyIp', key: ip },
+          { name: 'verifyIdentifier', key: me },
+        ],
+        { ip, userAgent: ctx.userAgent },
+      );
+      if (limited) return limited;
       return json(200, await orgs.invitations.accept(me, body.token, ctx));
     }),
   };

@@ -1,0 +1,243 @@
+// Rate limits for the guessable endpoints (sign-in, sign-up, verification): per IP and per identifier, in memory or shared through Redis.
+
+import { createHash } from 'node:crypto';
+import { createClient } from 'redis';
+import { errorResponse } from '@gatehouse/core';
+
+/** At most `limit` attempts per `windowSeconds`; `false` turns the rule off. */
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** What may be limited: the endpoint kind and whether the key is the client IP or the identifier (email, user). */
+export type RateLimitName = 'signInIp' | 'signInIdentifier' | 'signUpIp' | 'verifyIp' | 'verifyIdentifier';
+
+export type RateLimitSettings = Record<RateLimitName, RateLimitRule | false>;
+
+/** Defaults: generous for people, tight for a script guessing passwords or invitation tokens. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  signInIp: { limit: 50, windowSeconds: 600 },
+  signInIdentifier: { limit: 10, windowSeconds: 600 },
+  signUpIp: { limit: 20, windowSeconds: 3600 },
+  verifyIp: { limit: 30, windowSeconds: 600 },
+  verifyIdentifier: { limit: 10, windowSeconds: 600 },
+};
+
+/** One counted attempt: how many were made in the current window and how long until it resets. */
+interface Count {
+  count: number;
+  resetInMs: number;
+}
+
+/** Where the counters live. Fixed windows that start at a key's first attempt. */
+export interface CounterStore {
+  /** Counts one attempt on `key` and returns the window's total. @throws when the store cannot answer */
+  hit(key: string, windowMs: number): Promise<Count>;
+  close(): Promise<void>;
+}
+
+/** Counters in this process: exact for one process; the fallback while Redis is unreachable. */
+export function createMemoryCounters(now: () => number, maxKeys = 100_000): CounterStore {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return {
+    async hit(key, windowMs) {
+      const t = now();
+      let entry = windows.get(key);
+      if (!entry || entry.resetAt <= t) {
+        // Bounded memory: expired windows go first; beyond the cap the oldest entries are dropped.
+        if (windows.size >= maxKeys) {
+          for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
+          for (const k of windows.keys()) {
+            if (windows.size < maxKeys) break;
+            windows.delete(k);
+          }
+        }
+        entry = { count: 0, resetAt: t + windowMs };
+        windows.set(key, entry);
+      }
+      entry.count += 1;
+      return { count: entry.count, resetInMs: entry.resetAt - t };
+    },
+    async close() {
+      windows.clear();
+    },
+  };
+}
+
+// INCR and PEXPIRE in one atomic step (a script runs alone on the server): the first attempt opens
+// the window, and Redis's own clock ends it, so instances with skewed clocks agree.
+const HIT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+/**
+ * Counters shared by every instance through Redis. Commands fail at once while the connection is
+ * down (no offline queue: a sign-in must not wait on a reconnect) and after `timeoutMs`.
+ */
+export function createRedisCounters(options: { url: string; prefix: string; timeoutMs?: number }): CounterStore {
+  const timeoutMs = options.timeoutMs ?? 500;
+  const client = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
+  });
+  // Failures surface as rejected hits (and the fallback); the URL may carry a password, so nothing is logged here.
+  client.on('error', () => undefined);
+  let settled = false;
+  const connecting = client
+    .connect()
+    .catch(() => undefined)
+    .finally(() => (settled = true));
+  return {
+    async hit(key, windowMs) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('Redis timed out')), timeoutMs)));
+      try {
+        // The first attempts after a start wait (briefly) for the first connection instead of counting locally.
+        if (!settled) await Promise.race([connecting, timeout]).finally(() => (settled = true));
+        if (!client.isReady) throw new Error('Redis is not connected');
+        const reply = (await Promise.race([
+          client.eval(HIT_SCRIPT, { keys: [`${options.prefix}${key}`], arguments: [String(Math.ceil(windowMs))] }),
+          timeout,
+        ])) as [number, number];
+        return { count: Number(reply[0]), resetInMs: Number(reply[1]) };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (client.isOpen) client.destroy();
+      await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
+    },
+  };
+}
+
+export interface RateLimitCheck {
+  name: RateLimitName;
+  /** The IP, email or user id; hashed before it becomes a key. Null: this rule does not apply. */
+  key: string | null;
+}
+
+/** Who made the attempt, for the audit event. */
+export interface Who {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface RateLimits {
+  readonly settings: RateLimitSettings;
+  /** The client address the per-IP rules count (see {@link clientAddress}). */
+  clientIp(headers: Pick<Headers, 'get'>): string | null;
+  /**
+   * Counts one attempt against every applicable rule. Null: go ahead. Otherwise the 429 response to
+   * send (with Retry-After); the caller must then do nothing else: no password check, no write.
+   */
+  attempt(checks: readonly RateLimitCheck[], who?: Who): Promise<Response | null>;
+  close(): Promise<void>;
+}
+
+export interface RateLimitsOptions {
+  settings?: Partial<RateLimitSettings>;
+  now: () => number;
+  /** Opens the shared counters (Redis), once the settings are valid; without it, the in-memory ones. */
+  shared?: () => CounterStore;
+  log: (line: string) => void;
+  /** How many proxies in front append to X-Forwarded-For (default 1). */
+  trustedProxyHops?: number;
+  /** Called once when a key first goes over its limit in a window (the audit event). */
+  onExceeded?: (name: RateLimitName, who: Who) => Promise<void>;
+}
+
+const hashKey = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+
+/**
+ * The rate limits of an instance. With shared counters, an attempt counts on every instance; when
+ * Redis cannot answer, the attempt is counted in this process instead (fail to local, never open):
+ * during an outage each instance enforces the limit on its own, so an attacker gets at most
+ * `instances × limit` attempts per window, never unlimited ones.
+ */
+export function createRateLimits(options: RateLimitsOptions): RateLimits {
+  const settings: RateLimitSettings = { ...DEFAULT_RATE_LIMITS, ...options.settings };
+  for (const [name, rule] of Object.entries(settings)) {
+    if (rule === false) continue;
+    if (!Number.isInteger(rule.limit) || rule.limit < 1 || !Number.isFinite(rule.windowSeconds) || rule.windowSeconds <= 0)
+      throw new TypeError(`rate limit ${name} needs a positive integer limit and a positive window`);
+  }
+  const hops = options.trustedProxyHops ?? 1;
+  if (!Number.isInteger(hops) || hops < 1) throw new TypeError('trustedProxyHops must be a positive integer');
+  const local = createMemoryCounters(options.now);
+  const shared = options.shared?.() ?? null;
+  let degraded = false;
+
+  async function count(key: string, windowMs: number): Promise<Count> {
+    if (!shared) return local.hit(key, windowMs);
+    try {
+      const result = await shared.hit(key, windowMs);
+      if (degraded) options.log('Gatehouse: rate limits are shared through Redis again.');
+      degraded = false;
+      return result;
+    } catch {
+      if (!degraded) options.log('Gatehouse: Redis cannot count rate-limited attempts; counting them in this process until it is back.');
+      degraded = true;
+      return local.hit(key, windowMs);
+    }
+  }
+
+  return {
+    settings,
+    clientIp: (headers) => clientAddress(headers, hops),
+    async attempt(checks, who = { ip: null, userAgent: null }) {
+      let retryAfterMs = 0;
+      let exceeded: RateLimitName | null = null;
+      for (const { name, key } of checks) {
+        const rule = settings[name];
+        if (rule === false || key === null || key === '') continue;
+        const { count: n, resetInMs } = await count(`${name}:${hashKey(key)}`, rule.windowSeconds * 1000);
+        if (n > rule.limit) {
+          retryAfterMs = Math.max(retryAfterMs, resetInMs);
+          // One audit event per key and window: the first refused attempt, not every one after it.
+          if (n === rule.limit + 1) exceeded = name;
+        }
+      }
+      if (retryAfterMs === 0) return null;
+      if (exceeded) await options.onExceeded?.(exceeded, who);
+      return errorResponse('rate_limited', 'Too many attempts. Try again later.', {
+        'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+      });
+    },
+    async close() {
+      await shared?.close();
+      await local.close();
+    },
+  };
+}
+
+/** Parses `count/windowSeconds` (e.g. `10/600`) or `off`. @throws TypeError naming the variable */
+export function parseRateLimitRule(name: string, raw: string): RateLimitRule | false {
+  if (raw.trim() === 'off') return false;
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const limit = Number(match?.[1]);
+  const windowSeconds = Number(match?.[2]);
+  if (!match || limit < 1 || windowSeconds < 1) throw new TypeError(`${name} must be "count/windowSeconds" (e.g. 10/600) or "off"`);
+  return { limit, windowSeconds };
+}
+
+/**
+ * The address per-IP limits count: the X-Forwarded-For entry `hops` from the right, i.e. what the
+ * outermost trusted proxy saw. Never the leftmost entry, which the client writes itself and could
+ * change on every attempt. (`gatehouse serve` appends the socket address; Next.js adds one only
+ * when the header is absent, so an app exposed without a proxy should rely on the per-identifier
+ * limits, which no header can evade.)
+ */
+export function clientAddress(headers: Pick<Headers, 'get'>, hops: number): string | null {
+  const entries = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const entry = entries[Math.max(0, entries.length - hops)];
+  return entry ? entry.slice(0, 64) : null;
+}

@@ -1,0 +1,204 @@
+// Rate limits on sign-in, sign-up and invitation acceptance (issue "Scale-out"): per IP and per identifier, 429 with Retry-After, a refused attempt checks no password and writes nothing but one audit event; run on the in-memory counters and on real Redis (shared by two instances), plus the fallback when Redis cannot answer.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createRateLimits,
+  createRedisCounters,
+  gatehouseOptionsFromEnv,
+  type GatehouseOptions,
+  type RateLimitSettings,
+} from '@gatehouse/server';
+import { REDIS_URL, serviceGate } from './backends.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+
+const redisSkip = await serviceGate('Redis');
+
+const LIMITS: Partial<RateLimitSettings> = {
+  signInIp: { limit: 5, windowSeconds: 60 },
+  signInIdentifier: { limit: 3, windowSeconds: 60 },
+  signUpIp: { limit: 2, windowSeconds: 60 },
+  verifyIp: false,
+  verifyIdentifier: { limit: 2, windowSeconds: 60 },
+};
+
+let n = 0;
+const ip = () => `203.0.113.${++n % 250}`;
+
+function attemptSignIn(t: TestInstance, email: string, password: string, from: string) {
+  return send(t, `${API}/sign-in`, { json: { email, password }, headers: { 'x-forwarded-for': from } });
+}
+
+function auditActions(t: TestInstance): string[] {
+  return (t.db.prepare('SELECT action FROM audit_events ORDER BY id').all() as { action: string }[]).map((r) => r.action);
+}
+
+function assertLimited(res: { status: number; headers: Headers; body: unknown }, maxSeconds: number) {
+  assert.equal(res.status, 429);
+  assert.deepEqual(res.body, { error: { code: 'rate_limited', message: 'Too many attempts. Try again later.' } });
+  const retryAfter = Number(res.headers.get('retry-after'));
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= maxSeconds, `Retry-After ${retryAfter}`);
+}
+
+for (const backend of ['memory', 'redis'] as const) {
+  describe(`rate limits (${backend} counters)`, { skip: backend === 'redis' ? redisSkip : false }, () => {
+    let t: TestInstance;
+    const options: Partial<GatehouseOptions> = { rateLimits: LIMITS, ...(backend === 'redis' ? { redisUrl: REDIS_URL } : {}) };
+    before(async () => {
+      t = await createTestInstance(options);
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    test('sign-in per identifier: the 4th attempt is refused before the password check, and only one audit event is written', async () => {
+      const email = `limit-${backend}@example.com`;
+      assert.equal(
+        (await send(t, `${API}/sign-up`, { json: { email, password: PASSWORD }, headers: { 'x-forwarded-for': ip() } })).status,
+        200,
+      );
+      // Every attempt counts, wrong or right, and each from another address: the identifier rule holds.
+      for (let i = 0; i < 3; i++) assert.equal((await attemptSignIn(t, email, 'wrong password', ip())).status, 401);
+      const before = t.snapshot();
+      const actions = auditActions(t);
+      const from = ip();
+      assertLimited(await attemptSignIn(t, ` ${email.toUpperCase()}`, PASSWORD, from), 60);
+      assert.deepEqual(auditActions(t), [...actions, 'rate_limit.exceeded'], 'one audit event and nothing else');
+      const event = t.db.prepare("SELECT ip, data FROM audit_events WHERE action = 'rate_limit.exceeded' ORDER BY id DESC").get();
+      assert.deepEqual(event, { ip: from, data: JSON.stringify({ limit: 'signInIdentifier' }) });
+      assert.deepEqual(t.snapshot().sessions, before.sessions, 'no session started');
+      const afterFirst = t.snapshot();
+      // The right password does not get through either, and further refusals write nothing at all.
+      for (let i = 0; i < 3; i++) assertLimited(await attemptSignIn(t, email, PASSWORD, ip()), 60);
+      assert.deepEqual(t.snapshot(), afterFirst);
+      // Another identifier is not affected.
+      assert.equal((await attemptSignIn(t, `other-${backend}@example.com`, 'x', ip())).status, 401);
+    });
+
+    test('sign-up per IP: counted by the X-Forwarded-For entry the proxy appended, not the one the client wrote', async () => {
+      const from = ip();
+      for (let i = 0; i < 2; i++) {
+        const res = await send(t, `${API}/sign-up`, {
+          json: { email: `su-${backend}-${i}@example.com`, password: PASSWORD },
+          headers: { 'x-forwarded-for': `10.9.9.${i}, ${from}` },
+        });
+        assert.equal(res.status, 200, res.text);
+      }
+      const before = t.counts();
+      const res = await send(t, `${API}/sign-up`, {
+        json: { email: `su-${backend}-x@example.com`, password: PASSWORD },
+        headers: { 'x-forwarded-for': `10.9.9.77, ${from}` },
+      });
+      assertLimited(res, 60);
+      assert.deepEqual(t.counts(), { ...before, audit_events: before.audit_events + 1 }, 'no user, session or client');
+      const other = await send(t, `${API}/sign-up`, {
+        json: { email: `su-${backend}-y@example.com`, password: PASSWORD },
+        headers: { 'x-forwarded-for': ip() },
+      });
+      assert.equal(other.status, 200);
+    });
+
+    test('invitation acceptance per user: guesses stop after the limit', async () => {
+      const jar = createCookieJar();
+      assert.equal((await signUp(t, `guesser-${backend}@example.com`, jar)).status, 200);
+      const guess = () => send(t, `${API}/invitations/accept`, { json: { token: `orginv_guess${'x'.repeat(40)}` }, jar });
+      for (let i = 0; i < 2; i++) assert.notEqual((await guess()).status, 429);
+      const before = t.counts();
+      assertLimited(await guess(), 60);
+      assertLimited(await guess(), 60);
+      assert.deepEqual(t.counts(), { ...before, audit_events: before.audit_events + 1 });
+    });
+
+    if (backend === 'memory') {
+      test('the window ends: after it, attempts are allowed again', async () => {
+        const email = 'window@example.com';
+        for (let i = 0; i < 3; i++) assert.equal((await attemptSignIn(t, email, 'x', ip())).status, 401);
+        assertLimited(await attemptSignIn(t, email, 'x', ip()), 60);
+        t.advance(61);
+        assert.equal((await attemptSignIn(t, email, 'x', ip())).status, 401);
+      });
+    }
+  });
+}
+
+describe('rate limits shared through Redis by two instances', { skip: redisSkip }, () => {
+  let a: TestInstance;
+  let b: TestInstance;
+  before(async () => {
+    a = await createTestInstance({ rateLimits: LIMITS, redisUrl: REDIS_URL });
+    // The same database (so the same instance id and key prefix), as a second process would open it.
+    b = await createTestInstance({ rateLimits: LIMITS, redisUrl: REDIS_URL }, { dir: a.dir, clock: a.clock });
+  });
+  after(async () => {
+    await b?.close({ keepFiles: true });
+    await a?.close();
+  });
+
+  test('attempts on A and B add up: the limit trips on B after the configured count split over both', async () => {
+    const email = 'split@example.com';
+    assert.equal((await attemptSignIn(a, email, 'x', ip())).status, 401);
+    assert.equal((await attemptSignIn(b, email, 'x', ip())).status, 401);
+    assert.equal((await attemptSignIn(a, email, 'x', ip())).status, 401);
+    assertLimited(await attemptSignIn(b, email, 'x', ip()), 60);
+    assertLimited(await attemptSignIn(a, email, 'x', ip()), 60);
+  });
+
+  test('a deployment with another instance id does not share the counters', async () => {
+    const other = await createTestInstance({ rateLimits: LIMITS, redisUrl: REDIS_URL });
+    try {
+      assert.equal((await attemptSignIn(other, 'split@example.com', 'x', ip())).status, 401);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('rate limits when Redis cannot answer', () => {
+  test('they fall back to counting in this process (never open), and say so once', async () => {
+    const logs: string[] = [];
+    const limits = createRateLimits({
+      settings: { signInIdentifier: { limit: 2, windowSeconds: 60 } },
+      now: Date.now,
+      log: (line) => logs.push(line),
+      shared: () => createRedisCounters({ url: 'redis://127.0.0.1:1', prefix: 'gatehouse:rl:test:' }),
+    });
+    try {
+      const attempt = () => limits.attempt([{ name: 'signInIdentifier', key: 'fallback@example.com' }]);
+      assert.equal(await attempt(), null);
+      assert.equal(await attempt(), null);
+      const refused = await attempt();
+      assert.equal(refused?.status, 429);
+      assert.equal(logs.filter((l) => l.includes('counting them in this process')).length, 1);
+    } finally {
+      await limits.close();
+    }
+  });
+
+  test('invalid settings are refused at construction', () => {
+    const make = (signInIp: RateLimitSettings['signInIp']) => () =>
+      createRateLimits({ settings: { signInIp }, now: Date.now, log: () => {} });
+    assert.throws(make({ limit: 0, windowSeconds: 60 }), TypeError);
+    assert.throws(make({ limit: 1.5, windowSeconds: 60 }), TypeError);
+    assert.throws(make({ limit: 3, windowSeconds: 0 }), TypeError);
+  });
+});
+
+describe('rate limit configuration from the environment', () => {
+  const base = { GATEHOUSE_CONFIG: '', NODE_ENV: 'test' };
+  test('count/seconds and off, rule by rule; the proxy hops', () => {
+    const options = gatehouseOptionsFromEnv({
+      ...base,
+      GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '5/60',
+      GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: 'off',
+      GATEHOUSE_TRUSTED_PROXY_HOPS: '2',
+    });
+    assert.deepEqual(options.rateLimits, { signInIdentifier: { limit: 5, windowSeconds: 60 }, signUpIp: false });
+    assert.equal(options.trustedProxyHops, 2);
+  });
+  test('anything else stops the start with a message naming the variable', () => {
+    for (const bad of ['5', '0/60', '5/0', '-1/60', 'five/60', '5/60/1']) {
+      assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_RATE_LIMIT_VERIFY_IP: bad }), /GATEHOUSE_RATE_LIMIT_VERIFY_IP/);
+    }
+    assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_TRUSTED_PROXY_HOPS: '0' }), /GATEHOUSE_TRUSTED_PROXY_HOPS/);
+  });
+});

@@ -1,0 +1,173 @@
+// Two production servers of the example app on one PostgreSQL database and one Redis (issue "Scale-out", acceptance): a session works across them, a revocation and a role change on one reach the other within 1 s, the sign-in rate limit is shared, and ten parallel refreshes spread over both leave exactly one live client token.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
+import { startAppServer, type AppServer } from './app-server.js';
+
+const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
+const SECRET = 'multi-instance-e2e-secret-0123456789-abcdef';
+const DEMO_PASSWORD = 'gatehouse-demo';
+const SIGN_IN_LIMIT = 4;
+
+type Jar = Map<string, string>;
+
+function store(jar: Jar, res: Response): void {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (value === '' || attributes.some((a) => a.trim().toLowerCase() === 'max-age=0')) jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
+const cookieHeader = (jar: Jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** A request to one server as a browser on that origin would send it; the jar takes the answer's cookies. */
+async function call(server: AppServer, path: string, jar: Jar, init: { method?: string; json?: unknown } = {}) {
+  const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
+  const headers: Record<string, string> = { cookie: cookieHeader(jar), accept: 'application/json' };
+  if (method !== 'GET') headers.origin = server.baseUrl;
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers,
+    redirect: 'manual',
+    ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+  });
+  store(jar, res);
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+async function signIn(server: AppServer, email: string, password = DEMO_PASSWORD): Promise<Jar> {
+  const jar: Jar = new Map();
+  const res = await call(server, '/api/gatehouse/sign-in', jar, { json: { email, password } });
+  assert.equal(res.status, 200, res.text);
+  return jar;
+}
+
+describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
+  let database: TestDatabase;
+  let a: AppServer;
+  let b: AppServer;
+  before(async () => {
+    database = await createTestDatabase('postgres');
+    const options = {
+      databaseUrl: database.options.databaseUrl ?? '',
+      redisUrl: REDIS_URL,
+      secret: SECRET,
+      env: { GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: `${SIGN_IN_LIMIT}/600` },
+    };
+    // A seeds the demo users and organizations; B starts on the same database afterwards.
+    a = await startAppServer({ ...options, env: { ...options.env, GATEHOUSE_DEMO: '1' } });
+    b = await startAppServer(options);
+  });
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await database?.drop();
+  });
+
+  test('signed in on A, the session works on B; signed out on B, A refuses it within 1 s', async () => {
+    const jar = await signIn(a, 'carol@example.com');
+    const me = await call(b, '/api/me', jar);
+    assert.equal(me.status, 200, me.text);
+    assert.equal((me.body as { isAuthenticated: boolean }).isAuthenticated, true);
+
+    const token = jar.get('__session') as string;
+    assert.equal((await call(b, '/api/gatehouse/sign-out', jar, { json: {} })).status, 200);
+    // Only the session token (no client cookie to refresh with): what a copied token would do.
+    const elapsed = await eventually('A refuses the session signed out on B', async () => {
+      return (await call(a, '/api/me', new Map([['__session', token]]))).status === 401;
+    });
+    assert.ok(elapsed <= 1000);
+  });
+
+  test("a role change on A: B's has() reflects it within 1 s", async () => {
+    const alice = await signIn(a, 'alice@example.com');
+    const bob = await signIn(b, 'bob@example.com');
+    const active = await call(b, '/api/gatehouse/sessions/active-organization', bob, { json: { organization: 'acme' } });
+    assert.equal(active.status, 200, active.text);
+    const orgId = (active.body as { organizationId: string }).organizationId;
+    assert.equal((await call(a, '/api/gatehouse/sessions/active-organization', alice, { json: { organization: orgId } })).status, 200);
+    const before = await call(b, '/api/me', bob);
+    assert.equal((before.body as { orgRole: string }).orgRole, 'org:member');
+    const bobId = (before.body as { userId: string }).userId;
+    assert.equal((await call(b, '/api/projects', bob, { json: { name: 'Before' } })).status, 201);
+
+    const patched = await call(a, `/api/gatehouse/organizations/${orgId}/memberships/${bobId}`, alice, {
+      method: 'PATCH',
+      json: { role: 'org:viewer' },
+    });
+    assert.equal(patched.status, 200, patched.text);
+    // B refuses the older token and its proxy refreshes in the same request: the new role at once.
+    await eventually("B's auth() sees the new role", async () => {
+      const res = await call(b, '/api/me', bob);
+      return res.status === 200 && (res.body as { orgRole: string }).orgRole === 'org:viewer';
+    });
+    const refused = await call(b, '/api/projects', bob, { json: { name: 'After' } });
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal((await call(b, '/api/projects', bob)).status, 200, 'reading is still allowed');
+  });
+
+  test('the sign-in rate limit is shared: it trips after the configured count split over both servers', async () => {
+    const attempt = (server: AppServer) =>
+      call(server, '/api/gatehouse/sign-in', new Map(), { json: { email: 'dave@example.com', password: 'nope' } });
+    for (let i = 0; i < SIGN_IN_LIMIT; i++) assert.equal((await attempt(i % 2 === 0 ? a : b)).status, 401);
+    const refusedA = await attempt(a);
+    assert.equal(refusedA.status, 429, refusedA.text);
+    assert.ok(Number(refusedA.headers.get('retry-after')) > 0);
+    assert.equal((await attempt(b)).status, 429);
+  });
+
+  test('ten parallel refreshes of one client over both servers: still signed in, exactly one live client token', async () => {
+    const jar = await signIn(a, 'bob@example.com');
+    const [clientId = '', secret = ''] = (jar.get('__client') ?? '').split('.');
+    // Age the client past the rotation grace window, so these refreshes really rotate.
+    const aged = await database.inspect
+      .updateTable('clients')
+      .set((eb) => ({ rotated_at: eb('rotated_at', '-', 60_000) }))
+      .where('id', '=', clientId)
+      .executeTakeFirst();
+    assert.equal(Number(aged.numUpdatedRows), 1);
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? a : b, '/api/gatehouse/refresh', new Map(jar), { method: 'POST' })),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(10).fill(200),
+      results.map((r) => r.text).join('\n'),
+    );
+    const rotated = new Set(
+      results.flatMap((r) =>
+        r.headers
+          .getSetCookie()
+          .filter((c) => c.startsWith('__client='))
+          .map((c) => (c.split(';')[0] ?? '').slice('__client='.length)),
+      ),
+    );
+    assert.equal(rotated.size, 1, 'exactly one refresh rotated the client token');
+    const live = [...rotated][0] ?? '';
+    const row = await database.inspect.selectFrom('clients').selectAll().where('id', '=', clientId).executeTakeFirstOrThrow();
+    // Stored as the SHA-256 of the secret: the rotated token is the client's current one, the old one only its previous.
+    const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+    assert.equal(row.token_hash, sha256(live.split('.')[1] ?? ''));
+    assert.equal(row.previous_token_hash, sha256(secret));
+
+    // The browser holds the rotated token: signed in on both servers.
+    const browser: Jar = new Map([['__client', live]]);
+    assert.equal((await call(a, '/api/me', browser)).status, 200);
+    assert.equal((await call(b, '/api/me', browser)).status, 200);
+  });
+});
