@@ -983,7 +983,7 @@ describe('sign-in', () => {
     assert.deepEqual(unknown, known);
   });
 
-  attack(C, 'no enumeration through sign-up: a taken address answers like a new one would be refused, without a session', async () => {
+  attack(C, 'sign-up of a taken address: a 4xx without a session or the account data (the known 409, see SECURITY.md)', async () => {
     const res = await raw(B, post('/api/gatehouse/sign-up', { email: 'alice@example.com', password: 'another password 123' }));
     assert.ok(res.status >= 400 && res.status < 500, String(res.status));
     assert.deepEqual(res.setCookies, []);
@@ -993,6 +993,106 @@ describe('sign-in', () => {
 });
 
 // ================================================================================================
+describe('sign-in rate limits (their own server, small limits)', () => {
+  const C = 'sign-in';
+  let limited: AppServer;
+  let L: string;
+  before(async () => {
+    limited = await startAppServer({
+      env: {
+        GATEHOUSE_DEMO: '1',
+        GATEHOUSE_SECRET: SECRET,
+        SUPABASE_JWT_SECRET: SUPABASE_SECRET,
+        GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '5/600',
+        GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '3/600',
+        GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '3/600',
+      },
+    });
+    L = limited.baseUrl;
+  });
+  after(() => limited?.stop());
+
+  /** A sign-in as if from `ip` (the address the limits count: X-Forwarded-For as the proxy in front wrote it). */
+  const attempt = (email: string, password: string, ip: string) =>
+    raw(L, {
+      method: 'POST',
+      target: '/api/gatehouse/sign-in',
+      headers: { 'content-type': 'application/json', origin: L, 'x-forwarded-for': ip },
+      body: JSON.stringify({ email, password }),
+    });
+  const sessions = () => {
+    const db = new BetterSqlite3(limited.databaseFile, { readonly: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM sessions').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  const assertLimited = (res: RawResponse, label: string) => {
+    assert.equal(res.status, 429, `${label}: ${res.status} ${res.text}`);
+    assert.deepEqual(res.json, { error: { code: 'rate_limited', message: 'Too many attempts. Try again later.' } });
+    assert.match(String(res.headers['retry-after']), /^\d+$/);
+    assert.deepEqual(res.setCookies, []);
+    assertNoLeak(res, [SECRET], label);
+  };
+
+  attack(
+    C,
+    'per identifier: after 3 failures from 3 addresses, even the right password from a 4th is refused (429); others unaffected',
+    async () => {
+      for (const [i, ip] of ['10.1.0.1', '10.1.0.2', '10.1.0.3'].entries())
+        assert.equal((await attempt('carol@example.com', `wrong ${i}`, ip)).status, 401);
+      const before = sessions();
+      assertLimited(await attempt('carol@example.com', DEMO_PASSWORD, '10.1.0.4'), 'right password, new address');
+      assert.equal(sessions(), before, 'no session was created');
+      assert.equal((await attempt('alice@example.com', 'wrong', '10.1.0.4')).status, 401, 'another identifier is not limited');
+    },
+  );
+
+  attack(C, 'per address: after 5 attempts from one address (any identifiers), the 6th is refused; another address is not', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(`spray${i}@example.com`, 'wrong', '10.2.0.1')).status, 401);
+    assertLimited(await attempt('spray-last@example.com', 'wrong', '10.2.0.1'), 'sixth from one address');
+    assert.equal((await attempt('spray-other@example.com', 'wrong', '10.2.0.2')).status, 401);
+  });
+
+  attack(C, 'the refusal does not tell known from unknown accounts: the same 429 for both', async () => {
+    const known: RawResponse[] = [];
+    const unknown: RawResponse[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push(await attempt('bob@example.com', 'wrong', `10.3.${i}.1`));
+      unknown.push(await attempt('ghost@example.com', 'wrong', `10.3.${i}.2`));
+    }
+    assertLimited(known[3]!, 'known');
+    assertLimited(unknown[3]!, 'unknown');
+    assert.equal(known[3]!.text, unknown[3]!.text);
+    assert.deepEqual(
+      Object.keys(known[3]!.headers)
+        .filter((h) => h !== 'date')
+        .sort(),
+      Object.keys(unknown[3]!.headers)
+        .filter((h) => h !== 'date')
+        .sort(),
+    );
+  });
+
+  attack(C, 'sign-up per address: the 4th sign-up from one address is refused and creates nothing', async () => {
+    const signUp = (email: string) =>
+      raw(L, {
+        method: 'POST',
+        target: '/api/gatehouse/sign-up',
+        headers: { 'content-type': 'application/json', origin: L, 'x-forwarded-for': '10.4.0.1' },
+        body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+      });
+    for (let i = 0; i < 3; i++) assert.equal((await signUp(`new${i}@example.com`)).status, 200);
+    const db = new BetterSqlite3(limited.databaseFile, { readonly: true });
+    const users = () => (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+    const before = users();
+    assertLimited(await signUp('new3@example.com'), 'fourth sign-up');
+    assert.equal(users(), before);
+    db.close();
+  });
+});
+
 describe('input', () => {
   const C = 'input';
   const endpoints = [
