@@ -402,6 +402,72 @@ describe('path gating', () => {
     assert.equal(projectCount(), before + 1);
   });
 
+  attack(C, 'every server action of the build, by id: signed out or without the permission, nothing is written', async () => {
+    const manifest = JSON.parse(readFileSync(join(APP_DIR, '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
+      node: Record<string, { workers: Record<string, unknown>; exportedName: string }>;
+    };
+    const ids = Object.keys(manifest.node);
+    assert.ok(ids.length >= 3, `the build has its server actions (${ids.length})`);
+    const appData = new BetterSqlite3(appDb(), { readonly: true });
+    const acmeProject = (appData.prepare('SELECT id FROM projects WHERE organization_id = ?').get(orgs.acme) as { id: string }).id;
+    appData.close();
+    await writesNothing(async () => {
+      for (const id of ids) {
+        // Both call shapes: action(formData) and useActionState's action(prevState, formData).
+        for (const root of ['["$K1"]', '[{},"$K1"]']) {
+          const { contentType, body } = multipart([
+            ['_1_name', 'written by an attacker'],
+            ['_1_id', acmeProject],
+            ['0', root],
+          ]);
+          const pages = Object.keys(manifest.node[id]!.workers).map((w) => w.replace(/^app/, '').replace(/\/page$/, '') || '/');
+          for (const [target, cookie] of [
+            ['/', ''],
+            ...pages.map((p) => [p, ''] as [string, string]),
+            ['/', people.carol.sessionCookie],
+            ...pages.map((p) => [p, people.carol.sessionCookie] as [string, string]),
+          ] as [string, string][]) {
+            const res = await raw(B, {
+              method: 'POST',
+              target,
+              headers: {
+                'next-action': id,
+                'content-type': contentType,
+                origin: B,
+                accept: 'text/x-component',
+                ...(cookie ? { cookie } : {}),
+              },
+              body,
+            });
+            assertNoLeak(res, [SECRET, people.alice.token, people.bob.token, people.alice.userId], `${id} ${target}`);
+          }
+        }
+      }
+    });
+    // Control: the dashboard's create action, called the same way by an allowed user, writes.
+    const create = ids.find((id) => manifest.node[id]!.exportedName === 'createProjectAction');
+    assert.ok(create, 'the dashboard has createProjectAction');
+    const before = projectCount();
+    const { contentType, body } = multipart([
+      ['_1_name', 'written by the control'],
+      ['0', '[{},"$K1"]'],
+    ]);
+    const res = await raw(B, {
+      method: 'POST',
+      target: '/dashboard',
+      headers: {
+        'next-action': create,
+        'content-type': contentType,
+        origin: B,
+        accept: 'text/x-component',
+        cookie: people.alice.sessionCookie,
+      },
+      body,
+    });
+    assert.equal(res.status, 200, res.text.slice(0, 300));
+    assert.equal(projectCount(), before + 1);
+  });
+
   attack(C, 'a server action posted as a no-JavaScript form ($ACTION_ID_) to a public page, signed out: nothing written', async () => {
     const { contentType, body } = multipart([
       [`$ACTION_ID_${actionId}`, ''],
