@@ -89,6 +89,7 @@ export function getGatehouse(): Promise<Gatehouse> {
     holder[INSTANCE] = createRemoteGatehouse({
       serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
       authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+      allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
         ? {}
