@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/.next/**', '**/node_modules/**', 'apps/example/next-env.d.ts', 'apps/.example-pass-through/**'],
+    ignores: ['**/dist/**', '**/.next/**', '**/node_modules/**', 'apps/*/next-env.d.ts', 'apps/.example-pass-through/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

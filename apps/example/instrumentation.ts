@@ -14,6 +14,9 @@ export async function register(): Promise<void> {
     const gatehouse = await embeddedGatehouse();
     if (process.env.GATEHOUSE_DEMO === '1') {
       const { seedDemo } = await import('./lib/demo');
+      // The receiver first: the demo data's own events are the first ones /webhooks lists.
+      const { registerDemoWebhooks } = await import('./lib/demo-webhooks');
+      await registerDemoWebhooks(gatehouse);
       await seedDemo(gatehouse);
     }
   }

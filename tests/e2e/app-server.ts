@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const APP_DIR = join(ROOT, 'apps', 'example');
-const NEXT_BIN = join(ROOT, 'node_modules', '.bin', 'next');
+const EXAMPLE_DIR = join(ROOT, 'apps', 'example');
+/** Each app runs its own Next: the example resolves the root's, the Next 15 fixture its own copy. */
+const APPS = {
+  example: { dir: EXAMPLE_DIR, next: join(ROOT, 'node_modules', '.bin', 'next') },
+  'fixture-clerk': { dir: join(ROOT, 'apps', 'fixture-clerk'), next: join(ROOT, 'apps', 'fixture-clerk', 'node_modules', '.bin', 'next') },
+};
 const START_TIMEOUT_MS = 30_000;
 
 export interface AppServer {
@@ -27,6 +31,8 @@ export interface AppServer {
 }
 
 export interface AppServerOptions {
+  /** Which app under apps/ (default the example). */
+  app?: keyof typeof APPS;
   /** Serve this built copy of the example instead of apps/example (a directory inside the repo, so node_modules resolve). */
   appDir?: string;
   /** GATEHOUSE_SESSION_TOKEN_TTL in seconds. */
@@ -107,9 +113,11 @@ function installCleanup(): void {
 }
 
 export async function startAppServer(options: AppServerOptions = {}): Promise<AppServer> {
-  const appDir = options.appDir ?? APP_DIR;
+  const app = APPS[options.app ?? 'example'];
+  const NEXT_BIN = app.next;
+  const appDir = options.appDir ?? app.dir;
   if (!existsSync(join(appDir, '.next', 'BUILD_ID'))) {
-    throw new Error(`The example app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
+    throw new Error(`The app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const port = options.port ?? (await freePort());

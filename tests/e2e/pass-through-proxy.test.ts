@@ -27,6 +27,7 @@ const PROTECTED_PAGES = [
   '/user',
   '/orgs/acme',
   '/accept-invitation',
+  '/webhooks',
 ];
 
 const PASS_THROUGH = `// Test double: a proxy that checks nothing, so only the app's own guards stand.
@@ -123,6 +124,7 @@ describe('the example with a pass-through proxy still refuses what it must', () 
     const bob = await session('bob@example.com', 'acme');
     assert.equal((await page('/admin', bob)).status, 404);
     assert.equal((await page('/orgs/globex', bob)).status, 404);
+    assert.equal((await page('/webhooks', bob)).status, 404);
     assert.equal((await page('/dashboard', bob)).status, 200);
     assert.equal((await page('/admin', await session('alice@example.com', 'acme'))).status, 200);
   });

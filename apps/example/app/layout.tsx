@@ -22,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 {/* Navigation only: /admin refuses everyone but org admins on the server. */}
                 <Show when={{ role: 'org:admin' }}>
                   <Link href="/admin">Admin</Link>
+                  <Link href="/webhooks">Webhooks</Link>
                 </Show>
                 <OrganizationSwitcher createOrganizationUrl="/organizations/new" organizationProfileUrl="/organization" />
                 <UserButton userProfileUrl="/user" />

@@ -16,7 +16,8 @@ export interface Project {
 const HOLDER = Symbol.for('gatehouse-example.projects-db');
 type Holder = { [HOLDER]?: BetterSqlite3.Database };
 
-function db(): BetterSqlite3.Database {
+/** The example's own database (app.db), shared by its features. */
+export function db(): BetterSqlite3.Database {
   const holder = globalThis as Holder;
   if (!holder[HOLDER]) {
     // Next to the Gatehouse database, in its own file.

@@ -21,6 +21,7 @@ export type GatehouseErrorCode =
   | 'rate_limited'
   | 'setup_missing'
   | 'service_unavailable'
+  | 'webhook_invalid'
   | 'internal_error';
 
 /** The HTTP status each error code maps to; the only such table in the codebase. */
@@ -44,6 +45,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   rate_limited: 429,
   setup_missing: 500,
   service_unavailable: 503,
+  webhook_invalid: 400,
   internal_error: 500,
 };
 

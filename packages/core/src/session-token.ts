@@ -40,8 +40,11 @@ export async function mintTemplateToken(claims: Record<string, unknown>, key: Si
 
 export interface VerifyOptions {
   keys: KeyResolver;
-  /** The `iss` this instance mints; anything else is refused. */
-  issuer: string;
+  /**
+   * The `iss` this instance mints; anything else is refused. `null` skips the check, for a verifier
+   * whose keys belong to this one instance alone (the edge middleware, when the issuer is not configured).
+   */
+  issuer: string | null;
   /** When non-empty, `azp` must be present and listed. */
   authorizedParties?: readonly string[];
   clockSkewInMs?: number;
@@ -89,7 +92,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     // The category marker is checked only after the signature: an unsigned header proves nothing.
     if (header.cat !== SESSION_TOKEN_CATEGORY) throw new TokenVerificationError('token-type-mismatch');
     const claims = parseClaims(payload);
-    if (claims.iss !== options.issuer) throw new TokenVerificationError('token-invalid-issuer');
+    if (options.issuer !== null && claims.iss !== options.issuer) throw new TokenVerificationError('token-invalid-issuer');
     if (parties && (typeof claims.azp !== 'string' || !parties.has(claims.azp))) {
       throw new TokenVerificationError('token-invalid-authorized-parties');
     }

@@ -16,6 +16,8 @@ const { getGatehouse } = await import('@gatehouse/server');
 const { gatehouseClient, clerkClient, getDevInbox } = await import('@gatehouse/nextjs/server');
 
 const ORIGIN = 'http://localhost:3000';
+/** The embedded client, to tell it from the HTTP one. */
+const clients: { embedded?: unknown } = {};
 
 async function signUp(email: string): Promise<{ userId: string; sessionId: string; cookie: string }> {
   const gatehouse = await getGatehouse();
@@ -49,6 +51,7 @@ describe('gatehouseClient()', () => {
   test('clerkClient is the same function, and the client is made once per instance', async () => {
     assert.equal(clerkClient, gatehouseClient);
     assert.equal(await gatehouseClient(), await clerkClient());
+    clients.embedded = await gatehouseClient();
   });
 
   test('users.getUser: the public record; an unknown id is not_found', async () => {
@@ -121,5 +124,58 @@ describe('gatehouseClient()', () => {
     assert.equal(inbox?.length, 1);
     assert.equal(inbox?.[0]?.to, 'guest@example.com');
     assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('webhooks: create shows the secret once, list and update, the delivery log, delete; bad URLs refused', async () => {
+    const client = await gatehouseClient();
+    await assert.rejects(client.webhooks.createEndpoint({ url: 'ftp://hooks.example.com' }), { code: 'bad_request' });
+    const { endpoint, secret } = await client.webhooks.createEndpoint({
+      url: 'https://hooks.example.com/in',
+      eventTypes: ['user.created'],
+    });
+    assert.match(secret, /^whsec_/);
+    assert.equal(JSON.stringify(await client.webhooks.listEndpoints()).includes(secret), false);
+    assert.equal((await client.webhooks.updateEndpoint(endpoint.id, { enabled: false })).enabled, false);
+    assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), { data: [], totalCount: 0 });
+    assert.deepEqual(await client.webhooks.deleteEndpoint(endpoint.id), { object: 'webhook_endpoint', id: endpoint.id, deleted: true });
+    await assert.rejects(client.webhooks.getEndpoint(endpoint.id), { code: 'not_found' });
+    await assert.rejects(client.webhooks.resendDelivery('whd_nothing'), { code: 'bad_request' });
+  });
+
+  test('with GATEHOUSE_SERVICE_URL and GATEHOUSE_SECRET_KEY it calls a standalone service over HTTP', async () => {
+    const { createGatehouse, generateSecretKey } = await import('@gatehouse/server');
+    const { startHttpServer } = await import('../../server/test/http-server.js');
+    const key = generateSecretKey();
+    const service = await createGatehouse({
+      databaseFile: join(dir, 'service.db'),
+      allowDevSecret: true,
+      secretKeys: [key],
+      log: () => undefined,
+    });
+    const server = await startHttpServer(service);
+    try {
+      const created = await service.users.create({ email: 'remote@example.com' });
+      process.env.GATEHOUSE_SERVICE_URL = `${server.url}/api/gatehouse`;
+      process.env.GATEHOUSE_SECRET_KEY = key;
+      const remote = await gatehouseClient();
+      assert.notEqual(remote, clients.embedded);
+      assert.equal((await remote.users.getUser(created.id)).email, 'remote@example.com');
+      // Webhook endpoints over HTTP too: the secret comes back once, the service holds the endpoint.
+      const { secret } = await remote.webhooks.createEndpoint({ url: 'https://hooks.example.com/remote' });
+      assert.match(secret, /^whsec_/);
+      assert.equal((await service.webhooks.listEndpoints()).length, 1);
+      // The embedded instance does not have this user: the call went to the service.
+      assert.equal(await (await getGatehouse()).users.find(created.id), null);
+      process.env.GATEHOUSE_SECRET_KEY = generateSecretKey();
+      await assert.rejects((await gatehouseClient()).users.getUser(created.id), { name: 'GatehouseError', code: 'unauthenticated' });
+      delete process.env.GATEHOUSE_SECRET_KEY;
+      await assert.rejects(gatehouseClient(), /set GATEHOUSE_SECRET_KEY/);
+    } finally {
+      delete process.env.GATEHOUSE_SERVICE_URL;
+      delete process.env.GATEHOUSE_SECRET_KEY;
+      await server.close();
+      await service.close();
+    }
+    assert.equal(await gatehouseClient(), clients.embedded);
   });
 });

@@ -17,7 +17,7 @@ export interface SessionActor {
   sessionId: string;
 }
 
-export function createActiveOrganization(deps: SessionDeps & { organizationsRequired: boolean }) {
+export function createActiveOrganization(deps: SessionDeps) {
   const { store, now } = deps;
 
   /** The live session of this actor, or a 404 that reveals nothing. */
@@ -49,7 +49,7 @@ export function createActiveOrganization(deps: SessionDeps & { organizationsRequ
     async setActiveOrganization(actor: SessionActor, organization: string | null, ctx: RequestContext): Promise<ActiveOrganizationResult> {
       return store.transaction(async (tx) => {
         const session = await ownLiveSession(tx, actor);
-        if (organization === null && deps.organizationsRequired) {
+        if (organization === null && deps.settings.organizationsRequired) {
           throw new GatehouseError('bad_request', 'This application requires an active organization.');
         }
         const organizationId = organization === null ? null : await memberOrg(tx, actor.userId, organization);
@@ -57,7 +57,7 @@ export function createActiveOrganization(deps: SessionDeps & { organizationsRequ
         const changes = {
           ...touched(deps, t),
           active_organization_id: organizationId,
-          status: organizationId || !deps.organizationsRequired ? ('active' as const) : session.status,
+          status: organizationId || !deps.settings.organizationsRequired ? ('active' as const) : session.status,
         };
         await tx.updateSession(session.id, changes);
         await tx.appendAudit({
@@ -94,13 +94,13 @@ export function createActiveOrganization(deps: SessionDeps & { organizationsRequ
     async settleOrganization(tx: Store, session: SessionRow): Promise<Pick<SessionRow, 'active_organization_id' | 'status'>> {
       let orgId = session.active_organization_id;
       if (orgId && !(await tx.findMembership(orgId, session.user_id))) orgId = null;
-      if (!orgId && deps.organizationsRequired) {
+      if (!orgId && deps.settings.organizationsRequired) {
         const [latest] = await tx.listUserMemberships(session.user_id);
         orgId = latest?.organization_id ?? null;
       }
       const status =
         session.status === 'pending' || session.status === 'active'
-          ? deps.organizationsRequired && !orgId
+          ? deps.settings.organizationsRequired && !orgId
             ? 'pending'
             : 'active'
           : session.status;

@@ -46,6 +46,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   } else if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
   if (env.REDIS_URL) options.redisUrl = env.REDIS_URL;
   if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
+  // Several comma-separated keys while rotating: the new one added, the old one removed once clients moved.
+  if (env.GATEHOUSE_SECRET_KEY) options.secretKeys = list(env.GATEHOUSE_SECRET_KEY);
   const ttl = seconds(env, 'GATEHOUSE_SESSION_TOKEN_TTL');
   if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
   const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
@@ -99,7 +101,10 @@ export function getGatehouse(): Promise<Gatehouse> {
       return gatehouse;
     });
   } else if (!holder[INSTANCE]) {
-    holder[INSTANCE] = createGatehouse(gatehouseOptionsFromEnv()).then((gatehouse) => {
+    const options = gatehouseOptionsFromEnv();
+    // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).
+    options.webhooks = { ...options.webhooks, worker: process.env.GATEHOUSE_WEBHOOK_WORKER !== '0' };
+    holder[INSTANCE] = createGatehouse(options).then((gatehouse) => {
       // Never the URL itself: it carries the database password.
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';
       gatehouse.log(`Gatehouse: ${where}${gatehouse.fanOut ? ', Redis fan-out on (REDIS_URL)' : ''}`);

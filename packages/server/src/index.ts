@@ -45,6 +45,44 @@ export {
   type OrganizationChanges,
 } from './organizations.js';
 export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
+export type { WebhookService, WebhookEndpoint, WebhookEndpointInput, WebhookDelivery, WebhookAttempt } from './webhooks/service.js';
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookEventData,
+  type UserJSON,
+  type SessionJSON,
+  type OrganizationJSON,
+  type OrganizationMembershipJSON,
+  type OrganizationInvitationJSON,
+  type RoleJSON,
+  type DeletedObjectJSON,
+} from './webhooks/events.js';
+export type { DeliveryOptions, DeliveryPass } from './webhooks/delivery.js';
+export {
+  createInstanceSettings,
+  InstanceSettingsFields,
+  InstanceSettingsChanges,
+  type InstanceSettings,
+  type InstanceSettingsValues,
+  type InstanceSettingsView,
+} from './instance-settings.js';
+export { AuditQuery, csvCell, type AuditLog, type AuditEvent, type AuditPage, type AuditQueryInput } from './audit.js';
+export {
+  createBackendClient,
+  createBackendHttpClient,
+  BACKEND_PREFIX,
+  type BackendClient,
+  type BackendHttpOptions,
+} from './backend/client.js';
+export { BACKEND_OPERATIONS } from './backend/operations.js';
+export type { PaginatedList, DeletedObject } from './backend/operation.js';
+export type { BackendUser, UserChanges, MetadataChanges } from './user-admin.js';
+export type { JwtTemplateInfo } from './templates.js';
+export { generateSecretKey, SECRET_KEY } from './secret-keys.js';
+export { openApiDocument, documentedRoutes, OPENAPI_PATH, type DocumentedRoute } from './http/openapi.js';
+export { migrationNames } from './store/migrations.js';
 export {
   createRateLimits,
   createRedisCounters,

@@ -31,6 +31,12 @@ import { createSessionService, toPublicUser, type PublicUser, type SessionServic
 import { createHandler } from './http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from './mailer.js';
 import { createOrganizationService, type OrganizationService } from './organizations.js';
+import { withWebhookOutbox } from './webhooks/outbox.js';
+import { createWebhookService, type WebhookService } from './webhooks/service.js';
+import type { DeliveryOptions } from './webhooks/delivery.js';
+import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
+import { createAuditLog, type AuditLog } from './audit.js';
+import { createSecretKeyCheck } from './secret-keys.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from './rate-limit.js';
 
 export interface GatehouseOptions {
@@ -42,6 +48,11 @@ export interface GatehouseOptions {
   redisUrl?: string;
   /** The master secret (GATEHOUSE_SECRET). */
   secret?: string;
+  /**
+   * Secret keys (`gh_sk_…`, GATEHOUSE_SECRET_KEY) that server code presents to the backend HTTP API
+   * (`{basePath}/v1/backend/…`). Only their hashes are kept; several allow rotation. None: that API refuses every call.
+   */
+  secretKeys?: string[];
   /** Allow a generated development secret when none is configured. */
   allowDevSecret?: boolean;
   /** Where the auth HTTP API is mounted. */
@@ -79,6 +90,11 @@ export interface GatehouseOptions {
   invitationTtlSeconds?: number;
   /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
   invitationUrl?: string;
+  /**
+   * Webhook delivery: retries, timeouts and whether this process runs the background worker
+   * (`worker: true`; the embedded app turns it on, the CLI and tests drive `webhooks.deliverDue()`).
+   */
+  webhooks?: DeliveryOptions & { worker?: boolean };
   /** Attempts allowed per window on sign-in, sign-up and verification, per IP and per identifier (false: off). Shared through Redis with `redisUrl`. */
   rateLimits?: Partial<RateLimitSettings>;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
@@ -98,6 +114,12 @@ export interface Gatehouse {
   readonly users: UserAdmin;
   /** Organizations, memberships and invitations. */
   readonly organizations: OrganizationService;
+  /** Webhook endpoints, the delivery log, resend and the delivery worker. */
+  readonly webhooks: WebhookService;
+  /** Session lifetime, inactivity timeout, multi-session, organizations required, origins: stored in the database over the configuration. */
+  readonly instanceSettings: InstanceSettings;
+  /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
+  readonly audit: AuditLog;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -161,6 +183,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   compileRoles(options.roles); // the live registry, with the database's roles, is loaded once the store is open
   const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
   const templateConfigs = compileTemplates(options.jwtTemplates ?? []);
+  const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
   const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
 
@@ -175,21 +198,20 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     throw error;
   };
   await migrateToLatest(db as unknown as Kysely<unknown>, dialect).catch(failed);
-  const store = createKyselyStore(db, { dialect });
+  const baseStore = createKyselyStore(db, { dialect });
 
   // Of several processes starting at once on an empty database, all adopt the first one's id.
-  const instanceId = await store.initInstanceValue('instance_id', newId('ins')).catch(failed);
+  const instanceId = await baseStore.initInstanceValue('instance_id', newId('ins')).catch(failed);
+  // Every change that is a webhook event writes it to the outbox in the change's own transaction.
+  const store = withWebhookOutbox(baseStore, { now, instanceId });
   const issuer = `urn:gatehouse:${instanceId}`;
 
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
   const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
-  const verifier = createSessionTokenVerifier({
-    keys: keyRing.resolver,
-    issuer,
-    authorizedParties: options.authorizedParties ?? [],
-    clockSkewInMs,
-    now,
-  });
+  const makeVerifier = (authorizedParties: readonly string[]) =>
+    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+  // Replaced when the authorized parties change at run time (instance settings).
+  let verifier = makeVerifier(options.authorizedParties ?? []);
   // As long as a token minted before a revocation or a stamp could still verify.
   const retainMs = (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs;
   const localRevocations = createRevocationList({ retainMs, now });
@@ -246,6 +268,34 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     multiSession: options.multiSession ?? false,
     organizationsRequired: options.organizationsRequired ?? false,
   };
+  let allowedOrigins: readonly string[] = options.allowedOrigins ?? [];
+  let authorizedParties: readonly string[] = options.authorizedParties ?? [];
+  // The configuration's values are the defaults; the database's override them, here and in every other running instance.
+  const instanceSettings = await createInstanceSettings({
+    store,
+    now,
+    log,
+    defaults: {
+      sessionLifetimeSeconds: maxLifetimeSeconds,
+      inactivityTimeoutSeconds,
+      multiSession: settings.multiSession,
+      organizationsRequired: settings.organizationsRequired,
+      allowedOrigins: [...allowedOrigins],
+      authorizedParties: [...authorizedParties],
+    },
+    apply(values) {
+      // The session use cases read these fields at use time; sessions already started keep their expiry.
+      settings.maxLifetimeSeconds = values.sessionLifetimeSeconds;
+      settings.inactivityTimeoutSeconds = values.inactivityTimeoutSeconds;
+      settings.multiSession = values.multiSession;
+      settings.organizationsRequired = values.organizationsRequired;
+      allowedOrigins = values.allowedOrigins;
+      if (JSON.stringify(values.authorizedParties) !== JSON.stringify(authorizedParties)) {
+        authorizedParties = values.authorizedParties;
+        verifier = makeVerifier(authorizedParties);
+      }
+    },
+  }).catch(failed);
   const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
@@ -275,6 +325,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
 
+  const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+
   const gatehouse: Gatehouse = {
     settings,
     store,
@@ -291,6 +343,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     roleAdmin,
     users: createUserAdmin({ store, now }),
     organizations,
+    webhooks,
+    instanceSettings,
+    audit: createAuditLog({ store }),
     checkSession,
     authenticate(request) {
       return authenticateRequest(request, { verifier, checkSession });
@@ -307,6 +362,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();
+      await webhooks.stopWorker();
+      instanceSettings.stop();
       await fanOut?.close();
       await limits.close();
       await db.destroy();
@@ -314,9 +371,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   };
   const handler = createHandler(gatehouse, {
     basePath,
-    allowedOrigins: options.allowedOrigins ?? [],
+    // Read on every request: the allowed origins are an instance setting that can change at run time.
+    get allowedOrigins() {
+      return allowedOrigins;
+    },
     ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
     devInbox: Boolean(options.devInbox),
+    secretKeys,
   });
+  if (options.webhooks?.worker) webhooks.startWorker();
   return gatehouse;
 }

@@ -101,7 +101,7 @@ export function createInvitationService(deps: InvitationDeps) {
      *   `conflict` (membership limit reached), `setup_missing` (no mailer in production)
      */
     async create(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       input: { email: string; role?: string | undefined },
       ctx: RequestContext = BACKEND_CONTEXT,
@@ -174,7 +174,7 @@ export function createInvitationService(deps: InvitationDeps) {
      * The org's pending, unexpired invitations, newest first (needs `org:sys_memberships:manage`).
      * @throws GatehouseError `not_found`, `forbidden`
      */
-    async list(actorUserId: string, idOrSlug: string): Promise<OrganizationInvitation[]> {
+    async list(actorUserId: string | null, idOrSlug: string): Promise<OrganizationInvitation[]> {
       const access = await requireMember(store, idOrSlug, actorUserId);
       requirePermission(roles, access, MANAGE_MEMBERS, 'seeing its invitations');
       return (await store.listPendingInvitations(access.org.id, now())).map(toInvitation);
@@ -186,7 +186,7 @@ export function createInvitationService(deps: InvitationDeps) {
      *   `conflict` (already accepted or revoked)
      */
     async revoke(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       invitationId: string,
       ctx: RequestContext = BACKEND_CONTEXT,

@@ -47,7 +47,7 @@ export function createMembershipService(deps: OrganizationDeps) {
   async function removeMembership(
     tx: Store,
     target: MembershipRow,
-    actorUserId: string,
+    actorUserId: string | null,
     reason: 'removed' | 'left',
     ctx: RequestContext,
   ): Promise<void> {
@@ -126,15 +126,17 @@ export function createMembershipService(deps: OrganizationDeps) {
     /**
      * Gives a member another role (needs `org:sys_memberships:manage`). The actor can neither give a
      * role beyond their own nor change a member whose role goes beyond theirs; the last admin cannot
-     * be demoted. The member's older tokens are refused from the next request on.
+     * be demoted. The member's older tokens are refused from the next request on. `auditActorId`
+     * names who asked when server code acts for someone (the dashboard's instance admin).
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `bad_request` (unknown role), `conflict` (last admin)
      */
     async updateMemberRole(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       userId: string,
       role: string,
       ctx: RequestContext = BACKEND_CONTEXT,
+      auditActorId: string | null = actorUserId,
     ): Promise<OrganizationMembership> {
       const result = await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
@@ -151,7 +153,7 @@ export function createMembershipService(deps: OrganizationDeps) {
         await audit(tx, ctx, {
           at: t,
           action: 'organizationMembership.updated',
-          actorId: actorUserId,
+          actorId: auditActorId,
           subjectId: target.id,
           data: { organization: target.organization_id, user: userId, from: target.role, to: role },
         });
@@ -164,10 +166,16 @@ export function createMembershipService(deps: OrganizationDeps) {
     /**
      * Removes a member (needs `org:sys_memberships:manage`; not a member whose role goes beyond the
      * actor's; never the last admin). Their sessions that had the org active lose it, and their
-     * older tokens are refused from the next request on.
+     * older tokens are refused from the next request on. `auditActorId` as for {@link updateMemberRole}.
      * @throws GatehouseError `not_found` (org, or member), `forbidden`, `conflict` (last admin)
      */
-    async removeMember(actorUserId: string, idOrSlug: string, userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
+    async removeMember(
+      actorUserId: string | null,
+      idOrSlug: string,
+      userId: string,
+      ctx: RequestContext = BACKEND_CONTEXT,
+      auditActorId: string | null = actorUserId,
+    ): Promise<void> {
       await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
         requirePermission(roles, access, MANAGE_MEMBERS, 'removing members');
@@ -175,7 +183,7 @@ export function createMembershipService(deps: OrganizationDeps) {
         if (!target) throw new GatehouseError('not_found', NO_SUCH_MEMBER);
         requireWithin(roles, target.role, access, 'You cannot remove a member whose role grants more than yours.');
         await guardLastAdmin(deps, tx, target, null, 'removed');
-        await removeMembership(tx, target, actorUserId, 'removed', ctx);
+        await removeMembership(tx, target, auditActorId, 'removed', ctx);
       });
       stampUsers(deps, [userId]);
     },

@@ -72,8 +72,8 @@ export function toMembership(roles: Roles, row: MembershipRow): OrganizationMemb
 
 export interface OrgAccess {
   org: OrganizationRow;
-  /** The acting user's membership. */
-  membership: MembershipRow;
+  /** The acting user's membership; null when server code acts (trusted: no membership or permission check). */
+  membership: MembershipRow | null;
 }
 
 /**
@@ -84,10 +84,24 @@ export interface OrgAccess {
  *
  * @throws GatehouseError `not_found`
  */
-export async function requireMember(tx: Store, idOrSlug: string, userId: string, options: { lock?: boolean } = {}): Promise<OrgAccess> {
+export async function requireMember(
+  tx: Store,
+  idOrSlug: string,
+  userId: string,
+  options?: { lock?: boolean },
+): Promise<OrgAccess & { membership: MembershipRow }>;
+/** With a null user (server code: the backend API, the CLI): the organization alone, or a 404. */
+export async function requireMember(tx: Store, idOrSlug: string, userId: string | null, options?: { lock?: boolean }): Promise<OrgAccess>;
+export async function requireMember(
+  tx: Store,
+  idOrSlug: string,
+  userId: string | null,
+  options: { lock?: boolean } = {},
+): Promise<OrgAccess> {
   const org = await tx.findOrganization(idOrSlug);
   if (org && options.lock) await tx.lockOrganization(org.id);
-  const membership = org ? await tx.findMembership(org.id, userId) : null;
+  if (org && userId === null) return { org, membership: null };
+  const membership = org && userId !== null ? await tx.findMembership(org.id, userId) : null;
   if (!org || !membership) throw new GatehouseError('not_found', NO_SUCH_ORGANIZATION);
   return { org, membership };
 }
@@ -97,7 +111,7 @@ export async function requireMember(tx: Store, idOrSlug: string, userId: string,
  * @throws GatehouseError `forbidden`
  */
 export function requirePermission(roles: Roles, access: OrgAccess, permission: string, doing: string): void {
-  if (!roles.permissionsOf(access.membership.role).includes(permission)) {
+  if (access.membership !== null && !roles.permissionsOf(access.membership.role).includes(permission)) {
     throw new GatehouseError('forbidden', `Your role in this organization does not allow ${doing}.`);
   }
 }
@@ -108,7 +122,7 @@ export function requirePermission(roles: Roles, access: OrgAccess, permission: s
  * @throws GatehouseError `forbidden`
  */
 export function requireWithin(roles: Roles, role: string, access: OrgAccess, message: string): void {
-  if (!roles.isWithin(role, access.membership.role)) throw new GatehouseError('forbidden', message);
+  if (access.membership !== null && !roles.isWithin(role, access.membership.role)) throw new GatehouseError('forbidden', message);
 }
 
 /**

@@ -188,7 +188,7 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
      * @throws GatehouseError `not_found`, `forbidden`, `bad_request`, `identifier_exists`
      */
     async updateOrganization(
-      actorUserId: string,
+      actorUserId: string | null,
       idOrSlug: string,
       changes: OrganizationChanges,
       ctx: RequestContext = BACKEND_CONTEXT,
@@ -228,7 +228,7 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
      * Sessions that had it active lose it, and every member's older tokens are refused at once.
      * @throws GatehouseError `not_found`, `forbidden`
      */
-    async deleteOrganization(actorUserId: string, idOrSlug: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
+    async deleteOrganization(actorUserId: string | null, idOrSlug: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<void> {
       const members = await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId, { lock: true });
         requirePermission(roles, access, DELETE_PROFILE, 'deleting the organization');

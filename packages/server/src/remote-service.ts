@@ -55,7 +55,8 @@ function unsupported(what: string): never {
 function partial<T extends object>(name: string, members: Partial<T>): T {
   return new Proxy(members, {
     get(target, key, receiver) {
-      if (typeof key === 'symbol' || Object.hasOwn(target, key) || key === 'then') return Reflect.get(target, key, receiver) as unknown;
+      if (typeof key === 'symbol' || Object.hasOwn(target, key) || key === 'then' || key === 'toJSON')
+        return Reflect.get(target, key, receiver) as unknown;
       return unsupported(`${name}.${key}`);
     },
   }) as T;

@@ -13,6 +13,7 @@ import {
   type EndOutcome,
   type SessionDeps,
 } from './session-core.js';
+import { guardLastAdmin } from './org-access.js';
 import type { ClientRow, SessionRow, Store } from './store/types.js';
 
 /** One of a user's sessions as the user may see it: no token hash, no client secret, no client id. */
@@ -100,12 +101,18 @@ export function createSessionControl(deps: SessionDeps) {
   }
 
   /** Ends one session by id for server code. */
-  async function endOne(sessionId: string, status: 'ended' | 'revoked', action: string, ctx: RequestContext): Promise<boolean> {
+  async function endOne(
+    sessionId: string,
+    status: 'ended' | 'revoked',
+    action: string,
+    ctx: RequestContext,
+    actorId: string | null = null,
+  ): Promise<boolean> {
     return store.transaction(async (tx) => {
       const session = await tx.findSession(sessionId);
       if (!session) return false;
       const reason = status === 'revoked' ? 'revoked' : 'session';
-      const { ended } = await endSessions(deps, tx, [session], { status, action, actorId: null, reason, ctx });
+      const { ended } = await endSessions(deps, tx, [session], { status, action, actorId, reason, ctx });
       return ended.length > 0;
     });
   }
@@ -203,10 +210,11 @@ export function createSessionControl(deps: SessionDeps) {
 
     /**
      * Revokes a session from server code (status `revoked`, audited as `session.revoked`), e.g. an
-     * administrator ending a suspicious session. Returns false when there is no such live session.
+     * administrator ending a suspicious session (`actorId`: who, for the audit log). Returns false
+     * when there is no such live session.
      */
-    revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
-      return endOne(sessionId, 'revoked', 'session.revoked', ctx);
+    revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
+      return endOne(sessionId, 'revoked', 'session.revoked', ctx, actorId);
     },
 
     /**
@@ -217,7 +225,7 @@ export function createSessionControl(deps: SessionDeps) {
      *
      * @throws GatehouseError `not_found` when there is no such user (nothing is written)
      */
-    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<string[]> {
+    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<string[]> {
       const t = now();
       const ended = await store.transaction(async (tx) => {
         if (!(await tx.findUserById(userId))) throw new GatehouseError('not_found', 'No such user.');
@@ -225,7 +233,7 @@ export function createSessionControl(deps: SessionDeps) {
         const outcome = await endSessions(deps, tx, sessions, {
           status: 'revoked',
           action: 'session.revoked',
-          actorId: null,
+          actorId,
           reason: 'banned',
           ctx,
         });
@@ -234,7 +242,7 @@ export function createSessionControl(deps: SessionDeps) {
         await tx.appendAudit({
           at: t,
           action: 'user.banned',
-          actor_id: null,
+          actor_id: actorId,
           subject_id: userId,
           ip: ctx.ip,
           user_agent: ctx.userAgent,
@@ -249,7 +257,7 @@ export function createSessionControl(deps: SessionDeps) {
     },
 
     /** Lifts a ban: the user can sign in again (their old sessions stay ended). False when there is no such user. */
-    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT): Promise<boolean> {
+    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
       return store.transaction(async (tx) => {
         if (!(await tx.findUserById(userId))) return false;
         const t = now();
@@ -257,7 +265,7 @@ export function createSessionControl(deps: SessionDeps) {
         await tx.appendAudit({
           at: t,
           action: 'user.unbanned',
-          actor_id: null,
+          actor_id: actorId,
           subject_id: userId,
           ip: ctx.ip,
           user_agent: ctx.userAgent,
@@ -265,6 +273,38 @@ export function createSessionControl(deps: SessionDeps) {
         });
         return true;
       });
+    },
+
+    /**
+     * Deletes a user: every live session is revoked (audited, refused at once everywhere), then the
+     * user row goes with their memberships and sessions; one `user.deleted` row records it.
+     * `actorId`: who asked (an instance admin), for the audit log.
+     * @throws GatehouseError `not_found`; `conflict` when the user is the last member of an
+     *   organization who can manage its members (nothing is written)
+     */
+    async deleteUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<void> {
+      const t = now();
+      await store.transaction(async (tx) => {
+        const user = await tx.findUserById(userId);
+        if (!user) throw new GatehouseError('not_found', 'No such user.');
+        for (const membership of await tx.listUserMemberships(userId)) {
+          await tx.lockOrganization(membership.organization_id);
+          await guardLastAdmin(deps, tx, membership, null, 'removed');
+        }
+        const sessions = await tx.listLiveSessionsOfUser(userId);
+        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'user_deleted', ctx });
+        await tx.deleteUser(userId);
+        await tx.appendAudit({
+          at: t,
+          action: 'user.deleted',
+          actor_id: actorId,
+          subject_id: userId,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: JSON.stringify({ email: user.email }),
+        });
+      });
+      deps.stamps.stampUser(userId, t);
     },
 
     /** Signs a user out everywhere from server code: ends every live session on every client; returns their ids. */

@@ -29,7 +29,8 @@ export interface RefreshResult {
 
 export function createSessionService(deps: SessionDeps) {
   const { store, settings, now } = deps;
-  const activeOrg = createActiveOrganization({ ...deps, organizationsRequired: settings.organizationsRequired });
+  // Settings are read at use time: instance settings can change while the process runs.
+  const activeOrg = createActiveOrganization(deps);
 
   /**
    * Starts a session for a user who just proved who they are. In multi-session mode a browser that

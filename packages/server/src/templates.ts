@@ -14,7 +14,7 @@ import {
 } from '@gatehouse/core';
 import type { Roles } from './roles.js';
 import { userShortcodes } from './session-claims.js';
-import type { Store } from './store/types.js';
+import type { Store, UserRow } from './store/types.js';
 
 export interface JwtTemplateConfig {
   name: string;
@@ -69,6 +69,17 @@ export function compileTemplates(configs: readonly JwtTemplateConfig[]): Map<str
   return templates;
 }
 
+/** A JWT template without its signing secret. */
+export interface JwtTemplateInfo {
+  name: string;
+  claims: Record<string, unknown>;
+  lifetimeSeconds: number;
+  allowedClockSkewSeconds: number;
+  /** RS256: the instance key (in JWKS); HS*: a custom secret. */
+  signingAlgorithm: 'RS256' | 'HS256' | 'HS384' | 'HS512';
+  customSigningKey: boolean;
+}
+
 export interface TemplateDeps {
   store: Store;
   roles: Roles;
@@ -78,8 +89,80 @@ export interface TemplateDeps {
 }
 
 export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTemplateConfig>) {
+  /** A template's claims for `user` (with `organizationId` as `org` when they are a member): shortcodes rendered, reserved claims removed. */
+  async function customClaims(
+    claims: Record<string, unknown>,
+    user: UserRow,
+    organizationId: string | null,
+  ): Promise<Record<string, unknown>> {
+    let org: Record<string, unknown> | null = null;
+    let membership: Record<string, unknown> | null = null;
+    if (organizationId) {
+      const orgRow = await deps.store.findOrganization(organizationId);
+      const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
+      if (orgRow && member) {
+        org = {
+          id: orgRow.id,
+          name: orgRow.name,
+          slug: orgRow.slug,
+          role: member.role.replace(/^org:/, ''),
+          public_metadata: JSON.parse(orgRow.public_metadata),
+        };
+        membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
+      }
+    }
+    const custom = renderClaimsTemplate(claims, { user: userShortcodes(user), org, org_membership: membership });
+    for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+    return custom;
+  }
+
   return {
     names: () => [...templates.keys()],
+    /** Every template as an operator sees it: claims, lifetime, skew and algorithm, never a signing secret. */
+    list: (): JwtTemplateInfo[] =>
+      [...templates.values()].map((t) => ({
+        name: t.name,
+        claims: structuredClone(t.claims),
+        lifetimeSeconds: t.lifetimeSeconds ?? 60,
+        allowedClockSkewSeconds: t.allowedClockSkewSeconds ?? 5,
+        signingAlgorithm: t.signing?.algorithm ?? 'RS256',
+        customSigningKey: t.signing !== undefined,
+      })),
+
+    /**
+     * The custom claims `name` would carry for a user (with `organizationId` as the active
+     * organization), without minting: what an operator checks before using a template.
+     * @throws GatehouseError `not_found` (no such template or user)
+     */
+    async preview(name: string, userId: string, organizationId: string | null = null): Promise<Record<string, unknown>> {
+      const template = templates.get(name);
+      if (!template) throw new GatehouseError('not_found', `No JWT template named ${name}.`);
+      const user = await deps.store.findUserById(userId);
+      if (!user) throw new GatehouseError('not_found', 'No such user.');
+      return customClaims(template.claims, user, organizationId);
+    },
+
+    /**
+     * Like {@link preview} for claims not saved as a template (a draft being edited in the
+     * dashboard), validated as a template would be, with `sub`, `iss` and `iat` as a token would
+     * carry them. Nothing is signed or written.
+     * @throws GatehouseError `not_found` (no such user), `bad_request` (the claims are not a valid template)
+     */
+    async previewClaims(
+      claims: Record<string, unknown>,
+      userId: string,
+      organizationId: string | null = null,
+    ): Promise<Record<string, unknown>> {
+      try {
+        assertClaimsTemplate(claims, RESERVED_TEMPLATE_CLAIMS);
+      } catch (error) {
+        throw new GatehouseError('bad_request', error instanceof Error ? error.message : 'The claims are not a valid template.');
+      }
+      const user = await deps.store.findUserById(userId);
+      if (!user) throw new GatehouseError('not_found', 'No such user.');
+      const iat = Math.floor(deps.now() / 1000);
+      return { ...(await customClaims(claims, user, organizationId)), sub: user.id, iss: deps.issuer, iat };
+    },
 
     /**
      * Mints `name` for the session's user, with the session's active organization as `org`.
@@ -93,24 +176,7 @@ export function createTemplates(deps: TemplateDeps, templates: Map<string, JwtTe
       if (!session || !user || session.user_id !== user.id || (session.status !== 'active' && session.status !== 'pending')) {
         throw new GatehouseError('not_found', 'No such session.');
       }
-      let org: Record<string, unknown> | null = null;
-      let membership: Record<string, unknown> | null = null;
-      if (session.active_organization_id) {
-        const orgRow = await deps.store.findOrganization(session.active_organization_id);
-        const member = orgRow ? await deps.store.findMembership(orgRow.id, user.id) : null;
-        if (orgRow && member) {
-          org = {
-            id: orgRow.id,
-            name: orgRow.name,
-            slug: orgRow.slug,
-            role: member.role.replace(/^org:/, ''),
-            public_metadata: JSON.parse(orgRow.public_metadata),
-          };
-          membership = { permissions: deps.roles.permissionsOf(member.role), public_metadata: JSON.parse(member.public_metadata) };
-        }
-      }
-      const custom = renderClaimsTemplate(template.claims, { user: userShortcodes(user), org, org_membership: membership });
-      for (const claim of RESERVED_TEMPLATE_CLAIMS) delete custom[claim];
+      const custom = await customClaims(template.claims, user, session.active_organization_id);
       const iat = Math.floor(deps.now() / 1000);
       const claims: Record<string, unknown> = {
         ...custom,

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
-import type { GatehouseOptions } from '@gatehouse/server';
+import { createBackendClient, type GatehouseOptions } from '@gatehouse/server';
 import type { BackendInstance } from './backends.js';
 import {
   API,
@@ -299,6 +299,63 @@ export const storeCases: StoreCase[] = [
       await t.close();
       const restarted = await open({}, t.clock);
       assert.equal((await authenticateToken(restarted, token)).reason, 'session-revoked');
+    },
+  },
+  {
+    name: 'search (the dashboard): users by email, name or id and organizations by name or slug, case-insensitive, % and _ literal',
+    async run(open) {
+      const t = await open();
+      const tag = `srch${++n}`;
+      const a = await t.gatehouse.users.create({ email: `${tag}_x@example.com`, firstName: 'Zoë', lastName: `${tag.toUpperCase()}Mixed` });
+      const b = await t.gatehouse.users.create({ email: `${tag}ax@example.com` });
+      const ids = async (query: string) => (await t.gatehouse.store.listUsers({ limit: 50, offset: 0, query })).map((u) => u.id).sort();
+      assert.deepEqual(await ids(tag), [a.id, b.id].sort());
+      assert.deepEqual(await ids(`${tag}_x`), [a.id], '_ matches only an underscore');
+      assert.deepEqual(await ids(`${tag}%x`), [], '% matches only a percent sign');
+      assert.deepEqual(await ids(`${tag}mixed`), [a.id], 'names match case-insensitively');
+      assert.deepEqual(await ids(b.id), [b.id]);
+      const owner = await member(t, email('srch-owner'));
+      const org = await createOrg(t, owner, { name: `${tag} Widgets`, slug: `${tag}-widgets` });
+      const orgs = async (query: string) => (await t.gatehouse.store.listOrganizations({ limit: 50, offset: 0, query })).map((o) => o.id);
+      assert.deepEqual(await orgs(`${tag.toUpperCase()} widg`), [org.id]);
+      assert.deepEqual(await orgs(`${tag}-widgets`), [org.id]);
+      assert.deepEqual(await orgs(`${tag}\\`), []);
+    },
+  },
+  {
+    name: 'operations (issue #9): audit filters and cursor, stored settings, user deletion and organization lists',
+    async run(open) {
+      const t = await open();
+      const client = createBackendClient(t.gatehouse);
+      const admin = await member(t, email('ops-admin'));
+      const org = await createOrg(t, admin, { name: `Ops ${n}` });
+      const inOrg = await t.gatehouse.audit.query({ organizationId: org.id });
+      assert.deepEqual(inOrg.events.map((e) => e.action).sort(), ['organization.created', 'organizationMembership.created']);
+      // An action family through LIKE, with `_` escaped: `sign_in.` matches, `signXin.` does not.
+      await signIn(t, admin.email, 'wrong password!');
+      assert.ok((await t.gatehouse.audit.query({ action: 'sign_in.' })).events.length >= 1);
+      assert.equal((await t.gatehouse.audit.query({ action: 'signXin.' })).events.length, 0);
+      const first = await t.gatehouse.audit.query({ limit: 1, organizationId: org.id });
+      const second = await t.gatehouse.audit.query({ limit: 1, organizationId: org.id, cursor: first.nextCursor ?? undefined });
+      assert.notEqual(first.events[0]?.id, second.events[0]?.id);
+      assert.equal(second.nextCursor, null);
+
+      await t.gatehouse.instanceSettings.update({ inactivityTimeoutSeconds: 3600 });
+      const restarted = await open({}, t.clock);
+      assert.equal((await restarted.gatehouse.instanceSettings.get()).settings.inactivityTimeoutSeconds, 3600);
+      await restarted.gatehouse.instanceSettings.reset();
+
+      const users = await client.users.getUserList({ limit: 1 });
+      assert.ok(users.totalCount >= 1);
+      const orgs = await client.organizations.getOrganizationList();
+      assert.ok(orgs.data.some((o) => o.id === org.id));
+      const doomed = await member(t, email('ops-doomed'));
+      await client.organizations.createOrganizationMembership({ organizationId: org.id, userId: doomed.userId, role: 'org:member' });
+      await client.users.deleteUser(doomed.userId);
+      assert.equal(await t.sessionStatus(doomed.sessionId), undefined);
+      assert.equal((await authenticate(t, doomed.jar)).status, 'signed-out');
+      assert.equal((await client.organizations.getOrganizationMembershipList({ organizationId: org.id })).totalCount, 1);
+      assert.equal((await auditOf(t, 'user.deleted')).filter((row) => row.subject_id === doomed.userId).length, 1);
     },
   },
 ];

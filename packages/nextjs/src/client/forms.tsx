@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
+import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
 
 export interface AuthFormProps {
   /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
@@ -47,8 +48,14 @@ function AuthForm({
         window.location.assign(redirectTarget(fallbackRedirectUrl));
         return;
       }
-      const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-      setError(payload?.error?.message ?? 'Something went wrong. Try again.');
+      if (isHandlerMissing(res)) {
+        const message = handlerMissingMessage(`${apiBasePath}/${mode}`);
+        console.error(message);
+        setError(message);
+      } else {
+        const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+        setError(payload?.error?.message ?? 'Something went wrong. Try again.');
+      }
     } catch {
       setError('The server could not be reached. Try again.');
     }

@@ -67,6 +67,26 @@ export async function callApi<T>(fetcher: FetchLike, url: string, init: { method
   }
   const payload = (await res.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown } } | null;
   if (res.ok && payload !== null) return payload as T;
+  if (isHandlerMissing(res)) {
+    // Next's own 404 page (HTML): nothing is mounted there. Say what to add, in the console and the error.
+    const message = handlerMissingMessage(url);
+    console.error(message);
+    throw new GatehouseError('setup_missing', message);
+  }
   const message = typeof payload?.error?.message === 'string' ? payload.error.message : 'Something went wrong. Try again.';
   throw new GatehouseError(errorCode(payload?.error?.code), message);
+}
+
+/** A 404 that is not the API's JSON: Next's own not-found page, so no handler is mounted there. */
+export function isHandlerMissing(res: Response): boolean {
+  return res.status === 404 && !(res.headers.get('content-type') ?? '').includes('json');
+}
+
+/** What to do when the auth API answers with a page instead of JSON: the route handler is not mounted. */
+export function handlerMissingMessage(url: string): string {
+  return (
+    `Gatehouse: nothing answers ${url} (a 404 page, not the auth API). Mount the handler: create ` +
+    "app/api/gatehouse/[...gatehouse]/route.ts containing `export { GET, POST, HEAD, PATCH, DELETE } from '@gatehouse/nextjs/handler';` " +
+    "(src/app/... when app/ is in src/), or set GatehouseProvider's apiBasePath to where it is mounted."
+  );
 }

@@ -5,7 +5,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useRouter } from 'next/navigation';
 import type { SessionClaims } from '@gatehouse/core';
 import type { PublicUser } from '@gatehouse/server';
-import { callApi, createGatehouseFetch, type FetchLike } from './gatehouse-fetch.js';
+import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
 
 /** The user as GET {api}/session sends it: the server's public user, nothing more. */
 export type ClientUser = Pick<
@@ -113,6 +113,7 @@ export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', af
       setState((s) => ({ ...s, isLoaded: true }));
       return null;
     }
+    if (isHandlerMissing(res)) console.error(handlerMissingMessage(`${apiBasePath}/session`));
     const session = res.ok ? ((await res.json()) as ClientSession) : null;
     setState({ isLoaded: true, session });
     return session;

@@ -1,7 +1,7 @@
 // @gatehouse/nextjs/handler: mounts the auth HTTP API in a catch-all route handler.
 //
 //   // app/api/gatehouse/[...gatehouse]/route.ts
-//   export { GET, POST, HEAD, PATCH, DELETE } from '@gatehouse/nextjs/handler';
+//   export { GET, POST, HEAD, PUT, PATCH, DELETE } from '@gatehouse/nextjs/handler';
 
 import { backend } from '../server/backend.js';
 import { publicUrl } from '../server/public-url.js';
@@ -33,3 +33,5 @@ export const HEAD = handle;
 /** Organization and membership changes (`PATCH`/`DELETE /organizations/...`). */
 export const PATCH = handle;
 export const DELETE = handle;
+/** Replacing a role (`PUT /admin/roles/:key`, `PUT /v1/backend/roles/:key`). */
+export const PUT = handle;

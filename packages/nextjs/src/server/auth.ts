@@ -1,11 +1,12 @@
 // auth() and currentUser() for route handlers, server components and server actions.
 
-import { requestContext, type AuthObject } from '@gatehouse/core';
+import { requestContext, type AuthObject, type SignedInAuthObject } from '@gatehouse/core';
 import { authObjectFor, type AuthOptions } from './auth-state.js';
 import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { PATH_HEADER, backend, signInUrl, signUpUrl } from './backend.js';
+import { warnIfMiddlewareSkipped } from './setup-errors.js';
 import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 
 export type ServerAuthObject = AuthObject & {
@@ -15,7 +16,7 @@ export type ServerAuthObject = AuthObject & {
 
 export interface Auth {
   (options?: AuthOptions): Promise<ServerAuthObject>;
-  protect(params?: ProtectParams, options?: ProtectOptions): Promise<AuthObject>;
+  protect(params?: ProtectParams, options?: ProtectOptions): Promise<SignedInAuthObject>;
 }
 
 /** An error Next.js turns into a bare status response in route handlers and server actions. */
@@ -36,6 +37,7 @@ function currentUrl(h: Headers): URL {
 
 async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
   const h = new Headers(await headers());
+  warnIfMiddlewareSkipped(h);
   const gatehouse = await backend();
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const state = await gatehouse.authenticate({ headers: h });
@@ -68,10 +70,11 @@ export const auth: Auth = Object.assign(
      * Returns the auth object when allowed. Otherwise: pages redirect to sign-in (signed out) or
      * show the 404 page (not allowed); route handlers and server actions answer 401 / 403.
      */
-    async protect(params?: ProtectParams, options?: ProtectOptions): Promise<AuthObject> {
+    async protect(params?: ProtectParams, options?: ProtectOptions): Promise<SignedInAuthObject> {
       const { auth: authObject, h } = await resolveAuth();
       const outcome = decideProtect(authObject, params, options);
-      if (outcome.kind === 'allowed') return authObject;
+      // decideProtect allows signed-in, non-pending sessions only.
+      if (outcome.kind === 'allowed') return authObject as SignedInAuthObject;
       const kind = requestKind(h);
       if (kind === 'page') {
         if (outcome.redirectTo) redirect(outcome.redirectTo);

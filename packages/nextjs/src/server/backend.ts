@@ -4,7 +4,13 @@ import type * as ServerModuleNamespace from '@gatehouse/server';
 import type { Gatehouse } from '@gatehouse/server';
 
 type ServerModule = typeof ServerModuleNamespace;
-let serverModule: Promise<ServerModule> | undefined;
+let loaded: Promise<ServerModule> | undefined;
+
+/** The service's module, loaded once at run time as a plain Node module (never bundled). */
+export function serverModule(): Promise<ServerModule> {
+  loaded ??= import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@gatehouse/server');
+  return loaded;
+}
 
 /**
  * The instance that verifies tokens and refreshes sessions for this app. The service is loaded as
@@ -12,8 +18,7 @@ let serverModule: Promise<ServerModule> | undefined;
  * components of one process share one database handle, one key set and one revocation set.
  */
 export async function backend(): Promise<Gatehouse> {
-  serverModule ??= import(/* webpackIgnore: true */ /* turbopackIgnore: true */ '@gatehouse/server');
-  return (await serverModule).getGatehouse();
+  return (await serverModule()).getGatehouse();
 }
 
 /** Opens the embedded instance now (call from instrumentation.ts so start-up problems show at once). */
@@ -21,13 +26,4 @@ export async function startGatehouse(): Promise<void> {
   await backend();
 }
 
-export function signInUrl(): string {
-  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL || '/sign-in';
-}
-
-export function signUpUrl(): string {
-  return process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_UP_URL || '/sign-up';
-}
-
-/** Request header the middleware sets to the path being rendered (used only for return addresses). */
-export const PATH_HEADER = 'x-gatehouse-path';
+export { PATH_HEADER, signInUrl, signUpUrl } from './settings.js';

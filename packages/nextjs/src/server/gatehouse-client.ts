@@ -1,152 +1,51 @@
-// gatehouseClient() (alias clerkClient): the embedded instance's backend API in Clerk's shape, for server code.
+// gatehouseClient() (alias clerkClient): the backend API in Clerk's shape for server code, in-process (embedded) or over HTTP (standalone service).
 
-import { GatehouseError } from '@gatehouse/core';
-import type { Gatehouse, Organization, OrganizationMember, OrganizationMembership, PublicUser, SessionSummary } from '@gatehouse/server';
-import { backend } from './backend.js';
+import type { BackendClient, PaginatedList as ServerPaginatedList } from '@gatehouse/server';
+import { backend, serverModule } from './backend.js';
 
-/** Clerk's paginated answer; everything fits one page here. */
-export interface PaginatedList<T> {
-  data: T[];
-  totalCount: number;
-}
+/** Clerk's paginated answer: a page of `data` and the `totalCount` of all matches. */
+export type PaginatedList<T> = ServerPaginatedList<T>;
 
-export interface CreateOrganizationParams {
-  name: string;
-  slug?: string;
-  /**
-   * The user who creates it and becomes its first member with the creator role. Required: a
-   * backend call has no signed-in user to take it from (Clerk lets it out; an org with no admin
-   * could never be managed).
-   */
-  createdBy: string;
-  imageUrl?: string;
-  publicMetadata?: Record<string, unknown>;
-  /** The most members the org may have (Clerk's name); left out: no limit. */
-  maxAllowedMemberships?: number;
-}
-
-/** The methods of Clerk's backend client that Gatehouse has; each calls the embedded instance in-process. */
-export interface GatehouseClient {
-  users: {
-    /** @throws GatehouseError `not_found` */
-    getUser(userId: string): Promise<PublicUser>;
-  };
-  sessions: {
-    /** The user's live sessions on every device, most recently active first. */
-    getSessionList(params: { userId: string }): Promise<PaginatedList<SessionSummary>>;
-    /**
-     * Ends a session at once (status `revoked`, audited); its token stops working on the next request.
-     * @throws GatehouseError `not_found` when there is no such live session
-     */
-    revokeSession(sessionId: string): Promise<{ id: string; status: 'revoked' }>;
-  };
-  organizations: {
-    /** @throws GatehouseError `not_found` */
-    getOrganization(params: { organizationId: string } | { slug: string }): Promise<Organization>;
-    /**
-     * Every member of the org with their role and public user data, oldest first.
-     * @throws GatehouseError `not_found`
-     */
-    getOrganizationMembershipList(params: { organizationId: string }): Promise<PaginatedList<OrganizationMember>>;
-    /** @throws GatehouseError `bad_request`, `identifier_exists` (slug taken), `not_found` (no such `createdBy` user) */
-    createOrganization(params: CreateOrganizationParams): Promise<Organization>;
-  };
-}
-
-const clients = new WeakMap<Gatehouse, GatehouseClient>();
-
-function refOf(params: { organizationId: string } | { slug: string }): string {
-  const ref = 'organizationId' in params ? params.organizationId : params.slug;
-  if (typeof ref !== 'string' || ref === '') throw new GatehouseError('bad_request', 'Pass an organizationId or a slug.');
-  return ref;
-}
-
-function createClient(gatehouse: Gatehouse): GatehouseClient {
-  const { organizations, sessions, roles, store } = gatehouse;
-  async function requireOrganization(ref: string): Promise<Organization> {
-    const org = await organizations.getOrganization(ref);
-    if (!org) throw new GatehouseError('not_found', 'No such organization.');
-    return org;
-  }
-  return {
-    users: {
-      async getUser(userId) {
-        const user = await gatehouse.getUser(userId);
-        if (!user) throw new GatehouseError('not_found', 'No such user.');
-        return user;
-      },
-    },
-    sessions: {
-      async getSessionList({ userId }) {
-        const data = await sessions.listUserSessions(userId);
-        return { data, totalCount: data.length };
-      },
-      async revokeSession(sessionId) {
-        if (!(await sessions.revokeSession(sessionId))) throw new GatehouseError('not_found', 'No such session.');
-        return { id: sessionId, status: 'revoked' };
-      },
-    },
-    organizations: {
-      getOrganization: (params) => requireOrganization(refOf(params)),
-      async getOrganizationMembershipList({ organizationId }) {
-        const org = await requireOrganization(refOf({ organizationId }));
-        // The organization service lists members for a member (it checks the actor's permission);
-        // server code has no actor, so this reads the store and shapes rows the same way.
-        const rows = await store.listMembers(org.id);
-        const data = rows.map((row): OrganizationMember => ({
-          ...toMembership(row, roles.permissionsOf(row.role)),
-          publicUserData: {
-            userId: row.user_id,
-            identifier: row.email,
-            firstName: row.first_name,
-            lastName: row.last_name,
-            imageUrl: row.image_url,
-          },
-        }));
-        return { data, totalCount: data.length };
-      },
-      async createOrganization({ createdBy, maxAllowedMemberships, ...input }) {
-        if (typeof createdBy !== 'string' || createdBy === '') {
-          throw new GatehouseError('bad_request', 'createdBy (the user id of the first admin) is required.');
-        }
-        const { organization } = await organizations.createOrganization(createdBy, {
-          ...input,
-          ...(maxAllowedMemberships === undefined ? {} : { maxMemberships: maxAllowedMemberships }),
-        });
-        return organization;
-      },
-    },
-  };
-}
-
-function toMembership(
-  row: { id: string; organization_id: string; user_id: string; role: string; created_at: number | bigint; updated_at: number | bigint },
-  permissions: readonly string[],
-): OrganizationMembership {
-  return {
-    id: row.id,
-    organizationId: row.organization_id,
-    userId: row.user_id,
-    role: row.role,
-    permissions: [...permissions],
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
+/** The parameters of `organizations.createOrganization` (`createdBy` is required: an org with no admin could never be managed). */
+export type CreateOrganizationParams = Parameters<BackendClient['organizations']['createOrganization']>[0];
 
 /**
- * The backend API of this app's embedded instance, in Clerk's shape where Gatehouse has the
- * method: `users.getUser`, `sessions.getSessionList` / `revokeSession`, `organizations.getOrganization`
- * / `getOrganizationMembershipList` / `createOrganization`. No HTTP hop: calls run in-process.
+ * The backend API: `users`, `sessions`, `organizations` (with memberships and invitations),
+ * `roles`, `permissions`, `jwtTemplates`, `instance` (settings) and `auditLog`. Every method
+ * validates its input the same way in both modes and throws `GatehouseError` with the same codes.
+ */
+export type GatehouseClient = BackendClient;
+
+const clients = new WeakMap<object, GatehouseClient>();
+let remote: { key: string; client: GatehouseClient } | null = null;
+
+/**
+ * The backend API for server code.
+ *
+ * - Embedded (default): calls the app's own instance in-process, no HTTP hop.
+ * - Standalone service: with `GATEHOUSE_SERVICE_URL` (the service's origin, e.g.
+ *   `https://auth.example.com`, or its auth API base) and `GATEHOUSE_SECRET_KEY` (`gh_sk_…`), it calls the
+ *   service's backend HTTP API, authenticated with the secret key.
  *
  *   const client = await gatehouseClient();
  *   const { data } = await client.sessions.getSessionList({ userId });
+ *
+ * @throws TypeError when `GATEHOUSE_SERVICE_URL` is set without a `GATEHOUSE_SECRET_KEY`
  */
 export async function gatehouseClient(): Promise<GatehouseClient> {
+  const server = await serverModule();
+  const serviceUrl = process.env.GATEHOUSE_SERVICE_URL;
+  if (serviceUrl) {
+    const secretKey = process.env.GATEHOUSE_SECRET_KEY ?? '';
+    if (!secretKey) throw new TypeError('GATEHOUSE_SERVICE_URL is set: set GATEHOUSE_SECRET_KEY (gh_sk_…) too');
+    const key = `${serviceUrl}\n${secretKey}`;
+    if (remote?.key !== key) remote = { key, client: server.createBackendHttpClient({ serviceUrl, secretKey }) };
+    return remote.client;
+  }
   const gatehouse = await backend();
   let client = clients.get(gatehouse);
   if (!client) {
-    client = createClient(gatehouse);
+    client = server.createBackendClient(gatehouse);
     clients.set(gatehouse, client);
   }
   return client;

@@ -21,3 +21,5 @@ export {
 } from './gatehouse-client.js';
 export { getDevInbox, type DevInboxMessage } from './dev-inbox.js';
 export { orgScope, type OrgScope } from './organization-scope.js';
+export { verifyWebhook, type VerifyWebhookOptions } from '../webhooks/verify-webhook.js';
+export type { WebhookEvent, WebhookEventType } from '@gatehouse/server';

@@ -2,23 +2,37 @@
 // The `gatehouse` command: finds the command, parses its arguments, runs it; exit 0 on success, 1 when the operation fails, 2 on a usage error.
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, parseEnv } from 'node:util';
 import { isGatehouseError } from '@gatehouse/core';
 import { createIo, UsageError, type Command } from './command.js';
+import { auditCommands } from './audit.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
 import { roleCommands } from './roles.js';
 import { serveCommands } from './serve.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
+import { webhookCommands } from './webhooks.js';
+import { initCommands } from './init.js';
+import { orgCommands } from './orgs.js';
+import { templateCommands } from './templates.js';
+import { settingsCommands } from './settings.js';
+import { auditLogCommands } from './audit-log.js';
 
 const COMMANDS: readonly Command[] = [
+  ...initCommands,
   ...migrateCommands,
   ...userCommands,
+  ...orgCommands,
   ...roleCommands,
+  ...templateCommands,
   ...keyCommands,
   ...sessionCommands,
+  ...settingsCommands,
+  ...auditLogCommands,
+  ...webhookCommands,
   ...serveCommands,
+  ...auditCommands,
 ];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
@@ -29,12 +43,13 @@ const ENVIRONMENT = [
   '  GATEHOUSE_SECRET          the master secret (GATEHOUSE_DEV_SECRET=1: the generated development one)',
   '  GATEHOUSE_CONFIG          gatehouse.config.json (roles, templates; default ./gatehouse.config.json)',
   '  REDIS_URL                 Redis: revocations between instances, shared rate limits',
+  'A .env file in the working directory (as `gatehouse init` writes it) is read too; the environment wins.',
 ];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'gatehouse: manage a Gatehouse instance (users, roles, signing keys, sessions).',
+    'gatehouse: manage a Gatehouse instance (users, organizations, roles, templates, keys, sessions, settings, audit log, webhooks).',
     '',
     'Usage: gatehouse <command> [options]',
     '',
@@ -86,8 +101,19 @@ function version(): string {
   }
 }
 
+/** The environment with `.env` of the working directory under it (as the app reads it); the real environment wins. */
+function withDotEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  let text: string;
+  try {
+    text = readFileSync('.env', 'utf8');
+  } catch {
+    return env;
+  }
+  return { ...parseEnv(text), ...env };
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const io = createIo(env);
+  const io = createIo(withDotEnv(env));
   let command: Command | null = null;
   try {
     const [first] = argv;

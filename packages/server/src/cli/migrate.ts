@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { migrateToLatest } from '../store/migrations.js';
+import { migrateStepwise } from '../store/migrations.js';
 import { openPostgres } from '../store/postgres.js';
 import { openSqlite } from '../store/sqlite.js';
 import type { Database } from '../store/types.js';
@@ -27,7 +27,14 @@ export const migrateCommands: Command[] = [
       // Never the URL itself: it usually carries a password.
       io.err(onPostgres ? 'gatehouse: PostgreSQL database' : `gatehouse: SQLite database at ${file}`);
       try {
-        const applied = await migrateToLatest(db as unknown as Kysely<unknown>, onPostgres ? 'postgres' : 'sqlite');
+        // Progress on stderr (stdout stays the summary): [2/5] 0002_organizations ... done (31 ms)
+        let started = 0;
+        const applied = await migrateStepwise(db as unknown as Kysely<unknown>, onPostgres ? 'postgres' : 'sqlite', (step) => {
+          if (!step.done) {
+            started = performance.now();
+            process.stderr.write(`gatehouse: [${step.index + 1}/${step.total}] ${step.name} ... `);
+          } else process.stderr.write(`done (${Math.round(performance.now() - started)} ms)\n`);
+        });
         io.out(applied.length === 0 ? 'The database is up to date; no migration to apply.' : `Applied ${applied.length} migration(s):`);
         for (const name of applied) io.out(`  ${name}`);
       } finally {

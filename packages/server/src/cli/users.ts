@@ -85,4 +85,44 @@ export const userCommands: Command[] = [
       io.out(`${user.id} (${user.email}) is ${admin ? 'now' : 'no longer'} an instance admin.`);
     },
   },
+  {
+    name: 'users ban',
+    summary: 'Ban a user: every session is revoked at once and sign-in is refused',
+    usage: 'users ban <email|user id>',
+    args: { min: 1, max: 1 },
+    async run(_values, [who = ''], io) {
+      const gatehouse = await io.open();
+      const user = await gatehouse.users.find(who);
+      if (!user) throw new Error(`No user ${who.slice(0, 80)}.`);
+      const ended = await gatehouse.sessions.banUser(user.id);
+      io.out(`Banned ${user.id} (${user.email}); revoked ${ended.length} session(s).`);
+    },
+  },
+  {
+    name: 'users unban',
+    summary: 'Lift a ban (ended sessions stay ended)',
+    usage: 'users unban <email|user id>',
+    args: { min: 1, max: 1 },
+    async run(_values, [who = ''], io) {
+      const gatehouse = await io.open();
+      const user = await gatehouse.users.find(who);
+      if (!user || !(await gatehouse.sessions.unbanUser(user.id))) throw new Error(`No user ${who.slice(0, 80)}.`);
+      io.out(`Unbanned ${user.id} (${user.email}).`);
+    },
+  },
+  {
+    name: 'users delete',
+    summary: "Delete a user: sessions revoked, memberships removed (refused for an organization's last admin)",
+    usage: 'users delete <email|user id> --yes',
+    options: { yes: { type: 'boolean' } },
+    args: { min: 1, max: 1 },
+    async run(values, [who = ''], io) {
+      if (!values.yes) throw new UsageError('users delete needs --yes (it cannot be undone)');
+      const gatehouse = await io.open();
+      const user = await gatehouse.users.find(who);
+      if (!user) throw new Error(`No user ${who.slice(0, 80)}.`);
+      await gatehouse.sessions.deleteUser(user.id);
+      io.out(`Deleted user ${user.id} (${user.email}).`);
+    },
+  },
 ];

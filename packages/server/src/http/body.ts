@@ -35,6 +35,20 @@ export async function readOptionalJson<T extends z.ZodType>(
   return parseBody(text, schema);
 }
 
+/**
+ * Reads an HTML form post (`application/x-www-form-urlencoded`), size-capped while streaming.
+ * @throws GatehouseError `unsupported_media_type`, `payload_too_large`, `invalid_body`
+ */
+export async function readForm(request: Request, maxBytes = MAX_BODY_BYTES): Promise<URLSearchParams> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    throw new GatehouseError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new GatehouseError('payload_too_large', `The body must be at most ${maxBytes} bytes.`);
+  return new URLSearchParams(await readCapped(request, maxBytes));
+}
+
 function checkJsonType(request: Request): void {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {

@@ -6,6 +6,7 @@ import {
   isGatehouseError,
   isSecureRequest,
   requestContext,
+  safeRedirectUrl,
   sessionCookie,
   type CookieSettings,
 } from '@gatehouse/core';
@@ -18,13 +19,17 @@ import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { createAdminRoutes } from './admin-routes.js';
+import { createDashboard } from '../dashboard/dashboard.js';
+import { createBackendRoutes } from './backend-routes.js';
+import { OPENAPI_PATH, openApiDocument } from './openapi.js';
+import type { SecretKeyCheck } from '../secret-keys.js';
 
 const emailField = z
   .string()
   .max(320)
   .transform((s) => s.trim())
   .pipe(z.email({ message: 'Enter a valid email address' }));
-const SignUpBody = z
+export const SignUpBody = z
   .object({
     email: emailField,
     password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
@@ -32,7 +37,7 @@ const SignUpBody = z
     lastName: z.string().trim().max(256).optional(),
   })
   .strict();
-const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
+export const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -42,6 +47,8 @@ export interface HandlerOptions {
   secureCookies?: boolean;
   /** Serve the dev mailer's inbox at `GET {basePath}/dev/inbox`. */
   devInbox?: boolean;
+  /** The secret keys of the backend HTTP API (`/v1/backend/…`); without any, every backend call is refused. */
+  secretKeys?: SecretKeyCheck;
 }
 
 /**
@@ -66,12 +73,16 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     return json(200, { user: result.user, sessionId: result.sessionId }, headers);
   }
 
+  let openApi: Record<string, unknown> | undefined;
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
+  const dashboard = createDashboard(gatehouse, { basePath: base });
+  const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
     '/jwks': { GET: async () => jwks() },
+    [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, SignUpBody);
@@ -115,6 +126,31 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         }
       },
     },
+    '/handshake': {
+      GET: async (request, ctx, cookies) => {
+        // The edge middleware's way to refresh: a top-level GET with the __client cookie, answered
+        // with the fresh cookies and a redirect back. Only same-origin paths are followed back.
+        const url = new URL(request.url);
+        const back = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, '/');
+        const headers = new Headers({ location: back, 'cache-control': 'no-store' });
+        const token = presentedClientToken(request);
+        if (token) {
+          try {
+            const result = await gatehouse.sessions.refresh(token, ctx);
+            if (result.clientToken) headers.append('set-cookie', clientCookie(result.clientToken, cookies));
+            headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+          } catch (error) {
+            if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
+              for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
+            } else {
+              // Unreachable store: go back signed out; the middleware's attempt counter ends any loop.
+              gatehouse.log(`gatehouse: handshake refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+            }
+          }
+        }
+        return new Response(null, { status: 307, headers });
+      },
+    },
     '/session': {
       GET: async (request) => {
         const state = await gatehouse.authenticate(request);
@@ -150,7 +186,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const exact = Object.hasOwn(routes, path) ? routes[path] : undefined;
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
-        : (sessionRoutes.match(path) ?? orgRoutes.match(path) ?? adminRoutes.match(path));
+        : (sessionRoutes.match(path) ??
+          orgRoutes.match(path) ??
+          adminRoutes.match(path) ??
+          backendRoutes.match(path) ??
+          dashboard.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
       const route = found.methods;
       const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -34,14 +34,14 @@ const email = z
   .pipe(z.email({ message: 'Enter a valid email address' }));
 
 // Metadata and the membership limit are for server code only: the HTTP API never takes them.
-const CreateBody = z.object({ name, slug: slug.optional(), imageUrl: imageUrl.optional() }).strict();
-const UpdateBody = z
+export const CreateBody = z.object({ name, slug: slug.optional(), imageUrl: imageUrl.optional() }).strict();
+export const UpdateBody = z
   .object({ name: name.optional(), slug: slug.optional(), imageUrl: imageUrl.nullable().optional() })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'Change at least one field' });
-const RoleBody = z.object({ role }).strict();
-const InviteBody = z.object({ email, role: role.optional() }).strict();
-const AcceptBody = z.object({ token: z.string().min(1).max(128) }).strict();
+export const RoleBody = z.object({ role }).strict();
+export const InviteBody = z.object({ email, role: role.optional() }).strict();
+export const AcceptBody = z.object({ token: z.string().min(1).max(128) }).strict();
 /** Endpoints without a body tolerate an empty object and refuse anything else. */
 const NoBody = z.object({}).strict();
 

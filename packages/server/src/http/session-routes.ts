@@ -26,7 +26,7 @@ export type Methods = Partial<Record<'GET' | 'POST', Route>>;
 const SESSION_ID = /^sess_[a-z2-7]{26}$/;
 const SESSION_PATH = /^\/sessions\/([^/]+)\/(activate|end)$/;
 
-const SignOutBody = z
+export const SignOutBody = z
   .object({
     scope: z.enum(['client', 'session', 'everywhere']).optional(),
     sessionId: z.string().max(64).regex(SESSION_ID, 'Not a session id').optional(),
@@ -42,8 +42,8 @@ const ORGANIZATION_REF = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, 'Not an organization id or slug');
-const ActiveOrganizationBody = z.object({ organization: ORGANIZATION_REF.nullable() }).strict();
-const TokenBody = z
+export const ActiveOrganizationBody = z.object({ organization: ORGANIZATION_REF.nullable() }).strict();
+export const TokenBody = z
   .object({
     organizationId: ORGANIZATION_REF.optional(),
     template: z

@@ -1,8 +1,9 @@
 // The Store over Kysely: one implementation of every query, shared by all dialects.
 
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
+import { webhookQueries } from './webhook-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -11,13 +12,38 @@ export interface KyselyStoreOptions {
   dialect?: Dialect;
 }
 
+/**
+ * The organization an audit row concerns, so the log can be filtered by organization without every
+ * use case naming it: the subject when it is an organization, else `data.organization`.
+ */
+function auditOrganization(subjectId: string | null, data: string | undefined): string | null {
+  if (subjectId?.startsWith('org_')) return subjectId;
+  if (!data?.includes('"organization"')) return null;
+  try {
+    const value = (JSON.parse(data) as { organization?: unknown }).organization;
+    return typeof value === 'string' && value.startsWith('org_') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The store over a Kysely database of any supported dialect. */
+/**
+ * `column` contains `text`, case-insensitively on every dialect, with `%`, `_` and `\\` in the
+ * text matched literally (a search for "a_b" must not match "axb").
+ */
+function contains(column: string, text: string): Expression<SqlBool> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
   return bind(db, options.dialect ?? 'sqlite', false);
 }
 
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
+    ...webhookQueries(db, dialect),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;
@@ -243,7 +269,26 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     },
 
     async appendAudit(row) {
-      await db.insertInto('audit_events').values(row).execute();
+      await db
+        .insertInto('audit_events')
+        .values({ ...row, organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data) })
+        .execute();
+    },
+    async queryAudit(filter) {
+      let query = db.selectFrom('audit_events').selectAll();
+      if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.subjectId !== undefined) query = query.where('subject_id', '=', filter.subjectId);
+      if (filter.organizationId !== undefined) query = query.where('organization_id', '=', filter.organizationId);
+      if (filter.action !== undefined) {
+        // A prefix (`session.`) matches every action of that family; LIKE wildcards in it are escaped.
+        query = filter.action.endsWith('.')
+          ? query.where(sql<boolean>`action like ${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`) + '%'} escape '\\'`)
+          : query.where('action', '=', filter.action);
+      }
+      if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+      if (filter.until !== undefined) query = query.where('at', '<', filter.until);
+      if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+      return query.orderBy('id', 'desc').limit(filter.limit).execute();
     },
     async listAudit(filter = {}) {
       let query = db.selectFrom('audit_events').selectAll();
@@ -261,8 +306,39 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
       return retryTransientConflicts(() => (db as Kysely<Database>).transaction().execute((trx) => fn(bind(trx, dialect, true))));
     },
 
-    async listUsers({ limit, offset }) {
-      return db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    async listUsers({ limit, offset, query }) {
+      let select = db.selectFrom('users').selectAll();
+      if (query) {
+        select = select.where((eb) =>
+          eb.or([eb('id', '=', query), contains('email', query), contains('first_name', query), contains('last_name', query)]),
+        );
+      }
+      return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    },
+    async deleteUser(id) {
+      // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
+      await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await db.deleteFrom('users').where('id', '=', id).execute();
+    },
+    async listOrganizations({ limit, offset, query }) {
+      let select = db.selectFrom('organizations').selectAll();
+      if (query) select = select.where((eb) => eb.or([eb('id', '=', query), contains('name', query), contains('slug', query)]));
+      return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
+    },
+    async countUsers() {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async countOrganizations() {
+      const row = await db
+        .selectFrom('organizations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     async listRoles() {

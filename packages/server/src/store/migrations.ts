@@ -177,6 +177,75 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
       await db.schema.createIndex('memberships_role_idx').on('memberships').column('role').execute();
     },
   },
+  '0005_audit_queries': {
+    async up(db: Kysely<unknown>) {
+      // The audit log is queried by actor, target, organization and time (the admin API, the CLI, the dashboard).
+      await db.schema.alterTable('audit_events').addColumn('organization_id', 'varchar(64)').execute();
+      await db.schema.createIndex('audit_events_at_idx').on('audit_events').column('at').execute();
+      await db.schema.createIndex('audit_events_actor_idx').on('audit_events').columns(['actor_id', 'id']).execute();
+      await db.schema.createIndex('audit_events_subject_idx').on('audit_events').columns(['subject_id', 'id']).execute();
+      await db.schema.createIndex('audit_events_org_idx').on('audit_events').columns(['organization_id', 'id']).execute();
+    },
+  },
+  '0006_webhooks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('description', 'varchar(256)')
+        .addColumn('secret_sealed', 'text', (c) => c.notNull())
+        .addColumn('previous_secret_sealed', 'text')
+        .addColumn('previous_secret_until', 'bigint')
+        .addColumn('event_types', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('type', 'varchar(80)', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('event_id', 'varchar(64)', (c) => c.notNull().references('webhook_events.id').onDelete('cascade'))
+        .addColumn('endpoint_id', 'varchar(64)', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_owner', 'varchar(64)')
+        .addColumn('lease_until', 'bigint')
+        .addColumn('last_status_code', 'integer')
+        .addColumn('last_error', 'varchar(512)')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // The worker's poll: due pending deliveries, oldest due first.
+      await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('webhook_deliveries_endpoint_idx')
+        .on('webhook_deliveries')
+        .columns(['endpoint_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('id', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('delivery_id', 'varchar(64)', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('error', 'varchar(512)')
+        .execute();
+      await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').column('delivery_id').execute();
+    },
+  },
 });
 
 /**
@@ -186,14 +255,51 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
  *
  * @throws GatehouseError `setup_missing` when a migration fails (the database is left as it was).
  */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect = 'sqlite'): Promise<string[]> {
+function migratorFor(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider,
     migrationTableName: 'gatehouse_migrations',
     migrationLockTableName: 'gatehouse_migrations_lock',
   });
+}
+
+/** Every migration's name, in the order they apply. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations('sqlite')).sort();
+}
+
+/**
+ * Like {@link migrateToLatest}, one migration at a time, calling `progress` before and after each
+ * (the CLI prints it: a migration of a large database can take a while).
+ * @throws GatehouseError `setup_missing` when a migration fails (the ones before it stay applied)
+ */
+export async function migrateStepwise(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  progress: (event: { name: string; index: number; total: number; done: boolean }) => void,
+): Promise<string[]> {
+  const migrator = migratorFor(db, dialect);
+  const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const applied: string[] = [];
+  for (const [index, name] of pending.entries()) {
+    progress({ name, index, total: pending.length, done: false });
+    const { error, results } = await migrator.migrateUp();
+    if (error) {
+      throw new GatehouseError('setup_missing', `Migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
+    }
+    // Another process may have applied it meanwhile: report what this call ran.
+    for (const r of results ?? []) if (r.status === 'Success') applied.push(r.migrationName);
+    progress({ name, index, total: pending.length, done: true });
+  }
+  return applied;
+}
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect = 'sqlite'): Promise<string[]> {
+  const migrator = migratorFor(db, dialect);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new GatehouseError('setup_missing', `Database migration failed: ${error instanceof Error ? error.message : String(error)}`, {

@@ -67,6 +67,8 @@ export interface AuditEventsTable {
   ip: string | null;
   user_agent: string | null;
   data: string;
+  /** The organization the event concerns; derived on append from the subject or `data.organization` when left out. */
+  organization_id?: string | null;
 }
 
 export interface OrganizationsTable {
@@ -124,6 +126,63 @@ export interface RolesTable {
   updated_at: number;
 }
 
+/** An endpoint that receives webhooks. The signing secret is stored only sealed with the master secret. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** `whsec_…` sealed (compact JWE under a key derived from the master secret). */
+  secret_sealed: string;
+  /** The secret before the last rotation: deliveries are signed with both until `previous_secret_until`. */
+  previous_secret_sealed: string | null;
+  previous_secret_until: number | null;
+  /** JSON array of event types; empty: every event. */
+  event_types: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The outbox: one row per event, written in the transaction of the change that caused it. */
+export interface WebhookEventsTable {
+  /** `msg_…`: the `webhook-id` of every delivery of this event, stable across retries. */
+  id: string;
+  type: string;
+  /** The exact JSON body sent. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint; `failed` is the dead-letter state (no more automatic attempts). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** Which worker holds the delivery and until when (a crashed worker's lease runs out). */
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One HTTP attempt of a delivery: status, duration, error (never a secret or the response body). */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -135,6 +194,10 @@ export interface Database {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   roles: RolesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -146,15 +209,78 @@ export type OrganizationRow = Selectable<OrganizationsTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type RoleRow = Selectable<RolesTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+/** A delivery with its event's type (what a delivery log lists). */
+export type WebhookDeliveryListRow = WebhookDeliveryRow & { event_type: string };
+/** A claimed delivery with everything needed to send it. */
+export type ClaimedWebhookDelivery = WebhookDeliveryRow & {
+  event_type: string;
+  payload: string;
+  url: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: number | null;
+};
 
 /** A membership with the public fields of its user (what an org's member list shows). */
 export type MemberRow = MembershipRow & Pick<UserRow, 'email' | 'first_name' | 'last_name' | 'image_url'>;
 
+/** What the audit log can be searched by; every field given must match. */
+export interface AuditFilter {
+  actorId?: string | undefined;
+  /** An exact action (`session.revoked`) or a prefix ending in `.` (`session.`). */
+  action?: string | undefined;
+  subjectId?: string | undefined;
+  organizationId?: string | undefined;
+  /** Milliseconds since the epoch, inclusive. */
+  since?: number | undefined;
+  /** Milliseconds since the epoch, exclusive. */
+  until?: number | undefined;
+  /** Only rows with a smaller id (the rows after the previous page). */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
 /** The databases the store runs on. */
 export type Dialect = 'sqlite' | 'postgres';
 
+/** The webhook tables: endpoints, the outbox, deliveries and their attempt log. */
+export interface WebhookStore {
+  insertWebhookEndpoint(row: Insertable<WebhookEndpointsTable>): Promise<void>;
+  findWebhookEndpoint(id: string): Promise<WebhookEndpointRow | null>;
+  listWebhookEndpoints(): Promise<WebhookEndpointRow[]>;
+  updateWebhookEndpoint(id: string, changes: Updateable<WebhookEndpointsTable>): Promise<boolean>;
+  /** Deletes an endpoint with its deliveries and their attempts. */
+  deleteWebhookEndpoint(id: string): Promise<boolean>;
+  /** The enabled endpoints' ids and event filters: who gets a new event. */
+  listEnabledWebhookSubscriptions(): Promise<{ id: string; event_types: string }[]>;
+  insertWebhookEvent(row: Insertable<WebhookEventsTable>): Promise<void>;
+  insertWebhookDeliveries(rows: Insertable<WebhookDeliveriesTable>[]): Promise<void>;
+  /**
+   * Leases up to `limit` due deliveries (pending, `next_attempt_at <= now`, no live lease, endpoint
+   * enabled) to `owner` until `now + leaseMs`, counting the attempt. On PostgreSQL the candidate rows
+   * are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint sets; SQLite has
+   * one writer at a time. A worker that dies leaves its lease to run out, then another takes it.
+   */
+  claimWebhookDeliveries(options: { now: number; limit: number; leaseMs: number; owner: string }): Promise<ClaimedWebhookDelivery[]>;
+  /** Records an attempt's outcome, only while `owner` still holds the lease. False when it lost it. */
+  finishWebhookDelivery(id: string, owner: string, changes: Updateable<WebhookDeliveriesTable>): Promise<boolean>;
+  insertWebhookAttempt(row: Insertable<WebhookAttemptsTable>): Promise<void>;
+  findWebhookDelivery(id: string): Promise<WebhookDeliveryListRow | null>;
+  /** Newest first. */
+  listWebhookDeliveries(filter: { endpointId?: string; status?: WebhookDeliveryStatus; limit: number }): Promise<WebhookDeliveryListRow[]>;
+  /** Oldest first. */
+  listWebhookAttempts(deliveryId: string): Promise<WebhookAttemptRow[]>;
+  /** Makes a delivery due again at `at` (a fresh set of attempts); its lease is dropped. */
+  resetWebhookDelivery(id: string, at: number): Promise<boolean>;
+  /** The membership with this id (webhook payloads of a removal are read before the row goes). */
+  findMembershipById(id: string): Promise<MembershipRow | null>;
+}
+
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store {
+export interface Store extends WebhookStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
@@ -237,12 +363,23 @@ export interface Store {
 
   appendAudit(row: Insertable<AuditEventsTable>): Promise<void>;
   listAudit(filter?: { action?: string; subjectId?: string; limit?: number }): Promise<AuditEventRow[]>;
+  /** Audit rows matching every given filter, newest first, with ids below `beforeId` (the cursor). */
+  queryAudit(filter: AuditFilter): Promise<AuditEventRow[]>;
 
   /** Runs `fn` atomically; concurrent transactions never interleave their reads and writes. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 
-  /** Users, oldest first (the backend API and the CLI page through them). */
-  listUsers(options: { limit: number; offset: number }): Promise<UserRow[]>;
+  /**
+   * Users, oldest first (the backend API, the CLI and the dashboard page through them). `query`
+   * keeps those whose id is it, or whose email or name contains it (case-insensitive).
+   */
+  listUsers(options: { limit: number; offset: number; query?: string }): Promise<UserRow[]>;
+  /** Deletes a user; their sessions and memberships go with them. */
+  deleteUser(id: string): Promise<void>;
+  /** Organizations, oldest first; `query` keeps those whose id or slug is it, or whose name or slug contains it. */
+  listOrganizations(options: { limit: number; offset: number; query?: string }): Promise<OrganizationRow[]>;
+  countUsers(): Promise<number>;
+  countOrganizations(): Promise<number>;
 
   /** The roles created at run time, by key. */
   listRoles(): Promise<RoleRow[]>;

@@ -1,0 +1,15 @@
+import { auth, currentUser } from '@gatehouse/nextjs/server';
+import { redirect } from 'next/navigation';
+
+export default async function DashboardPage() {
+  const { userId } = await auth();
+  if (!userId) redirect('/sign-in');
+  const user = await currentUser();
+  return (
+    <div>
+      <h1>Dashboard</h1>
+      <p data-testid="user-id">{userId}</p>
+      <p data-testid="first-name">{user?.firstName}</p>
+    </div>
+  );
+}

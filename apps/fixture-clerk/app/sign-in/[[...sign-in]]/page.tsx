@@ -1,0 +1,5 @@
+import { SignIn } from '@gatehouse/nextjs';
+
+export default function Page() {
+  return <SignIn />;
+}

@@ -1,0 +1,5 @@
+import { SignUp } from '@gatehouse/nextjs';
+
+export default function Page() {
+  return <SignUp />;
+}

@@ -1,0 +1,173 @@
+// gatehouseMiddleware on the edge runtime (Next 15 `middleware.ts`): WebCrypto verification, refresh by handshake redirect.
+
+import {
+  CLIENT_COOKIE,
+  GatehouseError,
+  authenticateRequest,
+  createLocalKeySet,
+  createRemoteKeyResolver,
+  createSessionTokenVerifier,
+  parseCookieHeader,
+  serializeCookie,
+  signedOutAuthObject,
+  singleCookie,
+  type AuthReason,
+  type KeyResolver,
+  type RequestState,
+  type SessionTokenVerifier,
+} from '@gatehouse/core';
+import { exportJWK, importSPKI, type JWK } from 'jose';
+import type { NextRequest } from 'next/server';
+import { defineMiddleware, type GatehouseMiddlewareOptions, type MiddlewareRuntime } from './middleware-core.js';
+import { publicUrl } from './public-url.js';
+import { DEFAULT_API_BASE_PATH } from './settings.js';
+
+/** The loop guard: how many handshakes this browser started in the last few seconds. */
+export const HANDSHAKE_COOKIE = '__gatehouse_handshake';
+/** After this many handshakes in a row that did not produce a verifiable session, the request proceeds signed out. */
+export const MAX_HANDSHAKE_ATTEMPTS = 3;
+const HANDSHAKE_COOKIE_SECONDS = 10;
+/** Refreshable by a handshake: the token ran out, or the browser dropped the session cookie but kept the client. */
+const HANDSHAKE_REASONS: ReadonlySet<AuthReason> = new Set(['session-token-expired', 'session-token-missing']);
+
+function apiBasePath(options: GatehouseMiddlewareOptions): string {
+  return (options.apiBasePath ?? DEFAULT_API_BASE_PATH).replace(/\/+$/, '');
+}
+
+/**
+ * A session-token key from configuration: PEM (SPKI, RS256), a JWK or a JWKS as JSON. A single PEM
+ * key has no kid, so it answers for any kid (it is the only key trusted); JWKs keep their kids.
+ * @throws GatehouseError `setup_missing` naming the variable when the value is not a public key
+ */
+async function configuredKeys(text: string): Promise<KeyResolver> {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.startsWith('{')) {
+      const parsed = JSON.parse(trimmed) as { keys?: unknown };
+      return createLocalKeySet((Array.isArray(parsed.keys) ? parsed.keys : [parsed]) as JWK[]);
+    }
+    // Environment files often hold a PEM with literal `\n`s.
+    const key = await importSPKI(trimmed.replace(/\\n/g, '\n'), 'RS256', { extractable: true });
+    const only = createLocalKeySet([{ ...(await exportJWK(key)), kid: 'configured', alg: 'RS256', use: 'sig' }]);
+    return { revision: 0, getKey: (_kid, alg) => only.getKey('configured', alg) };
+  } catch (error) {
+    throw new GatehouseError(
+      'setup_missing',
+      `GATEHOUSE_JWT_KEY (or the jwtKey option) is not a public key: use the PEM public key, or the JWK/JWKS JSON served at ${DEFAULT_API_BASE_PATH}/jwks (${error instanceof Error ? error.message : 'unreadable'}).`,
+    );
+  }
+}
+
+const verifiers = new Map<string, Promise<SessionTokenVerifier>>();
+
+/** One verifier per configuration, reused across requests so keys are imported and fetched once. */
+function verifierFor(request: NextRequest, options: GatehouseMiddlewareOptions): Promise<SessionTokenVerifier> {
+  const jwtKey = options.jwtKey ?? process.env.GATEHOUSE_JWT_KEY ?? '';
+  // The default JWKS URL is this server's own address (not the public one): the fetch stays local.
+  const jwksUrl = options.jwksUrl ?? process.env.GATEHOUSE_JWKS_URL ?? new URL(`${apiBasePath(options)}/jwks`, request.url).href;
+  const issuer = options.issuer ?? process.env.GATEHOUSE_ISSUER ?? null;
+  const parties = options.authorizedParties ?? [];
+  const cacheKey = JSON.stringify([jwtKey, jwtKey ? '' : jwksUrl, issuer, parties, options.clockSkewInMs ?? null]);
+  let verifier = verifiers.get(cacheKey);
+  if (!verifier) {
+    verifier = (jwtKey ? configuredKeys(jwtKey) : Promise.resolve(createRemoteKeyResolver({ jwksUrl }))).then((keys) =>
+      createSessionTokenVerifier({
+        keys,
+        issuer,
+        authorizedParties: parties,
+        ...(options.clockSkewInMs === undefined ? {} : { clockSkewInMs: options.clockSkewInMs }),
+      }),
+    );
+    verifier.catch(() => verifiers.delete(cacheKey));
+    verifiers.set(cacheKey, verifier);
+  }
+  return verifier;
+}
+
+/** A top-level GET navigation: the only request a redirect can take through the handshake and back. */
+function isDocumentGet(request: NextRequest): boolean {
+  if (request.method !== 'GET') return false;
+  const h = request.headers;
+  if (h.get('rsc') === '1' || h.has('next-router-state-tree') || h.has('next-action')) return false;
+  const dest = h.get('sec-fetch-dest');
+  if (dest) return dest === 'document';
+  return (h.get('accept') ?? '').includes('text/html');
+}
+
+function attemptCookie(value: number, secure: boolean): string {
+  return serializeCookie(HANDSHAKE_COOKIE, String(value), {
+    httpOnly: true,
+    secure,
+    sameSite: 'Lax',
+    maxAge: value === 0 ? 0 : HANDSHAKE_COOKIE_SECONDS,
+  });
+}
+
+/**
+ * Edge decision for a request whose session token did not verify: a GET document with a
+ * `__client` cookie goes through `{apiBasePath}/handshake` (a Node route that refreshes and
+ * redirects back), at most {@link MAX_HANDSHAKE_ATTEMPTS} times in a row; everything else proceeds
+ * signed out with the reason the token failed (`session-token-expired` for an expired one), and the
+ * client SDK refreshes and retries.
+ */
+function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, state: RequestState): Response | null {
+  if (state.status === 'signed-in' || state.tokenSource === 'header' || !HANDSHAKE_REASONS.has(state.reason)) return null;
+  const base = apiBasePath(options);
+  // The auth API itself (the handshake route included) is never sent through a handshake.
+  if (request.nextUrl.pathname === base || request.nextUrl.pathname.startsWith(`${base}/`)) return null;
+  if (!isDocumentGet(request)) return null;
+  const cookies = parseCookieHeader(request.headers.get('cookie'));
+  if (typeof singleCookie(cookies, CLIENT_COOKIE) !== 'string') return null;
+  const counted = singleCookie(cookies, HANDSHAKE_COOKIE);
+  const attempts = typeof counted === 'string' && /^\d{1,2}$/.test(counted) ? Number(counted) : 0;
+  if (attempts >= MAX_HANDSHAKE_ATTEMPTS) return null;
+  // Built on nextUrl like every middleware redirect: Next.js turns a same-host absolute Location
+  // into a relative one, so the browser stays on the host it used.
+  const url = request.nextUrl;
+  const target = new URL(`${base}/handshake`, url);
+  target.searchParams.set('redirect_url', `${url.pathname}${url.search}`);
+  const headers = new Headers({ location: target.href, 'cache-control': 'no-store' });
+  headers.append('set-cookie', attemptCookie(attempts + 1, publicUrl(request).protocol === 'https:'));
+  return new Response(null, { status: 307, headers });
+}
+
+async function edgeRuntime(): Promise<MiddlewareRuntime> {
+  return {
+    async resolve(request, options) {
+      const state = await authenticateRequest(request, { verifier: await verifierFor(request, options) });
+      const response = handshake(request, options, state);
+      if (response) return { state, refreshed: null, response };
+      // Signed in again: the loop guard has done its job.
+      const counter = state.status === 'signed-in' && request.cookies.has(HANDSHAKE_COOKIE);
+      const refreshed = counter
+        ? { state, setCookies: [attemptCookie(0, publicUrl(request).protocol === 'https:')], cookieUpdates: {} }
+        : null;
+      return { state, refreshed };
+    },
+    authObject(state) {
+      if (state.status !== 'signed-in') return state.toAuth();
+      if (state.claims.sts === 'pending') return signedOutAuthObject(null, 'pending');
+      return state.toAuth(async (opts) => {
+        if (opts?.template || opts?.organizationId) {
+          throw new GatehouseError(
+            'bad_request',
+            'getToken({ template }) and getToken({ organizationId }) mint tokens on the server: call them in a route handler or server component, not in edge middleware.',
+          );
+        }
+        return state.token;
+      });
+    },
+    log: (line) => console.log(line),
+  };
+}
+
+/**
+ * The middleware on the edge runtime (Next 15 `middleware.ts`). No Node-only code: tokens are
+ * verified with WebCrypto against the app's JWKS (fetched and cached) or a configured public key.
+ * An expired session is refreshed by a handshake redirect for GET documents; other requests
+ * proceed signed out with `session-token-expired`. Revocation is checked by auth() on the server.
+ */
+export const gatehouseMiddleware = defineMiddleware(edgeRuntime);
+
+/** Clerk's name, so a Clerk app migrates by changing the package name. */
+export const clerkMiddleware = gatehouseMiddleware;

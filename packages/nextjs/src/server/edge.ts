@@ -1,0 +1,28 @@
+// @gatehouse/nextjs/server on the edge runtime (the `edge-light` export condition): the middleware and route matching.
+//
+// Next.js bundles edge code (Next 15 `middleware.ts`) with this entry instead of the Node one, so no
+// Node-only module is on that path. Server-only helpers exist under the same names and explain
+// where to call them instead of failing with a bundler error.
+
+import { GatehouseError } from '@gatehouse/core';
+
+export { gatehouseMiddleware, clerkMiddleware, HANDSHAKE_COOKIE, MAX_HANDSHAKE_ATTEMPTS } from './edge-middleware.js';
+export type { GatehouseMiddlewareOptions, MiddlewareAuth, MiddlewareAuthObject, MiddlewareHandler } from './middleware-core.js';
+export { createRouteMatcher } from './route-matcher.js';
+export type { ProtectOptions, ProtectParams } from './protect.js';
+export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
+
+function nodeOnly(name: string): never {
+  throw new GatehouseError(
+    'setup_missing',
+    `${name} runs on the Node.js runtime (route handlers, server components, server actions, proxy.ts). In edge middleware use the auth argument of gatehouseMiddleware((auth, req) => ...); elsewhere remove \`export const runtime = 'edge'\`.`,
+  );
+}
+
+export const auth = Object.assign(async (): Promise<never> => nodeOnly('auth()'), {
+  protect: async (): Promise<never> => nodeOnly('auth.protect()'),
+});
+export const currentUser = async (): Promise<never> => nodeOnly('currentUser()');
+export const gatehouseClient = async (): Promise<never> => nodeOnly('gatehouseClient()');
+export const clerkClient = gatehouseClient;
+export const orgScope = async (): Promise<never> => nodeOnly('orgScope()');

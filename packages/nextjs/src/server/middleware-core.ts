@@ -1,0 +1,216 @@
+// The middleware shared by the Node proxy and the edge middleware: call forms, the handler's auth, forwarding (edge-safe).
+
+import {
+  errorResponse,
+  isGatehouseError,
+  normalizePathname,
+  type AuthObject,
+  type RequestState,
+  type SignedInAuthObject,
+} from '@gatehouse/core';
+import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
+import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
+import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+
+export interface GatehouseMiddlewareOptions {
+  signInUrl?: string;
+  signUpUrl?: string;
+  /** When set, a token's `azp` must be present and listed (edge middleware; the embedded instance reads its own setting). */
+  authorizedParties?: string[];
+  clockSkewInMs?: number;
+  /** Logs each decision (never a token). */
+  debug?: boolean;
+  /**
+   * Activates the organization named in the URL when the user is a member (`/orgs/:slug/...`, or
+   * `:id`), or the personal account on `personalAccountPatterns`. A non-member keeps the current
+   * org: the page must compare its `params.slug` with `orgSlug` and show 404. Node proxy only.
+   */
+  organizationSyncOptions?: { organizationPatterns?: string[]; personalAccountPatterns?: string[] };
+  /**
+   * Edge middleware: the public key that verifies session tokens, as PEM (SPKI) or JWK / JWKS JSON
+   * (default env `GATEHOUSE_JWT_KEY`). Without it the keys come from `jwksUrl`.
+   */
+  jwtKey?: string;
+  /** Edge middleware: where the key set is served (default env `GATEHOUSE_JWKS_URL`, else this app's `{apiBasePath}/jwks`). */
+  jwksUrl?: string;
+  /** Edge middleware: the instance's `iss` (default env `GATEHOUSE_ISSUER`); unset, any issuer of a token signed by the instance's keys is accepted. */
+  issuer?: string;
+  /** Where the Gatehouse route handler is mounted (default `/api/gatehouse`). */
+  apiBasePath?: string;
+}
+
+export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
+  protect: (params?: ProtectParams, options?: ProtectOptions) => Promise<SignedInAuthObject>;
+};
+
+export type MiddlewareAuthObject = AuthObject & {
+  redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => never;
+  redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => never;
+};
+
+export type MiddlewareHandler = (
+  auth: MiddlewareAuth,
+  request: NextRequest,
+  event: NextFetchEvent,
+) => Response | void | undefined | Promise<Response | void | undefined>;
+
+export type OptionsInput =
+  GatehouseMiddlewareOptions | ((req: NextRequest) => GatehouseMiddlewareOptions | Promise<GatehouseMiddlewareOptions>);
+export type NextMiddleware = (request: NextRequest, event: NextFetchEvent) => Promise<Response>;
+
+/** Cookies to set on the response and to hand downstream in this same request. */
+export interface Refreshed {
+  state: RequestState;
+  setCookies: string[];
+  cookieUpdates: Record<string, string | null>;
+}
+
+/** What one runtime contributes: how a request is authenticated (and refreshed) and what auth() holds. */
+export interface MiddlewareRuntime {
+  /** Either the request state (with any refreshed cookies) or a response that ends the request (a handshake redirect). */
+  resolve(
+    request: NextRequest,
+    options: GatehouseMiddlewareOptions,
+  ): Promise<{ state: RequestState; refreshed: Refreshed | null; response?: Response }>;
+  authObject(state: RequestState, request: NextRequest): AuthObject;
+  log(line: string): void;
+}
+
+/** Thrown by the handler's auth helpers; turned into a response by the middleware. */
+class ControlFlow {
+  constructor(readonly response: Response) {}
+}
+
+/** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
+const INTERNAL_HEADER = /^x-(gatehouse|clerk)-/i;
+
+/** Replaces (or adds) cookies in a Cookie header so downstream code sees the refreshed values. */
+function withCookies(header: string | null, updates: Record<string, string | null>): string {
+  const kept = (header ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && !(p.split('=')[0]!.trim() in updates));
+  for (const [name, value] of Object.entries(updates)) if (value !== null) kept.push(`${name}=${value}`);
+  return kept.join('; ');
+}
+
+function buildAuth(
+  state: RequestState,
+  request: NextRequest,
+  options: GatehouseMiddlewareOptions,
+  runtime: MiddlewareRuntime,
+): MiddlewareAuth {
+  const signIn = options.signInUrl ?? defaultSignInUrl();
+  const signUp = options.signUpUrl ?? defaultSignUpUrl();
+  const redirectTo = (target: string, returnBackUrl?: string | null): never => {
+    throw new ControlFlow(
+      // Next.js wants an absolute Location from middleware; redirect_url inside stays a relative path.
+      new Response(null, {
+        status: 307,
+        headers: { location: new URL(signInRedirect(target, request.nextUrl, returnBackUrl), request.nextUrl).href },
+      }),
+    );
+  };
+  const authObject = (): MiddlewareAuthObject =>
+    Object.assign(runtime.authObject(state, request), {
+      redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => redirectTo(signIn, opts?.returnBackUrl),
+      redirectToSignUp: (opts?: { returnBackUrl?: string | null }) => redirectTo(signUp, opts?.returnBackUrl),
+    });
+  const auth = (async () => authObject()) as MiddlewareAuth;
+  auth.protect = async (params, protectOptions) => {
+    const current = authObject();
+    const outcome = decideProtect(current, params, protectOptions);
+    // decideProtect allows signed-in, non-pending sessions only.
+    if (outcome.kind === 'allowed') return current as SignedInAuthObject;
+    const kind = requestKind(request.headers);
+    if (outcome.redirectTo && kind === 'page') {
+      throw new ControlFlow(new Response(null, { status: 307, headers: { location: new URL(outcome.redirectTo, request.nextUrl).href } }));
+    }
+    if (outcome.kind === 'unauthenticated') {
+      if (kind === 'page') return redirectTo(signIn);
+      throw new ControlFlow(errorResponse('unauthenticated', 'Sign in to access this resource.'));
+    }
+    if (kind === 'page') {
+      // Clerk's choice for pages: the app's own 404 page, so the route's existence is not revealed.
+      const notFound = new URL(`/_gatehouse/not-found-${Date.now()}`, request.nextUrl);
+      throw new ControlFlow(NextResponse.rewrite(notFound, { status: 404 }));
+    }
+    throw new ControlFlow(errorResponse('forbidden', 'You do not have permission to access this resource.'));
+  };
+  return auth;
+}
+
+function isRequest(value: unknown): value is NextRequest {
+  return typeof value === 'object' && value !== null && 'headers' in value && 'url' in value && 'method' in value;
+}
+
+/**
+ * Builds `gatehouseMiddleware` over one runtime. Call forms: bare (`export default
+ * gatehouseMiddleware`), `gatehouseMiddleware(options?)`, `gatehouseMiddleware(handler, options?)`
+ * where options may be a per-request function. With no handler nothing is protected.
+ */
+export function defineMiddleware(runtime: () => Promise<MiddlewareRuntime>) {
+  function gatehouseMiddleware(request: NextRequest, event: NextFetchEvent): Promise<Response>;
+  function gatehouseMiddleware(options?: GatehouseMiddlewareOptions): NextMiddleware;
+  function gatehouseMiddleware(handler: MiddlewareHandler, options?: OptionsInput): NextMiddleware;
+  function gatehouseMiddleware(...args: unknown[]): NextMiddleware | Promise<Response> {
+    if (isRequest(args[0])) return createMiddleware(runtime, undefined, {})(args[0], args[1] as NextFetchEvent);
+    const handler = typeof args[0] === 'function' ? (args[0] as MiddlewareHandler) : undefined;
+    const options = (handler ? args[1] : args[0]) as OptionsInput | undefined;
+    return createMiddleware(runtime, handler, options ?? {});
+  }
+  return gatehouseMiddleware;
+}
+
+function createMiddleware(
+  getRuntime: () => Promise<MiddlewareRuntime>,
+  handler: MiddlewareHandler | undefined,
+  optionsInput: OptionsInput,
+): NextMiddleware {
+  return async (request, event) => {
+    const options = typeof optionsInput === 'function' ? await optionsInput(request) : optionsInput;
+    try {
+      normalizePathname(request.nextUrl.pathname);
+    } catch {
+      return new Response(null, { status: 400 });
+    }
+    const runtime = await getRuntime();
+    const resolved = await runtime.resolve(request, options);
+    const { state, refreshed } = resolved;
+    if (options.debug)
+      runtime.log(
+        `gatehouse: ${request.method} ${request.nextUrl.pathname} -> ${resolved.response ? 'handshake' : state.status}${state.reason ? ` (${state.reason})` : ''}`,
+      );
+    if (resolved.response) return resolved.response;
+
+    let response: Response | undefined;
+    if (handler) {
+      try {
+        response = (await handler(buildAuth(state, request, options, runtime), request, event)) ?? undefined;
+      } catch (error) {
+        if (error instanceof ControlFlow) response = error.response;
+        else if (isGatehouseError(error) && error.code === 'malformed_url') response = new Response(null, { status: 400 });
+        else throw error;
+      }
+    }
+    if (!response) {
+      const headers = new Headers();
+      request.headers.forEach((value, name) => {
+        if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
+      });
+      headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+      if (refreshed && Object.keys(refreshed.cookieUpdates).length > 0) {
+        const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
+        if (cookie) headers.set('cookie', cookie);
+        else headers.delete('cookie');
+      }
+      response = NextResponse.next({ request: { headers } });
+    }
+    if (refreshed && refreshed.setCookies.length > 0) {
+      // Responses from fetch() have immutable headers; copy those before adding cookies.
+      if (!(response instanceof NextResponse)) response = new Response(response.body, response);
+      for (const c of refreshed.setCookies) response.headers.append('set-cookie', c);
+    }
+    return response;
+  };
+}

@@ -1,0 +1,20 @@
+// The dashboard's pages, in navigation order. A new page is one file here and one line below.
+
+import type { DashboardPage } from '../page.js';
+import { usersPage } from './users.js';
+import { organizationsPage } from './organizations.js';
+import { rolesPage } from './roles.js';
+import { templatesPage } from './templates.js';
+import { settingsPage } from './settings.js';
+import { auditPage } from './audit.js';
+import { webhooksPage } from './webhooks.js';
+
+export const DASHBOARD_PAGES: readonly DashboardPage[] = [
+  usersPage,
+  organizationsPage,
+  rolesPage,
+  templatesPage,
+  settingsPage,
+  webhooksPage,
+  auditPage,
+];

@@ -1,0 +1,176 @@
+// The Next 15 fixture (apps/fixture-clerk: Clerk's documented code, edge middleware.ts) in its production
+// build: anonymous and under-privileged refusals over HTTP, sign-in in Chromium, the admin route once an
+// org admin, and the expired-token handshake. Needs `npm run build` and Debian's Chromium.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startAppServer, type AppServer } from './app-server.js';
+
+const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
+const TOKEN_TTL_S = 2;
+/** Core's default clock skew when checking exp. */
+const CLOCK_SKEW_S = 5;
+const PASSWORD = 'correct horse battery staple';
+const DOCUMENT = { 'sec-fetch-dest': 'document', accept: 'text/html' };
+const FETCH = { 'sec-fetch-dest': 'empty', accept: 'application/json' };
+
+describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', () => {
+  let server: AppServer;
+  let browser: Browser;
+  /**
+   * The browser's address. Under `next start -H 127.0.0.1`, Next 15 builds the middleware's
+   * request.nextUrl on `localhost`, and middleware redirects are absolute on that host; a browser on
+   * 127.0.0.1 would leave its host-only cookies behind. Browse where Next 15 says the app is.
+   */
+  let baseUrl: string;
+
+  before(async () => {
+    const [s, b] = await Promise.allSettled([
+      startAppServer({ app: 'fixture-clerk', sessionTokenTtlSeconds: TOKEN_TTL_S }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
+      }),
+    ]);
+    if (s.status === 'fulfilled') {
+      server = s.value;
+      baseUrl = server.baseUrl.replace('127.0.0.1', 'localhost');
+    }
+    if (b.status === 'fulfilled') browser = b.value;
+    if (s.status === 'rejected') throw s.reason;
+    if (b.status === 'rejected') throw b.reason;
+  });
+  after(async () => {
+    await Promise.all([browser?.close(), server?.stop()]);
+  });
+
+  const get = (path: string, headers: Record<string, string>, method = 'GET') =>
+    fetch(`${server.baseUrl}${path}`, { method, headers, redirect: 'manual' });
+
+  async function signUpOverApi(email: string): Promise<void> {
+    const res = await fetch(`${server.baseUrl}/api/gatehouse/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.baseUrl },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  }
+
+  async function signInInBrowser(page: Page, email: string): Promise<void> {
+    await page.goto('/sign-in?redirect_url=%2Fdashboard');
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/dashboard');
+    assert.match((await page.getByTestId('user-id').textContent()) ?? '', /^user_/);
+  }
+
+  test('signed out: pages redirect to sign-in, APIs answer 401, public pages render', async () => {
+    try {
+      assert.equal((await get('/', DOCUMENT)).status, 200);
+      for (const path of ['/dashboard', '/admin']) {
+        const res = await get(path, DOCUMENT);
+        assert.equal(res.status, 307, path);
+        const location = new URL(res.headers.get('location')!, server.baseUrl);
+        assert.equal(location.pathname, '/sign-in');
+        assert.equal(location.searchParams.get('redirect_url'), path);
+      }
+      for (const [path, method] of [
+        ['/api/data', 'GET'],
+        ['/api/data', 'POST'],
+        ['/api/token', 'GET'],
+        ['/api/me', 'GET'],
+      ] as const) {
+        const res = await get(path, FETCH, method);
+        assert.equal(res.status, 401, `${method} ${path}`);
+        assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unauthenticated');
+      }
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n--- server output ---\n${server.output()}`;
+      throw error;
+    }
+  });
+
+  test('sign in in Chromium; a member without the admin role gets 404 / 403; an org admin gets through', async () => {
+    const email = 'fixture.admin@example.com';
+    await signUpOverApi(email);
+    const context = await browser.newContext({ baseURL: baseUrl });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    try {
+      await signInInBrowser(page, email);
+      const call = (path: string, method = 'GET', body?: unknown) =>
+        page.evaluate(
+          async ([p, m, b]) => {
+            const res = await fetch(p as string, {
+              method: m as string,
+              headers: { 'content-type': 'application/json' },
+              ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+            });
+            return { status: res.status, body: (await res.text()) as string };
+          },
+          [path, method, body] as const,
+        );
+      // No organization yet: not an admin anywhere.
+      const admin = await page.goto('/admin');
+      assert.equal(admin?.status(), 404);
+      assert.equal((await call('/api/data', 'POST')).status, 403);
+      const token = await call('/api/token');
+      assert.equal(token.status, 200);
+      assert.equal(JSON.parse(token.body).token.split('.').length, 3, 'getToken({ template }) minted a JWT');
+      assert.equal(JSON.parse((await call('/api/me')).body).id.startsWith('user_'), true);
+
+      // Create an organization (the creator is its admin) and make it active.
+      const created = await call('/api/gatehouse/organizations', 'POST', { name: 'Fixture Inc' });
+      assert.equal(created.status, 200, created.body);
+      const orgId =
+        (JSON.parse(created.body) as { organization?: { id: string }; id?: string }).organization?.id ?? JSON.parse(created.body).id;
+      const activated = await call('/api/gatehouse/sessions/active-organization', 'POST', { organization: orgId });
+      assert.equal(activated.status, 200, activated.body);
+      const adminAgain = await page.goto('/admin');
+      assert.equal(adminAgain?.status(), 200);
+      const write = await call('/api/data', 'POST');
+      assert.equal(write.status, 200, write.body);
+      assert.deepEqual(JSON.parse(write.body), { written: true, orgId });
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an expired session token: the document goes through the handshake and lands signed in; an API call gets 401', async () => {
+    const email = 'fixture.handshake@example.com';
+    await signUpOverApi(email);
+    const context = await browser.newContext({ baseURL: baseUrl });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    try {
+      await signInInBrowser(page, email);
+      const userId = await page.getByTestId('user-id').textContent();
+      // Leave the app so the browser SDK cannot refresh, then outlive the token and the clock skew.
+      await page.goto('about:blank');
+      await new Promise((r) => setTimeout(r, (TOKEN_TTL_S + CLOCK_SKEW_S + 2) * 1000));
+      const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+      const api = await get('/api/data', { ...FETCH, cookie });
+      assert.equal(api.status, 401, 'no handshake for a fetch: signed out (session-token-expired)');
+
+      const hops: string[] = [];
+      page.on('response', (res) => {
+        if (res.status() === 307) hops.push(new URL(res.url()).pathname);
+      });
+      await page.goto('/dashboard');
+      assert.equal(new URL(page.url()).pathname, '/dashboard');
+      assert.equal(await page.getByTestId('user-id').textContent(), userId);
+      assert.deepEqual(hops, ['/dashboard', '/api/gatehouse/handshake'], 'one handshake round trip');
+    } catch (error) {
+      if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+});
