@@ -6,7 +6,10 @@
 //   BENCH_SKIP_BUILD=1             use the existing build
 //   BENCH_REPORT_ONLY=1            rewrite RESULTS.md and chart.svg from results/*.json (no run)
 //   BENCH_NO_PIN=1                 do not pin to one CPU with taskset
-//   BENCH_MILLION_USERS=0          skip the 1M-user refresh row
+//   BENCH_MILLION_USERS=0          skip the 1M-user refresh rows
+//   BENCH_POSTGRES=0               skip PostgreSQL (and the Redis revocation row)
+//   --quick (or BENCH_QUICK=1)     shorter rounds and smaller data sets, about 3 minutes; prints the
+//                                  table, leaves RESULTS.md and chart.svg alone (results go to .exp/)
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +21,22 @@ import { consoleTable, markdown, svgChart, tableRows, targets } from './lib/repo
 
 const here = import.meta.dirname;
 const root = resolve(here, '..');
-const resultsDir = join(here, 'results');
+const quick = process.argv.includes('--quick') || Boolean(process.env.BENCH_QUICK);
+/** Quick mode: every knob smaller, unless set explicitly. */
+const QUICK_DEFAULTS = {
+  BENCH_DECISION_MS: '1600',
+  BENCH_DECISION_ROUNDS: '4',
+  BENCH_NEXT_ROUNDS: '3',
+  BENCH_NEXT_SECONDS: '2',
+  BENCH_SIGN_IN_MS: '1500',
+  BENCH_REFRESH_MS: '1500',
+  BENCH_MILLION_USERS: '100000',
+  BENCH_SCALE_MS: '800',
+  BENCH_SCALE_TOKENS: '2000',
+  BENCH_REVOCATIONS: '50',
+};
+if (quick) for (const [name, value] of Object.entries(QUICK_DEFAULTS)) process.env[name] ??= value;
+const resultsDir = quick ? join(here, '.exp', 'results-quick') : join(here, 'results');
 const started = performance.now();
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name) => !only || only.has(name);
@@ -59,11 +77,15 @@ function runCase(name, { cpu, env = {}, timeoutMs }) {
 mkdirSync(resultsDir, { recursive: true });
 const data = {};
 if (reportOnly) {
-  for (const name of ['decision', 'nextjs', 'sessions']) data[name] = JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8'));
+  for (const name of ['decision', 'nextjs', 'sessions', 'scale']) {
+    const file = join(resultsDir, `${name}.json`);
+    if (existsSync(file)) data[name] = JSON.parse(readFileSync(file, 'utf8'));
+  }
 } else if (wanted('decision')) data.decision = await runCase('decision', { cpu: 1, timeoutMs: 240_000 });
 if (!reportOnly && wanted('nextjs'))
   data.nextjs = await runCase('nextjs', { cpu: 0, env: hasTaskset ? { BENCH_SERVER_CPU: '1' } : {}, timeoutMs: 240_000 });
-if (!reportOnly && wanted('sessions')) data.sessions = await runCase('sessions', { cpu: 1, timeoutMs: 360_000 });
+if (!reportOnly && wanted('sessions')) data.sessions = await runCase('sessions', { cpu: 1, timeoutMs: 780_000 });
+if (!reportOnly && wanted('scale')) data.scale = await runCase('scale', { cpu: 1, timeoutMs: 240_000 });
 
 // ---------------------------------------------------------------- environment and versions
 /** The version of the copy of `name` that this package resolves (walks up from its entry point). */
@@ -97,10 +119,10 @@ const fresh = {
   v8: process.versions.v8,
   openssl: process.versions.openssl,
   pinning: hasTaskset
-    ? 'cases 1 and 3 run under `taskset -c 1` (libuv threadpool threads share that core); case 2 runs the server on CPU 1 and autocannon on CPU 0'
+    ? 'cases 1, 3 and 4 run under `taskset -c 1` (libuv threadpool threads share that core; PostgreSQL and Redis are other processes, not pinned); case 2 runs the server on CPU 1 and autocannon on CPU 0'
     : 'not pinned (taskset unavailable or BENCH_NO_PIN=1)',
   gatehouse: `@gatehouse/core, @gatehouse/server, @gatehouse/nextjs ${version('@gatehouse/core')} at commit ${commit}${dirty ? ' with uncommitted changes in packages/ or apps/' : ''}`,
-  harness: `tinybench ${version('tinybench')}: each task's measured time is split into rounds and the task list is cycled round by round (interleaved), after a warm-up; serial \`await\` loop; timer overhead subtracted; GC forced before each task; results checked before and after timing and on every iteration. Case 1: ${data.decision ? `${data.decision.rounds} × ${data.decision.timeMs / data.decision.rounds} ms per task` : 'not run'}; case 3: ${data.sessions ? `sign-in ${data.sessions.info.signInRounds} × ${data.sessions.info.signInMs / data.sessions.info.signInRounds} ms, refresh ${data.sessions.info.refreshRounds} × ${data.sessions.info.refreshMs / data.sessions.info.refreshRounds} ms per task` : 'not run'}; case 2: autocannon ${version('autocannon')}`,
+  harness: `tinybench ${version('tinybench')}: each task's measured time is split into rounds and the task list is cycled round by round (interleaved), after a warm-up; serial loop (awaited for async tasks, plain calls for synchronous ones); timer overhead subtracted; GC forced before each task; results checked before and after timing and on every iteration. Case 1: ${data.decision ? `${data.decision.rounds} × ${data.decision.timeMs / data.decision.rounds} ms per task` : 'not run'}; case 3: ${data.sessions ? `sign-in ${data.sessions.info.signInRounds} × ${data.sessions.info.signInMs / data.sessions.info.signInRounds} ms, refresh ${data.sessions.info.refreshRounds} × ${data.sessions.info.refreshMs / data.sessions.info.refreshRounds} ms per task` : 'not run'}; case 4: ${data.scale ? `4 × ${data.scale.info.timeMs / 4} ms per task` : 'not run'}; case 2: autocannon ${version('autocannon')}`,
   interference: interferenceSummary(data),
   disturbed: disturbed(data),
   network: `a preload (\`lib/net-trap.mjs\`) refuses every non-loopback connection and fetch in every benchmark process and in the Next.js server; attempts refused: ${blocked}`,
@@ -114,6 +136,8 @@ const fresh = {
     ['react', version('react')],
     ['better-sqlite3', version('better-sqlite3')],
     ['kysely', version('kysely')],
+    ['pg', version('pg')],
+    ['redis', version('redis')],
     ['@node-rs/argon2', version('@node-rs/argon2')],
     ['tinybench', version('tinybench')],
     ['autocannon', version('autocannon')],
@@ -156,12 +180,14 @@ const wallSeconds = previous?.wallSeconds ?? (performance.now() - started) / 100
 console.log(consoleTable(rows, targetList));
 if (env.disturbed)
   console.log(`\nThis run was disturbed by other processes: ${env.interference}. Rerun on a quiet machine for cleaner ratios.`);
-if (!only) {
+if (!only && !quick) {
   writeFileSync(join(here, 'chart.svg'), svgChart(data, env));
   writeFileSync(join(here, 'RESULTS.md'), markdown({ env, rows, targetList, data, chartFile: 'chart.svg', wallSeconds }));
   writeFileSync(join(resultsDir, 'environment.json'), `${JSON.stringify({ ...env, wallSeconds }, null, 2)}\n`);
   log(`bench: wrote bench/RESULTS.md and bench/chart.svg (${Math.round(wallSeconds)} s)`);
 } else {
-  log(`bench: partial run (BENCH_ONLY); RESULTS.md and chart.svg left as they were (${Math.round(wallSeconds)} s)`);
+  log(
+    `bench: ${quick ? 'quick' : 'partial'} run; RESULTS.md and chart.svg left as they were, raw results in ${resultsDir} (${Math.round(wallSeconds)} s)`,
+  );
 }
 if (!existsSync(join(here, 'RESULTS.md'))) log('bench: no RESULTS.md yet: run without BENCH_ONLY');

@@ -7,7 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, jwtVerify } from 'jose';
-import { authenticateRequest, createLocalKeySet, createSessionTokenVerifier, webCryptoSignatures } from '@gatehouse/core';
+import {
+  authenticateRequest,
+  authenticateRequestNow,
+  createLocalKeySet,
+  createSessionTokenVerifier,
+  webCryptoSignatures,
+} from '@gatehouse/core';
 import { nodeSignatures } from '@gatehouse/server';
 import { assert, measure } from '../lib/harness.mjs';
 import { PERMISSION, rsaKey, sessionClaims, signSessionToken } from '../lib/fixtures.mjs';
@@ -48,6 +54,12 @@ const verifiers = {
 
 async function gatehouseDecision(verifier, req) {
   const state = await authenticateRequest(req, { verifier, checkSession });
+  return state.status === 'signed-in' && state.toAuth().has({ permission: PERMISSION }) === true;
+}
+/** The Node hot path: authenticateRequestNow answers without a promise (local key, node:crypto, or a cache hit). */
+function gatehouseDecisionNow(verifier, req) {
+  const state = authenticateRequestNow(req, { verifier, checkSession });
+  if (state instanceof Promise) throw new Error('the Node path should answer synchronously');
   return state.status === 'signed-in' && state.toAuth().has({ permission: PERMISSION }) === true;
 }
 
@@ -186,31 +198,41 @@ const tasks = [
   T(
     'gh.node.nocache',
     'Gatehouse Node: request → toAuth → has, cache off',
+    () => {
+      if (!gatehouseDecisionNow(verifiers.nodeNoCache, request)) fail();
+    },
+    {
+      async: false,
+      group: 'gatehouse',
+      notes:
+        'authenticateRequestNow + toAuth() + has(); nodeSignatures: KeyObject built once, synchronous verify; cacheSize 0: every call verifies',
+    },
+  ),
+  T(
+    'gh.node.nocache.async',
+    'Gatehouse Node, awaited: await authenticateRequest → toAuth → has, cache off',
     async () => {
       if (!(await gatehouseDecision(verifiers.nodeNoCache, request))) fail();
     },
-    {
-      group: 'gatehouse',
-      notes: 'authenticateRequest + toAuth() + has(); nodeSignatures (node:crypto, sync verify); cacheSize 0: every call verifies',
-    },
+    { group: 'gatehouse', notes: 'the same through the promise API (what an async caller pays on top)' },
   ),
   T(
     'gh.node.miss',
     'Gatehouse Node: new token every call (cache misses)',
-    async () => {
+    () => {
       const req = missRequests[missIndex];
       missIndex = (missIndex + 1) % missRequests.length;
-      if (!(await gatehouseDecision(verifiers.nodeMiss, req))) fail();
+      if (!gatehouseDecisionNow(verifiers.nodeMiss, req)) fail();
     },
-    { group: 'gatehouse', notes: '2,000 distinct tokens through a 1,000-entry cache: verify + insert + evict every call' },
+    { async: false, group: 'gatehouse', notes: '2,000 distinct tokens through a 1,000-entry cache: verify + insert + evict every call' },
   ),
   T(
     'gh.node.cache',
     'Gatehouse Node: same token again (cache hit)',
-    async () => {
-      if (!(await gatehouseDecision(verifiers.nodeCache, request))) fail();
+    () => {
+      if (!gatehouseDecisionNow(verifiers.nodeCache, request)) fail();
     },
-    { group: 'gatehouse', notes: 'default cache (10,000 entries); exp/nbf/iat checks still run' },
+    { async: false, group: 'gatehouse', notes: 'default cache (10,000 entries), no promise; exp/nbf/iat and revocation checks still run' },
   ),
   T(
     'gh.edge.nocache',
@@ -276,6 +298,8 @@ const tampered = gatehouseRequest(`${h64}.${p64}.${s64.slice(0, -4)}AAAA`);
 for (const [name, v] of Object.entries(verifiers)) {
   const state = await authenticateRequest(tampered, { verifier: v, checkSession });
   assert(state.status === 'signed-out', `Gatehouse ${name} refuses a tampered token`);
+  const now = await authenticateRequestNow(tampered, { verifier: v, checkSession });
+  assert(now.status === 'signed-out', `Gatehouse ${name} refuses a tampered token (authenticateRequestNow)`);
 }
 
 // BENCH_TASKS=<regex> times only the matching task ids (for investigating one row; the report needs all).

@@ -2,7 +2,7 @@
 
 import { signedInAuthObject, signedOutAuthObject, type AuthObject, type GetToken } from './auth-object.js';
 import type { SessionClaims } from './claims.js';
-import { SESSION_COOKIE, parseCookieHeader, singleCookie } from './cookies.js';
+import { SESSION_COOKIE, cookieValues, singleCookieValue } from './cookies.js';
 import { TokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
 import type { SessionTokenVerifier } from './session-token.js';
 
@@ -41,7 +41,7 @@ export interface AuthenticateOptions {
 
 /** Where the session token is: the `__session` cookie first, else `Authorization: Bearer`. */
 export function findSessionToken(headers: Headers): { token: string; source: TokenSource } | { token: null; reason: AuthReason | null } {
-  const cookie = singleCookie(parseCookieHeader(headers.get('cookie')), SESSION_COOKIE);
+  const cookie = singleCookieValue(cookieValues(headers.get('cookie'), SESSION_COOKIE));
   if (typeof cookie === 'object' && cookie !== null) return { token: null, reason: 'session-token-ambiguous' };
   if (cookie) return { token: cookie, source: 'cookie' };
   const authorization = headers.get('authorization');
@@ -66,13 +66,37 @@ export function signedOut(reason: AuthReason, token: string | null = null, token
 
 /** Verifies one token and turns the outcome into a request state. */
 export async function authenticateToken(token: string, tokenSource: TokenSource, options: AuthenticateOptions): Promise<RequestState> {
-  let claims: SessionClaims;
+  return authenticateTokenNow(token, tokenSource, options);
+}
+
+/**
+ * {@link authenticateToken}, answered synchronously when the verifier can (`verifyNow`: a cached
+ * token, or a local key with synchronous signature checks on Node); a promise otherwise.
+ */
+export function authenticateTokenNow(
+  token: string,
+  tokenSource: TokenSource,
+  options: AuthenticateOptions,
+): RequestState | Promise<RequestState> {
+  let claims: SessionClaims | Promise<SessionClaims>;
   try {
-    claims = await options.verifier.verify(token);
+    claims = options.verifier.verifyNow ? options.verifier.verifyNow(token) : options.verifier.verify(token);
   } catch (error) {
-    if (error instanceof TokenVerificationError) return signedOut(error.reason, token, tokenSource);
-    throw error;
+    return refused(error, token, tokenSource);
   }
+  if (!(claims instanceof Promise)) return settle(claims, token, tokenSource, options);
+  return claims.then(
+    (verified) => settle(verified, token, tokenSource, options),
+    (error: unknown) => refused(error, token, tokenSource),
+  );
+}
+
+function refused(error: unknown, token: string, tokenSource: TokenSource): SignedOutState {
+  if (error instanceof TokenVerificationError) return signedOut(error.reason, token, tokenSource);
+  throw error;
+}
+
+function settle(claims: SessionClaims, token: string, tokenSource: TokenSource, options: AuthenticateOptions): RequestState {
   const stale = options.checkSession?.(claims) ?? null;
   if (stale) return signedOut(stale, token, tokenSource);
   return {
@@ -91,7 +115,15 @@ export async function authenticateToken(token: string, tokenSource: TokenSource,
  * ever trusted. Never throws for anything the client sent: bad input is a signed-out state.
  */
 export async function authenticateRequest(request: Pick<Request, 'headers'>, options: AuthenticateOptions): Promise<RequestState> {
+  return authenticateRequestNow(request, options);
+}
+
+/** {@link authenticateRequest}, answered synchronously when it can be (see {@link authenticateTokenNow}). */
+export function authenticateRequestNow(
+  request: Pick<Request, 'headers'>,
+  options: AuthenticateOptions,
+): RequestState | Promise<RequestState> {
   const found = findSessionToken(request.headers);
   if (found.token === null) return signedOut(found.reason ?? 'session-token-missing');
-  return authenticateToken(found.token, found.source, options);
+  return authenticateTokenNow(found.token, found.source, options);
 }

@@ -14,24 +14,46 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
   const cookies = new Map<string, string[]>();
   if (!header) return cookies;
   for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (name === '') continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (value.includes('%')) {
-      try {
-        value = decodeURIComponent(value);
-      } catch {
-        // Malformed escapes: keep the raw value; it will simply fail verification.
-      }
-    }
-    const list = cookies.get(name);
-    if (list) list.push(value);
-    else cookies.set(name, [value]);
+    const cookie = parseCookiePart(part);
+    if (!cookie) continue;
+    const list = cookies.get(cookie[0]);
+    if (list) list.push(cookie[1]);
+    else cookies.set(cookie[0], [cookie[1]]);
   }
   return cookies;
+}
+
+/** The values sent under one name, parsed exactly as {@link parseCookieHeader} does, without building the map. */
+export function cookieValues(header: string | null | undefined, name: string): string[] {
+  const values: string[] = [];
+  if (!header) return values;
+  // Only the `;`-separated parts that contain the name are looked at (a session cookie is ~1 KB).
+  for (let at = header.indexOf(name); at !== -1;) {
+    const start = header.lastIndexOf(';', at) + 1;
+    let end = header.indexOf(';', at);
+    if (end === -1) end = header.length;
+    const cookie = parseCookiePart(header.slice(start, end));
+    if (cookie && cookie[0] === name) values.push(cookie[1]);
+    at = header.indexOf(name, end);
+  }
+  return values;
+}
+
+function parseCookiePart(part: string): [name: string, value: string] | null {
+  const eq = part.indexOf('=');
+  if (eq <= 0) return null;
+  const name = part.slice(0, eq).trim();
+  if (name === '') return null;
+  let value = part.slice(eq + 1).trim();
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  if (value.includes('%')) {
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // Malformed escapes: keep the raw value; it will simply fail verification.
+    }
+  }
+  return [name, value];
 }
 
 /**
@@ -39,7 +61,11 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
  * once with different values (cookie tossing from a sibling subdomain or path).
  */
 export function singleCookie(cookies: Map<string, string[]>, name: string): string | null | { ambiguous: true } {
-  const values = cookies.get(name);
+  return singleCookieValue(cookies.get(name));
+}
+
+/** {@link singleCookie} over the values of one name (from {@link cookieValues}). */
+export function singleCookieValue(values: readonly string[] | undefined): string | null | { ambiguous: true } {
   if (!values || values.length === 0) return null;
   const first = values[0] as string;
   for (const other of values) if (other !== first) return { ambiguous: true };

@@ -38,7 +38,8 @@ const PRESETS: Record<ReverificationPreset, ReverificationConfig> = {
 type Outcome = 'pass' | 'fail' | 'skip';
 
 /** `admin`, `org:admin` and `org:org:admin` all name the same role (Clerk's normalisation). */
-const withOrgPrefix = (value: string): string => value.replace(/^(org:)*/, 'org:');
+const withOrgPrefix = (value: string): string =>
+  value.startsWith('org:') && !value.startsWith('org:org:') ? value : value.replace(/^(org:)*/, 'org:');
 
 function checkOrg(subject: AuthorizationSubject, params: CheckAuthorizationParams): Outcome {
   if (params.role === undefined && params.permission === undefined) return 'skip';
@@ -99,13 +100,15 @@ function checkReverification(
  */
 export function checkAuthorization(subject: AuthorizationSubject, params: CheckAuthorizationParams): boolean {
   if (!subject.userId || typeof params !== 'object' || params === null) return false;
-  const outcomes: Outcome[] = [
-    checkOrg(subject, params),
-    checkEntitlement(subject.features, params.feature),
-    checkEntitlement(subject.plans, params.plan),
-    checkReverification(subject.factorVerificationAge, params.reverification),
-  ];
-  return outcomes.includes('pass') && !outcomes.includes('fail');
+  const org = checkOrg(subject, params);
+  if (org === 'fail') return false;
+  const feature = checkEntitlement(subject.features, params.feature);
+  if (feature === 'fail') return false;
+  const plan = checkEntitlement(subject.plans, params.plan);
+  if (plan === 'fail') return false;
+  const reverification = checkReverification(subject.factorVerificationAge, params.reverification);
+  if (reverification === 'fail') return false;
+  return org === 'pass' || feature === 'pass' || plan === 'pass' || reverification === 'pass';
 }
 
 export interface ScopedList {
@@ -155,7 +158,16 @@ export function decodeOrgPermissions(claims: Pick<SessionClaims, 'o' | 'fea'>): 
   fpm.split(',').forEach((mask, i) => {
     const feature = orgFeatures[i];
     if (feature === undefined || !/^\d+$/.test(mask.trim())) return;
-    let bits = BigInt(mask.trim());
+    const digits = mask.trim();
+    if (digits.length <= 15) {
+      // Exact in a double (below 2^53): the common case, without BigInt arithmetic.
+      let bits = Number(digits);
+      for (let j = 0; bits > 0 && j < actions.length; j++, bits = Math.floor(bits / 2)) {
+        if (bits % 2 === 1) permissions.push(`org:${feature}:${actions[j]}`);
+      }
+      return;
+    }
+    let bits = BigInt(digits);
     for (let j = 0; bits > 0n && j < actions.length; j++, bits >>= 1n) {
       if (bits & 1n) permissions.push(`org:${feature}:${actions[j]}`);
     }

@@ -67,7 +67,7 @@ export function decodeCompactJws(token: string): DecodedJws {
   return {
     header: header as JwsHeader,
     payload: decodeSegment(payloadPart),
-    signingInput: encoder.encode(`${headerPart}.${payloadPart}`),
+    signingInput: encoder.encode(token.slice(0, headerPart.length + 1 + payloadPart.length)),
     signature: decodeSegment(signaturePart),
   };
 }
@@ -86,6 +86,16 @@ export interface JwsVerifyOptions {
  *   `jwk-kid-mismatch`, `token-invalid-signature`
  */
 export async function verifyCompactJws(token: string, options: JwsVerifyOptions): Promise<DecodedJws> {
+  return verifyCompactJwsNow(token, options);
+}
+
+/**
+ * {@link verifyCompactJws}, answered synchronously when it can be: when the resolver has the key at
+ * hand (`peekKey`) and the key checks signatures synchronously (node:crypto), no promise is made.
+ * Otherwise (a remote key set, WebCrypto) it returns a promise. Same checks, same errors (thrown
+ * synchronously on the synchronous path).
+ */
+export function verifyCompactJwsNow(token: string, options: JwsVerifyOptions): DecodedJws | Promise<DecodedJws> {
   const jws = decodeCompactJws(token);
   const { header } = jws;
   if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) throw new TokenVerificationError('token-invalid-algorithm');
@@ -94,20 +104,43 @@ export async function verifyCompactJws(token: string, options: JwsVerifyOptions)
   }
   if (header.typ !== undefined && header.typ !== 'JWT') throw new TokenVerificationError('token-invalid-header');
   if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch');
-  let key: VerifyingKey | null;
+  let key: VerifyingKey | null | undefined;
   try {
-    key = await options.keys.getKey(header.kid, header.alg);
+    key = options.keys.peekKey?.(header.kid, header.alg);
   } catch {
     key = null; // a key that cannot be imported (say, an EC point off its curve) verifies nothing
   }
-  if (!key) throw new TokenVerificationError('jwk-kid-mismatch');
-  let valid: boolean;
+  if (key === undefined) return resolveAndCheck(jws, header.kid, header.alg, options.keys);
+  return checkSignature(jws, key);
+}
+
+async function resolveAndCheck(jws: DecodedJws, kid: string, alg: string, keys: KeyResolver): Promise<DecodedJws> {
+  let key: VerifyingKey | null;
   try {
-    valid = await key.verify(jws.signingInput, jws.signature);
+    key = await keys.getKey(kid, alg);
+  } catch {
+    key = null; // a key that cannot be imported (say, an EC point off its curve) verifies nothing
+  }
+  return checkSignature(jws, key);
+}
+
+function checkSignature(jws: DecodedJws, key: VerifyingKey | null): DecodedJws | Promise<DecodedJws> {
+  if (!key) throw new TokenVerificationError('jwk-kid-mismatch');
+  let valid: boolean | Promise<boolean>;
+  try {
+    valid = key.verify(jws.signingInput, jws.signature);
   } catch {
     valid = false;
   }
-  if (!valid) throw new TokenVerificationError('token-invalid-signature');
+  if (typeof valid !== 'object' || valid === null) return signatureOutcome(jws, valid);
+  return Promise.resolve(valid).then(
+    (ok) => signatureOutcome(jws, ok),
+    () => signatureOutcome(jws, false),
+  );
+}
+
+function signatureOutcome(jws: DecodedJws, valid: unknown): DecodedJws {
+  if (valid !== true) throw new TokenVerificationError('token-invalid-signature');
   return jws;
 }
 

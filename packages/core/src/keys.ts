@@ -7,6 +7,11 @@ import { SUPPORTED_ALGORITHMS, webCryptoSignatures, type SignatureProvider, type
 export interface KeyResolver {
   /** The key for `kid`, bound to `alg`, or null when no such key is (still) trusted for that alg. */
   getKey(kid: string, alg: string): Promise<VerifyingKey | null>;
+  /**
+   * Optional fast path: the key when it is at hand without waiting (a local key already imported),
+   * null when `kid` is not trusted for `alg`, undefined when only {@link getKey} can tell.
+   */
+  peekKey?(kid: string, alg: string): VerifyingKey | null | undefined;
   /** Changes whenever the set of trusted keys changes, so caches can drop what a retired key signed. */
   readonly revision: number;
 }
@@ -105,6 +110,9 @@ export function createLocalKeySet(jwks: readonly JWK[], options: KeySetOptions =
     byKid.set(jwk.kid, jwk);
   }
   const imported = new Map<string, Promise<VerifyingKey>>();
+  // Keys whose import has finished, so a verifier can use them without awaiting anything.
+  const ready = new Map<string, VerifyingKey>();
+  const importSync = signatures.importKeySync?.bind(signatures);
   return {
     revision: options.revision ?? 0,
     async getKey(kid, alg) {
@@ -114,6 +122,29 @@ export function createLocalKeySet(jwks: readonly JWK[], options: KeySetOptions =
       if (!key) {
         key = signatures.importKey(jwk, alg);
         imported.set(kid, key);
+        key.then(
+          (k) => ready.set(kid, k),
+          () => undefined, // the caller of getKey sees the failure
+        );
+      }
+      return key;
+    },
+    peekKey(kid, alg) {
+      const jwk = byKid.get(kid);
+      if (!jwk || jwk.alg !== alg) return null;
+      let key = ready.get(kid);
+      if (!key && importSync && !imported.has(kid)) {
+        try {
+          key = importSync(jwk, alg);
+        } catch (error) {
+          // Remembered like a failed asynchronous import; the verifier refuses the token.
+          const failed = Promise.reject(error as Error);
+          failed.catch(() => undefined);
+          imported.set(kid, failed);
+          throw error;
+        }
+        ready.set(kid, key);
+        imported.set(kid, Promise.resolve(key));
       }
       return key;
     },

@@ -1,8 +1,8 @@
 // Minting and verifying session tokens: the JWS check, the claims and a verified-token cache.
 
-import { SignJWT } from 'jose';
+import { SignJWT, base64url } from 'jose';
 import { SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
-import { algorithmSet, verifyCompactJws } from './jws.js';
+import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
 import { TokenVerificationError, type AuthReason } from './reasons.js';
 
@@ -13,6 +13,11 @@ export interface SigningKey {
   kid: string;
   alg: string;
   privateKey: CryptoKey;
+  /**
+   * Optional: signs a JWS signing input synchronously with the same key (node:crypto on the
+   * server), used instead of WebCrypto. Same algorithm, same signature format.
+   */
+  sign?(signingInput: Uint8Array): Uint8Array;
 }
 
 /**
@@ -20,9 +25,21 @@ export interface SigningKey {
  * the session category marker.
  */
 export async function mintSessionToken(claims: SessionClaims, key: SigningKey): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY })
-    .sign(key.privateKey);
+  return mintToken(claims, key, SESSION_TOKEN_CATEGORY);
+}
+
+const textEncoder = new TextEncoder();
+/** Node's native encoder when there is one (the portable one goes through btoa); feature-detected, edge-safe. */
+const nodeBuffer = (globalThis as { Buffer?: { from(input: string | Uint8Array): { toString(encoding: 'base64url'): string } } }).Buffer;
+const encodeSegment = (input: string | Uint8Array): string =>
+  nodeBuffer ? nodeBuffer.from(input).toString('base64url') : base64url.encode(input);
+
+async function mintToken(claims: Record<string, unknown>, key: SigningKey, category: string): Promise<string> {
+  const header = { alg: key.alg, kid: key.kid, typ: 'JWT', cat: category };
+  if (!key.sign) return new SignJWT(claims).setProtectedHeader(header).sign(key.privateKey);
+  // The compact serialisation jose produces, with the signature from the key's own signer.
+  const signingInput = `${encodeSegment(JSON.stringify(header))}.${encodeSegment(JSON.stringify(claims))}`;
+  return `${signingInput}.${encodeSegment(key.sign(textEncoder.encode(signingInput)))}`;
 }
 
 /** Claims every JWT-template token carries and no template may override. */
@@ -33,9 +50,7 @@ export const RESERVED_TEMPLATE_CLAIMS: readonly string[] = ['azp', 'exp', 'iat',
  * category marker, so it is never accepted where a session token is expected, here or by Clerk's SDK.
  */
 export async function mintTemplateToken(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY })
-    .sign(key.privateKey);
+  return mintToken(claims, key, TEMPLATE_TOKEN_CATEGORY);
 }
 
 export interface VerifyOptions {
@@ -58,18 +73,32 @@ export interface VerifyOptions {
 export interface SessionTokenVerifier {
   /** Resolves to the claims, or rejects with a {@link TokenVerificationError} carrying the reason. */
   verify(token: string): Promise<SessionClaims>;
+  /**
+   * Optional fast path, same checks as {@link verify}: the claims synchronously when no waiting is
+   * needed (a verified-token cache hit, or a key at hand that checks signatures synchronously),
+   * otherwise a promise. A refusal is thrown (or rejected) as a {@link TokenVerificationError}.
+   */
+  verifyNow?(token: string): SessionClaims | Promise<SessionClaims>;
   /** Drops every cached verification (after key rotation or retirement). */
   clearCache(): void;
 }
 
 interface CacheEntry {
+  token: string;
   claims: SessionClaims;
   revision: number;
 }
 
 /**
- * Builds a verifier. The cache is keyed by the whole token string, bounded (oldest entry evicted
- * first), and only remembers the signature and static claim checks: time and key-retirement checks
+ * The cache key of a token: its last 43 characters (at least 256 bits of its signature). Hashing a
+ * ~1 KB token string, new on every request, would cost more than the rest of a cache hit; the
+ * entry keeps the whole token and a hit requires it to be equal, so only that exact token hits.
+ */
+const cacheKey = (token: string): string => token.slice(-43);
+
+/**
+ * Builds a verifier. The cache hits only for the very same token string, is bounded (oldest entry
+ * evicted first), and only remembers the signature and static claim checks: time and key-retirement checks
  * run on every call, so a cached token is never accepted where a fresh verification would refuse it.
  */
 export function createSessionTokenVerifier(options: VerifyOptions): SessionTokenVerifier {
@@ -87,8 +116,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     if (claims.iat * 1000 > t + skewMs) throw new TokenVerificationError('session-token-iat-in-the-future');
   }
 
-  async function verifySignature(token: string): Promise<SessionClaims> {
-    const { header, payload } = await verifyCompactJws(token, { keys: options.keys, algorithms });
+  function checkClaims({ header, payload }: DecodedJws): SessionClaims {
     // The category marker is checked only after the signature: an unsigned header proves nothing.
     if (header.cat !== SESSION_TOKEN_CATEGORY) throw new TokenVerificationError('token-type-mismatch');
     const claims = parseClaims(payload);
@@ -99,35 +127,52 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     return claims;
   }
 
-  return {
-    async verify(token) {
-      const hit = cacheSize > 0 ? cache.get(token) : undefined;
-      if (hit && hit.revision === options.keys.revision) {
+  function accept(token: string, jws: DecodedJws, revision: number): SessionClaims {
+    const claims = checkClaims(jws);
+    checkTime(claims);
+    if (cacheSize > 0) {
+      const key = cacheKey(token);
+      // A different token under the same key is replaced (and the map keeps its bound).
+      if (!cache.delete(key) && cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+      cache.set(key, { token, claims, revision });
+    }
+    return claims;
+  }
+
+  function verifyNow(token: string): SessionClaims | Promise<SessionClaims> {
+    if (cacheSize > 0) {
+      const hit = cache.get(cacheKey(token));
+      if (hit !== undefined && hit.token === token && hit.revision === options.keys.revision) {
         checkTime(hit.claims);
         return hit.claims;
       }
-      // Read the revision before verifying: if the key set changes while the signature check is in
-      // flight, the entry must carry the revision the key was looked up under, or a token signed by
-      // a just-retired key would stay cached as valid under the new revision.
-      const revision = options.keys.revision;
-      const claims = await verifySignature(token);
-      checkTime(claims);
-      if (cacheSize > 0) {
-        if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
-        cache.set(token, { claims, revision });
-      }
-      return claims;
+    }
+    // Read the revision before verifying: if the key set changes while the signature check is in
+    // flight, the entry must carry the revision the key was looked up under, or a token signed by
+    // a just-retired key would stay cached as valid under the new revision.
+    const revision = options.keys.revision;
+    const jws = verifyCompactJwsNow(token, { keys: options.keys, algorithms });
+    if (!(jws instanceof Promise)) return accept(token, jws, revision);
+    return jws.then((verified) => accept(token, verified, revision));
+  }
+
+  return {
+    async verify(token) {
+      return verifyNow(token);
     },
+    verifyNow,
     clearCache() {
       cache.clear();
     },
   };
 }
 
+const payloadDecoder = new TextDecoder();
+
 function parseClaims(payload: Uint8Array): SessionClaims {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(payload));
+    value = JSON.parse(payloadDecoder.decode(payload));
   } catch {
     throw new TokenVerificationError('token-invalid');
   }

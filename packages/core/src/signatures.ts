@@ -25,6 +25,8 @@ export interface VerifyingKey {
 export interface SignatureProvider {
   readonly name: string;
   importKey(jwk: JWK, alg: string): Promise<VerifyingKey>;
+  /** Optional: the same import done synchronously, for providers that can (node:crypto). */
+  importKeySync?(jwk: JWK, alg: string): VerifyingKey;
 }
 
 /** Signature lengths that P1363-encoded ECDSA must have; anything else is refused before verifying. */

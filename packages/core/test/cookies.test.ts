@@ -2,7 +2,15 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clearedCookies, clientCookie, parseCookieHeader, serializeCookie, sessionCookie, singleCookie } from '@gatehouse/core';
+import {
+  clearedCookies,
+  clientCookie,
+  cookieValues,
+  parseCookieHeader,
+  serializeCookie,
+  sessionCookie,
+  singleCookie,
+} from '@gatehouse/core';
 
 describe('parseCookieHeader', () => {
   test('splits name=value pairs and trims whitespace', () => {
@@ -38,6 +46,30 @@ describe('parseCookieHeader', () => {
     assert.deepEqual(cookies.get('q'), ['quoted']);
     assert.deepEqual(cookies.get('enc'), ['a b;c']);
     assert.deepEqual(cookies.get('bad'), ['%zz%']);
+  });
+});
+
+describe('cookieValues', () => {
+  test('reads one name exactly as parseCookieHeader does', () => {
+    const headers = [
+      '__session=a.b.c; __client=x',
+      ' __session = "a.b.c" ; __client=x',
+      'x__session=evil; __session_old=evil; __session=good',
+      '__session=one; __session=two',
+      '__session=one;__session=one',
+      '__session=%61%62; __session=%zz',
+      '=__session; __session; a=__session=1; __session==x',
+      'a=1; b=2',
+      ';;; __session=; __session=v;',
+      '__session=a;b=__session',
+      '',
+    ];
+    for (const header of headers) {
+      for (const name of ['__session', '__client', 'a']) {
+        assert.deepEqual(cookieValues(header, name), parseCookieHeader(header).get(name) ?? [], `${name} in ${JSON.stringify(header)}`);
+      }
+    }
+    assert.deepEqual(cookieValues(null, '__session'), []);
   });
 });
 

@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import {
-  authenticateRequest,
+  authenticateRequestNow,
   createSessionTokenVerifier,
   type PublicJwk,
   type AuthReason,
@@ -133,6 +133,8 @@ export interface Gatehouse {
   readonly log: (line: string) => void;
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
   authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
+  /** {@link authenticate} without a promise when none is needed (a cached token, or any token on Node's synchronous verify). */
+  authenticateNow(request: Pick<Request, 'headers'>): RequestState | Promise<RequestState>;
   verifier(): SessionTokenVerifier;
   /** The signing keys: rotate, retire, reload. */
   readonly keys: KeyRing;
@@ -347,8 +349,11 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     instanceSettings,
     audit: createAuditLog({ store }),
     checkSession,
-    authenticate(request) {
-      return authenticateRequest(request, { verifier, checkSession });
+    async authenticate(request) {
+      return authenticateRequestNow(request, { verifier, checkSession });
+    },
+    authenticateNow(request) {
+      return authenticateRequestNow(request, { verifier, checkSession });
     },
     verifier: () => verifier,
     jwks: () => ({ keys: keyRing.current().publicJwks }),

@@ -57,6 +57,14 @@ export async function openKeyRing(options: { store: Store; secret: string; now: 
       if (key && retireAt !== undefined && now() >= retireAt) return null;
       return key;
     },
+    peekKey(kid, alg) {
+      const key = keys.resolver.peekKey?.(kid, alg);
+      // An unknown kid may be a key another process rotated in: getKey looks it up.
+      if (!key) return undefined;
+      const retireAt = keys.retireAt.get(kid);
+      if (retireAt !== undefined && now() >= retireAt) return null;
+      return key;
+    },
   };
 
   return {

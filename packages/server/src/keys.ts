@@ -4,7 +4,7 @@ import { hkdfSync } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { GatehouseError, createLocalKeySet, type KeyResolver, type PublicJwk, type SigningKey } from '@gatehouse/core';
 import { newId } from './ids.js';
-import { nodeSignatures } from './node-signatures.js';
+import { nodeSignatures, nodeSigner } from './node-signatures.js';
 import { isUniqueViolation } from './store/kysely-store.js';
 import type { Store } from './store/types.js';
 
@@ -100,7 +100,7 @@ export async function loadInstanceKeys(store: Store, secret: string, now: number
   const retireAt = new Map<string, number>();
   for (const row of verifying) if (row.status === 'previous') retireAt.set(row.id, Number(row.retire_at));
   return {
-    signingKey: { kid: active.id, alg: active.alg, privateKey },
+    signingKey: { kid: active.id, alg: active.alg, privateKey, sign: nodeSigner(privateJwk, active.alg) },
     publicJwks,
     resolver,
     retireAt,

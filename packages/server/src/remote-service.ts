@@ -227,6 +227,8 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     sessions: partial<Gatehouse['sessions']>('sessions', { refresh }),
     checkSession,
     authenticate,
+    // Remote keys are fetched: the promise API is the answer here too.
+    authenticateNow: authenticate,
     verifier: () => verifier,
     handle,
     getUser,

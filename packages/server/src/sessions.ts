@@ -6,7 +6,7 @@ import { checkPassword, hashPassword } from './passwords.js';
 import { createActiveOrganization } from './active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
-import type { SessionRow, Store, UserRow } from './store/types.js';
+import type { MembershipRow, SessionRow, Store, UserRow } from './store/types.js';
 import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 export type { SessionDeps, SessionSettings } from './session-core.js';
@@ -55,12 +55,13 @@ export function createSessionService(deps: SessionDeps) {
     const secret = newSecret();
     const sessionId = newId('sess');
     if (!joining) {
+      // Born pointing at its session (no foreign key on active_session_id): no second write below.
       await tx.insertClient({
         id: clientId,
         token_hash: hashSecret(secret),
         previous_token_hash: null,
         rotated_at: t,
-        active_session_id: null,
+        active_session_id: sessionId,
         created_at: t,
         updated_at: t,
       });
@@ -85,13 +86,15 @@ export function createSessionService(deps: SessionDeps) {
     await tx.insertSession(session);
     // A joined client gets a new secret with no grace for the old one: whoever held the cookie before
     // this sign-in (a planted or leaked one) must not reach the new session, not even for a moment.
-    await tx.updateClient(clientId, {
-      token_hash: hashSecret(secret),
-      previous_token_hash: null,
-      rotated_at: t,
-      active_session_id: sessionId,
-      updated_at: t,
-    });
+    if (joining) {
+      await tx.updateClient(clientId, {
+        token_hash: hashSecret(secret),
+        previous_token_hash: null,
+        rotated_at: t,
+        active_session_id: sessionId,
+        updated_at: t,
+      });
+    }
     await tx.updateUser(user.id, { last_sign_in_at: t, updated_at: t });
     await tx.appendAudit({
       at: t,
@@ -224,12 +227,14 @@ export function createSessionService(deps: SessionDeps) {
         const user = await tx.findUserById(session.user_id);
         if (!user || user.banned === 1) throw new GatehouseError('session_invalid', 'The user can no longer sign in.');
         // The membership behind the active org may be gone; orgs-required sessions may become pending.
-        const activity = { ...touched(deps, t), ...(await activeOrg.settleOrganization(tx, session)) };
+        // Settling and minting both read that membership: within this transaction, once.
+        const reads = withMembershipReadOnce(tx);
+        const activity = { ...touched(deps, t), ...(await activeOrg.settleOrganization(reads, session)) };
         await tx.updateSession(session.id, activity);
         return {
           userId: user.id,
           sessionId: session.id,
-          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx, tx),
+          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx, reads),
           clientToken: rotated,
         };
       });
@@ -251,3 +256,20 @@ export function createSessionService(deps: SessionDeps) {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;
+
+/** The store of a transaction, with each membership read once (nothing in between changes memberships). */
+function withMembershipReadOnce(tx: Store): Store {
+  const seen = new Map<string, Promise<MembershipRow | null>>();
+  return {
+    ...tx,
+    findMembership(organizationId, userId) {
+      const key = `${organizationId}\u0000${userId}`;
+      let row = seen.get(key);
+      if (!row) {
+        row = tx.findMembership(organizationId, userId);
+        seen.set(key, row);
+      }
+      return row;
+    },
+  };
+}

@@ -40,7 +40,8 @@ async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h
   warnIfMiddlewareSkipped(h);
   const gatehouse = await backend();
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
-  const state = await gatehouse.authenticate({ headers: h });
+  const authenticated = gatehouse.authenticateNow({ headers: h });
+  const state = authenticated instanceof Promise ? await authenticated : authenticated;
   return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }), options), h };
 }
 

@@ -1,0 +1,117 @@
+// The synchronous Node path: node:crypto keys verify without a promise, refusals are the same as on
+// the promise API, a cache hit needs the very same token, retired keys stay refused, minted tokens
+// are standard JWS.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import {
+  SESSION_TOKEN_CATEGORY,
+  TokenVerificationError,
+  authenticateRequestNow,
+  createLocalKeySet,
+  createSessionTokenVerifier,
+  webCryptoSignatures,
+  type RequestState,
+  type SessionClaims,
+} from '@gatehouse/core';
+import { nodeSignatures } from '@gatehouse/server';
+import { createCookieJar, createTestInstance, signUp, type TestInstance } from './helpers.js';
+
+const ISSUER = 'urn:gatehouse:ins_synctest';
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key_sync', alg: 'RS256', use: 'sig' };
+const nowSeconds = Math.floor(Date.now() / 1000);
+const claims = { sub: 'user_a', sid: 'sess_a', iss: ISSUER, iat: nowSeconds, nbf: nowSeconds - 5, exp: nowSeconds + 60, jti: 'j1', v: 2 };
+const sign = (payload: Record<string, unknown>, kid = 'key_sync') =>
+  new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT', cat: SESSION_TOKEN_CATEGORY }).sign(privateKey);
+const token = await sign(claims);
+const request = (jwt: string) => ({ headers: new Headers({ cookie: `__session=${jwt}` }) });
+
+function refusedNow(verify: () => unknown, reason: string): void {
+  assert.throws(verify, (error: unknown) => error instanceof TokenVerificationError && error.reason === reason);
+}
+
+describe('synchronous verification on Node', () => {
+  test('a local node:crypto key verifies without a promise, and refuses without one', () => {
+    const verifier = createSessionTokenVerifier({ keys: createLocalKeySet([publicJwk], { signatures: nodeSignatures }), issuer: ISSUER });
+    const verified = verifier.verifyNow!(token);
+    assert.ok(!(verified instanceof Promise));
+    assert.equal((verified as SessionClaims).sub, 'user_a');
+    const [h, p, s] = token.split('.') as [string, string, string];
+    refusedNow(() => verifier.verifyNow!(`${h}.${p}.${s.slice(0, -4)}AAAA`), 'token-invalid-signature');
+    const state = authenticateRequestNow(request(token), { verifier });
+    assert.ok(!(state instanceof Promise));
+    assert.equal((state as RequestState).status, 'signed-in');
+  });
+
+  test('an unknown kid is refused synchronously by a local key set', async () => {
+    const verifier = createSessionTokenVerifier({ keys: createLocalKeySet([publicJwk], { signatures: nodeSignatures }), issuer: ISSUER });
+    const other = await sign(claims, 'key_other');
+    const answer = authenticateRequestNow(request(other), { verifier });
+    assert.ok(!(answer instanceof Promise));
+    const state = answer as RequestState;
+    assert.equal(state.status, 'signed-out');
+    assert.equal(state.reason, 'jwk-kid-mismatch');
+  });
+
+  test('WebCrypto keys answer with a promise, with the same outcome', async () => {
+    const verifier = createSessionTokenVerifier({
+      keys: createLocalKeySet([publicJwk], { signatures: webCryptoSignatures }),
+      issuer: ISSUER,
+    });
+    const pending = verifier.verifyNow!(token);
+    assert.ok(pending instanceof Promise);
+    assert.equal((await pending).sub, 'user_a');
+    // The second time it is a cache hit: no promise even on the edge provider.
+    assert.ok(!(verifier.verifyNow!(token) instanceof Promise));
+  });
+
+  test('a token carrying a cached token’s signature over another payload is verified, not served from the cache', async () => {
+    const verifier = createSessionTokenVerifier({ keys: createLocalKeySet([publicJwk], { signatures: nodeSignatures }), issuer: ISSUER });
+    assert.equal((verifier.verifyNow!(token) as SessionClaims).sub, 'user_a'); // cached now
+    const [h, , s] = token.split('.') as [string, string, string];
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'user_admin' })).toString('base64url')}.${s}`;
+    refusedNow(() => verifier.verifyNow!(forged), 'token-invalid-signature');
+    await assert.rejects(
+      verifier.verify(forged),
+      (error: unknown) => (error as TokenVerificationError).reason === 'token-invalid-signature',
+    );
+    // The genuine token still verifies (from the cache or afresh).
+    assert.equal((verifier.verifyNow!(token) as SessionClaims).sub, 'user_a');
+  });
+});
+
+describe('synchronous authentication on an instance', () => {
+  const instances: TestInstance[] = [];
+  after(async () => {
+    for (const t of instances) await t.close();
+  });
+
+  test('a minted token authenticates synchronously, verifies with jose, and its key once retired is refused', async () => {
+    const t = await createTestInstance();
+    instances.push(t);
+    const jar = createCookieJar();
+    assert.equal((await signUp(t, 'sync@example.com', jar)).status, 200);
+    const minted = jar.get('__session')!;
+    // Standard JWS: jose verifies what node:crypto signed, against the published JWKS.
+    const { payload } = await jwtVerify(minted, createLocalJWKSet(t.gatehouse.jwks()), {
+      issuer: t.gatehouse.settings.issuer,
+      currentDate: new Date(t.clock.now),
+    });
+    assert.equal(typeof payload.sub, 'string');
+    const state = t.gatehouse.authenticateNow(request(minted));
+    assert.ok(!(state instanceof Promise));
+    assert.equal((state as RequestState).status, 'signed-in');
+
+    const oldKid = decodeProtectedHeader(minted).kid!;
+    await t.gatehouse.keys.rotate();
+    assert.equal(await t.gatehouse.keys.retire(oldKid), true);
+    t.gatehouse.verifier().clearCache();
+    const after = t.gatehouse.authenticateNow(request(minted));
+    const settled = after instanceof Promise ? await after : after;
+    assert.equal(settled.status, 'signed-out');
+    assert.equal(settled.reason, 'jwk-kid-mismatch');
+  });
+});
