@@ -209,6 +209,12 @@ describe('dashboard in Chromium', () => {
         // A draft edited in place previews too.
         await page.getByLabel(/Claims/).fill('{ "who": "{{user.id}}" }');
         await preview.filter({ hasText: ids.carol ?? '' }).waitFor();
+        // Save the draft as a stored template: it is listed as stored in the database.
+        await page.getByLabel('Name', { exact: true }).fill('who');
+        await page.getByRole('button', { name: 'Save template' }).click();
+        await page.getByRole('status').filter({ hasText: 'Created JWT template who' }).waitFor();
+        await page.getByRole('cell', { name: 'database' }).waitFor();
+        assert.equal((await server.gatehouse.templateAdmin.list()).find((t) => t.name === 'who')?.source, 'database');
 
         // Edit a setting.
         await page.getByRole('link', { name: 'Settings' }).click();

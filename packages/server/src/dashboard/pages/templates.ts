@@ -44,7 +44,7 @@ async function refresh() {
   const params = new URLSearchParams(new FormData(form));
   params.set('format', 'json');
   const mine = ++asked;
-  const res = await fetch(form.action + '?' + params.toString(), { credentials: 'same-origin' });
+  const res = await fetch(form.getAttribute('action') + '?' + params.toString(), { credentials: 'same-origin' });
   const data = await res.json().catch(() => ({ error: 'The preview failed.' }));
   if (mine !== asked) return;
   out.textContent = data.error ? 'Error: ' + data.error : JSON.stringify(data.claims, null, 2);
