@@ -42,7 +42,7 @@ async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const authenticated = gatehouse.authenticateNow({ headers: h });
   const state = authenticated instanceof Promise ? await authenticated : authenticated;
-  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }), options), h };
+  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }, gatehouse.trustedProxyHops), options), h };
 }
 
 function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
