@@ -18,12 +18,16 @@ const START_TIMEOUT_MS = 30_000;
 
 export interface AppServer {
   baseUrl: string;
+  /** The server's process id (it leads its own process group), for memory sampling. */
+  pid: number;
   /** The server's Gatehouse SQLite file (its app data, app.db, sits next to it). */
   databaseFile: string;
   /** Everything the server printed so far (stdout and stderr), for failure messages. */
   output(): string;
-  /** Kills the server and removes its temporary data directory. Safe to call twice. */
+  /** Kills the server and removes its temporary data directory (not a `dataDir` passed in). Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILLs the server's process group at once (a crash); the data directory stays. */
+  crash(): Promise<void>;
 }
 
 export interface AppServerOptions {
@@ -43,6 +47,8 @@ export interface AppServerOptions {
   secret?: string;
   /** Extra environment variables (a function gets the server's base URL, e.g. for GATEHOUSE_AUTHORIZED_PARTIES). */
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
+  /** Use (and keep) this data directory instead of a fresh temporary one: a restart on the same data. */
+  dataDir?: string;
 }
 
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
@@ -113,7 +119,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   if (!existsSync(join(appDir, '.next', 'BUILD_ID'))) {
     throw new Error(`The app is not built (no ${join(appDir, '.next', 'BUILD_ID')}). Run \`npm run build\` first.`);
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -166,7 +172,15 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
       }
       if (child.pid !== undefined) live.delete(child.pid);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const crash = async (): Promise<void> => {
+    if (child.pid === undefined || exited(child)) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    killGroup(child.pid, 'SIGKILL');
+    await within(gone, 5_000);
+    live.delete(child.pid);
+    stopped = true;
   };
 
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -182,7 +196,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     try {
       const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { baseUrl, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop };
+      if (res.status === 200)
+        return { baseUrl, pid: child.pid ?? 0, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
       lastError = `GET / answered ${res.status}`;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);

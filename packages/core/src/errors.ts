@@ -20,6 +20,7 @@ export type GatehouseErrorCode =
   | 'organization_required'
   | 'rate_limited'
   | 'setup_missing'
+  | 'service_unavailable'
   | 'webhook_invalid'
   | 'internal_error';
 
@@ -43,6 +44,7 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   organization_required: 400,
   rate_limited: 429,
   setup_missing: 500,
+  service_unavailable: 503,
   webhook_invalid: 400,
   internal_error: 500,
 };

@@ -157,6 +157,36 @@ describe('edge middleware', () => {
     assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'unauthenticated');
   });
 
+  test('a cross-site write that carries the session cookies is refused before any handler runs, as on Node', async () => {
+    const jar = await signedUpBrowser('edge-csrf@example.com', 0);
+    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+      seen.length = 0;
+      const res = await middleware(
+        new NextRequest(`${origin}/api/projects`, { method: 'POST', headers: { ...FETCH, ...headers, cookie: jar.header() } }),
+        event,
+      );
+      assert.equal(res.status, 403, JSON.stringify(headers));
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_rejected');
+      assert.equal(seen.length, 0, 'the handler never ran');
+    }
+    // Same origin (browsers always send Host), and a cross-site request without our cookies (a Bearer client), reach the handler.
+    seen.length = 0;
+    const same = await middleware(
+      new NextRequest(`${origin}/api/projects`, {
+        method: 'POST',
+        headers: { ...FETCH, host: new URL(origin).host, origin, cookie: jar.header() },
+      }),
+      event,
+    );
+    assert.equal(same.headers.get('x-middleware-next'), '1', `${same.status} ${await same.clone().text()}`);
+    assert.match(seen[0]?.userId ?? '', /^user_/);
+    const bearerless = await middleware(
+      new NextRequest(`${origin}/api/projects`, { method: 'POST', headers: { ...FETCH, origin: 'https://evil.example' } }),
+      event,
+    );
+    assert.equal(bearerless.status, 401);
+  });
+
   test('no handshake without a __client cookie, nor for the auth API itself', async () => {
     const jar = await signedUpBrowser('edge-noclient@example.com', 10);
     const onlySession = `__session=${encodeURIComponent(jar.get('__session')!)}`;

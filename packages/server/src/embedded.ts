@@ -52,6 +52,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
   const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
   if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
+  const grace = seconds(env, 'GATEHOUSE_CLIENT_ROTATION_GRACE');
+  if (grace !== undefined) options.clientRotationGraceSeconds = grace;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
@@ -95,6 +97,7 @@ export function getGatehouse(): Promise<Gatehouse> {
     holder[INSTANCE] = createRemoteGatehouse({
       serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
       authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+      allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       ...(hops === undefined ? {} : { trustedProxyHops: hops }),
       ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined

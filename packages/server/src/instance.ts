@@ -128,6 +128,8 @@ export interface Gatehouse {
   /** The Redis fan-out's state; null without `redisUrl`. */
   readonly fanOut: FanOutStatus | null;
   readonly basePath: string;
+  /** Origins besides the request's own that may send state-changing requests with the session cookies. */
+  readonly allowedOrigins: readonly string[];
   readonly log: (line: string) => void;
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
   authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
@@ -338,6 +340,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     databaseFile: onPostgres ? null : databaseFile,
     fanOut: fanOut?.status ?? null,
     basePath,
+    allowedOrigins: options.allowedOrigins ?? [],
     log,
     stamps,
     roles,

@@ -82,14 +82,27 @@ export async function loadInstanceKeys(store: Store, secret: string, now: number
   const active = rows.find((row) => row.status === 'active');
   if (!active) throw new GatehouseError('setup_missing', 'No active signing key could be created.');
   const privateJwk = await openPrivateJwk(active.private_jwk_sealed, secret);
-  const privateKey = (await importJWK(privateJwk, active.alg)) as CryptoKey;
-  const publicJwks = verifying.map((row) => JSON.parse(row.public_jwk) as PublicJwk);
+  let privateKey: CryptoKey;
+  let publicJwks: PublicJwk[];
+  let resolver: InstanceKeys['resolver'];
+  try {
+    // Fail closed on a tampered or damaged row too: an unknown algorithm, a key that does not import,
+    // a public key that is not JSON. Never start with keys we cannot trust.
+    if (active.alg !== SIGNING_ALG || privateJwk.kid !== active.id) throw new Error('the key row does not match its sealed key');
+    privateKey = (await importJWK(privateJwk, active.alg)) as CryptoKey;
+    publicJwks = verifying.map((row) => JSON.parse(row.public_jwk) as PublicJwk);
+    resolver = createLocalKeySet(publicJwks, { revision, signatures: nodeSignatures });
+  } catch (cause) {
+    throw new GatehouseError('setup_missing', `The signing key ${active.id} is corrupt; restore the signing_keys table from a backup.`, {
+      cause,
+    });
+  }
   const retireAt = new Map<string, number>();
   for (const row of verifying) if (row.status === 'previous') retireAt.set(row.id, Number(row.retire_at));
   return {
     signingKey: { kid: active.id, alg: active.alg, privateKey, sign: nodeSigner(privateJwk, active.alg) },
     publicJwks,
-    resolver: createLocalKeySet(publicJwks, { revision, signatures: nodeSignatures }),
+    resolver,
     retireAt,
   };
 }

@@ -15,17 +15,22 @@ let dummyHash: Promise<string> | null = null;
 
 /**
  * Checks a password against a stored hash. With no hash (unknown user, or a user without a
- * password) it still runs one full verification against a dummy hash, so response time does not
- * reveal whether the account exists.
+ * password) it still runs one full verification against a dummy hash with the same parameters, so
+ * response time does not reveal whether the account exists.
+ * @param verifyHash the argon2 verification (a seam for tests that count verifications)
  */
-export async function checkPassword(storedHash: string | null, password: string): Promise<boolean> {
+export async function checkPassword(
+  storedHash: string | null,
+  password: string,
+  verifyHash: (hash: string, password: string) => Promise<boolean> = verify,
+): Promise<boolean> {
   if (!storedHash) {
     dummyHash ??= hashPassword('gatehouse-dummy-password');
-    await verify(await dummyHash, password).catch(() => false);
+    await verifyHash(await dummyHash, password).catch(() => false);
     return false;
   }
   try {
-    return await verify(storedHash, password);
+    return await verifyHash(storedHash, password);
   } catch {
     return false;
   }

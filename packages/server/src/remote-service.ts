@@ -26,6 +26,8 @@ export interface RemoteGatehouseOptions {
   /** Where the app mounts the auth API (forwarded to the same path on the service). */
   basePath?: string;
   authorizedParties?: string[];
+  /** Origins besides the app's own that may send state-changing requests with the session cookies (the proxy's CSRF check). */
+  allowedOrigins?: string[];
   clockSkewInMs?: number;
   /** The `__client` cookie's Max-Age when a refresh rotates it (the service's maximum session lifetime). */
   maxLifetimeSeconds?: number;
@@ -220,6 +222,7 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
       maxLifetimeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
     } as Gatehouse['settings'],
     basePath,
+    allowedOrigins: options.allowedOrigins ?? [],
     log,
     trustedProxyHops: options.trustedProxyHops ?? 1,
     databaseFile: null,

@@ -7,8 +7,10 @@ import {
   createLocalKeySet,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
+  errorResponse,
   parseCookieHeader,
   serializeCookie,
+  signedOut,
   signedOutAuthObject,
   singleCookie,
   type AuthReason,
@@ -18,6 +20,7 @@ import {
 } from '@gatehouse/core';
 import { exportJWK, importSPKI, type JWK } from 'jose';
 import type { NextRequest } from 'next/server';
+import { isCrossSiteCookieWrite } from './csrf.js';
 import { defineMiddleware, type GatehouseMiddlewareOptions, type MiddlewareRuntime } from './middleware-core.js';
 import { publicUrl } from './public-url.js';
 import { DEFAULT_API_BASE_PATH } from './settings.js';
@@ -131,9 +134,24 @@ function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, st
   return new Response(null, { status: 307, headers });
 }
 
+/** GATEHOUSE_ALLOWED_ORIGINS, as the Node runtime reads it: other origins whose writes may carry the session. */
+function allowedOrigins(): string[] {
+  return (process.env.GATEHOUSE_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 async function edgeRuntime(): Promise<MiddlewareRuntime> {
   return {
     async resolve(request, options) {
+      // The same cross-site write check as on Node; the auth API checks Origin itself.
+      const base = apiBasePath(options);
+      const path = request.nextUrl.pathname;
+      if (path !== base && !path.startsWith(`${base}/`) && isCrossSiteCookieWrite(request, allowedOrigins())) {
+        const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
+        return { state: signedOut('session-token-missing'), refreshed: null, response };
+      }
       const state = await authenticateRequest(request, { verifier: await verifierFor(request, options) });
       const response = handshake(request, options, state);
       if (response) return { state, refreshed: null, response };

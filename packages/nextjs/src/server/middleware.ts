@@ -7,6 +7,8 @@ import {
   createParamMatcher,
   clearedCookies,
   clientCookie,
+  errorResponse,
+  signedOut,
   requestContext,
   sessionCookie,
   isGatehouseError,
@@ -18,18 +20,33 @@ import type { Gatehouse } from '@gatehouse/server';
 import type { NextRequest } from 'next/server';
 import { backend } from './backend.js';
 import { publicUrl } from './public-url.js';
+import { isCrossSiteCookieWrite } from './csrf.js';
 import { authObjectFor } from './auth-state.js';
 import { defineMiddleware, type GatehouseMiddlewareOptions, type MiddlewareRuntime, type Refreshed } from './middleware-core.js';
 
 export type { GatehouseMiddlewareOptions, MiddlewareAuth, MiddlewareAuthObject, MiddlewareHandler } from './middleware-core.js';
 
 /**
- * Refreshes a cookie session whose token is missing, expired or stale, using the long-lived client
- * cookie, in this very request: the page or handler downstream sees the fresh token, and the
- * browser gets the new cookies on this response. No redirect.
+ * Whether a valid cookie token is about to expire: past `exp` (accepted only thanks to the clock-skew
+ * allowance) or within a quarter of its lifetime (at most 5 s) of it. The page or handler behind the
+ * proxy verifies the token again, later; under load that can be seconds later, and a token the proxy
+ * let through must not be refused there (a signed-in user answered 401). Refreshing it now leaves
+ * the downstream check the whole allowance.
+ */
+function expiresSoon(state: RequestState): boolean {
+  if (state.status !== 'signed-in' || state.tokenSource !== 'cookie') return false;
+  const { exp, iat } = state.claims;
+  const margin = Math.min(5, Math.max(0, exp - iat) / 4);
+  return Date.now() >= (exp - margin) * 1000;
+}
+
+/**
+ * Refreshes a cookie session whose token is missing, expired, stale or about to expire, using the
+ * long-lived client cookie, in this very request: the page or handler downstream sees the fresh
+ * token, and the browser gets the new cookies on this response. No redirect.
  */
 async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state: RequestState): Promise<Refreshed | null> {
-  if (state.status === 'signed-in' || state.tokenSource === 'header') return null;
+  if ((state.status === 'signed-in' && !expiresSoon(state)) || state.tokenSource === 'header') return null;
   // The auth API manages its own cookies (sign-in, sign-out, refresh); refreshing here would race it.
   if (request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`)) return null;
   if (state.reason === 'session-token-ambiguous') return null;
@@ -119,6 +136,14 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
   const gatehouse = await backend();
   return {
     async resolve(request, options) {
+      // The auth API checks Origin itself (with its own allow-list); everything else is checked here.
+      if (
+        !request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`) &&
+        isCrossSiteCookieWrite(request, gatehouse.allowedOrigins ?? [])
+      ) {
+        const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
+        return { state: signedOut('session-token-missing'), refreshed: null, response };
+      }
       let state = await gatehouse.authenticate(request);
       let refreshed = await refreshInPlace(gatehouse, request, state);
       if (refreshed) state = refreshed.state;

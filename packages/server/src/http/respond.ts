@@ -1,15 +1,23 @@
 // Response helpers for the auth HTTP API: JSON bodies, the error shape, and no caching of auth data.
 
 import { errorResponse, isGatehouseError } from '@gatehouse/core';
+import { isDatabaseUnavailable } from '../store/db-errors.js';
 
 export { errorResponse, json } from '@gatehouse/core';
 
 /**
  * Turns anything thrown into a response. Expected errors keep their code; anything else becomes a
- * generic 500 whose text reveals nothing (the cause is logged without request data).
+ * generic 500 whose text reveals nothing (the cause is logged without request data); an unavailable
+ * database is a 503 with Retry-After.
  */
 export function toErrorResponse(error: unknown, log: (line: string) => void, headers: HeadersInit = {}): Response {
   if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
+  if (isDatabaseUnavailable(error)) {
+    log('gatehouse: the database is unavailable; answering 503');
+    const h = new Headers(headers);
+    h.set('retry-after', '5');
+    return errorResponse('service_unavailable', 'The sign-in service is temporarily unavailable. Try again in a moment.', h);
+  }
   log(`gatehouse: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`);
   return errorResponse('internal_error', 'Something went wrong on the server.', headers);
 }

@@ -8,6 +8,48 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
+/** Driver codes that mean "the database cannot be reached or cannot serve now", not "this request is wrong". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // PostgreSQL: connection exceptions (08xxx), shutdown (57P01-57P03), too many connections (53300).
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  // SQLite: the file is locked, gone, unreadable or the disk is full.
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+]);
+/** What pg and pg-pool say, without a code, when a connection drops or cannot be made in time. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+
+/**
+ * Whether an error means the database is unavailable (down, unreachable, restarting, locked): the
+ * API answers 503 and keeps every cookie, instead of a 500 or signing the browser out.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = codeOf(error);
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return UNAVAILABLE_MESSAGE.test(message);
+}
+
 const TRANSACTION_ATTEMPTS = 3;
 
 /**

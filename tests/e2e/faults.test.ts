@@ -1,0 +1,284 @@
+// Faults against the example's production build (issue #10): the database becoming unreachable
+// (PostgreSQL behind a TCP relay this test cuts), and `kill -9` of the server in the middle of a
+// burst of sign-ups, organization changes and refreshes, then a restart on the same data.
+// Needs `npm run build` first; the PostgreSQL case needs the server at 127.0.0.1:5432 (fails in CI without it).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { createTestDatabase, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
+import { startAppServer, type AppServer } from './app-server.js';
+import { Jar, assertNoLeak, raw, type RawResponse } from './raw-http.js';
+
+const SECRET = 'faults-suite-master-secret-0123456789abcdef';
+const PASSWORD = 'correct horse battery staple';
+/** Core's default clock skew when checking exp. */
+const CLOCK_SKEW_S = 5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A TCP relay in front of PostgreSQL: `cut()` drops every connection and refuses new ones until `restore()`. */
+interface Relay {
+  port: number;
+  cut(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+async function createRelay(targetHost: string, targetPort: number): Promise<Relay> {
+  const sockets = new Set<Socket>();
+  let down = false;
+  const server: Server = createServer((client) => {
+    if (down) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, targetHost);
+    sockets.add(client).add(upstream);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    for (const s of [client, upstream]) {
+      s.on('error', close);
+      s.on('close', close);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  assert.ok(address && typeof address === 'object');
+  return {
+    port: address.port,
+    cut() {
+      down = true;
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    restore() {
+      down = false;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
+
+const post = (base: string, target: string, body: unknown, cookie = '') =>
+  raw(base, { method: 'POST', target, headers: { 'content-type': 'application/json', origin: base, cookie }, body: JSON.stringify(body) });
+
+describe('the database becomes unreachable (PostgreSQL behind a relay)', async () => {
+  const skip = await serviceGate('PostgreSQL');
+  let db: TestDatabase;
+  let relay: Relay;
+  let app: AppServer;
+  const TTL_S = 3;
+
+  before(async () => {
+    if (skip) return;
+    db = await createTestDatabase('postgres');
+    const target = new URL(String(db.options.databaseUrl));
+    relay = await createRelay(target.hostname, Number(target.port || 5432));
+    target.host = `127.0.0.1:${relay.port}`;
+    app = await startAppServer({ sessionTokenTtlSeconds: TTL_S, env: { DATABASE_URL: target.toString(), GATEHOUSE_SECRET: SECRET } });
+  });
+  after(async () => {
+    await app?.stop();
+    await relay?.close();
+    await db?.drop();
+  });
+
+  test(
+    'refresh and sign-in answer 503 JSON, issued tokens work until they expire, no redirect loop, nothing deleted',
+    { skip, timeout: 60_000 },
+    async () => {
+      const B = app.baseUrl;
+      const jar = new Jar();
+      const signedUp = await post(B, '/api/gatehouse/sign-up', { email: 'outage@example.com', password: PASSWORD });
+      assert.equal(signedUp.status, 200, signedUp.text);
+      jar.store(signedUp);
+      const issuedAt = Date.now();
+      const rows = async () => ({
+        users: await db.inspect.selectFrom('users').select(['id']).orderBy('id').execute(),
+        sessions: await db.inspect.selectFrom('sessions').select(['id', 'status']).orderBy('id').execute(),
+        clients: await db.inspect.selectFrom('clients').select(['id', 'token_hash']).orderBy('id').execute(),
+      });
+      const before = await rows();
+      assert.equal(before.sessions[0]?.status, 'active');
+
+      relay.cut();
+
+      // The issued token is verified without the database.
+      const me = await raw(B, { target: '/api/me', headers: { cookie: `__session=${jar.get('__session')}` } });
+      assert.equal(me.status, 200, me.text);
+
+      // Refresh: 503 JSON, Retry-After, and the cookies are kept (no sign-out because of an outage).
+      const refresh = await post(B, '/api/gatehouse/refresh', {}, jar.header());
+      assert.equal(refresh.status, 503, refresh.text);
+      assert.deepEqual(Object.keys((refresh.json as { error: object }).error).sort(), ['code', 'message']);
+      assert.equal((refresh.json as { error: { code: string } }).error.code, 'service_unavailable');
+      assert.equal(refresh.headers['retry-after'], '5');
+      assert.deepEqual(refresh.setCookies, []);
+      assertNoLeak(refresh, [SECRET, jar.get('__client')!, 'ECONN', 'postgres'], 'refresh');
+
+      // Sign-in: 503 too, not a misleading "wrong password".
+      const signIn = await post(B, '/api/gatehouse/sign-in', { email: 'outage@example.com', password: PASSWORD });
+      assert.equal(signIn.status, 503, signIn.text);
+
+      // A page with only the client cookie: one redirect to sign-in, which renders; cookies kept.
+      const page = await raw(B, { target: '/dashboard', headers: { cookie: `__client=${jar.get('__client')}`, accept: 'text/html' } });
+      assert.equal(page.status, 307);
+      assert.ok(!page.setCookies.some((c) => c.startsWith('__client=')), 'the client cookie is not cleared');
+      const signInPage = await raw(B, {
+        target: page.location!,
+        headers: { cookie: `__client=${jar.get('__client')}`, accept: 'text/html' },
+      });
+      assert.equal(signInPage.status, 200, 'the sign-in page renders: no redirect loop');
+
+      // Until it expires, and not after.
+      const expiredAt = issuedAt + (TTL_S + CLOCK_SKEW_S + 1) * 1000;
+      await sleep(Math.max(0, expiredAt - Date.now()));
+      const late = await raw(B, { target: '/api/me', headers: { cookie: `__session=${jar.get('__session')}` } });
+      assert.equal(late.status, 401);
+
+      // Back up: the same client refreshes, and no row was deleted or ended by the outage.
+      relay.restore();
+      let back: RawResponse | undefined;
+      for (let i = 0; i < 20 && back?.status !== 200; i++) {
+        back = await post(B, '/api/gatehouse/refresh', {}, jar.header());
+        if (back.status !== 200) await sleep(250);
+      }
+      assert.equal(back?.status, 200, back?.text);
+      const afterOutage = await rows();
+      assert.deepEqual(afterOutage.users, before.users);
+      assert.deepEqual(
+        afterOutage.sessions.map((s) => s.id),
+        before.sessions.map((s) => s.id),
+      );
+      assert.ok(afterOutage.sessions.every((s) => s.status === 'active'));
+      assert.deepEqual(
+        afterOutage.clients.map((c) => c.id),
+        before.clients.map((c) => c.id),
+      );
+    },
+  );
+});
+
+describe('kill -9 during a burst, then a restart on the same data', () => {
+  let dataDir: string;
+  let app: AppServer | undefined;
+  before(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-crash-'));
+  });
+  after(async () => {
+    await app?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test(
+    'the database is consistent and every acknowledged sign-up, organization change and refresh survives',
+    { timeout: 90_000 },
+    async () => {
+      app = await startAppServer({ dataDir, env: { GATEHOUSE_SECRET: SECRET } });
+      const B = app.baseUrl;
+      interface Acked {
+        email: string;
+        userId: string;
+        jar: Jar;
+        org?: { id: string; slug: string };
+        activeOrg?: string;
+        refreshed?: boolean;
+      }
+      const acked: Acked[] = [];
+      let stop = false;
+      let n = 0;
+      const worker = async (w: number) => {
+        while (!stop) {
+          const email = `crash-${w}-${n++}@example.com`;
+          try {
+            const jar = new Jar();
+            const up = await post(B, '/api/gatehouse/sign-up', { email, password: PASSWORD });
+            if (up.status !== 200) continue;
+            jar.store(up);
+            const entry: Acked = { email, userId: (up.json as { user: { id: string } }).user.id, jar };
+            acked.push(entry);
+            const slug = `org-${w}-${n}`;
+            const org = await post(B, '/api/gatehouse/organizations', { name: `Org ${w} ${n}`, slug }, jar.header());
+            if (org.status !== 200) continue;
+            entry.org = { id: (org.json as { organization: { id: string } }).organization.id, slug };
+            const active = await post(B, '/api/gatehouse/sessions/active-organization', { organization: entry.org.id }, jar.header());
+            if (active.status !== 200) continue;
+            jar.store(active);
+            entry.activeOrg = entry.org.id;
+            const refresh = await post(B, '/api/gatehouse/refresh', {}, jar.header());
+            if (refresh.status !== 200) continue;
+            jar.store(refresh);
+            entry.refreshed = true;
+          } catch {
+            return; // the server died under this request: not acknowledged
+          }
+        }
+      };
+      const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+      // Let the burst get going, then kill the process group with SIGKILL mid-flight.
+      while (acked.filter((a) => a.refreshed).length < 10) await sleep(50);
+      await app.crash();
+      stop = true;
+      await Promise.all(workers);
+      assert.ok(acked.length >= 10, `a real burst before the crash (${acked.length} sign-ups acknowledged)`);
+
+      // The file itself: intact, no dangling references.
+      const db = new BetterSqlite3(join(dataDir, 'gatehouse.db'));
+      assert.equal((db.pragma('integrity_check') as { integrity_check: string }[])[0]?.integrity_check, 'ok');
+      assert.deepEqual(db.pragma('foreign_key_check'), []);
+      const orphans = db
+        .prepare(
+          `SELECT (SELECT COUNT(*) FROM sessions WHERE user_id NOT IN (SELECT id FROM users))
+              + (SELECT COUNT(*) FROM sessions WHERE client_id NOT IN (SELECT id FROM clients))
+              + (SELECT COUNT(*) FROM memberships WHERE organization_id NOT IN (SELECT id FROM organizations))
+              + (SELECT COUNT(*) FROM memberships WHERE user_id NOT IN (SELECT id FROM users)) AS n`,
+        )
+        .get() as { n: number };
+      assert.equal(orphans.n, 0, 'no row points at a missing row');
+      // Every organization has its admin: an org was never committed without the creator's membership.
+      const adminless = db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM organizations o WHERE NOT EXISTS (SELECT 1 FROM memberships m WHERE m.organization_id = o.id AND m.role = 'org:admin')",
+        )
+        .get() as { n: number };
+      assert.equal(adminless.n, 0);
+      db.close();
+
+      // Restart on the same data: everything acknowledged is there and works.
+      app = await startAppServer({ dataDir, env: { GATEHOUSE_SECRET: SECRET } });
+      const B2 = app.baseUrl;
+      const check = new BetterSqlite3(join(dataDir, 'gatehouse.db'), { readonly: true });
+      for (const entry of acked) {
+        const user = check.prepare('SELECT id FROM users WHERE email = ?').get(entry.email) as { id: string } | undefined;
+        assert.equal(user?.id, entry.userId, `acknowledged sign-up ${entry.email} is stored`);
+        if (entry.org) {
+          const member = check
+            .prepare('SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?')
+            .get(entry.org.id, entry.userId) as { role: string } | undefined;
+          assert.equal(member?.role, 'org:admin', `acknowledged organization ${entry.org.slug} and its admin are stored`);
+        }
+        // The session survived and refreshes (keys, client and session rows all durable).
+        const refreshed = await post(B2, '/api/gatehouse/refresh', {}, entry.jar.header());
+        assert.equal(refreshed.status, 200, `${entry.email}: ${refreshed.text}`);
+        const jwt = (refreshed.json as { jwt: string }).jwt;
+        const claims = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as { sub: string; o?: { id: string } };
+        assert.equal(claims.sub, entry.userId);
+        if (entry.activeOrg) assert.equal(claims.o?.id, entry.activeOrg, `${entry.email}: the acknowledged active organization`);
+      }
+      check.close();
+    },
+  );
+});
