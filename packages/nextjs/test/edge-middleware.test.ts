@@ -159,7 +159,8 @@ describe('edge middleware', () => {
 
   test('a cross-site write that carries the session cookies is refused before any handler runs, as on Node', async () => {
     const jar = await signedUpBrowser('edge-csrf@example.com', 0);
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const crossSite: Record<string, string>[] = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of crossSite) {
       seen.length = 0;
       const res = await middleware(
         new NextRequest(`${origin}/api/projects`, { method: 'POST', headers: { ...FETCH, ...headers, cookie: jar.header() } }),
