@@ -100,6 +100,10 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     const page = await context.newPage();
     try {
       await signInInBrowser(page, email);
+      // currentUser() as Clerk's docs read it: user.primaryEmailAddress?.emailAddress.
+      assert.equal(await page.getByTestId('email').textContent(), email);
+      // useUser() in a client component reads it the same way.
+      assert.equal(await page.getByTestId('client-email').textContent(), email);
       const call = (path: string, method = 'GET', body?: unknown) =>
         page.evaluate(
           async ([p, m, b]) => {

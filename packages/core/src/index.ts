@@ -16,4 +16,5 @@ export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';
 export * from './session-cookies.js';
+export * from './user-fields.js';
 export * from './remote-jwks.js';

@@ -63,17 +63,22 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
     const raw = env[variable];
     if (raw) options.rateLimits = { ...options.rateLimits, [name]: parseRateLimitRule(variable, raw) };
   }
-  if (env.GATEHOUSE_TRUSTED_PROXY_HOPS) {
-    const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
-    if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
-    options.trustedProxyHops = hops;
-  }
+  const hops = trustedProxyHops(env);
+  if (hops !== undefined) options.trustedProxyHops = hops;
   // The dev inbox hands out invitation links: on only when asked for. Set in a production build
   // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {
     options.devInbox = env.NODE_ENV === 'production' ? 'allow-in-production' : true;
   }
   return options;
+}
+
+/** GATEHOUSE_TRUSTED_PROXY_HOPS; undefined when unset. @throws TypeError when it is not a positive integer */
+function trustedProxyHops(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GATEHOUSE_TRUSTED_PROXY_HOPS) return undefined;
+  const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
+  if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
+  return hops;
 }
 
 const INSTANCE = Symbol.for('gatehouse.embedded-instance');
@@ -88,11 +93,13 @@ export function getGatehouse(): Promise<Gatehouse> {
   if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
     // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
     const env = process.env;
+    const hops = trustedProxyHops(env);
     holder[INSTANCE] = createRemoteGatehouse({
       serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
       authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
       allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...(hops === undefined ? {} : { trustedProxyHops: hops }),
       ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
         ? {}
         : { maxLifetimeSeconds: seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') as number }),

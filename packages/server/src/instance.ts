@@ -147,6 +147,8 @@ export interface Gatehouse {
   getUser(id: string): Promise<PublicUser | null>;
   /** Sign-in, sign-up and verification attempts per IP and identifier. */
   readonly rateLimits: RateLimits;
+  /** Proxies in front that append to X-Forwarded-For: which entry is the client address (`requestContext`, rate limits). */
+  readonly trustedProxyHops: number;
   /** The auth HTTP API. */
   handle(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -370,6 +372,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       return row ? toPublicUser(row) : null;
     },
     rateLimits: limits,
+    trustedProxyHops: options.trustedProxyHops ?? 1,
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();

@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { errorResponse } from '@gatehouse/core';
+import { clientAddress, errorResponse } from '@gatehouse/core';
 
 /** At most `limit` attempts per `windowSeconds`; `false` turns the rule off. */
 export interface RateLimitRule {
@@ -130,7 +130,7 @@ export interface Who {
 
 export interface RateLimits {
   readonly settings: RateLimitSettings;
-  /** The client address the per-IP rules count (see {@link clientAddress}). */
+  /** The client address the per-IP rules count (`clientAddress` of @gatehouse/core with the trusted hops). */
   clientIp(headers: Pick<Headers, 'get'>): string | null;
   /**
    * Counts one attempt against every applicable rule. Null: go ahead. Otherwise the 429 response to
@@ -224,20 +224,4 @@ export function parseRateLimitRule(name: string, raw: string): RateLimitRule | f
   const windowSeconds = Number(match?.[2]);
   if (!match || limit < 1 || windowSeconds < 1) throw new TypeError(`${name} must be "count/windowSeconds" (e.g. 10/600) or "off"`);
   return { limit, windowSeconds };
-}
-
-/**
- * The address per-IP limits count: the X-Forwarded-For entry `hops` from the right, i.e. what the
- * outermost trusted proxy saw. Never the leftmost entry, which the client writes itself and could
- * change on every attempt. (`gatehouse serve` appends the socket address; Next.js adds one only
- * when the header is absent, so an app exposed without a proxy should rely on the per-identifier
- * limits, which no header can evade.)
- */
-export function clientAddress(headers: Pick<Headers, 'get'>, hops: number): string | null {
-  const entries = (headers.get('x-forwarded-for') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const entry = entries[Math.max(0, entries.length - hops)];
-  return entry ? entry.slice(0, 64) : null;
 }

@@ -162,6 +162,7 @@ export async function connectFanOut(options: FanOutOptions): Promise<FanOut> {
 
   return {
     revocations: {
+      retainMs: options.revocations.retainMs,
       revoke(sessionId, at) {
         options.revocations.revoke(sessionId, at);
         publish('revoke', sessionId, at);

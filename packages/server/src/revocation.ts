@@ -3,6 +3,8 @@
 export interface RevocationList {
   revoke(sessionId: string, at: number): void;
   isRevoked(sessionId: string): boolean;
+  /** How long a revocation is remembered: as long as a token minted before it could still verify. */
+  readonly retainMs: number;
 }
 
 /**
@@ -18,6 +20,7 @@ export function createRevocationList(options: { retainMs: number; now: () => num
     for (const [id, at] of revoked) if (t - at > options.retainMs) revoked.delete(id);
   }
   return {
+    retainMs: options.retainMs,
     revoke(sessionId, at) {
       revoked.set(sessionId, at);
     },

@@ -293,7 +293,9 @@ export function createSessionControl(deps: SessionDeps) {
         }
         const sessions = await tx.listLiveSessionsOfUser(userId);
         await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'user_deleted', ctx });
-        await tx.deleteUser(userId);
+        // The session rows go with the user; the revocations must not: a restart rebuilds the
+        // revoked-session set from the database, and these tokens could still verify until then.
+        await tx.deleteUser(userId, t - deps.revocations.retainMs);
         await tx.appendAudit({
           at: t,
           action: 'user.deleted',

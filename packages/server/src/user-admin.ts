@@ -1,6 +1,6 @@
 // Users from server code and the CLI: listing, creating without a session, and the instance-admin flag kept in private metadata.
 
-import { GatehouseError, type RequestContext } from '@gatehouse/core';
+import { GatehouseError, withClerkUserFields, type ClerkUserFields, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords.js';
 import { BACKEND_CONTEXT } from './session-core.js';
@@ -15,8 +15,11 @@ export interface UserSummary extends PublicUser {
   instanceAdmin: boolean;
 }
 
-/** A user as server code sees them: everything but the password hash, private metadata included. */
-export interface BackendUser extends UserSummary {
+/**
+ * A user as server code sees them: everything but the password hash, private metadata included,
+ * plus Clerk's derived fields (`primaryEmailAddress`, `emailAddresses`, `fullName`, …).
+ */
+export interface BackendUser extends UserSummary, ClerkUserFields {
   privateMetadata: Record<string, unknown>;
 }
 
@@ -97,7 +100,7 @@ export function toSummary(row: UserRow): UserSummary {
 }
 
 function toBackendUser(row: UserRow): BackendUser {
-  return { ...toSummary(row), privateMetadata: privateMetadata(row) };
+  return withClerkUserFields({ ...toSummary(row), privateMetadata: privateMetadata(row) });
 }
 
 const MAX_METADATA_BYTES = 8 * 1024;

@@ -1,17 +1,12 @@
 // The user as the API shows it (no password hash, no private metadata) and email normalisation.
 
-import { GatehouseError, type RequestContext } from '@gatehouse/core';
+import { GatehouseError, type RequestContext, type UserRecordFields } from '@gatehouse/core';
 import { newId } from './ids.js';
 import { isUniqueViolation } from './store/db-errors.js';
 import type { Store, UserRow } from './store/types.js';
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  imageUrl: string | null;
+/** The user's public record (the fields Clerk's derived ones are made from, see `withClerkUserFields`, and more). */
+export interface PublicUser extends UserRecordFields {
   publicMetadata: Record<string, unknown>;
   unsafeMetadata: Record<string, unknown>;
   createdAt: number;

@@ -29,12 +29,14 @@ describe('audit log', () => {
   test('a failed sign-in is recorded with the IP and user agent of the request', async () => {
     const res = await send(t, `${API}/sign-in`, {
       json: { email: 'alice@example.com', password: 'wrong password!' },
-      headers: { 'user-agent': '=HYPERLINK("http://evil")', 'x-forwarded-for': '203.0.113.9' },
+      // The leftmost entry is the client's own writing; the proxy (one hop by default) appended the last.
+      headers: { 'user-agent': '=HYPERLINK("http://evil")', 'x-forwarded-for': '198.51.100.66, 203.0.113.9' },
     });
     assert.equal(res.status, 401);
     const { events } = await t.gatehouse.audit.query({ action: 'sign_in.failed' });
     assert.equal(events.length, 1);
     assert.equal(events[0]?.targetId, alice.userId);
+    assert.equal(events[0]?.ip, '203.0.113.9');
     assert.equal(events[0]?.userAgent, '=HYPERLINK("http://evil")');
     assert.ok(events[0]?.at);
   });
@@ -166,5 +168,38 @@ describe('audit log', () => {
     const revoked = (await t.gatehouse.audit.query({ action: 'session.revoked', targetId: bob.sessionId })).events[0];
     assert.equal(revoked?.ip, '198.51.100.7');
     assert.equal(revoked?.userAgent, 'ops-test');
+  });
+});
+
+describe('the recorded IP behind several proxies (trustedProxyHops: 2)', () => {
+  let t: TestInstance;
+  before(async () => {
+    t = await createTestInstance({ trustedProxyHops: 2 });
+  });
+  after(() => t.close());
+
+  test('audit rows and the session list take the entry the outer trusted proxy appended, never a client-written one', async () => {
+    const jar = createCookieJar();
+    // Client-written, then what the outer proxy saw (the client), then the inner proxy's own address.
+    const xff = '198.51.100.66, 203.0.113.20, 10.0.0.2';
+    const res = await send(t, `${API}/sign-up`, {
+      json: { email: 'hops@example.com', password: PASSWORD },
+      jar,
+      headers: { 'x-forwarded-for': xff },
+    });
+    assert.equal(res.status, 200, res.text);
+    const { events } = await t.gatehouse.audit.query({ action: 'session.created' });
+    assert.deepEqual(
+      events.map((e) => e.ip),
+      ['203.0.113.20'],
+    );
+    const listed = await send(t, `${API}/sessions`, { jar, headers: { 'x-forwarded-for': xff } });
+    assert.equal(listed.status, 200, listed.text);
+    assert.deepEqual(
+      (listed.body as { sessions: { ip: string | null }[] }).sessions.map((s) => s.ip),
+      ['203.0.113.20'],
+    );
+    // The same rule as the per-IP rate limits: one function decides both.
+    assert.equal(t.gatehouse.rateLimits.clientIp(new Headers({ 'x-forwarded-for': xff })), '203.0.113.20');
   });
 });

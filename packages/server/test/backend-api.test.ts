@@ -66,6 +66,16 @@ for (const mode of MODES) {
       assert.deepEqual(ada.publicMetadata, { plan: 'pro' });
       assert.deepEqual(ada.privateMetadata, { stripe: 'cus_1' });
       assert.equal('passwordHash' in ada || 'password_hash' in ada, false);
+      // Clerk's derived fields, in process and over HTTP alike.
+      const address = {
+        id: `idn_${ada.id.slice('user_'.length)}`,
+        emailAddress: 'ada@example.com',
+        verification: { status: 'unverified' },
+      };
+      assert.deepEqual(ada.primaryEmailAddress, address);
+      assert.deepEqual(ada.emailAddresses, [address]);
+      assert.equal(ada.primaryEmailAddressId, address.id);
+      assert.deepEqual([ada.fullName, ada.username, ada.hasImage], ['Ada', null, false]);
       assert.deepEqual(await client.users.getUser(ada.id), ada);
       t.advance(1); // lists are oldest first
       await client.users.createUser({ emailAddress: 'bob@example.com' });

@@ -61,7 +61,7 @@ describe('GET /sessions', () => {
     const first = await send(t, `${API}/sign-up`, {
       json: { email: 'list@example.com', password: PASSWORD },
       jar: laptop,
-      headers: { 'user-agent': CHROME_LINUX, 'x-forwarded-for': '203.0.113.7, 10.0.0.1' },
+      headers: { 'user-agent': CHROME_LINUX, 'x-forwarded-for': '198.51.100.66, 203.0.113.7' },
     });
     t.advance(30);
     const phone = createCookieJar();

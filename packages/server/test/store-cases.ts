@@ -382,4 +382,48 @@ export const storeCases: StoreCase[] = [
       assert.equal((await t.inspect.selectFrom('jwt_templates').selectAll().where('name', '=', name).execute()).length, 0);
     },
   },
+  {
+    name: "a deleted user's tokens stay refused after a restart; the remembered revocations are pruned once no token could verify",
+    async run(open) {
+      const t = await open();
+      const who = email('deleted');
+      const laptop = createCookieJar();
+      const phone = createCookieJar();
+      const first = sessionIdOf(await signUp(t, who, laptop));
+      const second = sessionIdOf(await signIn(t, who, PASSWORD, phone));
+      const tokens = [laptop, phone].map((jar) => jar.get('__session') as string);
+      const userId = (await t.inspect.selectFrom('users').select('id').where('email', '=', who).executeTakeFirstOrThrow()).id;
+      for (const token of tokens) assert.equal((await authenticateToken(t, token)).status, 'signed-in');
+      // One session signed out earlier (still within a token's lifetime), one live when the user goes.
+      assert.equal((await send(t, `${API}/sign-out`, { json: { scope: 'session' }, jar: phone })).status, 200);
+      t.advance(5);
+      await t.gatehouse.sessions.deleteUser(userId);
+      assert.equal(await t.sessionStatus(first), undefined);
+      const remembered = await t.inspect
+        .selectFrom('revoked_sessions')
+        .selectAll()
+        .where('id', 'in', [first, second])
+        .orderBy('revoked_at')
+        .execute();
+      assert.deepEqual(remembered, [
+        { id: second, revoked_at: t.clock.now - 5000 },
+        { id: first, revoked_at: t.clock.now },
+      ]);
+      await t.close();
+
+      const restarted = await open({}, t.clock);
+      for (const token of tokens) assert.equal((await authenticateToken(restarted, token)).reason, 'session-revoked');
+
+      // Past the token lifetime the tokens are expired anyway: the next deletion prunes the rows.
+      restarted.advance(3600);
+      const other = await member(restarted, email('deleted-later'));
+      await restarted.gatehouse.sessions.deleteUser(other.userId);
+      const left = (await t.inspect.selectFrom('revoked_sessions').select('id').execute()).map((row) => row.id);
+      assert.deepEqual(
+        [first, second, other.sessionId].map((id) => left.includes(id)),
+        [false, false, true],
+      );
+      for (const token of tokens) assert.equal((await authenticateToken(restarted, token)).status, 'signed-out');
+    },
+  },
 ];

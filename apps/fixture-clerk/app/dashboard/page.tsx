@@ -1,5 +1,6 @@
 import { auth, currentUser } from '@gatehouse/nextjs/server';
 import { redirect } from 'next/navigation';
+import { UserEmail } from './user-email';
 
 export default async function DashboardPage() {
   const { userId } = await auth();
@@ -10,6 +11,8 @@ export default async function DashboardPage() {
       <h1>Dashboard</h1>
       <p data-testid="user-id">{userId}</p>
       <p data-testid="first-name">{user?.firstName}</p>
+      <p data-testid="email">{user?.primaryEmailAddress?.emailAddress}</p>
+      <UserEmail />
     </div>
   );
 }

@@ -3,15 +3,16 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
-import type { SessionClaims } from '@gatehouse/core';
+import { withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
 import type { PublicUser } from '@gatehouse/server';
 import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
 
-/** The user as GET {api}/session sends it: the server's public user, nothing more. */
+/** The user as GET {api}/session sends it (the server's public user), with Clerk's derived fields (`primaryEmailAddress`, …). */
 export type ClientUser = Pick<
   PublicUser,
   'id' | 'email' | 'emailVerified' | 'firstName' | 'lastName' | 'imageUrl' | 'publicMetadata' | 'unsafeMetadata'
->;
+> &
+  ClerkUserFields;
 
 export interface ClientSession {
   user: ClientUser;
@@ -114,7 +115,8 @@ export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', af
       return null;
     }
     if (isHandlerMissing(res)) console.error(handlerMissingMessage(`${apiBasePath}/session`));
-    const session = res.ok ? ((await res.json()) as ClientSession) : null;
+    const body = res.ok ? ((await res.json()) as ClientSession) : null;
+    const session = body ? { ...body, user: withClerkUserFields(body.user) } : null;
     setState({ isLoaded: true, session });
     return session;
   }, [apiBasePath, authFetch]);

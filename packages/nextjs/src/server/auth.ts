@@ -1,6 +1,6 @@
 // auth() and currentUser() for route handlers, server components and server actions.
 
-import { requestContext, type AuthObject, type SignedInAuthObject } from '@gatehouse/core';
+import { requestContext, withClerkUserFields, type AuthObject, type ClerkUserFields, type SignedInAuthObject } from '@gatehouse/core';
 import { authObjectFor, type AuthOptions } from './auth-state.js';
 import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
@@ -42,7 +42,7 @@ async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const authenticated = gatehouse.authenticateNow({ headers: h });
   const state = authenticated instanceof Promise ? await authenticated : authenticated;
-  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }), options), h };
+  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }, gatehouse.trustedProxyHops), options), h };
 }
 
 function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
@@ -87,9 +87,17 @@ export const auth: Auth = Object.assign(
   },
 );
 
-/** The signed-in user's record, or null when signed out. No network hop in embedded mode. */
-export async function currentUser(): Promise<PublicUser | null> {
+/** The signed-in user as `currentUser()` returns it: Gatehouse's public fields and Clerk's derived ones. */
+export type User = PublicUser & ClerkUserFields;
+
+/**
+ * The signed-in user's record, or null when signed out. No network hop in embedded mode. Besides
+ * Gatehouse's fields (`email`, …) it carries Clerk's (`primaryEmailAddress`, `emailAddresses`,
+ * `fullName`, `username`, …), derived from them.
+ */
+export async function currentUser(): Promise<User | null> {
   const { auth: authObject } = await resolveAuth();
   if (!authObject.userId) return null;
-  return (await backend()).getUser(authObject.userId);
+  const user = await (await backend()).getUser(authObject.userId);
+  return user ? withClerkUserFields(user) : null;
 }

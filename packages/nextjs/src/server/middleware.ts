@@ -53,7 +53,7 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
   const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
-  const ctx = requestContext(request);
+  const ctx = requestContext(request, gatehouse.trustedProxyHops);
   // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
   // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
   ctx.origin = publicUrl(request).origin;
@@ -112,7 +112,7 @@ async function syncOrganization(
   else return null;
   const o = state.claims.o;
   if (target === null ? !o : o && (o.id === target || o.slg === target)) return null;
-  const ctx = requestContext(request);
+  const ctx = requestContext(request, gatehouse.trustedProxyHops);
   ctx.origin = publicUrl(request).origin;
   try {
     const result = await gatehouse.sessions.setActiveOrganization({ userId: state.claims.sub, sessionId: state.claims.sid }, target, ctx);
@@ -161,7 +161,7 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
       }
       return { state, refreshed };
     },
-    authObject: (state, request) => authObjectFor(state, gatehouse, requestContext(request)),
+    authObject: (state, request) => authObjectFor(state, gatehouse, requestContext(request, gatehouse.trustedProxyHops)),
     log: (line) => gatehouse.log(line),
   };
 }

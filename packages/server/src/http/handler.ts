@@ -202,7 +202,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         const csrf = checkCsrf(request, options.allowedOrigins);
         if (csrf) return errorResponse('csrf_rejected', csrf);
       }
-      const ctx = requestContext(request);
+      const ctx = requestContext(request, gatehouse.trustedProxyHops);
       ctx.origin = request.headers.get('origin') ?? new URL(request.url).origin;
       const cookies: CookieSettings = {
         secure: isSecureRequest(request, options.secureCookies),

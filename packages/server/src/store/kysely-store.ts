@@ -144,7 +144,11 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
         .where('ended_at', '>', at)
         .where('status', 'not in', ['active', 'pending'])
         .execute();
-      return rows.flatMap((r) => (r.ended_at === null ? [] : [{ id: r.id, ended_at: Number(r.ended_at) }]));
+      const gone = await db.selectFrom('revoked_sessions').select(['id', 'revoked_at']).where('revoked_at', '>', at).execute();
+      return [
+        ...rows.flatMap((r) => (r.ended_at === null ? [] : [{ id: r.id, ended_at: Number(r.ended_at) }])),
+        ...gone.map((r) => ({ id: r.id, ended_at: Number(r.revoked_at) })),
+      ];
     },
 
     async insertSigningKey(row) {
@@ -315,9 +319,23 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
       }
       return select.orderBy('created_at').orderBy('id').limit(limit).offset(offset).execute();
     },
-    async deleteUser(id) {
+    async deleteUser(id, keepRevokedSince) {
       // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
       await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('revoked_sessions').where('revoked_at', '<=', keepRevokedSince).execute();
+      await db
+        .insertInto('revoked_sessions')
+        .columns(['id', 'revoked_at'])
+        .expression(
+          db
+            .selectFrom('sessions')
+            .select(['id', 'ended_at as revoked_at'])
+            .where('user_id', '=', id)
+            .where('status', 'not in', ['active', 'pending'])
+            .where('ended_at', '>', keepRevokedSince),
+        )
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
       await db.deleteFrom('sessions').where('user_id', '=', id).execute();
       await db.deleteFrom('users').where('id', '=', id).execute();
     },

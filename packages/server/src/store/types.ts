@@ -197,6 +197,12 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** A session whose row is gone (its user was deleted), kept while a token of it could still verify. */
+export interface RevokedSessionsTable {
+  id: string;
+  revoked_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -213,6 +219,7 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  revoked_sessions: RevokedSessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -333,7 +340,10 @@ export interface Store extends WebhookStore {
    * is part of the update, so two concurrent endings never both report (and audit) one session.
    */
   endLiveSessions(ids: readonly string[], status: SessionStatus, at: number): Promise<string[]>;
-  /** Sessions that ended (any way) after `at`: what a revocation list must hold after a restart. */
+  /**
+   * Sessions that ended (any way) after `at`, deleted users' sessions included: what a revocation
+   * list must hold after a restart.
+   */
   listSessionsEndedSince(at: number): Promise<{ id: string; ended_at: number }[]>;
 
   insertSigningKey(row: Insertable<SigningKeysTable>): Promise<void>;
@@ -390,8 +400,12 @@ export interface Store extends WebhookStore {
    * keeps those whose id is it, or whose email or name contains it (case-insensitive).
    */
   listUsers(options: { limit: number; offset: number; query?: string }): Promise<UserRow[]>;
-  /** Deletes a user; their sessions and memberships go with them. */
-  deleteUser(id: string): Promise<void>;
+  /**
+   * Deletes a user; their sessions and memberships go with them. Their sessions that ended after
+   * `keepRevokedSince` are remembered in `revoked_sessions` (so {@link listSessionsEndedSince} still
+   * returns them after a restart), and remembered ones from before it are pruned.
+   */
+  deleteUser(id: string, keepRevokedSince: number): Promise<void>;
   /** Organizations, oldest first; `query` keeps those whose id or slug is it, or whose name or slug contains it. */
   listOrganizations(options: { limit: number; offset: number; query?: string }): Promise<OrganizationRow[]>;
   countUsers(): Promise<number>;

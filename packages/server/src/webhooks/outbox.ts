@@ -139,10 +139,10 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
           await emit(tx, 'user.updated', user(tx, id));
         });
       },
-      deleteUser: (id) =>
+      deleteUser: (id, keepRevokedSince) =>
         s.transaction(async (tx) => {
           const existed = (await wanted(tx, 'user.deleted')) && (await tx.findUserById(id)) !== null;
-          await tx.deleteUser(id);
+          await tx.deleteUser(id, keepRevokedSince);
           if (existed) await emit(tx, 'user.deleted', async () => deletedData('user', id));
         }),
       insertSession: (row) =>
