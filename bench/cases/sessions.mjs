@@ -4,7 +4,18 @@
 
 import { Buffer } from 'node:buffer';
 import { createHash, sign as cryptoSign, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { verify as argon2Verify } from '@node-rs/argon2';
@@ -64,8 +75,10 @@ async function templatesOf(gatehouse) {
  * rotate the client tokens the next run would present.
  */
 async function sqliteDataSet(users) {
-  const key = createHash('sha256')
-    .update(readFileSync(join(here, '../packages/server/src/store/migrations.ts')))
+  const migrationsDir = join(here, '../packages/server/src/store/migrations');
+  const hash = createHash('sha256');
+  for (const file of readdirSync(migrationsDir).sort()) hash.update(readFileSync(join(migrationsDir, file)));
+  const key = hash
     .update(readFileSync(join(here, 'lib/seed-sql.mjs')))
     .digest('hex')
     .slice(0, 12);

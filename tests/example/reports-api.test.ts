@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
-import { readConfigFile } from '../../packages/server/src/config-file.js';
+import { readConfigFile } from '../../packages/server/src/instance/config-file.js';
 import { createTestInstance, PASSWORD, type TestInstance } from '../../packages/server/test/helpers.js';
 
 const CONFIG = join(resolve(import.meta.dirname, '..', '..'), 'apps', 'example', 'gatehouse.config.json');

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { jwtVerify, type JWTPayload } from 'jose';
 import pg from 'pg';
-import { readConfigFile } from '../../packages/server/src/config-file.js';
+import { readConfigFile } from '../../packages/server/src/instance/config-file.js';
 import { createTestInstance, type TestInstance } from '../../packages/server/test/helpers.js';
 import { POSTGRES_ADMIN_URL, serviceGate } from '../../packages/server/test/backends.js';
 

@@ -1,7 +1,7 @@
 // @gatehouse/server public surface: the identity service (Node only).
 
-export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
-export { getGatehouse, gatehouseOptionsFromEnv } from './embedded.js';
+export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance/instance.js';
+export { getGatehouse, gatehouseOptionsFromEnv } from './instance/embedded.js';
 export {
   createSessionService,
   toPublicUser,
@@ -9,14 +9,14 @@ export {
   type PublicUser,
   type RefreshResult,
   type SignedInResult,
-} from './sessions.js';
-export type { ActivatedSession, BrowserOutcome, EndResult, SessionSummary } from './session-control.js';
-export { describeDevice } from './device.js';
+} from './sessions/sessions.js';
+export type { ActivatedSession, BrowserOutcome, EndResult, SessionSummary } from './sessions/session-control.js';
+export { describeDevice } from './sessions/device.js';
 export { errorResponse, json } from './http/respond.js';
-export { hashPassword, checkPassword } from './passwords.js';
+export { hashPassword, checkPassword } from './users/passwords.js';
 export type { Store, UserRow, SessionRow, ClientRow, Database, Dialect } from './store/types.js';
-export type { FanOutStatus } from './redis-fan-out.js';
-export { nodeSignatures } from './node-signatures.js';
+export type { FanOutStatus } from './propagation/redis-fan-out.js';
+export { nodeSignatures } from './tokens/node-signatures.js';
 export {
   compileRoles,
   createRoleRegistry,
@@ -27,12 +27,12 @@ export {
   type RoleDefinition,
   type RoleRegistry,
   type RoleSource,
-} from './roles.js';
-export type { RoleAdmin, RoleInfo, RoleInput, RoleChangeOptions } from './role-admin.js';
-export type { UserAdmin, UserSummary } from './user-admin.js';
-export { createClaimStamps, type ClaimStamps } from './claim-stamps.js';
-export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './session-claims.js';
-export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './templates.js';
+} from './roles/roles.js';
+export type { RoleAdmin, RoleInfo, RoleInput, RoleChangeOptions } from './roles/role-admin.js';
+export type { UserAdmin, UserSummary } from './users/user-admin.js';
+export { createClaimStamps, type ClaimStamps } from './propagation/claim-stamps.js';
+export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './tokens/session-claims.js';
+export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './tokens/templates.js';
 export {
   slugify,
   type OrganizationService,
@@ -43,8 +43,8 @@ export {
   type OrganizationInvitation,
   type OrganizationInput,
   type OrganizationChanges,
-} from './organizations.js';
-export type { Mailer, MailMessage, DevInboxMessage } from './mailer.js';
+} from './organizations/organizations.js';
+export type { Mailer, MailMessage, DevInboxMessage } from './mail/mailer.js';
 export type { WebhookService, WebhookEndpoint, WebhookEndpointInput, WebhookDelivery, WebhookAttempt } from './webhooks/service.js';
 export {
   WEBHOOK_EVENT_TYPES,
@@ -67,8 +67,8 @@ export {
   type InstanceSettings,
   type InstanceSettingsValues,
   type InstanceSettingsView,
-} from './instance-settings.js';
-export { AuditQuery, csvCell, type AuditLog, type AuditEvent, type AuditPage, type AuditQueryInput } from './audit.js';
+} from './instance/instance-settings.js';
+export { AuditQuery, csvCell, type AuditLog, type AuditEvent, type AuditPage, type AuditQueryInput } from './audit/audit.js';
 export {
   createBackendClient,
   createBackendHttpClient,
@@ -78,11 +78,11 @@ export {
 } from './backend/client.js';
 export { BACKEND_OPERATIONS } from './backend/operations.js';
 export type { PaginatedList, DeletedObject } from './backend/operation.js';
-export type { BackendUser, UserChanges, MetadataChanges } from './user-admin.js';
-export type { JwtTemplateInfo } from './templates.js';
-export { generateSecretKey, SECRET_KEY } from './secret-keys.js';
+export type { BackendUser, UserChanges, MetadataChanges } from './users/user-admin.js';
+export type { JwtTemplateInfo } from './tokens/templates.js';
+export { generateSecretKey, SECRET_KEY } from './backend/secret-keys.js';
 export { openApiDocument, documentedRoutes, OPENAPI_PATH, type DocumentedRoute } from './http/openapi.js';
-export { migrationNames } from './store/migrations.js';
+export { migrationNames } from './store/migrations/index.js';
 export {
   createRateLimits,
   createRedisCounters,
@@ -92,6 +92,12 @@ export {
   type RateLimitRule,
   type RateLimitSettings,
   type RateLimitName,
-} from './rate-limit.js';
-export { createServiceHandler, startServiceServer, type ServiceRoute, type ServiceServer, type ServiceDiscovery } from './serve.js';
-export { createRemoteGatehouse, type RemoteGatehouseOptions } from './remote-service.js';
+} from './limits/rate-limit.js';
+export {
+  createServiceHandler,
+  startServiceServer,
+  type ServiceRoute,
+  type ServiceServer,
+  type ServiceDiscovery,
+} from './standalone/serve.js';
+export { createRemoteGatehouse, type RemoteGatehouseOptions } from './standalone/remote-service.js';

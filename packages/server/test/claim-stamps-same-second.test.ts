@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createClaimStamps } from '../src/claim-stamps.js';
+import { createClaimStamps } from '../src/propagation/claim-stamps.js';
 
 test('a token minted between two stamps in the same second is stale after the second one', () => {
   const clock = { now: 10_000_100 };

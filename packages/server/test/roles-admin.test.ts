@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGatehouseError } from '@gatehouse/core';
-import { createClaimStamps } from '../src/claim-stamps.js';
-import { createRoleAdmin } from '../src/role-admin.js';
+import { createClaimStamps } from '../src/propagation/claim-stamps.js';
+import { createRoleAdmin } from '../src/roles/role-admin.js';
 import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
 import {
   activate,

@@ -10,7 +10,7 @@ import {
   compileSessionClaims,
   renderSessionClaims,
   worstCaseClaimsBytes,
-} from '../src/session-claims.js';
+} from '../src/tokens/session-claims.js';
 
 describe('compileSessionClaims', () => {
   test('accepts a template whose worst case fits the budget', () => {

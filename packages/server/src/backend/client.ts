@@ -1,8 +1,8 @@
 // The backend API client (Clerk's clerkClient shape) built from the operation table twice: in-process against an instance, or over HTTP against a standalone service with a secret key.
 
 import { GatehouseError, STATUS_BY_CODE, type GatehouseErrorCode } from '@gatehouse/core';
-import { BACKEND_CONTEXT } from '../session-core.js';
-import type { Gatehouse } from '../instance.js';
+import { BACKEND_CONTEXT } from '../sessions/session-core.js';
+import type { Gatehouse } from '../instance/instance.js';
 import { BACKEND_OPERATIONS } from './operations.js';
 import { parseInput, pathParams, type Operation } from './operation.js';
 

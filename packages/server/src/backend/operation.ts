@@ -2,7 +2,7 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import type { z } from 'zod';
-import type { Gatehouse } from '../instance.js';
+import type { Gatehouse } from '../instance/instance.js';
 
 export type BackendMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 

@@ -2,17 +2,17 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { z } from 'zod';
-import { AuditQuery } from '../audit.js';
-import { InstanceSettingsChanges } from '../instance-settings.js';
-import { MAX_ROLE_PERMISSIONS, SYSTEM_PERMISSIONS } from '../roles.js';
-import { MAX_SLUG_LENGTH } from '../organizations.js';
-import type { Gatehouse } from '../instance.js';
-import type { BackendUser } from '../user-admin.js';
-import type { Organization } from '../org-access.js';
-import type { OrganizationMember } from '../memberships.js';
+import { AuditQuery } from '../audit/audit.js';
+import { InstanceSettingsChanges } from '../instance/instance-settings.js';
+import { MAX_ROLE_PERMISSIONS, SYSTEM_PERMISSIONS } from '../roles/roles.js';
+import { MAX_SLUG_LENGTH } from '../organizations/organizations.js';
+import type { Gatehouse } from '../instance/instance.js';
+import type { BackendUser } from '../users/user-admin.js';
+import type { Organization } from '../organizations/org-access.js';
+import type { OrganizationMember } from '../organizations/memberships.js';
 import { operation, type DeletedObject, type PaginatedList } from './operation.js';
 import { webhooks } from './webhook-operations.js';
-import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../template-admin.js';
+import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../tokens/template-admin.js';
 
 const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
 const SESSION_ID = z.string().regex(/^sess_[a-z2-7]{26}$/, 'Not a session id');

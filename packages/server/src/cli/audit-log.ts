@@ -2,7 +2,7 @@
 
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { AuditQueryInput } from '../audit.js';
+import type { AuditQueryInput } from '../audit/audit.js';
 import { asJson, table, time, UsageError, type Command, type Values } from './command.js';
 
 const FILTERS = {

@@ -1,8 +1,8 @@
 // What every CLI command shares: its shape, usage errors, opening the instance like the embedded app, tables and secrets from stdin.
 
 import type { ParseArgsConfig } from 'node:util';
-import { gatehouseOptionsFromEnv } from '../embedded.js';
-import { createGatehouse, type Gatehouse, type GatehouseOptions } from '../instance.js';
+import { gatehouseOptionsFromEnv } from '../instance/embedded.js';
+import { createGatehouse, type Gatehouse, type GatehouseOptions } from '../instance/instance.js';
 
 /** A mistake in how the command was called: exit code 2 with the command's usage. */
 export class UsageError extends Error {

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { generateSecretKey } from '../secret-keys.js';
+import { generateSecretKey } from '../backend/secret-keys.js';
 import type { Command } from './command.js';
 
 const CONFIG = {

@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import { migrateStepwise } from '../store/migrations.js';
+import { migrateStepwise } from '../store/migrations/index.js';
 import { openPostgres } from '../store/postgres.js';
 import { openSqlite } from '../store/sqlite.js';
 import type { Database } from '../store/types.js';

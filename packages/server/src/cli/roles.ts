@@ -1,6 +1,6 @@
 // `gatehouse roles …`: the effective organization roles, and creating, changing or deleting the database's roles.
 
-import type { RoleInfo } from '../role-admin.js';
+import type { RoleInfo } from '../roles/role-admin.js';
 import { asJson, table, UsageError, type Command } from './command.js';
 
 /** `editor` is taken for `org:editor`. */

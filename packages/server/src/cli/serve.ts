@@ -1,6 +1,6 @@
 // `gatehouse serve`: the standalone service (auth HTTP API, JWKS, discovery, health) on a port until SIGTERM or SIGINT.
 
-import { createServiceHandler, startServiceServer, type ServiceRoute } from '../serve.js';
+import { createServiceHandler, startServiceServer, type ServiceRoute } from '../standalone/serve.js';
 import { UsageError, type Command } from './command.js';
 
 /** Endpoints other parts add to the service (backend API, dashboard): append here. */

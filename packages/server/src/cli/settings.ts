@@ -1,6 +1,6 @@
 // `gatehouse settings …`: the instance settings stored in the database (session lifetime, inactivity timeout, multi-session, organizations required, origins).
 
-import type { InstanceSettingsValues, InstanceSettingsView } from '../instance-settings.js';
+import type { InstanceSettingsValues, InstanceSettingsView } from '../instance/instance-settings.js';
 import { asJson, table, UsageError, type Command } from './command.js';
 
 const FIELDS: Record<keyof InstanceSettingsValues, 'duration' | 'optional-duration' | 'boolean' | 'origins'> = {

@@ -1,7 +1,7 @@
 // `gatehouse templates …`: the JWT templates in effect (configured in gatehouse.config.json or stored in the database), never their signing secrets; set and delete the stored ones.
 
 import { readFileSync } from 'node:fs';
-import { HMAC_ALGORITHMS, type JwtTemplateInput } from '../template-admin.js';
+import { HMAC_ALGORITHMS, type JwtTemplateInput } from '../tokens/template-admin.js';
 import { UsageError, asJson, table, type Command } from './command.js';
 
 const ALGORITHMS = ['RS256', ...HMAC_ALGORITHMS] as const;

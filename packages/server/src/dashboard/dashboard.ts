@@ -13,7 +13,7 @@ import {
   type CookieSettings,
   type RequestContext,
 } from '@gatehouse/core';
-import type { Gatehouse } from '../instance.js';
+import type { Gatehouse } from '../instance/instance.js';
 import { readForm } from '../http/body.js';
 import { errorResponse } from '../http/respond.js';
 import type { AnyMethods } from '../http/org-routes.js';

@@ -1,7 +1,7 @@
 // What a dashboard page is: one file per page under pages/, listed once in pages/index.ts.
 
 import type { RequestContext } from '@gatehouse/core';
-import type { Gatehouse } from '../instance.js';
+import type { Gatehouse } from '../instance/instance.js';
 import type { SafeHtml } from './html.js';
 
 export interface PageContext {

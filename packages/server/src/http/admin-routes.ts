@@ -2,9 +2,9 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
-import type { Gatehouse } from '../instance.js';
-import { MAX_ROLE_PERMISSIONS } from '../roles.js';
-import { InstanceSettingsChanges } from '../instance-settings.js';
+import type { Gatehouse } from '../instance/instance.js';
+import { MAX_ROLE_PERMISSIONS } from '../roles/roles.js';
+import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 import type { AnyMethods, HttpMethod } from './org-routes.js';

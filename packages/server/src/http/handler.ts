@@ -11,9 +11,9 @@ import {
   type CookieSettings,
 } from '@gatehouse/core';
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../passwords.js';
-import { normalizeEmail, type SignedInResult } from '../sessions.js';
-import type { Gatehouse } from '../instance.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
+import { normalizeEmail, type SignedInResult } from '../sessions/sessions.js';
+import type { Gatehouse } from '../instance/instance.js';
 import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
@@ -22,7 +22,7 @@ import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
-import type { SecretKeyCheck } from '../secret-keys.js';
+import type { SecretKeyCheck } from '../backend/secret-keys.js';
 
 const emailField = z
   .string()

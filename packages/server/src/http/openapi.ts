@@ -2,10 +2,10 @@
 
 import { z } from 'zod';
 import { STATUS_BY_CODE } from '@gatehouse/core';
-import { AuditQuery } from '../audit.js';
+import { AuditQuery } from '../audit/audit.js';
 import { pathParams } from '../backend/operation.js';
 import { BACKEND_PREFIX } from '../backend/client.js';
-import { InstanceSettingsChanges } from '../instance-settings.js';
+import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { RoleBody as AdminRoleBody } from './admin-routes.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
 import { SignInBody, SignUpBody } from './handler.js';

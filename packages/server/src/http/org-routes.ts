@@ -2,8 +2,8 @@
 
 import type { RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
-import type { Gatehouse } from '../instance.js';
-import { MAX_SLUG_LENGTH } from '../organizations.js';
+import type { Gatehouse } from '../instance/instance.js';
+import { MAX_SLUG_LENGTH } from '../organizations/organizations.js';
 import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 import type { Route, RouteParams } from './session-routes.js';

@@ -10,8 +10,8 @@ import {
   type RequestContext,
 } from '@gatehouse/core';
 import { z } from 'zod';
-import type { Gatehouse } from '../instance.js';
-import type { EndResult } from '../session-control.js';
+import type { Gatehouse } from '../instance/instance.js';
+import type { EndResult } from '../sessions/session-control.js';
 import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 

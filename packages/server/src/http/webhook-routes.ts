@@ -2,7 +2,7 @@
 
 import type { RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
-import type { Gatehouse } from '../instance.js';
+import type { Gatehouse } from '../instance/instance.js';
 import { readJson, readOptionalJson } from './body.js';
 import { json } from './respond.js';
 import type { AnyMethods, HttpMethod } from './org-routes.js';

@@ -1,6 +1,6 @@
 // The webhook outbox: a store whose mutations also write their events (and one delivery per subscribed endpoint) in the same transaction.
 
-import { newId } from '../ids.js';
+import { newId } from '../store/ids.js';
 import type { SessionStatus, Store } from '../store/types.js';
 import {
   deletedData,

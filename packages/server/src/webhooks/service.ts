@@ -2,8 +2,8 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
-import { newId } from '../ids.js';
-import { BACKEND_CONTEXT } from '../session-core.js';
+import { newId } from '../store/ids.js';
+import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Store, WebhookAttemptRow, WebhookDeliveryListRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../store/types.js';
 import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass } from './delivery.js';
 import { WEBHOOK_EVENT_TYPES, stringList, type WebhookEventType } from './events.js';

@@ -3,7 +3,7 @@
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
 import { link, when, type DashboardPage, type PageContext } from '../page.js';
-import type { AuditQueryInput } from '../../audit.js';
+import type { AuditQueryInput } from '../../audit/audit.js';
 
 const PAGE_SIZE = 100;
 

@@ -4,7 +4,7 @@ import { GatehouseError } from '@gatehouse/core';
 import { actionForm } from '../forms.js';
 import { html } from '../html.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
-import { SYSTEM_PERMISSIONS } from '../../roles.js';
+import { SYSTEM_PERMISSIONS } from '../../roles/roles.js';
 
 /** Permissions from the form: one per line or comma-separated. */
 function permissionList(text: string): string[] {

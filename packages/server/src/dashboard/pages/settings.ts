@@ -3,7 +3,7 @@
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
 import { field, type DashboardPage } from '../page.js';
-import type { InstanceSettingsValues } from '../../instance-settings.js';
+import type { InstanceSettingsValues } from '../../instance/instance-settings.js';
 
 /** A whole number of seconds from the form; `optional` allows empty (off). */
 function seconds(text: string, label: string, optional: boolean): number | null {

@@ -4,8 +4,8 @@ import { GatehouseError, isGatehouseError } from '@gatehouse/core';
 import { actionForm } from '../forms.js';
 import { html } from '../html.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
-import { HMAC_ALGORITHMS } from '../../template-admin.js';
-import { toSummary } from '../../user-admin.js';
+import { HMAC_ALGORITHMS } from '../../tokens/template-admin.js';
+import { toSummary } from '../../users/user-admin.js';
 
 /** The claims textarea as a JSON object. */
 function parseClaims(claimsText: string): Record<string, unknown> {

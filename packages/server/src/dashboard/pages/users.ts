@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import { actionForm } from '../forms.js';
 import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
-import { toSummary } from '../../user-admin.js';
+import { toSummary } from '../../users/user-admin.js';
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');

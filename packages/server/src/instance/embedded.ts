@@ -1,0 +1,131 @@
+// The process-wide embedded instance, configured from the environment and created once.
+
+import { readConfigFile } from './config-file.js';
+import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import { createRemoteGatehouse } from '../standalone/remote-service.js';
+import { isPostgresUrl } from '../store/postgres.js';
+import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
+
+/** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
+const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
+  signInIp: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IP',
+  signInIdentifier: 'GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER',
+  signUpIp: 'GATEHOUSE_RATE_LIMIT_SIGN_UP_IP',
+  verifyIp: 'GATEHOUSE_RATE_LIMIT_VERIFY_IP',
+  verifyIdentifier: 'GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER',
+};
+
+function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number of seconds`);
+  return value;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Reads the embedded instance's options from gatehouse.config.json and GATEHOUSE_* environment variables. */
+export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatehouseOptions {
+  const options: GatehouseOptions = {
+    ...readConfigFile(env),
+    allowDevSecret: env.GATEHOUSE_DEV_SECRET === '1' || env.NODE_ENV !== 'production',
+    authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+    allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
+  };
+  // DATABASE_URL (PostgreSQL, shared by several instances) wins over the SQLite file.
+  if (env.DATABASE_URL) {
+    if (!isPostgresUrl(env.DATABASE_URL))
+      throw new TypeError('DATABASE_URL must be a postgres:// URL (for SQLite, set GATEHOUSE_DATABASE_FILE)');
+    options.databaseUrl = env.DATABASE_URL;
+  } else if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
+  if (env.REDIS_URL) options.redisUrl = env.REDIS_URL;
+  if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
+  // Several comma-separated keys while rotating: the new one added, the old one removed once clients moved.
+  if (env.GATEHOUSE_SECRET_KEY) options.secretKeys = list(env.GATEHOUSE_SECRET_KEY);
+  const ttl = seconds(env, 'GATEHOUSE_SESSION_TOKEN_TTL');
+  if (ttl !== undefined) options.sessionTokenTtlSeconds = ttl;
+  const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
+  if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
+  const grace = seconds(env, 'GATEHOUSE_CLIENT_ROTATION_GRACE');
+  if (grace !== undefined) options.clientRotationGraceSeconds = grace;
+  const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
+  if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
+  if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
+  if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
+  // Environment variables override the config file's rateLimits, rule by rule.
+  for (const [name, variable] of Object.entries(RATE_LIMIT_ENV) as [RateLimitName, string][]) {
+    const raw = env[variable];
+    if (raw) options.rateLimits = { ...options.rateLimits, [name]: parseRateLimitRule(variable, raw) };
+  }
+  const hops = trustedProxyHops(env);
+  if (hops !== undefined) options.trustedProxyHops = hops;
+  // The dev inbox hands out invitation links: on only when asked for. Set in a production build
+  // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
+  if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {
+    options.devInbox = env.NODE_ENV === 'production' ? 'allow-in-production' : true;
+  }
+  return options;
+}
+
+/** GATEHOUSE_TRUSTED_PROXY_HOPS; undefined when unset. @throws TypeError when it is not a positive integer */
+function trustedProxyHops(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.GATEHOUSE_TRUSTED_PROXY_HOPS) return undefined;
+  const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
+  if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
+  return hops;
+}
+
+const INSTANCE = Symbol.for('gatehouse.embedded-instance');
+type Holder = { [INSTANCE]?: Promise<Gatehouse> };
+
+/**
+ * The embedded instance of this process. Kept on globalThis so that every bundle Next.js builds
+ * (proxy, route handlers, server components) shares one database handle and one revocation set.
+ */
+export function getGatehouse(): Promise<Gatehouse> {
+  const holder = globalThis as Holder;
+  if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
+    // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
+    const env = process.env;
+    const hops = trustedProxyHops(env);
+    holder[INSTANCE] = createRemoteGatehouse({
+      serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
+      authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+      allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
+      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+      ...(hops === undefined ? {} : { trustedProxyHops: hops }),
+      ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
+        ? {}
+        : { maxLifetimeSeconds: seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') as number }),
+    }).then((gatehouse) => {
+      gatehouse.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
+      return gatehouse;
+    });
+  } else if (!holder[INSTANCE]) {
+    const options = gatehouseOptionsFromEnv();
+    // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).
+    options.webhooks = { ...options.webhooks, worker: process.env.GATEHOUSE_WEBHOOK_WORKER !== '0' };
+    holder[INSTANCE] = createGatehouse(options).then((gatehouse) => {
+      // Never the URL itself: it carries the database password.
+      const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';
+      gatehouse.log(`Gatehouse: ${where}${gatehouse.fanOut ? ', Redis fan-out on (REDIS_URL)' : ''}`);
+      if (!gatehouse.databaseFile && !gatehouse.fanOut) {
+        gatehouse.log(
+          'Gatehouse: no REDIS_URL: other instances learn of a revocation only when its tokens expire (token lifetime + clock skew).',
+        );
+      }
+      return gatehouse;
+    });
+    // A failed start is not cached: the next call tries again and reports the error again.
+    holder[INSTANCE].catch(() => {
+      delete holder[INSTANCE];
+    });
+  }
+  return holder[INSTANCE];
+}

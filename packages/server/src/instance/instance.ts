@@ -1,0 +1,398 @@
+// A Gatehouse instance: store, keys, sessions, request authentication and the HTTP API, wired once.
+
+import { resolve } from 'node:path';
+import {
+  authenticateRequestNow,
+  createSessionTokenVerifier,
+  type PublicJwk,
+  type AuthReason,
+  type RequestState,
+  type SessionClaims,
+  type SessionTokenVerifier,
+} from '@gatehouse/core';
+import type { Kysely } from 'kysely';
+import { newId } from '../store/ids.js';
+import { openKeyRing, type KeyRing } from '../tokens/key-ring.js';
+import { createClaimStamps, type ClaimStamps } from '../propagation/claim-stamps.js';
+import { compileRoles, type Roles, type RolesConfig } from '../roles/roles.js';
+import { createRoleAdmin, type RoleAdmin } from '../roles/role-admin.js';
+import { createTemplateAdmin, type TemplateAdmin } from '../tokens/template-admin.js';
+import { createUserAdmin, type UserAdmin } from '../users/user-admin.js';
+import { compileSessionClaims } from '../tokens/session-claims.js';
+import { compileTemplates, createTemplates, type JwtTemplateConfig, type Templates } from '../tokens/templates.js';
+import { migrateToLatest } from '../store/migrations/index.js';
+import { createKyselyStore } from '../store/kysely-store.js';
+import { openSqlite } from '../store/sqlite.js';
+import { isPostgresUrl, openPostgres } from '../store/postgres.js';
+import type { Database, Dialect, Store } from '../store/types.js';
+import { connectFanOut, type FanOut, type FanOutStatus } from '../propagation/redis-fan-out.js';
+import { resolveMasterSecret } from '../tokens/secret.js';
+import { createRevocationList, type RevocationList } from '../propagation/revocation.js';
+import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
+import { createHandler } from '../http/handler.js';
+import { createDevMailer, createUnconfiguredMailer, type Mailer } from '../mail/mailer.js';
+import { createOrganizationService, type OrganizationService } from '../organizations/organizations.js';
+import { withWebhookOutbox } from '../webhooks/outbox.js';
+import { createWebhookService, type WebhookService } from '../webhooks/service.js';
+import type { DeliveryOptions } from '../webhooks/delivery.js';
+import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
+import { createAuditLog, type AuditLog } from '../audit/audit.js';
+import { createSecretKeyCheck } from '../backend/secret-keys.js';
+import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
+
+export interface GatehouseOptions {
+  /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
+  databaseFile?: string;
+  /** `postgres://…` (DATABASE_URL): the shared database of several instances, instead of the SQLite file. */
+  databaseUrl?: string;
+  /** `redis://…` (REDIS_URL): revocations and claim changes reach every instance through pub/sub. */
+  redisUrl?: string;
+  /** The master secret (GATEHOUSE_SECRET). */
+  secret?: string;
+  /**
+   * Secret keys (`gh_sk_…`, GATEHOUSE_SECRET_KEY) that server code presents to the backend HTTP API
+   * (`{basePath}/v1/backend/…`). Only their hashes are kept; several allow rotation. None: that API refuses every call.
+   */
+  secretKeys?: string[];
+  /** Allow a generated development secret when none is configured. */
+  allowDevSecret?: boolean;
+  /** Where the auth HTTP API is mounted. */
+  basePath?: string;
+  sessionTokenTtlSeconds?: number;
+  maxLifetimeSeconds?: number;
+  inactivityTimeoutSeconds?: number | null;
+  clientRotationGraceSeconds?: number;
+  /** Every signed-in user must have an active organization (else the session is pending). */
+  organizationsRequired?: boolean;
+  /** Organization roles (the built-in org:admin and org:member plus custom ones), creator and default role. */
+  roles?: RolesConfig;
+  /** JWT templates for other services; validated here. */
+  jwtTemplates?: JwtTemplateConfig[];
+  /** Custom session-token claims (shortcodes allowed); refused here if they could outgrow the cookie. */
+  sessionClaims?: Record<string, unknown>;
+  /** Several signed-in users per browser, one of them active (default false: signing in replaces the browser's session). */
+  multiSession?: boolean;
+  clockSkewInMs?: number;
+  authorizedParties?: string[];
+  allowedOrigins?: string[];
+  secureCookies?: boolean;
+  /** Milliseconds since the epoch; injectable so tests never sleep. */
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Sends invitation emails. Default: the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
+  mailer?: Mailer;
+  /**
+   * Serve the dev mailer's inbox at `GET {basePath}/dev/inbox` (development only; refused in
+   * production). `'allow-in-production'` is the explicit opt-in for end-to-end tests of a production
+   * build (GATEHOUSE_DEV_INBOX=1): anyone who can reach the endpoint reads every invitation link.
+   */
+  devInbox?: boolean | 'allow-in-production';
+  /** How long an invitation link works (default 7 days). */
+  invitationTtlSeconds?: number;
+  /** The page that accepts invitations (default `/accept-invitation`); a path is resolved against the request's origin. */
+  invitationUrl?: string;
+  /**
+   * Webhook delivery: retries, timeouts and whether this process runs the background worker
+   * (`worker: true`; the embedded app turns it on, the CLI and tests drive `webhooks.deliverDue()`).
+   */
+  webhooks?: DeliveryOptions & { worker?: boolean };
+  /** Attempts allowed per window on sign-in, sign-up and verification, per IP and per identifier (false: off). Shared through Redis with `redisUrl`. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
+  trustedProxyHops?: number;
+}
+
+export interface Gatehouse {
+  readonly settings: SessionSettings & { maxLifetimeSeconds: number };
+  readonly store: Store;
+  readonly sessions: SessionService;
+  readonly revocations: RevocationList;
+  readonly stamps: ClaimStamps;
+  readonly roles: Roles;
+  /** Roles at run time: list, create or replace, and delete the database's roles. */
+  readonly roleAdmin: RoleAdmin;
+  /** Users from server code and the CLI: list, create, the instance-admin flag. */
+  readonly users: UserAdmin;
+  /** Organizations, memberships and invitations. */
+  readonly organizations: OrganizationService;
+  /** Webhook endpoints, the delivery log, resend and the delivery worker. */
+  readonly webhooks: WebhookService;
+  /** Session lifetime, inactivity timeout, multi-session, organizations required, origins: stored in the database over the configuration. */
+  readonly instanceSettings: InstanceSettings;
+  /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
+  readonly audit: AuditLog;
+  /** The per-request check after the signature: revoked session or stale claims, else null. */
+  checkSession(claims: SessionClaims): AuthReason | null;
+  readonly dialect: Dialect;
+  /** The SQLite file; null on PostgreSQL. */
+  readonly databaseFile: string | null;
+  /** The Redis fan-out's state; null without `redisUrl`. */
+  readonly fanOut: FanOutStatus | null;
+  readonly basePath: string;
+  /** Origins besides the request's own that may send state-changing requests with the session cookies. */
+  readonly allowedOrigins: readonly string[];
+  readonly log: (line: string) => void;
+  /** Authenticates a request from its own `__session` cookie or Bearer token. */
+  authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
+  /** {@link authenticate} without a promise when none is needed (a cached token, or any token on Node's synchronous verify). */
+  authenticateNow(request: Pick<Request, 'headers'>): RequestState | Promise<RequestState>;
+  verifier(): SessionTokenVerifier;
+  /** The signing keys: rotate, retire, reload. */
+  readonly keys: KeyRing;
+  /** JWT templates: tokens for other services (`getToken({ template })`). */
+  readonly templates: Templates;
+  /** JWT templates at run time: list, create or replace, and delete the database's templates (configured ones are read-only). */
+  readonly templateAdmin: TemplateAdmin;
+  jwks(): { keys: PublicJwk[] };
+  getUser(id: string): Promise<PublicUser | null>;
+  /** Sign-in, sign-up and verification attempts per IP and identifier. */
+  readonly rateLimits: RateLimits;
+  /** Proxies in front that append to X-Forwarded-For: which entry is the client address (`requestContext`, rate limits). */
+  readonly trustedProxyHops: number;
+  /** The auth HTTP API. */
+  handle(request: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const DAY = 24 * 60 * 60;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number`);
+  return value;
+}
+
+/**
+ * Opens (and on first start creates) an instance: applies migrations, loads or generates the
+ * signing keys, and wires the services.
+ *
+ * @throws GatehouseError `setup_missing` when the secret is missing or cannot decrypt the keys.
+ */
+export async function createGatehouse(options: GatehouseOptions = {}): Promise<Gatehouse> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const now = options.now ?? Date.now;
+  const onPostgres = options.databaseUrl !== undefined;
+  if (onPostgres && !isPostgresUrl(options.databaseUrl ?? '')) throw new TypeError('databaseUrl must be a postgres:// URL');
+  const dialect: Dialect = onPostgres ? 'postgres' : 'sqlite';
+  const databaseFile = options.databaseFile === ':memory:' ? ':memory:' : resolve(options.databaseFile ?? '.gatehouse/gatehouse.db');
+  const sessionTokenTtlSeconds = positive('sessionTokenTtlSeconds', options.sessionTokenTtlSeconds, 60);
+  const maxLifetimeSeconds = positive('maxLifetimeSeconds', options.maxLifetimeSeconds, 7 * DAY);
+  const inactivityTimeoutSeconds = options.inactivityTimeoutSeconds ?? null;
+  const clockSkewInMs = options.clockSkewInMs ?? 5000;
+
+  const secret = resolveMasterSecret({
+    secret: options.secret,
+    devSecretFile: onPostgres || databaseFile === ':memory:' ? resolve('.gatehouse/dev-secret') : resolve(databaseFile, '..', 'dev-secret'),
+    allowDevSecret: options.allowDevSecret ?? false,
+    log,
+  });
+  // Configuration errors surface before anything is opened.
+  compileRoles(options.roles); // the live registry, with the database's roles, is loaded once the store is open
+  const sessionClaims = options.sessionClaims ? compileSessionClaims(options.sessionClaims) : null;
+  const templateConfigs = compileTemplates(options.jwtTemplates ?? []);
+  const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
+  const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
+  const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
+
+  const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
+  let fanOut: FanOut | null = null;
+  let rateLimits: RateLimits | null = null;
+  // A failed start leaves nothing open: a pool or a Redis socket would keep the process alive.
+  const failed = async (error: unknown): Promise<never> => {
+    await fanOut?.close();
+    await rateLimits?.close();
+    await db.destroy();
+    throw error;
+  };
+  await migrateToLatest(db as unknown as Kysely<unknown>, dialect).catch(failed);
+  const baseStore = createKyselyStore(db, { dialect });
+
+  // Of several processes starting at once on an empty database, all adopt the first one's id.
+  const instanceId = await baseStore.initInstanceValue('instance_id', newId('ins')).catch(failed);
+  // Every change that is a webhook event writes it to the outbox in the change's own transaction.
+  const store = withWebhookOutbox(baseStore, { now, instanceId });
+  const issuer = `urn:gatehouse:${instanceId}`;
+
+  // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
+  const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
+  const makeVerifier = (authorizedParties: readonly string[]) =>
+    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+  // Replaced when the authorized parties change at run time (instance settings).
+  let verifier = makeVerifier(options.authorizedParties ?? []);
+  // As long as a token minted before a revocation or a stamp could still verify.
+  const retainMs = (sessionTokenTtlSeconds + 10) * 1000 + clockSkewInMs;
+  const localRevocations = createRevocationList({ retainMs, now });
+  const localStamps = createClaimStamps({ retainMs, now });
+  // Sessions that ended shortly before this start (or while this instance was not listening to
+  // Redis) may still have unexpired tokens out there: the database knows them all.
+  const rebuildRevocations = async () => {
+    for (const row of await store.listSessionsEndedSince(now() - retainMs)) localRevocations.revoke(row.id, row.ended_at);
+  };
+  if (options.redisUrl) {
+    fanOut = await connectFanOut({
+      url: options.redisUrl,
+      channel: `gatehouse:events:${instanceId}`,
+      revocations: localRevocations,
+      stamps: localStamps,
+      rebuild: rebuildRevocations,
+      now,
+      maxSkewMs: clockSkewInMs,
+      log,
+    }).catch(failed);
+  } else {
+    await rebuildRevocations().catch(failed);
+  }
+  // Keys carry the instance id: deployments sharing one Redis never count each other's attempts.
+  try {
+    rateLimits = createRateLimits({
+      ...(options.rateLimits ? { settings: options.rateLimits } : {}),
+      ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
+      now,
+      log,
+      ...(options.redisUrl
+        ? { shared: () => createRedisCounters({ url: options.redisUrl ?? '', prefix: `gatehouse:rl:${instanceId}:` }) }
+        : {}),
+      onExceeded: async (name, who) => {
+        const row = { at: now(), action: 'rate_limit.exceeded', actor_id: null, subject_id: null };
+        await store.appendAudit({ ...row, ip: who.ip, user_agent: who.userAgent, data: JSON.stringify({ limit: name }) });
+      },
+    });
+  } catch (error) {
+    await failed(error);
+  }
+  const limits = rateLimits as RateLimits;
+  const revocations = fanOut?.revocations ?? localRevocations;
+  const stamps = fanOut?.stamps ?? localStamps;
+  // Built-in, then the database's, then configured roles; reloaded after every change (here or in another process).
+  const roleAdmin = await createRoleAdmin({ store, config: options.roles ?? {}, stamps, now, log }).catch(failed);
+  const roles = roleAdmin.roles;
+  const settings = {
+    issuer,
+    sessionTokenTtlSeconds,
+    maxLifetimeSeconds,
+    inactivityTimeoutSeconds,
+    clientRotationGraceSeconds,
+    multiSession: options.multiSession ?? false,
+    organizationsRequired: options.organizationsRequired ?? false,
+  };
+  let allowedOrigins: readonly string[] = options.allowedOrigins ?? [];
+  let authorizedParties: readonly string[] = options.authorizedParties ?? [];
+  // The configuration's values are the defaults; the database's override them, here and in every other running instance.
+  const instanceSettings = await createInstanceSettings({
+    store,
+    now,
+    log,
+    defaults: {
+      sessionLifetimeSeconds: maxLifetimeSeconds,
+      inactivityTimeoutSeconds,
+      multiSession: settings.multiSession,
+      organizationsRequired: settings.organizationsRequired,
+      allowedOrigins: [...allowedOrigins],
+      authorizedParties: [...authorizedParties],
+    },
+    apply(values) {
+      // The session use cases read these fields at use time; sessions already started keep their expiry.
+      settings.maxLifetimeSeconds = values.sessionLifetimeSeconds;
+      settings.inactivityTimeoutSeconds = values.inactivityTimeoutSeconds;
+      settings.multiSession = values.multiSession;
+      settings.organizationsRequired = values.organizationsRequired;
+      allowedOrigins = values.allowedOrigins;
+      if (JSON.stringify(values.authorizedParties) !== JSON.stringify(authorizedParties)) {
+        authorizedParties = values.authorizedParties;
+        verifier = makeVerifier(authorizedParties);
+      }
+    },
+  }).catch(failed);
+  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
+  // Consulted on every request after the signature: revoked sessions and claims changed since the
+  // token was minted (role change, removal, org switch) stop working at once, not at expiry.
+  const checkSession = (claims: SessionClaims): AuthReason | null => {
+    if (revocations.isRevoked(claims.sid)) return 'session-revoked';
+    // Tokens without iat_ms (none are minted so) count as minted at the start of their second.
+    if (stamps.isStale(claims.sub, claims.sid, claims.iat_ms ?? claims.iat * 1000)) return 'session-claims-stale';
+    return null;
+  };
+  // Configured templates (read-only), then the database's; reloaded after every change (here or in another process).
+  const templateAdmin = await createTemplateAdmin({ store, config: templateConfigs, now, log }).catch(failed);
+  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry);
+  const basePath = options.basePath ?? '/api/gatehouse';
+  const production = process.env.NODE_ENV === 'production';
+  const devInboxInProduction = production && options.devInbox === 'allow-in-production';
+  if (options.devInbox === true && production) throw new TypeError('devInbox exposes invitation links: it cannot be enabled in production');
+  if (devInboxInProduction)
+    log('gatehouse: WARNING: the dev inbox is on in production; anyone can read invitation links at GET /dev/inbox');
+  const devMailer = options.mailer || (production && !devInboxInProduction) ? null : createDevMailer(log, now);
+  const organizations = createOrganizationService({
+    store,
+    roles,
+    stamps,
+    now,
+    log,
+    mailer: options.mailer ?? devMailer ?? createUnconfiguredMailer(),
+    devInbox: () => devMailer?.inbox() ?? [],
+    invitationTtlSeconds,
+    invitationUrl: options.invitationUrl ?? '/accept-invitation',
+  });
+
+  const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+
+  const gatehouse: Gatehouse = {
+    settings,
+    store,
+    sessions,
+    revocations,
+    dialect,
+    databaseFile: onPostgres ? null : databaseFile,
+    fanOut: fanOut?.status ?? null,
+    basePath,
+    allowedOrigins: options.allowedOrigins ?? [],
+    log,
+    stamps,
+    roles,
+    roleAdmin,
+    users: createUserAdmin({ store, now }),
+    organizations,
+    webhooks,
+    instanceSettings,
+    audit: createAuditLog({ store }),
+    checkSession,
+    async authenticate(request) {
+      return authenticateRequestNow(request, { verifier, checkSession });
+    },
+    authenticateNow(request) {
+      return authenticateRequestNow(request, { verifier, checkSession });
+    },
+    verifier: () => verifier,
+    jwks: () => ({ keys: keyRing.current().publicJwks }),
+    keys: keyRing,
+    templates,
+    templateAdmin,
+    async getUser(id) {
+      const row = await store.findUserById(id);
+      return row ? toPublicUser(row) : null;
+    },
+    rateLimits: limits,
+    trustedProxyHops: options.trustedProxyHops ?? 1,
+    handle: (request) => handler(request),
+    async close() {
+      roleAdmin.stop();
+      await webhooks.stopWorker();
+      instanceSettings.stop();
+      await fanOut?.close();
+      await limits.close();
+      await db.destroy();
+    },
+  };
+  const handler = createHandler(gatehouse, {
+    basePath,
+    // Read on every request: the allowed origins are an instance setting that can change at run time.
+    get allowedOrigins() {
+      return allowedOrigins;
+    },
+    ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
+    devInbox: Boolean(options.devInbox),
+    secretKeys,
+  });
+  if (options.webhooks?.worker) webhooks.startWorker();
+  return gatehouse;
+}

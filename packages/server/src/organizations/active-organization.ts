@@ -1,0 +1,112 @@
+// The active organization of a session: switching it (setActive), orgs-required pending sessions,
+// and minting a token for another org the user belongs to without switching.
+
+import { GatehouseError, type RequestContext } from '@gatehouse/core';
+import { isLive, mintFor, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
+import type { SessionRow, Store } from '../store/types.js';
+
+export interface ActiveOrganizationResult {
+  sessionId: string;
+  organizationId: string | null;
+  sessionToken: string;
+}
+
+/** Who asks: the verified `sub` and `sid` of the request's own session token. */
+export interface SessionActor {
+  userId: string;
+  sessionId: string;
+}
+
+export function createActiveOrganization(deps: SessionDeps) {
+  const { store, now } = deps;
+
+  /** The live session of this actor, or a 404 that reveals nothing. */
+  async function ownLiveSession(tx: Store, actor: SessionActor): Promise<SessionRow> {
+    const session = await tx.findSession(actor.sessionId);
+    if (!session || session.user_id !== actor.userId || !isLive(session) || !withinLimits(session, now())) {
+      throw new GatehouseError('not_found', 'No such session.');
+    }
+    return session;
+  }
+
+  /** The org by id or slug, when the user is a member; otherwise the same 404 whether or not it exists. */
+  async function memberOrg(tx: Store, userId: string, idOrSlug: string): Promise<string> {
+    const org = await tx.findOrganization(idOrSlug);
+    const membership = org ? await tx.findMembership(org.id, userId) : null;
+    if (!org || !membership) throw new GatehouseError('not_found', 'No such organization.');
+    return org.id;
+  }
+
+  return {
+    /**
+     * Switches the session's active organization (id, slug, or null for the personal account) and
+     * mints a token carrying the new `o` claim. Older tokens of this session are stamped stale, so
+     * another tab cannot keep using the previous org. A pending (choose-organization) session
+     * becomes active once an org is chosen.
+     * @throws GatehouseError `not_found` (not a member, no such org or session), `bad_request`
+     *   (null while organizations are required)
+     */
+    async setActiveOrganization(actor: SessionActor, organization: string | null, ctx: RequestContext): Promise<ActiveOrganizationResult> {
+      return store.transaction(async (tx) => {
+        const session = await ownLiveSession(tx, actor);
+        if (organization === null && deps.settings.organizationsRequired) {
+          throw new GatehouseError('bad_request', 'This application requires an active organization.');
+        }
+        const organizationId = organization === null ? null : await memberOrg(tx, actor.userId, organization);
+        const t = now();
+        const changes = {
+          ...touched(deps, t),
+          active_organization_id: organizationId,
+          status: organizationId || !deps.settings.organizationsRequired ? ('active' as const) : session.status,
+        };
+        await tx.updateSession(session.id, changes);
+        await tx.appendAudit({
+          at: t,
+          action: 'session.organization_changed',
+          actor_id: actor.userId,
+          subject_id: session.id,
+          ip: ctx.ip,
+          user_agent: ctx.userAgent,
+          data: JSON.stringify({ from: session.active_organization_id, to: organizationId }),
+        });
+        deps.stamps.stampSession(session.id, t);
+        const sessionToken = await mintFor(deps, { ...session, ...changes }, ctx, tx);
+        return { sessionId: session.id, organizationId, sessionToken };
+      });
+    },
+
+    /**
+     * A session token for another organization the user belongs to, without switching
+     * (`getToken({ organizationId })`). Nothing is written.
+     * @throws GatehouseError `not_found`
+     */
+    async mintForOrganization(actor: SessionActor, organization: string, ctx: RequestContext): Promise<string> {
+      const session = await ownLiveSession(store, actor);
+      const organizationId = await memberOrg(store, actor.userId, organization);
+      return mintFor(deps, { ...session, active_organization_id: organizationId, status: 'active' }, ctx);
+    },
+
+    /**
+     * The organization state a new or refreshed session should have: its active org while the
+     * membership lasts; when organizations are required and there is none, the user's most recent
+     * membership, else `pending` (the choose-organization task).
+     */
+    async settleOrganization(tx: Store, session: SessionRow): Promise<Pick<SessionRow, 'active_organization_id' | 'status'>> {
+      let orgId = session.active_organization_id;
+      if (orgId && !(await tx.findMembership(orgId, session.user_id))) orgId = null;
+      if (!orgId && deps.settings.organizationsRequired) {
+        const [latest] = await tx.listUserMemberships(session.user_id);
+        orgId = latest?.organization_id ?? null;
+      }
+      const status =
+        session.status === 'pending' || session.status === 'active'
+          ? deps.settings.organizationsRequired && !orgId
+            ? 'pending'
+            : 'active'
+          : session.status;
+      return { active_organization_id: orgId, status };
+    },
+  };
+}
+
+export type ActiveOrganization = ReturnType<typeof createActiveOrganization>;

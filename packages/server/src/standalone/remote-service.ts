@@ -1,0 +1,243 @@
+// An app's view of a standalone Gatehouse service (GATEHOUSE_SERVICE_URL): tokens verified from its JWKS, refresh and the auth API forwarded to it.
+
+import {
+  CLIENT_COOKIE,
+  GatehouseError,
+  STATUS_BY_CODE,
+  authenticateRequest,
+  createRemoteKeyResolver,
+  createSessionTokenVerifier,
+  errorResponse,
+  type AuthReason,
+  type GatehouseErrorCode,
+  type RequestContext,
+  type SessionClaims,
+} from '@gatehouse/core';
+import { createClaimStamps } from '../propagation/claim-stamps.js';
+import type { Gatehouse } from '../instance/instance.js';
+import { connectFanOut, type FanOut } from '../propagation/redis-fan-out.js';
+import { createRevocationList } from '../propagation/revocation.js';
+import { DISCOVERY_PATH, type ServiceDiscovery } from './serve.js';
+import type { PublicUser, RefreshResult } from '../sessions/sessions.js';
+
+export interface RemoteGatehouseOptions {
+  /** The service's base URL, e.g. `http://gatehouse.internal:4000`. */
+  serviceUrl: string;
+  /** Where the app mounts the auth API (forwarded to the same path on the service). */
+  basePath?: string;
+  authorizedParties?: string[];
+  /** Origins besides the app's own that may send state-changing requests with the session cookies (the proxy's CSRF check). */
+  allowedOrigins?: string[];
+  clockSkewInMs?: number;
+  /** The `__client` cookie's Max-Age when a refresh rotates it (the service's maximum session lifetime). */
+  maxLifetimeSeconds?: number;
+  /** The service's Redis: revocations and claim changes reach this app within a second instead of at token expiry. */
+  redisUrl?: string;
+  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry is the client address. */
+  trustedProxyHops?: number;
+  /** How long a call to the service may take (default 5 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  log?: (line: string) => void;
+}
+
+/** Response headers that describe one hop's transfer, not the content: never passed on. */
+const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
+
+const isCode = (code: unknown): code is GatehouseErrorCode => typeof code === 'string' && Object.hasOwn(STATUS_BY_CODE, code);
+
+function unsupported(what: string): never {
+  throw new GatehouseError(
+    'setup_missing',
+    `${what} is not available in an app that uses a standalone Gatehouse service (GATEHOUSE_SERVICE_URL); call the service's API instead.`,
+  );
+}
+
+/** An object whose listed members work and whose other members say plainly that they do not. */
+function partial<T extends object>(name: string, members: Partial<T>): T {
+  return new Proxy(members, {
+    get(target, key, receiver) {
+      if (typeof key === 'symbol' || Object.hasOwn(target, key) || key === 'then' || key === 'toJSON')
+        return Reflect.get(target, key, receiver) as unknown;
+      return unsupported(`${name}.${key}`);
+    },
+  }) as T;
+}
+
+/**
+ * Connects an app to a standalone service. Reads the service's discovery document (issuer, JWKS
+ * URL), verifies session tokens with the service's public keys only (cached, refetched on an
+ * unknown kid), refreshes sessions and serves the auth API by forwarding to the service, so the
+ * cookies stay on the app's origin. With `redisUrl`, revocations arrive as on any instance;
+ * without it, a revoked session's token works in this app until it expires (token lifetime + skew).
+ *
+ * @throws GatehouseError `setup_missing` when the service cannot be reached or answers nonsense
+ */
+export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Promise<Gatehouse> {
+  const doFetch = options.fetch ?? fetch;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const service = new URL(options.serviceUrl);
+  if (service.protocol !== 'http:' && service.protocol !== 'https:') throw new TypeError('serviceUrl must be an http(s) URL');
+  const basePath = (options.basePath ?? '/api/gatehouse').replace(/\/+$/, '');
+  const clockSkewInMs = options.clockSkewInMs ?? 5000;
+
+  let discovery: ServiceDiscovery;
+  try {
+    const res = await doFetch(new URL(DISCOVERY_PATH, service), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    discovery = (await res.json()) as ServiceDiscovery;
+    if (typeof discovery.issuer !== 'string' || !discovery.issuer.startsWith('urn:gatehouse:')) throw new Error('no issuer');
+  } catch (cause) {
+    throw new GatehouseError('setup_missing', `The Gatehouse service at ${service.origin} cannot be reached (GATEHOUSE_SERVICE_URL).`, {
+      cause,
+    });
+  }
+  // The JWKS from the service's own origin (not from the document: it names the address the service
+  // saw, which may not be one this app can reach).
+  const keys = createRemoteKeyResolver({ jwksUrl: new URL('/.well-known/jwks.json', service), fetch: doFetch, timeoutMs });
+  const verifier = createSessionTokenVerifier({
+    keys,
+    issuer: discovery.issuer,
+    authorizedParties: options.authorizedParties ?? [],
+    clockSkewInMs,
+  });
+
+  let fanOut: FanOut | null = null;
+  if (options.redisUrl) {
+    // Retained as long as any session token could live (the service's TTL is not known here: 10 minutes bounds it generously).
+    const retainMs = 10 * 60 * 1000;
+    fanOut = await connectFanOut({
+      url: options.redisUrl,
+      channel: `gatehouse:events:${discovery.issuer.slice('urn:gatehouse:'.length)}`,
+      revocations: createRevocationList({ retainMs, now: Date.now }),
+      stamps: createClaimStamps({ retainMs, now: Date.now }),
+      // No database here: what was published while disconnected is lost to this app (the token-lifetime bound).
+      rebuild: async () => undefined,
+      now: Date.now,
+      maxSkewMs: clockSkewInMs,
+      log,
+    });
+  }
+  const checkSession = (claims: SessionClaims): AuthReason | null => {
+    if (!fanOut) return null;
+    if (fanOut.revocations.isRevoked(claims.sid)) return 'session-revoked';
+    if (fanOut.stamps.isStale(claims.sub, claims.sid, claims.iat_ms ?? claims.iat * 1000)) return 'session-claims-stale';
+    return null;
+  };
+
+  async function refresh(clientToken: string, ctx: RequestContext): Promise<RefreshResult> {
+    const headers = new Headers({ cookie: `${CLIENT_COOKIE}=${clientToken}`, origin: ctx.origin ?? service.origin });
+    if (ctx.userAgent) headers.set('user-agent', ctx.userAgent);
+    if (ctx.ip) headers.set('x-forwarded-for', ctx.ip);
+    const res = await doFetch(new URL(`${basePath}/refresh`, service), {
+      method: 'POST',
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = (await res.json().catch(() => null)) as {
+      jwt?: string;
+      sessionId?: string;
+      userId?: string;
+      error?: { code?: unknown; message?: unknown };
+    } | null;
+    if (!res.ok || !body || typeof body.jwt !== 'string') {
+      const code = isCode(body?.error?.code) ? body.error.code : 'internal_error';
+      throw new GatehouseError(code, typeof body?.error?.message === 'string' ? body.error.message : `The service answered ${res.status}.`);
+    }
+    const rotated = res.headers
+      .getSetCookie()
+      .map((line) => line.split(';')[0] ?? '')
+      .find((pair) => pair.startsWith(`${CLIENT_COOKIE}=`) && pair.length > CLIENT_COOKIE.length + 1);
+    return {
+      sessionToken: body.jwt,
+      sessionId: String(body.sessionId),
+      userId: String(body.userId),
+      clientToken: rotated ? rotated.slice(CLIENT_COOKIE.length + 1) : null,
+    };
+  }
+
+  /** The app's `/api/gatehouse/*` (and JWKS) forwarded to the same path on the service; the answer, cookies included, goes back as is. */
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    if (!url.pathname.startsWith(`${basePath}/`) && url.pathname !== '/.well-known/jwks.json')
+      return errorResponse('not_found', 'No such endpoint.');
+    const headers = new Headers(request.headers);
+    for (const name of ['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']) headers.delete(name);
+    const init: RequestInit & { duplex?: 'half' } = {
+      method: request.method,
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    };
+    if (request.body && request.method !== 'GET' && request.method !== 'HEAD') {
+      init.body = request.body;
+      init.duplex = 'half';
+    }
+    let res: Response;
+    try {
+      res = await doFetch(new URL(`${url.pathname}${url.search}`, service), init);
+    } catch (error) {
+      log(`gatehouse: the service cannot be reached (${error instanceof Error ? error.message : 'unknown error'})`);
+      return errorResponse('internal_error', 'The Gatehouse service cannot be reached.');
+    }
+    const out = new Headers();
+    res.headers.forEach((value, name) => {
+      if (!HOP_HEADERS.has(name) && name !== 'set-cookie') out.set(name, value);
+    });
+    for (const cookie of res.headers.getSetCookie()) out.append('set-cookie', cookie);
+    return new Response(request.method === 'HEAD' ? null : await res.arrayBuffer(), { status: res.status, headers: out });
+  }
+
+  // currentUser() runs right after auth() verified the request's token: remembering the latest
+  // verified token per user lets getUser() ask the service for that user's own record with it
+  // (GET /session), with no credential of the app's own. Bounded; a revoked token simply gets null.
+  const recentTokens = new Map<string, string>();
+  async function authenticate(request: Pick<Request, 'headers'>) {
+    const state = await authenticateRequest(request, { verifier, checkSession });
+    if (state.status === 'signed-in') {
+      recentTokens.delete(state.claims.sub);
+      recentTokens.set(state.claims.sub, state.token);
+      if (recentTokens.size > 1000) recentTokens.delete(recentTokens.keys().next().value as string);
+    }
+    return state;
+  }
+  async function getUser(id: string): Promise<PublicUser | null> {
+    const token = recentTokens.get(id);
+    if (!token) return null;
+    const res = await doFetch(new URL(`${basePath}/session`, service), {
+      headers: { authorization: `Bearer ${token}` },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (res.status !== 200) return null;
+    const body = (await res.json().catch(() => null)) as { user?: PublicUser } | null;
+    return body?.user?.id === id ? body.user : null;
+  }
+
+  const remote: Partial<Gatehouse> = {
+    settings: {
+      issuer: discovery.issuer,
+      maxLifetimeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
+    } as Gatehouse['settings'],
+    basePath,
+    allowedOrigins: options.allowedOrigins ?? [],
+    log,
+    trustedProxyHops: options.trustedProxyHops ?? 1,
+    databaseFile: null,
+    fanOut: fanOut?.status ?? null,
+    sessions: partial<Gatehouse['sessions']>('sessions', { refresh }),
+    checkSession,
+    authenticate,
+    // Remote keys are fetched: the promise API is the answer here too.
+    authenticateNow: authenticate,
+    verifier: () => verifier,
+    handle,
+    getUser,
+    async close() {
+      await fanOut?.close();
+    },
+  };
+  return partial<Gatehouse>('gatehouse', remote);
+}

@@ -1,0 +1,81 @@
+// The user as the API shows it (no password hash, no private metadata) and email normalisation.
+
+import { GatehouseError, type RequestContext, type UserRecordFields } from '@gatehouse/core';
+import { newId } from '../store/ids.js';
+import { isUniqueViolation } from '../store/db-errors.js';
+import type { Store, UserRow } from '../store/types.js';
+
+/** The user's public record (the fields Clerk's derived ones are made from, see `withClerkUserFields`, and more). */
+export interface PublicUser extends UserRecordFields {
+  publicMetadata: Record<string, unknown>;
+  unsafeMetadata: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  lastSignInAt: number | null;
+}
+
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerified: row.email_verified === 1,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    imageUrl: row.image_url,
+    publicMetadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
+    unsafeMetadata: JSON.parse(row.unsafe_metadata) as Record<string, unknown>,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    lastSignInAt: row.last_sign_in_at === null ? null : Number(row.last_sign_in_at),
+  };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Inserts a new user and its `user.created` audit row, inside the caller's transaction. The email
+ * must already be normalised. Two creations of one address at once (two instances): the unique
+ * index decides, and the loser gets the same answer as a plain duplicate.
+ * @throws GatehouseError `identifier_exists`
+ */
+export async function insertNewUser(
+  tx: Store,
+  input: { email: string; passwordHash: string | null; firstName: string | null; lastName: string | null },
+  ctx: RequestContext,
+  at: number,
+  via: 'sign_up' | 'backend',
+): Promise<UserRow> {
+  const exists = () => new GatehouseError('identifier_exists', 'An account with this email address already exists.');
+  if (await tx.findUserByEmail(input.email)) throw exists();
+  const user: UserRow = {
+    id: newId('user'),
+    email: input.email,
+    email_verified: 0,
+    password_hash: input.passwordHash,
+    first_name: input.firstName,
+    last_name: input.lastName,
+    image_url: null,
+    public_metadata: '{}',
+    private_metadata: '{}',
+    unsafe_metadata: '{}',
+    banned: 0,
+    created_at: at,
+    updated_at: at,
+    last_sign_in_at: null,
+  };
+  await tx.insertUser(user).catch((error: unknown) => {
+    throw isUniqueViolation(error) ? exists() : error;
+  });
+  await tx.appendAudit({
+    at,
+    action: 'user.created',
+    actor_id: via === 'sign_up' ? user.id : null,
+    subject_id: user.id,
+    ip: ctx.ip,
+    user_agent: ctx.userAgent,
+    data: via === 'sign_up' ? '{}' : JSON.stringify({ via }),
+  });
+  return user;
+}
