@@ -6,6 +6,7 @@ import { AuditQuery } from '../audit/audit.js';
 import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { MAX_ROLE_PERMISSIONS, SYSTEM_PERMISSIONS } from '../roles/roles.js';
 import { MAX_SLUG_LENGTH } from '../organizations/organizations.js';
+import { USER_ID_PATTERN } from '../store/ids.js';
 import type { Gatehouse } from '../instance/instance.js';
 import type { BackendUser } from '../users/user-admin.js';
 import type { Organization } from '../organizations/org-access.js';
@@ -14,13 +15,14 @@ import { operation, type DeletedObject, type PaginatedList } from './operation.j
 import { webhooks } from './webhook-operations.js';
 import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../tokens/template-admin.js';
 
-const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
+const USER_ID = z.string().regex(USER_ID_PATTERN, 'Not a user id');
 const SESSION_ID = z.string().regex(/^sess_[a-z2-7]{26}$/, 'Not a session id');
 const ORG_REF = z
   .string()
   .min(1)
   .max(MAX_SLUG_LENGTH)
-  .regex(/^[a-z0-9_-]+$/, 'Not an organization id or slug');
+  // Imported organization ids keep their source's case (Clerk's are base62).
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not an organization id or slug');
 const INVITATION_ID = z.string().regex(/^orginv_[a-z2-7]{26}$/, 'Not an invitation id');
 const ROLE_KEY = z
   .string()

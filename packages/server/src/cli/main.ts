@@ -18,6 +18,7 @@ import { orgCommands } from './orgs.js';
 import { templateCommands } from './templates.js';
 import { settingsCommands } from './settings.js';
 import { auditLogCommands } from './audit-log.js';
+import { importCommands } from './import.js';
 
 const COMMANDS: readonly Command[] = [
   ...initCommands,
@@ -33,6 +34,7 @@ const COMMANDS: readonly Command[] = [
   ...webhookCommands,
   ...serveCommands,
   ...auditCommands,
+  ...importCommands,
 ];
 const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 

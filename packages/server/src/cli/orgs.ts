@@ -1,6 +1,7 @@
 // `gatehouse orgs …`: organizations and their members from the command line, through the backend API (the same checks as server code).
 
 import { createBackendClient } from '../backend/client.js';
+import { USER_ID_PATTERN } from '../store/ids.js';
 import type { Io } from './command.js';
 import { asJson, table, time, UsageError, type Command } from './command.js';
 
@@ -10,7 +11,7 @@ async function client(io: Io) {
 
 /** A user id, or the id of the user with this email address. */
 async function userId(io: Io, who: string): Promise<string> {
-  if (/^user_[a-z2-7]{26}$/.test(who)) return who;
+  if (USER_ID_PATTERN.test(who)) return who;
   const user = await (await io.open()).users.find(who);
   if (!user) throw new Error(`No user ${who.slice(0, 80)}.`);
   return user.id;

@@ -4,6 +4,7 @@ import type { RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
 import type { Gatehouse } from '../instance/instance.js';
 import { MAX_SLUG_LENGTH } from '../organizations/organizations.js';
+import { ORG_ID_PATTERN, USER_ID_PATTERN } from '../store/ids.js';
 import { readJson, readOptionalJson } from './body.js';
 import { errorResponse, json } from './respond.js';
 import type { Route, RouteParams } from './session-routes.js';
@@ -15,8 +16,8 @@ export type AnyMethods = Partial<Record<HttpMethod, Route>>;
 type OrgRoute = (request: Request, me: string, ctx: RequestContext) => Promise<Response>;
 
 // Path ids are checked before any lookup: anything else is "no such …" (404), never a database query.
-const ORG_REF = new RegExp(`^(?:org_[a-z2-7]{26}|(?=.{1,${MAX_SLUG_LENGTH}}$)[a-z0-9]+(?:-[a-z0-9]+)*)$`);
-const USER_ID = /^user_[a-z2-7]{26}$/;
+const ORG_REF = new RegExp(`^(?:${ORG_ID_PATTERN.source.slice(1, -1)}|(?=.{1,${MAX_SLUG_LENGTH}}$)[a-z0-9]+(?:-[a-z0-9]+)*)$`);
+const USER_ID = USER_ID_PATTERN;
 const INVITATION_ID = /^orginv_[a-z2-7]{26}$/;
 
 const name = z.string().trim().min(1).max(256);

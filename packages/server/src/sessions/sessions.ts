@@ -2,7 +2,7 @@
 
 import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
 import { digestsEqual, hashSecret, newId, newSecret } from '../store/ids.js';
-import { checkPassword, hashPassword } from '../users/passwords.js';
+import { checkPassword, hashPassword, needsRehash } from '../users/passwords.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
@@ -168,7 +168,13 @@ export function createSessionService(deps: SessionDeps) {
         });
         throw new GatehouseError('invalid_credentials', 'The email address or password is incorrect.');
       }
-      return store.transaction((tx) => startSession(tx, user, ctx, clientToken));
+      // An imported digest (or an argon2 hash with older parameters) is replaced by today's argon2id
+      // now that the password is known; hashed before the transaction so it holds no lock meanwhile.
+      const rehashed = user.password_hash && needsRehash(user.password_hash) ? await hashPassword(input.password) : null;
+      return store.transaction(async (tx) => {
+        if (rehashed) await tx.updateUser(user.id, { password_hash: rehashed, updated_at: now() });
+        return startSession(tx, user, ctx, clientToken);
+      });
     },
 
     /**

@@ -4,6 +4,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type IdPrefix = 'user' | 'sess' | 'client' | 'org' | 'orgmem' | 'orginv' | 'role' | 'jtmp' | 'key' | 'ins' | 'wh' | 'msg' | 'whd';
 
+/**
+ * A user id: Gatehouse's own (26 lowercase base32 characters after the prefix) or one kept by
+ * `gatehouse import` (Clerk's base62 KSUIDs, 27 characters; a peer's id). Anything else is not an id.
+ */
+export const USER_ID_PATTERN = /^user_[A-Za-z0-9]{20,64}$/;
+/** An organization id, Gatehouse's own or an imported one (see {@link USER_ID_PATTERN}). */
+export const ORG_ID_PATTERN = /^org_[A-Za-z0-9]{20,64}$/;
+
 /** A new id: the prefix, `_`, and 128 random bits in lowercase base32 (26 characters). */
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${base32(randomBytes(16))}`;

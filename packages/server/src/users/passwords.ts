@@ -1,6 +1,7 @@
 // Password hashing with argon2id at OWASP's recommended parameters, and timing-equalised checks.
 
 import { hash, verify } from '@node-rs/argon2';
+import { isImportedDigest, verifyImportedDigest } from '../import/digests.js';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. */
 const PARAMS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -29,9 +30,22 @@ export async function checkPassword(
     await verifyHash(await dummyHash, password).catch(() => false);
     return false;
   }
+  // A digest carried over by `gatehouse import` (bcrypt, pbkdf2, scrypt, …) until its first sign-in re-hashes it.
+  if (isImportedDigest(storedHash)) return verifyImportedDigest(storedHash, password);
   try {
     return await verifyHash(storedHash, password);
   } catch {
     return false;
   }
+}
+
+/** The prefix of a hash made by {@link hashPassword} with today's parameters. */
+const CURRENT_PREFIX = `$argon2id$v=19$m=${PARAMS.memoryCost},t=${PARAMS.timeCost},p=${PARAMS.parallelism}$`;
+
+/**
+ * Whether a stored hash should be replaced by {@link hashPassword} after a successful check: an
+ * imported digest (bcrypt, pbkdf2, …) or an argon2 hash with other parameters.
+ */
+export function needsRehash(storedHash: string): boolean {
+  return !storedHash.startsWith(CURRENT_PREFIX);
 }

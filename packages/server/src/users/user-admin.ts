@@ -6,6 +6,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwo
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Updateable } from 'kysely';
 import type { Store, UserRow, UsersTable } from '../store/types.js';
+import { USER_ID_PATTERN } from '../store/ids.js';
 import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
 
 /** A user as the backend sees them: the public fields plus the flags an operator needs. */
@@ -157,7 +158,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
   const { store, now } = deps;
 
   const findRow = (db: Store, idOrEmail: string): Promise<UserRow | null> =>
-    /^user_[a-z2-7]{26}$/.test(idOrEmail) ? db.findUserById(idOrEmail) : db.findUserByEmail(normalizeEmail(idOrEmail));
+    USER_ID_PATTERN.test(idOrEmail) ? db.findUserById(idOrEmail) : db.findUserByEmail(normalizeEmail(idOrEmail));
 
   /** Applies the changes `plan` derives from the current row, with one `user.updated` row naming the fields. */
   async function write(userId: string, plan: (row: UserRow) => Updateable<UsersTable>, ctx: RequestContext): Promise<BackendUser> {
