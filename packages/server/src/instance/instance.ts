@@ -216,7 +216,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
   const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
   const makeVerifier = (authorizedParties: readonly string[]) =>
-    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+    createSessionTokenVerifier({
+      keys: keyRing.resolver,
+      issuer,
+      authorizedParties,
+      clockSkewInMs,
+      now,
+      maxTokenLifetimeSeconds: sessionTokenTtlSeconds,
+    });
   // Replaced when the authorized parties change at run time (instance settings).
   let verifier = makeVerifier(options.authorizedParties ?? []);
   // As long as a token minted before a revocation or a stamp could still verify.
