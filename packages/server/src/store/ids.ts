@@ -2,7 +2,25 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type IdPrefix = 'user' | 'sess' | 'client' | 'org' | 'orgmem' | 'orginv' | 'role' | 'jtmp' | 'key' | 'ins' | 'wh' | 'msg' | 'whd';
+export type IdPrefix =
+  | 'user'
+  | 'sess'
+  | 'client'
+  | 'org'
+  | 'orgmem'
+  | 'orginv'
+  | 'role'
+  | 'jtmp'
+  | 'key'
+  | 'ins'
+  | 'wh'
+  | 'msg'
+  | 'whd'
+  | 'idn'
+  | 'sua'
+  | 'sia'
+  | 'vc'
+  | 'mail';
 
 /**
  * A user id: Gatehouse's own (26 lowercase base32 characters after the prefix) or one kept by
