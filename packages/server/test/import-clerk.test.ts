@@ -15,7 +15,7 @@ import { mergeClerkSources, readClerkApiPages } from '../src/import/clerk-api.js
 import { readClerkCsv } from '../src/import/clerk-csv.js';
 import { runImport, type ImportReport } from '../src/import/run.js';
 import { API, createCookieJar, createTestInstance, makeTempDir, send, signIn, type TestInstance } from './helpers.js';
-import { generateClerkExport, type ClerkExport } from './fixtures/clerk-export.js';
+import { clerkId, generateClerkExport, type ClerkExport } from './fixtures/clerk-export.js';
 
 const USERS = 10_000;
 
@@ -25,7 +25,7 @@ async function load(exp: ClerkExport) {
 
 /** Every row of the tables an import writes, as one comparable value. */
 async function dump(db: Kysely<Database>): Promise<string> {
-  const tables = ['users', 'organizations', 'memberships', 'roles'] as const;
+  const tables = ['users', 'organizations', 'memberships', 'roles', 'email_addresses'] as const;
   const out: unknown[] = [];
   for (const table of tables)
     out.push(
@@ -118,6 +118,16 @@ describe('gatehouse import clerk (issue #19)', () => {
     assert.deepEqual(JSON.parse(row.private_metadata), { stripeCustomer: 'cus_5' });
     assert.equal(row.created_at, Date.UTC(2024, 0, 1) + 5000);
     assert.match(row.password_hash ?? '', /^\$import\$bcrypt\$\$2[ab]\$10\$/);
+    // Addresses: the primary verified one (Clerk's idn_ id kept from the API pages), and an unverified one from the CSV.
+    const addresses = await db.selectFrom('email_addresses').selectAll().where('user_id', '=', exp.users[3]!.id).orderBy('email').execute();
+    assert.deepEqual(
+      addresses.map((a) => [a.email, a.verified]),
+      [
+        ['old3@example.test', 0],
+        [exp.users[3]!.email, 1],
+      ],
+    );
+    assert.equal(addresses[1]!.id, clerkId('idn', 'e3'));
     const banned = await db.selectFrom('users').select('banned').where('id', '=', exp.users[99]!.id).executeTakeFirstOrThrow();
     assert.equal(banned.banned, 1);
     const org = await db.selectFrom('organizations').selectAll().where('id', '=', exp.organizations[3]!.id).executeTakeFirstOrThrow();
@@ -170,6 +180,11 @@ describe('gatehouse import clerk (issue #19)', () => {
     const res = await signIn(t, u.email, u.password, jar);
     assert.equal(res.status, 200, res.text);
     assert.equal((res.body as { user: { id: string } }).user.id, u.id);
+    const me = await t.gatehouse.getUser(u.id);
+    assert.deepEqual(
+      me?.emailAddresses?.map((a) => [a.emailAddress, a.verification.status]),
+      [[u.email, 'verified']],
+    );
     const rehashed = await db.selectFrom('users').select('password_hash').where('id', '=', u.id).executeTakeFirstOrThrow();
     assert.match(rehashed.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     assert.ok(!(rehashed.password_hash ?? '').includes(u.password));

@@ -47,14 +47,20 @@ function apiUser(o: Record<string, unknown>, origin: string): ImportedUser {
   const addresses = z.array(EMAIL_ADDRESS).parse(o.email_addresses ?? []);
   const primary = addresses.find((a) => a.id !== undefined && a.id === o.primary_email_address_id) ?? addresses[0];
   const isVerified = (a: z.infer<typeof EMAIL_ADDRESS>) => a.verification?.status === 'verified';
+  const emails = emailList(
+    primary?.email_address ?? null,
+    addresses.filter(isVerified).map((a) => a.email_address),
+    addresses.filter((a) => !isVerified(a)).map((a) => a.email_address),
+  );
+  // Clerk's address ids (`idn_…`) are kept, so an app that stored one still finds it.
+  for (const email of emails) {
+    const known = addresses.find((a) => a.email_address.trim().toLowerCase() === email.address)?.id;
+    if (known && /^idn_[A-Za-z0-9]{20,64}$/.test(known)) email.id = known;
+  }
   return {
     origin,
     id,
-    emails: emailList(
-      primary?.email_address ?? null,
-      addresses.filter(isVerified).map((a) => a.email_address),
-      addresses.filter((a) => !isVerified(a)).map((a) => a.email_address),
-    ),
+    emails,
     firstName: optionalText(o.first_name),
     lastName: optionalText(o.last_name),
     username: optionalText(o.username),
@@ -172,7 +178,9 @@ export function mergeClerkSources(api: ImportData | null, csv: ImportData | null
     const row = fromCsv.get(u.id);
     if (!row) return u;
     fromCsv.delete(u.id);
-    return { ...u, password: row.password, unknownHasher: row.unknownHasher, totpSecret: row.totpSecret };
+    // The export's addresses the API objects lack (an unverified one, say) are added after the API's.
+    const extra = row.emails.filter((e) => !u.emails.some((a) => a.address === e.address));
+    return { ...u, emails: [...u.emails, ...extra], password: row.password, unknownHasher: row.unknownHasher, totpSecret: row.totpSecret };
   });
   return { ...api, users: [...users, ...fromCsv.values()], problems: [...csv.problems, ...api.problems] };
 }

@@ -87,12 +87,6 @@ export function isImportedDigest(stored: string): boolean {
   return stored.startsWith(PREFIX);
 }
 
-/** The hasher of a stored imported digest (for reports; never the digest). */
-export function importedHasher(stored: string): string | null {
-  if (!isImportedDigest(stored)) return null;
-  return stored.slice(PREFIX.length).split('$', 1)[0] ?? null;
-}
-
 function equal(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
 }

@@ -12,6 +12,8 @@ export type Origin = string;
 export interface ImportedEmail {
   address: string;
   verified: boolean;
+  /** The source's id of the address (Clerk's `idn_…`), kept when known. */
+  id?: string;
 }
 
 export interface ImportedUser {
@@ -103,7 +105,6 @@ export const CLERK_USER_ID = z.string().regex(USER_ID_PATTERN, 'not a user id (u
 export const CLERK_ORG_ID = z.string().regex(ORG_ID_PATTERN, 'not an organization id (org_ and 20 to 64 letters or digits)');
 export const EMAIL = z.string().trim().toLowerCase().max(320).email();
 const METADATA = z.record(z.string(), z.unknown());
-const NAME = z.string().max(256).nullable();
 
 /** Metadata from a JSON text or object; `{}` for empty. */
 export function metadata(value: unknown): Record<string, unknown> {
@@ -121,10 +122,6 @@ export function optionalText(value: unknown, max = 256): string | null {
     .parse(typeof value === 'number' ? String(value) : value)
     .trim();
   return text === '' ? null : text;
-}
-
-export function requireName(value: unknown): string | null {
-  return NAME.parse(optionalText(value));
 }
 
 /** A time from milliseconds, seconds, an ISO text or a Date; null when absent. */

@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import type { AccountsDatabase } from '../accounts/account-store.js';
 import type { Database } from '../store/types.js';
 import type { ImportProblem, ImportSourceName } from './model.js';
 
@@ -29,7 +30,7 @@ export interface ImportRunsTable {
 }
 
 /** The instance's tables plus the import's (migration 0013). */
-export type ImportDatabase = Database & { import_records: ImportRecordsTable; import_runs: ImportRunsTable };
+export type ImportDatabase = Database & AccountsDatabase & { import_records: ImportRecordsTable; import_runs: ImportRunsTable };
 export type ImportDb = Kysely<ImportDatabase> | Transaction<ImportDatabase>;
 
 /** SHA-256 of a record's source data (its origin aside: the same row on another line is the same row). */

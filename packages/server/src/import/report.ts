@@ -55,8 +55,6 @@ export function summaryLines(report: ImportReport, maxProblems = 50): string[] {
   if (report.totpNotImported > 0)
     lines.push(`TOTP secrets not imported (no second-factor storage in this schema yet): ${report.totpNotImported}`);
   if (report.usernamesNotImported > 0) lines.push(`Usernames not imported (users sign in by email): ${report.usernamesNotImported}`);
-  if (report.extraEmailsNotImported > 0)
-    lines.push(`Email addresses besides the primary one not imported: ${report.extraEmailsNotImported}`);
   if (report.problems.length > 0) {
     lines.push(`Problems (rows skipped or changed): ${report.problems.length}`);
     for (const p of report.problems.slice(0, maxProblems)) lines.push(`  ${p.origin}${p.id ? ` ${p.id}` : ''}: ${p.message}`);

@@ -34,8 +34,6 @@ export interface ImportReport {
   totpNotImported: number;
   /** Usernames in the source (Gatehouse users have none yet: they sign in by email). */
   usernamesNotImported: number;
-  /** Addresses besides the primary one, not imported (one address per user in this schema). */
-  extraEmailsNotImported: number;
   durationMs: number;
   usersPerSecond: number;
 }
@@ -124,7 +122,6 @@ export async function runImport(database: Kysely<Database>, data: ImportData, op
     passwordResetRequired,
     totpNotImported: data.users.filter((u) => u.totpSecret).length,
     usernamesNotImported: data.users.filter((u) => u.username).length,
-    extraEmailsNotImported: data.users.reduce((n, u) => n + Math.max(0, u.emails.length - 1), 0),
     durationMs,
     usersPerSecond: data.users.length / Math.max(durationMs / 1000, 0.001),
   };

@@ -1,9 +1,12 @@
 // Writes one batch of imported users: new ones inserted with their source ids, changed ones updated, unchanged ones left alone; conflicts reported and skipped.
 
+import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
+import type { EmailAddressesTable } from '../accounts/account-store.js';
+import { primaryAddressId } from '../users/users.js';
 import type { UsersTable } from '../store/types.js';
 import { encodeImportedDigest, isImportedDigest } from './digests.js';
-import type { ImportedUser, ImportSourceName } from './model.js';
+import type { ImportedEmail, ImportedUser, ImportSourceName } from './model.js';
 import { fingerprint, previousRecords, saveRecord, type ImportDb, type Tally } from './records.js';
 
 export interface BatchContext {
@@ -38,31 +41,82 @@ function profile(user: ImportedUser): Omit<Insertable<UsersTable>, 'id' | 'passw
 }
 
 /**
- * Writes a batch of users inside the caller's transaction. A user keeps the source's id. Refused
- * (counted as skipped, reported): no email address, an address that belongs to another user, an id
- * that exists but was not imported from this source. A re-import of a changed row updates the
- * profile; it replaces the password only while the stored one is still an imported digest (a user
- * who has signed in since, or set a password here, keeps theirs).
+ * The id of an imported address: the source's (`idn_…`), else the one a Gatehouse user's first
+ * address gets, else one derived from the user and the address (stable across runs).
+ */
+function addressId(userId: string, email: ImportedEmail, index: number): string {
+  if (email.id) return email.id;
+  if (index === 0) return primaryAddressId(userId);
+  return `idn_${createHash('sha256').update(`${userId}\n${email.address}`).digest('hex').slice(0, 32)}`;
+}
+
+function addressRow(userId: string, email: ImportedEmail, index: number, at: number): Insertable<EmailAddressesTable> {
+  const verified = email.verified ? 1 : 0;
+  return { id: addressId(userId, email, index), user_id: userId, email: email.address, verified, created_at: at, updated_at: at };
+}
+
+/** Makes a re-imported user's addresses those of the source: gone ones removed, new ones added, verification updated. */
+async function syncAddresses(db: ImportDb, userId: string, emails: readonly ImportedEmail[], at: number): Promise<void> {
+  const current = await db.selectFrom('email_addresses').select(['id', 'email', 'verified']).where('user_id', '=', userId).execute();
+  const wanted = new Map(emails.map((e, i) => [e.address, { e, i }]));
+  for (const row of current) {
+    const keep = wanted.get(row.email);
+    wanted.delete(row.email);
+    if (!keep) await db.deleteFrom('email_addresses').where('id', '=', row.id).execute();
+    else if (row.verified !== (keep.e.verified ? 1 : 0))
+      await db
+        .updateTable('email_addresses')
+        .set({ verified: keep.e.verified ? 1 : 0, updated_at: at })
+        .where('id', '=', row.id)
+        .execute();
+  }
+  for (const { e, i } of wanted.values())
+    await db
+      .insertInto('email_addresses')
+      .values(addressRow(userId, e, i, at))
+      .execute();
+}
+
+/** Who holds each of these addresses now (as a primary in users.email, or any address in email_addresses). */
+async function addressOwners(db: ImportDb, emails: readonly string[]): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  if (emails.length === 0) return owners;
+  for (const r of await db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', 'in', [...emails])
+    .execute())
+    owners.set(r.email, r.id);
+  for (const r of await db
+    .selectFrom('email_addresses')
+    .select(['user_id', 'email'])
+    .where('email', 'in', [...emails])
+    .execute())
+    owners.set(r.email, r.user_id);
+  return owners;
+}
+
+/**
+ * Writes a batch of users inside the caller's transaction. A user keeps the source's id, and their
+ * addresses (verified or not) go to email_addresses, the first one primary. Refused (counted as
+ * skipped, reported): no email address, a primary address that belongs to another user, an id that
+ * exists but was not imported from this source; a secondary address of someone else is left out. A
+ * re-import of a changed row updates the profile and addresses; it replaces the password only while
+ * the stored one is still an imported digest (a user who has signed in since keeps theirs).
  */
 export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[], ctx: BatchContext): Promise<void> {
   const { tally } = ctx;
-  const previous = await previousRecords(
-    db,
-    ctx.source,
-    'user',
-    users.map((u) => u.id),
-  );
   const ids = users.map((u) => u.id);
-  const emails = users.flatMap((u) => (u.emails[0] ? [u.emails[0].address] : []));
+  const previous = await previousRecords(db, ctx.source, 'user', ids);
   const byId = new Map(
-    (await db.selectFrom('users').select(['id', 'email', 'password_hash']).where('id', 'in', ids).execute()).map((r) => [r.id, r]),
+    (await db.selectFrom('users').select(['id', 'password_hash']).where('id', 'in', ids).execute()).map((r) => [r.id, r]),
   );
-  const emailOwner = new Map<string, string>();
-  if (emails.length > 0)
-    for (const r of await db.selectFrom('users').select(['id', 'email']).where('email', 'in', emails).execute())
-      emailOwner.set(r.email, r.id);
-
+  const emailOwner = await addressOwners(
+    db,
+    users.flatMap((u) => u.emails.map((e) => e.address)),
+  );
   const inserts: Insertable<UsersTable>[] = [];
+  const addressRows: Insertable<EmailAddressesTable>[] = [];
   const records: { user: ImportedUser; print: string; existed: boolean }[] = [];
   for (const user of users) {
     const print = fingerprint(user);
@@ -76,20 +130,17 @@ export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[
       continue;
     }
     const primary = user.emails[0];
-    if (!primary) {
-      skip('no email address (Gatehouse signs users in by email)');
-      continue;
-    }
-    const owner = emailOwner.get(primary.address);
-    if (owner !== undefined && owner !== user.id) {
-      skip(`${primary.address} already belongs to another user (${owner})`);
-      continue;
-    }
+    const owner = primary ? emailOwner.get(primary.address) : undefined;
     const current = byId.get(user.id);
-    if (current && !before) {
-      skip('a user with this id exists and was not imported from this source');
-      continue;
-    }
+    if (!primary) skip('no email address (Gatehouse signs users in by email)');
+    else if (owner !== undefined && owner !== user.id) skip(`${primary.address} already belongs to another user (${owner})`);
+    else if (current && !before) skip('a user with this id exists and was not imported from this source');
+    if (!primary || (owner !== undefined && owner !== user.id) || (current && !before)) continue;
+    const addresses = user.emails.filter((e, i) => {
+      const taken = i > 0 && emailOwner.has(e.address) && emailOwner.get(e.address) !== user.id;
+      if (taken) tally.problems.push({ origin: user.origin, id: user.id, message: `${e.address} left out: it belongs to another user` });
+      return !taken;
+    });
     const digest = user.password ? encodeImportedDigest(user.password.hasher, user.password.digest) : null;
     if (current) {
       const keepsOwnPassword = current.password_hash !== null && !isImportedDigest(current.password_hash);
@@ -98,23 +149,28 @@ export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[
         .set({ ...profile(user), ...(keepsOwnPassword ? {} : { password_hash: digest }), updated_at: ctx.at })
         .where('id', '=', user.id)
         .execute();
+      await syncAddresses(db, user.id, addresses, ctx.at);
       tally.counts.user.updated += 1;
     } else {
       const created = user.createdAt ?? ctx.at;
       inserts.push({ id: user.id, ...profile(user), password_hash: digest, created_at: created, updated_at: Math.max(created, ctx.at) });
+      addressRows.push(...addresses.map((e, i) => addressRow(user.id, e, i, created)));
       tally.counts.user.created += 1;
     }
-    emailOwner.set(primary.address, user.id);
+    for (const e of addresses) emailOwner.set(e.address, user.id);
     records.push({ user, print, existed: before !== undefined });
   }
   if (inserts.length > 0) await db.insertInto('users').values(inserts).execute();
+  if (addressRows.length > 0) await db.insertInto('email_addresses').values(addressRows).execute();
   for (const { user, print, existed } of records) {
-    const flags = JSON.stringify(userFlags(user));
-    await saveRecord(
-      db,
-      { source: ctx.source, kind: 'user', source_id: user.id, target_id: user.id, fingerprint: print, flags, run_id: ctx.runId },
-      ctx.at,
-      existed,
-    );
+    const row = {
+      source: ctx.source,
+      kind: 'user' as const,
+      source_id: user.id,
+      target_id: user.id,
+      fingerprint: print,
+      run_id: ctx.runId,
+    };
+    await saveRecord(db, { ...row, flags: JSON.stringify(userFlags(user)) }, ctx.at, existed);
   }
 }
