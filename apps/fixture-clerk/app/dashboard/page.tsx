@@ -1,6 +1,7 @@
 import { auth, currentUser } from '@gatehouse/nextjs/server';
 import { redirect } from 'next/navigation';
 import { UserEmail } from './user-email';
+import { notesOf } from '../../lib/notes';
 
 export default async function DashboardPage() {
   const { userId } = await auth();
@@ -13,6 +14,13 @@ export default async function DashboardPage() {
       <p data-testid="first-name">{user?.firstName}</p>
       <p data-testid="email">{user?.primaryEmailAddress?.emailAddress}</p>
       <UserEmail />
+      <ul>
+        {notesOf(userId).map((note) => (
+          <li key={note} data-testid="note">
+            {note}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -62,27 +62,32 @@ export async function previousRecords(
   return new Map(rows.map((r) => [r.source_id, r]));
 }
 
-/** Records (or re-records) one imported row, in the batch's transaction. */
-export async function saveRecord(
-  db: ImportDb,
-  row: Omit<ImportRecordsTable, 'imported_at' | 'updated_at'>,
-  at: number,
-  existed: boolean,
-): Promise<void> {
-  if (existed) {
-    await db
-      .updateTable('import_records')
-      .set({ target_id: row.target_id, fingerprint: row.fingerprint, flags: row.flags, run_id: row.run_id, updated_at: at })
-      .where('source', '=', row.source)
-      .where('kind', '=', row.kind)
-      .where('source_id', '=', row.source_id)
-      .execute();
-  } else {
-    await db
-      .insertInto('import_records')
-      .values({ ...row, imported_at: at, updated_at: at })
-      .execute();
-  }
+type RecordRow = Omit<ImportRecordsTable, 'imported_at' | 'updated_at'>;
+
+/**
+ * Records imported rows in the batch's transaction: a re-recorded one is updated at once, new ones
+ * are inserted together by {@link flush} (one statement per batch instead of one per row).
+ */
+export function recordWriter(db: ImportDb, at: number) {
+  const fresh: ImportRecordsTable[] = [];
+  return {
+    async add(row: RecordRow, existed: boolean): Promise<void> {
+      if (!existed) {
+        fresh.push({ ...row, imported_at: at, updated_at: at });
+        return;
+      }
+      await db
+        .updateTable('import_records')
+        .set({ target_id: row.target_id, fingerprint: row.fingerprint, flags: row.flags, run_id: row.run_id, updated_at: at })
+        .where('source', '=', row.source)
+        .where('kind', '=', row.kind)
+        .where('source_id', '=', row.source_id)
+        .execute();
+    },
+    async flush(): Promise<void> {
+      for (const chunk of batches(fresh.splice(0), 500)) await db.insertInto('import_records').values(chunk).execute();
+    },
+  };
 }
 
 /** Ids flagged `flag` by any run of this source (the report of a re-run still lists them). */

@@ -6,7 +6,7 @@ import { newSecret } from '../store/ids.js';
 import { BUILT_IN_ROLES, checkRole, SYSTEM_PERMISSIONS } from '../roles/roles.js';
 import type { MembershipsTable, OrganizationsTable } from '../store/types.js';
 import type { ImportedMembership, ImportedOrganization, ImportedRole } from './model.js';
-import { fingerprint, previousRecords, saveRecord, type ImportDb } from './records.js';
+import { fingerprint, previousRecords, recordWriter, type ImportDb } from './records.js';
 import type { BatchContext } from './write-users.js';
 
 /** Bumped with every role change so running instances reload their roles (see roles/role-admin.ts). */
@@ -18,6 +18,7 @@ const ROLES_REVISION_KEY = 'roles_revision';
  */
 export async function writeRoles(db: ImportDb, roles: readonly ImportedRole[], ctx: BatchContext): Promise<void> {
   const { tally } = ctx;
+  const records = recordWriter(db, ctx.at);
   const previous = await previousRecords(
     db,
     ctx.source,
@@ -81,8 +82,9 @@ export async function writeRoles(db: ImportDb, roles: readonly ImportedRole[], c
       flags: '[]',
       run_id: ctx.runId,
     };
-    await saveRecord(db, record, ctx.at, before !== undefined);
+    await records.add(record, before !== undefined);
   }
+  await records.flush();
   if (changed)
     await db
       .insertInto('instance')
@@ -106,6 +108,7 @@ function orgFields(org: ImportedOrganization) {
 /** Writes a batch of organizations, keeping their ids; a slug held by another organization is refused. */
 export async function writeOrganizationBatch(db: ImportDb, orgs: readonly ImportedOrganization[], ctx: BatchContext): Promise<void> {
   const { tally } = ctx;
+  const records = recordWriter(db, ctx.at);
   const ids = orgs.map((o) => o.id);
   const previous = await previousRecords(db, ctx.source, 'organization', ids);
   const existing = await db
@@ -167,9 +170,10 @@ export async function writeOrganizationBatch(db: ImportDb, orgs: readonly Import
       flags: '[]',
       run_id: ctx.runId,
     };
-    await saveRecord(db, record, ctx.at, before !== undefined);
+    await records.add(record, before !== undefined);
   }
   if (inserts.length > 0) await db.insertInto('organizations').values(inserts).execute();
+  await records.flush();
 }
 
 /** A membership without an id of its own gets a stable one from its pair, so a re-run finds it again. */
@@ -190,6 +194,7 @@ export async function writeMembershipBatch(
   ctx: BatchContext & { knownRoles: ReadonlySet<string> },
 ): Promise<void> {
   const { tally } = ctx;
+  const records = recordWriter(db, ctx.at);
   const previous = await previousRecords(db, ctx.source, 'membership', memberships.map(membershipSourceId));
   const orgIds = [...new Set(memberships.map((m) => m.organizationId))];
   const userIds = [...new Set(memberships.map((m) => m.userId))];
@@ -258,8 +263,9 @@ export async function writeMembershipBatch(
         flags: '[]',
         run_id: ctx.runId,
       };
-      await saveRecord(db, record, ctx.at, before !== undefined);
+      await records.add(record, before !== undefined);
     }
   }
   if (inserts.length > 0) await db.insertInto('memberships').values(inserts).execute();
+  await records.flush();
 }

@@ -7,7 +7,7 @@ import { primaryAddressId } from '../users/users.js';
 import type { UsersTable } from '../store/types.js';
 import { encodeImportedDigest, isImportedDigest } from './digests.js';
 import type { ImportedEmail, ImportedUser, ImportSourceName } from './model.js';
-import { fingerprint, previousRecords, saveRecord, type ImportDb, type Tally } from './records.js';
+import { fingerprint, previousRecords, recordWriter, type ImportDb, type Tally } from './records.js';
 
 export interface BatchContext {
   source: ImportSourceName;
@@ -117,7 +117,7 @@ export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[
   );
   const inserts: Insertable<UsersTable>[] = [];
   const addressRows: Insertable<EmailAddressesTable>[] = [];
-  const records: { user: ImportedUser; print: string; existed: boolean }[] = [];
+  const written: { user: ImportedUser; print: string; existed: boolean }[] = [];
   for (const user of users) {
     const print = fingerprint(user);
     const before = previous.get(user.id);
@@ -158,11 +158,12 @@ export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[
       tally.counts.user.created += 1;
     }
     for (const e of addresses) emailOwner.set(e.address, user.id);
-    records.push({ user, print, existed: before !== undefined });
+    written.push({ user, print, existed: before !== undefined });
   }
   if (inserts.length > 0) await db.insertInto('users').values(inserts).execute();
   if (addressRows.length > 0) await db.insertInto('email_addresses').values(addressRows).execute();
-  for (const { user, print, existed } of records) {
+  const records = recordWriter(db, ctx.at);
+  for (const { user, print, existed } of written) {
     const row = {
       source: ctx.source,
       kind: 'user' as const,
@@ -171,6 +172,7 @@ export async function writeUserBatch(db: ImportDb, users: readonly ImportedUser[
       fingerprint: print,
       run_id: ctx.runId,
     };
-    await saveRecord(db, { ...row, flags: JSON.stringify(userFlags(user)) }, ctx.at, existed);
+    await records.add({ ...row, flags: JSON.stringify(userFlags(user)) }, existed);
   }
+  await records.flush();
 }
