@@ -1,6 +1,13 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ExternalAccountsTable,
+  OauthConnectionsTable,
+  OauthDomainsTable,
+  OauthStore,
+  OauthUsedStatesTable,
+} from '../oauth/oauth-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -220,6 +227,10 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
+  oauth_connections: OauthConnectionsTable;
+  oauth_domains: OauthDomainsTable;
+  external_accounts: ExternalAccountsTable;
+  oauth_used_states: OauthUsedStatesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -303,7 +314,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore {
+export interface Store extends WebhookStore, OauthStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**

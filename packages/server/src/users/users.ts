@@ -4,6 +4,7 @@ import { GatehouseError, type RequestContext, type UserRecordFields } from '@gat
 import { newId } from '../store/ids.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import type { Store, UserRow } from '../store/types.js';
+import type { ExternalAccount } from '../oauth/accounts.js';
 
 /** The user's public record (the fields Clerk's derived ones are made from, see `withClerkUserFields`, and more). */
 export interface PublicUser extends UserRecordFields {
@@ -12,6 +13,8 @@ export interface PublicUser extends UserRecordFields {
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
+  /** The user's connected provider accounts in Clerk's shape (present where the record is read whole: `getUser`, `currentUser()`). */
+  externalAccounts?: ExternalAccount[];
 }
 
 export function toPublicUser(row: UserRow): PublicUser {
