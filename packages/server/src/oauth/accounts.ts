@@ -57,13 +57,10 @@ export function toExternalAccount(
   };
 }
 
-/**
- * The user who owns `email` as a verified address, or null. The one place the linking rule reads a
- * user's addresses: the accounts work (#16) moves verified addresses to their own table.
- */
+/** The user who owns `email` as a verified address (any of theirs, not only the primary one), or null. */
 async function verifiedAddressOwner(tx: Store, email: string): Promise<UserRow | null> {
-  const user = await tx.findUserByEmail(email);
-  return user && user.email_verified === 1 ? user : null;
+  const address = await tx.findEmailAddress(email);
+  return address && address.verified === 1 ? tx.findUserById(address.user_id) : null;
 }
 
 export interface Resolution {
@@ -151,17 +148,14 @@ export async function resolveAccount(
   // The address exists but was never verified here: whoever created it may not own it, and the
   // provider's owner must not inherit (or be handed) that account. They sign in with the password
   // and connect the provider from their profile instead.
-  if (await tx.findUserByEmail(email)) throw new OauthFlowError('oauth_account_exists', 'an unverified account has this email address');
-  const created = await insertNewUser(
-    tx,
-    { email, passwordHash: null, firstName: profile.firstName, lastName: profile.lastName },
-    ctx,
-    at,
-    'sign_up',
-  );
+  if ((await tx.findEmailAddress(email)) || (await tx.findUserByEmail(email))) {
+    throw new OauthFlowError('oauth_account_exists', 'an unverified address of an account is this email address');
+  }
   // The provider verified the address: so is the account's.
-  await tx.updateUser(created.id, { email_verified: 1, image_url: profile.imageUrl, updated_at: at });
-  return attach({ ...created, email_verified: 1, image_url: profile.imageUrl }, 'sign_up');
+  const names = { firstName: profile.firstName, lastName: profile.lastName };
+  const created = await insertNewUser(tx, { email, passwordHash: null, ...names, verified: true }, ctx, at, 'sign_up');
+  if (profile.imageUrl) await tx.updateUser(created.id, { image_url: profile.imageUrl, updated_at: at });
+  return attach({ ...created, image_url: profile.imageUrl ?? created.image_url }, 'sign_up');
 }
 
 /**

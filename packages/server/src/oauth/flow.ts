@@ -165,5 +165,3 @@ export function createOauthFlow(deps: FlowDeps) {
     },
   };
 }
-
-export type OauthFlow = ReturnType<typeof createOauthFlow>;

@@ -49,6 +49,14 @@ export interface OauthUsedStatesTable {
   expires_at: number;
 }
 
+/** The OAuth tables, part of the store's Database. */
+export interface OauthDatabase {
+  oauth_connections: OauthConnectionsTable;
+  oauth_domains: OauthDomainsTable;
+  external_accounts: ExternalAccountsTable;
+  oauth_used_states: OauthUsedStatesTable;
+}
+
 export type OauthConnectionRow = Selectable<OauthConnectionsTable>;
 export type OauthDomainRow = Selectable<OauthDomainsTable>;
 export type ExternalAccountRow = Selectable<ExternalAccountsTable>;
