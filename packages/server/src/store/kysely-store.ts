@@ -6,6 +6,7 @@ import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
 import { accountQueries } from '../accounts/account-store.js';
 import { mailQueries } from '../mail/mail-store.js';
+import { oauthQueries } from '../oauth/oauth-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -48,6 +49,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...webhookQueries(db, dialect),
     ...accountQueries(db),
     ...mailQueries(db, dialect),
+    ...oauthQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;

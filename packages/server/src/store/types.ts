@@ -3,6 +3,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
+import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -205,7 +206,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -305,7 +306,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
