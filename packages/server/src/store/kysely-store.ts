@@ -4,6 +4,8 @@ import { sql, type Expression, type Kysely, type SqlBool, type Transaction } fro
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
+import { machineQueries } from '../machines/machine-store.js';
+import { withImpersonator } from '../audit/acting-as.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -44,6 +46,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     ...webhookQueries(db, dialect),
+    ...machineQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;
@@ -275,7 +278,12 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async appendAudit(row) {
       await db
         .insertInto('audit_events')
-        .values({ ...row, organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data) })
+        .values({
+          ...row,
+          // Under impersonation the row names the admin too (data.act.sub), whichever use case wrote it.
+          data: withImpersonator(row.data) ?? '{}',
+          organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data),
+        })
         .execute();
     },
     async queryAudit(filter) {

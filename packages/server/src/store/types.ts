@@ -1,6 +1,7 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ApiKeysTable, MachineStore, MachinesTable } from '../machines/machine-store.js';
 
 export interface UsersTable {
   id: string;
@@ -46,6 +47,10 @@ export interface SessionsTable {
   factor_verified_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** Impersonation: the instance admin acting as this session's user (the token's `act.sub`). */
+  actor_id?: string | null;
+  /** Impersonation: the admin's own session, which "Stop impersonating" makes active again. */
+  actor_session_id?: string | null;
 }
 
 export interface SigningKeysTable {
@@ -220,6 +225,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
+  api_keys: ApiKeysTable;
+  machines: MachinesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -303,7 +310,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore {
+export interface Store extends WebhookStore, MachineStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
