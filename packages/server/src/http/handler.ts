@@ -10,11 +10,10 @@ import {
   sessionCookie,
   type CookieSettings,
 } from '@gatehouse/core';
-import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
 import { normalizeEmail, type SignedInResult } from '../sessions/sessions.js';
 import type { Gatehouse } from '../instance/instance.js';
 import { readJson } from './body.js';
+import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
@@ -25,21 +24,6 @@ import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
-
-const emailField = z
-  .string()
-  .max(320)
-  .transform((s) => s.trim())
-  .pipe(z.email({ message: 'Enter a valid email address' }));
-export const SignUpBody = z
-  .object({
-    email: emailField,
-    password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
-    firstName: z.string().trim().max(256).optional(),
-    lastName: z.string().trim().max(256).optional(),
-  })
-  .strict();
-export const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */

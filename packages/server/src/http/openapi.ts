@@ -8,7 +8,7 @@ import { BACKEND_PREFIX } from '../backend/client.js';
 import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { RoleBody as AdminRoleBody } from './admin-routes.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
-import { SignInBody, SignUpBody } from './handler.js';
+import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { DELIVERY_STATUSES, RotateSecretBody, WebhookEndpointBody, WebhookEndpointChanges } from './webhook-routes.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
 import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';

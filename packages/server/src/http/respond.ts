@@ -11,7 +11,7 @@ export { errorResponse, json } from '@gatehouse/core';
  * database is a 503 with Retry-After.
  */
 export function toErrorResponse(error: unknown, log: (line: string) => void, headers: HeadersInit = {}): Response {
-  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
+  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers, error.field);
   if (isDatabaseUnavailable(error)) {
     log('gatehouse: the database is unavailable; answering 503');
     const h = new Headers(headers);

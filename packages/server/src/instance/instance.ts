@@ -28,7 +28,8 @@ import type { Database, Dialect, Store } from '../store/types.js';
 import { connectFanOut, type FanOut, type FanOutStatus } from '../propagation/redis-fan-out.js';
 import { resolveMasterSecret } from '../tokens/secret.js';
 import { createRevocationList, type RevocationList } from '../propagation/revocation.js';
-import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
+import { loadPublicUser } from '../users/users.js';
+import { createSessionService, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
 import { createHandler } from '../http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from '../mail/mailer.js';
 import { createOrganizationService, type OrganizationService } from '../organizations/organizations.js';
@@ -230,7 +231,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
   const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
   const makeVerifier = (authorizedParties: readonly string[]) =>
-    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+    createSessionTokenVerifier({
+      keys: keyRing.resolver,
+      issuer,
+      authorizedParties,
+      clockSkewInMs,
+      now,
+      maxTokenLifetimeSeconds: sessionTokenTtlSeconds,
+    });
   // Replaced when the authorized parties change at run time (instance settings).
   let verifier = makeVerifier(options.authorizedParties ?? []);
   // As long as a token minted before a revocation or a stamp could still verify.
@@ -390,7 +398,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     templateAdmin,
     async getUser(id) {
       const row = await store.findUserById(id);
-      return row ? toPublicUser(row) : null;
+      return row ? loadPublicUser(store, row) : null;
     },
     rateLimits: limits,
     trustedProxyHops: options.trustedProxyHops ?? 1,

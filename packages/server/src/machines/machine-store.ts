@@ -41,6 +41,12 @@ export interface MachinesTable {
   updated_at: number;
 }
 
+/** The machines feature's tables in the store's database type. */
+export interface MachinesDatabase {
+  api_keys: ApiKeysTable;
+  machines: MachinesTable;
+}
+
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type MachineRow = Selectable<MachinesTable>;
 

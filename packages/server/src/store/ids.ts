@@ -3,7 +3,27 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type IdPrefix =
-  'user' | 'sess' | 'client' | 'org' | 'orgmem' | 'orginv' | 'role' | 'jtmp' | 'key' | 'ins' | 'wh' | 'msg' | 'whd' | 'ak' | 'mch' | 'mt';
+  | 'user'
+  | 'sess'
+  | 'client'
+  | 'org'
+  | 'orgmem'
+  | 'orginv'
+  | 'role'
+  | 'jtmp'
+  | 'key'
+  | 'ins'
+  | 'wh'
+  | 'msg'
+  | 'whd'
+  | 'idn'
+  | 'sua'
+  | 'sia'
+  | 'vc'
+  | 'mail'
+  | 'ak'
+  | 'mch'
+  | 'mt';
 
 /** A new id: the prefix, `_`, and 128 random bits in lowercase base32 (26 characters). */
 export function newId(prefix: IdPrefix): string {

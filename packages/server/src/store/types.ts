@@ -1,7 +1,9 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ApiKeysTable, MachineStore, MachinesTable } from '../machines/machine-store.js';
+import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
+import type { MailDatabase, MailStore } from '../mail/mail-store.js';
+import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 
 export interface UsersTable {
   id: string;
@@ -208,7 +210,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-export interface Database {
+export interface Database extends AccountsDatabase, MailDatabase, MachinesDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -225,8 +227,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
-  api_keys: ApiKeysTable;
-  machines: MachinesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -310,7 +310,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, MachineStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, MachineStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
