@@ -164,3 +164,25 @@ export function unauthenticatedMachineObject(tokenType: MachineTokenType, reason
 export function invalidTokenAuthObject(reason: AuthReason = 'token-type-not-accepted'): InvalidTokenAuthObject {
   return { isAuthenticated: false, tokenType: null, reason, has: alwaysFalse, getToken: async () => null };
 }
+
+/** What auth() can hand out: a session's auth object, a machine's, or Clerk's "invalid token" object. */
+export type AnyAuthObject<S extends { isAuthenticated: boolean; tokenType: 'session_token' }> =
+  S | AuthenticatedMachineObject | UnauthenticatedMachineObject | InvalidTokenAuthObject;
+
+/**
+ * Clerk's narrowing (`getAuthObjectForAcceptedToken`): `'any'` or an accepted type passes the object
+ * through; a list without the token's type gives the "invalid token" object; a single other type gives
+ * an unauthenticated object of that type (`signedOut` builds the session one). Either way a machine
+ * token never becomes a session (its subject is never a `userId` there) and a session token never a machine.
+ */
+export function narrowAuthObject<S extends { isAuthenticated: boolean; tokenType: 'session_token' }>(
+  auth: S | AuthenticatedMachineObject | UnauthenticatedMachineObject,
+  accepts: AcceptsToken | undefined,
+  signedOut: (reason: AuthReason) => S,
+): AnyAuthObject<S> {
+  if (acceptsTokenType(accepts, auth.tokenType)) return auth;
+  const reason: AuthReason = 'token-type-not-accepted';
+  if (Array.isArray(accepts)) return invalidTokenAuthObject(reason);
+  const wanted = (accepts ?? 'session_token') as TokenType;
+  return wanted === 'session_token' ? signedOut(reason) : unauthenticatedMachineObject(wanted, reason);
+}
