@@ -15,13 +15,14 @@ import type { Gatehouse } from '../instance/instance.js';
 import { readJson } from './body.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
-import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
+import { createSessionRoutes, presentedClientToken, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
+import { createOauthRoutes } from '../oauth/routes.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
 
@@ -65,9 +66,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const adminRoutes = createAdminRoutes(gatehouse);
   const machineRoutes = createMachineRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
+  const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
-  const routes: Record<string, Methods> = {
+  const routes: Record<string, AnyMethods> = {
     ...sessionRoutes.routes,
+    ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     '/sign-up': {
@@ -181,6 +184,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
         : (sessionRoutes.match(path) ??
+          oauthRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           machineRoutes.match(path) ??

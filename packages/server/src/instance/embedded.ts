@@ -1,10 +1,11 @@
 // The process-wide embedded instance, configured from the environment and created once.
 
-import { readConfigFile } from './config-file.js';
+import { readConfigFile, type ConfigFileOptions } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 import { createRemoteGatehouse } from '../standalone/remote-service.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
+import { connectionsFromEnv } from '../oauth/presets.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -31,9 +32,9 @@ function list(raw: string | undefined): string[] {
 }
 
 /** Reads the embedded instance's options from gatehouse.config.json and GATEHOUSE_* environment variables. */
-export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatehouseOptions {
+export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFileOptions = {}): GatehouseOptions {
   const options: GatehouseOptions = {
-    ...readConfigFile(env),
+    ...readConfigFile(env, file),
     allowDevSecret: env.GATEHOUSE_DEV_SECRET === '1' || env.NODE_ENV !== 'production',
     authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
     allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
@@ -67,6 +68,13 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   }
   const hops = trustedProxyHops(env);
   if (hops !== undefined) options.trustedProxyHops = hops;
+  // GATEHOUSE_OAUTH_<ID>_*: added to the config file's connections; the environment wins for one id.
+  const envConnections = connectionsFromEnv(env);
+  if (envConnections.length) {
+    const ids = new Set(envConnections.map((c) => c.id));
+    const fromFile = (options.oauth?.connections ?? []).filter((c) => !ids.has(c.id));
+    options.oauth = { ...options.oauth, connections: [...fromFile, ...envConnections] };
+  }
   // The dev inbox hands out invitation links: on only when asked for. Set in a production build
   // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {

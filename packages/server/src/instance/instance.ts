@@ -39,6 +39,7 @@ import type { DeliveryOptions } from '../webhooks/delivery.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
+import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 import { createMachines, type Machines } from '../machines/machine-auth.js';
 import {
@@ -108,6 +109,8 @@ export interface GatehouseOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
   trustedProxyHops?: number;
+  /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
+  oauth?: OauthOptions;
   /** How long an admin's "Sign in as" session lasts (default and maximum 3600 s). */
   impersonationLifetimeSeconds?: number;
 }
@@ -131,6 +134,8 @@ export interface Gatehouse {
   readonly instanceSettings: InstanceSettings;
   /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
   readonly audit: AuditLog;
+  /** Sign-in connections (OAuth 2.0 / OpenID Connect), SSO domains, the provider flow, users' external accounts. */
+  readonly oauth: OauthService;
   /** API keys, machine identities and M2M tokens; `verifyNow` checks any machine token. */
   readonly machines: Machines;
   /** Instance admins signing in as a user ("Sign in as"), and back. */
@@ -362,6 +367,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // rebuild (a reconnect) the API-key cache starts over.
   const apiKeyDeps = () => ({ signingKey: () => keyRing.current().signingKey, generation: () => fanOut?.status.rebuilds ?? 0 });
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+  const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
 
   const gatehouse: Gatehouse = {
     settings,
@@ -384,6 +390,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     webhooks,
     instanceSettings,
     audit: createAuditLog({ store }),
+    oauth,
     checkSession,
     async authenticate(request) {
       return authenticateRequestNow(request, { verifier, checkSession });
@@ -398,7 +405,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     templateAdmin,
     async getUser(id) {
       const row = await store.findUserById(id);
-      return row ? loadPublicUser(store, row) : null;
+      return row ? { ...(await loadPublicUser(store, row)), externalAccounts: await oauth.listExternalAccounts(id) } : null;
     },
     rateLimits: limits,
     trustedProxyHops: options.trustedProxyHops ?? 1,

@@ -16,6 +16,7 @@ export type IdPrefix =
   | 'wh'
   | 'msg'
   | 'whd'
+  | 'eac'
   | 'idn'
   | 'sua'
   | 'sia'

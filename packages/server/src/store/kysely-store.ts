@@ -6,6 +6,7 @@ import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
 import { accountQueries } from '../accounts/account-store.js';
 import { mailQueries } from '../mail/mail-store.js';
+import { oauthQueries } from '../oauth/oauth-queries.js';
 import { machineQueries } from '../machines/machine-store.js';
 import { withImpersonator } from '../audit/acting-as.js';
 
@@ -50,6 +51,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...webhookQueries(db, dialect),
     ...accountQueries(db),
     ...mailQueries(db, dialect),
+    ...oauthQueries(db),
     ...machineQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();

@@ -3,6 +3,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
+import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 
 export interface UsersTable {
@@ -210,7 +211,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, MachinesDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -310,7 +311,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, MachineStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**

@@ -5,6 +5,7 @@ import { newId } from '../store/ids.js';
 import { isUniqueViolation } from '../store/db-errors.js';
 import type { Store, UserRow } from '../store/types.js';
 import type { EmailAddressRow } from '../accounts/account-store.js';
+import type { ExternalAccount } from '../oauth/accounts.js';
 
 /** The user's public record (the fields Clerk's derived ones are made from, see `withClerkUserFields`, and more). */
 export interface PublicUser extends UserRecordFields {
@@ -13,6 +14,8 @@ export interface PublicUser extends UserRecordFields {
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
+  /** The user's connected provider accounts in Clerk's shape (present where the record is read whole: `getUser`, `currentUser()`). */
+  externalAccounts?: ExternalAccount[];
 }
 
 export function toPublicUser(row: UserRow): PublicUser {
