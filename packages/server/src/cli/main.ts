@@ -18,6 +18,7 @@ import { orgCommands } from './orgs.js';
 import { templateCommands } from './templates.js';
 import { settingsCommands } from './settings.js';
 import { auditLogCommands } from './audit-log.js';
+import { machineCommands } from './machines.js';
 import { importCommands } from './import.js';
 
 const COMMANDS: readonly Command[] = [
@@ -29,6 +30,7 @@ const COMMANDS: readonly Command[] = [
   ...templateCommands,
   ...keyCommands,
   ...sessionCommands,
+  ...machineCommands,
   ...settingsCommands,
   ...auditLogCommands,
   ...webhookCommands,
@@ -51,7 +53,7 @@ const ENVIRONMENT = [
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'gatehouse: manage a Gatehouse instance (users, organizations, roles, templates, keys, sessions, settings, audit log, webhooks).',
+    'gatehouse: manage a Gatehouse instance (users, organizations, roles, templates, keys, sessions, API keys, machines, settings, audit log, webhooks).',
     '',
     'Usage: gatehouse <command> [options]',
     '',

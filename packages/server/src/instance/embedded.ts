@@ -55,6 +55,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
   if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
   const grace = seconds(env, 'GATEHOUSE_CLIENT_ROTATION_GRACE');
   if (grace !== undefined) options.clientRotationGraceSeconds = grace;
+  const impersonation = seconds(env, 'GATEHOUSE_IMPERSONATION_LIFETIME');
+  if (impersonation !== undefined) options.impersonationLifetimeSeconds = impersonation;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;

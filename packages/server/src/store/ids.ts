@@ -21,7 +21,10 @@ export type IdPrefix =
   | 'sua'
   | 'sia'
   | 'vc'
-  | 'mail';
+  | 'mail'
+  | 'ak'
+  | 'mch'
+  | 'mt';
 
 /**
  * A user id: Gatehouse's own (26 lowercase base32 characters after the prefix) or one kept by
