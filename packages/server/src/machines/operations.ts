@@ -3,6 +3,7 @@
 import { GatehouseError } from '@gatehouse/core';
 import { z } from 'zod';
 import { operation, type DeletedObject, type PaginatedList } from '../backend/operation.js';
+import { USER_ID_PATTERN } from '../store/ids.js';
 import { API_KEY_ID, CLAIMS, EXPIRY, KEY_NAME, MACHINE_ID, REASON, SCOPES, SUBJECT, TOKEN_TTL } from './schemas.js';
 
 const page = <T>(data: T[]): PaginatedList<T> => ({ data, totalCount: data.length });
@@ -18,11 +19,7 @@ const CreateApiKeyParams = z
     scopes: SCOPES.optional(),
     claims: CLAIMS.nullable().optional(),
     secondsUntilExpiration: EXPIRY.optional(),
-    createdBy: z
-      .string()
-      .regex(/^user_[a-z2-7]{26}$/)
-      .nullable()
-      .optional(),
+    createdBy: z.string().regex(USER_ID_PATTERN).nullable().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { MAX_M2M_TTL_SECONDS } from './m2m.js';
+import { ORG_ID_PATTERN, USER_ID_PATTERN } from '../store/ids.js';
 
 const TEN_YEARS = 10 * 365 * 24 * 60 * 60;
 
@@ -15,7 +16,13 @@ export const CLAIMS = z
   .record(z.string().max(128), z.unknown())
   .refine((c) => JSON.stringify(c).length <= 4096, { message: 'Claims must stay under 4 KB' });
 export const KEY_NAME = z.string().trim().min(1).max(256);
-export const SUBJECT = z.string().regex(/^(user|org)_[a-z2-7]{26}$/, 'The owner is a user_… or org_… id');
+// Imported users and organizations keep their source ids (Clerk's base62): the same shapes the rest of the API accepts.
+export const SUBJECT = z
+  .string()
+  .regex(
+    new RegExp(`^(?:${USER_ID_PATTERN.source.slice(1, -1)}|${ORG_ID_PATTERN.source.slice(1, -1)})$`),
+    'The owner is a user_… or org_… id',
+  );
 export const API_KEY_ID = z.string().regex(/^ak_[a-z2-7]{26}$/, 'Not an API key id');
 export const MACHINE_ID = z.string().regex(/^mch_[a-z2-7]{26}$/, 'Not a machine id');
 export const EXPIRY = z.number().int().min(60).max(TEN_YEARS).nullable();
