@@ -21,6 +21,7 @@ import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
+import { createFactorRoutes } from '../factors/factor-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
 
@@ -66,8 +67,7 @@ function checkCsrf(request: Request, allowedOrigins: readonly string[]): string 
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
   const base = options.basePath.replace(/\/+$/, '');
 
-  function signedIn(result: SignedInResult, cookies: CookieSettings): Response {
-    const headers = new Headers();
+  function signedIn(result: SignedInResult, cookies: CookieSettings, headers = new Headers()): Response {
     headers.append('set-cookie', clientCookie(result.clientToken, cookies));
     headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
     return json(200, { user: result.user, sessionId: result.sessionId }, headers);
@@ -78,6 +78,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
+  const factorRoutes = createFactorRoutes(gatehouse, signedIn);
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, Methods> = {
     ...sessionRoutes.routes,
@@ -105,7 +106,8 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
           { ip, userAgent: ctx.userAgent },
         );
         if (limited) return limited;
-        return signedIn(await gatehouse.sessions.signIn(body, ctx, presentedClientToken(request)), cookies);
+        const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));
+        return 'status' in result ? factorRoutes.needsSecondFactor(result, cookies) : signedIn(result, cookies);
       },
     },
     '/refresh': {
@@ -187,6 +189,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
         : (sessionRoutes.match(path) ??
+          factorRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           backendRoutes.match(path) ??

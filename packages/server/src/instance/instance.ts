@@ -38,6 +38,7 @@ import type { DeliveryOptions } from '../webhooks/delivery.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
+import { createFactorService, type FactorService, type PasskeySettings } from '../factors/factors.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 
 export interface GatehouseOptions {
@@ -100,6 +101,12 @@ export interface GatehouseOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
   trustedProxyHops?: number;
+  /**
+   * Passkeys' relying party: its ID (GATEHOUSE_PASSKEY_RP_ID), name (shown by the browser and as the
+   * TOTP issuer; GATEHOUSE_APP_NAME) and the origins assertions may come from (GATEHOUSE_PASSKEY_ORIGINS).
+   * Left out: the request's own host and origin (fine for development; set them in production).
+   */
+  passkeys?: Partial<PasskeySettings>;
 }
 
 export interface Gatehouse {
@@ -147,6 +154,8 @@ export interface Gatehouse {
   getUser(id: string): Promise<PublicUser | null>;
   /** Sign-in, sign-up and verification attempts per IP and identifier. */
   readonly rateLimits: RateLimits;
+  /** Second factors and passkeys: enrolment, the second step of sign-in, passkey sign-in, reverification, the admin's reset. */
+  readonly factors: FactorService;
   /** Proxies in front that append to X-Forwarded-For: which entry is the client address (`requestContext`, rate limits). */
   readonly trustedProxyHops: number;
   /** The auth HTTP API. */
@@ -335,6 +344,19 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   });
 
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+  const passkeys: PasskeySettings = {
+    rpId: options.passkeys?.rpId ?? null,
+    rpName: options.passkeys?.rpName ?? 'Gatehouse',
+    origins: options.passkeys?.origins ?? [],
+  };
+  const factors = createFactorService({
+    store,
+    masterSecret: secret,
+    passkeys,
+    totpIssuer: passkeys.rpName,
+    now,
+    sessions: () => sessions,
+  });
 
   const gatehouse: Gatehouse = {
     settings,
@@ -372,6 +394,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       return row ? toPublicUser(row) : null;
     },
     rateLimits: limits,
+    factors,
     trustedProxyHops: options.trustedProxyHops ?? 1,
     handle: (request) => handler(request),
     async close() {

@@ -4,6 +4,7 @@ import { sql, type Expression, type Kysely, type SqlBool, type Transaction } fro
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
+import { factorQueries } from '../factors/factor-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -44,6 +45,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     ...webhookQueries(db, dialect),
+    ...factorQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;
@@ -322,6 +324,9 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async deleteUser(id, keepRevokedSince) {
       // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
       await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('user_factors').where('user_id', '=', id).execute();
+      await db.deleteFrom('backup_codes').where('user_id', '=', id).execute();
+      await db.deleteFrom('factor_challenges').where('user_id', '=', id).execute();
       await db.deleteFrom('revoked_sessions').where('revoked_at', '<=', keepRevokedSince).execute();
       await db
         .insertInto('revoked_sessions')
