@@ -2,6 +2,7 @@
 
 import type { ActorClaim, SessionClaims } from './claims.js';
 import { checkAuthorization, decodeOrgPermissions, parseScopedList, type AuthorizationSubject, type HasFunction } from './has.js';
+import { orgRoleOf } from './org-claims.js';
 import type { AuthReason } from './reasons.js';
 
 export interface GetTokenOptions {
@@ -60,7 +61,7 @@ function derive(claims: SessionClaims) {
   if (!entry) {
     const org = claims.o;
     const orgPermissions = org ? decodeOrgPermissions(claims) : undefined;
-    const orgRole = org?.rol ? `org:${org.rol}` : undefined;
+    const orgRole = orgRoleOf(org?.rol);
     const fva = Array.isArray(claims.fva) && claims.fva.length === 2 ? (claims.fva as [number, number]) : null;
     const subject: AuthorizationSubject = {
       userId: claims.sub,

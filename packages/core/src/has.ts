@@ -1,6 +1,7 @@
 // has(): strict-AND, fail-closed authorization over role, permission, feature, plan and reverification.
 
 import type { SessionClaims } from './claims.js';
+import { parseOrgPermissionMasks } from './org-claims.js';
 
 export type ReverificationPreset = 'strict_mfa' | 'strict' | 'moderate' | 'lax';
 export interface ReverificationConfig {
@@ -136,29 +137,17 @@ export function parseScopedList(claim: unknown): ScopedList | null {
 }
 
 /**
- * Decodes org permissions from `o.per`, `o.fpm` and `fea` exactly as Clerk does: the i-th `fpm`
- * number is a bitmask over `per` for the i-th org-scoped feature in `fea`.
+ * Decodes org permissions from `o.per`, `o.fpm` and `fea` as Clerk does (the i-th `fpm` number is a
+ * bitmask over `per` for the i-th org-scoped feature in `fea`), but fails closed: a malformed
+ * `per`/`fpm` pair grants nothing at all (issue #15), where Clerk's decoder reads what it can.
  */
 export function decodeOrgPermissions(claims: Pick<SessionClaims, 'o' | 'fea'>): string[] {
-  const per = claims.o?.per;
-  const fpm = claims.o?.fpm;
-  if (typeof per !== 'string' || typeof fpm !== 'string' || per === '' || fpm === '') return [];
-  const actions = per.split(',').map((p) => p.trim());
-  const orgFeatures: string[] = [];
-  if (typeof claims.fea === 'string' && claims.fea !== '') {
-    for (const raw of claims.fea.split(',')) {
-      const item = raw.trim();
-      const colon = item.indexOf(':');
-      if (colon === -1) continue;
-      const scope = item.slice(0, colon);
-      if (scope === 'o' || scope === 'uo' || scope === 'ou') orgFeatures.push(item.slice(colon + 1));
-    }
-  }
+  const parsed = claims.o ? parseOrgPermissionMasks(claims.o, claims.fea) : null;
+  if (!parsed) return [];
+  const { actions, masks, features } = parsed;
   const permissions: string[] = [];
-  fpm.split(',').forEach((mask, i) => {
-    const feature = orgFeatures[i];
-    if (feature === undefined || !/^\d+$/.test(mask.trim())) return;
-    const digits = mask.trim();
+  masks.forEach((digits, i) => {
+    const feature = features[i]!;
     if (digits.length <= 15) {
       // Exact in a double (below 2^53): the common case, without BigInt arithmetic.
       let bits = Number(digits);

@@ -36,9 +36,22 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 const nativeBase64 = (globalThis as { Buffer?: { from(input: string, encoding: 'base64url'): Uint8Array } }).Buffer;
 
-/** Strict base64url: a remainder of one character cannot encode whole bytes. */
+/** Value of each base64url character (-1 elsewhere), for the trailing-bits check. */
+const SEXTET = new Int8Array(128).fill(-1);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((c, i) => (SEXTET[c.charCodeAt(0)] = i));
+
+/**
+ * Strict, canonical base64url: a remainder of one character cannot encode whole bytes, and the
+ * unused low bits of the last character must be zero. Decoders ignore those bits, so without this
+ * check one signature has four (or sixteen) spellings that all verify: a token would not be the
+ * only string that carries its signature (issue #15).
+ */
 function decodeSegment(segment: string): Uint8Array {
-  if (segment.length % 4 === 1) throw new TokenVerificationError('token-invalid');
+  const remainder = segment.length % 4;
+  if (remainder === 1) throw new TokenVerificationError('token-invalid');
+  if (remainder !== 0 && (SEXTET[segment.charCodeAt(segment.length - 1)]! & (remainder === 2 ? 0b1111 : 0b11)) !== 0) {
+    throw new TokenVerificationError('token-invalid');
+  }
   // The alphabet was checked by JWS_COMPACT already, so the lenient native decoder sees only valid input.
   if (nativeBase64) return nativeBase64.from(segment, 'base64url');
   try {

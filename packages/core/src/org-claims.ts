@@ -49,3 +49,68 @@ export function encodeOrgClaims(org: ActiveOrganization): { o: OrganizationClaim
     .join(',');
   return { o, fea: features.map((f) => `o:${f}`).join(',') };
 }
+
+/** A role key without `org:` (the form `encodeOrgClaims` writes from a registered role). */
+const ROLE_CLAIM = /^[a-z0-9_-]{1,60}$/;
+const ORG_ID = /^org_[A-Za-z0-9]{1,64}$/;
+const ACTION = /^[a-z0-9_-]{1,64}$/i;
+/** Canonical decimal: no sign, no space, no leading zero, no exponent. */
+const DECIMAL = /^(?:0|[1-9][0-9]*)$/;
+
+/** The org-scoped features of a `fea` claim (`o:`, `ou:`, `uo:` entries), in order. */
+export function orgFeaturesOf(fea: unknown): string[] {
+  const features: string[] = [];
+  if (typeof fea !== 'string' || fea === '') return features;
+  for (const raw of fea.split(',')) {
+    const item = raw.trim();
+    const colon = item.indexOf(':');
+    if (colon === -1) continue;
+    const scope = item.slice(0, colon);
+    if (scope === 'o' || scope === 'uo' || scope === 'ou') features.push(item.slice(colon + 1));
+  }
+  return features;
+}
+
+/**
+ * The `o.per` actions and `o.fpm` masks when both are well-formed, else null: every action of the
+ * permission form, exactly one mask per org feature, each a canonical decimal below 2^(actions).
+ * Anything else (400 nines, a leading space, an exponent) would otherwise decode to grants.
+ */
+export function parseOrgPermissionMasks(
+  o: OrganizationClaim,
+  fea: unknown,
+): { actions: string[]; masks: string[]; features: string[] } | null {
+  const { per, fpm } = o;
+  if (typeof per !== 'string' || typeof fpm !== 'string') return null;
+  const actions = per.split(',');
+  const masks = fpm.split(',');
+  const features = orgFeaturesOf(fea);
+  if (masks.length !== features.length || !actions.every((a) => ACTION.test(a))) return null;
+  for (const mask of masks) {
+    if (!DECIMAL.test(mask)) return null;
+    // Below 2^53 a double is exact: the common case without BigInt.
+    const within = mask.length <= 15 ? Number(mask) < 2 ** actions.length : BigInt(mask) < 1n << BigInt(actions.length);
+    if (!within) return null;
+  }
+  return { actions, masks, features };
+}
+
+/**
+ * Whether a token's `o` claim has the shape `encodeOrgClaims` writes (issue #15): an org id, a role
+ * key string, an optional slug string, and `per`/`fpm` both absent or both well-formed. The
+ * verifier refuses any other, so no malformed claim reaches has() or app code.
+ */
+export function isWellFormedOrgClaim(o: unknown, fea: unknown): boolean {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const claim = o as Record<string, unknown>;
+  if (typeof claim.id !== 'string' || !ORG_ID.test(claim.id)) return false;
+  if (typeof claim.rol !== 'string' || !ROLE_CLAIM.test(claim.rol)) return false;
+  if (claim.slg !== undefined && (typeof claim.slg !== 'string' || claim.slg.length > 256)) return false;
+  if (claim.per === undefined && claim.fpm === undefined) return true;
+  return parseOrgPermissionMasks(claim as unknown as OrganizationClaim, fea) !== null;
+}
+
+/** The role string of an `o.rol` claim, or undefined when it is absent or not of the role form. */
+export function orgRoleOf(rol: unknown): string | undefined {
+  return typeof rol === 'string' && ROLE_CLAIM.test(rol) ? `org:${rol}` : undefined;
+}

@@ -4,6 +4,7 @@ import { SignJWT, base64url } from 'jose';
 import { SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
 import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
+import { isWellFormedOrgClaim } from './org-claims.js';
 import { TokenVerificationError, type AuthReason } from './reasons.js';
 
 export const DEFAULT_CLOCK_SKEW_MS = 5000;
@@ -68,6 +69,12 @@ export interface VerifyOptions {
   now?: () => number;
   /** How many verified tokens to remember (0 turns the cache off). */
   cacheSize?: number;
+  /**
+   * The longest lifetime (`exp - iat`) a session token may have, in seconds: the instance's
+   * configured token lifetime. Tokens living longer (plus the skew) are refused; only a leaked key
+   * or a signer bug could make one (issue #15). Unset: no cap beyond `exp >= iat`.
+   */
+  maxTokenLifetimeSeconds?: number;
 }
 
 export interface SessionTokenVerifier {
@@ -108,6 +115,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
   const parties = options.authorizedParties?.length ? new Set(options.authorizedParties) : null;
   const cacheSize = options.cacheSize ?? 10_000;
   const cache = new Map<string, CacheEntry>();
+  const maxLifetime = options.maxTokenLifetimeSeconds === undefined ? Infinity : options.maxTokenLifetimeSeconds + skewMs / 1000;
 
   function checkTime(claims: SessionClaims): void {
     const t = now();
@@ -120,6 +128,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     // The category marker is checked only after the signature: an unsigned header proves nothing.
     if (header.cat !== SESSION_TOKEN_CATEGORY) throw new TokenVerificationError('token-type-mismatch');
     const claims = parseClaims(payload);
+    if (claims.exp - claims.iat > maxLifetime) throw new TokenVerificationError('token-invalid');
     if (options.issuer !== null && claims.iss !== options.issuer) throw new TokenVerificationError('token-invalid-issuer');
     if (parties && (typeof claims.azp !== 'string' || !parties.has(claims.azp))) {
       throw new TokenVerificationError('token-invalid-authorized-parties');
@@ -168,6 +177,9 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
 }
 
 const payloadDecoder = new TextDecoder();
+/** Our ids (`user_` + base32) and imported Clerk ids (`user_` + base62) alike. */
+const USER_ID = /^user_[A-Za-z0-9]{1,64}$/;
+const SESSION_ID = /^sess_[A-Za-z0-9]{1,64}$/;
 
 function parseClaims(payload: Uint8Array): SessionClaims {
   let value: unknown;
@@ -179,13 +191,14 @@ function parseClaims(payload: Uint8Array): SessionClaims {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenVerificationError('token-invalid');
   const c = value as Record<string, unknown>;
   const invalid: AuthReason = 'token-invalid';
-  if (typeof c.sub !== 'string' || c.sub === '') throw new TokenVerificationError(invalid);
-  if (typeof c.sid !== 'string' || c.sid === '') throw new TokenVerificationError(invalid);
+  if (typeof c.sub !== 'string' || !USER_ID.test(c.sub)) throw new TokenVerificationError(invalid);
+  if (typeof c.sid !== 'string' || !SESSION_ID.test(c.sid)) throw new TokenVerificationError(invalid);
   if (typeof c.iss !== 'string') throw new TokenVerificationError(invalid);
   for (const t of ['exp', 'nbf', 'iat'] as const) {
     if (typeof c[t] !== 'number' || !Number.isFinite(c[t])) throw new TokenVerificationError(invalid);
   }
-  if (c.v !== 2) throw new TokenVerificationError(invalid);
+  if (c.v !== 2 || (c.exp as number) < (c.iat as number)) throw new TokenVerificationError(invalid);
+  if (c.o !== undefined && !isWellFormedOrgClaim(c.o, c.fea)) throw new TokenVerificationError(invalid);
   if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);
   if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
   return Object.freeze(c) as SessionClaims;

@@ -51,10 +51,8 @@ describe('decodeOrgPermissions', () => {
     assert.deepEqual(auth.orgPermissions, []);
   });
 
-  test('masks without a matching feature, and non-decimal masks, grant nothing', () => {
-    assert.deepEqual(decodeOrgPermissions({ fea: 'o:dashboard', o: { id: 'org_1', per: 'manage,read', fpm: '1,3' } }), [
-      'org:dashboard:manage',
-    ]);
+  test('masks without a matching feature, and non-decimal masks, grant nothing at all (fail closed, issue #15)', () => {
+    assert.deepEqual(decodeOrgPermissions({ fea: 'o:dashboard', o: { id: 'org_1', per: 'manage,read', fpm: '1,3' } }), []);
     assert.deepEqual(decodeOrgPermissions({ fea: 'o:a,o:b,o:c', o: { id: 'org_1', per: 'read', fpm: '0x1,-1,1e0' } }), []);
   });
 
@@ -67,7 +65,8 @@ describe('decodeOrgPermissions', () => {
     ]);
   });
 
-  test('bits beyond the action list are ignored', () => {
-    assert.deepEqual(decodeOrgPermissions({ fea: 'o:x', o: { id: 'org_1', per: 'read', fpm: '7' } }), ['org:x:read']);
+  test('bits beyond the action list make the whole claim grant nothing (fail closed, issue #15)', () => {
+    assert.deepEqual(decodeOrgPermissions({ fea: 'o:x', o: { id: 'org_1', per: 'read', fpm: '7' } }), []);
+    assert.deepEqual(decodeOrgPermissions({ fea: 'o:x', o: { id: 'org_1', per: 'read', fpm: '1' } }), ['org:x:read']);
   });
 });

@@ -224,5 +224,3 @@ async function passkeyOf(tx: Store, userId: string, id: string): Promise<UserFac
   if (!factor || factor.kind !== 'passkey') throw new GatehouseError('not_found', 'No such passkey.');
   return factor;
 }
-
-export type Enrolment = ReturnType<typeof createEnrolment>;

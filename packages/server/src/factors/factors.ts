@@ -5,7 +5,6 @@ import { createEnrolment } from './enrolment.js';
 import type { FactorDeps } from './factor-checks.js';
 import { createVerification } from './verification.js';
 
-export type { FactorSummary } from './enrolment.js';
 export type { PasskeySettings } from './passkeys.js';
 
 export function createFactorService(deps: FactorDeps & { sessions: () => SessionService }) {

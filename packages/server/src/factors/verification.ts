@@ -191,5 +191,3 @@ export function createVerification(deps: FactorDeps & { sessions: () => SessionS
     },
   };
 }
-
-export type Verification = ReturnType<typeof createVerification>;

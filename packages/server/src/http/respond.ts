@@ -16,7 +16,7 @@ export function toErrorResponse(error: unknown, log: (line: string) => void, hea
     // Clerk's hint next to our error shape: useReverification() (ours or Clerk's) opens its dialog on it.
     return json(403, { error: { code: error.code, message: error.message }, ...reverificationError(SENSITIVE) }, headers);
   }
-  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
+  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers, error.field);
   if (isDatabaseUnavailable(error)) {
     log('gatehouse: the database is unavailable; answering 503');
     const h = new Headers(headers);

@@ -28,7 +28,8 @@ import type { Database, Dialect, Store } from '../store/types.js';
 import { connectFanOut, type FanOut, type FanOutStatus } from '../propagation/redis-fan-out.js';
 import { resolveMasterSecret } from '../tokens/secret.js';
 import { createRevocationList, type RevocationList } from '../propagation/revocation.js';
-import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
+import { loadPublicUser } from '../users/users.js';
+import { createSessionService, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
 import { createHandler } from '../http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from '../mail/mailer.js';
 import { createOrganizationService, type OrganizationService } from '../organizations/organizations.js';
@@ -38,6 +39,7 @@ import type { DeliveryOptions } from '../webhooks/delivery.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
+import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { createFactorService, type FactorService, type PasskeySettings } from '../factors/factors.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 
@@ -101,6 +103,8 @@ export interface GatehouseOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
   trustedProxyHops?: number;
+  /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
+  oauth?: OauthOptions;
   /**
    * Passkeys' relying party: its ID (GATEHOUSE_PASSKEY_RP_ID), name (shown by the browser and as the
    * TOTP issuer; GATEHOUSE_APP_NAME) and the origins assertions may come from (GATEHOUSE_PASSKEY_ORIGINS).
@@ -128,6 +132,8 @@ export interface Gatehouse {
   readonly instanceSettings: InstanceSettings;
   /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
   readonly audit: AuditLog;
+  /** Sign-in connections (OAuth 2.0 / OpenID Connect), SSO domains, the provider flow, users' external accounts. */
+  readonly oauth: OauthService;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -225,7 +231,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
   const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
   const makeVerifier = (authorizedParties: readonly string[]) =>
-    createSessionTokenVerifier({ keys: keyRing.resolver, issuer, authorizedParties, clockSkewInMs, now });
+    createSessionTokenVerifier({
+      keys: keyRing.resolver,
+      issuer,
+      authorizedParties,
+      clockSkewInMs,
+      now,
+      maxTokenLifetimeSeconds: sessionTokenTtlSeconds,
+    });
   // Replaced when the authorized parties change at run time (instance settings).
   let verifier = makeVerifier(options.authorizedParties ?? []);
   // As long as a token minted before a revocation or a stamp could still verify.
@@ -344,6 +357,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   });
 
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+  const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
   const passkeys: PasskeySettings = {
     rpId: options.passkeys?.rpId ?? null,
     rpName: options.passkeys?.rpName ?? 'Gatehouse',
@@ -377,6 +391,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     webhooks,
     instanceSettings,
     audit: createAuditLog({ store }),
+    oauth,
     checkSession,
     async authenticate(request) {
       return authenticateRequestNow(request, { verifier, checkSession });
@@ -391,7 +406,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     templateAdmin,
     async getUser(id) {
       const row = await store.findUserById(id);
-      return row ? toPublicUser(row) : null;
+      return row ? { ...(await loadPublicUser(store, row)), externalAccounts: await oauth.listExternalAccounts(id) } : null;
     },
     rateLimits: limits,
     factors,

@@ -101,6 +101,9 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     issuer: discovery.issuer,
     authorizedParties: options.authorizedParties ?? [],
     clockSkewInMs,
+    ...(typeof discovery.session_token_lifetime_seconds === 'number' && discovery.session_token_lifetime_seconds > 0
+      ? { maxTokenLifetimeSeconds: discovery.session_token_lifetime_seconds }
+      : {}),
   });
 
   let fanOut: FanOut | null = null;

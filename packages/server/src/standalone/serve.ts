@@ -17,6 +17,8 @@ export interface ServiceDiscovery {
   issuer: string;
   jwks_uri: string;
   api_base: string;
+  /** The session-token lifetime: a verifier refuses tokens living longer (issue #15). */
+  session_token_lifetime_seconds?: number;
 }
 
 export const DISCOVERY_PATH = '/.well-known/gatehouse.json';
@@ -39,6 +41,7 @@ export function createServiceHandler(gatehouse: Gatehouse, routes: readonly Serv
           issuer: gatehouse.settings.issuer,
           jwks_uri: new URL('/.well-known/jwks.json', url).href,
           api_base: new URL(gatehouse.basePath, url).href,
+          session_token_lifetime_seconds: gatehouse.settings.sessionTokenTtlSeconds,
         };
         return json(200, discovery, { 'cache-control': 'public, max-age=300' });
       }

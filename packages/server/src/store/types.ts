@@ -1,6 +1,9 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
+import type { MailDatabase, MailStore } from '../mail/mail-store.js';
+import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -258,7 +261,7 @@ export interface FactorChallengesTable {
   created_at: number;
 }
 
-export interface Database {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -294,7 +297,6 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type UserFactorRow = Selectable<UserFactorsTable>;
-export type BackupCodeRow = Selectable<BackupCodesTable>;
 export type FactorChallengeRow = Selectable<FactorChallengesTable>;
 /** A delivery with its event's type (what a delivery log lists). */
 export type WebhookDeliveryListRow = WebhookDeliveryRow & { event_type: string };
@@ -395,7 +397,7 @@ export interface FactorStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, FactorStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, FactorStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
