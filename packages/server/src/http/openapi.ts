@@ -14,6 +14,7 @@ import { factorRouteDocs } from '../factors/factor-openapi.js';
 import { DELIVERY_STATUSES, RotateSecretBody, WebhookEndpointBody, WebhookEndpointChanges } from './webhook-routes.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
 import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';
+import { machineRouteDocs } from '../machines/machine-routes.js';
 
 /** Where the document is served, under the API's base path. */
 export const OPENAPI_PATH = '/v1/openapi.json';
@@ -47,6 +48,8 @@ const ID_PARAMS: Record<string, string> = {
   endpointId: 'A webhook endpoint id (`wh_…`)',
   deliveryId: 'A webhook delivery id (`whd_…`)',
   externalAccountId: 'An external account id (`eac_…`)',
+  apiKeyId: 'An API key id (`ak_…`)',
+  machineId: 'A machine id (`mch_…`)',
   passkeyId: 'A passkey id (`pk_…`)',
 };
 
@@ -372,6 +375,7 @@ export function appRoutes(): DocumentedRoute[] {
       download: 'jsonl-or-csv',
     },
     ...webhookAdminRoutes(),
+    ...machineRouteDocs(),
     { method: 'GET', path: OPENAPI_PATH, operationId: 'getOpenApi', summary: 'This document', tag: 'meta', auth: 'none' },
   ];
 }

@@ -4,6 +4,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
+import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 
 export interface UsersTable {
   id: string;
@@ -51,6 +52,10 @@ export interface SessionsTable {
   second_factor_verified_at: number | null;
   ip: string | null;
   user_agent: string | null;
+  /** Impersonation: the instance admin acting as this session's user (the token's `act.sub`). */
+  actor_id?: string | null;
+  /** Impersonation: the admin's own session, which "Stop impersonating" makes active again. */
+  actor_session_id?: string | null;
 }
 
 export interface SigningKeysTable {
@@ -261,7 +266,7 @@ export interface FactorChallengesTable {
   created_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -397,7 +402,7 @@ export interface FactorStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, FactorStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
