@@ -24,7 +24,11 @@ export type IdPrefix =
   | 'mail'
   | 'ak'
   | 'mch'
-  | 'mt';
+  | 'mt'
+  | 'totp'
+  | 'pk'
+  | 'bcode'
+  | 'fch';
 
 /**
  * A user id: Gatehouse's own (26 lowercase base32 characters after the prefix) or one kept by
