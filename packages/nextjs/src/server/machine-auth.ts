@@ -75,7 +75,8 @@ export async function acceptedAuth<S extends AuthObject>(
   return narrowAuthObject<S>(actual, accepts, (reason) => signedOutAuthObject(reason) as S);
 }
 
-export type MachineOutcome = { kind: 'allowed' } | { kind: 'unauthenticated'; response: Response } | { kind: 'unauthorized'; response: Response };
+export type MachineOutcome =
+  { kind: 'allowed' } | { kind: 'unauthenticated'; response: Response } | { kind: 'unauthorized'; response: Response };
 
 /**
  * auth.protect({ token }) for machine requests and machine-only routes: null when the session
@@ -93,7 +94,10 @@ export function decideMachineProtect(
   if (auth.tokenType === 'session_token' && auth.isAuthenticated) return null;
   if (!auth.isAuthenticated) {
     const reason = 'reason' in auth && auth.reason ? auth.reason : 'token-type-not-accepted';
-    return { kind: 'unauthenticated', response: errorResponse('unauthenticated', reasonMessage(reason), { 'x-gatehouse-auth-reason': reason }) };
+    return {
+      kind: 'unauthenticated',
+      response: errorResponse('unauthenticated', reasonMessage(reason), { 'x-gatehouse-auth-reason': reason }),
+    };
   }
   const allowed = check === null ? true : typeof check === 'function' ? check(auth.has) === true : auth.has(check);
   if (allowed) return { kind: 'allowed' };

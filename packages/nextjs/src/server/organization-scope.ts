@@ -53,5 +53,13 @@ export async function orgScope(
       has: current.has,
     };
   }
-  return { userId: current.userId, actorId: current.id, orgId, orgSlug: undefined, orgRole: undefined, tokenType: 'api_key', has: current.has };
+  return {
+    userId: current.userId,
+    actorId: current.id,
+    orgId,
+    orgSlug: undefined,
+    orgRole: undefined,
+    tokenType: 'api_key',
+    has: current.has,
+  };
 }
