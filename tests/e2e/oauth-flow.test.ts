@@ -177,7 +177,8 @@ describe('sign-in with an OpenID provider in Chromium', () => {
         .waitFor();
 
       await page.getByRole('button', { name: 'Account: alice.oidc@example.com' }).click();
-      await Promise.all([page.waitForURL((u) => u.pathname === '/'), page.getByRole('button', { name: 'Sign out', exact: true }).click()]);
+      const signOut = page.getByRole('group', { name: 'Account' }).getByRole('button', { name: 'Sign out', exact: true });
+      await Promise.all([page.waitForURL((u) => u.pathname === '/'), signOut.click()]);
       assert.equal(await sessionUser(page), null);
 
       // Again: the provider remembers the person and the consent, so it sends them straight back.
@@ -224,24 +225,26 @@ describe('sign-in with an OpenID provider in Chromium', () => {
 
   test('tampered state, a replayed code and a wrong nonce are refused with nothing written', async () => {
     await withContext(async (context, page) => {
-      // Hold the provider's redirect back to the app, to replay and tamper with it.
-      let hold: (url: string) => void = () => undefined;
-      const held = new Promise<string>((resolve) => (hold = resolve));
-      let holding = true;
-      await page.route('**/api/gatehouse/oauth/callback?**', async (route) => {
-        if (!holding) return route.continue();
-        holding = false;
-        hold(route.request().url());
-        await route.abort();
+      // Keep the sealed flow cookie aside and take it out of the browser: the provider's redirect
+      // back then arrives like one planted in another browser, and we learn the callback URL.
+      const callbacks: string[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/api/gatehouse/oauth/callback') callbacks.push(r.url());
       });
       await continueWithProvider(page);
-      await loginAtProvider(page, 'hank', held);
-      const original = await held;
       const flowCookie = (await context.cookies()).find((c) => c.name === '__gatehouse_oauth');
       assert.ok(flowCookie, 'the flow cookie is in the browser');
-
-      // Tampered state.
+      await context.clearCookies({ name: '__gatehouse_oauth' });
       const before = written();
+      await loginAtProvider(page, 'hank');
+      await page.waitForURL((u) => u.pathname === '/sign-in');
+      await page.getByRole('alert').getByText('could not be verified').waitFor();
+      const original = callbacks[0];
+      assert.ok(original, 'the callback was seen');
+      assert.deepEqual(written(), before);
+
+      // Tampered state, with the right cookie.
+      await context.addCookies([flowCookie]);
       const tampered = new URL(original);
       tampered.searchParams.set('state', `${tampered.searchParams.get('state')}x`);
       await page.goto(tampered.href);
@@ -249,14 +252,14 @@ describe('sign-in with an OpenID provider in Chromium', () => {
       await page.getByRole('alert').getByText('could not be verified').waitFor();
       assert.deepEqual(written(), before);
 
-      // The genuine callback still works once...
+      // The genuine callback works once...
+      await context.addCookies([flowCookie]);
       await page.goto(original);
       await page.waitForURL((u) => u.pathname === '/dashboard');
       const after = written();
-      // ...and never twice: the code (with its state and the flow cookie put back) is refused.
+      // ...and never twice: the same code and state, with the flow cookie put back, are refused.
+      await context.clearCookies();
       await context.addCookies([flowCookie]);
-      await context.clearCookies({ name: '__session' });
-      await context.clearCookies({ name: '__client' });
       await page.goto(original);
       await page.waitForURL((u) => u.pathname === '/sign-in');
       await page.getByRole('alert').getByText('already completed once').waitFor();
@@ -266,11 +269,14 @@ describe('sign-in with an OpenID provider in Chromium', () => {
 
     await withContext(async (_context, page) => {
       // Another nonce in the authorization request: the provider signs it into the ID token, which no longer matches the browser's flow.
-      await page.route(`${issuer}/auth?**`, async (route) => {
-        const url = new URL(route.request().url());
-        url.searchParams.set('nonce', 'an-attacker-chosen-nonce-0123456789');
-        await route.continue({ url: url.href });
-      });
+      await page.route(
+        (u) => u.origin === issuer && u.pathname === '/auth',
+        async (route) => {
+          const url = new URL(route.request().url());
+          url.searchParams.set('nonce', 'an-attacker-chosen-nonce-0123456789');
+          await route.continue({ url: url.href });
+        },
+      );
       await continueWithProvider(page);
       const before = written();
       await loginAtProvider(page, 'hank');
@@ -278,7 +284,7 @@ describe('sign-in with an OpenID provider in Chromium', () => {
       await page.getByRole('alert').getByText("provider's answer could not be verified").waitFor();
       assert.deepEqual(written(), before);
     });
-    assert.deepEqual(auditReasons().slice(-3), ['oauth_state_invalid', 'oauth_state_used', 'oauth_nonce_mismatch']);
+    assert.deepEqual(auditReasons().slice(-4), ['oauth_state_invalid', 'oauth_state_invalid', 'oauth_state_used', 'oauth_nonce_mismatch']);
   });
 
   test("an organization's verified domain routes to its provider; the user lands as a member with the default role", async () => {
