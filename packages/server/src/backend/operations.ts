@@ -12,6 +12,7 @@ import type { Organization } from '../organizations/org-access.js';
 import type { OrganizationMember } from '../organizations/memberships.js';
 import { operation, type DeletedObject, type PaginatedList } from './operation.js';
 import { webhooks } from './webhook-operations.js';
+import { apiKeys, m2m, machines } from '../machines/operations.js';
 import { externalAccountOperations, oauthConnections } from '../oauth/oauth-operations.js';
 import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../tokens/template-admin.js';
 
@@ -637,5 +638,8 @@ export const BACKEND_OPERATIONS = {
   instance,
   auditLog,
   webhooks,
+  apiKeys,
+  machines,
+  m2m,
   oauthConnections,
 };

@@ -41,6 +41,13 @@ import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
+import { createMachines, type Machines } from '../machines/machine-auth.js';
+import {
+  checkImpersonationLifetime,
+  createImpersonation,
+  MAX_IMPERSONATION_SECONDS,
+  type Impersonation,
+} from '../impersonation/impersonation.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -104,6 +111,8 @@ export interface GatehouseOptions {
   trustedProxyHops?: number;
   /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
   oauth?: OauthOptions;
+  /** How long an admin's "Sign in as" session lasts (default and maximum 3600 s). */
+  impersonationLifetimeSeconds?: number;
 }
 
 export interface Gatehouse {
@@ -127,6 +136,10 @@ export interface Gatehouse {
   readonly audit: AuditLog;
   /** Sign-in connections (OAuth 2.0 / OpenID Connect), SSO domains, the provider flow, users' external accounts. */
   readonly oauth: OauthService;
+  /** API keys, machine identities and M2M tokens; `verifyNow` checks any machine token. */
+  readonly machines: Machines;
+  /** Instance admins signing in as a user ("Sign in as"), and back. */
+  readonly impersonation: Impersonation;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -199,6 +212,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
   const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
+  const lifetimeSeconds = checkImpersonationLifetime(options.impersonationLifetimeSeconds ?? MAX_IMPERSONATION_SECONDS);
 
   const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
   let fanOut: FanOut | null = null;
@@ -316,7 +330,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       }
     },
   }).catch(failed);
-  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
+  const sessionDeps = { store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now };
+  const sessions = createSessionService(sessionDeps);
+  const users = createUserAdmin({ store, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
   const checkSession = (claims: SessionClaims): AuthReason | null => {
@@ -347,6 +363,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
 
+  // A revocation published while this instance was away from Redis is not on its list: after each
+  // rebuild (a reconnect) the API-key cache starts over.
+  const apiKeyDeps = () => ({ signingKey: () => keyRing.current().signingKey, generation: () => fanOut?.status.rebuilds ?? 0 });
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
   const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
 
@@ -364,7 +383,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     stamps,
     roles,
     roleAdmin,
-    users: createUserAdmin({ store, now }),
+    users,
+    impersonation: createImpersonation({ ...sessionDeps, users, lifetimeSeconds }),
+    machines: createMachines({ store, roles, revocations, issuer, keys: keyRing.resolver, clockSkewInMs, now, log, ...apiKeyDeps() }),
     organizations,
     webhooks,
     instanceSettings,
@@ -392,6 +413,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     async close() {
       roleAdmin.stop();
       await webhooks.stopWorker();
+      await gatehouse.machines.stop();
       instanceSettings.stop();
       await fanOut?.close();
       await limits.close();

@@ -4,6 +4,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
+import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 
 export interface UsersTable {
   id: string;
@@ -49,6 +50,10 @@ export interface SessionsTable {
   factor_verified_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** Impersonation: the instance admin acting as this session's user (the token's `act.sub`). */
+  actor_id?: string | null;
+  /** Impersonation: the admin's own session, which "Stop impersonating" makes active again. */
+  actor_session_id?: string | null;
 }
 
 export interface SigningKeysTable {
@@ -206,7 +211,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -306,7 +311,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
