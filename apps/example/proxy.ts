@@ -9,6 +9,7 @@ const isPublicRoute = createRouteMatcher([
   '/',
   '/sign-in(.*)',
   '/sign-up(.*)',
+  '/sso-callback',
   '/api/gatehouse(.*)',
   '/api/webhooks(.*)',
   '/.well-known(.*)',
