@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { GatehouseError } from '@gatehouse/core';
 import { operation, type DeletedObject, type PaginatedList } from '../backend/operation.js';
+import { USER_ID_PATTERN } from '../store/ids.js';
 import { toPublicConnection } from './connections.js';
 import { CONNECTION_ID } from './presets.js';
 import { requireRole } from '../organizations/org-access.js';
 
-const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
+const USER_ID = z.string().regex(USER_ID_PATTERN, 'Not a user id');
 const EXTERNAL_ACCOUNT_ID = z.string().regex(/^eac_[a-z2-7]{26}$/, 'Not an external account id');
 const CONNECTION = z.string().regex(CONNECTION_ID, 'Not a connection id');
 const DOMAIN = z.string().min(3).max(253);
