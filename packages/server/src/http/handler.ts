@@ -18,6 +18,7 @@ import { readJson } from './body.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
+import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
@@ -173,7 +174,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   function jwks(): Response {
     return new Response(JSON.stringify(gatehouse.jwks()), {
       status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
     });
   }
 

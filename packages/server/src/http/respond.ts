@@ -5,19 +5,23 @@ import { isDatabaseUnavailable } from '../store/db-errors.js';
 
 export { errorResponse, json } from '@gatehouse/core';
 
+/** What a 503 asks the client to wait before trying again, in seconds. */
+const RETRY_AFTER_SECONDS = 5;
+
 /**
  * Turns anything thrown into a response. Expected errors keep their code; anything else becomes a
  * generic 500 whose text reveals nothing (the cause is logged without request data); an unavailable
  * database is a 503 with Retry-After.
  */
 export function toErrorResponse(error: unknown, log: (line: string) => void, headers: HeadersInit = {}): Response {
-  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
-  if (isDatabaseUnavailable(error)) {
+  const outage = isGatehouseError(error) ? error.code === 'service_unavailable' : isDatabaseUnavailable(error);
+  if (outage) {
     log('gatehouse: the database is unavailable; answering 503');
     const h = new Headers(headers);
-    h.set('retry-after', '5');
+    h.set('retry-after', String(RETRY_AFTER_SECONDS));
     return errorResponse('service_unavailable', 'The sign-in service is temporarily unavailable. Try again in a moment.', h);
   }
+  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
   log(`gatehouse: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`);
   return errorResponse('internal_error', 'Something went wrong on the server.', headers);
 }

@@ -1,6 +1,7 @@
 // The Store over Kysely: one implementation of every query, shared by all dialects.
 
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { clientTokenQueries } from './client-token-queries.js';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
@@ -44,6 +45,7 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     ...webhookQueries(db, dialect),
+    ...clientTokenQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;

@@ -1,6 +1,7 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ClientTokenStore } from './client-token-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -24,6 +25,8 @@ export interface ClientsTable {
   token_hash: string;
   previous_token_hash: string | null;
   rotated_at: number;
+  /** When `token_hash` was first presented (null: not yet; its predecessor stays good). */
+  token_seen_at: number | null;
   active_session_id: string | null;
   created_at: number;
   updated_at: number;
@@ -53,9 +56,11 @@ export interface SigningKeysTable {
   alg: string;
   public_jwk: string;
   private_jwk_sealed: string;
-  status: 'active' | 'previous' | 'retired';
+  /** `next`: published, signs from `activate_at` on; `active`: signs; `previous`: verifies until `retire_at`. */
+  status: 'next' | 'active' | 'previous' | 'retired';
   created_at: number;
   retire_at: number | null;
+  activate_at: number | null;
 }
 
 export interface AuditEventsTable {
@@ -203,6 +208,13 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
+/** A client token retired after its successor was seen: presenting it again is reuse. */
+export interface RetiredClientTokensTable {
+  token_hash: string;
+  client_id: string;
+  retired_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   clients: ClientsTable;
@@ -220,6 +232,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
+  retired_client_tokens: RetiredClientTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -303,7 +316,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore {
+export interface Store extends WebhookStore, ClientTokenStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
