@@ -61,7 +61,3 @@ export function createProject(orgId: string, name: string, userId: string): Proj
 export function deleteProject(orgId: string, id: string): boolean {
   return db().prepare('DELETE FROM projects WHERE id = ? AND organization_id = ?').run(id, orgId).changes === 1;
 }
-
-export function countProjects(): number {
-  return (db().prepare('SELECT COUNT(*) AS n FROM projects').get() as { n: number }).n;
-}

@@ -3,7 +3,7 @@
 import { signedInAuthObject, signedOutAuthObject, type AuthObject, type GetToken } from './auth-object.js';
 import type { SessionClaims } from './claims.js';
 import { SESSION_COOKIE, cookieValues, singleCookieValue } from './cookies.js';
-import { TokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
+import { isTokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
 import type { SessionTokenVerifier } from './session-token.js';
 
 export type TokenSource = 'cookie' | 'header';
@@ -92,7 +92,7 @@ export function authenticateTokenNow(
 }
 
 function refused(error: unknown, token: string, tokenSource: TokenSource): SignedOutState {
-  if (error instanceof TokenVerificationError) return signedOut(error.reason, token, tokenSource);
+  if (isTokenVerificationError(error)) return signedOut(error.reason, token, tokenSource);
   throw error;
 }
 

@@ -22,6 +22,10 @@ export type GatehouseErrorCode =
   | 'setup_missing'
   | 'service_unavailable'
   | 'webhook_invalid'
+  | 'form_code_incorrect'
+  | 'verification_expired'
+  | 'verification_failed'
+  | 'form_password_invalid'
   | 'internal_error';
 
 /** The HTTP status each error code maps to; the only such table in the codebase. */
@@ -46,6 +50,10 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   setup_missing: 500,
   service_unavailable: 503,
   webhook_invalid: 400,
+  form_code_incorrect: 422,
+  verification_expired: 422,
+  verification_failed: 422,
+  form_password_invalid: 422,
   internal_error: 500,
 };
 
@@ -58,11 +66,14 @@ export class GatehouseError extends Error {
   override readonly name = 'GatehouseError';
   readonly code: GatehouseErrorCode;
   readonly status: number;
+  /** The input field the error is about (a form shows the message next to it), when there is one. */
+  readonly field: string | undefined;
 
-  constructor(code: GatehouseErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: GatehouseErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = STATUS_BY_CODE[code];
+    this.field = options?.field;
   }
 }
 
@@ -88,9 +99,12 @@ export function json(status: number, body: unknown, headers: HeadersInit = {}): 
   return new Response(JSON.stringify(body), { status, headers: h });
 }
 
-/** `{ error: { code, message } }` with the status of the code; a 401 also says how to authenticate. */
-export function errorResponse(code: GatehouseErrorCode, message: string, headers: HeadersInit = {}): Response {
+/**
+ * `{ error: { code, message } }` with the status of the code (and `field` when the error is about
+ * one input); a 401 also says how to authenticate.
+ */
+export function errorResponse(code: GatehouseErrorCode, message: string, headers: HeadersInit = {}, field?: string): Response {
   const h = new Headers(headers);
   if (STATUS_BY_CODE[code] === 401 && !h.has('www-authenticate')) h.set('www-authenticate', 'Bearer realm="gatehouse"');
-  return json(STATUS_BY_CODE[code], { error: { code, message } }, h);
+  return json(STATUS_BY_CODE[code], { error: field === undefined ? { code, message } : { code, message, field } }, h);
 }

@@ -48,3 +48,13 @@ export class TokenVerificationError extends Error {
     this.reason = reason;
   }
 }
+
+/** Whether `value` is a {@link TokenVerificationError}, by name and reason (a bundle may hold two copies of the class). */
+export function isTokenVerificationError(value: unknown): value is TokenVerificationError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'TokenVerificationError' &&
+    typeof (value as { reason?: unknown }).reason === 'string'
+  );
+}

@@ -43,7 +43,11 @@ describe('GET /session', () => {
     const response = await send(t, `${API}/session`, { jar });
     assert.equal(response.status, 200);
     const body = response.body as { user: unknown; sessionId: string; claims: Record<string, unknown>; expiresAt: number };
-    assert.deepEqual(body.user, user);
+    // The session's user carries every email address in Clerk's shape (issue #16): here the one primary address.
+    const addressId = `idn_${user.id.slice('user_'.length)}`;
+    const emailAddresses = [{ id: addressId, emailAddress: 'me@example.com', verification: { status: 'unverified' } }];
+    // …and its connected provider accounts (issue #17): none for a password sign-up.
+    assert.deepEqual(body.user, { ...user, emailAddresses, externalAccounts: [] });
     assert.equal(body.sessionId, sessionId);
     assert.equal(body.claims.sub, user.id);
     assert.equal(body.claims.sid, sessionId);

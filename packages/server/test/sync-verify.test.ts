@@ -8,7 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   SESSION_TOKEN_CATEGORY,
-  TokenVerificationError,
+  isTokenVerificationError,
+  type TokenVerificationError,
   authenticateRequestNow,
   createLocalKeySet,
   createSessionTokenVerifier,
@@ -30,7 +31,7 @@ const token = await sign(claims);
 const request = (jwt: string) => ({ headers: new Headers({ cookie: `__session=${jwt}` }) });
 
 function refusedNow(verify: () => unknown, reason: string): void {
-  assert.throws(verify, (error: unknown) => error instanceof TokenVerificationError && error.reason === reason);
+  assert.throws(verify, (error: unknown) => isTokenVerificationError(error) && error.reason === reason);
 }
 
 describe('synchronous verification on Node', () => {

@@ -5,6 +5,7 @@ export {
   clerkMiddleware,
   type GatehouseMiddlewareOptions,
   type MiddlewareAuth,
+  type MiddlewareAuthObject,
   type MiddlewareHandler,
 } from './middleware.js';
 export { createRouteMatcher } from './route-matcher.js';

@@ -16,6 +16,11 @@ export class UsageError extends Error {
   }
 }
 
+/** Whether `value` is a {@link UsageError} (by name: checked across module copies too). */
+export function isUsageError(value: unknown): value is UsageError {
+  return value instanceof Error && value.name === 'UsageError';
+}
+
 export interface Io {
   readonly env: NodeJS.ProcessEnv;
   out(text: string): void;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, parseEnv } from 'node:util';
 import { isGatehouseError } from '@gatehouse/core';
-import { createIo, UsageError, type Command } from './command.js';
+import { createIo, isUsageError, UsageError, type Command } from './command.js';
 import { auditCommands } from './audit.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
@@ -165,7 +165,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals, io);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (isUsageError(error)) {
       io.err(`gatehouse: ${error.message}`);
       io.err(error.hint ?? (command ? `Usage: gatehouse ${command.usage}` : 'Run `gatehouse --help` for the commands.'));
       return 2;

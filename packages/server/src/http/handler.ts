@@ -10,13 +10,12 @@ import {
   sessionCookie,
   type CookieSettings,
 } from '@gatehouse/core';
-import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/passwords.js';
 import { normalizeEmail, type SignedInResult } from '../sessions/sessions.js';
 import type { Gatehouse } from '../instance/instance.js';
 import { readJson } from './body.js';
+import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
-import { createSessionRoutes, presentedClientToken, type Methods, type RouteParams } from './session-routes.js';
+import { createSessionRoutes, presentedClientToken, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createAdminRoutes } from './admin-routes.js';
@@ -24,21 +23,7 @@ import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
-
-const emailField = z
-  .string()
-  .max(320)
-  .transform((s) => s.trim())
-  .pipe(z.email({ message: 'Enter a valid email address' }));
-export const SignUpBody = z
-  .object({
-    email: emailField,
-    password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(MAX_PASSWORD_LENGTH),
-    firstName: z.string().trim().max(256).optional(),
-    lastName: z.string().trim().max(256).optional(),
-  })
-  .strict();
-export const SignInBody = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }).strict();
+import { createOauthRoutes } from '../oauth/routes.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -79,9 +64,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
+  const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
-  const routes: Record<string, Methods> = {
+  const routes: Record<string, AnyMethods> = {
     ...sessionRoutes.routes,
+    ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     '/sign-up': {
@@ -188,6 +175,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       const found: { methods: AnyMethods; params: RouteParams } | null = exact
         ? { methods: exact, params: {} }
         : (sessionRoutes.match(path) ??
+          oauthRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           backendRoutes.match(path) ??

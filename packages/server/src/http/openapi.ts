@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of the auth HTTP API, made from the zod schemas the routes validate with and from the backend operation table.
 
+import { OauthStartBody } from '../oauth/routes.js';
 import { z } from 'zod';
 import { STATUS_BY_CODE } from '@gatehouse/core';
 import { AuditQuery } from '../audit/audit.js';
@@ -8,7 +9,7 @@ import { BACKEND_PREFIX } from '../backend/client.js';
 import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { RoleBody as AdminRoleBody } from './admin-routes.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
-import { SignInBody, SignUpBody } from './handler.js';
+import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { DELIVERY_STATUSES, RotateSecretBody, WebhookEndpointBody, WebhookEndpointChanges } from './webhook-routes.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
 import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';
@@ -44,6 +45,7 @@ const ID_PARAMS: Record<string, string> = {
   name: 'A JWT template name',
   endpointId: 'A webhook endpoint id (`wh_…`)',
   deliveryId: 'A webhook delivery id (`whd_…`)',
+  externalAccountId: 'An external account id (`eac_…`)',
 };
 
 const WebhookDeliveriesQuery = z.object({
@@ -147,6 +149,47 @@ export function appRoutes(): DocumentedRoute[] {
       auth: 'session',
     },
     { method: 'GET', path: '/jwks', operationId: 'getJwks', summary: 'The public signing keys (JWKS)', tag: 'keys', auth: 'none' },
+    {
+      method: 'GET',
+      path: '/oauth/connections',
+      operationId: 'listOauthConnections',
+      summary: 'The sign-in connections the sign-in page shows (no secrets)',
+      tag: 'sessions',
+      auth: 'none',
+    },
+    {
+      method: 'POST',
+      path: '/oauth/start',
+      operationId: 'startOauth',
+      summary: 'Start a provider sign-in (or connect a provider): the provider URL, with the flow cookie set',
+      tag: 'sessions',
+      auth: 'none',
+      body: OauthStartBody,
+    },
+    {
+      method: 'GET',
+      path: '/oauth/callback',
+      operationId: 'oauthCallback',
+      summary: "The provider's redirect back: signs in and redirects, or back to sign-in with gatehouse_oauth_error",
+      tag: 'sessions',
+      auth: 'none',
+    },
+    {
+      method: 'GET',
+      path: '/external-accounts',
+      operationId: 'listExternalAccounts',
+      summary: "The signed-in user's connected provider accounts",
+      tag: 'sessions',
+      auth: 'session',
+    },
+    {
+      method: 'DELETE',
+      path: '/external-accounts/{externalAccountId}',
+      operationId: 'deleteExternalAccount',
+      summary: 'Disconnect a provider account (never the last way to sign in)',
+      tag: 'sessions',
+      auth: 'session',
+    },
     {
       method: 'GET',
       path: '/.well-known/jwks.json',

@@ -19,9 +19,10 @@ export function toErrorResponse(error: unknown, log: (line: string) => void, hea
     log('gatehouse: the database is unavailable; answering 503');
     const h = new Headers(headers);
     h.set('retry-after', String(RETRY_AFTER_SECONDS));
-    return errorResponse('service_unavailable', 'The sign-in service is temporarily unavailable. Try again in a moment.', h);
+    const message = isGatehouseError(error) ? error.message : 'The sign-in service is temporarily unavailable. Try again in a moment.';
+    return errorResponse('service_unavailable', message, h);
   }
-  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers);
+  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers, error.field);
   log(`gatehouse: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`);
   return errorResponse('internal_error', 'Something went wrong on the server.', headers);
 }

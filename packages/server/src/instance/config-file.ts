@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { GatehouseOptions } from './instance.js';
+import { ConnectionConfigSchema } from '../oauth/presets.js';
 
 /** A secret written as `{ "env": "NAME" }` is read from the environment, so the file holds none. */
 const Secret = z.union([z.string(), z.object({ env: z.string().min(1) }).strict()]);
@@ -32,6 +33,14 @@ const ConfigFile = z
       )
       .optional(),
     sessionClaims: z.record(z.string(), z.unknown()).optional(),
+    oauth: z
+      .object({
+        // Validated fully (with the secret read) by the connection schema below.
+        connections: z.array(z.object({ clientSecret: Secret.optional() }).loose()).optional(),
+        timeoutSeconds: z.number().positive().max(120).optional(),
+      })
+      .strict()
+      .optional(),
     jwtTemplates: z
       .array(
         z
@@ -72,8 +81,23 @@ export function readConfigFile(env: NodeJS.ProcessEnv = process.env): Partial<Ga
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new TypeError(`${file} is invalid: ${detail}`);
   }
-  const { $schema: _schema, jwtTemplates, ...rest } = parsed.data;
+  const { $schema: _schema, jwtTemplates, oauth, ...rest } = parsed.data;
   const options: Partial<GatehouseOptions> = { ...rest } as Partial<GatehouseOptions>;
+  if (oauth) {
+    const connections = (oauth.connections ?? []).map((raw, i) => {
+      const secret = raw.clientSecret;
+      const clientSecret = typeof secret === 'object' ? env[secret.env] : secret;
+      if (typeof secret === 'object' && !clientSecret)
+        throw new TypeError(`${file}: oauth.connections[${i}] needs the environment variable ${secret.env}`);
+      const checked = ConnectionConfigSchema.safeParse({ ...raw, ...(clientSecret ? { clientSecret } : {}) });
+      if (!checked.success)
+        throw new TypeError(
+          `${file}: oauth.connections[${i}] is invalid: ${checked.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+        );
+      return checked.data;
+    });
+    options.oauth = { connections, ...(oauth.timeoutSeconds ? { timeoutSeconds: oauth.timeoutSeconds } : {}) };
+  }
   if (jwtTemplates) {
     options.jwtTemplates = jwtTemplates.map(({ signing, ...template }) => {
       if (!signing) return template;

@@ -5,6 +5,7 @@ import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instan
 import { createRemoteGatehouse } from '../standalone/remote-service.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
+import { connectionsFromEnv } from '../oauth/presets.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -76,6 +77,13 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   }
   const hops = trustedProxyHops(env);
   if (hops !== undefined) options.trustedProxyHops = hops;
+  // GATEHOUSE_OAUTH_<ID>_*: added to the config file's connections; the environment wins for one id.
+  const envConnections = connectionsFromEnv(env);
+  if (envConnections.length) {
+    const ids = new Set(envConnections.map((c) => c.id));
+    const fromFile = (options.oauth?.connections ?? []).filter((c) => !ids.has(c.id));
+    options.oauth = { ...options.oauth, connections: [...fromFile, ...envConnections] };
+  }
   // The dev inbox hands out invitation links: on only when asked for. Set in a production build
   // (end-to-end tests), the variable is that explicit request, and the instance says so loudly.
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {

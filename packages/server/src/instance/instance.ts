@@ -30,7 +30,8 @@ import type { Database, Dialect, Store } from '../store/types.js';
 import { connectFanOut, type FanOut, type FanOutStatus } from '../propagation/redis-fan-out.js';
 import { resolveMasterSecret } from '../tokens/secret.js';
 import { createRevocationList, type RevocationList } from '../propagation/revocation.js';
-import { createSessionService, toPublicUser, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
+import { loadPublicUser } from '../users/users.js';
+import { createSessionService, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
 import { createHandler } from '../http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from '../mail/mailer.js';
 import { createOrganizationService, type OrganizationService } from '../organizations/organizations.js';
@@ -40,6 +41,7 @@ import type { DeliveryOptions } from '../webhooks/delivery.js';
 import { createInstanceSettings, type InstanceSettings } from './instance-settings.js';
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
+import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 
 export interface GatehouseOptions {
@@ -108,6 +110,8 @@ export interface GatehouseOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
   trustedProxyHops?: number;
+  /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
+  oauth?: OauthOptions;
 }
 
 export interface Gatehouse {
@@ -129,6 +133,8 @@ export interface Gatehouse {
   readonly instanceSettings: InstanceSettings;
   /** The audit log: query with filters and a cursor, export as JSON Lines or CSV. */
   readonly audit: AuditLog;
+  /** Sign-in connections (OAuth 2.0 / OpenID Connect), SSO domains, the provider flow, users' external accounts. */
+  readonly oauth: OauthService;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -367,6 +373,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   });
 
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+  const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
 
   const gatehouse: Gatehouse = {
     settings,
@@ -387,6 +394,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     webhooks,
     instanceSettings,
     audit: createAuditLog({ store }),
+    oauth,
     checkSession,
     async authenticate(request) {
       return authenticateRequestNow(request, { verifier, checkSession });
@@ -401,7 +409,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     templateAdmin,
     async getUser(id) {
       const row = await store.findUserById(id);
-      return row ? toPublicUser(row) : null;
+      return row ? { ...(await loadPublicUser(store, row)), externalAccounts: await oauth.listExternalAccounts(id) } : null;
     },
     rateLimits: limits,
     trustedProxyHops: options.trustedProxyHops ?? 1,

@@ -108,5 +108,3 @@ export function createActiveOrganization(deps: SessionDeps) {
     },
   };
 }
-
-export type ActiveOrganization = ReturnType<typeof createActiveOrganization>;

@@ -117,6 +117,8 @@ export function createSessionService(deps: SessionDeps) {
 
   return {
     mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
+    /** Starts a session for a user another use case authenticated (a provider sign-in), inside its transaction. */
+    startSession,
     ...createSessionControl(deps),
     setActiveOrganization: activeOrg.setActiveOrganization,
     mintForOrganization: activeOrg.mintForOrganization,

@@ -3,6 +3,17 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './types.js';
 
+/** A client token retired after its successor was seen: presenting it again is reuse (migration 0014). */
+export interface RetiredClientTokensTable {
+  token_hash: string;
+  client_id: string;
+  retired_at: number;
+}
+
+export interface ClientTokensDatabase {
+  retired_client_tokens: RetiredClientTokensTable;
+}
+
 export interface ClientTokenStore {
   /** Records a retired token hash of a client, and forgets those retired before `pruneBefore`. */
   retireClientToken(clientId: string, tokenHash: string, at: number, pruneBefore: number): Promise<void>;

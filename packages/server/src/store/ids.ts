@@ -2,7 +2,26 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type IdPrefix = 'user' | 'sess' | 'client' | 'org' | 'orgmem' | 'orginv' | 'role' | 'jtmp' | 'key' | 'ins' | 'wh' | 'msg' | 'whd';
+export type IdPrefix =
+  | 'user'
+  | 'sess'
+  | 'client'
+  | 'org'
+  | 'orgmem'
+  | 'orginv'
+  | 'role'
+  | 'jtmp'
+  | 'key'
+  | 'ins'
+  | 'wh'
+  | 'msg'
+  | 'whd'
+  | 'eac'
+  | 'idn'
+  | 'sua'
+  | 'sia'
+  | 'vc'
+  | 'mail';
 
 /** A new id: the prefix, `_`, and 128 random bits in lowercase base32 (26 characters). */
 export function newId(prefix: IdPrefix): string {

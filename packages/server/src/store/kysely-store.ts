@@ -5,6 +5,9 @@ import { clientTokenQueries } from './client-token-queries.js';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
+import { accountQueries } from '../accounts/account-store.js';
+import { mailQueries } from '../mail/mail-store.js';
+import { oauthQueries } from '../oauth/oauth-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -45,6 +48,9 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
 function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
   const store: Store = {
     ...webhookQueries(db, dialect),
+    ...accountQueries(db),
+    ...mailQueries(db, dialect),
+    ...oauthQueries(db),
     ...clientTokenQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();

@@ -1,7 +1,10 @@
 // The store's rows and the one interface every database implements.
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { ClientTokenStore } from './client-token-queries.js';
+import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
+import type { MailDatabase, MailStore } from '../mail/mail-store.js';
+import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
+import type { ClientTokenStore, ClientTokensDatabase } from './client-token-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -208,14 +211,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-/** A client token retired after its successor was seen: presenting it again is reuse. */
-export interface RetiredClientTokensTable {
-  token_hash: string;
-  client_id: string;
-  retired_at: number;
-}
-
-export interface Database {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, ClientTokensDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -232,7 +228,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
-  retired_client_tokens: RetiredClientTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -316,7 +311,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, ClientTokenStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, ClientTokenStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**

@@ -6,7 +6,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwo
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Updateable } from 'kysely';
 import type { Store, UserRow, UsersTable } from '../store/types.js';
-import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from './users.js';
+import { insertNewUser, normalizeEmail, toEmailAddress, toPublicUser, type PublicUser } from './users.js';
 
 /** A user as the backend sees them: the public fields plus the flags an operator needs. */
 export interface UserSummary extends PublicUser {
@@ -19,7 +19,7 @@ export interface UserSummary extends PublicUser {
  * A user as server code sees them: everything but the password hash, private metadata included,
  * plus Clerk's derived fields (`primaryEmailAddress`, `emailAddresses`, `fullName`, …).
  */
-export interface BackendUser extends UserSummary, ClerkUserFields {
+export interface BackendUser extends Omit<UserSummary, 'emailAddresses'>, ClerkUserFields {
   privateMetadata: Record<string, unknown>;
 }
 
@@ -99,8 +99,10 @@ export function toSummary(row: UserRow): UserSummary {
   return { ...toPublicUser(row), banned: row.banned === 1, instanceAdmin: adminFlag(row) };
 }
 
-function toBackendUser(row: UserRow): BackendUser {
-  return withClerkUserFields({ ...toSummary(row), privateMetadata: privateMetadata(row) });
+/** The backend's user: the summary with every email address and private metadata, plus Clerk's derived fields. */
+async function toBackendUser(store: Store, row: UserRow): Promise<BackendUser> {
+  const emailAddresses = (await store.listEmailAddresses(row.id)).map(toEmailAddress);
+  return withClerkUserFields({ ...toSummary(row), emailAddresses, privateMetadata: privateMetadata(row) });
 }
 
 const MAX_METADATA_BYTES = 8 * 1024;
@@ -166,7 +168,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
       if (!row) throw new GatehouseError('not_found', 'No such user.');
       const update = plan(row);
       const fields = Object.keys(update);
-      if (fields.length === 0) return toBackendUser(row);
+      if (fields.length === 0) return toBackendUser(tx, row);
       const t = now();
       await tx.updateUser(row.id, { ...update, updated_at: t });
       await tx.appendAudit({
@@ -178,7 +180,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
         user_agent: ctx.userAgent,
         data: JSON.stringify({ fields }),
       });
-      return toBackendUser({ ...row, ...(update as Partial<UserRow>), updated_at: t });
+      return toBackendUser(tx, { ...row, ...(update as Partial<UserRow>), updated_at: t });
     });
   }
 
@@ -237,7 +239,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
 
     async get(idOrEmail) {
       const row = await findRow(store, idOrEmail);
-      return row ? toBackendUser(row) : null;
+      return row ? toBackendUser(store, row) : null;
     },
 
     async update(userId, changes, ctx = BACKEND_CONTEXT) {

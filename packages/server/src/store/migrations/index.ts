@@ -14,6 +14,8 @@ import { m0005AuditQueries } from './0005-audit-queries.js';
 import { m0006Webhooks } from './0006-webhooks.js';
 import { m0007JwtTemplates } from './0007-jwt-templates.js';
 import { m0008RevokedSessions } from './0008-revoked-sessions.js';
+import { m0009Accounts } from './0009-accounts.js';
+import { m0010Oauth } from './0010-oauth.js';
 import { m0014Hardening } from './0014-hardening.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
@@ -25,6 +27,8 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0006_webhooks': m0006Webhooks(dialect),
   '0007_jwt_templates': m0007JwtTemplates(dialect),
   '0008_revoked_sessions': m0008RevokedSessions(dialect),
+  '0009_accounts': m0009Accounts(),
+  '0010_oauth': m0010Oauth(dialect),
   '0014_hardening': m0014Hardening(dialect),
 });
 
