@@ -22,7 +22,12 @@ export function toErrorResponse(error: unknown, log: (line: string) => void, hea
     const message = isGatehouseError(error) ? error.message : 'The sign-in service is temporarily unavailable. Try again in a moment.';
     return errorResponse('service_unavailable', message, h);
   }
-  if (isGatehouseError(error)) return errorResponse(error.code, error.message, headers, error.field);
+  if (isGatehouseError(error)) {
+    if (error.retryAfterSeconds === undefined) return errorResponse(error.code, error.message, headers, error.field);
+    const h = new Headers(headers);
+    h.set('retry-after', String(error.retryAfterSeconds));
+    return errorResponse(error.code, error.message, h, error.field);
+  }
   log(`gatehouse: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`);
   return errorResponse('internal_error', 'Something went wrong on the server.', headers);
 }

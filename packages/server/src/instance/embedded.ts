@@ -14,6 +14,10 @@ const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
   signUpIp: 'GATEHOUSE_RATE_LIMIT_SIGN_UP_IP',
   verifyIp: 'GATEHOUSE_RATE_LIMIT_VERIFY_IP',
   verifyIdentifier: 'GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER',
+  refreshClient: 'GATEHOUSE_RATE_LIMIT_REFRESH_CLIENT',
+  refreshIp: 'GATEHOUSE_RATE_LIMIT_REFRESH_IP',
+  mintSession: 'GATEHOUSE_RATE_LIMIT_MINT_SESSION',
+  mintIp: 'GATEHOUSE_RATE_LIMIT_MINT_IP',
 };
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {

@@ -42,6 +42,7 @@ import { createInstanceSettings, type InstanceSettings } from './instance-settin
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
+import { withSessionLimits, withTemplateLimits } from '../limits/token-limits.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 
 export interface GatehouseOptions {
@@ -341,7 +342,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       }
     },
   }).catch(failed);
-  const sessions = createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now });
+  const sessions = withSessionLimits(
+    createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now }),
+    limits,
+  );
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
   const checkSession = (claims: SessionClaims): AuthReason | null => {
@@ -352,7 +356,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   };
   // Configured templates (read-only), then the database's; reloaded after every change (here or in another process).
   const templateAdmin = await createTemplateAdmin({ store, config: templateConfigs, now, log }).catch(failed);
-  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry);
+  const templates = withTemplateLimits(
+    createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry),
+    limits,
+  );
   const basePath = options.basePath ?? '/api/gatehouse';
   const production = process.env.NODE_ENV === 'production';
   const devInboxInProduction = production && options.devInbox === 'allow-in-production';
