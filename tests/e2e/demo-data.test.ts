@@ -1,10 +1,15 @@
 // The example's demo data (GATEHOUSE_DEMO=1, as `npm start` sets): alice, bob and carol can sign in
-// with the demo password and have exactly the documented roles.
+// with the demo password and have exactly the documented roles; alice is the instance admin the
+// landing page sends to the dashboard, and the local `gatehouse` CLI works in the app's folder.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { startAppServer, type AppServer } from './app-server.js';
+
+const EXAMPLE_DIR = resolve(import.meta.dirname, '..', '..', 'apps', 'example');
 
 describe('demo data', () => {
   let app: AppServer;
@@ -68,6 +73,24 @@ describe('demo data', () => {
     assert.equal(res.status, 404);
   });
 
+  test('alice is an instance admin: the landing page links the dashboard, which opens for her and not for bob', async () => {
+    const html = await (await fetch(`${app.baseUrl}/`)).text();
+    assert.match(html, /href="\/api\/gatehouse\/dashboard"/);
+    // The dashboard's root sends on (303) to its first page: follow one hop by hand, with the cookie.
+    const dashboard = async (cookie: string) => {
+      const root = await fetch(`${app.baseUrl}/api/gatehouse/dashboard`, { headers: { cookie }, redirect: 'manual' });
+      const location = root.headers.get('location');
+      if (root.status !== 303 || !location || !location.includes('/dashboard/')) return root;
+      return fetch(new URL(location, app.baseUrl), { headers: { cookie }, redirect: 'manual' });
+    };
+    const forAlice = await dashboard(await signIn('alice@example.com'));
+    assert.equal(forAlice.status, 200);
+    assert.match(await forAlice.text(), /carol@example\.com/);
+    const forBob = await dashboard(await signIn('bob@example.com'));
+    assert.equal(forBob.status, 404);
+    assert.doesNotMatch(await forBob.text(), /carol@example\.com/);
+  });
+
   test('the demo projects exist per organization; three users and two organizations in all', async () => {
     const alice = await inOrg(await signIn('alice@example.com'), 'acme');
     const projects = (await (await fetch(`${app.baseUrl}/api/projects`, { headers: { cookie: alice } })).json()) as {
@@ -81,5 +104,24 @@ describe('demo data', () => {
     } finally {
       db.close();
     }
+  });
+
+  // Last: the CLI run takes seconds, and a keep-alive socket the server closed meanwhile would fail a following fetch.
+  test("`npx --no-install gatehouse users list` runs in apps/example with the app's environment and no template secret", () => {
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      GATEHOUSE_DATABASE_FILE: app.databaseFile,
+    };
+    const run = spawnSync('npx', ['--no-install', 'gatehouse', 'users', 'list', '--json'], {
+      cwd: EXAMPLE_DIR,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const emails = (JSON.parse(run.stdout) as { email: string }[]).map((u) => u.email).sort();
+    assert.deepEqual(emails, ['alice@example.com', 'bob@example.com', 'carol@example.com']);
+    assert.doesNotMatch(run.stderr, /SUPABASE_JWT_SECRET/);
   });
 });

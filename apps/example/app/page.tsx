@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { DEMO_PASSWORD, DEMO_USERS } from '@/lib/demo-accounts';
+import { DASHBOARD_PATH, DEMO_PASSWORD, DEMO_USERS } from '@/lib/demo-accounts';
 
 // Read at request time: whether the demo accounts exist depends on how the server was started.
 export const dynamic = 'force-dynamic';
@@ -26,6 +26,11 @@ export default function Home() {
             {DEMO_USERS.map((user) => (
               <li key={user.email}>
                 <code>{user.email}</code>: {user.memberships.map(([org, role]) => `${role.replace('org:', '')} of ${org}`).join(', ')}
+                {'instanceAdmin' in user && user.instanceAdmin ? (
+                  <>
+                    ; instance admin, who can open the <a href={DASHBOARD_PATH}>Gatehouse dashboard</a> (users, sessions, roles, audit log)
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -2,7 +2,7 @@
 // organizations, a few projects. Created once, on the first start with an empty database.
 
 import type { Gatehouse } from '@gatehouse/server';
-import { DEMO_PASSWORD, DEMO_USERS } from './demo-accounts';
+import { DASHBOARD_PATH, DEMO_PASSWORD, DEMO_USERS } from './demo-accounts';
 import { createProject, listProjects } from './projects';
 
 const ORGS = [
@@ -15,6 +15,7 @@ export async function seedDemo(gatehouse: Gatehouse): Promise<void> {
   const ids = new Map<string, string>();
   for (const user of DEMO_USERS) {
     const created = await gatehouse.users.create({ email: user.email, password: DEMO_PASSWORD, firstName: user.firstName });
+    if ('instanceAdmin' in user && user.instanceAdmin) await gatehouse.users.setInstanceAdmin(created.id, true);
     ids.set(user.email, created.id);
   }
   for (const org of ORGS) {
@@ -31,7 +32,7 @@ export async function seedDemo(gatehouse: Gatehouse): Promise<void> {
   console.log(
     [
       'Gatehouse demo data (password for everyone: gatehouse-demo):',
-      '  alice@example.com  admin of Acme',
+      `  alice@example.com  admin of Acme, instance admin (dashboard: ${DASHBOARD_PATH})`,
       '  bob@example.com    member of Acme',
       '  carol@example.com  viewer of Acme, admin of Globex',
     ].join('\n'),

@@ -1,9 +1,10 @@
 // The reports service: a plain node:http server that trusts nothing but a `reports` JWT-template
 // token it verifies itself against the Gatehouse app's public JWKS (signature, issuer, audience,
-// expiry), then answers with the reports of the organization named in the token.
+// expiry), then answers with the reports of the organization named in the token. Other services
+// call it with machine-to-machine tokens (client-credentials grant), verified the same way.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface ReportsServiceOptions {
   /** The app's key set, e.g. http://127.0.0.1:3000/.well-known/jwks.json. */
@@ -18,7 +19,15 @@ export interface ReportsServiceOptions {
   allowedOrigins?: readonly string[];
   /** The key set (tests may pass a local one); by default fetched from jwksUrl and cached by jose. */
   keys?: JWTVerifyGetKey;
+  /**
+   * This service's machine id (`mch_…`): M2M tokens must name it in `aud` (the caller's machine may
+   * call this one). Unset: M2M tokens are refused.
+   */
+  machineId?: string;
 }
+
+/** Header `cat` of a Gatehouse (and Clerk) machine-to-machine token. */
+const M2M_CATEGORY = 'cl_B7d4PD333AAA';
 
 interface Report {
   id: string;
@@ -60,15 +69,25 @@ async function answer(req: IncomingMessage, options: ReportsServiceOptions, keys
   const challenge = { 'www-authenticate': 'Bearer realm="reports"' };
   if (!token) return refuse(401, 'unauthenticated', 'Send a reports token: Authorization: Bearer <token>.', challenge);
   let claims: JWTPayload;
+  // The unverified header only picks which checks to run; the category is checked again after the signature.
+  let machine: boolean;
   try {
-    ({ payload: claims } = await jwtVerify(token, keys, {
+    machine = decodeProtectedHeader(token).cat === M2M_CATEGORY;
+  } catch {
+    return refuse(401, 'invalid_token', 'The reports token is invalid or expired.', { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+  if (machine && !options.machineId) return refuse(401, 'invalid_token', 'This service does not accept machine tokens.');
+  try {
+    let header: { cat?: unknown } & Record<string, unknown>;
+    ({ payload: claims, protectedHeader: header } = await jwtVerify(token, keys, {
       // Asymmetric algorithms only: an HMAC token "signed" with a public key must never pass.
       algorithms: ['RS256', 'ES256', 'EdDSA'],
-      audience: options.audience,
+      audience: machine ? (options.machineId ?? '') : options.audience,
       ...(options.issuer ? { issuer: options.issuer } : {}),
       clockTolerance: options.clockToleranceSeconds ?? 5,
       requiredClaims: ['sub', 'exp', 'iat'],
     }));
+    if ((header.cat === M2M_CATEGORY) !== machine) throw Object.assign(new Error('category'), { code: 'ERR_JWT_CLAIM_VALIDATION_FAILED' });
   } catch (error) {
     // The key set could not be fetched (the app is down): refused too, but say it is not the token.
     const code = (error as { code?: unknown }).code;
@@ -76,6 +95,11 @@ async function answer(req: IncomingMessage, options: ReportsServiceOptions, keys
       return refuse(503, 'keys_unavailable', "The app's public keys could not be fetched; try again.");
     // Why a token failed stays in this process: the caller learns only that it was refused.
     return refuse(401, 'invalid_token', 'The reports token is invalid or expired.', { 'www-authenticate': 'Bearer error="invalid_token"' });
+  }
+  if (machine) {
+    // A machine sees every organization's totals, never a user's view of one.
+    const organizations = Object.entries(REPORTS).map(([slug, reports]) => ({ organization: slug, reports: reports.length }));
+    return { status: 200, body: { machine: claims.sub, organizations } };
   }
   const org = typeof claims.org === 'string' && claims.org !== '' ? claims.org : null;
   const slug = typeof claims.org_slug === 'string' ? claims.org_slug : null;

@@ -4,6 +4,8 @@
 export const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
 /** Header `cat` of a JWT-template token: never accepted where a session token is expected. */
 export const TEMPLATE_TOKEN_CATEGORY = 'cl_B7d4PD222AAA';
+/** Header `cat` of a machine-to-machine JWT (Clerk's value): never accepted where a session token is expected. */
+export const M2M_TOKEN_CATEGORY = 'cl_B7d4PD333AAA';
 
 export interface OrganizationClaim {
   id: string;

@@ -12,6 +12,7 @@ export * from './session-token.js';
 export * from './has.js';
 export * from './org-claims.js';
 export * from './auth-object.js';
+export * from './machine-auth.js';
 export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';

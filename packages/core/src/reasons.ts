@@ -15,7 +15,14 @@ export type AuthReason =
   | 'token-invalid-issuer'
   | 'token-invalid-authorized-parties'
   | 'token-type-mismatch'
-  | 'jwk-kid-mismatch';
+  | 'jwk-kid-mismatch'
+  | 'token-type-not-accepted'
+  | 'api-key-invalid'
+  | 'api-key-revoked'
+  | 'api-key-expired'
+  | 'm2m-token-invalid'
+  | 'm2m-token-expired'
+  | 'oauth-token-invalid';
 
 const MESSAGES: Readonly<Record<AuthReason, string>> = {
   'session-token-missing': 'No session token was sent (cookie __session or Authorization: Bearer).',
@@ -33,6 +40,13 @@ const MESSAGES: Readonly<Record<AuthReason, string>> = {
   'token-invalid-authorized-parties': 'The token azp is missing or not an authorized party.',
   'token-type-mismatch': 'The token is not a session token.',
   'jwk-kid-mismatch': 'The token is signed by a key that this instance does not know.',
+  'token-type-not-accepted': 'This endpoint does not accept this kind of token.',
+  'api-key-invalid': 'The API key is not valid.',
+  'api-key-revoked': 'The API key has been revoked.',
+  'api-key-expired': 'The API key has expired.',
+  'm2m-token-invalid': 'The machine token is not valid.',
+  'm2m-token-expired': 'The machine token has expired.',
+  'oauth-token-invalid': 'OAuth access tokens are not accepted by this instance.',
 };
 
 export function reasonMessage(reason: AuthReason): string {

@@ -1,7 +1,7 @@
 // Minting and verifying session tokens: the JWS check, the claims and a verified-token cache.
 
 import { SignJWT, base64url } from 'jose';
-import { SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
+import { M2M_TOKEN_CATEGORY, SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
 import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
 import { isWellFormedOrgClaim } from './org-claims.js';
@@ -52,6 +52,14 @@ export const RESERVED_TEMPLATE_CLAIMS: readonly string[] = ['azp', 'exp', 'iat',
  */
 export async function mintTemplateToken(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
   return mintToken(claims, key, TEMPLATE_TOKEN_CATEGORY);
+}
+
+/**
+ * Signs a machine-to-machine token: the M2M category marker keeps it out of every place that
+ * expects a session token (here and in Clerk's SDK), and services verify it with the JWKS.
+ */
+export async function mintM2mToken(claims: Record<string, unknown>, key: SigningKey): Promise<string> {
+  return mintToken(claims, key, M2M_TOKEN_CATEGORY);
 }
 
 export interface VerifyOptions {

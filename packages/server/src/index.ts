@@ -101,3 +101,7 @@ export {
   type ServiceDiscovery,
 } from './standalone/serve.js';
 export { createRemoteGatehouse, type RemoteGatehouseOptions } from './standalone/remote-service.js';
+export type { ApiKey, ApiKeys, CreateApiKeyInput } from './machines/api-keys.js';
+export type { Machine, M2MToken, M2m } from './machines/m2m.js';
+export type { Machines, MachineVerification } from './machines/machine-auth.js';
+export type { Impersonation, ImpersonationStarted } from './impersonation/impersonation.js';

@@ -306,6 +306,35 @@ describe('gatehouse CLI', () => {
     );
   });
 
+  test('a template whose secret variable is unset: commands that mint nothing run; serve refuses, naming the variable', () => {
+    const config = join(dir, 'template-secret.config.json');
+    const template = {
+      name: 'supabase',
+      claims: { role: 'authenticated' },
+      signing: { algorithm: 'HS256', secret: { env: 'CLI_TEST_TEMPLATE_SECRET' } },
+    };
+    writeFileSync(config, JSON.stringify({ jwtTemplates: [template] }));
+    const listed = gatehouse(['templates', 'list', '--json'], { env: { GATEHOUSE_CONFIG: config } });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(json<Array<{ name: string }>>(listed).some((t) => t.name === 'supabase'));
+    assert.equal(gatehouse(['users', 'list'], { env: { GATEHOUSE_CONFIG: config } }).code, 0);
+    assertFailed(
+      gatehouse(['serve', '--port', '0'], { env: { GATEHOUSE_CONFIG: config } }),
+      /JWT template supabase needs the environment variable CLI_TEST_TEMPLATE_SECRET/,
+    );
+  });
+
+  test('the launcher that npm links as node_modules/.bin/gatehouse runs the built CLI', () => {
+    const launcher = fileURLToPath(new URL('../bin/gatehouse.mjs', import.meta.url));
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    assert.equal(pkg.bin.gatehouse, './bin/gatehouse.mjs', 'the bin is the committed launcher, not a build output');
+    const run = spawnSync(process.execPath, [launcher, '--help'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^gatehouse: manage a Gatehouse instance/);
+  });
+
   test('serve: a bad port is a usage error (2); help describes the endpoints', () => {
     assertUsage(gatehouse(['serve', '--port', '99999']), /--port must be a port number/);
     const help = gatehouse(['help', 'serve']);

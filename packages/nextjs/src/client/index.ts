@@ -43,3 +43,6 @@ export { OrganizationSwitcher, type OrganizationSwitcherProps } from './organiza
 export { CreateOrganization, type CreateOrganizationProps } from './create-organization.js';
 export { OrganizationProfile, type OrganizationProfileProps } from './organization-profile.js';
 export type { RoleOption } from './organization-members.js';
+export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonation-banner.js';
+export { useAPIKeys, type ApiKey, type CreateAPIKeyParams, type UseAPIKeysParams, type UseAPIKeysReturn } from './use-api-keys.js';
+export { APIKeys, type APIKeysProps } from './api-keys.js';

@@ -2,7 +2,7 @@
 // useAuth, useUser and useSession: the session as the browser sees it, in Clerk's shapes.
 
 import { useCallback, useMemo } from 'react';
-import { signedInAuthObject, type HasFunction, type SessionClaims } from '@gatehouse/core';
+import { signedInAuthObject, type ActorClaim, type HasFunction, type SessionClaims } from '@gatehouse/core';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse, type ClientSession, type ClientUser, type SignOutOptions } from './provider.js';
 
@@ -28,6 +28,8 @@ export interface UseAuthReturn {
   orgRole: string | null | undefined;
   orgSlug: string | null | undefined;
   orgPermissions: string[] | null | undefined;
+  /** The `act` claim while an instance admin is impersonating this user (`{ sub: <admin id> }`), else null. */
+  actor: ActorClaim | null | undefined;
   /** The same answers as the server's `has()`, from the token's claims. Hides UI only. */
   has: HasFunction;
   /**
@@ -76,6 +78,7 @@ export function useAuth(options: UseAuthOptions = {}): UseAuthReturn {
     orgRole: loaded(auth?.orgRole ?? null),
     orgSlug: loaded(auth?.orgSlug ?? null),
     orgPermissions: loaded(auth?.orgPermissions ?? null),
+    actor: loaded(session?.claims.act ?? null),
     has: auth?.has ?? never,
     getToken,
     signOut,

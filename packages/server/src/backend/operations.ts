@@ -12,6 +12,7 @@ import type { Organization } from '../organizations/org-access.js';
 import type { OrganizationMember } from '../organizations/memberships.js';
 import { operation, type DeletedObject, type PaginatedList } from './operation.js';
 import { webhooks } from './webhook-operations.js';
+import { apiKeys, m2m, machines } from '../machines/operations.js';
 import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../tokens/template-admin.js';
 
 const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
@@ -626,4 +627,17 @@ const auditLog = {
 };
 
 /** Every backend operation, by group and Clerk-style method name. */
-export const BACKEND_OPERATIONS = { users, sessions, organizations, roles, permissions, jwtTemplates, instance, auditLog, webhooks };
+export const BACKEND_OPERATIONS = {
+  users,
+  sessions,
+  organizations,
+  roles,
+  permissions,
+  jwtTemplates,
+  instance,
+  auditLog,
+  webhooks,
+  apiKeys,
+  machines,
+  m2m,
+};

@@ -27,8 +27,12 @@ export interface Io {
   /** Diagnostics and the instance's own log lines: stdout stays parseable (`--json`). */
   err(text: string): void;
   stdin: NodeJS.ReadStream;
-  /** Opens the instance once (the embedded app's options from the environment); closed when the command ends. */
-  open(): Promise<Gatehouse>;
+  /**
+   * Opens the instance once (the embedded app's options from the environment); closed when the
+   * command ends. Only a command that mints tokens (`serve`) passes `mints`: the others start
+   * without JWT-template secrets, which they never use.
+   */
+  open(use?: { mints: boolean }): Promise<Gatehouse>;
 }
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -48,8 +52,8 @@ export interface Command {
 }
 
 /** The instance's options exactly as the embedded app reads them, with its log lines on stderr. */
-export function cliOptions(io: Pick<Io, 'env' | 'err'>): GatehouseOptions {
-  return { ...gatehouseOptionsFromEnv(io.env), log: (line) => io.err(line) };
+export function cliOptions(io: Pick<Io, 'env' | 'err'>, use: { mints: boolean } = { mints: false }): GatehouseOptions {
+  return { ...gatehouseOptionsFromEnv(io.env, { deferTemplateSecrets: !use.mints }), log: (line) => io.err(line) };
 }
 
 export function createIo(env: NodeJS.ProcessEnv): Io & { close(): Promise<void> } {
@@ -59,8 +63,8 @@ export function createIo(env: NodeJS.ProcessEnv): Io & { close(): Promise<void> 
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     stdin: process.stdin,
-    open() {
-      opened ??= createGatehouse(cliOptions(io)).then((gatehouse) => {
+    open(use) {
+      opened ??= createGatehouse(cliOptions(io, use)).then((gatehouse) => {
         io.err(gatehouse.databaseFile ? `gatehouse: SQLite database at ${gatehouse.databaseFile}` : 'gatehouse: PostgreSQL database');
         return gatehouse;
       });

@@ -18,6 +18,7 @@ import { orgCommands } from './orgs.js';
 import { templateCommands } from './templates.js';
 import { settingsCommands } from './settings.js';
 import { auditLogCommands } from './audit-log.js';
+import { machineCommands } from './machines.js';
 
 const COMMANDS: readonly Command[] = [
   ...initCommands,
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   ...templateCommands,
   ...keyCommands,
   ...sessionCommands,
+  ...machineCommands,
   ...settingsCommands,
   ...auditLogCommands,
   ...webhookCommands,
@@ -49,7 +51,7 @@ const ENVIRONMENT = [
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    'gatehouse: manage a Gatehouse instance (users, organizations, roles, templates, keys, sessions, settings, audit log, webhooks).',
+    'gatehouse: manage a Gatehouse instance (users, organizations, roles, templates, keys, sessions, API keys, machines, settings, audit log, webhooks).',
     '',
     'Usage: gatehouse <command> [options]',
     '',

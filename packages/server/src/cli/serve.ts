@@ -30,7 +30,7 @@ export const serveCommands: Command[] = [
     async run(values, _positionals, io) {
       const listenPort = port(values.port, io.env);
       const host = typeof values.host === 'string' ? values.host : (io.env.GATEHOUSE_HOST ?? '127.0.0.1');
-      const gatehouse = await io.open();
+      const gatehouse = await io.open({ mints: true });
       const server = await startServiceServer(createServiceHandler(gatehouse, serviceRoutes), {
         port: listenPort,
         host,

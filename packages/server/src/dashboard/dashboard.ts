@@ -64,16 +64,16 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     request: Request,
     ctx: RequestContext,
     cookies: CookieSettings,
-  ): Promise<{ userId: string; setCookies: string[] } | null> {
+  ): Promise<{ userId: string; sessionId: string; setCookies: string[] } | null> {
     const state = await gatehouse.authenticate(request);
-    if (state.status === 'signed-in') return { userId: state.claims.sub, setCookies: [] };
+    if (state.status === 'signed-in') return { userId: state.claims.sub, sessionId: state.claims.sid, setCookies: [] };
     const clientToken = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
     if (typeof clientToken !== 'string') return null;
     try {
       const result = await gatehouse.sessions.refresh(clientToken, ctx);
       const setCookies = [sessionCookie(result.sessionToken, cookies)];
       if (result.clientToken) setCookies.push(clientCookie(result.clientToken, cookies));
-      return { userId: result.userId, setCookies };
+      return { userId: result.userId, sessionId: result.sessionId, setCookies };
     } catch (error) {
       if (isGatehouseError(error)) return null;
       throw error;
@@ -90,6 +90,13 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
       const headers = securityHeaders(result.contentType);
       headers.set('content-disposition', `attachment; filename="${result.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
       return new Response(result.download, { status: 200, headers });
+    }
+    if ('leave' in result) {
+      // "Sign in as": the browser leaves the dashboard for the app, holding the new session's token.
+      const headers = securityHeaders('text/plain; charset=utf-8');
+      headers.set('location', result.leave);
+      headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
+      return new Response(null, { status: 303, headers });
     }
     if ('redirect' in result) {
       const headers = securityHeaders('text/plain; charset=utf-8');
@@ -132,6 +139,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     cookies: CookieSettings,
     segments: string[],
     userId: string,
+    sessionId: string,
   ): Promise<Response> {
     const url = new URL(request.url);
     const method = request.method === 'HEAD' ? 'GET' : request.method;
@@ -142,7 +150,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
     if (!page) return refusal('not_found', 'There is no such dashboard page.', null);
     const rest = segments.slice(1).map(decode);
     if (rest.some((s) => s === null || s === '')) return refusal('not_found', 'There is no such dashboard page.', page);
-    const context: PageContext = { gatehouse, request, url, adminId: userId, ctx, root, rest: rest as string[] };
+    const context: PageContext = { gatehouse, request, url, adminId: userId, adminSessionId: sessionId, ctx, root, rest: rest as string[] };
     try {
       if (method === 'GET') {
         const flash = singleCookie(parseCookieHeader(request.headers.get('cookie')), NOTICE_COOKIE);
@@ -194,7 +202,7 @@ export function createDashboard(gatehouse: Gatehouse, options: DashboardOptions)
       // answer for a path it does not know, whatever the method, so the dashboard does not show.
       response = errorResponse('not_found', 'No such endpoint.');
     } else {
-      response = await serve(request, ctx, cookies, segments, who.userId);
+      response = await serve(request, ctx, cookies, segments, who.userId, who.sessionId);
     }
     for (const cookie of who?.setCookies ?? []) response.headers.append('set-cookie', cookie);
     return response;

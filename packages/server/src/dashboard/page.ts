@@ -10,6 +10,8 @@ export interface PageContext {
   url: URL;
   /** The signed-in instance admin (checked against the database on this request). */
   adminId: string;
+  /** The admin's own session (what "Stop impersonating" returns to). */
+  adminSessionId: string;
   /** IP and user agent of the request, for the audit log. */
   ctx: RequestContext;
   /** The dashboard's root path, e.g. `/api/gatehouse/dashboard`. */
@@ -23,6 +25,8 @@ export type PageResult =
   | { title?: string; body: SafeHtml; status?: number; scripts?: readonly string[] }
   /** After a POST: back to a dashboard path (`/users/user_…`) with a short notice. */
   | { redirect: string; notice?: string }
+  /** Leave the dashboard for an app path, holding a new session token ("Sign in as"). */
+  | { leave: string; sessionToken: string }
   /** Data for a page's own script (e.g. the template preview). */
   | { json: unknown }
   /** A file to save (e.g. an audit export). */

@@ -26,6 +26,8 @@ import { createBackendRoutes } from './backend-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
+import { createMachineRoutes } from '../machines/machine-routes.js';
+import { runImpersonated } from '../audit/acting-as.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -65,6 +67,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const sessionRoutes = createSessionRoutes(gatehouse);
   const orgRoutes = createOrgRoutes(gatehouse, { devInbox: options.devInbox ?? false });
   const adminRoutes = createAdminRoutes(gatehouse);
+  const machineRoutes = createMachineRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
   const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
@@ -175,6 +178,13 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     });
   }
 
+  /** The admin behind the request's session token (its verified `act.sub`), or null. */
+  async function impersonator(request: Request): Promise<string | null> {
+    if (!request.headers.has('cookie') && !request.headers.has('authorization')) return null;
+    const state = await gatehouse.authenticateNow(request);
+    return state.status === 'signed-in' && typeof state.claims.act?.sub === 'string' ? state.claims.act.sub : null;
+  }
+
   return async function handle(request: Request): Promise<Response> {
     try {
       const { pathname } = new URL(request.url);
@@ -188,6 +198,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
           oauthRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
+          machineRoutes.match(path) ??
           backendRoutes.match(path) ??
           dashboard.match(path));
       if (!found) return errorResponse('not_found', 'No such endpoint.');
@@ -207,7 +218,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         secure: isSecureRequest(request, options.secureCookies),
         clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
       };
-      return await fn(request, ctx, cookies, found.params);
+      // Under impersonation every audit row this request writes names the admin as well.
+      const acting = await impersonator(request);
+      return await (acting
+        ? runImpersonated(acting, () => fn(request, ctx, cookies, found.params))
+        : fn(request, ctx, cookies, found.params));
     } catch (error) {
       return toErrorResponse(error, gatehouse.log);
     }

@@ -13,6 +13,7 @@ import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { DELIVERY_STATUSES, RotateSecretBody, WebhookEndpointBody, WebhookEndpointChanges } from './webhook-routes.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
 import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';
+import { machineRouteDocs } from '../machines/machine-routes.js';
 
 /** Where the document is served, under the API's base path. */
 export const OPENAPI_PATH = '/v1/openapi.json';
@@ -46,6 +47,8 @@ const ID_PARAMS: Record<string, string> = {
   endpointId: 'A webhook endpoint id (`wh_…`)',
   deliveryId: 'A webhook delivery id (`whd_…`)',
   externalAccountId: 'An external account id (`eac_…`)',
+  apiKeyId: 'An API key id (`ak_…`)',
+  machineId: 'A machine id (`mch_…`)',
 };
 
 const WebhookDeliveriesQuery = z.object({
@@ -370,6 +373,7 @@ export function appRoutes(): DocumentedRoute[] {
       download: 'jsonl-or-csv',
     },
     ...webhookAdminRoutes(),
+    ...machineRouteDocs(),
     { method: 'GET', path: OPENAPI_PATH, operationId: 'getOpenApi', summary: 'This document', tag: 'meta', auth: 'none' },
   ];
 }

@@ -60,11 +60,20 @@ const ConfigFile = z
   })
   .strict();
 
+export interface ConfigFileOptions {
+  /**
+   * A template whose secret variable is unset still loads, and refuses to mint (`setup_missing`)
+   * instead of stopping the start: for CLI commands that mint nothing (listing users needs no
+   * Supabase secret). Apps and `gatehouse serve` leave it off, so a missing secret stops them.
+   */
+  deferTemplateSecrets?: boolean;
+}
+
 /**
  * Reads `GATEHOUSE_CONFIG` (or `gatehouse.config.json` in the working directory, when present).
  * @throws TypeError naming the file and what is wrong (a bad configuration must stop the start)
  */
-export function readConfigFile(env: NodeJS.ProcessEnv = process.env): Partial<GatehouseOptions> {
+export function readConfigFile(env: NodeJS.ProcessEnv = process.env, reading: ConfigFileOptions = {}): Partial<GatehouseOptions> {
   const file = env.GATEHOUSE_CONFIG ? resolve(env.GATEHOUSE_CONFIG) : resolve('gatehouse.config.json');
   if (!existsSync(file)) {
     if (env.GATEHOUSE_CONFIG) throw new TypeError(`GATEHOUSE_CONFIG names ${file}, which does not exist`);
@@ -102,10 +111,12 @@ export function readConfigFile(env: NodeJS.ProcessEnv = process.env): Partial<Ga
     options.jwtTemplates = jwtTemplates.map(({ signing, ...template }) => {
       if (!signing) return template;
       const secret = typeof signing.secret === 'string' ? signing.secret : env[signing.secret.env];
-      if (!secret)
-        throw new TypeError(
-          `${file}: JWT template ${template.name} needs the environment variable ${(signing.secret as { env: string }).env}`,
-        );
+      if (!secret) {
+        const variable = (signing.secret as { env: string }).env;
+        if (reading.deferTemplateSecrets)
+          return { ...template, signing: { algorithm: signing.algorithm, secret: '', missingEnv: variable } };
+        throw new TypeError(`${file}: JWT template ${template.name} needs the environment variable ${variable}`);
+      }
       return { ...template, signing: { algorithm: signing.algorithm, secret } };
     });
   }

@@ -1,6 +1,6 @@
 // The process-wide embedded instance, configured from the environment and created once.
 
-import { readConfigFile } from './config-file.js';
+import { readConfigFile, type ConfigFileOptions } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
 import { createRemoteGatehouse } from '../standalone/remote-service.js';
 import { isPostgresUrl } from '../store/postgres.js';
@@ -36,9 +36,9 @@ function list(raw: string | undefined): string[] {
 }
 
 /** Reads the embedded instance's options from gatehouse.config.json and GATEHOUSE_* environment variables. */
-export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): GatehouseOptions {
+export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFileOptions = {}): GatehouseOptions {
   const options: GatehouseOptions = {
-    ...readConfigFile(env),
+    ...readConfigFile(env, file),
     allowDevSecret: env.GATEHOUSE_DEV_SECRET === '1' || env.NODE_ENV !== 'production',
     authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
     allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
@@ -70,6 +70,8 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): G
   if (lifetime !== undefined) options.maxLifetimeSeconds = lifetime;
   const grace = seconds(env, 'GATEHOUSE_CLIENT_ROTATION_GRACE');
   if (grace !== undefined) options.clientRotationGraceSeconds = grace;
+  const impersonation = seconds(env, 'GATEHOUSE_IMPERSONATION_LIFETIME');
+  if (impersonation !== undefined) options.impersonationLifetimeSeconds = impersonation;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;

@@ -44,6 +44,13 @@ import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { withSessionLimits, withTemplateLimits } from '../limits/token-limits.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
+import { createMachines, type Machines } from '../machines/machine-auth.js';
+import {
+  checkImpersonationLifetime,
+  createImpersonation,
+  MAX_IMPERSONATION_SECONDS,
+  type Impersonation,
+} from '../impersonation/impersonation.js';
 
 export interface GatehouseOptions {
   /** SQLite file (default `.gatehouse/gatehouse.db` under the working directory); ignored with `databaseUrl`. */
@@ -113,6 +120,8 @@ export interface GatehouseOptions {
   trustedProxyHops?: number;
   /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
   oauth?: OauthOptions;
+  /** How long an admin's "Sign in as" session lasts (default and maximum 3600 s). */
+  impersonationLifetimeSeconds?: number;
 }
 
 export interface Gatehouse {
@@ -136,6 +145,10 @@ export interface Gatehouse {
   readonly audit: AuditLog;
   /** Sign-in connections (OAuth 2.0 / OpenID Connect), SSO domains, the provider flow, users' external accounts. */
   readonly oauth: OauthService;
+  /** API keys, machine identities and M2M tokens; `verifyNow` checks any machine token. */
+  readonly machines: Machines;
+  /** Instance admins signing in as a user ("Sign in as"), and back. */
+  readonly impersonation: Impersonation;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
   readonly dialect: Dialect;
@@ -208,6 +221,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const secretKeys = createSecretKeyCheck(options.secretKeys ?? []);
   const clientRotationGraceSeconds = positive('clientRotationGraceSeconds', options.clientRotationGraceSeconds, 10);
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
+  const lifetimeSeconds = checkImpersonationLifetime(options.impersonationLifetimeSeconds ?? MAX_IMPERSONATION_SECONDS);
 
   const databaseTimeoutMs = positive('databaseTimeoutMs', options.databaseTimeoutMs, DEFAULT_DATABASE_TIMEOUT_MS);
   const db: Kysely<Database> = onPostgres
@@ -342,10 +356,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       }
     },
   }).catch(failed);
-  const sessions = withSessionLimits(
-    createSessionService({ store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now }),
-    limits,
-  );
+  const sessionDeps = { store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now };
+  const sessions = withSessionLimits(createSessionService(sessionDeps), limits);
+  const users = createUserAdmin({ store, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
   const checkSession = (claims: SessionClaims): AuthReason | null => {
@@ -379,6 +392,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
 
+  // A revocation published while this instance was away from Redis is not on its list: after each
+  // rebuild (a reconnect) the API-key cache starts over.
+  const apiKeyDeps = () => ({ signingKey: () => keyRing.current().signingKey, generation: () => fanOut?.status.rebuilds ?? 0 });
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
   const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
 
@@ -396,7 +412,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     stamps,
     roles,
     roleAdmin,
-    users: createUserAdmin({ store, now }),
+    users,
+    impersonation: createImpersonation({ ...sessionDeps, users, lifetimeSeconds }),
+    machines: createMachines({ store, roles, revocations, issuer, keys: keyRing.resolver, clockSkewInMs, now, log, ...apiKeyDeps() }),
     organizations,
     webhooks,
     instanceSettings,
@@ -424,6 +442,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     async close() {
       roleAdmin.stop();
       await webhooks.stopWorker();
+      await gatehouse.machines.stop();
       instanceSettings.stop();
       await fanOut?.close();
       await limits.close();

@@ -107,6 +107,11 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
   };
   if (ctx.origin) claims.azp = ctx.origin;
   if (session.status === 'pending') claims.sts = 'pending';
+  if (session.actor_id) {
+    // Impersonation: the admin behind the session, and a token that never outlives the session's limit.
+    claims.act = { sub: session.actor_id };
+    claims.exp = Math.max(iat + 1, Math.min(claims.exp, Math.floor(Number(session.expire_at) / 1000)));
+  }
   let org: Record<string, unknown> | null = null;
   let membership: Record<string, unknown> | null = null;
   if (session.active_organization_id) {

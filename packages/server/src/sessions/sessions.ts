@@ -82,6 +82,8 @@ export function createSessionService(deps: SessionDeps) {
       factor_verified_at: t,
       ip: ctx.ip,
       user_agent: ctx.userAgent?.slice(0, 512) ?? null,
+      actor_id: null,
+      actor_session_id: null,
     };
     Object.assign(session, await activeOrg.settleOrganization(tx, session));
     await tx.insertSession(session);

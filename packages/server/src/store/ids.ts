@@ -21,7 +21,10 @@ export type IdPrefix =
   | 'sua'
   | 'sia'
   | 'vc'
-  | 'mail';
+  | 'mail'
+  | 'ak'
+  | 'mch'
+  | 'mt';
 
 /** A new id: the prefix, `_`, and 128 random bits in lowercase base32 (26 characters). */
 export function newId(prefix: IdPrefix): string {

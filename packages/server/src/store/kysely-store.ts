@@ -8,6 +8,8 @@ import { webhookQueries } from './webhook-queries.js';
 import { accountQueries } from '../accounts/account-store.js';
 import { mailQueries } from '../mail/mail-store.js';
 import { oauthQueries } from '../oauth/oauth-queries.js';
+import { machineQueries } from '../machines/machine-store.js';
+import { withImpersonator } from '../audit/acting-as.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -51,6 +53,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...accountQueries(db),
     ...mailQueries(db, dialect),
     ...oauthQueries(db),
+    ...machineQueries(db),
     ...clientTokenQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
@@ -283,7 +286,12 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async appendAudit(row) {
       await db
         .insertInto('audit_events')
-        .values({ ...row, organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data) })
+        .values({
+          ...row,
+          // Under impersonation the row names the admin too (data.act.sub), whichever use case wrote it.
+          data: withImpersonator(row.data) ?? '{}',
+          organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data),
+        })
         .execute();
     },
     async queryAudit(filter) {

@@ -4,6 +4,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
+import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 import type { ClientTokenStore, ClientTokensDatabase } from './client-token-queries.js';
 
 export interface UsersTable {
@@ -52,6 +53,10 @@ export interface SessionsTable {
   factor_verified_at: number;
   ip: string | null;
   user_agent: string | null;
+  /** Impersonation: the instance admin acting as this session's user (the token's `act.sub`). */
+  actor_id?: string | null;
+  /** Impersonation: the admin's own session, which "Stop impersonating" makes active again. */
+  actor_session_id?: string | null;
 }
 
 export interface SigningKeysTable {
@@ -211,7 +216,7 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, ClientTokensDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase, ClientTokensDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -311,7 +316,7 @@ export interface WebhookStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, ClientTokenStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, ClientTokenStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**

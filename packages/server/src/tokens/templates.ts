@@ -23,7 +23,12 @@ export interface JwtTemplateConfig {
   lifetimeSeconds?: number;
   allowedClockSkewSeconds?: number;
   /** A custom HMAC key (e.g. a Supabase project's JWT secret); by default the instance key (RS256, in JWKS). */
-  signing?: { algorithm: 'HS256' | 'HS384' | 'HS512'; secret: string };
+  signing?: {
+    algorithm: 'HS256' | 'HS384' | 'HS512';
+    secret: string;
+    /** Set instead of a secret when its environment variable is unset (CLI commands that mint nothing): minting answers `setup_missing`. */
+    missingEnv?: string;
+  };
 }
 
 /** The `supabase` preset: HS256 with the project's JWT secret, `role: "authenticated"`. */
@@ -65,7 +70,7 @@ export function checkTemplate(config: JwtTemplateConfig): JwtTemplateConfig {
   if (!Number.isInteger(lifetime) || lifetime < 30 || lifetime > 315_360_000)
     throw new TypeError(`JWT template ${config.name}: lifetime must be 30 s or more`);
   if (!Number.isInteger(skew) || skew < 0 || skew > 300) throw new TypeError(`JWT template ${config.name}: clock skew must be 0-300 s`);
-  if (config.signing && new TextEncoder().encode(config.signing.secret).byteLength < MIN_HMAC_SECRET_BYTES) {
+  if (config.signing && !config.signing.missingEnv && new TextEncoder().encode(config.signing.secret).byteLength < MIN_HMAC_SECRET_BYTES) {
     throw new TypeError(`JWT template ${config.name}: the signing secret must be at least ${MIN_HMAC_SECRET_BYTES} bytes`);
   }
   return config;
@@ -236,6 +241,11 @@ export function createTemplates(deps: TemplateDeps, templates: TemplateRegistry)
       };
       if (ctx.origin) claims.azp = ctx.origin;
       if (template.signing) {
+        if (template.signing.missingEnv)
+          throw new GatehouseError(
+            'setup_missing',
+            `JWT template ${template.name} needs the environment variable ${template.signing.missingEnv}`,
+          );
         return new SignJWT(claims)
           .setProtectedHeader({ alg: template.signing.algorithm, typ: 'JWT', cat: TEMPLATE_TOKEN_CATEGORY })
           .sign(new TextEncoder().encode(template.signing.secret));

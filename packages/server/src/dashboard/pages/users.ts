@@ -59,6 +59,13 @@ async function view(page: PageContext, userId: string) {
       ])}
       <p>
         ${user.banned ? actionForm(action, 'unban', 'Unban') : actionForm(action, 'ban', 'Ban (ends every session)', { danger: true })}
+        ${
+          user.instanceAdmin || user.banned || user.id === page.adminId
+            ? ''
+            : actionForm(action, 'impersonate', 'Sign in as this user', {
+                before: html`<span class="muted">(up to one hour, audited)</span> `,
+              })
+        }
         ${actionForm(action, 'delete', 'Delete user', {
           danger: true,
           before: html`<label> type the email to confirm <input name="confirm" required /></label> `,
@@ -147,6 +154,11 @@ export const usersPage: DashboardPage = {
           throw new GatehouseError('bad_request', 'Type the user’s email address to confirm.');
         await gatehouse.sessions.deleteUser(user.id, ctx, adminId);
         return { redirect: '/users', notice: `Deleted ${user.email}.` };
+      case 'impersonate': {
+        const started = await gatehouse.impersonation.start(adminId, page.adminSessionId, user.id, ctx);
+        // To the app's home page, now as the user; the app's banner offers the way back.
+        return { leave: '/', sessionToken: started.sessionToken };
+      }
       case 'revoke-session': {
         const sessionId = field(form, 'session');
         const session = sessionId ? await gatehouse.store.findSession(sessionId) : null;

@@ -16,6 +16,7 @@ import { m0007JwtTemplates } from './0007-jwt-templates.js';
 import { m0008RevokedSessions } from './0008-revoked-sessions.js';
 import { m0009Accounts } from './0009-accounts.js';
 import { m0010Oauth } from './0010-oauth.js';
+import { m0012Machines } from './0012-machines.js';
 import { m0014Hardening } from './0014-hardening.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
@@ -29,6 +30,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0008_revoked_sessions': m0008RevokedSessions(dialect),
   '0009_accounts': m0009Accounts(),
   '0010_oauth': m0010Oauth(dialect),
+  '0012_machines': m0012Machines(dialect),
   '0014_hardening': m0014Hardening(dialect),
 });
 
