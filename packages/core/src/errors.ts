@@ -10,6 +10,8 @@ export type GatehouseErrorCode =
   | 'unauthenticated'
   | 'invalid_credentials'
   | 'forbidden'
+  | 'reverification_required'
+  | 'code_invalid'
   | 'csrf_rejected'
   | 'not_found'
   | 'method_not_allowed'
@@ -40,6 +42,8 @@ export const STATUS_BY_CODE: Readonly<Record<GatehouseErrorCode, number>> = {
   client_invalid: 401,
   session_invalid: 401,
   forbidden: 403,
+  reverification_required: 403,
+  code_invalid: 422,
   csrf_rejected: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -19,3 +19,4 @@ export * from './redirects.js';
 export * from './session-cookies.js';
 export * from './user-fields.js';
 export * from './remote-jwks.js';
+export * from './reverification.js';

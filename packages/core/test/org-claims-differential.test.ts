@@ -5,18 +5,7 @@ import assert from 'node:assert/strict';
 import { __experimental_JWTPayloadToAuthObjectProperties as clerkDecode } from '@clerk/shared/jwtPayloadParser';
 import { createCheckAuthorization } from '@clerk/shared/authorization';
 import { encodeOrgClaims, signedInAuthObject, type CheckAuthorizationParams, type SessionClaims } from '@gatehouse/core';
-
-/** mulberry32: a small seeded PRNG, so a failure reproduces from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 const SYSTEM = [
   'org:sys_profile:manage',

@@ -23,6 +23,7 @@ import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
+import { createFactorRoutes } from '../factors/factor-routes.js';
 import { OPENAPI_PATH, openApiDocument } from './openapi.js';
 import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
@@ -56,8 +57,7 @@ function checkCsrf(request: Request, allowedOrigins: readonly string[]): string 
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
   const base = options.basePath.replace(/\/+$/, '');
 
-  function signedIn(result: SignedInResult, cookies: CookieSettings): Response {
-    const headers = new Headers();
+  function signedIn(result: SignedInResult, cookies: CookieSettings, headers = new Headers()): Response {
     headers.append('set-cookie', clientCookie(result.clientToken, cookies));
     headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
     return json(200, { user: result.user, sessionId: result.sessionId }, headers);
@@ -70,6 +70,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const machineRoutes = createMachineRoutes(gatehouse);
   const dashboard = createDashboard(gatehouse, { basePath: base });
   const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
+  const factorRoutes = createFactorRoutes(gatehouse, signedIn);
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, AnyMethods> = {
     ...sessionRoutes.routes,
@@ -103,7 +104,8 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
             { ip, userAgent: ctx.userAgent },
           );
           if (limited) return limited;
-          return signedIn(await gatehouse.sessions.signIn(body, ctx, presentedClientToken(request)), cookies);
+          const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));
+          return 'status' in result ? factorRoutes.needsSecondFactor(result, cookies) : signedIn(result, cookies);
         };
         if (isFormPost(request)) return answerFormPost(request, SignInBody, '/sign-in', signIn);
         return signIn(await readJson(request, SignInBody));
@@ -196,6 +198,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         ? { methods: exact, params: {} }
         : (sessionRoutes.match(path) ??
           oauthRoutes.match(path) ??
+          factorRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           machineRoutes.match(path) ??

@@ -10,6 +10,7 @@ import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { RoleBody as AdminRoleBody } from './admin-routes.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
+import { factorRouteDocs } from '../factors/factor-openapi.js';
 import { DELIVERY_STATUSES, RotateSecretBody, WebhookEndpointBody, WebhookEndpointChanges } from './webhook-routes.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
 import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';
@@ -49,6 +50,7 @@ const ID_PARAMS: Record<string, string> = {
   externalAccountId: 'An external account id (`eac_…`)',
   apiKeyId: 'An API key id (`ak_…`)',
   machineId: 'A machine id (`mch_…`)',
+  passkeyId: 'A passkey id (`pk_…`)',
 };
 
 const WebhookDeliveriesQuery = z.object({
@@ -540,7 +542,7 @@ function operationObject(route: DocumentedRoute): Record<string, unknown> {
 
 /** Every documented route: the app's and the backend table's. */
 export function documentedRoutes(): DocumentedRoute[] {
-  return [...appRoutes(), ...backendRoutes()];
+  return [...appRoutes(), ...factorRouteDocs(), ...backendRoutes()];
 }
 
 /**

@@ -1,7 +1,8 @@
 // Response helpers for the auth HTTP API: JSON bodies, the error shape, and no caching of auth data.
 
-import { errorResponse, isGatehouseError } from '@gatehouse/core';
+import { errorResponse, isGatehouseError, json, reverificationError } from '@gatehouse/core';
 import { isDatabaseUnavailable } from '../store/db-errors.js';
+import { SENSITIVE } from '../factors/verification-age.js';
 
 export { errorResponse, json } from '@gatehouse/core';
 
@@ -14,6 +15,10 @@ const RETRY_AFTER_SECONDS = 5;
  * database is a 503 with Retry-After.
  */
 export function toErrorResponse(error: unknown, log: (line: string) => void, headers: HeadersInit = {}): Response {
+  if (isGatehouseError(error) && error.code === 'reverification_required') {
+    // Clerk's hint next to our error shape: useReverification() (ours or Clerk's) opens its dialog on it.
+    return json(403, { error: { code: error.code, message: error.message }, ...reverificationError(SENSITIVE) }, headers);
+  }
   const outage = isGatehouseError(error) ? error.code === 'service_unavailable' : isDatabaseUnavailable(error);
   if (outage) {
     log('gatehouse: the database is unavailable; answering 503');

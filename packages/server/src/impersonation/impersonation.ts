@@ -73,6 +73,7 @@ export function createImpersonation(deps: ImpersonationDeps) {
           ended_at: null,
           active_organization_id: null,
           factor_verified_at: t,
+          second_factor_verified_at: null,
           ip: ctx.ip,
           user_agent: ctx.userAgent?.slice(0, 512) ?? null,
           actor_id: adminId,

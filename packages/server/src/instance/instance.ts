@@ -42,6 +42,7 @@ import { createInstanceSettings, type InstanceSettings } from './instance-settin
 import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
+import { createFactorService, type FactorService, type PasskeySettings } from '../factors/factors.js';
 import { withSessionLimits, withTemplateLimits } from '../limits/token-limits.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 import { createMachines, type Machines } from '../machines/machine-auth.js';
@@ -122,6 +123,12 @@ export interface GatehouseOptions {
   oauth?: OauthOptions;
   /** How long an admin's "Sign in as" session lasts (default and maximum 3600 s). */
   impersonationLifetimeSeconds?: number;
+  /**
+   * Passkeys' relying party: its ID (GATEHOUSE_PASSKEY_RP_ID), name (shown by the browser and as the
+   * TOTP issuer; GATEHOUSE_APP_NAME) and the origins assertions may come from (GATEHOUSE_PASSKEY_ORIGINS).
+   * Left out: the request's own host and origin (fine for development; set them in production).
+   */
+  passkeys?: Partial<PasskeySettings>;
 }
 
 export interface Gatehouse {
@@ -175,6 +182,8 @@ export interface Gatehouse {
   getUser(id: string): Promise<PublicUser | null>;
   /** Sign-in, sign-up and verification attempts per IP and identifier. */
   readonly rateLimits: RateLimits;
+  /** Second factors and passkeys: enrolment, the second step of sign-in, passkey sign-in, reverification, the admin's reset. */
+  readonly factors: FactorService;
   /** Proxies in front that append to X-Forwarded-For: which entry is the client address (`requestContext`, rate limits). */
   readonly trustedProxyHops: number;
   /** The auth HTTP API. */
@@ -397,6 +406,19 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const apiKeyDeps = () => ({ signingKey: () => keyRing.current().signingKey, generation: () => fanOut?.status.rebuilds ?? 0 });
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
   const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
+  const passkeys: PasskeySettings = {
+    rpId: options.passkeys?.rpId ?? null,
+    rpName: options.passkeys?.rpName ?? 'Gatehouse',
+    origins: options.passkeys?.origins ?? [],
+  };
+  const factors = createFactorService({
+    store,
+    masterSecret: secret,
+    passkeys,
+    totpIssuer: passkeys.rpName,
+    now,
+    sessions: () => sessions,
+  });
 
   const gatehouse: Gatehouse = {
     settings,
@@ -437,6 +459,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       return row ? { ...(await loadPublicUser(store, row)), externalAccounts: await oauth.listExternalAccounts(id) } : null;
     },
     rateLimits: limits,
+    factors,
     trustedProxyHops: options.trustedProxyHops ?? 1,
     handle: (request) => handler(request),
     async close() {

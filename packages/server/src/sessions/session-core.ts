@@ -7,6 +7,7 @@ import { renderSessionClaims, userShortcodes } from '../tokens/session-claims.js
 import { randomBytes } from 'node:crypto';
 import { digestsEqual, hashSecret } from '../store/ids.js';
 import type { InstanceKeys } from '../tokens/keys.js';
+import { sessionFva } from '../factors/verification-age.js';
 import type { RevocationList } from '../propagation/revocation.js';
 import type { ClientRow, SessionRow, SessionStatus, Store } from '../store/types.js';
 import { predecessorStillGood } from './client-tokens.js';
@@ -103,7 +104,7 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
     jti: randomBytes(10).toString('hex'),
     v: 2,
     iat_ms: issuedAtMs,
-    fva: [Math.max(0, Math.floor((now() - Number(session.factor_verified_at)) / 60_000)), -1],
+    fva: await sessionFva(tx, session, issuedAtMs),
   };
   if (ctx.origin) claims.azp = ctx.origin;
   if (session.status === 'pending') claims.sts = 'pending';

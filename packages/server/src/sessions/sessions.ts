@@ -8,6 +8,8 @@ import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken,
 import { createSessionControl } from './session-control.js';
 import { advanceClientToken } from './client-tokens.js';
 import type { MembershipRow, SessionRow, Store, UserRow } from '../store/types.js';
+import { openChallenge } from '../factors/challenges.js';
+import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
 import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from '../users/users.js';
 
 export type { SessionDeps, SessionSettings } from './session-core.js';
@@ -18,6 +20,15 @@ export interface SignedInResult {
   sessionId: string;
   sessionToken: string;
   clientToken: string;
+}
+
+/** A sign-in whose password was right and that now waits for the second factor (Clerk's `needs_second_factor`). */
+export interface NeedsSecondFactor {
+  status: 'needs_second_factor';
+  userId: string;
+  /** Goes to the browser (an HttpOnly cookie); the attempt is found by its hash. */
+  attemptSecret: string;
+  supportedSecondFactors: { strategy: 'totp' | 'backup_code' | 'passkey' }[];
 }
 
 export interface RefreshResult {
@@ -41,7 +52,13 @@ export function createSessionService(deps: SessionDeps) {
    * session id and the client secret are new, so a cookie planted before sign-in never becomes an
    * authenticated one (session fixation).
    */
-  async function startSession(tx: Store, user: UserRow, ctx: RequestContext, presentedToken: string | null): Promise<SignedInResult> {
+  async function startSession(
+    tx: Store,
+    user: UserRow,
+    ctx: RequestContext,
+    presentedToken: string | null,
+    secondFactorAt: number | null = null,
+  ): Promise<SignedInResult> {
     const t = now();
     const presented = await findPresentedClient(deps, tx, presentedToken, true);
     const joining = presented !== null && settings.multiSession;
@@ -80,6 +97,7 @@ export function createSessionService(deps: SessionDeps) {
       ended_at: null,
       active_organization_id: null,
       factor_verified_at: t,
+      second_factor_verified_at: secondFactorAt === null ? null : t,
       ip: ctx.ip,
       user_agent: ctx.userAgent?.slice(0, 512) ?? null,
       actor_id: null,
@@ -107,7 +125,7 @@ export function createSessionService(deps: SessionDeps) {
       subject_id: sessionId,
       ip: ctx.ip,
       user_agent: ctx.userAgent,
-      data: JSON.stringify({ client: clientId, joined: joining }),
+      data: JSON.stringify({ client: clientId, joined: joining, ...(secondFactorAt === null ? {} : { second_factor: true }) }),
     });
     return {
       user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
@@ -117,7 +135,7 @@ export function createSessionService(deps: SessionDeps) {
     };
   }
 
-  return {
+  const service = {
     mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
     /** Starts a session for a user another use case authenticated (a provider sign-in), inside its transaction. */
     startSession,
@@ -147,18 +165,34 @@ export function createSessionService(deps: SessionDeps) {
     },
 
     /**
-     * Checks email + password and starts a session: a new session id and client secret on every
-     * sign-in, so a planted client cookie never becomes an authenticated one. In multi-session mode
-     * the session joins the browser's live client and becomes active; in single-session mode the
-     * browser's previous sessions end and a brand-new client is created.
-     * @param clientToken the `__client` cookie the browser presented, if any
-     * @throws GatehouseError `invalid_credentials` (same message whether or not the account exists)
+     * {@link attemptSignIn} for server code that needs a session: a user with a second factor cannot
+     * be signed in by a password alone, so that is refused.
+     * @throws GatehouseError `invalid_credentials`, `forbidden` (the user has a second factor)
      */
     async signIn(
       input: { email: string; password: string },
       ctx: RequestContext,
       clientToken: string | null = null,
     ): Promise<SignedInResult> {
+      const result = await service.attemptSignIn(input, ctx, clientToken);
+      if ('status' in result) throw new GatehouseError('forbidden', 'This account has a second factor: sign in through the auth API.');
+      return result;
+    },
+
+    /**
+     * Checks email + password and starts a session: a new session id and client secret on every
+     * sign-in, so a planted client cookie never becomes an authenticated one. In multi-session mode
+     * the session joins the browser's live client and becomes active; in single-session mode the
+     * browser's previous sessions end and a brand-new client is created. A user with a second factor
+     * gets no session yet: `needs_second_factor` and an attempt for the factor service to finish.
+     * @param clientToken the `__client` cookie the browser presented, if any
+     * @throws GatehouseError `invalid_credentials` (same message whether or not the account exists)
+     */
+    async attemptSignIn(
+      input: { email: string; password: string },
+      ctx: RequestContext,
+      clientToken: string | null = null,
+    ): Promise<SignedInResult | NeedsSecondFactor> {
       const email = normalizeEmail(input.email);
       const user = await store.findUserByEmail(email);
       const ok = await checkPassword(user?.password_hash ?? null, input.password);
@@ -174,7 +208,31 @@ export function createSessionService(deps: SessionDeps) {
         });
         throw new GatehouseError('invalid_credentials', 'The email address or password is incorrect.');
       }
+      const factors = await secondFactorsOf(store, user.id);
+      if (hasSecondFactor(factors)) {
+        // The password is right, but no session exists until the second factor is verified too.
+        const attempt = await store.transaction((tx) => openChallenge(tx, now(), { purpose: 'second_factor', userId: user.id }));
+        const supportedSecondFactors: NeedsSecondFactor['supportedSecondFactors'] = [];
+        if (factors.totp) supportedSecondFactors.push({ strategy: 'totp' });
+        if (factors.backupCodes > 0) supportedSecondFactors.push({ strategy: 'backup_code' });
+        if (factors.passkeys > 0) supportedSecondFactors.push({ strategy: 'passkey' });
+        return { status: 'needs_second_factor', userId: user.id, attemptSecret: attempt.secret, supportedSecondFactors };
+      }
       return store.transaction((tx) => startSession(tx, user, ctx, clientToken));
+    },
+
+    /**
+     * Starts the session of a sign-in whose factors the caller has just verified (the second factor,
+     * or a passkey, which is both). Only server code that verified them calls this.
+     * @param secondFactor whether a second factor was verified (sets the session's `fva[1]`)
+     * @throws GatehouseError `invalid_credentials` when the user is gone or banned
+     */
+    async completeSignIn(userId: string, ctx: RequestContext, clientToken: string | null, secondFactor: boolean): Promise<SignedInResult> {
+      return store.transaction(async (tx) => {
+        const user = await tx.findUserById(userId);
+        if (!user || user.banned === 1) throw new GatehouseError('invalid_credentials', 'This account cannot sign in.');
+        return startSession(tx, user, ctx, clientToken, secondFactor ? now() : null);
+      });
     },
 
     /**
@@ -245,6 +303,7 @@ export function createSessionService(deps: SessionDeps) {
       });
     },
   };
+  return service;
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;

@@ -24,7 +24,11 @@ export type IdPrefix =
   | 'mail'
   | 'ak'
   | 'mch'
-  | 'mt';
+  | 'mt'
+  | 'totp'
+  | 'pk'
+  | 'bcode'
+  | 'fch';
 
 /** A new id: the prefix, `_`, and 128 random bits in lowercase base32 (26 characters). */
 export function newId(prefix: IdPrefix): string {

@@ -10,6 +10,7 @@ import { mailQueries } from '../mail/mail-store.js';
 import { oauthQueries } from '../oauth/oauth-queries.js';
 import { machineQueries } from '../machines/machine-store.js';
 import { withImpersonator } from '../audit/acting-as.js';
+import { factorQueries } from '../factors/factor-queries.js';
 
 export { isUniqueViolation } from './db-errors.js';
 
@@ -54,6 +55,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...mailQueries(db, dialect),
     ...oauthQueries(db),
     ...machineQueries(db),
+    ...factorQueries(db),
     ...clientTokenQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
@@ -338,6 +340,9 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     async deleteUser(id, keepRevokedSince) {
       // Explicit rather than left to ON DELETE CASCADE, which SQLite applies only with foreign_keys on.
       await db.deleteFrom('memberships').where('user_id', '=', id).execute();
+      await db.deleteFrom('user_factors').where('user_id', '=', id).execute();
+      await db.deleteFrom('backup_codes').where('user_id', '=', id).execute();
+      await db.deleteFrom('factor_challenges').where('user_id', '=', id).execute();
       await db.deleteFrom('revoked_sessions').where('revoked_at', '<=', keepRevokedSince).execute();
       await db
         .insertInto('revoked_sessions')

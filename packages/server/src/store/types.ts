@@ -51,6 +51,8 @@ export interface SessionsTable {
   ended_at: number | null;
   active_organization_id: string | null;
   factor_verified_at: number;
+  /** When this session last verified a second factor (TOTP, backup code, passkey); null: never. */
+  second_factor_verified_at: number | null;
   ip: string | null;
   user_agent: string | null;
   /** Impersonation: the instance admin acting as this session's user (the token's `act.sub`). */
@@ -216,6 +218,59 @@ export interface RevokedSessionsTable {
   revoked_at: number;
 }
 
+export type FactorKind = 'totp' | 'passkey';
+
+/** A TOTP authenticator or a passkey of a user. */
+export interface UserFactorsTable {
+  /** `totp_…` or `pk_…`. */
+  id: string;
+  user_id: string;
+  kind: FactorKind;
+  /** `unverified` until a TOTP enrolment is confirmed by a code; passkeys are born `verified`. */
+  status: 'unverified' | 'verified';
+  name: string;
+  /** TOTP only: the base32 secret sealed under the master secret. */
+  secret_sealed: string | null;
+  /** TOTP only: the last accepted time step (a code is good once). */
+  last_step: number | null;
+  /** Passkeys only: the credential id (base64url), its COSE public key (base64url), signature counter and flags. */
+  credential_id: string | null;
+  public_key: string | null;
+  counter: Generated<number>;
+  device_type: string | null;
+  backed_up: Generated<number>;
+  /** JSON array of the authenticator's transports. */
+  transports: Generated<string>;
+  last_used_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BackupCodesTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 of the code (they are random and high-entropy enough for a plain hash). */
+  code_hash: string;
+  used_at: number | null;
+  created_at: number;
+}
+
+export type ChallengePurpose = 'second_factor' | 'passkey_registration' | 'passkey_sign_in' | 'passkey_reverify';
+
+/** One-time state between two requests, found by the hash of a secret the browser holds. */
+export interface FactorChallengesTable {
+  id: string;
+  secret_hash: string;
+  purpose: ChallengePurpose;
+  user_id: string | null;
+  session_id: string | null;
+  /** The WebAuthn challenge (base64url), or for a second-factor sign-in the client token presented with the password. */
+  challenge: string | null;
+  failures: Generated<number>;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase, ClientTokensDatabase {
   users: UsersTable;
   clients: ClientsTable;
@@ -233,6 +288,9 @@ export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase,
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   revoked_sessions: RevokedSessionsTable;
+  user_factors: UserFactorsTable;
+  backup_codes: BackupCodesTable;
+  factor_challenges: FactorChallengesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -248,6 +306,8 @@ export type JwtTemplateRow = Selectable<JwtTemplatesTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type UserFactorRow = Selectable<UserFactorsTable>;
+export type FactorChallengeRow = Selectable<FactorChallengesTable>;
 /** A delivery with its event's type (what a delivery log lists). */
 export type WebhookDeliveryListRow = WebhookDeliveryRow & { event_type: string };
 /** A claimed delivery with everything needed to send it. */
@@ -315,8 +375,39 @@ export interface WebhookStore {
   findMembershipById(id: string): Promise<MembershipRow | null>;
 }
 
+/** The second-factor and passkey tables (queries in `factors/factor-queries.ts`). */
+export interface FactorStore {
+  insertFactor(row: Insertable<UserFactorsTable>): Promise<void>;
+  /** The user's factors, oldest first (of one kind, when given). */
+  listFactors(userId: string, kind?: FactorKind): Promise<UserFactorRow[]>;
+  findFactor(userId: string, id: string): Promise<UserFactorRow | null>;
+  findPasskeyByCredentialId(credentialId: string): Promise<UserFactorRow | null>;
+  updateFactor(id: string, changes: Updateable<UserFactorsTable>): Promise<void>;
+  /**
+   * Moves a TOTP factor's last accepted step to `step` only if it is below it; false when a code of
+   * that step (or a later one) was already accepted: the compare is part of the update, so of two
+   * concurrent uses of one code only one wins.
+   */
+  advanceTotpStep(id: string, step: number, at: number): Promise<boolean>;
+  /** Sets a passkey's counter and flags, only if the stored counter is still `expected` (a concurrent use loses). */
+  advancePasskeyCounter(id: string, expected: number, changes: { counter: number; backed_up: number; at: number }): Promise<boolean>;
+  deleteFactor(userId: string, id: string): Promise<boolean>;
+  deleteFactors(userId: string, kind?: FactorKind): Promise<number>;
+  replaceBackupCodes(userId: string, rows: Insertable<BackupCodesTable>[]): Promise<void>;
+  /** Marks an unused code used; false when there is none with that hash or it was used already (the check is part of the update). */
+  useBackupCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+  countUnusedBackupCodes(userId: string): Promise<number>;
+  insertChallenge(row: Insertable<FactorChallengesTable>): Promise<void>;
+  findChallenge(secretHash: string): Promise<FactorChallengeRow | null>;
+  /** Deletes a challenge; false when it was gone already (a second use of it loses). */
+  consumeChallenge(id: string): Promise<boolean>;
+  /** Counts a wrong answer against a challenge; returns the failures so far. */
+  failChallenge(id: string): Promise<number>;
+  pruneChallenges(before: number): Promise<void>;
+}
+
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, ClientTokenStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
