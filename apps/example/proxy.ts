@@ -9,6 +9,7 @@ const isPublicRoute = createRouteMatcher([
   '/',
   '/sign-in(.*)',
   '/sign-up(.*)',
+  '/sso-callback',
   '/api/gatehouse(.*)',
   '/api/webhooks(.*)',
   '/.well-known(.*)',
@@ -19,10 +20,15 @@ const isPublicRoute = createRouteMatcher([
 ]);
 
 const isAdminRoute = createRouteMatcher(['/admin(.*)']);
+// Organization API keys work on the projects API; /api/machine takes machine-to-machine tokens only.
+const isProjectsApi = createRouteMatcher(['/api/projects(.*)']);
+const isMachineApi = createRouteMatcher(['/api/machine(.*)']);
 
 const gatehouse = gatehouseMiddleware(
   async (auth, req) => {
     if (isAdminRoute(req)) await auth.protect({ role: 'org:admin' });
+    else if (isProjectsApi(req)) await auth.protect({ token: ['session_token', 'api_key'] });
+    else if (isMachineApi(req)) await auth.protect({ token: 'm2m_token' });
     else if (!isPublicRoute(req)) await auth.protect();
   },
   // /orgs/acme/... makes Acme the active organization for members; others get the 404 page.

@@ -51,7 +51,7 @@ describe('reports-api with M2M tokens', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = req.method === 'GET' ? undefined : Buffer.concat(chunks);
-        const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        const headers = new Headers(Object.entries(req.headers).map(([k, v]): [string, string] => [k, String(v)]));
         void t.gatehouse
           .handle(new Request(`${appUrl}${req.url}`, { method: req.method, headers, ...(body ? { body } : {}) }))
           .then(async (r) => {

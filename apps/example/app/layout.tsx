@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
-import { GatehouseProvider, OrganizationSwitcher, Show, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import { GatehouseProvider, ImpersonationBanner, OrganizationSwitcher, Show, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
 import './globals.css';
 
 export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
@@ -10,6 +10,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <GatehouseProvider>
+          {/* Shown only while an instance admin is signed in as this user (dashboard "Sign in as"). */}
+          <ImpersonationBanner />
           <header className="nav">
             <Link href="/">Gatehouse example</Link>
             <nav aria-label="Main">

@@ -30,6 +30,10 @@ export {
 } from './roles/roles.js';
 export type { RoleAdmin, RoleInfo, RoleInput, RoleChangeOptions } from './roles/role-admin.js';
 export type { UserAdmin, UserSummary } from './users/user-admin.js';
+export type { ExternalAccount } from './oauth/accounts.js';
+export type { OauthOptions, OauthService } from './oauth/service.js';
+export type { ConnectionConfig, PresetName } from './oauth/presets.js';
+export type { TxtResolver, SsoDomain } from './oauth/sso.js';
 export { createClaimStamps, type ClaimStamps } from './propagation/claim-stamps.js';
 export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './tokens/session-claims.js';
 export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './tokens/templates.js';

@@ -5,6 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
+import { OauthButtons, routeToSso, useOauthFailure } from './oauth.js';
 
 export interface AuthFormProps {
   /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
@@ -25,8 +26,9 @@ function AuthForm({
   signInUrl = '/sign-in',
   signUpUrl = '/sign-up',
 }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
-  const { apiBasePath } = useGatehouse();
+  const { apiBasePath, fetch: gatehouseFetch } = useGatehouse();
   const [error, setError] = useState<string | null>(null);
+  const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
@@ -44,6 +46,13 @@ function AuthForm({
     setPending(true);
     const data = new FormData(event.currentTarget);
     const body = { email: String(data.get('email') ?? ''), password: String(data.get('password') ?? '') };
+    // An address without a password may belong to an organization with its own provider (SSO).
+    if (
+      mode === 'sign-in' &&
+      !body.password &&
+      (await routeToSso(gatehouseFetch, apiBasePath, body.email, redirectTarget(fallbackRedirectUrl)))
+    )
+      return;
     try {
       const res = await fetch(`${apiBasePath}/${mode}`, {
         method: 'POST',
@@ -86,14 +95,18 @@ function AuthForm({
         Password
         <input name="password" type="password" autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'} required />
       </label>
-      {error ? (
+      {(error ?? oauthFailure) ? (
         <p role="alert" className="gatehouse-error">
-          {error}
+          {error ?? oauthFailure}
         </p>
       ) : null}
       <button type="submit" disabled={pending}>
         {title}
       </button>
+      <OauthButtons
+        redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
+        onError={setError}
+      />
       <p>
         <a href={`${other.href}${keep}`}>{other.text}</a>
       </p>

@@ -36,6 +36,13 @@ export {
 export type { Resource } from './use-resource.js';
 export { Show, SignedIn, SignedOut, Protect, type ShowProps, type ShowWhen, type ProtectProps } from './show.js';
 export { SignIn, SignUp, SignOutButton, type AuthFormProps } from './forms.js';
+export {
+  AuthenticateWithRedirectCallback,
+  useSignIn,
+  useSignUp,
+  type AuthenticateWithRedirectParams,
+  type OauthConnectionSummary,
+} from './oauth.js';
 export { UserButton, type UserButtonProps } from './user-button.js';
 export { UserProfile } from './user-profile.js';
 export { SessionList, type SessionListProps } from './session-list.js';

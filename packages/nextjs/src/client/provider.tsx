@@ -10,7 +10,7 @@ import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing,
 /** The user as GET {api}/session sends it (the server's public user), with Clerk's derived fields (`primaryEmailAddress`, …). */
 export type ClientUser = Pick<
   PublicUser,
-  'id' | 'email' | 'emailVerified' | 'firstName' | 'lastName' | 'imageUrl' | 'publicMetadata' | 'unsafeMetadata'
+  'id' | 'email' | 'emailVerified' | 'firstName' | 'lastName' | 'imageUrl' | 'publicMetadata' | 'unsafeMetadata' | 'externalAccounts'
 > &
   ClerkUserFields;
 

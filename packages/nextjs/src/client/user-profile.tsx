@@ -3,6 +3,7 @@
 
 import { useState } from 'react';
 import { SessionList } from './session-list.js';
+import { ConnectedAccounts } from './connected-accounts.js';
 import { useSessionList } from './use-session-list.js';
 import { useUser } from './use-auth.js';
 
@@ -30,6 +31,7 @@ export function UserProfile() {
           </>
         ) : null}
       </dl>
+      <ConnectedAccounts />
       <h3>Devices</h3>
       {error ? (
         <p role="alert">{error.message}</p>

@@ -1,13 +1,23 @@
 // auth() and currentUser() for route handlers, server components and server actions.
 
-import { requestContext, withClerkUserFields, type AuthObject, type ClerkUserFields, type SignedInAuthObject } from '@gatehouse/core';
+import {
+  requestContext,
+  withClerkUserFields,
+  type AcceptsToken,
+  type AnyAuthObject,
+  type AuthObject,
+  type AuthenticatedMachineObject,
+  type ClerkUserFields,
+  type SignedInAuthObject,
+} from '@gatehouse/core';
+import { acceptedAuth, decideMachineProtect, machineBearer } from './machine-auth.js';
 import { authObjectFor, type AuthOptions } from './auth-state.js';
 import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { PATH_HEADER, backend, signInUrl, signUpUrl } from './backend.js';
 import { warnIfMiddlewareSkipped } from './setup-errors.js';
-import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 
 export type ServerAuthObject = AuthObject & {
   redirectToSignIn: (opts?: { returnBackUrl?: string | null }) => never;
@@ -15,8 +25,14 @@ export type ServerAuthObject = AuthObject & {
 };
 
 export interface Auth {
-  (options?: AuthOptions): Promise<ServerAuthObject>;
+  (options?: AuthOptions & { acceptsToken?: 'session_token' }): Promise<ServerAuthObject>;
+  /** With `acceptsToken`: API keys and M2M tokens (in `Authorization`) too, narrowed as Clerk does. */
+  (options: AuthOptions & { acceptsToken: AcceptsToken }): Promise<AnyAuthObject<ServerAuthObject>>;
   protect(params?: ProtectParams, options?: ProtectOptions): Promise<SignedInAuthObject>;
+  protect(
+    params: ProtectParams | undefined,
+    options: ProtectOptions & { token: AcceptsToken },
+  ): Promise<SignedInAuthObject | AuthenticatedMachineObject>;
 }
 
 /** An error Next.js turns into a bare status response in route handlers and server actions. */
@@ -61,18 +77,29 @@ function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
  * own token (the verified-token cache makes a repeat cheap). It cannot refresh an expired token;
  * the middleware does that before the page renders.
  */
-export const auth: Auth = Object.assign(
-  async (options?: AuthOptions): Promise<ServerAuthObject> => {
+export const auth = Object.assign(
+  async (options?: AuthOptions & { acceptsToken?: AcceptsToken }): Promise<AnyAuthObject<ServerAuthObject>> => {
     const { auth: authObject, h } = await resolveAuth(options);
-    return withRedirects(authObject, h);
+    const session = withRedirects(authObject, h);
+    if (options?.acceptsToken === undefined && !machineBearer(h)) return session;
+    return acceptedAuth(h, await backend(), session, options?.acceptsToken);
   },
   {
     /**
      * Returns the auth object when allowed. Otherwise: pages redirect to sign-in (signed out) or
      * show the 404 page (not allowed); route handlers and server actions answer 401 / 403.
      */
-    async protect(params?: ProtectParams, options?: ProtectOptions): Promise<SignedInAuthObject> {
+    async protect(params?: ProtectParams, options?: ProtectOptions): Promise<SignedInAuthObject | AuthenticatedMachineObject> {
       const { auth: authObject, h } = await resolveAuth();
+      const merged = { ...(typeof params === 'object' ? params : {}), ...(options ?? {}) } as ProtectOptions;
+      const bearer = machineBearer(h);
+      if (bearer || (merged.token !== undefined && merged.token !== 'session_token')) {
+        const accepted = await acceptedAuth(h, await backend(), authObject, merged.token);
+        const check = typeof params === 'function' ? params : authorizationOf(params);
+        const machine = decideMachineProtect(accepted, check, merged.token, bearer === null);
+        if (machine?.kind === 'allowed') return accepted as AuthenticatedMachineObject;
+        if (machine) throw httpError(machine.kind === 'unauthenticated' ? 401 : 403);
+      }
       const outcome = decideProtect(authObject, params, options);
       // decideProtect allows signed-in, non-pending sessions only.
       if (outcome.kind === 'allowed') return authObject as SignedInAuthObject;
@@ -85,7 +112,7 @@ export const auth: Auth = Object.assign(
       throw httpError(outcome.kind === 'unauthenticated' ? 401 : 403);
     },
   },
-);
+) as Auth;
 
 /** The signed-in user as `currentUser()` returns it: Gatehouse's public fields and Clerk's derived ones. */
 export type User = PublicUser & ClerkUserFields;

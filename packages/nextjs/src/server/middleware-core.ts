@@ -10,7 +10,8 @@ import {
 } from '@gatehouse/core';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
-import { decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
+import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
 
 export interface GatehouseMiddlewareOptions {
@@ -74,6 +75,8 @@ export interface MiddlewareRuntime {
     options: GatehouseMiddlewareOptions,
   ): Promise<{ state: RequestState; refreshed: Refreshed | null; response?: Response }>;
   authObject(state: RequestState, request: NextRequest): AuthObject;
+  /** Verifies API keys and M2M tokens (Node only; without it machine tokens are refused). */
+  machines?: () => Promise<MachineVerifierSource>;
   log(line: string): void;
 }
 
@@ -124,6 +127,15 @@ function buildAuth(
   const auth = (async () => authObject()) as MiddlewareAuth;
   auth.protect = async (params, protectOptions) => {
     const current = authObject();
+    // Machine requests (a machine token in Authorization) and machine-only routes: 401 with the reason, or 403.
+    const token = ({ ...(typeof params === 'object' ? params : {}), ...(protectOptions ?? {}) } as ProtectOptions).token;
+    const bearer = machineBearer(request.headers);
+    if (bearer || (token !== undefined && token !== 'session_token')) {
+      const accepted = await acceptedAuth(request.headers, runtime.machines ? await runtime.machines() : {}, current, token);
+      const machine = decideMachineProtect(accepted, authorizationOf(params), token, bearer === null);
+      if (machine?.kind === 'allowed') return accepted as unknown as SignedInAuthObject;
+      if (machine) throw new ControlFlow(machine.response);
+    }
     const outcome = decideProtect(current, params, protectOptions);
     // decideProtect allows signed-in, non-pending sessions only.
     if (outcome.kind === 'allowed') return current as SignedInAuthObject;

@@ -1,16 +1,17 @@
 // auth.protect() and the redirect helpers: one decision procedure, and the outcome for each kind of request.
 
-import type { AuthObject, CheckAuthorizationParams, HasFunction } from '@gatehouse/core';
+import type { AcceptsToken, AuthObject, CheckAuthorizationParams, HasFunction } from '@gatehouse/core';
 
-export type ProtectParams = CheckAuthorizationParams | ((has: HasFunction) => boolean);
+/** What to check (and, merged in as Clerk allows, the options: `token`, redirect URLs). */
+export type ProtectParams = (CheckAuthorizationParams & ProtectOptions) | ((has: HasFunction) => boolean);
 
 export interface ProtectOptions {
   /** Redirect here instead of to sign-in when signed out (pages only). */
   unauthenticatedUrl?: string;
   /** Redirect here instead of the 404 page when signed in but not allowed (pages only). */
   unauthorizedUrl?: string;
-  /** Only session tokens are issued by Gatehouse; other values refuse everything. */
-  token?: 'session_token' | 'any' | readonly string[];
+  /** The token types the route takes (default `session_token`): `api_key`, `m2m_token`, a list, or `any`. */
+  token?: AcceptsToken;
 }
 
 export type RequestKind = 'page' | 'server-action' | 'api';
@@ -46,6 +47,13 @@ function splitArgs(params?: ProtectParams | (CheckAuthorizationParams & ProtectO
   if (plan !== undefined) authz.plan = plan;
   if (reverification !== undefined) authz.reverification = reverification;
   return { check: Object.keys(authz).length ? authz : null, opts: merged as ProtectOptions };
+}
+
+/** The authorization check of protect()'s arguments (role, permission, …, or a function); null for none. */
+export function authorizationOf(
+  params?: ProtectParams | (CheckAuthorizationParams & ProtectOptions),
+): CheckAuthorizationParams | ((has: HasFunction) => boolean) | null {
+  return splitArgs(params).check;
 }
 
 /** The decision procedure of auth.protect(); the callers turn the outcome into a response. */

@@ -13,6 +13,7 @@ import type { OrganizationMember } from '../organizations/memberships.js';
 import { operation, type DeletedObject, type PaginatedList } from './operation.js';
 import { webhooks } from './webhook-operations.js';
 import { apiKeys, m2m, machines } from '../machines/operations.js';
+import { externalAccountOperations, oauthConnections } from '../oauth/oauth-operations.js';
 import { HMAC_ALGORITHMS, SECRET_ENV_NAME, type JwtTemplateInput } from '../tokens/template-admin.js';
 
 const USER_ID = z.string().regex(/^user_[a-z2-7]{26}$/, 'Not a user id');
@@ -628,7 +629,7 @@ const auditLog = {
 
 /** Every backend operation, by group and Clerk-style method name. */
 export const BACKEND_OPERATIONS = {
-  users,
+  users: { ...users, ...externalAccountOperations },
   sessions,
   organizations,
   roles,
@@ -640,4 +641,5 @@ export const BACKEND_OPERATIONS = {
   apiKeys,
   machines,
   m2m,
+  oauthConnections,
 };

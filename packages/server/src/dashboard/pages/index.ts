@@ -8,12 +8,14 @@ import { templatesPage } from './templates.js';
 import { settingsPage } from './settings.js';
 import { auditPage } from './audit.js';
 import { webhooksPage } from './webhooks.js';
+import { connectionsPage } from '../../oauth/dashboard-page.js';
 
 export const DASHBOARD_PAGES: readonly DashboardPage[] = [
   usersPage,
   organizationsPage,
   rolesPage,
   templatesPage,
+  connectionsPage,
   settingsPage,
   webhooksPage,
   auditPage,

@@ -42,9 +42,10 @@ async function view(page: PageContext, userId: string) {
   const row = await gatehouse.store.findUserById(userId);
   if (!row) throw new GatehouseError('not_found', 'No such user.');
   const user = toSummary(row);
-  const [sessions, memberships] = await Promise.all([
+  const [sessions, memberships, externalAccounts] = await Promise.all([
     gatehouse.sessions.listUserSessions(user.id),
     gatehouse.organizations.listUserMemberships(user.id),
+    gatehouse.oauth.listExternalAccounts(user.id),
   ]);
   const action = `${root}/users/${user.id}`;
   return {
@@ -116,6 +117,29 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
+      <h2>Connected accounts</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Provider</th>
+            <th>Subject</th>
+            <th>Email</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${externalAccounts.map(
+            (a) =>
+              html`<tr>
+                <td><code>${a.provider}</code> ${a.label ?? ''}</td>
+                <td><code>${a.externalId}</code></td>
+                <td>${a.emailAddress || '—'}</td>
+                <td>${actionForm(action, 'disconnect', 'Disconnect', { fields: { account: a.id }, danger: true })}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      ${externalAccounts.length === 0 ? html`<p class="muted">No connected accounts.</p>` : ''}
       <h2>Metadata</h2>
       <h3>Public</h3>
       <pre>${pretty(row.public_metadata)}</pre>
@@ -167,6 +191,10 @@ export const usersPage: DashboardPage = {
         const revoked = await gatehouse.sessions.revokeSession(session.id, ctx, adminId);
         return { redirect: back, notice: revoked ? `Revoked session ${session.id}.` : 'That session had already ended.' };
       }
+      case 'disconnect':
+        // Never the user's last way to sign in (refused with a message).
+        await gatehouse.oauth.removeExternalAccount(user.id, field(form, 'account'), ctx);
+        return { redirect: back, notice: 'Disconnected the account.' };
       default:
         throw new GatehouseError('bad_request', 'Unknown action.');
     }

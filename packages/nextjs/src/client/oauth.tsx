@@ -1,0 +1,183 @@
+'use client';
+// Provider sign-in in the browser: useSignIn().signIn.authenticateWithRedirect (Clerk's shape), the "Continue with …" buttons, SSO routing, and the callback page.
+
+import { useEffect, useState } from 'react';
+import { safeRedirectUrl } from '@gatehouse/core';
+import { callApi } from './gatehouse-fetch.js';
+import { useGatehouse } from './provider.js';
+import { useResource } from './use-resource.js';
+
+/** Clerk's `authenticateWithRedirect` parameters. */
+export interface AuthenticateWithRedirectParams {
+  /** `oauth_google`, `oauth_github`, `oauth_microsoft`, `oauth_gitlab`, `oauth_custom_<id>`, or `enterprise_sso` (with `identifier`). */
+  strategy: string;
+  /** The app's callback page (rendering `<AuthenticateWithRedirectCallback/>`), passed through on the way back. */
+  redirectUrl?: string;
+  /** Where to land once signed in. */
+  redirectUrlComplete?: string;
+  /** For `enterprise_sso`: the email address whose domain names the organization's provider. */
+  identifier?: string;
+  /** Where a failure comes back to (default: this page). */
+  signInUrl?: string;
+  /** `link`: connect the provider to the signed-in user (what `<UserProfile/>` does). */
+  intent?: 'sign_in' | 'link';
+}
+
+export interface OauthConnectionSummary {
+  id: string;
+  strategy: string;
+  name: string;
+  provider: string;
+}
+
+/** What the sign-in page says for each `gatehouse_oauth_error` reason. */
+const FAILURES: Record<string, string> = {
+  oauth_state_invalid: 'The sign-in could not be verified: it was started in another browser or was changed on the way. Try again.',
+  oauth_state_used: 'This sign-in was already completed once. Start again.',
+  oauth_flow_expired: 'The sign-in took too long and expired. Try again.',
+  oauth_nonce_mismatch: "The provider's answer could not be verified. Try again.",
+  oauth_token_invalid: "The provider's answer could not be verified. Try again.",
+  oauth_code_invalid: "The provider's sign-in code was not accepted (it may have been used already). Try again.",
+  oauth_access_denied: 'The sign-in was cancelled at the provider.',
+  oauth_provider_error: 'The provider reported an error. Try again later.',
+  oauth_provider_unavailable: 'The provider could not be reached. Try again in a moment.',
+  oauth_email_unverified: 'The provider did not confirm your email address, so it cannot be used to sign in here.',
+  oauth_account_exists:
+    'An account with this email address already exists. Sign in with your password, then connect the provider from your profile.',
+  oauth_account_in_use: 'This provider account is already connected to another user.',
+  oauth_user_banned: 'This account cannot sign in.',
+  oauth_connection_unknown: 'This sign-in method is no longer available.',
+};
+
+/** The message for the `gatehouse_oauth_error` in this page's URL, or null. */
+export function useOauthFailure(): string | null {
+  const [message, setMessage] = useState<string | null>(null);
+  useEffect(() => {
+    const reason = new URLSearchParams(window.location.search).get('gatehouse_oauth_error');
+    if (reason) setMessage(FAILURES[reason] ?? 'The sign-in with the provider failed. Try again.');
+  }, []);
+  return message;
+}
+
+/**
+ * Starts a provider flow and leaves the page for the provider.
+ * @throws GatehouseError `bad_request` (unknown strategy, no SSO for that address), `service_unavailable`, `unauthenticated` (link)
+ */
+async function startRedirect(
+  fetcher: ReturnType<typeof useGatehouse>['fetch'],
+  apiBasePath: string,
+  params: AuthenticateWithRedirectParams,
+): Promise<void> {
+  const here = `${window.location.pathname}${window.location.search}`;
+  const body = {
+    strategy: params.strategy,
+    ...(params.identifier ? { identifier: params.identifier } : {}),
+    ...(params.redirectUrl ? { redirectUrl: params.redirectUrl } : {}),
+    redirectUrlComplete: params.redirectUrlComplete ?? '/',
+    signInUrl: params.signInUrl ?? here.replace(/([?&])gatehouse_oauth_error=[^&]*&?/, '$1').replace(/[?&]$/, ''),
+    ...(params.intent ? { intent: params.intent } : {}),
+  };
+  const started = await callApi<{ externalVerificationRedirectURL: string }>(fetcher, `${apiBasePath}/oauth/start`, {
+    method: 'POST',
+    body,
+  });
+  window.location.assign(started.externalVerificationRedirectURL);
+}
+
+/** Clerk's `useSignIn()` for provider sign-in: `signIn.authenticateWithRedirect({ strategy, redirectUrl, redirectUrlComplete })`. */
+export function useSignIn() {
+  const { apiBasePath, fetch } = useGatehouse();
+  return {
+    isLoaded: true,
+    signIn: { authenticateWithRedirect: (params: AuthenticateWithRedirectParams) => startRedirect(fetch, apiBasePath, params) },
+  };
+}
+
+/** Clerk's `useSignUp()` for provider sign-up: the same flow (a new user is created on a verified email). */
+export function useSignUp() {
+  const { signIn } = useSignIn();
+  return { isLoaded: true, signUp: signIn };
+}
+
+/** The connections the sign-in page offers (GET {api}/oauth/connections). */
+export function useOauthConnections(): OauthConnectionSummary[] {
+  const { apiBasePath, fetch } = useGatehouse();
+  const resource = useResource(
+    'oauth-connections',
+    async () => (await callApi<{ connections: OauthConnectionSummary[] }>(fetch, `${apiBasePath}/oauth/connections`)).connections,
+  );
+  return resource.data ?? [];
+}
+
+/**
+ * For the sign-in form: when the address's domain belongs to an organization with its own provider,
+ * goes there and resolves true; false when password sign-in applies.
+ */
+export async function routeToSso(
+  fetcher: ReturnType<typeof useGatehouse>['fetch'],
+  apiBasePath: string,
+  email: string,
+  redirectUrlComplete: string,
+): Promise<boolean> {
+  if (!email.includes('@')) return false;
+  try {
+    await startRedirect(fetcher, apiBasePath, { strategy: 'enterprise_sso', identifier: email, redirectUrlComplete });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One "Continue with <name>" button per connection. */
+export function OauthButtons({ redirectUrlComplete, onError }: { redirectUrlComplete: string; onError: (message: string) => void }) {
+  const connections = useOauthConnections();
+  const { signIn } = useSignIn();
+  const [busy, setBusy] = useState<string | null>(null);
+  if (connections.length === 0) return null;
+  return (
+    <div className="gatehouse-oauth" role="group" aria-label="Sign in with a provider">
+      {connections.map((c) => (
+        <button
+          key={c.id}
+          type="button"
+          disabled={busy !== null}
+          onClick={() => {
+            setBusy(c.id);
+            signIn.authenticateWithRedirect({ strategy: c.strategy, redirectUrlComplete }).catch((e: unknown) => {
+              setBusy(null);
+              onError(e instanceof Error ? e.message : 'Something went wrong. Try again.');
+            });
+          }}
+        >
+          Continue with {c.name}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The page a flow passes through on its way back (`redirectUrl`): goes on to `redirect_url_complete`
+ * (same-origin or allowed only), or back to sign-in with the provider's failure.
+ */
+export function AuthenticateWithRedirectCallback({
+  signInUrl = '/sign-in',
+  signInFallbackRedirectUrl = '/',
+}: {
+  signInUrl?: string;
+  signInFallbackRedirectUrl?: string;
+  signUpFallbackRedirectUrl?: string;
+}) {
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const failure = params.get('gatehouse_oauth_error');
+    if (failure) {
+      const back = new URL(safeRedirectUrl(signInUrl, window.location.origin, '/sign-in'), window.location.origin);
+      back.searchParams.set('gatehouse_oauth_error', failure);
+      window.location.replace(`${back.pathname}${back.search}`);
+      return;
+    }
+    window.location.replace(safeRedirectUrl(params.get('redirect_url_complete'), window.location.origin, signInFallbackRedirectUrl));
+  }, [signInUrl, signInFallbackRedirectUrl]);
+  return null;
+}
