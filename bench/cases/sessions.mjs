@@ -53,7 +53,15 @@ const setCookieValue = (response, name) => {
 };
 // The rate limits stay on (their cost is part of a sign-in) but high: the same seeded users sign in many times.
 const high = { limit: 1_000_000_000, windowSeconds: 600 };
-const rateLimits = { signInIp: high, signInIdentifier: high, signUpIp: high };
+const rateLimits = {
+  signInIp: high,
+  signInIdentifier: high,
+  signUpIp: high,
+  refreshClient: high,
+  refreshIp: high,
+  mintSession: high,
+  mintIp: high,
+};
 const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
 /** One real sign-up and one real organization: the rows every seeded row is cloned from. */

@@ -133,6 +133,8 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '10000/600',
     GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '10000/600',
     GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '10000/600',
+    GATEHOUSE_RATE_LIMIT_REFRESH_IP: '100000/60',
+    GATEHOUSE_RATE_LIMIT_MINT_IP: '100000/60',
     ...(typeof options.env === 'function' ? options.env(baseUrl) : options.env),
   };
   if (options.databaseUrl !== undefined) env.DATABASE_URL = options.databaseUrl;

@@ -886,6 +886,17 @@ describe('redirects', () => {
     }
   });
 
+  // Issue #15, item 8.
+  attack(C, 'a very long return link still gets a usable sign-in redirect (capped redirect_url, no 431), not cached', async () => {
+    const res = await raw(B, { target: `/dashboard?q=${'x'.repeat(6000)}`, headers: { accept: 'text/html' } });
+    assert.equal(res.status, 307);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const location = new URL(res.location!, B);
+    assert.equal(location.searchParams.get('redirect_url'), '/dashboard');
+    const signInPage = await raw(B, { target: `${location.pathname}${location.search}`, headers: { accept: 'text/html' } });
+    assert.equal(signInPage.status, 200);
+  });
+
   attack(
     C,
     'after sign-in in Chromium, redirect_url to another origin, //host, /\\host, javascript: or encoded variants lands on the dashboard',
@@ -1064,6 +1075,39 @@ describe('sign-in', () => {
     assert.deepEqual(res.setCookies, []);
     assertNoLeak(res, protectedData(), 'sign-up taken');
     assert.ok(!res.text.includes(people.alice.userId));
+  });
+
+  // Issue #15, item 14.
+  attack(C, 'credentials in a query string never sign anyone in (GET and POST), nothing is written', async () => {
+    const query = `?email=bob%40example.com&password=${encodeURIComponent(DEMO_PASSWORD)}`;
+    await writesNothing(async () => {
+      const get = await raw(B, { target: `/api/gatehouse/sign-in${query}` });
+      assert.equal(get.status, 405);
+      assert.deepEqual(get.setCookies, []);
+      const postEmpty = await raw(B, {
+        method: 'POST',
+        target: `/api/gatehouse/sign-in${query}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: B },
+        body: '',
+      });
+      assert.equal(postEmpty.status, 303);
+      assert.deepEqual(postEmpty.setCookies, []);
+      assert.ok(!(postEmpty.location ?? '').includes('bob'), postEmpty.location);
+    });
+  });
+
+  attack(C, 'the prebuilt sign-in form posts (method="post") to the mounted handler, which signs in without JavaScript', async () => {
+    const page = await raw(B, { target: '/sign-in', headers: { accept: 'text/html' } });
+    assert.match(page.text, /<form[^>]*method="post"[^>]*action="\/api\/gatehouse\/sign-in"/);
+    const res = await raw(B, {
+      method: 'POST',
+      target: '/api/gatehouse/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: B },
+      body: new URLSearchParams({ email: 'bob@example.com', password: DEMO_PASSWORD, redirect_url: '/dashboard' }).toString(),
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.location, '/dashboard');
+    assert.ok(res.setCookies.some((c) => c.startsWith('__session=')));
   });
 });
 
@@ -1296,5 +1340,20 @@ describe('input', () => {
       // The server is still up.
       assert.equal((await raw(B, { target: '/' })).status, 200);
     });
+  });
+
+  // Issue #15, item 11.
+  attack(C, 'an unparsable Next-Router-State-Tree is a 400 from the proxy, signed in or not, never a 500', async () => {
+    const bob = people.bob;
+    for (const state of ['not json', '%E0%A4%A', encodeURIComponent('{"a":1}'), encodeURIComponent('["",{},5]'), 'x'.repeat(40_001)]) {
+      for (const cookie of [`__session=${bob.token}`, '']) {
+        const res = await raw(B, {
+          target: '/dashboard',
+          headers: { rsc: '1', 'next-router-state-tree': state, ...(cookie ? { cookie } : {}) },
+        });
+        assert.equal(res.status, 400, `${state.slice(0, 40)} ${cookie ? 'signed in' : 'signed out'}: ${res.status}`);
+        assertNoLeak(res, [bob.token], 'router state');
+      }
+    }
   });
 });

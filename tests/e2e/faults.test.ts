@@ -5,12 +5,12 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { createTestDatabase, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
+import { createRelay, type Relay } from '../../packages/server/test/tcp-relay.js';
 import { startAppServer, type AppServer } from './app-server.js';
 import { Jar, assertNoLeak, raw, type RawResponse } from './raw-http.js';
 
@@ -19,58 +19,6 @@ const PASSWORD = 'correct horse battery staple';
 /** Core's default clock skew when checking exp. */
 const CLOCK_SKEW_S = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A TCP relay in front of PostgreSQL: `cut()` drops every connection and refuses new ones until `restore()`. */
-interface Relay {
-  port: number;
-  cut(): void;
-  restore(): void;
-  close(): Promise<void>;
-}
-
-async function createRelay(targetHost: string, targetPort: number): Promise<Relay> {
-  const sockets = new Set<Socket>();
-  let down = false;
-  const server: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, targetHost);
-    sockets.add(client).add(upstream);
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const s of [client, upstream]) {
-      s.on('error', close);
-      s.on('close', close);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  return {
-    port: address.port,
-    cut() {
-      down = true;
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-    },
-    restore() {
-      down = false;
-    },
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 const post = (base: string, target: string, body: unknown, cookie = '') =>
   raw(base, { method: 'POST', target, headers: { 'content-type': 'application/json', origin: base, cookie }, body: JSON.stringify(body) });
@@ -88,7 +36,11 @@ describe('the database becomes unreachable (PostgreSQL behind a relay)', async (
     const target = new URL(String(db.options.databaseUrl));
     relay = await createRelay(target.hostname, Number(target.port || 5432));
     target.host = `127.0.0.1:${relay.port}`;
-    app = await startAppServer({ sessionTokenTtlSeconds: TTL_S, env: { DATABASE_URL: target.toString(), GATEHOUSE_SECRET: SECRET } });
+    app = await startAppServer({
+      sessionTokenTtlSeconds: TTL_S,
+      // The partition case waits this long per answer; the default is 5 s.
+      env: { DATABASE_URL: target.toString(), GATEHOUSE_SECRET: SECRET, GATEHOUSE_DATABASE_TIMEOUT_MS: '1000' },
+    });
   });
   after(async () => {
     await app?.stop();
@@ -168,6 +120,62 @@ describe('the database becomes unreachable (PostgreSQL behind a relay)', async (
         afterOutage.clients.map((c) => c.id),
         before.clients.map((c) => c.id),
       );
+    },
+  );
+
+  // Issue #15, items 1 and 2: a database that stops answering without closing the connection.
+  test(
+    'a partition (the relay stops forwarding, nothing closes): bounded 503 with Retry-After, signed-in pages render with a notice, recovery by itself',
+    { skip, timeout: 90_000 },
+    async () => {
+      const B = app.baseUrl;
+      const jar = new Jar();
+      const signedUp = await post(B, '/api/gatehouse/sign-up', { email: 'partition@example.com', password: PASSWORD });
+      assert.equal(signedUp.status, 200, signedUp.text);
+      jar.store(signedUp);
+
+      relay.stall();
+      try {
+        // First, while the short-lived session token is fresh (this server's lifetime is 3 s):
+        // signed-in pages that call currentUser() render from the session claims, with a notice.
+        for (const target of ['/dashboard', '/claims']) {
+          const page = await raw(B, { target, headers: { cookie: `__session=${jar.get('__session')}`, accept: 'text/html' } });
+          assert.equal(page.status, 200, `${target}: ${page.status}`);
+          assert.match(page.text, /data-testid="outage-notice"/);
+          assertNoLeak(page, ['Query read timeout', 'ECONN'], target);
+        }
+
+        // Each of these hung without an answer before the bounds (the test's timeout failed it).
+        const refresh = await post(B, '/api/gatehouse/refresh', {}, jar.header());
+        assert.equal(refresh.status, 503, refresh.text);
+        assert.equal((refresh.json as { error: { code: string } }).error.code, 'service_unavailable');
+        assert.equal(refresh.headers['retry-after'], '5');
+        assert.deepEqual(refresh.setCookies, []);
+        assertNoLeak(refresh, [SECRET, jar.get('__client')!, 'Query read timeout', 'postgres'], 'refresh in a partition');
+
+        const signIn = await post(B, '/api/gatehouse/sign-in', { email: 'partition@example.com', password: PASSWORD });
+        assert.equal(signIn.status, 503, signIn.text);
+        assert.equal(signIn.headers['retry-after'], '5');
+
+        // The proxy's own refresh is bounded too: one redirect to sign-in, cookies kept.
+        const page = await raw(B, { target: '/dashboard', headers: { cookie: `__client=${jar.get('__client')}`, accept: 'text/html' } });
+        assert.equal(page.status, 307);
+        assert.ok(!page.setCookies.some((c) => c.startsWith('__client=')));
+      } finally {
+        relay.resume();
+      }
+
+      let back: RawResponse | undefined;
+      for (let i = 0; i < 40 && back?.status !== 200; i++) {
+        back = await post(B, '/api/gatehouse/refresh', {}, jar.header());
+        if (back.status !== 200) await sleep(250);
+      }
+      assert.equal(back?.status, 200, back?.text);
+      jar.store(back!);
+      const dashboard = await raw(B, { target: '/dashboard', headers: { cookie: jar.header(), accept: 'text/html' } });
+      assert.equal(dashboard.status, 200);
+      assert.doesNotMatch(dashboard.text, /data-testid="outage-notice"/);
+      assert.match(dashboard.text, /partition@example\.com/);
     },
   );
 });

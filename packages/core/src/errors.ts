@@ -72,12 +72,15 @@ export class GatehouseError extends Error {
   readonly status: number;
   /** The input field the error is about (a form shows the message next to it), when there is one. */
   readonly field: string | undefined;
+  /** When to try again, in seconds (`Retry-After` of a 429 or 503), when the error knows. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: GatehouseErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+  constructor(code: GatehouseErrorCode, message: string, options?: { cause?: unknown; field?: string; retryAfterSeconds?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = STATUS_BY_CODE[code];
     this.field = options?.field;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

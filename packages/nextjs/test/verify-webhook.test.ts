@@ -127,7 +127,12 @@ describe('verifyWebhook receiving a Gatehouse delivery over HTTP', () => {
   const errors: string[] = [];
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gatehouse-verify-'));
-    gatehouse = await createGatehouse({ databaseFile: join(dir, 'gatehouse.db'), allowDevSecret: true, log: () => undefined });
+    gatehouse = await createGatehouse({
+      databaseFile: join(dir, 'gatehouse.db'),
+      allowDevSecret: true,
+      log: () => undefined,
+      webhooks: { allowedHosts: ['127.0.0.1'] },
+    });
     let secret = '';
     // A receiver written like an app's route handler: a Request in, verifyWebhook, a status out.
     server = createServer((req, res) => {

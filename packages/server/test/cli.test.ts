@@ -257,7 +257,7 @@ describe('gatehouse CLI', () => {
     assert.equal(before.length, 1);
     assert.deepEqual(Object.keys(before[0] ?? {}).sort(), ['alg', 'createdAt', 'kid', 'retireAt', 'status']);
     assert.equal(before[0]?.status, 'active');
-    const rotated = gatehouse(['keys', 'rotate']);
+    const rotated = gatehouse(['keys', 'rotate', '--now']);
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(
       rotated.stdout,

@@ -16,7 +16,7 @@ let bob: Member;
 let receiver: WebhookReceiver;
 before(async () => {
   // Signatures carry the wall-clock time: the fake clock starts at the real now.
-  t = await createTestInstance({ webhooks: { maxAttempts: 1 } }, { clock: { now: Date.now() } });
+  t = await createTestInstance({ webhooks: { maxAttempts: 1, allowedHosts: ['127.0.0.1'] } }, { clock: { now: Date.now() } });
   admin = await member(t, 'admin@example.com');
   await t.gatehouse.users.setInstanceAdmin(admin.userId, true);
   bob = await member(t, 'bob@example.com');

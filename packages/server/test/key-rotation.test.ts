@@ -3,6 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
+import { createLocalKeySet, createSessionTokenVerifier, type PublicJwk } from '@gatehouse/core';
 import { createCookieJar, createTestInstance, refresh, signUp, type TestInstance } from './helpers.js';
 
 const cookieRequest = (token: string) => new Request('http://localhost:3000/', { headers: { cookie: `__session=${token}` } });
@@ -24,7 +25,7 @@ describe('signing key rotation', () => {
   test('a token signed by the previous key verifies through the overlap window, then stops', async () => {
     const { t, jar, token } = await signedIn();
     const oldKid = decodeProtectedHeader(token).kid!;
-    const newKid = await t.gatehouse.keys.rotate();
+    const newKid = await t.gatehouse.keys.rotate({ immediately: true });
     assert.notEqual(newKid, oldKid);
 
     // Still inside its own lifetime: the old-key token verifies after the rotation.
@@ -50,7 +51,7 @@ describe('signing key rotation', () => {
     const { t, token } = await signedIn();
     const oldKid = decodeProtectedHeader(token).kid!;
     assert.equal((await t.gatehouse.authenticate(cookieRequest(token))).status, 'signed-in'); // now cached
-    await t.gatehouse.keys.rotate();
+    await t.gatehouse.keys.rotate({ immediately: true });
     assert.equal(await t.gatehouse.keys.retire(oldKid), true);
     const state = await t.gatehouse.authenticate(cookieRequest(token));
     assert.equal(state.status, 'signed-out');
@@ -81,7 +82,7 @@ describe('signing key rotation', () => {
     const { t, jar } = await signedIn();
     const other = await createTestInstance({}, { dir: t.dir, clock: t.clock });
     try {
-      await t.gatehouse.keys.rotate();
+      await t.gatehouse.keys.rotate({ immediately: true });
       t.advance(11);
       assert.equal((await refresh(t, jar)).status, 200);
       const fresh = jar.get('__session')!;
@@ -90,5 +91,56 @@ describe('signing key rotation', () => {
     } finally {
       await other.close({ keepFiles: true });
     }
+  });
+
+  // Issue #15, item 4: a verifier that honours the JWKS max-age and does not refetch on an unknown kid.
+  test('a rotated-in key is published at least one JWKS max-age before it signs', async () => {
+    const { t, jar, token } = await signedIn();
+    const oldKid = decodeProtectedHeader(token).kid!;
+    const fetchJwks = async () => {
+      const response = await t.gatehouse.handle(new Request('http://localhost:3000/.well-known/jwks.json'));
+      const maxAge = Number(/max-age=(\d+)/.exec(response.headers.get('cache-control') ?? '')?.[1]);
+      return { keys: ((await response.json()) as { keys: PublicJwk[] }).keys, maxAge };
+    };
+    const cached = await fetchJwks(); // a verifier's cache, filled just before the rotation
+    assert.ok(cached.maxAge > 0);
+    const cachedVerifier = createSessionTokenVerifier({
+      keys: createLocalKeySet(cached.keys),
+      issuer: t.gatehouse.settings.issuer,
+      now: () => t.clock.now,
+      cacheSize: 0,
+    });
+    const rotatedAt = t.clock.now;
+    const newKid = await t.gatehouse.keys.rotate();
+    assert.notEqual(newKid, oldKid);
+    assert.deepEqual(new Set((await fetchJwks()).keys.map((k) => k.kid)), new Set([oldKid, newKid]), 'published at once');
+
+    // Until that cache has expired, every new token is still signed by a key it holds.
+    for (const step of [11, 60, 120, 100]) {
+      t.advance(step);
+      assert.ok(t.clock.now < rotatedAt + cached.maxAge * 1000);
+      assert.equal((await refresh(t, jar)).status, 200);
+      const fresh = jar.get('__session')!;
+      assert.equal(decodeProtectedHeader(fresh).kid, oldKid);
+      assert.equal((await cachedVerifier.verify(fresh)).sid, (await t.gatehouse.authenticate(cookieRequest(fresh))).claims?.sid);
+    }
+    // Once it would have been refetched, the new key signs; the old one keeps verifying its tokens.
+    const lastOld = jar.get('__session')!;
+    t.clock.now = rotatedAt + cached.maxAge * 1000 + 6000;
+    assert.equal((await refresh(t, jar)).status, 200);
+    assert.equal(decodeProtectedHeader(jar.get('__session')!).kid, newKid);
+    assert.equal((await t.gatehouse.authenticate(cookieRequest(jar.get('__session')!))).status, 'signed-in');
+    t.clock.now -= 1000; // the last old-key token is still inside its lifetime plus skew here
+    assert.equal((await t.gatehouse.authenticate(cookieRequest(lastOld))).status, 'signed-in');
+    assert.ok(t.gatehouse.keys.current().retireAt.get(oldKid)! > t.clock.now);
+  });
+
+  test('rotating immediately (a suspected compromise) signs with the new key at once', async () => {
+    const { t, jar, token } = await signedIn();
+    const newKid = await t.gatehouse.keys.rotate({ immediately: true });
+    assert.notEqual(newKid, decodeProtectedHeader(token).kid);
+    t.advance(11);
+    assert.equal((await refresh(t, jar)).status, 200);
+    assert.equal(decodeProtectedHeader(jar.get('__session')!).kid, newKid);
   });
 });

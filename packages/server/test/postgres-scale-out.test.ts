@@ -65,7 +65,10 @@ describe('PostgreSQL: several instances on one database', { skip }, () => {
 
     // Rotations on two instances at the same moment: neither fails, one key is active (when they
     // overlap, as they nearly always do, the loser reports the winner's key).
-    const kids = await Promise.all([started[0]?.gatehouse.keys.rotate(), started[1]?.gatehouse.keys.rotate()]);
+    const kids = await Promise.all([
+      started[0]?.gatehouse.keys.rotate({ immediately: true }),
+      started[1]?.gatehouse.keys.rotate({ immediately: true }),
+    ]);
     const active = await d.inspect.selectFrom('signing_keys').select('id').where('status', '=', 'active').execute();
     assert.equal(active.length, 1);
     assert.ok(kids.includes(active[0]?.id));

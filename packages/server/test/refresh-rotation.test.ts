@@ -84,8 +84,10 @@ describe('refresh', () => {
     const current = jar.get('__client') as string;
     assert.notEqual(current, original);
     const liveSessionToken = jar.get('__session') as string;
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200); // the successor is presented: the original retires
 
-    t.advance(11); // past the grace window of that rotation
+    t.advance(11); // past the grace window since the successor was seen
     const thief = createCookieJar({ __client: original });
     const reuse = await refresh(t, thief);
     assert.equal(reuse.status, 401);
@@ -122,6 +124,8 @@ describe('refresh', () => {
     const original = jar.get('__client') as string;
     t.advance(30);
     assert.equal((await refresh(t, jar)).status, 200);
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200); // the successor is presented
     t.advance(11);
     assert.equal((await refresh(t, createCookieJar({ __client: original }))).status, 401);
     t.advance(600); // long after the revocation list forgets the session id
@@ -153,5 +157,86 @@ describe('refresh', () => {
     assert.equal(ambiguous.status, 401);
     assert.deepEqual(t.counts(), before);
     assert.equal(t.sessionStatus(sessionId), 'active', 'a wrong secret for a real client id does not revoke it');
+  });
+});
+
+// Issue #15, item 3: a refresh whose answer is lost must not sign the user out, and reuse is any earlier token.
+describe('lost refresh answers and reuse of older tokens', () => {
+  const reuseAudits = () =>
+    (t.db.prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'client.token_reuse'").get() as { n: number }).n;
+
+  test('a rotation whose answer never arrived: the old token keeps refreshing (no theft), and a new successor is issued', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(30);
+    const lost = await refresh(t, createCookieJar({ __client: original })); // the answer is dropped on the way back
+    assert.equal(lost.status, 200);
+    assert.ok(setCookie(lost, '__client'), 'the refresh rotated');
+
+    t.advance(60); // long past the grace window: the browser still holds the original token
+    const retry = await refresh(t, jar);
+    assert.equal(retry.status, 200);
+    assert.equal(t.sessionStatus(sessionId), 'active');
+    assert.equal(reuseAudits(), 0, 'no theft alert for a lost answer');
+    const successor = jar.get('__client') as string;
+    assert.notEqual(successor, original, 'a new successor replaces the one that was lost');
+    assert.ok(setCookie(retry, '__client'));
+
+    // The browser presents the new successor: from then on the original is retired.
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200);
+    t.advance(11);
+    const reuse = await refresh(t, createCookieJar({ __client: original }));
+    assert.equal(reuse.status, 401);
+    assert.equal(t.sessionStatus(sessionId), 'revoked');
+    assert.equal(reuseAudits(), 1);
+  });
+
+  test('a successor that was never presented is not accepted once it is replaced, and raises no alarm', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(30);
+    const lost = await refresh(t, createCookieJar({ __client: original }));
+    const lostToken = /^__client=([^;]+)/.exec(setCookie(lost, '__client') ?? '')?.[1] as string;
+    assert.ok(lostToken);
+    t.advance(60);
+    assert.equal((await refresh(t, jar)).status, 200); // re-issued
+    const before = reuseAudits();
+    const stale = await refresh(t, createCookieJar({ __client: decodeURIComponent(lostToken) }));
+    assert.equal(stale.status, 401);
+    assert.equal(reuseAudits(), before);
+    assert.equal(t.sessionStatus(sessionId), 'active');
+  });
+
+  test('a token two rotations back is reuse too: client revoked and audited', async () => {
+    const first = jar.get('__client') as string;
+    // Refresh every 11 s (as a browser would) until the token has rotated twice.
+    const seen = [first];
+    for (let i = 0; i < 10 && seen.length < 3; i++) {
+      t.advance(11);
+      assert.equal((await refresh(t, jar)).status, 200);
+      if (jar.get('__client') !== seen.at(-1)) seen.push(jar.get('__client') as string);
+    }
+    assert.equal(seen.length, 3, 'two rotations');
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200); // the newest successor is seen
+    t.advance(11);
+    const reuse = await refresh(t, createCookieJar({ __client: first }));
+    assert.equal(reuse.status, 401);
+    assert.deepEqual(reuse.body, CLIENT_INVALID);
+    assert.equal(t.sessionStatus(sessionId), 'revoked');
+    assert.equal(reuseAudits(), 1);
+    assert.equal((await refresh(t, jar)).status, 401, 'the current token is dead too');
+  });
+
+  test('parallel requests with the predecessor inside the grace window after the successor was seen still succeed', async () => {
+    const original = jar.get('__client') as string;
+    t.advance(11);
+    assert.equal((await refresh(t, jar)).status, 200); // rotates
+    t.advance(1);
+    assert.equal((await refresh(t, jar)).status, 200); // successor seen
+    t.advance(9);
+    const parallel = await refresh(t, createCookieJar({ __client: original }));
+    assert.equal(parallel.status, 200);
+    assert.equal(setCookie(parallel, '__client'), undefined);
+    assert.equal(t.sessionStatus(sessionId), 'active');
   });
 });

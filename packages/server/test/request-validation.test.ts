@@ -29,8 +29,9 @@ const signUpCases: Array<{ name: string; request: SendOptions; status: number; b
     body: MEDIA_TYPE,
   },
   {
-    name: 'form content-type',
-    request: { rawBody: 'email=a%40b.co', contentType: 'application/x-www-form-urlencoded' },
+    // An HTML form post (application/x-www-form-urlencoded) is answered with a 303 instead (issue #15; see below).
+    name: 'multipart content-type',
+    request: { rawBody: '--x\r\n\r\n--x--', contentType: 'multipart/form-data; boundary=x' },
     status: 415,
     body: MEDIA_TYPE,
   },
@@ -148,6 +149,15 @@ describe('POST /sign-up with a bad request', () => {
       assert.deepEqual(before, { users: 0, sessions: 0, clients: 0, audit_events: 0, signing_keys: 1 });
     });
   }
+
+  test('an incomplete HTML form post: 303 back to the form with ?error=invalid_body, nothing written (issue #15)', async () => {
+    const before = t.counts();
+    const response = await send(t, `${API}/sign-up`, { rawBody: 'email=a%40b.co', contentType: 'application/x-www-form-urlencoded' });
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/sign-up?error=invalid_body');
+    assert.deepEqual(response.setCookies, []);
+    assert.deepEqual(t.counts(), before);
+  });
 
   test('no error message repeats the submitted password', () => {
     assert.ok(t.bodies.length >= signUpCases.length);

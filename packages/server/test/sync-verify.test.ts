@@ -107,7 +107,7 @@ describe('synchronous authentication on an instance', () => {
     assert.equal((state as RequestState).status, 'signed-in');
 
     const oldKid = decodeProtectedHeader(minted).kid!;
-    await t.gatehouse.keys.rotate();
+    await t.gatehouse.keys.rotate({ immediately: true });
     assert.equal(await t.gatehouse.keys.retire(oldKid), true);
     t.gatehouse.verifier().clearCache();
     const after = t.gatehouse.authenticateNow(request(minted));

@@ -24,6 +24,7 @@ function gatehouse(args: string[]): { code: number | null; stdout: string; stder
       HOME: dir,
       GATEHOUSE_DATABASE_FILE: databaseFile,
       GATEHOUSE_DEV_SECRET: '1',
+      GATEHOUSE_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     },
     timeout: 60_000,
   });
@@ -60,7 +61,12 @@ test('webhooks add, list, deliveries, resend and remove', async () => {
   assert.equal(gatehouse(['webhooks', 'deliveries', '--status', 'lost']).code, 2);
 
   // A change while no app runs: the outbox holds it; the log shows it pending; resend queues it again.
-  const app = await createGatehouse({ databaseFile, allowDevSecret: true, log: () => undefined });
+  const app = await createGatehouse({
+    databaseFile,
+    allowDevSecret: true,
+    log: () => undefined,
+    webhooks: { allowedHosts: ['127.0.0.1'] },
+  });
   await app.users.create({ email: 'cli-hook@example.com' });
   await app.close();
   const deliveries = gatehouse(['webhooks', 'deliveries', '--json']);

@@ -19,7 +19,7 @@ test('events committed before a kill -9 are all delivered after the restart, eac
   const databaseFile = join(dir, 'gatehouse.db');
   const receiver = await startWebhookReceiver();
   try {
-    const setup = await createGatehouse({ databaseFile, secret: SECRET, log: () => undefined });
+    const setup = await createGatehouse({ databaseFile, secret: SECRET, log: () => undefined, webhooks: { allowedHosts: ['127.0.0.1'] } });
     await setup.webhooks.createEndpoint({ url: receiver.url, eventTypes: ['user.created'] });
     await setup.close();
 
@@ -54,7 +54,12 @@ test('events committed before a kill -9 are all delivered after the restart, eac
     assert.ok(recorded.length - committed.length <= 1, 'at most the change in flight at the kill committed without being reported');
     assert.equal(receiver.received.length, 0, 'nothing was delivered before the restart');
 
-    const restarted = await createGatehouse({ databaseFile, secret: SECRET, log: () => undefined });
+    const restarted = await createGatehouse({
+      databaseFile,
+      secret: SECRET,
+      log: () => undefined,
+      webhooks: { allowedHosts: ['127.0.0.1'] },
+    });
     try {
       while ((await restarted.webhooks.deliverDue()).succeeded > 0);
     } finally {

@@ -18,7 +18,8 @@ describe('PostgreSQL: webhook delivery from several instances', { skip }, () => 
     receiver.delayMs = 15;
     // Signatures carry the wall-clock time: the shared fake clock starts at the real now.
     const clock = { now: Date.now() };
-    for (let i = 0; i < 3; i++) instances.push(await openInstance(database, { webhooks: { batchSize: 5, timeoutMs: 2000 } }, clock));
+    for (let i = 0; i < 3; i++)
+      instances.push(await openInstance(database, { webhooks: { batchSize: 5, timeoutMs: 2000, allowedHosts: ['127.0.0.1'] } }, clock));
   });
   after(async () => {
     for (const t of instances) await t.close();

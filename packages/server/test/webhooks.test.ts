@@ -12,7 +12,17 @@ const RETRY_MS = 1000;
 /** Signatures carry the wall-clock time (receivers check it), so the fake clock starts at the real now. */
 function open(): Promise<TestInstance> {
   return createTestInstance(
-    { webhooks: { maxAttempts: 3, baseDelayMs: RETRY_MS, maxDelayMs: RETRY_MS, timeoutMs: 2000, random: () => 0.5 } },
+    // The test receivers listen on 127.0.0.1: named as a development host (internal addresses are refused otherwise).
+    {
+      webhooks: {
+        maxAttempts: 3,
+        baseDelayMs: RETRY_MS,
+        maxDelayMs: RETRY_MS,
+        timeoutMs: 2000,
+        random: () => 0.5,
+        allowedHosts: ['127.0.0.1'],
+      },
+    },
     { clock: { now: Date.now() } },
   );
 }

@@ -1,10 +1,12 @@
 // Step 3 of the seed: the verified session claims and the user's profile, as the server sees them.
-import { auth, currentUser } from '@gatehouse/nextjs/server';
+import { auth } from '@gatehouse/nextjs/server';
+import { signedInUser } from '@/lib/signed-in-user';
+import { OutageNotice } from '../outage-notice';
 
 export default async function ClaimsPage() {
   const { sessionClaims, redirectToSignIn } = await auth();
   if (!sessionClaims) return redirectToSignIn();
-  const user = await currentUser();
+  const { user, unavailable } = await signedInUser();
   return (
     <>
       <h1>Session claims</h1>
@@ -17,7 +19,7 @@ export default async function ClaimsPage() {
       <p>
         From <code>currentUser()</code> (no network hop in embedded mode).
       </p>
-      <pre data-testid="user-profile">{JSON.stringify(user, null, 2)}</pre>
+      {unavailable ? <OutageNotice /> : <pre data-testid="user-profile">{JSON.stringify(user, null, 2)}</pre>}
     </>
   );
 }

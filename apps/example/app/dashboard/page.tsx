@@ -1,22 +1,28 @@
 // Step 4 of the seed: a server component that guards itself with auth(), middleware or not, and
 // renders by role with has(): viewers get no "New project", only admins get "Delete" and "Admin".
 import Link from 'next/link';
-import { auth, currentUser } from '@gatehouse/nextjs/server';
+import { auth } from '@gatehouse/nextjs/server';
+import { signedInUser } from '@/lib/signed-in-user';
+import { OutageNotice } from '../outage-notice';
 import { listProjects } from '@/lib/projects';
 import { DeleteProjectButton, NewProjectForm } from './project-forms';
 
 export default async function DashboardPage() {
   const { userId, sessionId, orgId, orgSlug, orgRole, has, redirectToSignIn } = await auth();
   if (!userId) return redirectToSignIn();
-  const user = await currentUser();
+  const { user, unavailable } = await signedInUser();
   const canRead = has({ permission: 'org:projects:read' });
   const isAdmin = has({ role: 'org:admin' });
   return (
     <>
       <h1>Dashboard</h1>
-      <p>
-        Signed in as <strong data-testid="user-email">{user?.email}</strong>.
-      </p>
+      {unavailable ? (
+        <OutageNotice />
+      ) : (
+        <p>
+          Signed in as <strong data-testid="user-email">{user?.email}</strong>.
+        </p>
+      )}
       <p>
         User <code>{userId}</code>, session <code>{sessionId}</code>.
       </p>

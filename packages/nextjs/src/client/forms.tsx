@@ -1,7 +1,7 @@
 'use client';
 // SignIn, SignUp and SignOutButton: plain accessible forms over the auth HTTP API.
 
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
@@ -30,6 +30,14 @@ function AuthForm({
   const [error, setError] = useState<string | null>(null);
   const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
+  // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
+  // with the password in the URL), which redirects to redirect_url or back here with ?error=.
+  const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
+  useEffect(() => {
+    setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl), returnTo: window.location.pathname });
+    const code = new URLSearchParams(window.location.search).get('error');
+    if (code) setError(code === 'invalid_credentials' ? 'The email or password is not correct.' : 'That did not work. Try again.');
+  }, [fallbackRedirectUrl]);
   const title = mode === 'sign-in' ? 'Sign in' : 'Sign up';
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -75,8 +83,10 @@ function AuthForm({
     mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
   const keep = typeof window === 'undefined' ? '' : window.location.search;
   return (
-    <form className="gatehouse-form" onSubmit={onSubmit} aria-label={title} noValidate>
+    <form className="gatehouse-form" method="post" action={`${apiBasePath}/${mode}`} onSubmit={onSubmit} aria-label={title} noValidate>
       <h1>{title}</h1>
+      <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
+      <input type="hidden" name="return_to" value={navigation.returnTo} />
       <label>
         Email
         <input name="email" type="email" autoComplete="email" required />

@@ -12,6 +12,7 @@ import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server
 import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
+import { routerHeadersParse } from './router-state.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -110,7 +111,11 @@ function buildAuth(
       // Next.js wants an absolute Location from middleware; redirect_url inside stays a relative path.
       new Response(null, {
         status: 307,
-        headers: { location: new URL(signInRedirect(target, request.nextUrl, returnBackUrl), request.nextUrl).href },
+        // Who is signed in decides this answer: no cache may keep it (issue #15).
+        headers: {
+          location: new URL(signInRedirect(target, request.nextUrl, returnBackUrl), request.nextUrl).href,
+          'cache-control': 'no-store',
+        },
       }),
     );
   };
@@ -136,7 +141,12 @@ function buildAuth(
     if (outcome.kind === 'allowed') return current as SignedInAuthObject;
     const kind = requestKind(request.headers);
     if (outcome.redirectTo && kind === 'page') {
-      throw new ControlFlow(new Response(null, { status: 307, headers: { location: new URL(outcome.redirectTo, request.nextUrl).href } }));
+      throw new ControlFlow(
+        new Response(null, {
+          status: 307,
+          headers: { location: new URL(outcome.redirectTo, request.nextUrl).href, 'cache-control': 'no-store' },
+        }),
+      );
     }
     if (outcome.kind === 'unauthenticated') {
       if (kind === 'page') return redirectTo(signIn);
@@ -186,6 +196,7 @@ function createMiddleware(
     } catch {
       return new Response(null, { status: 400 });
     }
+    if (!routerHeadersParse(request.headers)) return new Response(null, { status: 400 });
     const runtime = await getRuntime();
     const resolved = await runtime.resolve(request, options);
     const { state, refreshed } = resolved;

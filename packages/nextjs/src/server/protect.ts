@@ -77,12 +77,21 @@ export function decideProtect(
   return allowed ? { kind: 'allowed' } : unauthorized();
 }
 
-/** `signInUrl?redirect_url=<path>`: the return address is always a same-origin path. */
+/** The longest `redirect_url` put into a sign-in redirect: what the sign-in page honours (and the handshake carries). */
+export const MAX_REDIRECT_URL_LENGTH = 2048;
+
+/**
+ * `signInUrl?redirect_url=<path>`: the return address is always a same-origin path. One longer
+ * than {@link MAX_REDIRECT_URL_LENGTH} loses its query (then the path too), so a long link never
+ * ends on a 431 page (issue #15).
+ */
 export function signInRedirect(signIn: string, requestUrl: URL, returnBackUrl?: string | null): string {
   const target = new URL(signIn, requestUrl);
   if (returnBackUrl !== null) {
     const back = returnBackUrl === undefined ? requestUrl : new URL(returnBackUrl, requestUrl);
-    if (back.origin === requestUrl.origin) target.searchParams.set('redirect_url', `${back.pathname}${back.search}`);
+    const full = `${back.pathname}${back.search}`;
+    const kept = full.length <= MAX_REDIRECT_URL_LENGTH ? full : back.pathname.length <= MAX_REDIRECT_URL_LENGTH ? back.pathname : null;
+    if (back.origin === requestUrl.origin && kept !== null) target.searchParams.set('redirect_url', kept);
   }
   return target.origin === requestUrl.origin ? `${target.pathname}${target.search}` : target.href;
 }

@@ -7,7 +7,9 @@ export const keyCommands: Command[] = [
     name: 'keys list',
     summary: 'List the signing keys (never their private parts)',
     usage: 'keys list [--json]',
-    details: ['active: signs new tokens; previous: still verifies until RETIRE AT; retired: verifies nothing.'],
+    details: [
+      'next: published, signs from its activation on; active: signs new tokens; previous: still verifies until RETIRE AT; retired: verifies nothing.',
+    ],
     options: { json: { type: 'boolean' } },
     async run(values, _positionals, io) {
       const rows = await (await io.open()).store.listSigningKeys();
@@ -30,16 +32,25 @@ export const keyCommands: Command[] = [
   },
   {
     name: 'keys rotate',
-    summary: 'Make a new signing key the active one',
-    usage: 'keys rotate',
+    summary: 'Rotate the signing key (published first, then signing)',
+    usage: 'keys rotate [--now]',
     details: [
-      'The previous key keeps verifying until every token it signed has expired, so nobody is signed out.',
-      'Running instances start signing with the new key within a minute (at once when they meet its kid).',
+      'The new key is published in the JWKS at once and signs one JWKS max-age later, so verifiers that cache the JWKS have it first.',
+      '--now: sign with it at once (a suspected compromise of the current key); verifiers that cache the JWKS refuse new tokens until they refetch.',
+      'The replaced key keeps verifying until every token it signed has expired, so nobody is signed out.',
     ],
-    async run(_values, _positionals, io) {
+    options: { now: { type: 'boolean' } },
+    async run(values, _positionals, io) {
       const gatehouse = await io.open();
-      const kid = await gatehouse.keys.rotate();
-      const previous = (await gatehouse.store.listSigningKeys()).find((row) => row.status === 'previous' && row.retire_at !== null);
+      const immediately = values.now === true;
+      const kid = await gatehouse.keys.rotate({ immediately });
+      const rows = await gatehouse.store.listSigningKeys();
+      const waiting = rows.find((row) => row.id === kid && row.status === 'next');
+      if (waiting) {
+        io.out(`Rotated the signing key: ${kid} is published now and signs from ${time(Number(waiting.activate_at))}.`);
+        return;
+      }
+      const previous = rows.find((row) => row.status === 'previous' && row.retire_at !== null);
       io.out(`Rotated the signing key: ${kid} is now active.`);
       if (previous) io.out(`The previous key ${previous.id} keeps verifying until ${time(Number(previous.retire_at))}.`);
     },

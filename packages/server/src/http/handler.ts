@@ -12,11 +12,14 @@ import {
 } from '@gatehouse/core';
 import { normalizeEmail, type SignedInResult } from '../sessions/sessions.js';
 import type { Gatehouse } from '../instance/instance.js';
+import type { z } from 'zod';
 import { readJson } from './body.js';
+import { answerFormPost, isFormPost } from './form-posts.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
+import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createAdminRoutes } from './admin-routes.js';
 import { createDashboard } from '../dashboard/dashboard.js';
 import { createBackendRoutes } from './backend-routes.js';
@@ -74,30 +77,38 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
+    // JSON from the SDK; an HTML form post (the prebuilt forms before their scripts run) gets a 303.
+    // Credentials are read from the body only, never from the query string.
     '/sign-up': {
       POST: async (request, ctx, cookies) => {
-        const body = await readJson(request, SignUpBody);
-        const ip = gatehouse.rateLimits.clientIp(request.headers);
-        const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
-        if (limited) return limited;
-        return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
+        const signUp = async (body: z.infer<typeof SignUpBody>) => {
+          const ip = gatehouse.rateLimits.clientIp(request.headers);
+          const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
+          if (limited) return limited;
+          return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
+        };
+        if (isFormPost(request)) return answerFormPost(request, SignUpBody, '/sign-up', signUp);
+        return signUp(await readJson(request, SignUpBody));
       },
     },
     '/sign-in': {
       POST: async (request, ctx, cookies) => {
-        const body = await readJson(request, SignInBody);
-        // Before the password check: a refused attempt costs no hash and writes nothing.
-        const ip = gatehouse.rateLimits.clientIp(request.headers);
-        const limited = await gatehouse.rateLimits.attempt(
-          [
-            { name: 'signInIp', key: ip },
-            { name: 'signInIdentifier', key: normalizeEmail(body.email) },
-          ],
-          { ip, userAgent: ctx.userAgent },
-        );
-        if (limited) return limited;
-        const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));
-        return 'status' in result ? factorRoutes.needsSecondFactor(result, cookies) : signedIn(result, cookies);
+        const signIn = async (body: z.infer<typeof SignInBody>) => {
+          // Before the password check: a refused attempt costs no hash and writes nothing.
+          const ip = gatehouse.rateLimits.clientIp(request.headers);
+          const limited = await gatehouse.rateLimits.attempt(
+            [
+              { name: 'signInIp', key: ip },
+              { name: 'signInIdentifier', key: normalizeEmail(body.email) },
+            ],
+            { ip, userAgent: ctx.userAgent },
+          );
+          if (limited) return limited;
+          const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));
+          return 'status' in result ? factorRoutes.needsSecondFactor(result, cookies) : signedIn(result, cookies);
+        };
+        if (isFormPost(request)) return answerFormPost(request, SignInBody, '/sign-in', signIn);
+        return signIn(await readJson(request, SignInBody));
       },
     },
     '/refresh': {
@@ -165,7 +176,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   function jwks(): Response {
     return new Response(JSON.stringify(gatehouse.jwks()), {
       status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
     });
   }
 

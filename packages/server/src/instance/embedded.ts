@@ -14,6 +14,10 @@ const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
   signUpIp: 'GATEHOUSE_RATE_LIMIT_SIGN_UP_IP',
   verifyIp: 'GATEHOUSE_RATE_LIMIT_VERIFY_IP',
   verifyIdentifier: 'GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER',
+  refreshClient: 'GATEHOUSE_RATE_LIMIT_REFRESH_CLIENT',
+  refreshIp: 'GATEHOUSE_RATE_LIMIT_REFRESH_IP',
+  mintSession: 'GATEHOUSE_RATE_LIMIT_MINT_SESSION',
+  mintIp: 'GATEHOUSE_RATE_LIMIT_MINT_IP',
 };
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -45,7 +49,18 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
       throw new TypeError('DATABASE_URL must be a postgres:// URL (for SQLite, set GATEHOUSE_DATABASE_FILE)');
     options.databaseUrl = env.DATABASE_URL;
   } else if (env.GATEHOUSE_DATABASE_FILE) options.databaseFile = env.GATEHOUSE_DATABASE_FILE;
+  if (env.GATEHOUSE_DATABASE_TIMEOUT_MS) {
+    const timeout = Number(env.GATEHOUSE_DATABASE_TIMEOUT_MS);
+    if (!Number.isInteger(timeout) || timeout < 100 || timeout > 60_000)
+      throw new TypeError('GATEHOUSE_DATABASE_TIMEOUT_MS must be a whole number of milliseconds between 100 and 60000');
+    options.databaseTimeoutMs = timeout;
+  }
   if (env.REDIS_URL) options.redisUrl = env.REDIS_URL;
+  // Webhooks never go to internal addresses, except to development hosts named here; demo mode
+  // names its own receiver (lib/demo-webhooks.ts in the example), that host and port only.
+  const allowedHosts = list(env.GATEHOUSE_WEBHOOK_ALLOWED_HOSTS);
+  if (env.GATEHOUSE_DEMO === '1') allowedHosts.push(`127.0.0.1:${env.PORT || '3000'}`);
+  if (allowedHosts.length > 0) options.webhooks = { ...options.webhooks, allowedHosts };
   if (env.GATEHOUSE_SECRET) options.secret = env.GATEHOUSE_SECRET;
   // Several comma-separated keys while rotating: the new one added, the old one removed once clients moved.
   if (env.GATEHOUSE_SECRET_KEY) options.secretKeys = list(env.GATEHOUSE_SECRET_KEY);

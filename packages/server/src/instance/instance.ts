@@ -13,6 +13,7 @@ import {
 import type { Kysely } from 'kysely';
 import { newId } from '../store/ids.js';
 import { openKeyRing, type KeyRing } from '../tokens/key-ring.js';
+import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createClaimStamps, type ClaimStamps } from '../propagation/claim-stamps.js';
 import { compileRoles, type Roles, type RolesConfig } from '../roles/roles.js';
 import { createRoleAdmin, type RoleAdmin } from '../roles/role-admin.js';
@@ -22,6 +23,7 @@ import { compileSessionClaims } from '../tokens/session-claims.js';
 import { compileTemplates, createTemplates, type JwtTemplateConfig, type Templates } from '../tokens/templates.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import { createKyselyStore } from '../store/kysely-store.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS, withAvailability } from '../store/availability.js';
 import { openSqlite } from '../store/sqlite.js';
 import { isPostgresUrl, openPostgres } from '../store/postgres.js';
 import type { Database, Dialect, Store } from '../store/types.js';
@@ -41,6 +43,7 @@ import { createAuditLog, type AuditLog } from '../audit/audit.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthService, type OauthOptions, type OauthService } from '../oauth/service.js';
 import { createFactorService, type FactorService, type PasskeySettings } from '../factors/factors.js';
+import { withSessionLimits, withTemplateLimits } from '../limits/token-limits.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 import { createMachines, type Machines } from '../machines/machine-auth.js';
 import {
@@ -55,6 +58,12 @@ export interface GatehouseOptions {
   databaseFile?: string;
   /** `postgres://…` (DATABASE_URL): the shared database of several instances, instead of the SQLite file. */
   databaseUrl?: string;
+  /**
+   * PostgreSQL only: the bound on connecting, on each statement and on each store call (a whole
+   * transaction), in milliseconds (default 5000). A database that stops answering gets a 503 with
+   * `Retry-After` within it (`GATEHOUSE_DATABASE_TIMEOUT_MS`).
+   */
+  databaseTimeoutMs?: number;
   /** `redis://…` (REDIS_URL): revocations and claim changes reach every instance through pub/sub. */
   redisUrl?: string;
   /** The master secret (GATEHOUSE_SECRET). */
@@ -223,7 +232,12 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const invitationTtlSeconds = positive('invitationTtlSeconds', options.invitationTtlSeconds, 7 * DAY);
   const lifetimeSeconds = checkImpersonationLifetime(options.impersonationLifetimeSeconds ?? MAX_IMPERSONATION_SECONDS);
 
-  const db: Kysely<Database> = onPostgres ? openPostgres(options.databaseUrl ?? '') : openSqlite(databaseFile);
+  const databaseTimeoutMs = positive('databaseTimeoutMs', options.databaseTimeoutMs, DEFAULT_DATABASE_TIMEOUT_MS);
+  const db: Kysely<Database> = onPostgres
+    ? openPostgres(options.databaseUrl ?? '', { timeoutMs: databaseTimeoutMs })
+    : openSqlite(databaseFile);
+  // Bounded once started: at boot several processes may queue on the migration lock and key creation.
+  let started = false;
   let fanOut: FanOut | null = null;
   let rateLimits: RateLimits | null = null;
   // A failed start leaves nothing open: a pool or a Redis socket would keep the process alive.
@@ -233,8 +247,13 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     await db.destroy();
     throw error;
   };
-  await migrateToLatest(db as unknown as Kysely<unknown>, dialect).catch(failed);
-  const baseStore = createKyselyStore(db, { dialect });
+  // Migrations may run long on a large database: their own connection, without the statement bounds.
+  const migrationDb = onPostgres ? openPostgres(options.databaseUrl ?? '') : db;
+  await migrateToLatest(migrationDb as unknown as Kysely<unknown>, dialect)
+    .finally(() => (migrationDb === db ? undefined : migrationDb.destroy()))
+    .catch(failed);
+  // SQLite answers synchronously (a timer could not fire before it returns): only PostgreSQL gets the bound.
+  const baseStore = withAvailability(createKyselyStore(db, { dialect }), () => (onPostgres && started ? databaseTimeoutMs : null));
 
   // Of several processes starting at once on an empty database, all adopt the first one's id.
   const instanceId = await baseStore.initInstanceValue('instance_id', newId('ins')).catch(failed);
@@ -243,7 +262,14 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const issuer = `urn:gatehouse:${instanceId}`;
 
   // A rotated-out key keeps verifying until every token it signed has expired (plus a margin).
-  const keyRing = await openKeyRing({ store, secret, now, overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs }).catch(failed);
+  // A rotated-in key is published one JWKS max-age (plus the skew) before it signs.
+  const keyRing = await openKeyRing({
+    store,
+    secret,
+    now,
+    overlapMs: (sessionTokenTtlSeconds + 60) * 1000 + clockSkewInMs,
+    publishAheadMs: JWKS_MAX_AGE_SECONDS * 1000 + clockSkewInMs,
+  }).catch(failed);
   const makeVerifier = (authorizedParties: readonly string[]) =>
     createSessionTokenVerifier({
       keys: keyRing.resolver,
@@ -340,7 +366,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
   }).catch(failed);
   const sessionDeps = { store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now };
-  const sessions = createSessionService(sessionDeps);
+  const sessions = withSessionLimits(createSessionService(sessionDeps), limits);
   const users = createUserAdmin({ store, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
@@ -352,7 +378,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   };
   // Configured templates (read-only), then the database's; reloaded after every change (here or in another process).
   const templateAdmin = await createTemplateAdmin({ store, config: templateConfigs, now, log }).catch(failed);
-  const templates = createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry);
+  const templates = withTemplateLimits(
+    createTemplates({ store, roles, issuer, signingKey: () => keyRing.current().signingKey, now }, templateAdmin.registry),
+    limits,
+  );
   const basePath = options.basePath ?? '/api/gatehouse';
   const production = process.env.NODE_ENV === 'production';
   const devInboxInProduction = production && options.devInbox === 'allow-in-production';
@@ -454,5 +483,6 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     secretKeys,
   });
   if (options.webhooks?.worker) webhooks.startWorker();
+  started = true;
   return gatehouse;
 }

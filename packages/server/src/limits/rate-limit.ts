@@ -2,7 +2,9 @@
 
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { clientAddress, errorResponse } from '@gatehouse/core';
+import { GatehouseError, clientAddress, errorResponse } from '@gatehouse/core';
+
+const TOO_MANY = 'Too many attempts. Try again later.';
 
 /** At most `limit` attempts per `windowSeconds`; `false` turns the rule off. */
 export interface RateLimitRule {
@@ -11,7 +13,8 @@ export interface RateLimitRule {
 }
 
 /** What may be limited: the endpoint kind and whether the key is the client IP or the identifier (email, user). */
-export type RateLimitName = 'signInIp' | 'signInIdentifier' | 'signUpIp' | 'verifyIp' | 'verifyIdentifier';
+export type RateLimitName =
+  'signInIp' | 'signInIdentifier' | 'signUpIp' | 'verifyIp' | 'verifyIdentifier' | 'refreshClient' | 'refreshIp' | 'mintSession' | 'mintIp';
 
 export type RateLimitSettings = Record<RateLimitName, RateLimitRule | false>;
 
@@ -22,6 +25,12 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   signUpIp: { limit: 20, windowSeconds: 3600 },
   verifyIp: { limit: 30, windowSeconds: 600 },
   verifyIdentifier: { limit: 10, windowSeconds: 600 },
+  // Refresh and token minting (issue #15): far above what a browser does (a refresh per token
+  // lifetime, a burst of parallel requests when it ends), far below a loop hammering the database.
+  refreshClient: { limit: 120, windowSeconds: 60 },
+  refreshIp: { limit: 1200, windowSeconds: 60 },
+  mintSession: { limit: 120, windowSeconds: 60 },
+  mintIp: { limit: 1200, windowSeconds: 60 },
 };
 
 /** One counted attempt: how many were made in the current window and how long until it resets. */
@@ -137,6 +146,12 @@ export interface RateLimits {
    * send (with Retry-After); the caller must then do nothing else: no password check, no write.
    */
   attempt(checks: readonly RateLimitCheck[], who?: Who): Promise<Response | null>;
+  /**
+   * {@link attempt} for callers that are not HTTP code (the session service's refresh, which the
+   * proxy calls in-process too).
+   * @throws GatehouseError `rate_limited` with `retryAfterSeconds`
+   */
+  enforce(checks: readonly RateLimitCheck[], who?: Who): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -187,27 +202,36 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     }
   }
 
+  /** Counts one attempt against every applicable rule: null when all allow it, else the seconds until they would. */
+  async function over(checks: readonly RateLimitCheck[], who: Who = { ip: null, userAgent: null }): Promise<number | null> {
+    let retryAfterMs = 0;
+    let exceeded: RateLimitName | null = null;
+    for (const { name, key } of checks) {
+      const rule = settings[name];
+      if (rule === false || key === null || key === '') continue;
+      const { count: n, resetInMs } = await count(`${name}:${hashKey(key)}`, rule.windowSeconds * 1000);
+      if (n > rule.limit) {
+        retryAfterMs = Math.max(retryAfterMs, resetInMs);
+        // One audit event per key and window: the first refused attempt, not every one after it.
+        if (n === rule.limit + 1) exceeded = name;
+      }
+    }
+    if (retryAfterMs === 0) return null;
+    if (exceeded) await options.onExceeded?.(exceeded, who);
+    return Math.max(1, Math.ceil(retryAfterMs / 1000));
+  }
+
   return {
     settings,
     clientIp: (headers) => clientAddress(headers, hops),
-    async attempt(checks, who = { ip: null, userAgent: null }) {
-      let retryAfterMs = 0;
-      let exceeded: RateLimitName | null = null;
-      for (const { name, key } of checks) {
-        const rule = settings[name];
-        if (rule === false || key === null || key === '') continue;
-        const { count: n, resetInMs } = await count(`${name}:${hashKey(key)}`, rule.windowSeconds * 1000);
-        if (n > rule.limit) {
-          retryAfterMs = Math.max(retryAfterMs, resetInMs);
-          // One audit event per key and window: the first refused attempt, not every one after it.
-          if (n === rule.limit + 1) exceeded = name;
-        }
-      }
-      if (retryAfterMs === 0) return null;
-      if (exceeded) await options.onExceeded?.(exceeded, who);
-      return errorResponse('rate_limited', 'Too many attempts. Try again later.', {
-        'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
-      });
+    async attempt(checks, who) {
+      const retryAfterSeconds = await over(checks, who);
+      if (retryAfterSeconds === null) return null;
+      return errorResponse('rate_limited', TOO_MANY, { 'retry-after': String(retryAfterSeconds) });
+    },
+    async enforce(checks, who) {
+      const retryAfterSeconds = await over(checks, who);
+      if (retryAfterSeconds !== null) throw new GatehouseError('rate_limited', TOO_MANY, { retryAfterSeconds });
     },
     async close() {
       await shared?.close();

@@ -10,6 +10,7 @@ import type { InstanceKeys } from '../tokens/keys.js';
 import { sessionFva } from '../factors/verification-age.js';
 import type { RevocationList } from '../propagation/revocation.js';
 import type { ClientRow, SessionRow, SessionStatus, Store } from '../store/types.js';
+import { predecessorStillGood } from './client-tokens.js';
 
 export interface SessionSettings {
   issuer: string;
@@ -58,8 +59,8 @@ export function parseClientToken(token: string): { id: string; secret: string } 
 }
 
 /**
- * The client a `__client` cookie names, when the cookie carries its current secret or the previous
- * one inside the rotation grace window (parallel requests); null for anything else. Never records
+ * The client a `__client` cookie names, when the cookie carries its current secret or a predecessor
+ * that is still good ({@link predecessorStillGood}); null for anything else. Never records
  * theft: only refresh does that, so a stale cookie sent to sign-in or sign-out cannot end sessions.
  *
  * Use cases that go on to change the client lock its row first (`lock`), the order refresh uses
@@ -73,8 +74,14 @@ export async function findPresentedClient(deps: SessionDeps, tx: Store, token: s
   if (!client) return null;
   const presented = hashSecret(parsed.secret);
   if (digestsEqual(presented, client.token_hash)) return client;
-  const insideGrace = deps.now() - Number(client.rotated_at) < deps.settings.clientRotationGraceSeconds * 1000;
-  if (client.previous_token_hash !== null && insideGrace && digestsEqual(presented, client.previous_token_hash)) return client;
+  const graceMs = deps.settings.clientRotationGraceSeconds * 1000;
+  if (
+    client.previous_token_hash !== null &&
+    predecessorStillGood(client, deps.now(), graceMs) &&
+    digestsEqual(presented, client.previous_token_hash)
+  ) {
+    return client;
+  }
   return null;
 }
 

@@ -1,11 +1,12 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
 import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
-import { digestsEqual, hashSecret, newId, newSecret } from '../store/ids.js';
+import { hashSecret, newId, newSecret } from '../store/ids.js';
 import { checkPassword, hashPassword, needsRehash } from '../users/passwords.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
+import { advanceClientToken } from './client-tokens.js';
 import type { MembershipRow, SessionRow, Store, UserRow } from '../store/types.js';
 import { openChallenge } from '../factors/challenges.js';
 import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
@@ -111,6 +112,7 @@ export function createSessionService(deps: SessionDeps) {
         token_hash: hashSecret(secret),
         previous_token_hash: null,
         rotated_at: t,
+        token_seen_at: null,
         active_session_id: sessionId,
         updated_at: t,
       });
@@ -239,8 +241,9 @@ export function createSessionService(deps: SessionDeps) {
 
     /**
      * Mints a new session token from a client token, rotating the client token at most once per
-     * grace window. A rotated-out token inside the window is accepted (parallel requests); after it,
-     * presenting it is treated as theft: every session of the client is revoked and audited.
+     * grace window ({@link advanceClientToken}). The predecessor is accepted until its successor has
+     * been presented (a lost answer signs no one out) and for the grace window after; after that, it
+     * or any older token of the client is theft: every session of the client is revoked and audited.
      * @throws GatehouseError `client_invalid` (sign the browser out), `session_invalid`
      */
     async refresh(clientToken: string, ctx: RequestContext): Promise<RefreshResult> {
@@ -255,28 +258,13 @@ export function createSessionService(deps: SessionDeps) {
         const client = await tx.findClientForUpdate(parsed.id);
         if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
         const t = now();
-        const graceMs = settings.clientRotationGraceSeconds * 1000;
-        const insideGrace = t - Number(client.rotated_at) < graceMs;
-        let rotated: string | null = null;
-        if (digestsEqual(presented, client.token_hash)) {
-          if (!insideGrace) {
-            const secret = newSecret();
-            await tx.updateClient(client.id, {
-              token_hash: hashSecret(secret),
-              previous_token_hash: client.token_hash,
-              rotated_at: t,
-              updated_at: t,
-            });
-            rotated = `${client.id}.${secret}`;
-          }
-        } else if (client.previous_token_hash && digestsEqual(presented, client.previous_token_hash)) {
-          if (!insideGrace) {
-            await endClient(deps, tx, client, 'revoked', ctx, 'client.token_reuse');
-            return new GatehouseError('client_invalid', 'The client token is not valid.');
-          }
-        } else {
-          throw new GatehouseError('client_invalid', 'The client token is not valid.');
+        const step = await advanceClientToken(deps, tx, client, presented);
+        if (step === 'reuse') {
+          await endClient(deps, tx, client, 'revoked', ctx, 'client.token_reuse');
+          return new GatehouseError('client_invalid', 'The client token is not valid.');
         }
+        if (step === 'unknown') throw new GatehouseError('client_invalid', 'The client token is not valid.');
+        const rotated = step.rotated;
         const session = client.active_session_id ? await tx.findSession(client.active_session_id) : null;
         if (!session || (session.status !== 'active' && session.status !== 'pending'))
           throw new GatehouseError('session_invalid', 'There is no active session on this client.');

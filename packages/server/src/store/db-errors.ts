@@ -28,6 +28,10 @@ const UNAVAILABLE_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  // PostgreSQL: a statement cancelled by statement_timeout (57014), a session ended by
+  // idle_in_transaction_session_timeout (25P03).
+  '57014',
+  '25P03',
   // SQLite: the file is locked, gone, unreadable or the disk is full.
   'SQLITE_BUSY',
   'SQLITE_LOCKED',
@@ -37,7 +41,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 /** What pg and pg-pool say, without a code, when a connection drops or cannot be made in time. */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|Query read timeout/i;
 
 /**
  * Whether an error means the database is unavailable (down, unreachable, restarting, locked): the

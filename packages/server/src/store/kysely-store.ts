@@ -1,6 +1,7 @@
 // The Store over Kysely: one implementation of every query, shared by all dialects.
 
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { clientTokenQueries } from './client-token-queries.js';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
@@ -55,6 +56,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...oauthQueries(db),
     ...machineQueries(db),
     ...factorQueries(db),
+    ...clientTokenQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;

@@ -5,6 +5,7 @@ import type { AccountStore, AccountsDatabase } from '../accounts/account-store.j
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
+import type { ClientTokenStore, ClientTokensDatabase } from './client-token-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -28,6 +29,8 @@ export interface ClientsTable {
   token_hash: string;
   previous_token_hash: string | null;
   rotated_at: number;
+  /** When `token_hash` was first presented (null: not yet; its predecessor stays good). */
+  token_seen_at: number | null;
   active_session_id: string | null;
   created_at: number;
   updated_at: number;
@@ -63,9 +66,11 @@ export interface SigningKeysTable {
   alg: string;
   public_jwk: string;
   private_jwk_sealed: string;
-  status: 'active' | 'previous' | 'retired';
+  /** `next`: published, signs from `activate_at` on; `active`: signs; `previous`: verifies until `retire_at`. */
+  status: 'next' | 'active' | 'previous' | 'retired';
   created_at: number;
   retire_at: number | null;
+  activate_at: number | null;
 }
 
 export interface AuditEventsTable {
@@ -266,7 +271,7 @@ export interface FactorChallengesTable {
   created_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase {
+export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase, ClientTokensDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -402,7 +407,7 @@ export interface FactorStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**

@@ -2,15 +2,18 @@
 // rotates and retires keys, and picks up keys another process rotated in the shared database.
 
 import type { KeyResolver } from '@gatehouse/core';
-import { loadInstanceKeys, retireSigningKey, rotateSigningKey, type InstanceKeys } from './keys.js';
+import { loadInstanceKeys, retireSigningKey, rotateSigningKey, type InstanceKeys, type RotateOptions } from './keys.js';
 import type { Store } from '../store/types.js';
 
 export interface KeyRing {
   /** Verifies with every key still trusted; its revision changes whenever that set changes. */
   readonly resolver: KeyResolver;
   current(): InstanceKeys;
-  /** New active key; the previous one verifies for `overlapMs` more. Returns the new kid. */
-  rotate(): Promise<string>;
+  /**
+   * A new signing key, published now and signing once `publishAheadMs` has passed (or at once with
+   * `immediately`); the key it replaces verifies for `overlapMs` more. Returns the new kid.
+   */
+  rotate(options?: RotateOptions): Promise<string>;
   /** Stops a previous key verifying at once. False when there is no such previous key. */
   retire(kid: string): Promise<boolean>;
   reload(): Promise<void>;
@@ -21,18 +24,28 @@ const UNKNOWN_KID_RELOAD_MS = 5_000;
 /** How often a process re-reads the key table anyway (to sign with a key another process rotated in). */
 const PERIODIC_RELOAD_MS = 60_000;
 
-export async function openKeyRing(options: { store: Store; secret: string; now: () => number; overlapMs: number }): Promise<KeyRing> {
-  const { store, secret, now } = options;
+export async function openKeyRing(options: {
+  store: Store;
+  secret: string;
+  now: () => number;
+  overlapMs: number;
+  /** How long a rotated-in key is published before it signs (at least the JWKS max-age). */
+  publishAheadMs: number;
+}): Promise<KeyRing> {
+  const { store, secret, now, overlapMs } = options;
   let revision = 0;
-  let keys = await loadInstanceKeys(store, secret, now(), revision);
+  let keys = await loadInstanceKeys(store, secret, now(), revision, overlapMs);
   let loadedAt = now();
   let reloading: Promise<void> | null = null;
+  // The same keys with the next key signing, once its time has come (every process switches by its own clock).
+  let switched: InstanceKeys | null = null;
 
   function reload(): Promise<void> {
-    reloading ??= loadInstanceKeys(store, secret, now(), revision + 1)
+    reloading ??= loadInstanceKeys(store, secret, now(), revision + 1, overlapMs)
       .then((next) => {
         revision += 1;
         keys = next;
+        switched = null;
         loadedAt = now();
       })
       .finally(() => {
@@ -71,10 +84,13 @@ export async function openKeyRing(options: { store: Store; secret: string; now: 
     resolver,
     current() {
       if (now() - loadedAt > PERIODIC_RELOAD_MS) void reload().catch(() => undefined);
-      return keys;
+      const { upcoming } = keys;
+      if (upcoming === null || now() < upcoming.activateAt) return keys;
+      switched ??= { ...keys, signingKey: upcoming.signingKey, upcoming: null };
+      return switched;
     },
-    async rotate() {
-      const kid = await rotateSigningKey(store, secret, now(), options.overlapMs);
+    async rotate(rotateOptions = {}) {
+      const kid = await rotateSigningKey(store, secret, now(), overlapMs, { ...rotateOptions, publishAheadMs: options.publishAheadMs });
       await reload();
       return kid;
     },

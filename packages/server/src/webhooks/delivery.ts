@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { isGatehouseError } from '@gatehouse/core';
 import type { ClaimedWebhookDelivery, Store } from '../store/types.js';
+import { postToDestination, resolveDestination } from './destination.js';
 import { openSigningSecret } from './secrets.js';
 import { signatureHeaders } from './signing.js';
 
@@ -19,8 +20,15 @@ export interface DeliveryOptions {
   batchSize?: number;
   /** How often the background worker polls (default 1 s). */
   pollIntervalMs?: number;
-  /** Injectable for tests of the transport; default the global fetch. */
+  /**
+   * Development hosts webhooks may reach although they are internal (`host` for any port, or
+   * `host:port`); every other internal address is refused, before and after DNS (issue #15).
+   */
+  allowedHosts?: readonly string[];
+  /** Injectable for tests of the transport; default: node:http(s), connected to the checked address only. */
   fetch?: typeof fetch;
+  /** Injectable DNS for tests (a name resolving to an internal address); default node's lookup. */
+  resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
   /** 0 ≤ x < 1; injectable so the jitter of a test is known. */
   random?: () => number;
 }
@@ -53,8 +61,10 @@ export function backoffMs(attempt: number, options: { baseDelayMs: number; maxDe
 function describeFailure(error: unknown, timeoutMs: number): string {
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (name === 'TimeoutError' || name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  // fetch puts the system error in `cause`; node:http throws it directly.
   const cause = typeof error === 'object' && error !== null ? (error as { cause?: { code?: unknown } }).cause : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : null;
+  const direct = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : typeof direct === 'string' ? direct : null;
   return code ? `connection failed (${code.slice(0, 40)})` : 'connection failed';
 }
 
@@ -73,7 +83,7 @@ export function createDeliveryWorker(
   // A lease outlives the slowest attempt by a wide margin: a live worker never loses its delivery.
   const leaseMs = timeoutMs + 30_000;
   const owner = `wkr_${randomBytes(8).toString('hex')}`;
-  const send = options.fetch ?? ((input: string | URL | Request, init?: RequestInit) => fetch(input, init));
+  const allowedHosts = options.allowedHosts ?? [];
   const opened = new Map<string, string>();
 
   async function secrets(delivery: ClaimedWebhookDelivery, at: number): Promise<string[]> {
@@ -106,20 +116,23 @@ export function createDeliveryWorker(
         'user-agent': 'Gatehouse-Webhooks/1',
         ...signatureHeaders(await secrets(delivery, at), delivery.event_id, Math.floor(at / 1000), delivery.payload),
       };
-      // redirect: 'manual': a redirect is an answer, never followed (it could point anywhere, e.g. inside the network).
-      const response = await send(url, {
-        method: 'POST',
-        headers,
-        body: delivery.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      statusCode = response.status;
-      await response.body?.cancel().catch(() => undefined);
+      // Resolved and checked on every attempt: a name may point elsewhere by now (DNS rebinding).
+      const destination = await resolveDestination(url, allowedHosts, options.resolve);
+      const signal = AbortSignal.timeout(timeoutMs);
+      if (options.fetch) {
+        // redirect: 'manual': a redirect is an answer, never followed (it could point anywhere, e.g. inside the network).
+        const response = await options.fetch(url, { method: 'POST', headers, body: delivery.payload, redirect: 'manual', signal });
+        statusCode = response.status;
+        await response.body?.cancel().catch(() => undefined);
+      } else {
+        statusCode = await postToDestination(url, destination, { headers, body: delivery.payload, signal });
+      }
       if (statusCode >= 300 && statusCode < 400) error = `redirect not followed (HTTP ${statusCode})`;
       else if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
     } catch (caught) {
       if ((caught as { name?: unknown }).name === 'SchemeError') error = 'only http(s) URLs are delivered to';
+      else if ((caught as { name?: unknown }).name === 'DestinationRefusedError')
+        error = `refused: ${(caught as Error).message}`.slice(0, 200);
       // A secret that cannot be opened (GATEHOUSE_SECRET changed): its message names the fix, never the secret.
       else if (isGatehouseError(caught)) error = caught.message.slice(0, 200);
       else error = describeFailure(caught, timeoutMs);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { newId } from '../store/ids.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Store, WebhookAttemptRow, WebhookDeliveryListRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../store/types.js';
+import { internalUrlProblem } from './destination.js';
 import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass } from './delivery.js';
 import { WEBHOOK_EVENT_TYPES, stringList, type WebhookEventType } from './events.js';
 import { newSigningSecret, sealSigningSecret } from './secrets.js';
@@ -187,6 +188,11 @@ export function createWebhookService(
 ): WebhookService {
   const { store, masterSecret, now } = deps;
   const worker = createDeliveryWorker(deps, options);
+  /** Internal addresses are refused when saved too (names are checked again after DNS at each delivery). */
+  const refuseInternal = (url: string) => {
+    const problem = internalUrlProblem(new URL(url), options.allowedHosts ?? []);
+    if (problem) throw new GatehouseError('bad_request', problem);
+  };
 
   async function requireEndpoint(id: string): Promise<WebhookEndpointRow> {
     const row = typeof id === 'string' && id.length <= 64 ? await store.findWebhookEndpoint(id) : null;
@@ -217,6 +223,7 @@ export function createWebhookService(
     eventTypes: WEBHOOK_EVENT_TYPES,
     async createEndpoint(input, actor) {
       const body = parse(CreateInput, input);
+      refuseInternal(body.url);
       const secret = newSigningSecret();
       const t = now();
       const row: WebhookEndpointRow = {
@@ -245,6 +252,7 @@ export function createWebhookService(
     },
     async updateEndpoint(id, changes, actor) {
       const body = parse(UpdateInput, changes);
+      if (body.url !== undefined) refuseInternal(body.url);
       await requireEndpoint(id);
       const update: Partial<WebhookEndpointRow> = { updated_at: now() };
       if (body.url !== undefined) update.url = body.url;

@@ -18,6 +18,7 @@ import { m0009Accounts } from './0009-accounts.js';
 import { m0010Oauth } from './0010-oauth.js';
 import { m0012Machines } from './0012-machines.js';
 import { m0011Factors } from './0011-factors.js';
+import { m0014Hardening } from './0014-hardening.js';
 import { m0013Import } from './0013-import.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
@@ -32,6 +33,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0009_accounts': m0009Accounts(),
   '0010_oauth': m0010Oauth(dialect),
   '0011_factors': m0011Factors(dialect),
+  '0014_hardening': m0014Hardening(dialect),
   '0012_machines': m0012Machines(dialect),
   '0013_import': m0013Import(dialect),
 });
