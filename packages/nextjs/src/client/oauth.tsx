@@ -46,6 +46,7 @@ const FAILURES: Record<string, string> = {
     'An account with this email address already exists. Sign in with your password, then connect the provider from your profile.',
   oauth_account_in_use: 'This provider account is already connected to another user.',
   oauth_user_banned: 'This account cannot sign in.',
+  oauth_second_factor_required: 'This account uses a second factor: sign in with your password and your code or passkey.',
   oauth_connection_unknown: 'This sign-in method is no longer available.',
 };
 

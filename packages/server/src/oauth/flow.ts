@@ -9,7 +9,8 @@ import { normalizeEmail } from '../users/users.js';
 import { resolveAccount } from './accounts.js';
 import type { Connection, Connections } from './connections.js';
 import { FLOW_TTL_SECONDS, openFlow, sealFlow, type FlowState } from './flow-cookie.js';
-import { isOauthFlowError, type OauthFailure } from './provider-client.js';
+import { OauthFlowError, isOauthFlowError, type OauthFailure } from './provider-client.js';
+import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
 import type { SsoDomains } from './sso.js';
 
 export interface FlowDeps {
@@ -152,6 +153,12 @@ export function createOauthFlow(deps: FlowDeps) {
         const decided = await store.transaction(async (tx) => {
           const resolution = await resolveAccount(tx, connection, profile, ctx, t, flow.intent === 'link' ? flow.userId : null);
           if (flow.intent === 'link') return { resolution, result: null };
+          // A provider is one factor: a user who set up a second one (TOTP, passkey) must not skip it
+          // by signing in here. Until the redirect flow can hand over to the second-factor step, such
+          // a sign-in is refused (fail closed), and the transaction leaves nothing behind.
+          if (hasSecondFactor(await secondFactorsOf(tx, resolution.user.id))) {
+            throw new OauthFlowError('oauth_second_factor_required', 'the user has a second factor');
+          }
           return { resolution, result: await deps.sessions.startSession(tx, resolution.user, ctx, clientToken) };
         });
         await audit(ctx, 'oauth.succeeded', decided.resolution.user.id, { connection: connection.id, outcome: decided.resolution.outcome });

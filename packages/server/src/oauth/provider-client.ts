@@ -29,6 +29,7 @@ export type OauthFailure =
   | 'oauth_account_exists'
   | 'oauth_account_in_use'
   | 'oauth_user_banned'
+  | 'oauth_second_factor_required'
   | 'oauth_connection_unknown';
 
 /** A failed flow step: the reason shown to the person, and what the audit row records. */

@@ -224,6 +224,32 @@ describe('accounts', () => {
     assert.equal(again.status, 404);
   });
 
+  test('a user with a second factor cannot skip it through a provider (refused, nothing created)', async () => {
+    idp.user = { sub: 'mfa-1', email: 'mfa@example.com', email_verified: true };
+    const jar = createCookieJar();
+    await fullFlow(jar);
+    const state = await authenticate(t, jar);
+    const userId = state.status === 'signed-in' ? state.claims.sub : '';
+    const at = t.clock.now;
+    // A verified authenticator, as enrolment (issue #18) leaves it.
+    await t.gatehouse.store.insertFactor({
+      id: 'totp_oauthtestfactor000000000',
+      user_id: userId,
+      kind: 'totp',
+      status: 'verified',
+      name: 'Authenticator',
+      secret_sealed: 'sealed',
+      last_step: null,
+      credential_id: null,
+      public_key: null,
+      device_type: null,
+      last_used_at: null,
+      created_at: at,
+      updated_at: at,
+    });
+    await refused(fullFlow(), 'oauth_second_factor_required');
+  });
+
   test('the last way to sign in cannot be removed', async () => {
     idp.user = { sub: 'gina-1', email: 'gina@example.com', email_verified: true };
     const jar = createCookieJar();
