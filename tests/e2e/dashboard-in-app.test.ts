@@ -1,6 +1,7 @@
 // The dashboard embedded in the example app (issue #9): the app's catch-all API route serves it with
-// no other wiring; `gatehouse users set-admin` (the CLI, on the app's database) makes an instance
-// admin, who then uses it; everyone else gets none. Needs `npm run build` first.
+// no other wiring; the demo makes alice an instance admin and `gatehouse users set-admin` (the CLI,
+// on the app's database) makes another, who then uses it; everyone else gets none. Needs `npm run
+// build` first.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,23 +34,24 @@ describe('dashboard in the example app', () => {
   const get = (path: string, cookie?: string) =>
     fetch(`${app.baseUrl}${DASH}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
-  test('nobody is an admin until the CLI makes one; then alice uses it and bob still gets a 404', async () => {
+  test('only instance admins: the demo makes alice one, the CLI makes carol one; bob still gets a 404', async () => {
     const bob = await signIn('bob@example.com');
     const anonymous = await get('/users');
     assert.equal(anonymous.status, 303);
     assert.equal(anonymous.headers.get('location'), `${DASH}/sign-in`);
     assert.equal((await get('/sign-in')).status, 200);
-    const alice = await signIn('alice@example.com');
-    assert.equal((await get('/users', alice)).status, 404);
+    assert.equal((await get('/users', await signIn('alice@example.com'))).status, 200, 'alice is the demo instance admin');
+    const carol = await signIn('carol@example.com');
+    assert.equal((await get('/users', carol)).status, 404);
 
-    const cli = spawnSync(process.execPath, [CLI, 'users', 'set-admin', 'alice@example.com'], {
+    const cli = spawnSync(process.execPath, [CLI, 'users', 'set-admin', 'carol@example.com'], {
       env: { ...process.env, GATEHOUSE_DATABASE_FILE: app.databaseFile, GATEHOUSE_DEV_SECRET: '1', NODE_ENV: 'production' },
       encoding: 'utf8',
     });
     assert.equal(cli.status, 0, cli.stderr);
-    assert.match(cli.stdout, /alice@example\.com\) is now an instance admin/);
+    assert.match(cli.stdout, /carol@example\.com\) is now an instance admin/);
 
-    const users = await get('/users', alice);
+    const users = await get('/users', carol);
     assert.equal(users.status, 200);
     assert.match(users.headers.get('content-security-policy') ?? '', /default-src 'none'/);
     const body = await users.text();
@@ -62,7 +64,7 @@ describe('dashboard in the example app', () => {
     const ban = await fetch(`${app.baseUrl}${DASH}/users/${bobId}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie: alice, origin: app.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { cookie: carol, origin: app.baseUrl, 'content-type': 'application/x-www-form-urlencoded' },
       body: 'action=ban',
     });
     assert.equal(ban.status, 303);

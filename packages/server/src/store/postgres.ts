@@ -69,8 +69,16 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
  */
 function discardingTimedOutClients(pool: pg.Pool): pg.Pool {
   const timedOut = new WeakSet<pg.PoolClient>();
+  const listening = new WeakSet<pg.PoolClient>();
   const connect = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
+    // A checked-out client whose connection is cut (a database restart, a terminated backend)
+    // emits 'error' besides failing its query; the pool listens only while the client is idle, so
+    // without this the event would crash the process. The query's own rejection still reports it.
+    if (!listening.has(client)) {
+      listening.add(client);
+      client.on('error', () => undefined);
+    }
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const release = client.release.bind(client);
     Object.assign(client, {
