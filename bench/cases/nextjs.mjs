@@ -99,7 +99,7 @@ try {
 
   // A fresh session token before every round: tokens live 60 s, a round is far shorter.
   async function refreshSession() {
-    const res = await fetch(`${origin}/api/gatehouse/refresh`, { method: 'POST', headers: { cookie: `__client=${jar.__client}` } });
+    const res = await fetch(`${origin}/api/gatehouse/refresh`, { method: 'POST', headers: { cookie: `__client=${jar.__client}`, origin } });
     assert(res.ok, `refresh answered ${res.status}`);
     Object.assign(jar, cookiesFrom(res));
   }

@@ -176,7 +176,7 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
     const viaHttp = async () => {
       const { i, token } = tokens.take();
       const response = await gatehouse.handle(
-        new Request(`${ORIGIN}/api/gatehouse/refresh`, { method: 'POST', headers: { cookie: `__client=${token}` } }),
+        new Request(`${ORIGIN}/api/gatehouse/refresh`, { method: 'POST', headers: { cookie: `__client=${token}`, origin: ORIGIN } }),
       );
       const rotated = setCookieValue(response, '__client');
       if (rotated) tokens.rotated(i, rotated);

@@ -17,6 +17,7 @@ export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';
 export * from './session-cookies.js';
+export * from './forwarded.js';
 export * from './user-fields.js';
 export * from './remote-jwks.js';
 export * from './reverification.js';

@@ -1,6 +1,7 @@
 // The Set-Cookie values for __session and __client (HttpOnly, SameSite=Lax, Secure on https) and request context.
 
 import { CLIENT_COOKIE, SESSION_COOKIE, serializeCookie } from './cookies.js';
+import { clientAddress } from './forwarded.js';
 
 export interface CookieSettings {
   secure: boolean;
@@ -42,26 +43,10 @@ export interface RequestContext {
 }
 
 /**
- * The client address of a request: the X-Forwarded-For entry `trustedProxyHops` from the right,
- * i.e. what the outermost trusted proxy saw. Never the leftmost entry, which the client writes
- * itself and could set to anything. (`gatehouse serve` appends the socket address; Next.js adds one
- * only when the header is absent, so behind no proxy the address is whatever the client sent.)
- * The per-IP rate limits, audit rows and session lists all use this one rule.
- */
-export function clientAddress(headers: Pick<Headers, 'get'>, trustedProxyHops = 1): string | null {
-  const entries = (headers.get('x-forwarded-for') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const entry = entries[Math.max(0, entries.length - Math.max(1, Math.floor(trustedProxyHops)))];
-  return entry ? entry.slice(0, 64) : null;
-}
-
-/**
  * The context of a request. The IP is {@link clientAddress} with the instance's trusted proxy hops
- * (`GATEHOUSE_TRUSTED_PROXY_HOPS`, default 1), for display and audit only.
+ * (`GATEHOUSE_TRUSTED_PROXY_HOPS`, default 0), for display and audit only.
  */
-export function requestContext(request: Pick<Request, 'headers'>, trustedProxyHops = 1): RequestContext {
+export function requestContext(request: Pick<Request, 'headers'>, trustedProxyHops = 0): RequestContext {
   return {
     ip: clientAddress(request.headers, trustedProxyHops),
     userAgent: request.headers.get('user-agent')?.slice(0, 512) ?? null,

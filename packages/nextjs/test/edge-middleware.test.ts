@@ -141,7 +141,7 @@ describe('edge middleware', () => {
     for (const [method, headers] of [
       ['GET', FETCH],
       ['GET', { ...DOCUMENT, rsc: '1' }],
-      ['POST', DOCUMENT],
+      ['POST', { ...DOCUMENT, origin, host: new URL(origin).host }],
     ] as const) {
       seen.length = 0;
       const res = await middleware(
@@ -186,6 +186,32 @@ describe('edge middleware', () => {
       event,
     );
     assert.equal(bearerless.status, 401);
+  });
+
+  test('issue #15 item 6: a cookie write with neither Origin nor Sec-Fetch-Site is refused; Authorization or fetch metadata lets it on', async () => {
+    const jar = await signedUpBrowser('edge-no-origin@example.com', 0);
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      seen.length = 0;
+      const res = await middleware(
+        new NextRequest(`${origin}/api/projects`, { method, headers: { ...FETCH, cookie: jar.header() } }),
+        event,
+      );
+      assert.equal(res.status, 403, method);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_rejected');
+      assert.equal(seen.length, 0, 'the handler never ran');
+    }
+    for (const extra of [{ 'sec-fetch-site': 'same-origin' }, { authorization: 'Bearer not-a-session-token' }] as Record<
+      string,
+      string
+    >[]) {
+      seen.length = 0;
+      const res = await middleware(
+        new NextRequest(`${origin}/api/projects`, { method: 'POST', headers: { ...FETCH, ...extra, cookie: jar.header() } }),
+        event,
+      );
+      assert.notEqual(res.status, 403, JSON.stringify(extra));
+      assert.equal(seen.length, 1, 'the handler ran');
+    }
   });
 
   test('no handshake without a __client cookie, nor for the auth API itself', async () => {

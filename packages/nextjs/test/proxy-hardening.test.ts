@@ -101,3 +101,75 @@ describe('router headers the proxy cannot parse (item 11)', () => {
     }
   });
 });
+
+describe('cookie writes that say nothing of where they come from (item 6)', () => {
+  const write = (method: string, headers: Record<string, string>) =>
+    new NextRequest(`${ORIGIN}/dashboard`, { method, headers: { accept: 'application/json', ...headers } });
+  let ran = 0;
+  const counting = gatehouseMiddleware(async (auth) => {
+    ran += 1;
+    await auth.protect();
+  });
+
+  test('POST, PUT, PATCH, DELETE and server actions with the cookies and neither Origin nor Sec-Fetch-Site are 403', async () => {
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      for (const extra of [{}, { 'next-action': 'a'.repeat(40) }] as Record<string, string>[]) {
+        ran = 0;
+        const res = await counting(write(method, { cookie: `__session=${session}`, ...extra }), event);
+        assert.equal(res.status, 403, `${method} ${JSON.stringify(extra)}`);
+        assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_rejected');
+        assert.equal(ran, 0, 'the handler never ran');
+      }
+    }
+  });
+
+  test('the same write with Origin or Sec-Fetch-Site, or authenticated by Authorization, goes on', async () => {
+    for (const headers of [
+      { cookie: `__session=${session}`, origin: ORIGIN },
+      { cookie: `__session=${session}`, 'sec-fetch-site': 'same-origin' },
+      { authorization: `Bearer ${session}` },
+      { cookie: `__session=${session}`, authorization: `Bearer ${session}` },
+    ] as Record<string, string>[]) {
+      const res = await counting(write('POST', headers), event);
+      assert.equal(res.status, 200, JSON.stringify(Object.keys(headers)));
+      assert.equal(res.headers.get('x-middleware-next'), '1');
+    }
+    // Reading never needs it.
+    const get = await counting(new NextRequest(`${ORIGIN}/dashboard`, { headers: { cookie: `__session=${session}` } }), event);
+    assert.equal(get.status, 200);
+  });
+});
+
+describe('forwarding headers a client wrote (item 7)', () => {
+  const evil = { origin: 'https://evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+
+  test('the same-origin check does not take the public host from a client-written X-Forwarded-Host', async () => {
+    for (const forged of [evil, { ...evil, 'x-forwarded-host': 'evil.example, localhost:3000' }]) {
+      const res = await proxy(
+        new NextRequest(`${ORIGIN}/dashboard`, {
+          method: 'POST',
+          headers: { host: 'localhost:3000', cookie: `__session=${session}`, ...forged },
+        }),
+        event,
+      );
+      assert.equal(res.status, 403, JSON.stringify(forged));
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_rejected');
+    }
+  });
+
+  test('nor does the mounted auth API: a sign-up from that origin is refused and writes nothing', async () => {
+    const { POST } = await import('@gatehouse/nextjs/handler');
+    const gatehouse = await getGatehouse();
+    const before = (await gatehouse.users.list({ limit: 100 })).length;
+    const res = await POST(
+      new Request(`${ORIGIN}/api/gatehouse/sign-up`, {
+        method: 'POST',
+        headers: { host: 'localhost:3000', 'content-type': 'application/json', ...evil },
+        body: JSON.stringify({ email: 'forwarded-host@example.com', password: 'correct horse battery staple' }),
+      }),
+    );
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'csrf_rejected');
+    assert.equal((await gatehouse.users.list({ limit: 100 })).length, before);
+  });
+});

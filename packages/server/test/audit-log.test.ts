@@ -29,7 +29,7 @@ describe('audit log', () => {
   test('a failed sign-in is recorded with the IP and user agent of the request', async () => {
     const res = await send(t, `${API}/sign-in`, {
       json: { email: 'alice@example.com', password: 'wrong password!' },
-      // The leftmost entry is the client's own writing; the proxy (one hop by default) appended the last.
+      // The leftmost entry is the client's own writing; this server's entry point appended the last.
       headers: { 'user-agent': '=HYPERLINK("http://evil")', 'x-forwarded-for': '198.51.100.66, 203.0.113.9' },
     });
     assert.equal(res.status, 401);
@@ -180,8 +180,9 @@ describe('the recorded IP behind several proxies (trustedProxyHops: 2)', () => {
 
   test('audit rows and the session list take the entry the outer trusted proxy appended, never a client-written one', async () => {
     const jar = createCookieJar();
-    // Client-written, then what the outer proxy saw (the client), then the inner proxy's own address.
-    const xff = '198.51.100.66, 203.0.113.20, 10.0.0.2';
+    // Client-written, then what the outer proxy saw (the client), what the inner proxy saw (the
+    // outer one), and what this server saw (the inner one), which its entry point appends.
+    const xff = '198.51.100.66, 203.0.113.20, 10.0.0.2, 10.0.0.3';
     const res = await send(t, `${API}/sign-up`, {
       json: { email: 'hops@example.com', password: PASSWORD },
       jar,

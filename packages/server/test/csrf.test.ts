@@ -13,6 +13,9 @@ after(async () => {
 });
 
 const CSRF_ORIGIN = { error: { code: 'csrf_rejected', message: 'This origin may not call the Gatehouse API.' } };
+const CSRF_NO_ORIGIN = {
+  error: { code: 'csrf_rejected', message: 'A request that uses the session cookies must say where it comes from (Origin).' },
+};
 const CSRF_SITE = { error: { code: 'csrf_rejected', message: 'Cross-site requests are not allowed.' } };
 
 describe('CSRF', () => {
@@ -89,8 +92,43 @@ describe('CSRF', () => {
       origin: 'https://app.example',
     });
     assert.equal(allowed.status, 200);
+    // A server-side caller without cookies (nothing a forged request could ride on) needs no Origin.
     const server = await send(t, `${API}/sign-up`, { json: { email: 'ok3@example.com', password: PASSWORD }, origin: null });
     assert.equal(server.status, 200);
+  });
+
+  test('issue #15 item 6: a write with the cookies and neither Origin nor Sec-Fetch-Site is 403 and changes nothing', async () => {
+    const jar = createCookieJar();
+    assert.equal((await signUp(t, 'no-origin@example.com', jar)).status, 200);
+    const clientToken = jar.get('__client');
+    const sessionId = (await authenticate(t, jar)).claims?.sid as string;
+    t.advance(30); // past the rotation grace window, so a refresh would rotate
+    const before = t.counts();
+    for (const [path, body] of [
+      ['/refresh', undefined],
+      ['/sign-out', undefined],
+      ['/organizations', { name: 'Riding on cookies' }],
+    ] as const) {
+      const response = await send(t, `${API}${path}`, { method: 'POST', jar, origin: null, ...(body ? { json: body } : {}) });
+      assert.equal(response.status, 403, path);
+      assert.deepEqual(response.body, CSRF_NO_ORIGIN, path);
+      assert.deepEqual(response.setCookies, [], path);
+    }
+    assert.deepEqual(t.counts(), before);
+    assert.equal(jar.get('__client'), clientToken);
+    assert.equal(t.sessionStatus(sessionId), 'active');
+    // Fetch metadata alone (a browser that sends Sec-Fetch-Site but no Origin) is enough to judge it.
+    const refreshed = await send(t, `${API}/refresh`, { method: 'POST', jar, origin: null, headers: { 'sec-fetch-site': 'same-origin' } });
+    assert.equal(refreshed.status, 200);
+    // A request that authenticates by Authorization is not riding on the cookies.
+    const state = await authenticate(t, jar);
+    const bearer = await send(t, `${API}/organizations`, {
+      json: { name: 'By header' },
+      origin: null,
+      jar,
+      headers: { authorization: `Bearer ${state.token}` },
+    });
+    assert.notEqual(bearer.status, 403, bearer.text);
   });
 
   test('GET endpoints are not CSRF-checked (they change nothing)', async () => {

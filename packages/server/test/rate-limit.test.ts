@@ -199,6 +199,9 @@ describe('rate limit configuration from the environment', () => {
     for (const bad of ['5', '0/60', '5/0', '-1/60', 'five/60', '5/60/1']) {
       assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_RATE_LIMIT_VERIFY_IP: bad }), /GATEHOUSE_RATE_LIMIT_VERIFY_IP/);
     }
-    assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_TRUSTED_PROXY_HOPS: '0' }), /GATEHOUSE_TRUSTED_PROXY_HOPS/);
+    for (const bad of ['-1', '1.5', 'two'])
+      assert.throws(() => gatehouseOptionsFromEnv({ ...base, GATEHOUSE_TRUSTED_PROXY_HOPS: bad }), /GATEHOUSE_TRUSTED_PROXY_HOPS/);
+    // 0 says it outright: no proxy in front (the default).
+    assert.equal(gatehouseOptionsFromEnv({ ...base, GATEHOUSE_TRUSTED_PROXY_HOPS: '0' }).trustedProxyHops, 0);
   });
 });

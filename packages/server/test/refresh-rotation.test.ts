@@ -151,7 +151,7 @@ describe('refresh', () => {
     const ambiguous = await t.gatehouse.handle(
       new Request(`http://localhost:3000${API}/refresh`, {
         method: 'POST',
-        headers: { cookie: `__client=${jar.get('__client')}; __client=other` },
+        headers: { cookie: `__client=${jar.get('__client')}; __client=other`, origin: 'http://localhost:3000' },
       }),
     );
     assert.equal(ambiguous.status, 401);

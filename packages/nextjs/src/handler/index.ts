@@ -12,8 +12,8 @@ import { publicUrl } from '../server/public-url.js';
  * reached as `127.0.0.1`, a LAN address or a real domain was refused with `csrf_rejected`. Hand the
  * API the URL the browser actually used.
  */
-function withPublicUrl(request: Request): Request {
-  const url = publicUrl(request);
+function withPublicUrl(request: Request, trustedProxyHops: number): Request {
+  const url = publicUrl(request, trustedProxyHops);
   if (url.href === request.url) return request;
   const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: request.signal };
   if (request.body) {
@@ -24,7 +24,8 @@ function withPublicUrl(request: Request): Request {
 }
 
 async function handle(request: Request): Promise<Response> {
-  return (await backend()).handle(withPublicUrl(request));
+  const gatehouse = await backend();
+  return gatehouse.handle(withPublicUrl(request, gatehouse.trustedProxyHops));
 }
 
 export const GET = handle;

@@ -130,7 +130,7 @@ function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, st
   const target = new URL(`${base}/handshake`, url);
   target.searchParams.set('redirect_url', `${url.pathname}${url.search}`);
   const headers = new Headers({ location: target.href, 'cache-control': 'no-store' });
-  headers.append('set-cookie', attemptCookie(attempts + 1, publicUrl(request).protocol === 'https:'));
+  headers.append('set-cookie', attemptCookie(attempts + 1, publicUrl(request, trustedProxyHops()).protocol === 'https:'));
   return new Response(null, { status: 307, headers });
 }
 
@@ -142,13 +142,19 @@ function allowedOrigins(): string[] {
     .filter(Boolean);
 }
 
+/** GATEHOUSE_TRUSTED_PROXY_HOPS, as the Node runtime reads it (default 0: no proxy's forwarding headers are believed). */
+function trustedProxyHops(): number {
+  const hops = Number(process.env.GATEHOUSE_TRUSTED_PROXY_HOPS ?? 0);
+  return Number.isInteger(hops) && hops > 0 ? hops : 0;
+}
+
 async function edgeRuntime(): Promise<MiddlewareRuntime> {
   return {
     async resolve(request, options) {
       // The same cross-site write check as on Node; the auth API checks Origin itself.
       const base = apiBasePath(options);
       const path = request.nextUrl.pathname;
-      if (path !== base && !path.startsWith(`${base}/`) && isCrossSiteCookieWrite(request, allowedOrigins())) {
+      if (path !== base && !path.startsWith(`${base}/`) && isCrossSiteCookieWrite(request, allowedOrigins(), trustedProxyHops())) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };
       }
@@ -158,7 +164,7 @@ async function edgeRuntime(): Promise<MiddlewareRuntime> {
       // Signed in again: the loop guard has done its job.
       const counter = state.status === 'signed-in' && request.cookies.has(HANDSHAKE_COOKIE);
       const refreshed = counter
-        ? { state, setCookies: [attemptCookie(0, publicUrl(request).protocol === 'https:')], cookieUpdates: {} }
+        ? { state, setCookies: [attemptCookie(0, publicUrl(request, trustedProxyHops()).protocol === 'https:')], cookieUpdates: {} }
         : null;
       return { state, refreshed };
     },

@@ -52,11 +52,14 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
-  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+  const cookies = {
+    secure: publicUrl(request, gatehouse.trustedProxyHops).protocol === 'https:',
+    clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
+  };
   const ctx = requestContext(request, gatehouse.trustedProxyHops);
   // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
   // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
-  ctx.origin = publicUrl(request).origin;
+  ctx.origin = publicUrl(request, gatehouse.trustedProxyHops).origin;
   try {
     const result = await gatehouse.sessions.refresh(client, ctx);
     const fresh = await authenticateToken(result.sessionToken, 'cookie', {
@@ -113,14 +116,17 @@ async function syncOrganization(
   const o = state.claims.o;
   if (target === null ? !o : o && (o.id === target || o.slg === target)) return null;
   const ctx = requestContext(request, gatehouse.trustedProxyHops);
-  ctx.origin = publicUrl(request).origin;
+  ctx.origin = publicUrl(request, gatehouse.trustedProxyHops).origin;
   try {
     const result = await gatehouse.sessions.setActiveOrganization({ userId: state.claims.sub, sessionId: state.claims.sid }, target, ctx);
     const fresh = await authenticateToken(result.sessionToken, 'cookie', {
       verifier: gatehouse.verifier(),
       checkSession: gatehouse.checkSession,
     });
-    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+    const cookies = {
+      secure: publicUrl(request, gatehouse.trustedProxyHops).protocol === 'https:',
+      clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
+    };
     return {
       state: fresh,
       setCookies: [sessionCookie(result.sessionToken, cookies)],
@@ -139,7 +145,7 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
       // The auth API checks Origin itself (with its own allow-list); everything else is checked here.
       if (
         !request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`) &&
-        isCrossSiteCookieWrite(request, gatehouse.allowedOrigins ?? [])
+        isCrossSiteCookieWrite(request, gatehouse.allowedOrigins ?? [], gatehouse.trustedProxyHops)
       ) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };

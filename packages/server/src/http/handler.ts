@@ -1,10 +1,13 @@
 // The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
 
 import {
+  CLIENT_COOKIE,
+  SESSION_COOKIE,
   clearedCookies,
   clientCookie,
   isGatehouseError,
   isSecureRequest,
+  parseCookieHeader,
   requestContext,
   safeRedirectUrl,
   sessionCookie,
@@ -43,13 +46,22 @@ export interface HandlerOptions {
 }
 
 /**
- * Refuses cross-site requests to state-changing endpoints: `Sec-Fetch-Site: cross-site`, or an
- * Origin that is neither this origin nor an allowed one.
+ * Refuses cross-site requests to state-changing endpoints: `Sec-Fetch-Site: cross-site`, an Origin
+ * that is neither this origin nor an allowed one, or (issue #15) a request that carries the
+ * Gatehouse cookies with neither header: every browser sends one of them on a write, so such a
+ * request is not from a page of this app. Callers without our cookies (servers, the CLI) and callers
+ * that send `Authorization` (which a cross-site page cannot add without a preflight) need neither.
  */
 function checkCsrf(request: Request, allowedOrigins: readonly string[]): string | null {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return 'Cross-site requests are not allowed.';
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site') return 'Cross-site requests are not allowed.';
   const origin = request.headers.get('origin');
-  if (origin === null) return null;
+  if (origin === null) {
+    if (site !== null || request.headers.has('authorization')) return null;
+    const cookies = parseCookieHeader(request.headers.get('cookie'));
+    if (!cookies.has(SESSION_COOKIE) && !cookies.has(CLIENT_COOKIE)) return null;
+    return 'A request that uses the session cookies must say where it comes from (Origin).';
+  }
   if (origin === new URL(request.url).origin || allowedOrigins.includes(origin)) return null;
   return 'This origin may not call the Gatehouse API.';
 }

@@ -6,6 +6,7 @@ import { createRemoteGatehouse } from '../standalone/remote-service.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
 import { connectionsFromEnv } from '../oauth/presets.js';
+import { appendOwnObservations } from './own-observations.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -98,11 +99,12 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
   return options;
 }
 
-/** GATEHOUSE_TRUSTED_PROXY_HOPS; undefined when unset. @throws TypeError when it is not a positive integer */
+/** GATEHOUSE_TRUSTED_PROXY_HOPS; undefined when unset. @throws TypeError when it is not a whole number */
 function trustedProxyHops(env: NodeJS.ProcessEnv): number | undefined {
   if (!env.GATEHOUSE_TRUSTED_PROXY_HOPS) return undefined;
   const hops = Number(env.GATEHOUSE_TRUSTED_PROXY_HOPS);
-  if (!Number.isInteger(hops) || hops < 1) throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a positive integer');
+  if (!Number.isInteger(hops) || hops < 0)
+    throw new TypeError('GATEHOUSE_TRUSTED_PROXY_HOPS must be a whole number (0: no proxy in front)');
   return hops;
 }
 
@@ -115,6 +117,8 @@ type Holder = { [INSTANCE]?: Promise<Gatehouse> };
  */
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
+  // In a Next.js server, the right end of the forwarding headers becomes what the server saw.
+  if (process.env.NEXT_RUNTIME === 'nodejs') appendOwnObservations();
   if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
     // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
     const env = process.env;

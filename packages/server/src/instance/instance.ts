@@ -117,7 +117,11 @@ export interface GatehouseOptions {
   webhooks?: DeliveryOptions & { worker?: boolean };
   /** Attempts allowed per window on sign-in, sign-up and verification, per IP and per identifier (false: off). Shared through Redis with `redisUrl`. */
   rateLimits?: Partial<RateLimitSettings>;
-  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry per-IP limits count. */
+  /**
+   * Trusted proxies in front of the app, each appending to X-Forwarded-For / -Host / -Proto (default
+   * 0: the address, host and protocol this server saw; a client-written header has no say). Which
+   * entry from the right end the per-IP limits, audit rows and the same-origin check read.
+   */
   trustedProxyHops?: number;
   /** Sign-in with OAuth 2.0 / OpenID Connect providers: configured connections, provider timeouts, the DNS resolver of SSO domains. */
   oauth?: OauthOptions;
@@ -460,7 +464,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
     rateLimits: limits,
     factors,
-    trustedProxyHops: options.trustedProxyHops ?? 1,
+    trustedProxyHops: options.trustedProxyHops ?? 0,
     handle: (request) => handler(request),
     async close() {
       roleAdmin.stop();

@@ -161,7 +161,7 @@ export interface RateLimitsOptions {
   /** Opens the shared counters (Redis), once the settings are valid; without it, the in-memory ones. */
   shared?: () => CounterStore;
   log: (line: string) => void;
-  /** How many proxies in front append to X-Forwarded-For (default 1). */
+  /** How many trusted proxies in front append to X-Forwarded-For (default 0: the address this server saw). */
   trustedProxyHops?: number;
   /** Called once when a key first goes over its limit in a window (the audit event). */
   onExceeded?: (name: RateLimitName, who: Who) => Promise<void>;
@@ -182,8 +182,8 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     if (!Number.isInteger(rule.limit) || rule.limit < 1 || !Number.isFinite(rule.windowSeconds) || rule.windowSeconds <= 0)
       throw new TypeError(`rate limit ${name} needs a positive integer limit and a positive window`);
   }
-  const hops = options.trustedProxyHops ?? 1;
-  if (!Number.isInteger(hops) || hops < 1) throw new TypeError('trustedProxyHops must be a positive integer');
+  const hops = options.trustedProxyHops ?? 0;
+  if (!Number.isInteger(hops) || hops < 0) throw new TypeError('trustedProxyHops must be a whole number (0: no proxy in front)');
   const local = createMemoryCounters(options.now);
   const shared = options.shared?.() ?? null;
   let degraded = false;

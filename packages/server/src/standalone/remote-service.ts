@@ -33,7 +33,7 @@ export interface RemoteGatehouseOptions {
   maxLifetimeSeconds?: number;
   /** The service's Redis: revocations and claim changes reach this app within a second instead of at token expiry. */
   redisUrl?: string;
-  /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry is the client address. */
+  /** Trusted proxies in front of the app that append to X-Forwarded-For (default 0): which entry from the right is the client address. */
   trustedProxyHops?: number;
   /** How long a call to the service may take (default 5 s). */
   timeoutMs?: number;
@@ -227,7 +227,7 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     basePath,
     allowedOrigins: options.allowedOrigins ?? [],
     log,
-    trustedProxyHops: options.trustedProxyHops ?? 1,
+    trustedProxyHops: options.trustedProxyHops ?? 0,
     databaseFile: null,
     fanOut: fanOut?.status ?? null,
     sessions: partial<Gatehouse['sessions']>('sessions', { refresh }),

@@ -61,6 +61,11 @@ export interface ServiceServer {
   close(graceMs?: number): Promise<void>;
 }
 
+function appendForwarded(headers: Headers, name: string, value: string): void {
+  const forwarded = headers.get(name);
+  headers.set(name, forwarded ? `${forwarded}, ${value}` : value);
+}
+
 function toRequest(req: IncomingMessage): Request {
   const host = req.headers.host ?? 'localhost';
   const headers = new Headers();
@@ -69,11 +74,11 @@ function toRequest(req: IncomingMessage): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  // The peer's address goes last: per-IP rate limits count the entry the nearest hop wrote, never
-  // one the client made up (see clientAddress / GATEHOUSE_TRUSTED_PROXY_HOPS).
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  const forwarded = headers.get('x-forwarded-for');
-  headers.set('x-forwarded-for', forwarded ? `${forwarded}, ${peer}` : peer);
+  // What this server saw goes last (the peer's address, plain http): the client address and
+  // protocol are counted from there (clientAddress, GATEHOUSE_TRUSTED_PROXY_HOPS), never taken
+  // from an entry the client made up.
+  appendForwarded(headers, 'x-forwarded-for', req.socket.remoteAddress ?? 'unknown');
+  appendForwarded(headers, 'x-forwarded-proto', 'http');
   const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers };
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
