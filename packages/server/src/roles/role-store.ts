@@ -1,6 +1,6 @@
 // The roles table and the role queries across memberships and invitations (one implementation for every dialect).
 
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../store/types.js';
 
 /** Organization roles created at run time (built-in and configured roles are not stored). */
