@@ -181,6 +181,7 @@ async function edgeRuntime(): Promise<MiddlewareRuntime> {
         return state.token;
       });
     },
+    apiBasePath,
     log: (line) => console.log(line),
   };
 }
