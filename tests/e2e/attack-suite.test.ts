@@ -186,6 +186,8 @@ before(async () => {
       GATEHOUSE_SECRET: SECRET,
       SUPABASE_JWT_SECRET: SUPABASE_SECRET,
       GATEHOUSE_CLIENT_ROTATION_GRACE: String(GRACE_S),
+      // As behind one TLS-terminating proxy: the X-Forwarded-* entries these requests write are what it forwarded.
+      GATEHOUSE_TRUSTED_PROXY_HOPS: '1',
     },
   });
   B = app.baseUrl;
@@ -1129,6 +1131,8 @@ describe('sign-in rate limits (their own server, small limits)', () => {
         GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '5/600',
         GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: '3/600',
         GATEHOUSE_RATE_LIMIT_SIGN_UP_IP: '3/600',
+        // One proxy in front: the X-Forwarded-For entry each request writes is the address it saw.
+        GATEHOUSE_TRUSTED_PROXY_HOPS: '1',
       },
     });
     L = limited.baseUrl;

@@ -158,3 +158,37 @@ describe('authorized parties', () => {
     }
   });
 });
+
+describe('issue #15 item 12: a sub that is not the user of its sid', () => {
+  test('a token signed with the instance key that names another user than its session is refused where the session is read', async () => {
+    const t = await createTestInstance();
+    try {
+      const alice = createCookieJar();
+      const mallory = createCookieJar();
+      assert.equal((await signUp(t, 'alice-sid@example.com', alice)).status, 200);
+      assert.equal((await signUp(t, 'mallory-sid@example.com', mallory)).status, 200);
+      const decode = (token: string) =>
+        JSON.parse(new TextDecoder().decode(base64url.decode(token.split('.')[1]!))) as Record<string, unknown>;
+      const aliceClaims = decode(alice.get('__session')!);
+      const malloryClaims = decode(mallory.get('__session')!);
+      const key = t.gatehouse.keys.current().signingKey;
+      // Mallory's own session, claiming to be Alice.
+      const forged = await new SignJWT({ ...malloryClaims, sub: String(aliceClaims.sub) })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA' })
+        .sign(key.privateKey);
+      const jar = createCookieJar({ __session: forged });
+      const before = t.counts();
+      assert.equal((await send(t, `${API}/session`, { jar })).status, 401);
+      const listed = await send(t, `${API}/sessions`, { jar });
+      assert.equal(listed.status, 401, listed.text);
+      const ended = await send(t, `${API}/sessions/${String(aliceClaims.sid)}/end`, { method: 'POST', jar, json: {} });
+      assert.equal(ended.status, 401, ended.text);
+      assert.deepEqual(t.counts(), before);
+      // Control: the genuine tokens read their own sessions.
+      assert.equal((await send(t, `${API}/session`, { jar: alice })).status, 200);
+      assert.equal((await send(t, `${API}/sessions`, { jar: mallory })).status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -12,9 +12,13 @@ export interface ActionState {
 }
 
 const NO_ORG = 'No organization is active: choose one in the organization switcher first.';
+// A server action is a POST endpoint: its arguments are whatever the caller encoded, not
+// necessarily the form this page renders (issue #15). Anything but FormData is refused plainly.
+const NOT_A_FORM = 'Send the form: this action takes form data.';
 
 export async function createProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const { orgId } = await auth.protect();
+  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!orgId) return { error: NO_ORG };
   const { userId } = await auth.protect({ permission: 'org:projects:write' });
   const name = String(form.get('name') ?? '').trim();
@@ -26,6 +30,7 @@ export async function createProjectAction(_prev: ActionState, form: FormData): P
 
 export async function deleteProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const { orgId } = await auth.protect();
+  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!orgId) return { error: NO_ORG };
   await auth.protect({ role: 'org:admin' });
   // Scoped to the active organization: another organization's project id deletes nothing.

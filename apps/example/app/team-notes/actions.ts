@@ -6,6 +6,8 @@ import { createProject } from '@/lib/projects';
 
 export async function addProjectFromNotes(form: FormData): Promise<void> {
   const { orgId, userId } = await auth.protect({ permission: 'org:projects:write' });
+  // Its argument is whatever the caller encoded (issue #15): anything but a form writes nothing.
+  if (!(form instanceof FormData)) return;
   const name = String(form.get('name') ?? '').trim();
   if (!orgId || !userId || name === '' || name.length > 100) return;
   createProject(orgId, name, userId);

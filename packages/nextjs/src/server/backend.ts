@@ -2,6 +2,7 @@
 
 import type * as ServerModuleNamespace from '@gatehouse/server';
 import type { Gatehouse } from '@gatehouse/server';
+import { installRequestHook } from './request-hook.js';
 
 type ServerModule = typeof ServerModuleNamespace;
 let loaded: Promise<ServerModule> | undefined;
@@ -18,6 +19,8 @@ export function serverModule(): Promise<ServerModule> {
  * components of one process share one database handle, one key set and one revocation set.
  */
 export async function backend(): Promise<Gatehouse> {
+  // In a Next.js server: forwarding headers end with what this server saw, malformed router headers are refused (request-hook.ts).
+  if (process.env.NEXT_RUNTIME === 'nodejs') installRequestHook();
   return (await serverModule()).getGatehouse();
 }
 

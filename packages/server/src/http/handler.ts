@@ -20,7 +20,7 @@ import { readJson } from './body.js';
 import { answerFormPost, isFormPost } from './form-posts.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { errorResponse, json, toErrorResponse } from './respond.js';
-import { createSessionRoutes, presentedClientToken, type RouteParams } from './session-routes.js';
+import { createSessionRoutes, presentedClientToken, signedInAs, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
 import { createAdminRoutes } from './admin-routes.js';
@@ -168,18 +168,19 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     },
     '/session': {
       GET: async (request) => {
-        const state = await gatehouse.authenticate(request);
-        if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
-        const user = await gatehouse.getUser(state.claims.sub);
+        const me = await signedInAs(gatehouse, request);
+        if (!me) return errorResponse('unauthenticated', 'You are not signed in.');
+        const { claims } = me;
+        const user = await gatehouse.getUser(claims.sub);
         if (!user) return errorResponse('unauthenticated', 'You are not signed in.');
-        const tasks = state.claims.sts === 'pending' ? ['choose-organization'] : [];
+        const tasks = claims.sts === 'pending' ? ['choose-organization'] : [];
         return json(200, {
           user,
-          sessionId: state.claims.sid,
-          status: state.claims.sts ?? 'active',
+          sessionId: claims.sid,
+          status: claims.sts ?? 'active',
           tasks,
-          claims: state.claims,
-          expiresAt: state.claims.exp * 1000,
+          claims: claims,
+          expiresAt: claims.exp * 1000,
         });
       },
     },

@@ -8,6 +8,7 @@ import {
   singleCookie,
   type CookieSettings,
   type RequestContext,
+  type SessionClaims,
 } from '@gatehouse/core';
 import { z } from 'zod';
 import type { Gatehouse } from '../instance/instance.js';
@@ -65,15 +66,24 @@ export function presentedClientToken(request: Request): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-export function createSessionRoutes(gatehouse: Gatehouse) {
-  /** Who is asking, from the request's own session token (cookie or Bearer); null when signed out. */
-  async function signedInAs(request: Request): Promise<{ userId: string; sessionId: string; viaCookie: boolean } | null> {
-    const state = await gatehouse.authenticate(request);
-    return state.status === 'signed-in'
-      ? { userId: state.claims.sub, sessionId: state.claims.sid, viaCookie: state.tokenSource === 'cookie' }
-      : null;
-  }
+/**
+ * Who is asking, from the request's own session token (cookie or Bearer); null when signed out,
+ * and null when the token's `sub` is not the user of its `sid` (issue #15, item 12: only a leaked
+ * key or a signer bug mints one; verification is stateless, so the check is made where the
+ * session is read anyway).
+ */
+export async function signedInAs(
+  gatehouse: Gatehouse,
+  request: Request,
+): Promise<{ userId: string; sessionId: string; viaCookie: boolean; claims: SessionClaims } | null> {
+  const state = await gatehouse.authenticate(request);
+  if (state.status !== 'signed-in') return null;
+  const session = await gatehouse.store.findSession(state.claims.sid);
+  if (session?.user_id !== state.claims.sub) return null;
+  return { userId: state.claims.sub, sessionId: state.claims.sid, viaCookie: state.tokenSource === 'cookie', claims: state.claims };
+}
 
+export function createSessionRoutes(gatehouse: Gatehouse) {
   const unauthenticated = () => errorResponse('unauthenticated', 'You are not signed in.');
   const noSuchSession = () => errorResponse('not_found', 'No such session.');
 
@@ -91,7 +101,7 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
     await readOptionalJson(request, NoBody);
     const id = params.sessionId ?? '';
     if (!SESSION_ID.test(id)) return noSuchSession();
-    const me = await signedInAs(request);
+    const me = await signedInAs(gatehouse, request);
     if (!me) return unauthenticated();
     const input = { scope: 'session' as const, sessionId: id, signedIn: me, clientToken: presentedClientToken(request) };
     return ended(await gatehouse.sessions.signOutSessions(input, ctx), cookies);
@@ -111,7 +121,7 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
     '/sessions/active-organization': {
       POST: async (request, ctx, cookies) => {
         const body = await readJson(request, ActiveOrganizationBody);
-        const me = await signedInAs(request);
+        const me = await signedInAs(gatehouse, request);
         if (!me) return unauthenticated();
         const result = await gatehouse.sessions.setActiveOrganization(me, body.organization, ctx);
         const headers = new Headers();
@@ -123,7 +133,7 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
     '/tokens': {
       POST: async (request, ctx) => {
         const body = (await readOptionalJson(request, TokenBody)) ?? {};
-        const me = await signedInAs(request);
+        const me = await signedInAs(gatehouse, request);
         if (!me) return unauthenticated();
         if (body.template) return json(200, { jwt: await gatehouse.templates.mint(body.template, me, ctx) });
         if (!body.organizationId)
@@ -133,7 +143,7 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
     },
     '/sessions': {
       GET: async (request) => {
-        const me = await signedInAs(request);
+        const me = await signedInAs(gatehouse, request);
         if (!me) return unauthenticated();
         return json(200, { sessions: await gatehouse.sessions.listUserSessions(me.userId, { currentSessionId: me.sessionId }) });
       },
@@ -152,7 +162,7 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
           for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
           return json(200, body === undefined ? { signedOut: true } : { signedOut: true, ended: endedIds, activeSessionId: null }, headers);
         }
-        const me = await signedInAs(request);
+        const me = await signedInAs(gatehouse, request);
         if (!me) return unauthenticated();
         const input = { scope, sessionId: body?.sessionId, signedIn: me, clientToken: presentedClientToken(request) };
         return ended(await gatehouse.sessions.signOutSessions(input, ctx), cookies);

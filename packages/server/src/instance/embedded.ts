@@ -6,7 +6,6 @@ import { createRemoteGatehouse } from '../standalone/remote-service.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
 import { connectionsFromEnv } from '../oauth/presets.js';
-import { appendOwnObservations } from './own-observations.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -117,8 +116,6 @@ type Holder = { [INSTANCE]?: Promise<Gatehouse> };
  */
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
-  // In a Next.js server, the right end of the forwarding headers becomes what the server saw.
-  if (process.env.NEXT_RUNTIME === 'nodejs') appendOwnObservations();
   if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
     // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
     const env = process.env;

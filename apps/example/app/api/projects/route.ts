@@ -3,6 +3,7 @@
 // organization's API key (its organization and its scopes decide).
 import { orgScope } from '@gatehouse/nextjs/server';
 import { createProject, listProjects } from '@/lib/projects';
+import { readJsonBody } from '@/lib/json-body';
 
 const ACCEPTS = ['session_token', 'api_key'] as const;
 
@@ -15,7 +16,9 @@ export async function GET(): Promise<Response> {
 export async function POST(request: Request): Promise<Response> {
   const scope = await orgScope({ permission: 'org:projects:write' }, { acceptsToken: ACCEPTS });
   if (scope instanceof Response) return scope;
-  const body = (await request.json().catch(() => null)) as { name?: unknown } | null;
+  const parsed = await readJsonBody(request);
+  if (parsed instanceof Response) return parsed;
+  const body = parsed as { name?: unknown } | null;
   const name = typeof body?.name === 'string' ? body.name.trim() : '';
   if (!body || Object.keys(body).some((k) => k !== 'name') || name === '' || name.length > 100) {
     return Response.json({ error: { code: 'invalid_body', message: 'Send { "name": "<1-100 characters>" }.' } }, { status: 400 });
