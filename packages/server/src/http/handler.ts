@@ -1,13 +1,11 @@
 // The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
 
 import {
-  CLIENT_COOKIE,
-  SESSION_COOKIE,
   clearedCookies,
   clientCookie,
+  crossSiteWrite,
   isGatehouseError,
   isSecureRequest,
-  parseCookieHeader,
   requestContext,
   safeRedirectUrl,
   sessionCookie,
@@ -32,6 +30,7 @@ import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
+import { createHostedPages } from '../hosted/pages.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -45,26 +44,11 @@ export interface HandlerOptions {
   secretKeys?: SecretKeyCheck;
 }
 
-/**
- * Refuses cross-site requests to state-changing endpoints: `Sec-Fetch-Site: cross-site`, an Origin
- * that is neither this origin nor an allowed one, or (issue #15) a request that carries the
- * Gatehouse cookies with neither header: every browser sends one of them on a write, so such a
- * request is not from a page of this app. Callers without our cookies (servers, the CLI) and callers
- * that send `Authorization` (which a cross-site page cannot add without a preflight) need neither.
- */
-function checkCsrf(request: Request, allowedOrigins: readonly string[]): string | null {
-  const site = request.headers.get('sec-fetch-site');
-  if (site === 'cross-site') return 'Cross-site requests are not allowed.';
-  const origin = request.headers.get('origin');
-  if (origin === null) {
-    if (site !== null || request.headers.has('authorization')) return null;
-    const cookies = parseCookieHeader(request.headers.get('cookie'));
-    if (!cookies.has(SESSION_COOKIE) && !cookies.has(CLIENT_COOKIE)) return null;
-    return 'A request that uses the session cookies must say where it comes from (Origin).';
-  }
-  if (origin === new URL(request.url).origin || allowedOrigins.includes(origin)) return null;
-  return 'This origin may not call the Gatehouse API.';
-}
+const CSRF_MESSAGES = {
+  'cross-site': 'Cross-site requests are not allowed.',
+  'foreign-origin': 'This origin may not call the Gatehouse API.',
+  'no-origin': 'A request that uses the session cookies must say where it comes from (Origin).',
+} as const;
 
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
   const base = options.basePath.replace(/\/+$/, '');
@@ -85,9 +69,12 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const factorRoutes = createFactorRoutes(gatehouse, signedIn);
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, AnyMethods> = {
+    ...createHostedPages(gatehouse, { basePath: base }),
     ...sessionRoutes.routes,
     ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
+    // The live settings the app glue applies per request (the edge middleware and standalone apps read them here).
+    '/config': { GET: async () => json(200, await gatehouse.config(), new Headers({ 'cache-control': 'no-store' })) },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     // JSON from the SDK; an HTML form post (the prebuilt forms before their scripts run) gets a 303.
     // Credentials are read from the body only, never from the query string.
@@ -225,8 +212,13 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       if (!fn)
         return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
       if (method !== 'GET') {
-        const csrf = checkCsrf(request, options.allowedOrigins);
-        if (csrf) return errorResponse('csrf_rejected', csrf);
+        // Every write to the API, with or without cookies (sign-in sets them); HEAD is answered as GET.
+        const verdict = crossSiteWrite(request, {
+          ownOrigin: new URL(request.url).origin,
+          allowedOrigins: options.allowedOrigins,
+          scope: 'every-write',
+        });
+        if (verdict) return errorResponse('csrf_rejected', CSRF_MESSAGES[verdict]);
       }
       const ctx = requestContext(request, gatehouse.trustedProxyHops);
       ctx.origin = request.headers.get('origin') ?? new URL(request.url).origin;
