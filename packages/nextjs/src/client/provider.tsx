@@ -6,6 +6,9 @@ import { useRouter } from 'next/navigation';
 import { withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
 import type { PublicUser } from '@gatehouse/server';
 import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
+import { AppearanceProvider } from './appearance/appearance.js';
+import type { Appearance } from './appearance/types.js';
+import type { LocalizationResource } from '../localizations/merge.js';
 
 /** The user as GET {api}/session sends it (the server's public user), with Clerk's derived fields (`primaryEmailAddress`, …). */
 export type ClientUser = Pick<
@@ -67,6 +70,10 @@ export interface GatehouseProviderProps {
   /** Where the auth HTTP API is mounted. */
   apiBasePath?: string;
   afterSignOutUrl?: string;
+  /** Clerk's `appearance`: a `baseTheme` (`@gatehouse/nextjs/themes`), `variables` and `elements` for every prebuilt component. */
+  appearance?: Appearance;
+  /** Clerk's `localization`: the components' texts (`@gatehouse/nextjs/localizations`, or any subset of the keys); English by default. */
+  localization?: LocalizationResource;
 }
 
 /** Refresh this long before the token expires (and never later than half its lifetime). */
@@ -74,7 +81,13 @@ const REFRESH_LEAD_MS = 15_000;
 
 type EndAnswer = { signedOut: boolean; activeSessionId: string | null };
 
-export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', afterSignOutUrl = '/' }: GatehouseProviderProps) {
+export function GatehouseProvider({
+  children,
+  apiBasePath = '/api/gatehouse',
+  afterSignOutUrl = '/',
+  appearance,
+  localization,
+}: GatehouseProviderProps) {
   const router = useRouter();
   const [state, setState] = useState<{ isLoaded: boolean; session: ClientSession | null }>({ isLoaded: false, session: null });
   const [revision, setRevision] = useState(0);
@@ -191,7 +204,13 @@ export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', af
     () => ({ ...state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, fetch: authFetch, invalidate }),
     [state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, authFetch, invalidate],
   );
-  return <GatehouseContext.Provider value={value}>{children}</GatehouseContext.Provider>;
+  return (
+    <GatehouseContext.Provider value={value}>
+      <AppearanceProvider appearance={appearance} localization={localization}>
+        {children}
+      </AppearanceProvider>
+    </GatehouseContext.Provider>
+  );
 }
 
 export function useGatehouse(): GatehouseContextValue {

@@ -2,6 +2,7 @@
 
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { clientTokenQueries } from './client-token-queries.js';
+import { statsQueries } from './stats-queries.js';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
@@ -57,6 +58,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...machineQueries(db),
     ...factorQueries(db),
     ...clientTokenQueries(db),
+    ...statsQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;

@@ -6,6 +6,7 @@ import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
 import type { ClientTokenStore, ClientTokensDatabase } from './client-token-queries.js';
+import type { StatsStore } from './stats-queries.js';
 
 export interface UsersTable {
   id: string;
@@ -407,7 +408,7 @@ export interface FactorStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore {
+export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore, StatsStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
