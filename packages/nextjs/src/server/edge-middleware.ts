@@ -175,6 +175,7 @@ async function edgeRuntime(): Promise<MiddlewareRuntime> {
         return state.token;
       });
     },
+    apiBasePath,
     log: (line) => console.log(line),
   };
 }

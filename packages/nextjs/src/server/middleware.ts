@@ -162,6 +162,7 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
       return { state, refreshed };
     },
     authObject: (state, request) => authObjectFor(state, gatehouse, requestContext(request, gatehouse.trustedProxyHops)),
+    apiBasePath: () => gatehouse.basePath,
     machines: async () => gatehouse,
     log: (line) => gatehouse.log(line),
   };

@@ -1,7 +1,7 @@
 // Counts for the dashboard's overview (live sessions, audit events per day), one implementation for every dialect.
 
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './types.js';
+import type { Database } from '../store/types.js';
 
 const DAY_MS = 86_400_000;
 
