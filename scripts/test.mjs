@@ -90,7 +90,11 @@ console.log(needsBrowser ? 'Building packages and the example app...' : 'Buildin
 if (run('npm', ['run', needsBrowser ? 'build' : 'build:packages']) !== 0) fail('The build failed.');
 if (!requested.length && run('npx', ['tsc', '-p', 'tsconfig.test.json']) !== 0) fail('The test files do not type-check.');
 
-const tapFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-test-')), 'report.tap');
+const reportDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+const tapFile = join(reportDir, 'report.tap');
+// On a terminal every test is listed as it ends; elsewhere (CI logs) a dot per test and the failures
+// at the end keep the log short, and the full listing goes to a TAP file.
+const liveReporter = process.env.GATEHOUSE_TEST_REPORTER ?? (process.stdout.isTTY ? 'spec' : 'dot');
 // No file may run for ever: each test file (and each test in it) fails after this long, and the
 // whole run is stopped, with the test processes still alive listed, after the run limit.
 const fileTimeoutMs = Number(process.env.GATEHOUSE_TEST_FILE_TIMEOUT_MS ?? 15 * 60_000);
@@ -101,7 +105,7 @@ const status = await runTests(
     'tsx',
     '--test',
     `--test-timeout=${fileTimeoutMs}`,
-    '--test-reporter=spec',
+    `--test-reporter=${liveReporter}`,
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tapFile}`,
@@ -113,7 +117,8 @@ const status = await runTests(
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 const tests = count('tests');
-const failed = count('fail');
+// A test stopped by its timeout counts as cancelled, which is a failure here.
+const failed = count('fail') + count('cancelled');
 if (tests === 0) fail('The test runner executed no tests.');
-if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed.`);
+if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed (every test, listed: ${tapFile}).`);
 console.log(`\n✔ ${tests} tests passed in ${files.length} files.`);

@@ -99,6 +99,14 @@ export function sessionRouteDocs(): DocumentedRoute[] {
     { method: 'GET', path: '/jwks', operationId: 'getJwks', summary: 'The public signing keys (JWKS)', tag: 'keys', auth: 'none' },
     {
       method: 'GET',
+      path: '/config',
+      operationId: 'getConfig',
+      summary: 'The live settings the app glue applies: base path, trusted proxy hops, allowed origins, client cookie lifetime',
+      tag: 'meta',
+      auth: 'none',
+    },
+    {
+      method: 'GET',
       path: '/oauth/connections',
       operationId: 'listOauthConnections',
       summary: 'The sign-in connections the sign-in page shows (no secrets)',
