@@ -137,7 +137,7 @@ export const enUS = {
     action__signOut: 'Stop impersonating',
   },
   unstable__errors: {
-    invalid_credentials: 'The email or password is not correct.',
+    invalid_credentials: 'The email or password is incorrect.',
     rate_limited: 'Too many attempts. Wait a moment and try again.',
     network: 'The server could not be reached. Try again.',
     generic: 'Something went wrong. Try again.',
