@@ -107,12 +107,21 @@ describe('components and dashboard: look and accessibility (#21)', () => {
       await alice.goto('/organization');
       await alice.getByRole('table', { name: 'Members' }).waitFor(WAIT);
       assert.deepEqual(await seriousViolations(alice), [], `${theme} /organization`);
+      await alice.goto('/organizations');
+      await alice.getByRole('button', { name: 'Select Acme' }).waitFor(WAIT);
+      assert.deepEqual(await seriousViolations(alice), [], `${theme} /organizations`);
+      await alice.goto('/organizations/new');
+      await alice.getByLabel('Slug').waitFor(WAIT);
+      assert.deepEqual(await seriousViolations(alice), [], `${theme} /organizations/new`);
     }
-    const admin = await open('alice@example.com');
-    for (const path of ['', '/users', '/audit']) {
-      await admin.goto(`${DASH}${path}`);
-      await admin.getByRole('heading', { level: 1 }).waitFor(WAIT);
-      assert.deepEqual(await seriousViolations(admin), [], `dashboard ${path || '/'}`);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const admin = await open('alice@example.com');
+      await admin.emulateMedia({ colorScheme });
+      for (const path of ['', '/users', '/audit', '/sign-in']) {
+        await admin.goto(`${DASH}${path}`);
+        await admin.getByRole('heading', { level: 1 }).waitFor(WAIT);
+        assert.deepEqual(await seriousViolations(admin), [], `dashboard ${path || '/'} (${colorScheme})`);
+      }
     }
   });
 
@@ -254,6 +263,20 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     );
     await alice.keyboard.press('Escape');
     await list.waitFor({ state: 'detached', ...WAIT });
+  });
+
+  test('OrganizationList: choosing an organization makes it active and goes on', async () => {
+    const carol = await open('carol@example.com');
+    await carol.goto('/organizations');
+    const personal = carol.getByRole('button', { name: 'Select Personal account' });
+    assert.equal(await personal.getAttribute('aria-pressed'), 'true');
+    await Promise.all([
+      carol.waitForURL((u) => u.pathname === '/dashboard', WAIT),
+      carol.getByRole('button', { name: 'Select Globex' }).click(),
+    ]);
+    await carol.getByTestId('org-slug').filter({ hasText: 'globex' }).waitFor(WAIT);
+    await carol.goto('/organizations');
+    assert.equal(await carol.getByRole('button', { name: 'Select Globex' }).getAttribute('aria-pressed'), 'true');
   });
 
   test('dashboard: every page, the audit log and a user page fit a 1280px window; the overview draws its charts', async () => {

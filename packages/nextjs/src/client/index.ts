@@ -48,6 +48,7 @@ export { UserProfile, type UserProfileProps } from './user-profile.js';
 export { SessionList, type SessionListProps } from './session-list.js';
 export { OrganizationSwitcher, type OrganizationSwitcherProps } from './organization-switcher.js';
 export { CreateOrganization, type CreateOrganizationProps } from './create-organization.js';
+export { OrganizationList, type OrganizationListProps } from './organization-list.js';
 export { OrganizationProfile, type OrganizationProfileProps } from './organization-profile.js';
 export type { RoleOption } from './organization-members.js';
 export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonation-banner.js';

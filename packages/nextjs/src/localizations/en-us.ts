@@ -74,6 +74,14 @@ export const enUS = {
     action__createOrganization: 'Create organization',
     action__manageOrganization: 'Manage organization',
   },
+  organizationList: {
+    title: 'Choose an organization',
+    subtitle: 'to continue',
+    select: 'Select',
+    current: 'Current',
+    selectLabel: 'Select {{name}}',
+    empty: 'You do not belong to any organization yet.',
+  },
   createOrganization: {
     title: 'Create organization',
     formButtonSubmit: 'Create organization',

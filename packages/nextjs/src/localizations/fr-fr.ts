@@ -75,6 +75,14 @@ export const frFR: GatehouseLocalization = {
     action__createOrganization: 'Créer une organisation',
     action__manageOrganization: "Gérer l'organisation",
   },
+  organizationList: {
+    title: 'Choisissez une organisation',
+    subtitle: 'pour continuer',
+    select: 'Choisir',
+    current: 'Actuelle',
+    selectLabel: 'Choisir {{name}}',
+    empty: "Vous n'appartenez encore à aucune organisation.",
+  },
   createOrganization: {
     title: 'Créer une organisation',
     formButtonSubmit: 'Créer une organisation',

@@ -77,8 +77,17 @@ export function Chevron() {
  * `template` (e.g. "Account: {{identifier}}") with the placeholder shown and the words around it for
  * screen readers only: the accessible name is the whole sentence and contains the visible text.
  */
-export function SpokenLabel({ template, name, value }: { template: string; name: string; value: string }) {
+export function SpokenLabel({ template, name, value, visible }: { template: string; name: string; value: string; visible?: string }) {
   const [before = '', after = ''] = template.split(`{{${name}}}`);
+  if (visible !== undefined) {
+    // The reverse: the words are shown ("Select") and the value is for screen readers ("Select Acme").
+    return (
+      <>
+        {visible}
+        <span className="gh-sr-only">{` ${value}${after}`}</span>
+      </>
+    );
+  }
   return (
     <>
       {before ? <span className="gh-sr-only">{before}</span> : null}
