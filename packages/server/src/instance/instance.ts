@@ -139,6 +139,8 @@ export interface GatehouseOptions {
 export interface Gatehouse {
   readonly settings: SessionSettings & { maxLifetimeSeconds: number };
   readonly store: Store;
+  /** The instance's clock (ms), the one sessions and the audit log are written with. */
+  readonly now: () => number;
   readonly sessions: SessionService;
   readonly revocations: RevocationList;
   readonly stamps: ClaimStamps;
@@ -476,6 +478,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
     rateLimits: limits,
     factors,
+    now,
     trustedProxyHops: options.trustedProxyHops ?? 0,
     handle: (request) => handler(request),
     async close() {
