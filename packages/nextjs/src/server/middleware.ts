@@ -3,14 +3,13 @@
 import {
   CLIENT_COOKIE,
   SESSION_COOKIE,
-  authenticateToken,
   createParamMatcher,
-  clearedCookies,
-  clientCookie,
   errorResponse,
   signedOut,
+  refreshedCookies,
+  refreshOutcome,
   requestContext,
-  sessionCookie,
+  signedInState,
   isGatehouseError,
   parseCookieHeader,
   singleCookie,
@@ -52,32 +51,20 @@ async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state:
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
-  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
-  const ctx = requestContext(request, gatehouse.trustedProxyHops);
+  const config = await gatehouse.config();
+  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: config.clientMaxAgeSeconds };
+  const ctx = requestContext(request, config.trustedProxyHops);
   // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
   // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
   ctx.origin = publicUrl(request).origin;
-  try {
-    const result = await gatehouse.sessions.refresh(client, ctx);
-    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
-      verifier: gatehouse.verifier(),
-      checkSession: gatehouse.checkSession,
-    });
-    const setCookies = [sessionCookie(result.sessionToken, cookies)];
-    const cookieUpdates: Record<string, string | null> = { [SESSION_COOKIE]: result.sessionToken };
-    if (result.clientToken) {
-      setCookies.push(clientCookie(result.clientToken, cookies));
-      cookieUpdates[CLIENT_COOKIE] = result.clientToken;
-    }
-    return { state: fresh, setCookies, cookieUpdates };
-  } catch (error) {
-    if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
-      return { state, setCookies: clearedCookies(cookies), cookieUpdates: { [SESSION_COOKIE]: null, [CLIENT_COOKIE]: null } };
-    }
-    // The store is unreachable or failing: stay signed out for this request (fail closed), keep cookies.
-    gatehouse.log(`gatehouse: session refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
-    return null;
-  }
+  // The one refresh path: the fresh token's claims come with it (no second verification).
+  const outcome = await refreshOutcome(() => gatehouse.sessions.refresh(client, ctx), cookies);
+  if (outcome.kind === 'refreshed') return { state: outcome.state, setCookies: outcome.setCookies, cookieUpdates: outcome.cookieUpdates };
+  if (outcome.kind === 'signed-out') return { state, setCookies: outcome.setCookies, cookieUpdates: outcome.cookieUpdates };
+  // The store is unreachable or failing: stay signed out for this request (fail closed), keep cookies.
+  const message = outcome.error instanceof Error ? outcome.error.message : 'unknown error';
+  gatehouse.log(`gatehouse: session refresh failed: ${message}`);
+  return null;
 }
 
 const paramMatchers = new WeakMap<
@@ -112,19 +99,15 @@ async function syncOrganization(
   else return null;
   const o = state.claims.o;
   if (target === null ? !o : o && (o.id === target || o.slg === target)) return null;
-  const ctx = requestContext(request, gatehouse.trustedProxyHops);
+  const config = await gatehouse.config();
+  const ctx = requestContext(request, config.trustedProxyHops);
   ctx.origin = publicUrl(request).origin;
   try {
     const result = await gatehouse.sessions.setActiveOrganization({ userId: state.claims.sub, sessionId: state.claims.sid }, target, ctx);
-    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
-      verifier: gatehouse.verifier(),
-      checkSession: gatehouse.checkSession,
-    });
-    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
+    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: config.clientMaxAgeSeconds };
     return {
-      state: fresh,
-      setCookies: [sessionCookie(result.sessionToken, cookies)],
-      cookieUpdates: { [SESSION_COOKIE]: result.sessionToken },
+      state: signedInState(result.claims, result.sessionToken, 'cookie'),
+      ...refreshedCookies({ ...result, clientToken: null }, cookies),
     };
   } catch (error) {
     if (isGatehouseError(error) && (error.code === 'not_found' || error.code === 'bad_request')) return null;

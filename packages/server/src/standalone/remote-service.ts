@@ -5,6 +5,7 @@ import {
   GatehouseError,
   STATUS_BY_CODE,
   authenticateRequest,
+  authenticateToken,
   createConfigReader,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
@@ -154,10 +155,15 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
       .getSetCookie()
       .map((line) => line.split(';')[0] ?? '')
       .find((pair) => pair.startsWith(`${CLIENT_COOKIE}=`) && pair.length > CLIENT_COOKIE.length + 1);
+    // The token crossed the network: its claims are this app's own reading of it, with the service's keys.
+    const state = await authenticateToken(body.jwt, 'cookie', { verifier });
+    if (state.status !== 'signed-in')
+      throw new GatehouseError('internal_error', `The service's new session token does not verify (${state.reason}).`);
     return {
       sessionToken: body.jwt,
       sessionId: String(body.sessionId),
       userId: String(body.userId),
+      claims: state.claims,
       clientToken: rotated ? rotated.slice(CLIENT_COOKIE.length + 1) : null,
     };
   }
