@@ -1,7 +1,7 @@
 // How the Next.js glue reaches the identity service: the embedded instance of this process.
 
 import type * as ServerModuleNamespace from '@gatehouse/server';
-import type { GatehouseBackend } from '@gatehouse/server';
+import type { Gatehouse, GatehouseBackend } from '@gatehouse/server';
 
 type ServerModule = typeof ServerModuleNamespace;
 let loaded: Promise<ServerModule> | undefined;
@@ -23,9 +23,17 @@ export async function backend(injected?: GatehouseBackend): Promise<GatehouseBac
   return injected ?? (await serverModule()).getBackend();
 }
 
-/** Opens the embedded instance now (call from instrumentation.ts so start-up problems show at once). */
+/** Opens the service port now (call from instrumentation.ts so start-up problems show at once). */
 export async function startGatehouse(): Promise<void> {
   await backend();
+}
+
+/**
+ * The embedded instance itself, for server code that administers it in-process (seeding demo data,
+ * registering webhooks). @throws GatehouseError `setup_missing` in an app that uses a standalone service
+ */
+export async function embeddedGatehouse(): Promise<Gatehouse> {
+  return (await serverModule()).getGatehouse();
 }
 
 export { PATH_HEADER, signInUrl, signUpUrl } from './settings.js';

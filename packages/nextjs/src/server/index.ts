@@ -12,7 +12,7 @@ export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject, type User } from './auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
 export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
-export { startGatehouse, backend as embeddedGatehouse } from './backend.js';
+export { startGatehouse, embeddedGatehouse } from './backend.js';
 export {
   gatehouseClient,
   clerkClient,
