@@ -3,6 +3,7 @@
 //   // app/api/gatehouse/[...gatehouse]/route.ts
 //   export { GET, POST, HEAD, PUT, PATCH, DELETE } from '@gatehouse/nextjs/handler';
 
+import type { GatehouseBackend } from '@gatehouse/server';
 import { backend } from '../server/backend.js';
 import { publicUrl } from '../server/public-url.js';
 
@@ -12,8 +13,8 @@ import { publicUrl } from '../server/public-url.js';
  * reached as `127.0.0.1`, a LAN address or a real domain was refused with `csrf_rejected`. Hand the
  * API the URL the browser actually used.
  */
-function withPublicUrl(request: Request, trustedProxyHops: number): Request {
-  const url = publicUrl(request, trustedProxyHops);
+function withPublicUrl(request: Request): Request {
+  const url = publicUrl(request);
   if (url.href === request.url) return request;
   const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers: request.headers, signal: request.signal };
   if (request.body) {
@@ -23,10 +24,15 @@ function withPublicUrl(request: Request, trustedProxyHops: number): Request {
   return new Request(url, init);
 }
 
-async function handle(request: Request): Promise<Response> {
-  const gatehouse = await backend();
-  return gatehouse.handle(withPublicUrl(request, gatehouse.trustedProxyHops));
+/** The route handlers over a given service port (default: the process-wide one). */
+export function createGatehouseHandler(
+  injected?: GatehouseBackend,
+): Record<'GET' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE' | 'PUT', (request: Request) => Promise<Response>> {
+  const handle = async (request: Request) => (await backend(injected)).handle(withPublicUrl(request));
+  return { GET: handle, POST: handle, HEAD: handle, PATCH: handle, DELETE: handle, PUT: handle };
 }
+
+const handle = async (request: Request): Promise<Response> => (await backend()).handle(withPublicUrl(request));
 
 export const GET = handle;
 export const POST = handle;
