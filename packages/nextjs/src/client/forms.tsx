@@ -6,6 +6,13 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
 import { OauthButtons, routeToSso, useOauthFailure } from './oauth.js';
+import { SecondFactorForm } from './second-factor-form.js';
+import { PasskeySignIn } from './passkey-sign-in.js';
+import type { SignInAnswer } from './sign-in-factors.js';
+import { SetupMfaTask } from './setup-mfa-task.js';
+
+/** The sign-in calls go out without the session retry: nobody is signed in yet. */
+const plainFetch = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
 
 export interface AuthFormProps {
   /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
@@ -26,10 +33,12 @@ function AuthForm({
   signInUrl = '/sign-in',
   signUpUrl = '/sign-up',
 }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
-  const { apiBasePath, fetch: gatehouseFetch } = useGatehouse();
+  const { apiBasePath, fetch: gatehouseFetch, session, reload, refresh } = useGatehouse();
   const [error, setError] = useState<string | null>(null);
   const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
+  // The password was right and a second factor is next: the strategies the user can use.
+  const [secondFactor, setSecondFactor] = useState<NonNullable<SignInAnswer['supportedSecondFactors']> | null>(null);
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
   const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
@@ -60,6 +69,22 @@ function AuthForm({
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+      const answer = res.ok
+        ? ((await res
+            .clone()
+            .json()
+            .catch(() => ({}))) as SignInAnswer)
+        : null;
+      if (answer?.status === 'needs_second_factor') {
+        setSecondFactor(answer.supportedSecondFactors ?? []);
+        setPending(false);
+        return;
+      }
+      // The instance requires a second factor this user lacks: the session is pending until they add one.
+      if (res.ok && (await reload())?.tasks?.includes('setup-mfa')) {
+        setPending(false);
+        return;
+      }
       if (res.ok) {
         // A full navigation, so server components render with the new session cookie.
         window.location.assign(redirectTarget(fallbackRedirectUrl));
@@ -82,6 +107,31 @@ function AuthForm({
   const other =
     mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
   const keep = typeof window === 'undefined' ? '' : window.location.search;
+  const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl));
+  if (session?.status === 'pending' && session.tasks?.includes('setup-mfa'))
+    return (
+      <SetupMfaTask
+        apiBasePath={apiBasePath}
+        fetcher={gatehouseFetch}
+        onDone={() => {
+          // A refresh makes the session active now that a factor exists.
+          void refresh().then(done);
+        }}
+      />
+    );
+  if (secondFactor)
+    return (
+      <SecondFactorForm
+        apiBasePath={apiBasePath}
+        fetcher={plainFetch}
+        strategies={secondFactor.map((s) => s.strategy)}
+        onComplete={done}
+        onRestart={(message) => {
+          setSecondFactor(null);
+          setError(message);
+        }}
+      />
+    );
   return (
     <form className="gatehouse-form" method="post" action={`${apiBasePath}/${mode}`} onSubmit={onSubmit} aria-label={title} noValidate>
       <h1>{title}</h1>
@@ -89,7 +139,7 @@ function AuthForm({
       <input type="hidden" name="return_to" value={navigation.returnTo} />
       <label>
         Email
-        <input name="email" type="email" autoComplete="email" required />
+        <input name="email" type="email" autoComplete={mode === 'sign-in' ? 'username webauthn' : 'email'} required />
       </label>
       <label>
         Password
@@ -103,6 +153,7 @@ function AuthForm({
       <button type="submit" disabled={pending}>
         {title}
       </button>
+      {mode === 'sign-in' ? <PasskeySignIn apiBasePath={apiBasePath} fetcher={plainFetch} onSignedIn={done} onError={setError} /> : null}
       <OauthButtons
         redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
         onError={setError}

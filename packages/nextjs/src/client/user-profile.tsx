@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { SessionList } from './session-list.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { SecuritySection } from './security-section.js';
 import { useSessionList } from './use-session-list.js';
 import { useUser } from './use-auth.js';
 
@@ -32,6 +33,7 @@ export function UserProfile() {
         ) : null}
       </dl>
       <ConnectedAccounts />
+      <SecuritySection />
       <h3>Devices</h3>
       {error ? (
         <p role="alert">{error.message}</p>

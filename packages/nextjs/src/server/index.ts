@@ -11,7 +11,14 @@ export {
 export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject, type User } from './auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
-export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
+export {
+  errorResponse,
+  reverificationError,
+  reverificationErrorResponse,
+  type AuthObject,
+  type CheckAuthorizationParams,
+  type ReverificationRequirement,
+} from '@gatehouse/core';
 export { startGatehouse, backend as embeddedGatehouse } from './backend.js';
 export {
   gatehouseClient,

@@ -1,4 +1,4 @@
-// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke).
+// Dashboard page: users (search, view, ban/unban, delete), each user's sessions (revoke) and second factors (reset).
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
@@ -6,6 +6,7 @@ import { actionForm } from '../forms.js';
 import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../users/user-admin.js';
+import { factorsSection } from './user-factors.js';
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -42,10 +43,11 @@ async function view(page: PageContext, userId: string) {
   const row = await gatehouse.store.findUserById(userId);
   if (!row) throw new GatehouseError('not_found', 'No such user.');
   const user = toSummary(row);
-  const [sessions, memberships, externalAccounts] = await Promise.all([
+  const [sessions, memberships, externalAccounts, factors] = await Promise.all([
     gatehouse.sessions.listUserSessions(user.id),
     gatehouse.organizations.listUserMemberships(user.id),
     gatehouse.oauth.listExternalAccounts(user.id),
+    gatehouse.factors.list(user.id),
   ]);
   const action = `${root}/users/${user.id}`;
   return {
@@ -139,7 +141,7 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
-      ${externalAccounts.length === 0 ? html`<p class="muted">No connected accounts.</p>` : ''}
+      ${externalAccounts.length === 0 ? html`<p class="muted">No connected accounts.</p>` : ''} ${factorsSection(action, factors)}
       <h2>Metadata</h2>
       <h3>Public</h3>
       <pre>${pretty(row.public_metadata)}</pre>
@@ -195,6 +197,10 @@ export const usersPage: DashboardPage = {
         // Never the user's last way to sign in (refused with a message).
         await gatehouse.oauth.removeExternalAccount(user.id, field(form, 'account'), ctx);
         return { redirect: back, notice: 'Disconnected the account.' };
+      case 'reset-factors': {
+        const removed = await gatehouse.factors.resetFactors(user.id, adminId, ctx);
+        return { redirect: back, notice: `Reset the second factors of ${user.email} (${removed} removed).` };
+      }
       default:
         throw new GatehouseError('bad_request', 'Unknown action.');
     }
