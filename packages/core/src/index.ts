@@ -16,6 +16,8 @@ export * from './machine-auth.js';
 export * from './route-matcher.js';
 export * from './authenticate-request.js';
 export * from './redirects.js';
+export * from './cross-site.js';
+export * from './backend-config.js';
 export * from './session-cookies.js';
 export * from './user-fields.js';
 export * from './remote-jwks.js';

@@ -6,6 +6,7 @@ import {
   createSessionTokenVerifier,
   type PublicJwk,
   type AuthReason,
+  type BackendConfig,
   type RequestState,
   type SessionClaims,
   type SessionTokenVerifier,
@@ -166,8 +167,10 @@ export interface Gatehouse {
   /** The Redis fan-out's state; null without `redisUrl`. */
   readonly fanOut: FanOutStatus | null;
   readonly basePath: string;
-  /** Origins besides the request's own that may send state-changing requests with the session cookies. */
+  /** Origins besides the request's own that may send state-changing requests with the session cookies (the live setting). */
   readonly allowedOrigins: readonly string[];
+  /** What the app glue applies per request (base path, trusted hops, allowed origins, cookie lifetime), read live. */
+  config(): Promise<BackendConfig>;
   readonly log: (line: string) => void;
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
   authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
@@ -434,7 +437,16 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     databaseFile: onPostgres ? null : databaseFile,
     fanOut: fanOut?.status ?? null,
     basePath,
-    allowedOrigins: options.allowedOrigins ?? [],
+    // Read on every use: an instance setting that changes at run time (the dashboard, the backend API, another process).
+    get allowedOrigins() {
+      return allowedOrigins;
+    },
+    config: async () => ({
+      basePath,
+      trustedProxyHops: gatehouse.trustedProxyHops,
+      allowedOrigins,
+      clientMaxAgeSeconds: settings.maxLifetimeSeconds,
+    }),
     log,
     stamps,
     roles,
