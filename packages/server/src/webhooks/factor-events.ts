@@ -1,7 +1,7 @@
 // Which audit actions of the factor service are also webhook events, and their payload.
 
 import type { Insertable } from 'kysely';
-import type { AuditEventsTable } from '../store/types.js';
+import type { AuditEventsTable } from '../audit/audit-store.js';
 import type { FactorEventJSON, WebhookEventType } from './events.js';
 
 type FactorEventType = Extract<WebhookEventType, `factor.${string}`>;
