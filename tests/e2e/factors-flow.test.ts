@@ -217,8 +217,9 @@ describe('second factors, passkeys and reverification in Chromium', { timeout: 4
     });
 
     test('"Sign in with a passkey" signs in without a password (a browser without passkey autofill)', async () => {
-      await context.addInitScript(() => {
-        Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', { value: async () => false });
+      // A string, not a function: the test's compiled functions may reference helpers the page lacks.
+      await context.addInitScript({
+        content: "Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', { value: () => Promise.resolve(false) });",
       });
       await context.clearCookies();
       await page.goto(`${origin}/sign-in`);
