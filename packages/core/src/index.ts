@@ -22,3 +22,4 @@ export * from './session-cookies.js';
 export * from './user-fields.js';
 export * from './remote-jwks.js';
 export * from './reverification.js';
+export { HOSTED_PAGES, hostedPageUrl } from './hosted-pages.js';

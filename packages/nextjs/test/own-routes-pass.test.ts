@@ -14,6 +14,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-own-routes-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Clerk's variable, read as a fallback: the app's own sign-in page.
+process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/sign-in';
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { clerkMiddleware, createRouteMatcher } = await import('@gatehouse/nextjs/server');
@@ -115,5 +117,33 @@ describe('the auth API passes a protect-all proxy untouched (issue #23)', () => 
     );
     assert.equal(response.status, 307);
     assert.equal(response.headers.get('location'), 'http://127.0.0.1:3000/sign-in?redirect_url=%2Fdashboard');
+  });
+
+  test("sign-in URL: Gatehouse's variable, else Clerk's, else the hosted page", async () => {
+    const saved = { clerk: process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL, own: process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL };
+    const location = async () =>
+      (await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: PAGE }), event)).headers.get('location');
+    try {
+      delete process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL;
+      delete process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL;
+      assert.equal(await location(), `${ORIGIN}/api/gatehouse/pages/sign-in?redirect_url=%2Fdashboard`);
+      process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/login';
+      assert.equal(await location(), `${ORIGIN}/login?redirect_url=%2Fdashboard`);
+      process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/enter';
+      assert.equal(await location(), `${ORIGIN}/enter?redirect_url=%2Fdashboard`);
+    } finally {
+      if (saved.clerk === undefined) delete process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL;
+      else process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = saved.clerk;
+      if (saved.own === undefined) delete process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL;
+      else process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = saved.own;
+    }
+  });
+
+  test('the hosted sign-in page itself passes the protect-all proxy', async () => {
+    const response = await protectAll(
+      new NextRequest(`${ORIGIN}/api/gatehouse/pages/sign-in?redirect_url=%2Fdashboard`, { headers: PAGE }),
+      event,
+    );
+    assert.ok(passedThrough(response));
   });
 });

@@ -108,8 +108,8 @@ function buildAuth(
   options: GatehouseMiddlewareOptions,
   runtime: MiddlewareRuntime,
 ): MiddlewareAuth {
-  const signIn = options.signInUrl ?? defaultSignInUrl();
-  const signUp = options.signUpUrl ?? defaultSignUpUrl();
+  const signIn = options.signInUrl ?? defaultSignInUrl(runtime.apiBasePath(options));
+  const signUp = options.signUpUrl ?? defaultSignUpUrl(runtime.apiBasePath(options));
   const redirectTo = (target: string, returnBackUrl?: string | null): never => {
     const location = signInRedirect(target, request.nextUrl, returnBackUrl);
     // A handler that protects the sign-in page itself would send the browser round in circles until

@@ -30,6 +30,7 @@ import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
+import { createHostedPages } from '../hosted/pages.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -67,6 +68,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const factorRoutes = createFactorRoutes(gatehouse, signedIn);
   const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
   const routes: Record<string, AnyMethods> = {
+    ...createHostedPages(gatehouse, { basePath: base }),
     ...sessionRoutes.routes,
     ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
