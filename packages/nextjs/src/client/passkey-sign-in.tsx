@@ -34,7 +34,9 @@ export function PasskeySignIn({
       authenticateWithPasskey(fetcher, apiBasePath, { flow: 'autofill' }).then(
         () => callbacks.current.onSignedIn(),
         (e: unknown) => {
-          if (!cancelled && !isPasskeyCancel(e))
+          // The background request is opportunistic: only a passkey the person picked and the server
+          // refused is worth a message (not a host where passkeys cannot work, such as an IP address).
+          if (!cancelled && (e as { code?: unknown } | null)?.code === 'code_invalid')
             callbacks.current.onError(e instanceof Error ? e.message : 'The passkey could not be verified.');
         },
       );
