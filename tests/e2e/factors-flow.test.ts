@@ -7,8 +7,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { TOTP, Secret } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,7 +15,6 @@ import { startAppServer, type AppServer } from './app-server.js';
 import { DEMO_PASSWORD } from './demo-session.js';
 
 const WAIT = { timeout: 15_000 };
-const CLI = resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'main.js');
 
 const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), digits: 6, period: 30, timestamp: at });
 
@@ -297,12 +294,22 @@ describe('second factors, passkeys and reverification in Chromium', { timeout: 4
     const email = 'alice@example.com';
 
     test('a user without one is led to add an authenticator app before the session is active', async () => {
-      const cli = spawnSync(process.execPath, [CLI, 'settings', 'set', 'secondFactorRequired=true'], {
-        env: { ...process.env, GATEHOUSE_DATABASE_FILE: app.databaseFile, GATEHOUSE_DEV_SECRET: '1', NODE_ENV: 'production' },
-        encoding: 'utf8',
-        timeout: 30_000,
+      // Alice is the demo's instance admin: the admin API stores the setting, applied at once.
+      const admin = await fetch(`${origin}/api/gatehouse/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ email, password: DEMO_PASSWORD }),
       });
-      assert.equal(cli.status, 0, cli.stderr);
+      const adminCookie = admin.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const changed = await fetch(`${origin}/api/gatehouse/admin/settings`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', origin, cookie: adminCookie },
+        body: JSON.stringify({ secondFactorRequired: true }),
+      });
+      assert.equal(changed.status, 200, await changed.text());
       // The running app picks stored settings up within seconds: wait (bounded) until a sign-in is pending.
       const pendingSignIn = async () => {
         const res = await fetch(`${origin}/api/gatehouse/sign-in`, {
