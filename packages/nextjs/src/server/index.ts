@@ -7,6 +7,9 @@ export {
   type MiddlewareAuth,
   type MiddlewareAuthObject,
   type MiddlewareHandler,
+  type GatehouseMiddlewareOptions as ClerkMiddlewareOptions,
+  type MiddlewareAuth as ClerkMiddlewareAuth,
+  type MiddlewareAuthObject as ClerkMiddlewareSessionAuthObject,
 } from './middleware.js';
 export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject, type User } from './auth.js';
@@ -17,7 +20,6 @@ export {
   reverificationErrorResponse,
   type AuthObject,
   type CheckAuthorizationParams,
-  type ReverificationRequirement,
 } from '@gatehouse/core';
 export { startGatehouse, backend as embeddedGatehouse } from './backend.js';
 export {
