@@ -38,9 +38,9 @@ after(async () => {
 test("a user's page shows their second factors, never the secret", async () => {
   const res = await page(admin.jar, `/users/${bob.userId}`);
   assert.equal(res.status, 200);
-  assert.match(res.text, /<h2>Second factors<\/h2>/);
-  assert.match(res.text, /Authenticator app<\/th>\s*<td>enrolled/);
-  assert.match(res.text, /Backup codes left<\/th>\s*<td>10/);
+  assert.match(res.text, /<h2>Factors<\/h2>/);
+  assert.match(res.text, /Authenticator app \(TOTP\)<\/th>\s*<td>enrolled/);
+  assert.match(res.text, /Backup codes<\/th>\s*<td>10 unused/);
   assert.match(res.text, /Reset second factors and passkeys/);
   assert.ok(!res.text.includes(secret));
 });
@@ -57,6 +57,6 @@ test('only an instance admin can reset them; the reset removes every factor and 
   const audit = t.db.prepare("SELECT actor_id, subject_id FROM audit_events WHERE action = 'factor.reset'").all();
   assert.deepEqual(audit, [{ actor_id: admin.userId, subject_id: bob.userId }]);
   const after = await page(admin.jar, `/users/${bob.userId}`);
-  assert.match(after.text, /Authenticator app<\/th>\s*<td>none/);
+  assert.match(after.text, /Authenticator app \(TOTP\)<\/th>\s*<td>none/);
   assert.ok(!after.text.includes('Reset second factors and passkeys'));
 });

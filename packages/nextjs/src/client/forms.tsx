@@ -1,7 +1,7 @@
 'use client';
-// SignIn, SignUp and SignOutButton: plain accessible forms over the auth HTTP API.
+// SignIn, SignUp and SignOutButton: accessible, themeable forms over the auth HTTP API.
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
@@ -13,6 +13,9 @@ import { SetupMfaTask } from './setup-mfa-task.js';
 
 /** The sign-in calls go out without the session retry: nobody is signed in yet. */
 const plainFetch = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+import { StyledRoot, useStyling } from './appearance/appearance.js';
+import { ErrorRegion, Field } from './appearance/parts.js';
+import type { Appearance } from './appearance/types.js';
 
 export interface AuthFormProps {
   /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
@@ -20,6 +23,8 @@ export interface AuthFormProps {
   /** Link to the other form. */
   signInUrl?: string;
   signUpUrl?: string;
+  /** Clerk's `appearance` for this component (over the provider's). */
+  appearance?: Appearance;
 }
 
 function redirectTarget(fallback: string): string {
@@ -32,11 +37,15 @@ function AuthForm({
   fallbackRedirectUrl = '/',
   signInUrl = '/sign-in',
   signUpUrl = '/sign-up',
+  appearance,
 }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
   const { apiBasePath, fetch: gatehouseFetch, session, reload, refresh } = useGatehouse();
+  const styling = useStyling(appearance);
+  const { t, el } = styling;
   const [error, setError] = useState<string | null>(null);
   const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
+  const errorId = useId();
   // The password was right and a second factor is next: the strategies the user can use.
   const [secondFactor, setSecondFactor] = useState<NonNullable<SignInAnswer['supportedSecondFactors']> | null>(null);
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
@@ -45,9 +54,10 @@ function AuthForm({
   useEffect(() => {
     setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl), returnTo: window.location.pathname });
     const code = new URLSearchParams(window.location.search).get('error');
-    if (code) setError(code === 'invalid_credentials' ? 'The email or password is not correct.' : 'That did not work. Try again.');
-  }, [fallbackRedirectUrl]);
-  const title = mode === 'sign-in' ? 'Sign in' : 'Sign up';
+    if (code) setError(styling.errorText(code === 'invalid_credentials' ? code : 'form_retry'));
+  }, [fallbackRedirectUrl, styling]);
+  const texts = mode === 'sign-in' ? t.signIn.start : t.signUp.start;
+  const title = texts.title;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -95,17 +105,16 @@ function AuthForm({
         console.error(message);
         setError(message);
       } else {
-        const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setError(payload?.error?.message ?? 'Something went wrong. Try again.');
+        const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        setError(styling.errorText(payload?.error?.code, payload?.error?.message));
       }
     } catch {
-      setError('The server could not be reached. Try again.');
+      setError(styling.errorText('network'));
     }
     setPending(false);
   }
 
-  const other =
-    mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
+  const other = mode === 'sign-in' ? signUpUrl : signInUrl;
   const keep = typeof window === 'undefined' ? '' : window.location.search;
   const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl));
   if (session?.status === 'pending' && session.tasks?.includes('setup-mfa'))
@@ -132,36 +141,59 @@ function AuthForm({
         }}
       />
     );
+  const shown = error ?? oauthFailure;
   return (
-    <form className="gatehouse-form" method="post" action={`${apiBasePath}/${mode}`} onSubmit={onSubmit} aria-label={title} noValidate>
-      <h1>{title}</h1>
-      <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
-      <input type="hidden" name="return_to" value={navigation.returnTo} />
-      <label>
-        Email
-        <input name="email" type="email" autoComplete={mode === 'sign-in' ? 'username webauthn' : 'email'} required />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'} required />
-      </label>
-      {(error ?? oauthFailure) ? (
-        <p role="alert" className="gatehouse-error">
-          {error ?? oauthFailure}
+    <StyledRoot appearance={appearance} className="gh-box">
+      <form
+        {...el('card', 'gh-card gatehouse-form')}
+        method="post"
+        action={`${apiBasePath}/${mode}`}
+        onSubmit={onSubmit}
+        aria-label={title}
+        noValidate
+      >
+        <div {...el('header', 'gh-header')}>
+          <h1 {...el('headerTitle', 'gh-title')}>{title}</h1>
+        </div>
+        <OauthButtons
+          redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
+          onError={setError}
+        />
+        <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
+        <input type="hidden" name="return_to" value={navigation.returnTo} />
+        <div {...el('main', 'gh-stack')}>
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__emailAddress}
+            name="email"
+            type="email"
+            autoComplete={mode === 'sign-in' ? 'username webauthn' : 'email'}
+            required
+            errorId={shown ? errorId : null}
+          />
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__password}
+            name="password"
+            type="password"
+            autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+            required
+            errorId={shown ? errorId : null}
+          />
+        </div>
+        <ErrorRegion styling={styling} message={shown} id={errorId} />
+        <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>
+          {title}
+        </button>
+        {mode === 'sign-in' ? <PasskeySignIn apiBasePath={apiBasePath} fetcher={plainFetch} onSignedIn={done} onError={setError} /> : null}
+        <p {...el('footerAction', 'gh-footer')}>
+          <span {...el('footerActionText')}>{texts.actionText}</span>{' '}
+          <a {...el('footerActionLink', 'gh-link')} href={`${other}${keep}`}>
+            {texts.actionLink}
+          </a>
         </p>
-      ) : null}
-      <button type="submit" disabled={pending}>
-        {title}
-      </button>
-      {mode === 'sign-in' ? <PasskeySignIn apiBasePath={apiBasePath} fetcher={plainFetch} onSignedIn={done} onError={setError} /> : null}
-      <OauthButtons
-        redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
-        onError={setError}
-      />
-      <p>
-        <a href={`${other.href}${keep}`}>{other.text}</a>
-      </p>
-    </form>
+      </form>
+    </StyledRoot>
   );
 }
 
@@ -177,16 +209,17 @@ export function SignUp(props: AuthFormProps) {
 export function SignOutButton({
   redirectUrl,
   sessionId,
-  children = 'Sign out',
+  children,
 }: {
   redirectUrl?: string;
   sessionId?: string;
   children?: React.ReactNode;
 }) {
   const { signOut } = useGatehouse();
+  const { t } = useStyling();
   return (
     <button type="button" onClick={() => void signOut({ ...(redirectUrl ? { redirectUrl } : {}), ...(sessionId ? { sessionId } : {}) })}>
-      {children}
+      {children ?? t.signOutButton}
     </button>
   );
 }

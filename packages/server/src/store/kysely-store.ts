@@ -15,6 +15,7 @@ import { organizationQueries } from '../organizations/organization-store.js';
 import { roleQueries } from '../roles/role-store.js';
 import { clientTokenQueries } from '../sessions/client-token-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
+import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
 import { userQueries } from '../users/user-store.js';
 import { webhookQueries } from '../webhooks/webhook-store.js';
@@ -47,6 +48,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...oauthQueries(db),
     ...machineQueries(db),
     ...factorQueries(db),
+    ...statsQueries(db),
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions).
       if (inTransaction) return fn(store);

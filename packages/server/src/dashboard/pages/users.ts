@@ -1,4 +1,4 @@
-// Dashboard page: users (search, view, ban/unban, delete), each user's sessions (revoke) and second factors (reset).
+// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke), factors, organizations and external accounts.
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
@@ -6,7 +6,6 @@ import { actionForm } from '../forms.js';
 import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../users/user-admin.js';
-import { factorsSection } from './user-factors.js';
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -101,6 +100,23 @@ async function view(page: PageContext, userId: string) {
         </tbody>
       </table>
       ${sessions.length === 0 ? html`<p class="muted">No live sessions.</p>` : ''}
+      <h2>Factors</h2>
+      ${facts([
+        ['Password', row.password_hash ? 'set' : 'none'],
+        ['Authenticator app (TOTP)', factors.totpEnabled ? 'enrolled' : 'none'],
+        ['Backup codes', factors.backupCodeEnabled ? `${factors.backupCodesRemaining} unused` : 'none'],
+        ['Passkeys', factors.passkeys.length ? factors.passkeys.map((p) => `${p.name} (added ${when(p.createdAt)})`).join(', ') : 'none'],
+      ])}
+      ${
+        factors.totpEnabled || factors.passkeys.length > 0 || factors.backupCodesRemaining > 0
+          ? html`<p>
+              ${actionForm(action, 'reset-factors', 'Reset second factors and passkeys', {
+                danger: true,
+                before: html`<span class="muted">(the user signs in with the password alone until they enrol again; audited)</span> `,
+              })}
+            </p>`
+          : ''
+      }
       <h2>Organizations</h2>
       <table>
         <thead>
@@ -119,7 +135,8 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
-      <h2>Connected accounts</h2>
+      ${memberships.length === 0 ? html`<p class="muted">No organizations.</p>` : ''}
+      <h2>External accounts</h2>
       <table>
         <thead>
           <tr>
@@ -141,7 +158,7 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
-      ${externalAccounts.length === 0 ? html`<p class="muted">No connected accounts.</p>` : ''} ${factorsSection(action, factors)}
+      ${externalAccounts.length === 0 ? html`<p class="muted">No external accounts.</p>` : ''}
       <h2>Metadata</h2>
       <h3>Public</h3>
       <pre>${pretty(row.public_metadata)}</pre>
