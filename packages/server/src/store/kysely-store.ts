@@ -2,6 +2,8 @@
 
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { clientTokenQueries } from './client-token-queries.js';
+import { metricsQueries } from '../observability/metrics-store.js';
+import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { retryTransientConflicts } from './db-errors.js';
 import type { Database, Dialect, Store } from './types.js';
 import { webhookQueries } from './webhook-queries.js';
@@ -57,6 +59,8 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...machineQueries(db),
     ...factorQueries(db),
     ...clientTokenQueries(db),
+    ...metricsQueries(db),
+    ...adminClaimQueries(db),
     async getInstanceValue(key) {
       const row = await db.selectFrom('instance').select('value').where('key', '=', key).executeTakeFirst();
       return row?.value ?? null;

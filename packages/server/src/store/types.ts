@@ -2,6 +2,8 @@
 
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
+import type { MetricsStore } from '../observability/metrics-store.js';
+import type { AdminClaimStore, AdminClaimsDatabase } from '../admin-claim/claim-store.js';
 import type { MailDatabase, MailStore } from '../mail/mail-store.js';
 import type { OauthDatabase, OauthStore } from '../oauth/oauth-queries.js';
 import type { MachineStore, MachinesDatabase } from '../machines/machine-store.js';
@@ -271,7 +273,8 @@ export interface FactorChallengesTable {
   created_at: number;
 }
 
-export interface Database extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase, ClientTokensDatabase {
+export interface Database
+  extends AccountsDatabase, MailDatabase, OauthDatabase, MachinesDatabase, ClientTokensDatabase, AdminClaimsDatabase {
   users: UsersTable;
   clients: ClientsTable;
   sessions: SessionsTable;
@@ -407,7 +410,8 @@ export interface FactorStore {
 }
 
 /** Everything the use cases ask of a database. Implemented once over Kysely for every dialect. */
-export interface Store extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore {
+export interface Store
+  extends WebhookStore, AccountStore, MailStore, OauthStore, MachineStore, FactorStore, ClientTokenStore, MetricsStore, AdminClaimStore {
   getInstanceValue(key: string): Promise<string | null>;
   setInstanceValue(key: string, value: string): Promise<void>;
   /**
