@@ -5,7 +5,7 @@
 //   npm test                      everything
 //   npm test -- packages/core     only the test files under the given paths
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -21,6 +21,31 @@ function run(cmd, args, options = {}) {
 function fail(message) {
   console.error(`\n✖ ${message}`);
   process.exit(1);
+}
+
+/** Runs the test runner in its own process group; past the limit, lists what still runs and stops it. */
+function runTests(args, limitMs) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root, detached: true });
+    const timer = setTimeout(() => {
+      console.error(`\n✖ The test run passed its limit of ${Math.round(limitMs / 60_000)} minutes. Still running:`);
+      spawnSync('sh', ['-c', 'ps -eo pid,ppid,etimes,args --forest | cut -c1-250'], { stdio: 'inherit' });
+      stop('SIGKILL');
+    }, limitMs);
+    const stop = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+    };
+    // The runner has its own process group, so an interrupt of this script is passed on to it.
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stop(signal));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise(code ?? (signal ? 1 : 0));
+    });
+  });
 }
 
 function findTests(dir) {
@@ -65,22 +90,35 @@ console.log(needsBrowser ? 'Building packages and the example app...' : 'Buildin
 if (run('npm', ['run', needsBrowser ? 'build' : 'build:packages']) !== 0) fail('The build failed.');
 if (!requested.length && run('npx', ['tsc', '-p', 'tsconfig.test.json']) !== 0) fail('The test files do not type-check.');
 
-const tapFile = join(mkdtempSync(join(tmpdir(), 'gatehouse-test-')), 'report.tap');
-const status = run(process.execPath, [
-  '--import',
-  'tsx',
-  '--test',
-  '--test-reporter=spec',
-  '--test-reporter-destination=stdout',
-  '--test-reporter=tap',
-  `--test-reporter-destination=${tapFile}`,
-  ...files.map((f) => relative(root, f)),
-]);
+const reportDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
+const tapFile = join(reportDir, 'report.tap');
+// On a terminal every test is listed as it ends; elsewhere (CI logs) a dot per test and the failures
+// at the end keep the log short, and the full listing goes to a TAP file.
+const liveReporter = process.env.GATEHOUSE_TEST_REPORTER ?? (process.stdout.isTTY ? 'spec' : 'dot');
+// No file may run for ever: each test file (and each test in it) fails after this long, and the
+// whole run is stopped, with the test processes still alive listed, after the run limit.
+const fileTimeoutMs = Number(process.env.GATEHOUSE_TEST_FILE_TIMEOUT_MS ?? 15 * 60_000);
+const runLimitMs = Number(process.env.GATEHOUSE_TEST_RUN_LIMIT_MS ?? 50 * 60_000);
+const status = await runTests(
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-timeout=${fileTimeoutMs}`,
+    `--test-reporter=${liveReporter}`,
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files.map((f) => relative(root, f)),
+  ],
+  runLimitMs,
+);
 
 const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 const tests = count('tests');
-const failed = count('fail');
+// A test stopped by its timeout counts as cancelled, which is a failure here.
+const failed = count('fail') + count('cancelled');
 if (tests === 0) fail('The test runner executed no tests.');
-if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed.`);
+if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed (every test, listed: ${tapFile}).`);
 console.log(`\n✔ ${tests} tests passed in ${files.length} files.`);

@@ -144,7 +144,9 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
 
   let output = '';
   // Its own process group, so stop() also ends anything next spawns.
-  const child = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  // Idle connections stay open for a minute: the tests' fetch keeps sockets for about 4 s, and on a
+  // busy machine a server that closes them at Node's default 5 s races the reuse ("other side closed").
+  const child = spawn(NEXT_BIN, ['start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '60000'], {
     cwd: appDir,
     env,
     detached: true,

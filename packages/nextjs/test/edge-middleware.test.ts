@@ -17,6 +17,9 @@ import { createCookieJar, createTestInstance, signUp, type TestInstance } from '
 
 type EdgeEntry = typeof EdgeModule;
 
+// The app's own sign-in page (without it, redirects go to the hosted page).
+process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/sign-in';
+
 const here = dirname(fileURLToPath(import.meta.url));
 const edgeEntry = resolve(here, '../dist/server/edge.js');
 const { gatehouseMiddleware, clerkMiddleware, createRouteMatcher, HANDSHAKE_COOKIE, auth } = (await import(edgeEntry)) as EdgeEntry;

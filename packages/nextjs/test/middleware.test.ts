@@ -13,6 +13,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// The app's own sign-in page (without it, redirects go to the hosted page; see hosted-pages.test.ts).
+process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/sign-in';
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { createRouteMatcher, gatehouseMiddleware, clerkMiddleware } = await import('@gatehouse/nextjs/server');

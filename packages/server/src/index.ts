@@ -14,7 +14,9 @@ export type { ActivatedSession, BrowserOutcome, EndResult, SessionSummary } from
 export { describeDevice } from './sessions/device.js';
 export { errorResponse, json } from './http/respond.js';
 export { hashPassword, checkPassword } from './users/passwords.js';
-export type { Store, UserRow, SessionRow, ClientRow, Database, Dialect } from './store/types.js';
+export type { SessionRow, ClientRow } from './sessions/session-store.js';
+export type { Store, Database, Dialect } from './store/types.js';
+export type { UserRow } from './users/user-store.js';
 export type { FanOutStatus } from './propagation/redis-fan-out.js';
 export { nodeSignatures } from './tokens/node-signatures.js';
 export {

@@ -4,6 +4,7 @@ import {
   CLIENT_COOKIE,
   GatehouseError,
   authenticateRequest,
+  createConfigReader,
   createLocalKeySet,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
@@ -14,6 +15,7 @@ import {
   signedOutAuthObject,
   singleCookie,
   type AuthReason,
+  type BackendConfig,
   type KeyResolver,
   type RequestState,
   type SessionTokenVerifier,
@@ -134,12 +136,34 @@ function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, st
   return new Response(null, { status: 307, headers });
 }
 
-/** GATEHOUSE_ALLOWED_ORIGINS, as the Node runtime reads it: other origins whose writes may carry the session. */
-function allowedOrigins(): string[] {
+/** GATEHOUSE_ALLOWED_ORIGINS: the origins used until the service's live setting is read, and while it cannot be. */
+function configuredOrigins(): string[] {
   return (process.env.GATEHOUSE_ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+const configReaders = new Map<string, () => Promise<BackendConfig>>();
+
+/**
+ * The allowed origins as the service holds them now: `GET {apiBasePath}/config` from this server's
+ * own address (like the JWKS), re-read at most every 2 s, so a change in the dashboard or the
+ * backend API governs the edge within that time.
+ */
+async function allowedOrigins(request: NextRequest, options: GatehouseMiddlewareOptions): Promise<readonly string[]> {
+  const url = new URL(`${apiBasePath(options)}/config`, request.url).href;
+  let read = configReaders.get(url);
+  if (!read) {
+    const fallback = { basePath: apiBasePath(options), trustedProxyHops: 1, allowedOrigins: configuredOrigins(), clientMaxAgeSeconds: 1 };
+    read = createConfigReader(async () => {
+      const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      return res.json();
+    }, fallback);
+    configReaders.set(url, read);
+  }
+  return (await read()).allowedOrigins;
 }
 
 async function edgeRuntime(): Promise<MiddlewareRuntime> {
@@ -148,7 +172,11 @@ async function edgeRuntime(): Promise<MiddlewareRuntime> {
       // The same cross-site write check as on Node; the auth API checks Origin itself.
       const base = apiBasePath(options);
       const path = request.nextUrl.pathname;
-      if (path !== base && !path.startsWith(`${base}/`) && isCrossSiteCookieWrite(request, allowedOrigins())) {
+      if (
+        path !== base &&
+        !path.startsWith(`${base}/`) &&
+        (await isCrossSiteCookieWrite(request, () => allowedOrigins(request, options)))
+      ) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };
       }
@@ -175,6 +203,7 @@ async function edgeRuntime(): Promise<MiddlewareRuntime> {
         return state.token;
       });
     },
+    apiBasePath,
     log: (line) => console.log(line),
   };
 }

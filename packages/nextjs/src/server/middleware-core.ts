@@ -13,6 +13,7 @@ import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpU
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
+import { publicUrl } from './public-url.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -75,6 +76,8 @@ export interface MiddlewareRuntime {
     options: GatehouseMiddlewareOptions,
   ): Promise<{ state: RequestState; refreshed: Refreshed | null; response?: Response }>;
   authObject(state: RequestState, request: NextRequest): AuthObject;
+  /** Where the auth API (and its hosted pages) is mounted: those requests never reach the app's handler. */
+  apiBasePath(options: GatehouseMiddlewareOptions): string;
   /** Verifies API keys and M2M tokens (Node only; without it machine tokens are refused). */
   machines?: () => Promise<MachineVerifierSource>;
   log(line: string): void;
@@ -82,7 +85,8 @@ export interface MiddlewareRuntime {
 
 /** Thrown by the handler's auth helpers; turned into a response by the middleware. */
 class ControlFlow {
-  constructor(readonly response: Response) {}
+  /** `undefined`: the request goes on to the page (a redirect that would loop onto itself). */
+  constructor(readonly response: Response | undefined) {}
 }
 
 /** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
@@ -104,18 +108,23 @@ function buildAuth(
   options: GatehouseMiddlewareOptions,
   runtime: MiddlewareRuntime,
 ): MiddlewareAuth {
-  const signIn = options.signInUrl ?? defaultSignInUrl();
-  const signUp = options.signUpUrl ?? defaultSignUpUrl();
+  const signIn = options.signInUrl ?? defaultSignInUrl(runtime.apiBasePath(options));
+  const signUp = options.signUpUrl ?? defaultSignUpUrl(runtime.apiBasePath(options));
   const redirectTo = (target: string, returnBackUrl?: string | null): never => {
+    const location = signInRedirect(target, request.nextUrl, returnBackUrl);
+    // A handler that protects the sign-in page itself would send the browser round in circles until
+    // it gives up: the page is shown instead (it is public by nature; the app's own guards still run).
+    const destination = new URL(location, request.nextUrl);
+    if (destination.origin === request.nextUrl.origin && destination.pathname === request.nextUrl.pathname) {
+      throw new ControlFlow(undefined);
+    }
     throw new ControlFlow(
-      // Next.js wants an absolute Location from middleware; redirect_url inside stays a relative path.
+      // An absolute Location on the origin the browser used (not Next's listen address, which under
+      // `next start -H 127.0.0.1` is another host); redirect_url inside stays a relative path.
       new Response(null, {
         status: 307,
         // Who is signed in decides this answer: no cache may keep it (issue #15).
-        headers: {
-          location: new URL(signInRedirect(target, request.nextUrl, returnBackUrl), request.nextUrl).href,
-          'cache-control': 'no-store',
-        },
+        headers: { location: new URL(location, publicUrl(request)).href, 'cache-control': 'no-store' },
       }),
     );
   };
@@ -144,7 +153,7 @@ function buildAuth(
       throw new ControlFlow(
         new Response(null, {
           status: 307,
-          headers: { location: new URL(outcome.redirectTo, request.nextUrl).href, 'cache-control': 'no-store' },
+          headers: { location: new URL(outcome.redirectTo, publicUrl(request)).href, 'cache-control': 'no-store' },
         }),
       );
     }
@@ -160,6 +169,16 @@ function buildAuth(
     throw new ControlFlow(errorResponse('forbidden', 'You do not have permission to access this resource.'));
   };
   return auth;
+}
+
+/**
+ * Whether the path is the auth API's mount point or below it. Compared on the raw path, exactly as
+ * the router will see its leading segments: an encoded or doubled variant (`/api/%67atehouse/x`,
+ * `//api/gatehouse`) is not skipped, so it still goes through the app's handler (fail closed).
+ */
+function isOwnRoute(path: string, base: string): boolean {
+  const root = base.replace(/\/+$/, '');
+  return root !== '' && (path === root || path.startsWith(`${root}/`));
 }
 
 function isRequest(value: unknown): value is NextRequest {
@@ -207,7 +226,10 @@ function createMiddleware(
     if (resolved.response) return resolved.response;
 
     let response: Response | undefined;
-    if (handler) {
+    // The mounted auth API and its pages pass untouched whatever the app's handler protects: Clerk's
+    // "protect every route but a public list" would otherwise lock the app out of its own sign-in
+    // API (issue #23). The API authenticates and checks Origin itself.
+    if (handler && !isOwnRoute(request.nextUrl.pathname, runtime.apiBasePath(options))) {
       try {
         response = (await handler(buildAuth(state, request, options, runtime), request, event)) ?? undefined;
       } catch (error) {

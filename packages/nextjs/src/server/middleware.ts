@@ -136,10 +136,11 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
   const gatehouse = await backend();
   return {
     async resolve(request, options) {
-      // The auth API checks Origin itself (with its own allow-list); everything else is checked here.
+      // The auth API checks Origin itself (with its own allow-list); everything else is checked here,
+      // against the allowed origins as they are now (an instance setting, changed at run time).
       if (
         !request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`) &&
-        isCrossSiteCookieWrite(request, gatehouse.allowedOrigins ?? [])
+        (await isCrossSiteCookieWrite(request, async () => (await gatehouse.config()).allowedOrigins))
       ) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };
@@ -162,6 +163,7 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
       return { state, refreshed };
     },
     authObject: (state, request) => authObjectFor(state, gatehouse, requestContext(request, gatehouse.trustedProxyHops)),
+    apiBasePath: () => gatehouse.basePath,
     machines: async () => gatehouse,
     log: (line) => gatehouse.log(line),
   };

@@ -2,7 +2,8 @@
 
 import { GatehouseError } from '@gatehouse/core';
 import { z } from 'zod';
-import type { AuditEventRow, Store } from '../store/types.js';
+import type { AuditEventRow } from './audit-store.js';
+import type { Store } from '../store/types.js';
 
 /** One audit event: who did what to which target, when, and from where. */
 export interface AuditEvent {

@@ -78,6 +78,8 @@ export interface Frame {
   error?: string | null;
   /** Inline scripts this page needs (constants written by Gatehouse); each is allowed by its hash. */
   scripts?: readonly string[];
+  /** What the title names after the page (default `Gatehouse dashboard`). */
+  site?: string;
 }
 
 /** A whole dashboard page and its headers: only this page's own inline style and scripts may run. */
@@ -89,7 +91,7 @@ export function renderFrame(frame: Frame, status = 200): Response {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <meta name="referrer" content="same-origin" />
-        <title>${frame.title} · Gatehouse dashboard</title>
+        <title>${frame.title} · ${frame.site ?? 'Gatehouse dashboard'}</title>
         ${raw(`<style>${STYLE}</style>`)}
       </head>
       <body>

@@ -1,7 +1,8 @@
 // One-time state between two requests of a factor ceremony (a WebAuthn challenge, a sign-in waiting for its second factor): opened, looked up by a secret, consumed once.
 
 import { hashSecret, newId, newSecret } from '../store/ids.js';
-import type { ChallengePurpose, FactorChallengeRow, Store } from '../store/types.js';
+import type { ChallengePurpose, FactorChallengeRow } from './factor-store.js';
+import type { Store } from '../store/types.js';
 
 export interface OpenedChallenge {
   id: string;

@@ -1,7 +1,8 @@
 // The checks every factor use case shares: a second-factor code against the user's TOTP and backup codes, the freshness of sensitive operations, and the audit row.
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
-import type { SessionRow, Store } from '../store/types.js';
+import type { SessionRow } from '../sessions/session-store.js';
+import type { Store } from '../store/types.js';
 import { openText } from '../webhooks/secrets.js';
 import { backupCodeHash, totpStep } from './codes.js';
 import type { PasskeySettings } from './passkeys.js';

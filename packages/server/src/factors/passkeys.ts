@@ -13,7 +13,9 @@ import {
 } from '@simplewebauthn/server';
 import { GatehouseError } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
-import type { ChallengePurpose, Store, UserFactorRow, UserRow } from '../store/types.js';
+import type { ChallengePurpose, UserFactorRow } from './factor-store.js';
+import type { Store } from '../store/types.js';
+import type { UserRow } from '../users/user-store.js';
 import { findChallenge, openChallenge } from './challenges.js';
 
 export interface PasskeySettings {

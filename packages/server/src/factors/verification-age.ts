@@ -1,7 +1,8 @@
 // How long ago a session verified each factor: the `fva` claim, and the freshness check of sensitive operations.
 
 import { checkAuthorization, type ReverificationConfig, type ReverificationPreset } from '@gatehouse/core';
-import type { SessionRow, Store } from '../store/types.js';
+import type { SessionRow } from '../sessions/session-store.js';
+import type { Store } from '../store/types.js';
 
 /** Which second factors a user has: a confirmed TOTP authenticator, unused backup codes, passkeys. */
 export interface SecondFactors {

@@ -2,7 +2,8 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import type { ChallengePurpose, FactorChallengeRow, Store } from '../store/types.js';
+import type { ChallengePurpose, FactorChallengeRow } from './factor-store.js';
+import type { Store } from '../store/types.js';
 import type { SessionService, SignedInResult } from '../sessions/sessions.js';
 import { checkPassword } from '../users/passwords.js';
 import { findChallenge, MAX_CHALLENGE_FAILURES } from './challenges.js';

@@ -4,6 +4,7 @@ import {
   authenticateRequestNow,
   clearedCookies,
   clientCookie,
+  crossSiteWrite,
   isGatehouseError,
   isSecureRequest,
   requestContext,
@@ -33,6 +34,7 @@ import { runImpersonated } from '../audit/acting-as.js';
 import { metricsRoute } from '../observability/metrics-endpoint.js';
 import { CLAIM_PATH } from '../admin-claim/admin-claim.js';
 import { createClaimRoutes } from '../admin-claim/claim-routes.js';
+import { createHostedPages } from '../hosted/pages.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -46,17 +48,10 @@ export interface HandlerOptions {
   secretKeys?: SecretKeyCheck;
 }
 
-/**
- * Refuses cross-site requests to state-changing endpoints: `Sec-Fetch-Site: cross-site`, or an
- * Origin that is neither this origin nor an allowed one.
- */
-function checkCsrf(request: Request, allowedOrigins: readonly string[]): string | null {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return 'Cross-site requests are not allowed.';
-  const origin = request.headers.get('origin');
-  if (origin === null) return null;
-  if (origin === new URL(request.url).origin || allowedOrigins.includes(origin)) return null;
-  return 'This origin may not call the Gatehouse API.';
-}
+const CSRF_MESSAGES = {
+  'cross-site': 'Cross-site requests are not allowed.',
+  'foreign-origin': 'This origin may not call the Gatehouse API.',
+} as const;
 
 /** A sign-in or sign-up the rate limits refused, counted with that outcome. */
 function refused(count: (outcome: string) => void, response: Response): Response {
@@ -84,11 +79,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const secretKeys = options.secretKeys ?? { configured: false, matches: () => false };
   const backendRoutes = createBackendRoutes(gatehouse, secretKeys);
   const routes: Record<string, AnyMethods> = {
+    ...createHostedPages(gatehouse, { basePath: base }),
     ...sessionRoutes.routes,
     ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     '/metrics': { GET: async (request) => metricsRoute(request, gatehouse.metrics, secretKeys) },
     [CLAIM_PATH]: createClaimRoutes(gatehouse, gatehouse.adminClaims, base),
+    // The live settings the app glue applies per request (the edge middleware and standalone apps read them here).
+    '/config': { GET: async () => json(200, await gatehouse.config(), new Headers({ 'cache-control': 'no-store' })) },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     // JSON from the SDK; an HTML form post (the prebuilt forms before their scripts run) gets a 303.
     // Credentials are read from the body only, never from the query string.
@@ -228,8 +226,13 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       if (!fn)
         return errorResponse('method_not_allowed', `Use ${Object.keys(route).join(' or ')}.`, { allow: Object.keys(route).join(', ') });
       if (method !== 'GET') {
-        const csrf = checkCsrf(request, options.allowedOrigins);
-        if (csrf) return errorResponse('csrf_rejected', csrf);
+        // Every write to the API, with or without cookies (sign-in sets them); HEAD is answered as GET.
+        const verdict = crossSiteWrite(request, {
+          ownOrigin: new URL(request.url).origin,
+          allowedOrigins: options.allowedOrigins,
+          scope: 'every-write',
+        });
+        if (verdict) return errorResponse('csrf_rejected', CSRF_MESSAGES[verdict]);
       }
       const ctx = requestContext(request, gatehouse.trustedProxyHops);
       ctx.origin = request.headers.get('origin') ?? new URL(request.url).origin;

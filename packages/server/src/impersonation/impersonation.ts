@@ -4,7 +4,7 @@ import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
 import { endSessions, findPresentedClient, isLive, mintFor, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
-import type { SessionRow } from '../store/types.js';
+import type { SessionRow } from '../sessions/session-store.js';
 import type { UserAdmin } from '../users/user-admin.js';
 
 /** The longest an impersonation session may last: one hour. */

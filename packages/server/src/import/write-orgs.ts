@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { newSecret } from '../store/ids.js';
 import { BUILT_IN_ROLES, checkRole, SYSTEM_PERMISSIONS } from '../roles/roles.js';
-import type { MembershipsTable, OrganizationsTable } from '../store/types.js';
+import type { MembershipsTable, OrganizationsTable } from '../organizations/organization-store.js';
 import type { ImportedMembership, ImportedOrganization, ImportedRole } from './model.js';
 import { fingerprint, previousRecords, recordWriter, type ImportDb } from './records.js';
 import type { BatchContext } from './write-users.js';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { EmailAddressesTable } from '../accounts/account-store.js';
 import { primaryAddressId } from '../users/users.js';
-import type { UsersTable } from '../store/types.js';
+import type { UsersTable } from '../users/user-store.js';
 import { encodeImportedDigest, isImportedDigest } from './digests.js';
 import type { ImportedEmail, ImportedUser, ImportSourceName } from './model.js';
 import { fingerprint, previousRecords, recordWriter, type ImportDb, type Tally } from './records.js';

@@ -6,6 +6,7 @@ import {
   createSessionTokenVerifier,
   type PublicJwk,
   type AuthReason,
+  type BackendConfig,
   type RequestState,
   type SessionClaims,
   type SessionTokenVerifier,
@@ -176,8 +177,10 @@ export interface Gatehouse {
   /** The Redis fan-out's state; null without `redisUrl`. */
   readonly fanOut: FanOutStatus | null;
   readonly basePath: string;
-  /** Origins besides the request's own that may send state-changing requests with the session cookies. */
+  /** Origins besides the request's own that may send state-changing requests with the session cookies (the live setting). */
   readonly allowedOrigins: readonly string[];
+  /** What the app glue applies per request (base path, trusted hops, allowed origins, cookie lifetime), read live. */
+  config(): Promise<BackendConfig>;
   readonly log: (line: string) => void;
   /** One-time links that make the first instance admin (`gatehouse init`). */
   readonly adminClaims: AdminClaims;
@@ -464,7 +467,16 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     databaseFile: onPostgres ? null : databaseFile,
     fanOut: fanOut?.status ?? null,
     basePath,
-    allowedOrigins: options.allowedOrigins ?? [],
+    // Read on every use: an instance setting that changes at run time (the dashboard, the backend API, another process).
+    get allowedOrigins() {
+      return allowedOrigins;
+    },
+    config: async () => ({
+      basePath,
+      trustedProxyHops: gatehouse.trustedProxyHops,
+      allowedOrigins,
+      clientMaxAgeSeconds: settings.maxLifetimeSeconds,
+    }),
     log,
     logger,
     metrics,

@@ -3,7 +3,8 @@
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
 import { insertNewUser, normalizeEmail } from '../users/users.js';
-import type { Store, UserRow } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { UserRow } from '../users/user-store.js';
 import type { ExternalAccountRow } from './oauth-queries.js';
 import { OauthFlowError, type ProviderProfile } from './provider-client.js';
 import { strategyOf } from './presets.js';

@@ -3,7 +3,8 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { isLive, mintFor, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
-import type { SessionRow, Store } from '../store/types.js';
+import type { SessionRow } from '../sessions/session-store.js';
+import type { Store } from '../store/types.js';
 
 export interface ActiveOrganizationResult {
   sessionId: string;

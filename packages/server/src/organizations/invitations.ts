@@ -19,7 +19,7 @@ import {
   type OrganizationMembership,
 } from './org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
-import type { InvitationRow, InvitationStatus } from '../store/types.js';
+import type { InvitationRow, InvitationStatus } from './organization-store.js';
 import { normalizeEmail } from '../users/users.js';
 
 export interface InvitationDeps extends OrganizationDeps {

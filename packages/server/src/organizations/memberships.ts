@@ -20,7 +20,8 @@ import {
   type OrganizationMembership,
 } from './org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
-import type { MembershipRow, Store } from '../store/types.js';
+import type { MembershipRow } from './organization-store.js';
+import type { Store } from '../store/types.js';
 
 /** A member as other members see them: the user's public fields only. */
 export interface OrganizationMember extends OrganizationMembership {

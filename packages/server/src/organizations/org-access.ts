@@ -4,7 +4,8 @@ import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import type { ClaimStamps } from '../propagation/claim-stamps.js';
 import { newId } from '../store/ids.js';
 import type { Roles } from '../roles/roles.js';
-import type { MembershipRow, OrganizationRow, Store } from '../store/types.js';
+import type { MembershipRow, OrganizationRow } from './organization-store.js';
+import type { Store } from '../store/types.js';
 
 export interface OrganizationDeps {
   store: Store;

@@ -20,7 +20,8 @@ import {
 } from './org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
-import type { OrganizationRow, Store } from '../store/types.js';
+import type { OrganizationRow } from './organization-store.js';
+import type { Store } from '../store/types.js';
 
 export type { Organization, OrganizationMembership } from './org-access.js';
 export type { OrganizationMember, UserOrganizationMembership } from './memberships.js';

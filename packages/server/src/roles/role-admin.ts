@@ -14,7 +14,8 @@ import {
   type RolesConfig,
 } from './roles.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
-import type { RoleRow, Store } from '../store/types.js';
+import type { RoleRow } from './role-store.js';
+import type { Store } from '../store/types.js';
 
 /** A role as the admin API shows it. */
 export interface RoleInfo extends RoleDefinition {

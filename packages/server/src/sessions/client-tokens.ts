@@ -1,7 +1,8 @@
 // Client-token succession: which token of a client a cookie carries, when it rotates, and what counts as reuse (theft).
 
 import { digestsEqual, hashSecret, newSecret } from '../store/ids.js';
-import type { ClientRow, Store } from '../store/types.js';
+import type { ClientRow } from './session-store.js';
+import type { Store } from '../store/types.js';
 import type { SessionDeps } from './session-core.js';
 
 /**

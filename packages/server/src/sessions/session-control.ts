@@ -14,7 +14,8 @@ import {
   type SessionDeps,
 } from './session-core.js';
 import { guardLastAdmin } from '../organizations/org-access.js';
-import type { ClientRow, SessionRow, Store } from '../store/types.js';
+import type { ClientRow, SessionRow } from './session-store.js';
+import type { Store } from '../store/types.js';
 
 /** One of a user's sessions as the user may see it: no token hash, no client secret, no client id. */
 export interface SessionSummary {

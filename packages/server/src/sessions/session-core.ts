@@ -9,7 +9,8 @@ import { digestsEqual, hashSecret } from '../store/ids.js';
 import type { InstanceKeys } from '../tokens/keys.js';
 import { sessionFva } from '../factors/verification-age.js';
 import type { RevocationList } from '../propagation/revocation.js';
-import type { ClientRow, SessionRow, SessionStatus, Store } from '../store/types.js';
+import type { ClientRow, SessionRow, SessionStatus } from './session-store.js';
+import type { Store } from '../store/types.js';
 import { predecessorStillGood } from './client-tokens.js';
 
 export interface SessionSettings {

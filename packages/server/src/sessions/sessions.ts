@@ -7,7 +7,10 @@ import { createActiveOrganization } from '../organizations/active-organization.j
 import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
 import { advanceClientToken } from './client-tokens.js';
-import type { MembershipRow, SessionRow, Store, UserRow } from '../store/types.js';
+import type { MembershipRow } from '../organizations/organization-store.js';
+import type { SessionRow } from './session-store.js';
+import type { Store } from '../store/types.js';
+import type { UserRow } from '../users/user-store.js';
 import { openChallenge } from '../factors/challenges.js';
 import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
 import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from '../users/users.js';

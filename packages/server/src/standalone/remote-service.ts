@@ -5,6 +5,7 @@ import {
   GatehouseError,
   STATUS_BY_CODE,
   authenticateRequest,
+  createConfigReader,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
   errorResponse,
@@ -219,13 +220,40 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
     return body?.user?.id === id ? body.user : null;
   }
 
+  // The service's live settings (allowed origins change there at run time), re-read at most every 2 s;
+  // until the first answer, and while the service cannot be reached, the app's own configuration.
+  const config = createConfigReader(
+    async () => {
+      const res = await doFetch(new URL(`${basePath}/config`, service), { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      return res.json();
+    },
+    {
+      basePath,
+      trustedProxyHops: options.trustedProxyHops ?? 1,
+      allowedOrigins: options.allowedOrigins ?? [],
+      clientMaxAgeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
+    },
+  );
+  // Remembered from the last read, for callers that cannot wait (a fresh read is started for the next one).
+  let lastOrigins: readonly string[] = options.allowedOrigins ?? [];
+  const liveConfig = async () => {
+    const value = await config();
+    lastOrigins = value.allowedOrigins;
+    return { ...value, basePath, trustedProxyHops: options.trustedProxyHops ?? 1 };
+  };
+
   const remote: Partial<Gatehouse> = {
     settings: {
       issuer: discovery.issuer,
       maxLifetimeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
     } as Gatehouse['settings'],
     basePath,
-    allowedOrigins: options.allowedOrigins ?? [],
+    get allowedOrigins() {
+      void liveConfig();
+      return lastOrigins;
+    },
+    config: liveConfig,
     log,
     trustedProxyHops: options.trustedProxyHops ?? 1,
     databaseFile: null,

@@ -6,7 +6,8 @@ import { GatehouseError, createLocalKeySet, type KeyResolver, type PublicJwk, ty
 import { newId } from '../store/ids.js';
 import { nodeSignatures, nodeSigner } from './node-signatures.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
-import type { SigningKeyRow, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { SigningKeyRow } from './token-store.js';
 
 export interface InstanceKeys {
   signingKey: SigningKey;

@@ -7,7 +7,7 @@ import {
   templateShortcodes,
   type ShortcodeContext,
 } from '@gatehouse/core';
-import type { UserRow } from '../store/types.js';
+import type { UserRow } from '../users/user-store.js';
 
 /**
  * What custom claims may add to a session token, in bytes of JSON. A browser drops a cookie over

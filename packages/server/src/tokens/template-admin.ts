@@ -4,7 +4,8 @@ import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { newSecret } from '../store/ids.js';
 import { audit } from '../organizations/org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
-import type { JwtTemplateRow, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { JwtTemplateRow } from './token-store.js';
 import {
   TEMPLATE_NAME,
   checkTemplate,

@@ -14,7 +14,8 @@ import {
 } from '@gatehouse/core';
 import type { Roles } from '../roles/roles.js';
 import { userShortcodes } from './session-claims.js';
-import type { Store, UserRow } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { UserRow } from '../users/user-store.js';
 
 export interface JwtTemplateConfig {
   name: string;

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword } from './passwords.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Updateable } from 'kysely';
-import type { Store, UserRow, UsersTable } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { UserRow, UsersTable } from './user-store.js';
 import { USER_ID_PATTERN } from '../store/ids.js';
 import { insertNewUser, normalizeEmail, toEmailAddress, toPublicUser, type PublicUser } from './users.js';
 

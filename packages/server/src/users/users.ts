@@ -3,7 +3,8 @@
 import { GatehouseError, type EmailAddress, type RequestContext, type UserRecordFields } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
 import { isUniqueViolation } from '../store/db-errors.js';
-import type { Store, UserRow } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { UserRow } from './user-store.js';
 import type { EmailAddressRow } from '../accounts/account-store.js';
 import type { ExternalAccount } from '../oauth/accounts.js';
 

@@ -2,7 +2,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { isGatehouseError } from '@gatehouse/core';
-import type { ClaimedWebhookDelivery, Store } from '../store/types.js';
+import type { Store } from '../store/types.js';
+import type { ClaimedWebhookDelivery } from './webhook-store.js';
 import { postToDestination, resolveDestination } from './destination.js';
 import { openSigningSecret } from './secrets.js';
 import { signatureHeaders } from './signing.js';

@@ -1,6 +1,9 @@
 // Webhook event types and their payloads: Clerk's event names and JSON shapes (snake_case), built from store rows.
 
-import type { InvitationRow, MembershipRow, OrganizationRow, RoleRow, SessionRow, UserRow } from '../store/types.js';
+import type { InvitationRow, MembershipRow, OrganizationRow } from '../organizations/organization-store.js';
+import type { RoleRow } from '../roles/role-store.js';
+import type { SessionRow } from '../sessions/session-store.js';
+import type { UserRow } from '../users/user-store.js';
 
 /** Every event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [

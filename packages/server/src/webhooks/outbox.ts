@@ -1,7 +1,8 @@
 // The webhook outbox: a store whose mutations also write their events (and one delivery per subscribed endpoint) in the same transaction.
 
 import { newId } from '../store/ids.js';
-import type { SessionStatus, Store } from '../store/types.js';
+import type { SessionStatus } from '../sessions/session-store.js';
+import type { Store } from '../store/types.js';
 import {
   deletedData,
   invitationData,

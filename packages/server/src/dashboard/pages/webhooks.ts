@@ -5,7 +5,7 @@ import { actionForm } from '../forms.js';
 import { html, type SafeHtml } from '../html.js';
 import { field, link, when, type DashboardPage, type PageContext, type PageResult } from '../page.js';
 import type { WebhookDelivery } from '../../webhooks/service.js';
-import type { WebhookDeliveryStatus } from '../../store/types.js';
+import type { WebhookDeliveryStatus } from '../../webhooks/webhook-store.js';
 
 const STATUSES: readonly WebhookDeliveryStatus[] = ['pending', 'succeeded', 'failed'];
 

@@ -1,7 +1,125 @@
-// The webhook tables' queries (endpoints, outbox, deliveries, attempts), one implementation for every dialect.
+// The webhook tables (endpoints, the outbox, deliveries, attempts) and their queries (one implementation for every dialect).
 
-import type { Kysely, Transaction } from 'kysely';
-import type { ClaimedWebhookDelivery, Database, Dialect, WebhookStore } from './types.js';
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { MembershipRow } from '../organizations/organization-store.js';
+import type { Database, Dialect } from '../store/types.js';
+
+/** An endpoint that receives webhooks. The signing secret is stored only sealed with the master secret. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string | null;
+  /** `whsec_…` sealed (compact JWE under a key derived from the master secret). */
+  secret_sealed: string;
+  /** The secret before the last rotation: deliveries are signed with both until `previous_secret_until`. */
+  previous_secret_sealed: string | null;
+  previous_secret_until: number | null;
+  /** JSON array of event types; empty: every event. */
+  event_types: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** The outbox: one row per event, written in the transaction of the change that caused it. */
+export interface WebhookEventsTable {
+  /** `msg_…`: the `webhook-id` of every delivery of this event, stable across retries. */
+  id: string;
+  type: string;
+  /** The exact JSON body sent. */
+  payload: string;
+  created_at: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+/** One event to one endpoint; `failed` is the dead-letter state (no more automatic attempts). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  /** Which worker holds the delivery and until when (a crashed worker's lease runs out). */
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One HTTP attempt of a delivery: status, duration, error (never a secret or the response body). */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+
+/** A delivery with its event's type (what a delivery log lists). */
+export type WebhookDeliveryListRow = WebhookDeliveryRow & { event_type: string };
+
+/** A claimed delivery with everything needed to send it. */
+export type ClaimedWebhookDelivery = WebhookDeliveryRow & {
+  event_type: string;
+  payload: string;
+  url: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: number | null;
+};
+
+/** The webhook tables in the store's database type. */
+export interface WebhooksDatabase {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+}
+
+/** The webhook tables: endpoints, the outbox, deliveries and their attempt log. */
+export interface WebhookStore {
+  insertWebhookEndpoint(row: Insertable<WebhookEndpointsTable>): Promise<void>;
+  findWebhookEndpoint(id: string): Promise<WebhookEndpointRow | null>;
+  listWebhookEndpoints(): Promise<WebhookEndpointRow[]>;
+  updateWebhookEndpoint(id: string, changes: Updateable<WebhookEndpointsTable>): Promise<boolean>;
+  /** Deletes an endpoint with its deliveries and their attempts. */
+  deleteWebhookEndpoint(id: string): Promise<boolean>;
+  /** The enabled endpoints' ids and event filters: who gets a new event. */
+  listEnabledWebhookSubscriptions(): Promise<{ id: string; event_types: string }[]>;
+  insertWebhookEvent(row: Insertable<WebhookEventsTable>): Promise<void>;
+  insertWebhookDeliveries(rows: Insertable<WebhookDeliveriesTable>[]): Promise<void>;
+  /**
+   * Leases up to `limit` due deliveries (pending, `next_attempt_at <= now`, no live lease, endpoint
+   * enabled) to `owner` until `now + leaseMs`, counting the attempt. On PostgreSQL the candidate rows
+   * are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers take disjoint sets; SQLite has
+   * one writer at a time. A worker that dies leaves its lease to run out, then another takes it.
+   */
+  claimWebhookDeliveries(options: { now: number; limit: number; leaseMs: number; owner: string }): Promise<ClaimedWebhookDelivery[]>;
+  /** Records an attempt's outcome, only while `owner` still holds the lease. False when it lost it. */
+  finishWebhookDelivery(id: string, owner: string, changes: Updateable<WebhookDeliveriesTable>): Promise<boolean>;
+  insertWebhookAttempt(row: Insertable<WebhookAttemptsTable>): Promise<void>;
+  findWebhookDelivery(id: string): Promise<WebhookDeliveryListRow | null>;
+  /** Newest first. */
+  listWebhookDeliveries(filter: { endpointId?: string; status?: WebhookDeliveryStatus; limit: number }): Promise<WebhookDeliveryListRow[]>;
+  /** Oldest first. */
+  listWebhookAttempts(deliveryId: string): Promise<WebhookAttemptRow[]>;
+  /** Makes a delivery due again at `at` (a fresh set of attempts); its lease is dropped. */
+  resetWebhookDelivery(id: string, at: number): Promise<boolean>;
+  /** The membership with this id (webhook payloads of a removal are read before the row goes). */
+  findMembershipById(id: string): Promise<MembershipRow | null>;
+}
 
 const DELIVERY_COLUMNS = [
   'd.id',

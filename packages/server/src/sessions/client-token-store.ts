@@ -1,7 +1,7 @@
 // The retired client tokens' queries (reuse detection beyond the immediate predecessor), one implementation for every dialect.
 
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './types.js';
+import type { Database } from '../store/types.js';
 
 /** A client token retired after its successor was seen: presenting it again is reuse (migration 0014). */
 export interface RetiredClientTokensTable {

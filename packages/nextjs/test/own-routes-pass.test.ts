@@ -1,0 +1,149 @@
+// Issue #23: the mounted auth API and its pages pass the proxy untouched whatever the app's handler
+// protects. Clerk's "protect every route but a public list" snippet, in-process on a real embedded
+// instance (temp SQLite file): sign-up and sign-in through the API work behind it, the app's own
+// pages stay protected, encoded variants of the mount point are not waved through, a handler that
+// protects the sign-in page itself does not loop, and the redirect stays on the browser's origin.
+
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NextRequest, type NextFetchEvent } from 'next/server.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-own-routes-'));
+process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
+process.env.GATEHOUSE_DEV_SECRET = '1';
+// Clerk's variable, read as a fallback: the app's own sign-in page.
+process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/sign-in';
+
+const { getGatehouse } = await import('@gatehouse/server');
+const { clerkMiddleware, createRouteMatcher } = await import('@gatehouse/nextjs/server');
+
+const ORIGIN = 'http://localhost:3000';
+const event = { waitUntil() {} } as unknown as NextFetchEvent;
+const PAGE = { 'sec-fetch-dest': 'document', accept: 'text/html' };
+const JSON_POST = { 'content-type': 'application/json', origin: ORIGIN, 'sec-fetch-dest': 'empty', accept: 'application/json' };
+
+// Clerk's documented snippet, unchanged but for the package name.
+const isPublicRoute = createRouteMatcher(['/sign-in(.*)', '/sign-up(.*)']);
+const protectAll = clerkMiddleware(async (auth, req) => {
+  if (!isPublicRoute(req)) await auth.protect();
+});
+// A common mistake: everything is protected, the sign-in page included.
+const protectEverything = clerkMiddleware(async (auth) => {
+  await auth.protect();
+});
+
+/** What the proxy let through: Next's "continue" marker and no status of its own. */
+function passedThrough(response: Response): boolean {
+  return response.status === 200 && response.headers.get('x-middleware-next') === '1';
+}
+
+async function throughProxy(
+  proxy: typeof protectAll,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+) {
+  const request = new NextRequest(`${ORIGIN}${path}`, init);
+  const response = await proxy(request, event);
+  return { response, request: new Request(`${ORIGIN}${path}`, init) };
+}
+
+describe('the auth API passes a protect-all proxy untouched (issue #23)', () => {
+  after(async () => {
+    await (await getGatehouse()).close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  let session = '';
+
+  test('sign-up through the API: the proxy lets it through and the API creates the user', async () => {
+    const body = JSON.stringify({ email: 'dropin@example.com', password: 'correct horse battery staple' });
+    const { response, request } = await throughProxy(protectAll, '/api/gatehouse/sign-up', { method: 'POST', headers: JSON_POST, body });
+    assert.ok(passedThrough(response), `the proxy answered ${response.status} instead of letting the request through`);
+    const api = await (await getGatehouse()).handle(request);
+    assert.equal(api.status, 200);
+    const cookie = api.headers.getSetCookie().find((c) => c.startsWith('__session='));
+    assert.ok(cookie);
+    session = cookie.split(';')[0]!;
+  });
+
+  test('sign-in, session and JWKS through a proxy that protects everything', async () => {
+    const body = JSON.stringify({ email: 'dropin@example.com', password: 'correct horse battery staple' });
+    const signIn = await throughProxy(protectEverything, '/api/gatehouse/sign-in', { method: 'POST', headers: JSON_POST, body });
+    assert.ok(passedThrough(signIn.response));
+    assert.equal((await (await getGatehouse()).handle(signIn.request)).status, 200);
+    for (const path of ['/api/gatehouse/session', '/api/gatehouse/jwks', '/api/gatehouse']) {
+      const { response } = await throughProxy(protectEverything, path, { headers: { 'sec-fetch-dest': 'empty' } });
+      assert.ok(passedThrough(response), `${path}: ${response.status}`);
+    }
+    const form = await throughProxy(protectEverything, '/api/gatehouse/sign-in', {
+      method: 'POST',
+      headers: { ...PAGE, 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      body: 'email=dropin%40example.com&password=x',
+    });
+    assert.ok(passedThrough(form.response));
+  });
+
+  test("the app's own pages and APIs stay protected", async () => {
+    const page = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: PAGE }), event);
+    assert.equal(page.status, 307);
+    assert.equal(page.headers.get('location'), `${ORIGIN}/sign-in?redirect_url=%2Fdashboard`);
+    const api = await protectAll(new NextRequest(`${ORIGIN}/api/data`, { headers: { 'sec-fetch-dest': 'empty' } }), event);
+    assert.equal(api.status, 401);
+    const signedIn = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, cookie: session } }), event);
+    assert.ok(passedThrough(signedIn));
+  });
+
+  test('look-alikes of the mount point still go through the handler', async () => {
+    for (const path of ['/api/gatehousex/sign-in', '/api/%67atehouse/sign-in', '//api/gatehouse/sign-in', '/api/gatehouse-admin']) {
+      const response = await protectAll(new NextRequest(`${ORIGIN}${path}`, { headers: { 'sec-fetch-dest': 'empty' } }), event);
+      assert.equal(response.status, 401, path);
+    }
+  });
+
+  test('a handler that protects its own sign-in page shows the page instead of redirecting to itself', async () => {
+    const signInPage = await protectEverything(new NextRequest(`${ORIGIN}/sign-in?redirect_url=%2Fdashboard`, { headers: PAGE }), event);
+    assert.ok(passedThrough(signInPage), `answered ${signInPage.status} ${signInPage.headers.get('location')}`);
+    const other = await protectEverything(new NextRequest(`${ORIGIN}/settings`, { headers: PAGE }), event);
+    assert.equal(other.status, 307);
+  });
+
+  test("the sign-in redirect uses the host the browser used, not Next's listen address", async () => {
+    const response = await protectAll(
+      new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host: '127.0.0.1:3000', 'x-forwarded-proto': 'http' } }),
+      event,
+    );
+    assert.equal(response.status, 307);
+    assert.equal(response.headers.get('location'), 'http://127.0.0.1:3000/sign-in?redirect_url=%2Fdashboard');
+  });
+
+  test("sign-in URL: Gatehouse's variable, else Clerk's, else the hosted page", async () => {
+    const saved = { clerk: process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL, own: process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL };
+    const location = async () =>
+      (await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: PAGE }), event)).headers.get('location');
+    try {
+      delete process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL;
+      delete process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL;
+      assert.equal(await location(), `${ORIGIN}/api/gatehouse/pages/sign-in?redirect_url=%2Fdashboard`);
+      process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/login';
+      assert.equal(await location(), `${ORIGIN}/login?redirect_url=%2Fdashboard`);
+      process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/enter';
+      assert.equal(await location(), `${ORIGIN}/enter?redirect_url=%2Fdashboard`);
+    } finally {
+      if (saved.clerk === undefined) delete process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL;
+      else process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = saved.clerk;
+      if (saved.own === undefined) delete process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL;
+      else process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = saved.own;
+    }
+  });
+
+  test('the hosted sign-in page itself passes the protect-all proxy', async () => {
+    const response = await protectAll(
+      new NextRequest(`${ORIGIN}/api/gatehouse/pages/sign-in?redirect_url=%2Fdashboard`, { headers: PAGE }),
+      event,
+    );
+    assert.ok(passedThrough(response));
+  });
+});

@@ -1,0 +1,183 @@
+// Hosted pages for apps without their own: sign-in, sign-up, user profile, organizations (served under `{basePath}/pages/`).
+
+import { HOSTED_PAGES, isGatehouseError, safeRedirectUrl } from '@gatehouse/core';
+import type { Gatehouse } from '../instance/instance.js';
+import type { AnyMethods } from '../http/org-routes.js';
+import { html, raw, renderFrame, type SafeHtml } from '../dashboard/html.js';
+import { CLIENT_COOKIE_PRESENT, hostedScripts } from './scripts.js';
+
+/** Messages for the error codes a form post sends back (`?error=`); other codes get a generic line, never the raw text. */
+const MESSAGES: Record<string, string> = {
+  invalid_credentials: 'That email and password do not match.',
+  invalid_body: 'Check the fields and try again.',
+  rate_limited: 'Too many attempts. Wait a little and try again.',
+  identifier_exists: 'An account with this email already exists.',
+  form_password_invalid: 'Choose a longer password.',
+  csrf_rejected: 'This form was sent from another site.',
+};
+
+function errorText(code: string | null): string | null {
+  if (!code) return null;
+  return MESSAGES[code] ?? 'Something went wrong. Try again.';
+}
+
+function redirectResponse(location: string): Response {
+  return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+}
+
+export function createHostedPages(gatehouse: Gatehouse, options: { basePath: string }) {
+  const base = options.basePath;
+  const frame = (title: string, body: SafeHtml, error: string | null = null, scripts: readonly string[] = []) =>
+    renderFrame({ title, root: base, nav: [], current: '', body, error, scripts, site: 'Gatehouse' });
+
+  /** The signed-in user's id, or a response: a refresh through the handshake (once), else null. */
+  async function signedIn(request: Request, url: URL): Promise<string | Response | null> {
+    const state = await gatehouse.authenticate(request);
+    if (state.status === 'signed-in' && state.claims.sts !== 'pending') return state.claims.sub;
+    // An expired session token with a live client: refresh through the handshake and come back (once).
+    if (CLIENT_COOKIE_PRESENT.test(request.headers.get('cookie') ?? '') && !url.searchParams.has('refreshed')) {
+      const back = new URL(url.href);
+      back.searchParams.set('refreshed', '1');
+      const target = new URL(`${base}/handshake`, url);
+      target.searchParams.set('redirect_url', `${back.pathname}${back.search}`);
+      return new Response(null, { status: 307, headers: { location: `${target.pathname}${target.search}`, 'cache-control': 'no-store' } });
+    }
+    return null;
+  }
+
+  function credentialsPage(kind: 'sign-in' | 'sign-up') {
+    return async (request: Request): Promise<Response> => {
+      const url = new URL(request.url);
+      const next = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, '/');
+      const me = await signedIn(request, url);
+      if (me instanceof Response) return me;
+      // Already signed in: on to where the user was going, as Clerk's <SignIn/> does.
+      if (me) return redirectResponse(next);
+      const self = `${base}${kind === 'sign-in' ? HOSTED_PAGES.signIn : HOSTED_PAGES.signUp}`;
+      const other = `${base}${kind === 'sign-in' ? HOSTED_PAGES.signUp : HOSTED_PAGES.signIn}?redirect_url=${encodeURIComponent(next)}`;
+      const names =
+        kind === 'sign-up'
+          ? html`<p>
+                <label>First name <input name="firstName" autocomplete="given-name" /></label>
+              </p>
+              <p>
+                <label>Last name <input name="lastName" autocomplete="family-name" /></label>
+              </p>`
+          : '';
+      const body = html`<form method="post" action="${base}/${kind}">
+          <input type="hidden" name="redirect_url" value="${next}" />
+          <input type="hidden" name="return_to" value="${self}" />
+          ${names}
+          <p>
+            <label>Email <input name="email" type="email" autocomplete="username" required /></label>
+          </p>
+          <p>
+            <label
+              >Password
+              <input name="password" type="password" autocomplete="${kind === 'sign-in' ? 'current-password' : 'new-password'}" required
+            /></label>
+          </p>
+          <p><button type="submit">${kind === 'sign-in' ? 'Sign in' : 'Sign up'}</button></p>
+        </form>
+        <p class="muted">
+          ${kind === 'sign-in' ? 'No account yet? ' : 'Already have an account? '}<a href="${other}"
+            >${kind === 'sign-in' ? 'Sign up' : 'Sign in'}</a
+          >
+        </p>`;
+      return frame(kind === 'sign-in' ? 'Sign in' : 'Sign up', body, errorText(url.searchParams.get('error')));
+    };
+  }
+
+  /** A page for the signed-in only: others go to the sign-in page and come back. */
+  function accountPage(render: (userId: string, url: URL) => Promise<Response>) {
+    return async (request: Request): Promise<Response> => {
+      const url = new URL(request.url);
+      const me = await signedIn(request, url);
+      if (me instanceof Response) return me;
+      if (!me) return redirectResponse(`${base}${HOSTED_PAGES.signIn}?redirect_url=${encodeURIComponent(url.pathname)}`);
+      return render(me, url);
+    };
+  }
+
+  const signOutForm = (after: string) =>
+    html`<form id="gatehouse-sign-out" data-api="${base}/sign-out" data-next="${after}">
+      <button type="submit">Sign out</button>
+    </form>`;
+
+  const userProfile = accountPage(async (userId, url) => {
+    const user = await gatehouse.getUser(userId);
+    if (!user) return redirectResponse(`${base}${HOSTED_PAGES.signIn}`);
+    const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
+    const after = safeRedirectUrl(url.searchParams.get('after_sign_out_url'), url.origin, '/');
+    const body = html`<dl>
+        <dt>Name</dt>
+        <dd>${name || '—'}</dd>
+        <dt>Email</dt>
+        <dd>${user.email}${user.emailVerified ? ' (verified)' : ''}</dd>
+        <dt>Member since</dt>
+        <dd>${new Date(user.createdAt).toISOString().slice(0, 10)}</dd>
+      </dl>
+      <p><a href="${base}${HOSTED_PAGES.organization}">Organizations</a></p>
+      ${signOutForm(after)}`;
+    return frame('Your account', body, null, hostedScripts);
+  });
+
+  const organization = accountPage(async (userId) => {
+    const memberships = await gatehouse.organizations.listUserMemberships(userId);
+    const body = html`${
+        memberships.length
+          ? html`<table>
+              <tr>
+                <th>Organization</th>
+                <th>Slug</th>
+                <th>Role</th>
+              </tr>
+              ${memberships.map(
+                (m) =>
+                  html`<tr>
+                    <td>${m.organization.name}</td>
+                    <td>${m.organization.slug ?? ''}</td>
+                    <td>${m.role}</td>
+                  </tr>`,
+              )}
+            </table>`
+          : html`<p>You do not belong to any organization yet.</p>`
+      }
+      <p><a href="${base}${HOSTED_PAGES.createOrganization}">Create an organization</a></p>`;
+    return frame('Organizations', body);
+  });
+
+  const createOrganization = accountPage(async (_userId, url) => {
+    const after = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, `${base}${HOSTED_PAGES.organization}`);
+    const body = html`<form id="gatehouse-create-organization" data-api="${base}/organizations" data-next="${after}">
+      <p>
+        <label>Name <input name="name" required maxlength="256" /></label>
+      </p>
+      <p>
+        <label>Slug <input name="slug" pattern="[a-z0-9-]+" maxlength="64" /></label>
+      </p>
+      <p><button type="submit">Create</button></p>
+      <p id="gatehouse-form-error" class="error" role="alert" hidden></p>
+    </form>`;
+    return frame('Create an organization', body, null, hostedScripts);
+  });
+
+  const page = (get: (request: Request) => Promise<Response>): AnyMethods => ({
+    GET: async (request) => {
+      try {
+        return await get(request);
+      } catch (error) {
+        if (isGatehouseError(error)) return frame('Something went wrong', raw(''), errorText(error.code), []);
+        throw error;
+      }
+    },
+  });
+  const routes: Record<string, AnyMethods> = {
+    [HOSTED_PAGES.signIn]: page(credentialsPage('sign-in')),
+    [HOSTED_PAGES.signUp]: page(credentialsPage('sign-up')),
+    [HOSTED_PAGES.userProfile]: page(userProfile),
+    [HOSTED_PAGES.organization]: page(organization),
+    [HOSTED_PAGES.createOrganization]: page(createOrganization),
+  };
+  return routes;
+}
