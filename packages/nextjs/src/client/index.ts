@@ -53,3 +53,22 @@ export type { RoleOption } from './organization-members.js';
 export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonation-banner.js';
 export { useAPIKeys, type ApiKey, type CreateAPIKeyParams, type UseAPIKeysParams, type UseAPIKeysReturn } from './use-api-keys.js';
 export { APIKeys, type APIKeysProps } from './api-keys.js';
+export type { NavigationUrls } from './provider.js';
+export {
+  ClerkLoaded,
+  ClerkLoading,
+  ClerkDegraded,
+  ClerkFailed,
+  RedirectToSignIn,
+  RedirectToSignUp,
+  RedirectToUserProfile,
+  RedirectToOrganizationProfile,
+  RedirectToCreateOrganization,
+  SignInButton,
+  SignUpButton,
+  UserAvatar,
+  useClerk,
+  type SignInButtonProps,
+  type SignUpButtonProps,
+  type UseClerkReturn,
+} from './control.js';

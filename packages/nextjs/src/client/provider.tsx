@@ -3,7 +3,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
-import { withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
+import { hostedPageUrl, withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
 import type { PublicUser } from '@gatehouse/server';
 import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
 
@@ -42,11 +42,22 @@ export interface SetActiveParams {
   redirectUrl?: string;
 }
 
+/** Where the components send people: the provider's props, else the environment (Gatehouse's, then Clerk's variables), else the hosted pages. */
+export interface NavigationUrls {
+  signInUrl: string;
+  signUpUrl: string;
+  signInFallbackRedirectUrl: string;
+  signUpFallbackRedirectUrl: string;
+  signInForceRedirectUrl: string | null;
+  signUpForceRedirectUrl: string | null;
+}
+
 export interface GatehouseContextValue {
   isLoaded: boolean;
   session: ClientSession | null;
   apiBasePath: string;
   afterSignOutUrl: string;
+  urls: NavigationUrls;
   /** Bumps when the session's user, org or sessions changed through this provider; lists refetch on it. */
   revision: number;
   reload: () => Promise<ClientSession | null>;
@@ -66,7 +77,50 @@ export interface GatehouseProviderProps {
   children?: ReactNode;
   /** Where the auth HTTP API is mounted. */
   apiBasePath?: string;
+  /** Default env `NEXT_PUBLIC_GATEHOUSE_AFTER_SIGN_OUT_URL`, then `NEXT_PUBLIC_CLERK_AFTER_SIGN_OUT_URL`, then `/`. */
   afterSignOutUrl?: string;
+  /** The app's sign-in page (default env `NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL`, `NEXT_PUBLIC_CLERK_SIGN_IN_URL`, else the hosted page). */
+  signInUrl?: string;
+  signUpUrl?: string;
+  /** After sign-in when the URL carries no `redirect_url` (env `NEXT_PUBLIC_CLERK_SIGN_IN_FALLBACK_REDIRECT_URL`). */
+  signInFallbackRedirectUrl?: string;
+  signUpFallbackRedirectUrl?: string;
+  /** After sign-in, whatever `redirect_url` says (env `NEXT_PUBLIC_CLERK_SIGN_IN_FORCE_REDIRECT_URL`). */
+  signInForceRedirectUrl?: string;
+  signUpForceRedirectUrl?: string;
+  /** Clerk's props, accepted so a Clerk layout compiles unchanged: the visual props go to the components' styles where supported; the others have no meaning here (no hosted frontend API, no publishable key). */
+  appearance?: unknown;
+  localization?: unknown;
+  publishableKey?: string;
+  dynamic?: boolean;
+  allowedRedirectOrigins?: (string | RegExp)[];
+  afterMultiSessionSingleSignOutUrl?: string;
+  domain?: string;
+  isSatellite?: boolean;
+  proxyUrl?: string;
+  telemetry?: false | { disabled?: boolean; debug?: boolean };
+  nonce?: string;
+  waitlistUrl?: string;
+  taskUrls?: Record<string, string>;
+}
+
+/** The app's navigation URLs from props, then the environment (literal references: Next.js inlines them in the browser bundle). */
+function navigationUrls(props: GatehouseProviderProps, apiBasePath: string): NavigationUrls {
+  const env = (...values: (string | undefined)[]) => values.find((v) => typeof v === 'string' && v !== '') ?? null;
+  return {
+    signInUrl:
+      props.signInUrl ??
+      env(process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL, process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL) ??
+      hostedPageUrl('signIn', apiBasePath),
+    signUpUrl:
+      props.signUpUrl ??
+      env(process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_UP_URL, process.env.NEXT_PUBLIC_CLERK_SIGN_UP_URL) ??
+      hostedPageUrl('signUp', apiBasePath),
+    signInFallbackRedirectUrl: props.signInFallbackRedirectUrl ?? env(process.env.NEXT_PUBLIC_CLERK_SIGN_IN_FALLBACK_REDIRECT_URL) ?? '/',
+    signUpFallbackRedirectUrl: props.signUpFallbackRedirectUrl ?? env(process.env.NEXT_PUBLIC_CLERK_SIGN_UP_FALLBACK_REDIRECT_URL) ?? '/',
+    signInForceRedirectUrl: props.signInForceRedirectUrl ?? env(process.env.NEXT_PUBLIC_CLERK_SIGN_IN_FORCE_REDIRECT_URL),
+    signUpForceRedirectUrl: props.signUpForceRedirectUrl ?? env(process.env.NEXT_PUBLIC_CLERK_SIGN_UP_FORCE_REDIRECT_URL),
+  };
 }
 
 /** Refresh this long before the token expires (and never later than half its lifetime). */
@@ -74,7 +128,13 @@ const REFRESH_LEAD_MS = 15_000;
 
 type EndAnswer = { signedOut: boolean; activeSessionId: string | null };
 
-export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', afterSignOutUrl = '/' }: GatehouseProviderProps) {
+export function GatehouseProvider(props: GatehouseProviderProps) {
+  const { children, apiBasePath = '/api/gatehouse' } = props;
+  const afterSignOutUrl =
+    props.afterSignOutUrl ??
+    (process.env.NEXT_PUBLIC_GATEHOUSE_AFTER_SIGN_OUT_URL || process.env.NEXT_PUBLIC_CLERK_AFTER_SIGN_OUT_URL || '/');
+  const urlsKey = JSON.stringify(navigationUrls(props, apiBasePath));
+  const urls = useMemo(() => JSON.parse(urlsKey) as NavigationUrls, [urlsKey]);
   const router = useRouter();
   const [state, setState] = useState<{ isLoaded: boolean; session: ClientSession | null }>({ isLoaded: false, session: null });
   const [revision, setRevision] = useState(0);
@@ -188,8 +248,8 @@ export function GatehouseProvider({ children, apiBasePath = '/api/gatehouse', af
   }, [state.session, refresh]);
 
   const value = useMemo(
-    () => ({ ...state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, fetch: authFetch, invalidate }),
-    [state, apiBasePath, afterSignOutUrl, revision, reload, refresh, signOut, setActive, authFetch, invalidate],
+    () => ({ ...state, apiBasePath, afterSignOutUrl, urls, revision, reload, refresh, signOut, setActive, fetch: authFetch, invalidate }),
+    [state, apiBasePath, afterSignOutUrl, urls, revision, reload, refresh, signOut, setActive, authFetch, invalidate],
   );
   return <GatehouseContext.Provider value={value}>{children}</GatehouseContext.Provider>;
 }

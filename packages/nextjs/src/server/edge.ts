@@ -10,7 +10,13 @@ export { gatehouseMiddleware, clerkMiddleware, HANDSHAKE_COOKIE, MAX_HANDSHAKE_A
 export type { GatehouseMiddlewareOptions, MiddlewareAuth, MiddlewareAuthObject, MiddlewareHandler } from './middleware-core.js';
 export { createRouteMatcher } from './route-matcher.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
-export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
+export {
+  errorResponse,
+  reverificationError,
+  reverificationErrorResponse,
+  type AuthObject,
+  type CheckAuthorizationParams,
+} from '@gatehouse/core';
 
 function nodeOnly(name: string): never {
   throw new GatehouseError(

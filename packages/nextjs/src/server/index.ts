@@ -7,11 +7,20 @@ export {
   type MiddlewareAuth,
   type MiddlewareAuthObject,
   type MiddlewareHandler,
+  type GatehouseMiddlewareOptions as ClerkMiddlewareOptions,
+  type MiddlewareAuth as ClerkMiddlewareAuth,
+  type MiddlewareAuthObject as ClerkMiddlewareSessionAuthObject,
 } from './middleware.js';
 export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject, type User } from './auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
-export { errorResponse, type AuthObject, type CheckAuthorizationParams } from '@gatehouse/core';
+export {
+  errorResponse,
+  reverificationError,
+  reverificationErrorResponse,
+  type AuthObject,
+  type CheckAuthorizationParams,
+} from '@gatehouse/core';
 export { startGatehouse, backend as embeddedGatehouse } from './backend.js';
 export {
   gatehouseClient,

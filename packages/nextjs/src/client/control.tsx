@@ -1,0 +1,225 @@
+'use client';
+// Clerk's control components and navigation buttons: ClerkLoaded/Loading/Degraded/Failed, RedirectTo*, Sign{In,Up}Button, UserAvatar, useClerk.
+
+import { Children, cloneElement, isValidElement, useEffect, type MouseEvent, type ReactElement, type ReactNode } from 'react';
+import { useRouter } from 'next/navigation';
+import { hostedPageUrl, safeRedirectUrl } from '@gatehouse/core';
+import { useGatehouse, type ClientSession, type SetActiveParams, type SignOutOptions } from './provider.js';
+
+/** Renders its children once the session is known (Clerk: once clerk-js has loaded). */
+export function ClerkLoaded({ children }: { children?: ReactNode }) {
+  return useGatehouse().isLoaded ? <>{children}</> : null;
+}
+
+/** Renders its children until the session is known. */
+export function ClerkLoading({ children }: { children?: ReactNode }) {
+  return useGatehouse().isLoaded ? null : <>{children}</>;
+}
+
+/** Clerk shows this when its hosted frontend runs degraded; Gatehouse has no remote frontend, so never. */
+export function ClerkDegraded(_props: { children?: ReactNode }) {
+  return null;
+}
+
+/** Clerk shows this when clerk-js failed to load; Gatehouse loads nothing remote, so never. */
+export function ClerkFailed(_props: { children?: ReactNode }) {
+  return null;
+}
+
+interface RedirectProps {
+  /** Where to come back to (sign-in and sign-up); defaults to the current page. */
+  redirectUrl?: string;
+  signInFallbackRedirectUrl?: string;
+  signUpFallbackRedirectUrl?: string;
+  signInForceRedirectUrl?: string;
+  signUpForceRedirectUrl?: string;
+}
+
+/** The sign-in (or sign-up) URL with its `redirect_url`: the force URL, else the given one, else here. */
+function authUrl(base: string, back: string | null): string {
+  if (!back) return base;
+  const url = new URL(base, window.location.origin);
+  url.searchParams.set('redirect_url', safeRedirectUrl(back, window.location.origin, '/'));
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}` : url.href;
+}
+
+function useNavigate(target: () => string) {
+  const router = useRouter();
+  return () => {
+    const to = target();
+    if (/^https?:/i.test(to)) window.location.assign(to);
+    else router.push(to);
+  };
+}
+
+function here(): string {
+  return `${window.location.pathname}${window.location.search}`;
+}
+
+function RedirectOnMount({ to }: { to: () => string }) {
+  const go = useNavigate(to);
+  useEffect(() => {
+    go();
+    // Once, on mount: like Clerk's, the component is a navigation, not a view.
+  }, []);
+  return null;
+}
+
+export function RedirectToSignIn(props: RedirectProps) {
+  const { urls } = useGatehouse();
+  const back = () => props.signInForceRedirectUrl ?? urls.signInForceRedirectUrl ?? props.redirectUrl ?? here();
+  return <RedirectOnMount to={() => authUrl(urls.signInUrl, back())} />;
+}
+
+export function RedirectToSignUp(props: RedirectProps) {
+  const { urls } = useGatehouse();
+  const back = () => props.signUpForceRedirectUrl ?? urls.signUpForceRedirectUrl ?? props.redirectUrl ?? here();
+  return <RedirectOnMount to={() => authUrl(urls.signUpUrl, back())} />;
+}
+
+export function RedirectToUserProfile() {
+  const { apiBasePath } = useGatehouse();
+  return <RedirectOnMount to={() => hostedPageUrl('userProfile', apiBasePath)} />;
+}
+
+export function RedirectToOrganizationProfile() {
+  const { apiBasePath } = useGatehouse();
+  return <RedirectOnMount to={() => hostedPageUrl('organization', apiBasePath)} />;
+}
+
+export function RedirectToCreateOrganization() {
+  const { apiBasePath } = useGatehouse();
+  return <RedirectOnMount to={() => hostedPageUrl('createOrganization', apiBasePath)} />;
+}
+
+export interface SignInButtonProps {
+  /** `modal` opens the sign-in page too: Gatehouse has no modal sign-in, and a page keeps the return address. */
+  mode?: 'modal' | 'redirect';
+  forceRedirectUrl?: string | null;
+  fallbackRedirectUrl?: string | null;
+  signUpForceRedirectUrl?: string | null;
+  signUpFallbackRedirectUrl?: string | null;
+  initialValues?: { emailAddress?: string };
+  /** A single element (your own button) replaces the default one; its onClick still runs. */
+  children?: ReactNode;
+}
+
+function NavigationButton({ label, go, children }: { label: string; go: () => void; children?: ReactNode }) {
+  const onClick = (event: MouseEvent) => {
+    event.preventDefault();
+    go();
+  };
+  const only =
+    children === undefined ? null : Children.only(typeof children === 'string' ? <button type="button">{children}</button> : children);
+  if (only && isValidElement(only)) {
+    const element = only as ReactElement<{ onClick?: (e: MouseEvent) => void }>;
+    return cloneElement(element, {
+      onClick: (event: MouseEvent) => {
+        element.props.onClick?.(event);
+        onClick(event);
+      },
+    });
+  }
+  return (
+    <button type="button" onClick={onClick}>
+      {label}
+    </button>
+  );
+}
+
+/** A button to the sign-in page; after signing in the user goes to `forceRedirectUrl`, else back here (or `fallbackRedirectUrl`). */
+export function SignInButton({ forceRedirectUrl, fallbackRedirectUrl, children }: SignInButtonProps) {
+  const { urls } = useGatehouse();
+  const go = useNavigate(() => authUrl(urls.signInUrl, forceRedirectUrl ?? urls.signInForceRedirectUrl ?? fallbackRedirectUrl ?? here()));
+  return (
+    <NavigationButton label="Sign in" go={go}>
+      {children}
+    </NavigationButton>
+  );
+}
+
+export type SignUpButtonProps = Omit<SignInButtonProps, 'signUpForceRedirectUrl' | 'signUpFallbackRedirectUrl'> & {
+  signInForceRedirectUrl?: string | null;
+  signInFallbackRedirectUrl?: string | null;
+  unsafeMetadata?: Record<string, unknown>;
+};
+
+export function SignUpButton({ forceRedirectUrl, fallbackRedirectUrl, children }: SignUpButtonProps) {
+  const { urls } = useGatehouse();
+  const go = useNavigate(() => authUrl(urls.signUpUrl, forceRedirectUrl ?? urls.signUpForceRedirectUrl ?? fallbackRedirectUrl ?? here()));
+  return (
+    <NavigationButton label="Sign up" go={go}>
+      {children}
+    </NavigationButton>
+  );
+}
+
+/** The signed-in user's picture: the uploaded one, else generated initials. Nothing when signed out. */
+export function UserAvatar({ rounded = true }: { rounded?: boolean; appearance?: unknown }) {
+  const { session } = useGatehouse();
+  const user = session?.user;
+  if (!user) return null;
+  const initials = ([user.firstName?.[0], user.lastName?.[0]].filter(Boolean).join('') || user.email[0] || '?').toUpperCase();
+  const style = { width: 32, height: 32, borderRadius: rounded ? '50%' : 4, display: 'inline-block' };
+  return user.imageUrl ? (
+    <img src={user.imageUrl} alt="" width={32} height={32} style={style} className="gatehouse-user-avatar" />
+  ) : (
+    <span
+      aria-hidden="true"
+      className="gatehouse-user-avatar"
+      style={{ ...style, lineHeight: '32px', textAlign: 'center', background: '#4f46e5', color: '#fff', fontSize: 13 }}
+    >
+      {initials}
+    </span>
+  );
+}
+
+export interface UseClerkReturn {
+  loaded: boolean;
+  session: ClientSession | null;
+  user: ClientSession['user'] | null;
+  /** This browser's client: its active session (the session list is `useSessionList()`). */
+  client: { sessions: ClientSession[] } | null;
+  signOut: (opts?: SignOutOptions | (() => void)) => Promise<void>;
+  setActive: (params: SetActiveParams) => Promise<void>;
+  openSignIn: (opts?: { forceRedirectUrl?: string; fallbackRedirectUrl?: string }) => void;
+  openSignUp: (opts?: { forceRedirectUrl?: string; fallbackRedirectUrl?: string }) => void;
+  redirectToSignIn: (opts?: { signInForceRedirectUrl?: string; signInFallbackRedirectUrl?: string }) => Promise<void>;
+  redirectToSignUp: (opts?: { signUpForceRedirectUrl?: string; signUpFallbackRedirectUrl?: string }) => Promise<void>;
+  redirectToUserProfile: () => Promise<void>;
+  redirectToOrganizationProfile: () => Promise<void>;
+  redirectToCreateOrganization: () => Promise<void>;
+  buildSignInUrl: (opts?: { redirectUrl?: string }) => string;
+  buildSignUpUrl: (opts?: { redirectUrl?: string }) => string;
+}
+
+/** Clerk's `useClerk()`: the session, the user and the navigation and session actions. */
+export function useClerk(): UseClerkReturn {
+  const { isLoaded, session, signOut, setActive, urls, apiBasePath } = useGatehouse();
+  const assign = async (to: string) => window.location.assign(to);
+  const signIn = (back?: string | null) => authUrl(urls.signInUrl, urls.signInForceRedirectUrl ?? back ?? here());
+  const signUp = (back?: string | null) => authUrl(urls.signUpUrl, urls.signUpForceRedirectUrl ?? back ?? here());
+  return {
+    loaded: isLoaded,
+    session,
+    user: session?.user ?? null,
+    client: session ? { sessions: [session] } : null,
+    signOut: async (opts) => {
+      if (typeof opts === 'function') {
+        await signOut({ redirectUrl: here() });
+        return opts();
+      }
+      return signOut(opts);
+    },
+    setActive,
+    openSignIn: (opts) => void assign(signIn(opts?.forceRedirectUrl ?? opts?.fallbackRedirectUrl)),
+    openSignUp: (opts) => void assign(signUp(opts?.forceRedirectUrl ?? opts?.fallbackRedirectUrl)),
+    redirectToSignIn: (opts) => assign(signIn(opts?.signInForceRedirectUrl ?? opts?.signInFallbackRedirectUrl)),
+    redirectToSignUp: (opts) => assign(signUp(opts?.signUpForceRedirectUrl ?? opts?.signUpFallbackRedirectUrl)),
+    redirectToUserProfile: () => assign(hostedPageUrl('userProfile', apiBasePath)),
+    redirectToOrganizationProfile: () => assign(hostedPageUrl('organization', apiBasePath)),
+    redirectToCreateOrganization: () => assign(hostedPageUrl('createOrganization', apiBasePath)),
+    buildSignInUrl: (opts) => signIn(opts?.redirectUrl),
+    buildSignUpUrl: (opts) => signUp(opts?.redirectUrl),
+  };
+}
