@@ -10,6 +10,9 @@ const isPublicRoute = createRouteMatcher([
   '/sign-in(.*)',
   '/sign-up(.*)',
   '/sso-callback',
+  // The look of the components: the theme and language switch, and the appearance demo.
+  '/preferences',
+  '/appearance',
   '/api/gatehouse(.*)',
   '/api/webhooks(.*)',
   '/.well-known(.*)',

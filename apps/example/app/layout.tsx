@@ -1,15 +1,18 @@
 import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { GatehouseProvider, ImpersonationBanner, OrganizationSwitcher, Show, SignedIn, SignedOut, UserButton } from '@gatehouse/nextjs';
+import { providerLook, readPreferences } from '@/lib/preferences';
 import './globals.css';
 
 export const metadata = { title: 'Gatehouse example', description: 'Sessions and route protection for Next.js' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const preferences = await readPreferences();
+  const other = { theme: preferences.theme === 'dark' ? 'light' : 'dark', lang: preferences.lang === 'fr' ? 'en' : 'fr' };
   return (
-    <html lang="en">
+    <html lang="en" data-theme={preferences.theme}>
       <body>
-        <GatehouseProvider>
+        <GatehouseProvider {...providerLook(preferences)}>
           {/* Shown only while an instance admin is signed in as this user (dashboard "Sign in as"). */}
           <ImpersonationBanner />
           <header className="nav">
@@ -33,6 +36,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <Link href="/sign-in">Sign in</Link> <Link href="/sign-up">Sign up</Link>
               </SignedOut>
             </nav>
+            <p className="theme-switch">
+              <a href={`/preferences?theme=${other.theme}`}>{other.theme === 'dark' ? 'Dark theme' : 'Light theme'}</a>
+              <a href={`/preferences?lang=${other.lang}`} hrefLang={other.lang} lang={other.lang}>
+                {other.lang === 'fr' ? 'Français' : 'English'}
+              </a>
+            </p>
           </header>
           <main>{children}</main>
         </GatehouseProvider>

@@ -1,25 +1,37 @@
 'use client';
 // <APIKeys/>: list, create (the secret shown once) and revoke the API keys of the user or the active organization.
 
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useAPIKeys } from './use-api-keys.js';
+import { StyledRoot, useStyling } from './appearance/appearance.js';
+import { ErrorRegion, Field } from './appearance/parts.js';
+import type { Appearance } from './appearance/types.js';
 
 export interface APIKeysProps {
   /** `user_…` or `org_…`; default: the active organization, else the user. */
   subject?: string;
   /** Scopes offered as checkboxes (e.g. the organization's permissions). */
   scopeOptions?: readonly string[];
+  /** Clerk's `appearance` for this component (over the provider's). */
+  appearance?: Appearance;
 }
 
-const EXPIRIES: readonly { label: string; seconds: number | null }[] = [
-  { label: 'Never', seconds: null },
-  { label: '1 day', seconds: 86_400 },
-  { label: '30 days', seconds: 30 * 86_400 },
-  { label: '1 year', seconds: 365 * 86_400 },
+const EXPIRIES: readonly {
+  label: 'expiration__never' | 'expiration__1d' | 'expiration__30d' | 'expiration__1y';
+  seconds: number | null;
+}[] = [
+  { label: 'expiration__never', seconds: null },
+  { label: 'expiration__1d', seconds: 86_400 },
+  { label: 'expiration__30d', seconds: 30 * 86_400 },
+  { label: 'expiration__1y', seconds: 365 * 86_400 },
 ];
 
-export function APIKeys({ subject, scopeOptions = [] }: APIKeysProps) {
+export function APIKeys({ subject, scopeOptions = [], appearance }: APIKeysProps) {
   const keys = useAPIKeys(subject ? { subject } : {});
+  const styling = useStyling(appearance);
+  const { el, t, format, errorText } = styling;
+  const texts = t.apiKeys;
+  const expiryId = useId();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiry, setExpiry] = useState(0);
@@ -33,7 +45,7 @@ export function APIKeys({ subject, scopeOptions = [] }: APIKeysProps) {
     try {
       await action();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'Something went wrong.');
+      setError(e instanceof Error ? e.message : errorText('generic'));
     }
     setPending(false);
   };
@@ -48,65 +60,104 @@ export function APIKeys({ subject, scopeOptions = [] }: APIKeysProps) {
   };
 
   return (
-    <section className="gatehouse-api-keys" aria-label="API keys">
-      <form onSubmit={submit}>
-        <label>
-          Name <input name="name" required maxLength={256} value={name} onChange={(e) => setName(e.target.value)} />
-        </label>
-        {scopeOptions.map((scope) => (
-          <label key={scope}>
-            <input
-              type="checkbox"
-              name="scope"
-              value={scope}
-              checked={scopes.includes(scope)}
-              onChange={(e) => setScopes((s) => (e.target.checked ? [...s, scope] : s.filter((x) => x !== scope)))}
-            />{' '}
-            {scope}
-          </label>
-        ))}
-        <label>
-          Expires{' '}
-          <select name="expiry" value={expiry} onChange={(e) => setExpiry(Number(e.target.value))}>
-            {EXPIRIES.map((option, i) => (
-              <option key={option.label} value={i}>
-                {option.label}
-              </option>
+    <StyledRoot appearance={appearance} className="gh-box-wide">
+      <section {...el('card', 'gh-card gatehouse-api-keys')} aria-label={texts.sectionLabel}>
+        <form {...el('form', 'gh-form')} onSubmit={submit}>
+          <div className="gh-row" style={{ alignItems: 'flex-end' }}>
+            <div style={{ flex: '2 1 14rem' }}>
+              <Field
+                styling={styling}
+                label={texts.formFieldLabel__name}
+                name="name"
+                required
+                maxLength={256}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+              />
+            </div>
+            <div {...el('formField', 'gh-field')} style={{ flex: '1 1 8rem' }}>
+              <label {...el('formFieldLabel', 'gh-label')} htmlFor={expiryId}>
+                {texts.formFieldLabel__expiration}
+              </label>
+              <select
+                {...el('formFieldInput', 'gh-input')}
+                id={expiryId}
+                name="expiry"
+                value={expiry}
+                onChange={(e) => setExpiry(Number(e.target.value))}
+              >
+                {EXPIRIES.map((option, i) => (
+                  <option key={option.label} value={i}>
+                    {texts[option.label]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary')} type="submit" disabled={pending || name.trim() === ''}>
+              {texts.formButtonPrimary__add}
+            </button>
+          </div>
+          {scopeOptions.length ? (
+            <div className="gh-row">
+              {scopeOptions.map((scope) => (
+                <label key={scope} className="gh-check">
+                  <input
+                    type="checkbox"
+                    name="scope"
+                    value={scope}
+                    checked={scopes.includes(scope)}
+                    onChange={(e) => setScopes((s) => (e.target.checked ? [...s, scope] : s.filter((x) => x !== scope)))}
+                  />{' '}
+                  {scope}
+                </label>
+              ))}
+            </div>
+          ) : null}
+        </form>
+        {secret ? (
+          <p role="status" {...el('apiKeysSecret', 'gh-notice gatehouse-api-key-secret')}>
+            {texts.copySecret}{' '}
+            <code className="gh-code" data-testid="api-key-secret">
+              {secret}
+            </code>
+          </p>
+        ) : null}
+        <ErrorRegion styling={styling} message={error} />
+        {keys.data === undefined ? (
+          <p className="gh-muted" aria-busy="true">
+            {texts.loading}
+          </p>
+        ) : keys.data.length === 0 ? (
+          <p className="gh-muted">{texts.empty}</p>
+        ) : (
+          <ul {...el('apiKeysList', 'gh-list')} aria-label={texts.sectionLabel}>
+            {keys.data.map((key) => (
+              <li key={key.id} data-key-id={key.id} {...el('apiKeysListItem', 'gh-list-item')}>
+                <span className="gh-list-main">
+                  <strong>{key.name}</strong>
+                  <span className="gh-muted">
+                    {[
+                      key.scopes.join(', '),
+                      key.expiration ? format(texts.expires, { date: new Date(key.expiration).toLocaleDateString(t.locale) }) : '',
+                      key.lastUsedAt ? format(texts.lastUsed, { date: new Date(key.lastUsedAt).toLocaleString(t.locale) }) : '',
+                    ]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </span>
+                </span>
+                <button
+                  {...el('apiKeysRevokeButton', 'gh-btn gh-btn-sm gh-btn-danger')}
+                  type="button"
+                  disabled={pending}
+                  onClick={() => void run(() => keys.revoke(key.id))}
+                >
+                  {texts.revoke}
+                </button>
+              </li>
             ))}
-          </select>
-        </label>
-        <button type="submit" disabled={pending || name.trim() === ''}>
-          Create API key
-        </button>
-      </form>
-      {secret ? (
-        <p role="status" className="gatehouse-api-key-secret">
-          Copy this key now; it is not shown again: <code data-testid="api-key-secret">{secret}</code>
-        </p>
-      ) : null}
-      {error ? (
-        <p role="alert" className="gatehouse-error">
-          {error}
-        </p>
-      ) : null}
-      {keys.data === undefined ? (
-        <p aria-busy="true">Loading API keys…</p>
-      ) : keys.data.length === 0 ? (
-        <p>No API keys.</p>
-      ) : (
-        <ul aria-label="API keys">
-          {keys.data.map((key) => (
-            <li key={key.id} data-key-id={key.id}>
-              <strong>{key.name}</strong> {key.scopes.length ? <span>· {key.scopes.join(', ')}</span> : null}
-              {key.expiration ? <span> · expires {new Date(key.expiration).toLocaleDateString()}</span> : null}
-              {key.lastUsedAt ? <span> · last used {new Date(key.lastUsedAt).toLocaleString()}</span> : null}{' '}
-              <button type="button" disabled={pending} onClick={() => void run(() => keys.revoke(key.id))}>
-                Revoke
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+          </ul>
+        )}
+      </section>
+    </StyledRoot>
   );
 }

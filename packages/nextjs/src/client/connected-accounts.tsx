@@ -7,6 +7,8 @@ import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
 import { useOauthConnections, useOauthFailure, useSignIn } from './oauth.js';
+import { useStyling } from './appearance/appearance.js';
+import { ErrorRegion } from './appearance/parts.js';
 
 /**
  * Lists the signed-in user's external accounts with a Disconnect button each (the server refuses the
@@ -25,21 +27,31 @@ export function ConnectedAccounts() {
   const { signIn } = useSignIn();
   const failure = useOauthFailure();
   const [error, setError] = useState<string | null>(null);
+  const styling = useStyling();
+  const { el, t, format, errorText } = styling;
   if (!userId) return null;
   const list = accounts.data ?? [];
   const connected = new Set(list.map((a) => a.provider));
-  const fail = (e: unknown) => setError(e instanceof Error ? e.message : 'Something went wrong.');
+  const fail = (e: unknown) => setError(e instanceof Error ? e.message : errorText('generic'));
+  const texts = t.userProfile.start.connectedAccountsSection;
+  const missing = connections.filter((c) => !connected.has(c.strategy));
   return (
-    <section aria-labelledby="gatehouse-connected-accounts">
-      <h3 id="gatehouse-connected-accounts">Connected accounts</h3>
-      <ul aria-label="Connected accounts">
+    <section {...el('profileSection__connectedAccounts', 'gh-section')} aria-labelledby="gatehouse-connected-accounts">
+      <h3 {...el('profileSectionTitle', 'gh-section-title')} id="gatehouse-connected-accounts">
+        {texts.title}
+      </h3>
+      <ul {...el('profileSectionItemList', 'gh-list')} aria-label={texts.title}>
         {list.map((a) => (
-          <li key={a.id}>
-            <span>
-              {connections.find((c) => c.strategy === a.provider)?.name ?? a.label ?? a.provider}:{' '}
-              {a.emailAddress || a.username || a.externalId}
-            </span>{' '}
+          <li key={a.id} {...el('profileSectionItem', 'gh-list-item')}>
+            <span className="gh-list-main">
+              <span>
+                <strong>{connections.find((c) => c.strategy === a.provider)?.name ?? a.label ?? a.provider}</strong>
+                <span className="gh-sr-only">: </span>
+              </span>
+              <span className="gh-muted">{a.emailAddress || a.username || a.externalId}</span>
+            </span>
             <button
+              {...el('profileSectionItemButton__disconnect', 'gh-btn gh-btn-sm gh-btn-danger')}
               type="button"
               onClick={() => {
                 setError(null);
@@ -48,33 +60,32 @@ export function ConnectedAccounts() {
                   .catch(fail);
               }}
             >
-              Disconnect
+              {texts.destructiveActionTitle}
             </button>
           </li>
         ))}
       </ul>
-      {connections
-        .filter((c) => !connected.has(c.strategy))
-        .map((c) => (
-          <button
-            key={c.id}
-            type="button"
-            onClick={() => {
-              setError(null);
-              const here = window.location.pathname;
-              signIn
-                .authenticateWithRedirect({ strategy: c.strategy, intent: 'link', redirectUrlComplete: here, signInUrl: here })
-                .catch(fail);
-            }}
-          >
-            Connect {c.name}
-          </button>
-        ))}
-      {(error ?? failure) ? (
-        <p role="alert" className="gatehouse-error">
-          {error ?? failure}
-        </p>
+      {missing.length ? (
+        <div className="gh-row">
+          {missing.map((c) => (
+            <button
+              key={c.id}
+              {...el('profileSectionPrimaryButton__connectedAccounts', 'gh-btn gh-btn-sm')}
+              type="button"
+              onClick={() => {
+                setError(null);
+                const here = window.location.pathname;
+                signIn
+                  .authenticateWithRedirect({ strategy: c.strategy, intent: 'link', redirectUrlComplete: here, signInUrl: here })
+                  .catch(fail);
+              }}
+            >
+              {format(texts.primaryButton, { provider: c.name })}
+            </button>
+          ))}
+        </div>
       ) : null}
+      <ErrorRegion styling={styling} message={error ?? failure} />
     </section>
   );
 }

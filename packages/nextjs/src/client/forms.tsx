@@ -1,11 +1,14 @@
 'use client';
-// SignIn, SignUp and SignOutButton: plain accessible forms over the auth HTTP API.
+// SignIn, SignUp and SignOutButton: accessible, themeable forms over the auth HTTP API.
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
 import { OauthButtons, routeToSso, useOauthFailure } from './oauth.js';
+import { StyledRoot, useStyling } from './appearance/appearance.js';
+import { ErrorRegion, Field } from './appearance/parts.js';
+import type { Appearance } from './appearance/types.js';
 
 export interface AuthFormProps {
   /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
@@ -13,6 +16,8 @@ export interface AuthFormProps {
   /** Link to the other form. */
   signInUrl?: string;
   signUpUrl?: string;
+  /** Clerk's `appearance` for this component (over the provider's). */
+  appearance?: Appearance;
 }
 
 function redirectTarget(fallback: string): string {
@@ -25,20 +30,25 @@ function AuthForm({
   fallbackRedirectUrl = '/',
   signInUrl = '/sign-in',
   signUpUrl = '/sign-up',
+  appearance,
 }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
   const { apiBasePath, fetch: gatehouseFetch } = useGatehouse();
+  const styling = useStyling(appearance);
+  const { t, el } = styling;
   const [error, setError] = useState<string | null>(null);
   const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
+  const errorId = useId();
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
   const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
   useEffect(() => {
     setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl), returnTo: window.location.pathname });
     const code = new URLSearchParams(window.location.search).get('error');
-    if (code) setError(code === 'invalid_credentials' ? 'The email or password is not correct.' : 'That did not work. Try again.');
-  }, [fallbackRedirectUrl]);
-  const title = mode === 'sign-in' ? 'Sign in' : 'Sign up';
+    if (code) setError(styling.errorText(code === 'invalid_credentials' ? code : 'form_retry'));
+  }, [fallbackRedirectUrl, styling]);
+  const texts = mode === 'sign-in' ? t.signIn.start : t.signUp.start;
+  const title = texts.title;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -70,47 +80,69 @@ function AuthForm({
         console.error(message);
         setError(message);
       } else {
-        const payload = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-        setError(payload?.error?.message ?? 'Something went wrong. Try again.');
+        const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        setError(styling.errorText(payload?.error?.code, payload?.error?.message));
       }
     } catch {
-      setError('The server could not be reached. Try again.');
+      setError(styling.errorText('network'));
     }
     setPending(false);
   }
 
-  const other =
-    mode === 'sign-in' ? { href: signUpUrl, text: 'No account? Sign up' } : { href: signInUrl, text: 'Have an account? Sign in' };
+  const other = mode === 'sign-in' ? signUpUrl : signInUrl;
   const keep = typeof window === 'undefined' ? '' : window.location.search;
+  const shown = error ?? oauthFailure;
   return (
-    <form className="gatehouse-form" method="post" action={`${apiBasePath}/${mode}`} onSubmit={onSubmit} aria-label={title} noValidate>
-      <h1>{title}</h1>
-      <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
-      <input type="hidden" name="return_to" value={navigation.returnTo} />
-      <label>
-        Email
-        <input name="email" type="email" autoComplete="email" required />
-      </label>
-      <label>
-        Password
-        <input name="password" type="password" autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'} required />
-      </label>
-      {(error ?? oauthFailure) ? (
-        <p role="alert" className="gatehouse-error">
-          {error ?? oauthFailure}
+    <StyledRoot appearance={appearance} className="gh-box">
+      <form
+        {...el('card', 'gh-card gatehouse-form')}
+        method="post"
+        action={`${apiBasePath}/${mode}`}
+        onSubmit={onSubmit}
+        aria-label={title}
+        noValidate
+      >
+        <div {...el('header', 'gh-header')}>
+          <h1 {...el('headerTitle', 'gh-title')}>{title}</h1>
+        </div>
+        <OauthButtons
+          redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
+          onError={setError}
+        />
+        <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
+        <input type="hidden" name="return_to" value={navigation.returnTo} />
+        <div {...el('main', 'gh-stack')}>
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__emailAddress}
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            errorId={shown ? errorId : null}
+          />
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__password}
+            name="password"
+            type="password"
+            autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+            required
+            errorId={shown ? errorId : null}
+          />
+        </div>
+        <ErrorRegion styling={styling} message={shown} id={errorId} />
+        <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>
+          {title}
+        </button>
+        <p {...el('footerAction', 'gh-footer')}>
+          <span {...el('footerActionText')}>{texts.actionText}</span>{' '}
+          <a {...el('footerActionLink', 'gh-link')} href={`${other}${keep}`}>
+            {texts.actionLink}
+          </a>
         </p>
-      ) : null}
-      <button type="submit" disabled={pending}>
-        {title}
-      </button>
-      <OauthButtons
-        redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
-        onError={setError}
-      />
-      <p>
-        <a href={`${other.href}${keep}`}>{other.text}</a>
-      </p>
-    </form>
+      </form>
+    </StyledRoot>
   );
 }
 
@@ -126,16 +158,17 @@ export function SignUp(props: AuthFormProps) {
 export function SignOutButton({
   redirectUrl,
   sessionId,
-  children = 'Sign out',
+  children,
 }: {
   redirectUrl?: string;
   sessionId?: string;
   children?: React.ReactNode;
 }) {
   const { signOut } = useGatehouse();
+  const { t } = useStyling();
   return (
     <button type="button" onClick={() => void signOut({ ...(redirectUrl ? { redirectUrl } : {}), ...(sessionId ? { sessionId } : {}) })}>
-      {children}
+      {children ?? t.signOutButton}
     </button>
   );
 }

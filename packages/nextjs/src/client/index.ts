@@ -44,10 +44,11 @@ export {
   type OauthConnectionSummary,
 } from './oauth.js';
 export { UserButton, type UserButtonProps } from './user-button.js';
-export { UserProfile } from './user-profile.js';
+export { UserProfile, type UserProfileProps } from './user-profile.js';
 export { SessionList, type SessionListProps } from './session-list.js';
 export { OrganizationSwitcher, type OrganizationSwitcherProps } from './organization-switcher.js';
 export { CreateOrganization, type CreateOrganizationProps } from './create-organization.js';
+export { OrganizationList, type OrganizationListProps } from './organization-list.js';
 export { OrganizationProfile, type OrganizationProfileProps } from './organization-profile.js';
 export type { RoleOption } from './organization-members.js';
 export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonation-banner.js';

@@ -6,6 +6,7 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
+import { useStyling } from './appearance/appearance.js';
 
 /** Clerk's `authenticateWithRedirect` parameters. */
 export interface AuthenticateWithRedirectParams {
@@ -30,34 +31,15 @@ export interface OauthConnectionSummary {
   provider: string;
 }
 
-/** What the sign-in page says for each `gatehouse_oauth_error` reason. */
-const FAILURES: Record<string, string> = {
-  oauth_state_invalid: 'The sign-in could not be verified: it was started in another browser or was changed on the way. Try again.',
-  oauth_state_used: 'This sign-in was already completed once. Start again.',
-  oauth_flow_expired: 'The sign-in took too long and expired. Try again.',
-  oauth_nonce_mismatch: "The provider's answer could not be verified. Try again.",
-  oauth_token_invalid: "The provider's answer could not be verified. Try again.",
-  oauth_code_invalid: "The provider's sign-in code was not accepted (it may have been used already). Try again.",
-  oauth_access_denied: 'The sign-in was cancelled at the provider.',
-  oauth_provider_error: 'The provider reported an error. Try again later.',
-  oauth_provider_unavailable: 'The provider could not be reached. Try again in a moment.',
-  oauth_email_unverified: 'The provider did not confirm your email address, so it cannot be used to sign in here.',
-  oauth_account_exists:
-    'An account with this email address already exists. Sign in with your password, then connect the provider from your profile.',
-  oauth_account_in_use: 'This provider account is already connected to another user.',
-  oauth_user_banned: 'This account cannot sign in.',
-  oauth_second_factor_required: 'This account uses a second factor: sign in with your password and your code or passkey.',
-  oauth_connection_unknown: 'This sign-in method is no longer available.',
-};
-
-/** The message for the `gatehouse_oauth_error` in this page's URL, or null. */
+/** The message for the `gatehouse_oauth_error` in this page's URL (in the language in effect), or null. */
 export function useOauthFailure(): string | null {
-  const [message, setMessage] = useState<string | null>(null);
+  const { errorText, t } = useStyling();
+  const [reason, setReason] = useState<string | null>(null);
   useEffect(() => {
-    const reason = new URLSearchParams(window.location.search).get('gatehouse_oauth_error');
-    if (reason) setMessage(FAILURES[reason] ?? 'The sign-in with the provider failed. Try again.');
+    setReason(new URLSearchParams(window.location.search).get('gatehouse_oauth_error'));
   }, []);
-  return message;
+  if (!reason) return null;
+  return /^oauth_[a-z_]+$/.test(reason) ? errorText(reason, t.unstable__errors.oauth_failed) : (t.unstable__errors.oauth_failed ?? null);
 }
 
 /**
@@ -129,31 +111,39 @@ export async function routeToSso(
   }
 }
 
-/** One "Continue with <name>" button per connection. */
+/** One "Continue with <name>" button per connection (`socialButtonsBlockButton`), then the "or" divider. */
 export function OauthButtons({ redirectUrlComplete, onError }: { redirectUrlComplete: string; onError: (message: string) => void }) {
   const connections = useOauthConnections();
   const { signIn } = useSignIn();
+  const { el, t, format: fill, errorText } = useStyling();
   const [busy, setBusy] = useState<string | null>(null);
   if (connections.length === 0) return null;
   return (
-    <div className="gatehouse-oauth" role="group" aria-label="Sign in with a provider">
-      {connections.map((c) => (
-        <button
-          key={c.id}
-          type="button"
-          disabled={busy !== null}
-          onClick={() => {
-            setBusy(c.id);
-            signIn.authenticateWithRedirect({ strategy: c.strategy, redirectUrlComplete }).catch((e: unknown) => {
-              setBusy(null);
-              onError(e instanceof Error ? e.message : 'Something went wrong. Try again.');
-            });
-          }}
-        >
-          Continue with {c.name}
-        </button>
-      ))}
-    </div>
+    <>
+      <div {...el('socialButtons', 'gh-stack gatehouse-oauth')} role="group" aria-label={t.socialButtonsGroupLabel}>
+        {connections.map((c) => (
+          <button
+            key={c.id}
+            {...el('socialButtonsBlockButton', 'gh-btn gh-btn-block')}
+            type="button"
+            disabled={busy !== null}
+            aria-busy={busy === c.id}
+            onClick={() => {
+              setBusy(c.id);
+              signIn.authenticateWithRedirect({ strategy: c.strategy, redirectUrlComplete }).catch((e: unknown) => {
+                setBusy(null);
+                onError(e instanceof Error ? e.message : errorText('generic'));
+              });
+            }}
+          >
+            {fill(t.socialButtonsBlockButton, { provider: c.name })}
+          </button>
+        ))}
+      </div>
+      <p {...el('dividerRow', 'gh-divider')}>
+        <span {...el('dividerText')}>{t.dividerText}</span>
+      </p>
+    </>
   );
 }
 

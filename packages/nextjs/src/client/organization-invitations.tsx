@@ -1,10 +1,12 @@
 'use client';
 // The invitations part of OrganizationProfile: pending invitations with a revoke button, and the invite form (Email, Role).
 
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { OrganizationInvitation } from '@gatehouse/server';
 import type { Resource } from './use-resource.js';
 import type { RoleOption } from './organization-members.js';
+import { useStyling } from './appearance/appearance.js';
+import { ErrorRegion, Field, StatusRegion } from './appearance/parts.js';
 
 export interface OrganizationInvitationsProps {
   invitations: Resource<OrganizationInvitation[]>;
@@ -13,12 +15,20 @@ export interface OrganizationInvitationsProps {
 }
 
 export function OrganizationInvitations({ invitations, roles, onRevoke }: OrganizationInvitationsProps) {
+  const styling = useStyling();
+  const { el, t, format, errorText } = styling;
+  const texts = t.organizationProfile.invitationsTab;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const list = invitations.data;
-  if (invitations.error) return <p role="alert">{invitations.error.message}</p>;
-  if (!list) return <p aria-busy="true">Loading invitations…</p>;
-  if (list.length === 0) return <p>No pending invitations.</p>;
+  if (invitations.error) return <ErrorRegion styling={styling} message={invitations.error.message} />;
+  if (!list)
+    return (
+      <p className="gh-muted" aria-busy="true">
+        {texts.loading}
+      </p>
+    );
+  if (list.length === 0) return <p className="gh-muted">{texts.empty}</p>;
 
   const revoke = async (id: string) => {
     setBusy(id);
@@ -26,34 +36,36 @@ export function OrganizationInvitations({ invitations, roles, onRevoke }: Organi
     try {
       await onRevoke(id);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The invitation could not be revoked.');
+      setError(e instanceof Error ? e.message : errorText('generic'));
     }
     setBusy(null);
   };
 
   return (
     <>
-      <ul className="gatehouse-invitations" aria-label="Pending invitations">
+      <ul {...el('organizationInvitationList', 'gh-list gatehouse-invitations')} aria-label={texts.listLabel}>
         {list.map((inv) => (
-          <li key={inv.id}>
-            {inv.emailAddress} · {roles.find((r) => r.key === inv.role)?.name ?? inv.role} · expires{' '}
-            {new Date(inv.expiresAt).toLocaleDateString()}{' '}
+          <li key={inv.id} {...el('organizationInvitationListItem', 'gh-list-item')}>
+            <span className="gh-list-main">
+              <strong>{inv.emailAddress}</strong>
+              <span className="gh-muted">
+                {roles.find((r) => r.key === inv.role)?.name ?? inv.role} ·{' '}
+                {format(texts.expires, { date: new Date(inv.expiresAt).toLocaleDateString(t.locale) })}
+              </span>
+            </span>
             <button
+              {...el('organizationInvitationRevokeButton', 'gh-btn gh-btn-sm gh-btn-danger')}
               type="button"
-              aria-label={`Revoke invitation for ${inv.emailAddress}`}
+              aria-label={format(texts.revokeLabel, { identifier: inv.emailAddress })}
               disabled={busy === inv.id}
               onClick={() => void revoke(inv.id)}
             >
-              Revoke
+              {texts.revoke}
             </button>
           </li>
         ))}
       </ul>
-      {error ? (
-        <p role="alert" className="gatehouse-error">
-          {error}
-        </p>
-      ) : null}
+      <ErrorRegion styling={styling} message={error} />
     </>
   );
 }
@@ -66,6 +78,11 @@ export interface InviteMemberFormProps {
 
 /** Email + Role, "Send invitation"; says to whom it was sent, or why not. */
 export function InviteMemberForm({ roles, defaultRole, onInvite }: InviteMemberFormProps) {
+  const styling = useStyling();
+  const { el, t, format, errorText } = styling;
+  const texts = t.organizationProfile.invitePage;
+  const roleId = useId();
+  const errorId = useId();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState(defaultRole);
   const [pending, setPending] = useState(false);
@@ -77,38 +94,48 @@ export function InviteMemberForm({ roles, defaultRole, onInvite }: InviteMemberF
     setResult(null);
     try {
       await onInvite({ emailAddress: email.trim(), role });
-      setResult({ ok: true, text: `Invitation sent to ${email.trim()}.` });
+      setResult({ ok: true, text: format(texts.successMessage, { identifier: email.trim() }) });
       setEmail('');
     } catch (e) {
-      setResult({ ok: false, text: e instanceof Error ? e.message : 'The invitation could not be sent.' });
+      setResult({ ok: false, text: e instanceof Error ? e.message : errorText('generic') });
     }
     setPending(false);
   }
 
   return (
-    <form className="gatehouse-form" onSubmit={onSubmit} aria-label="Invite member" noValidate>
-      <label>
-        Email
-        <input name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label>
-        Role
-        <select name="role" value={role} onChange={(e) => setRole(e.target.value)}>
-          {roles.map((r) => (
-            <option key={r.key} value={r.key}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      {result ? (
-        <p role={result.ok ? 'status' : 'alert'} className={result.ok ? undefined : 'gatehouse-error'}>
-          {result.text}
-        </p>
-      ) : null}
-      <button type="submit" disabled={pending || email.trim() === ''}>
-        Send invitation
-      </button>
+    <form {...el('form', 'gh-form gatehouse-form')} onSubmit={onSubmit} aria-label={texts.formLabel} noValidate>
+      <div className="gh-row" style={{ alignItems: 'flex-end' }}>
+        <div style={{ flex: '2 1 14rem' }}>
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__emailAddress}
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            errorId={result && !result.ok ? errorId : null}
+          />
+        </div>
+        <div {...el('formField', 'gh-field')} style={{ flex: '1 1 8rem' }}>
+          <label {...el('formFieldLabel', 'gh-label')} htmlFor={roleId}>
+            {t.formFieldLabel__role}
+          </label>
+          <select {...el('formFieldInput', 'gh-input')} id={roleId} name="role" value={role} onChange={(e) => setRole(e.target.value)}>
+            {roles.map((r) => (
+              <option key={r.key} value={r.key}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary')} type="submit" disabled={pending || email.trim() === ''}>
+          {texts.formButtonPrimary__continue}
+        </button>
+      </div>
+      <ErrorRegion styling={styling} message={result && !result.ok ? result.text : null} id={errorId} />
+      <StatusRegion styling={styling} message={result?.ok ? result.text : null} />
     </form>
   );
 }

@@ -4,6 +4,8 @@
 import { useState } from 'react';
 import type { OrganizationMember } from '@gatehouse/server';
 import type { Resource } from './use-resource.js';
+import { useStyling } from './appearance/appearance.js';
+import { ErrorRegion } from './appearance/parts.js';
 
 export interface RoleOption {
   /** `org:<name>`. */
@@ -29,6 +31,9 @@ export function roleOptions(roles: RoleOption[], inUse: Iterable<string>): RoleO
 }
 
 export function OrganizationMembers({ members, userId, roles, canManage, onChangeRole, onRemove }: OrganizationMembersProps) {
+  const styling = useStyling();
+  const { el, t, format, errorText } = styling;
+  const texts = t.organizationProfile.membersPage;
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const list = members.data;
@@ -43,79 +48,84 @@ export function OrganizationMembers({ members, userId, roles, canManage, onChang
     try {
       await action();
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The change was refused.');
+      setError(e instanceof Error ? e.message : errorText('generic'));
     }
     setBusy(null);
   };
 
-  if (members.error) return <p role="alert">{members.error.message}</p>;
-  if (!list) return <p aria-busy="true">Loading members…</p>;
+  if (members.error) return <ErrorRegion styling={styling} message={members.error.message} />;
+  if (!list)
+    return (
+      <p className="gh-muted" aria-busy="true">
+        {texts.loading}
+      </p>
+    );
   return (
     <>
-      <table className="gatehouse-table" aria-label="Members">
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            {canManage ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((m) => {
-            const email = m.publicUserData.identifier;
-            const self = m.userId === userId;
-            const name = [m.publicUserData.firstName, m.publicUserData.lastName].filter(Boolean).join(' ');
-            const manageable = canManage && !self;
-            return (
-              <tr key={m.id}>
-                <td>
-                  {email}
-                  {self ? ' (you)' : ''}
-                </td>
-                <td>{name}</td>
-                <td>
-                  {manageable ? (
-                    <select
-                      aria-label={`Role of ${email}`}
-                      value={m.role}
-                      disabled={busy === m.userId}
-                      onChange={(e) => void act(m.userId, () => onChangeRole(m.userId, e.target.value))}
-                    >
-                      {options.map((r) => (
-                        <option key={r.key} value={r.key}>
-                          {r.name}
-                        </option>
-                      ))}
-                    </select>
-                  ) : (
-                    (options.find((r) => r.key === m.role)?.name ?? m.role)
-                  )}
-                </td>
-                {canManage ? (
+      <div {...el('tableWrapper', 'gh-table-wrap')}>
+        <table {...el('table', 'gh-table gatehouse-table')} aria-label={texts.tableLabel}>
+          <thead {...el('tableHead')}>
+            <tr>
+              <th scope="col">{texts.column__email}</th>
+              <th scope="col">{texts.column__name}</th>
+              <th scope="col">{texts.column__role}</th>
+              {canManage ? <th scope="col">{texts.column__actions}</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((m) => {
+              const email = m.publicUserData.identifier;
+              const self = m.userId === userId;
+              const name = [m.publicUserData.firstName, m.publicUserData.lastName].filter(Boolean).join(' ');
+              const manageable = canManage && !self;
+              return (
+                <tr key={m.id}>
+                  <td>
+                    {email}
+                    {self ? <span {...el('badge', 'gh-badge')}>{t.badge__you}</span> : null}
+                  </td>
+                  <td>{name}</td>
                   <td>
                     {manageable ? (
-                      <button
-                        type="button"
-                        aria-label={`Remove ${email}`}
+                      <select
+                        {...el('membersPageRoleSelect', 'gh-input')}
+                        aria-label={format(texts.roleOf, { identifier: email })}
+                        value={m.role}
                         disabled={busy === m.userId}
-                        onClick={() => void act(m.userId, () => onRemove(m.userId))}
+                        onChange={(e) => void act(m.userId, () => onChangeRole(m.userId, e.target.value))}
                       >
-                        Remove
-                      </button>
-                    ) : null}
+                        {options.map((r) => (
+                          <option key={r.key} value={r.key}>
+                            {r.name}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      (options.find((r) => r.key === m.role)?.name ?? m.role)
+                    )}
                   </td>
-                ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      {error ? (
-        <p role="alert" className="gatehouse-error">
-          {error}
-        </p>
-      ) : null}
+                  {canManage ? (
+                    <td>
+                      {manageable ? (
+                        <button
+                          {...el('membersPageRemoveButton', 'gh-btn gh-btn-sm gh-btn-danger')}
+                          type="button"
+                          aria-label={format(texts.removeLabel, { identifier: email })}
+                          disabled={busy === m.userId}
+                          onClick={() => void act(m.userId, () => onRemove(m.userId))}
+                        >
+                          {texts.remove}
+                        </button>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <ErrorRegion styling={styling} message={error} />
     </>
   );
 }

@@ -5,6 +5,9 @@ import { useState } from 'react';
 import { useGatehouse } from './provider.js';
 import { useDisclosure } from './use-disclosure.js';
 import { useOrganizationList } from './use-organization-list.js';
+import { StyledRoot, useStyling } from './appearance/appearance.js';
+import { Avatar, Chevron, ErrorRegion, SpokenLabel } from './appearance/parts.js';
+import type { Appearance } from './appearance/types.js';
 
 export interface OrganizationSwitcherProps {
   /** Where "Create organization" leads (a page with `<CreateOrganization />`). */
@@ -15,6 +18,8 @@ export interface OrganizationSwitcherProps {
   hidePersonal?: boolean;
   /** Navigate here after switching; by default the page re-renders in place. */
   afterSelectOrganizationUrl?: string;
+  /** Clerk's `appearance` for this component (over the provider's). */
+  appearance?: Appearance;
 }
 
 /**
@@ -28,10 +33,13 @@ export function OrganizationSwitcher({
   organizationProfileUrl,
   hidePersonal = false,
   afterSelectOrganizationUrl,
+  appearance,
 }: OrganizationSwitcherProps) {
   const { session } = useGatehouse();
   const { userMemberships, setActive } = useOrganizationList({ userMemberships: true });
   const disclosure = useDisclosure();
+  const styling = useStyling(appearance);
+  const { el, t, errorText } = styling;
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   if (!session) return null;
@@ -41,7 +49,8 @@ export function OrganizationSwitcher({
   const activeName = active
     ? (memberships.find((m) => m.organizationId === active.id)?.organization.name ?? active.slg ?? active.id)
     : null;
-  const label = activeName ?? 'Personal account';
+  const personal = t.organizationSwitcher.personalWorkspace;
+  const label = activeName ?? personal;
 
   const choose = async (organization: string | null) => {
     setError(null);
@@ -50,55 +59,74 @@ export function OrganizationSwitcher({
       await setActive({ organization, ...(afterSelectOrganizationUrl ? { redirectUrl: afterSelectOrganizationUrl } : {}) });
       disclosure.setOpen(false);
     } catch (e) {
-      setError(e instanceof Error ? e.message : 'The organization could not be selected.');
+      setError(e instanceof Error ? e.message : errorText('generic'));
     }
     setPending(false);
   };
+  const item = (key: string, name: string, selected: boolean, organization: string | null, avatarName: string) => (
+    <li key={key}>
+      <button
+        {...el('organizationSwitcherPreviewButton', 'gh-item')}
+        type="button"
+        aria-pressed={selected}
+        disabled={pending}
+        onClick={() => void choose(organization)}
+      >
+        <Avatar styling={styling} name={avatarName} square />
+        <span className="gh-trigger-text">{name}</span>
+        {selected ? (
+          <span className="gh-check-mark" aria-hidden="true">
+            ✓
+          </span>
+        ) : null}
+      </button>
+    </li>
+  );
 
   return (
-    <div ref={disclosure.rootRef} className="gatehouse-organization-switcher">
-      <button type="button" aria-haspopup="true" aria-label={`Organization: ${label}`} {...disclosure.buttonProps}>
-        {label}
+    <StyledRoot
+      appearance={appearance}
+      elementKey="organizationSwitcherBox"
+      className="gh-anchor gatehouse-organization-switcher"
+      rootRef={disclosure.rootRef}
+    >
+      <button {...el('organizationSwitcherTrigger', 'gh-trigger')} type="button" aria-haspopup="true" {...disclosure.buttonProps}>
+        <Avatar styling={styling} name={activeName ?? session.user.email} square={activeName !== null} />
+        <SpokenLabel template={t.organizationSwitcher.triggerLabel} name="name" value={label} />
+        <Chevron />
       </button>
       {disclosure.open ? (
-        <div id={disclosure.panelId} role="group" aria-label="Switch organization" className="gatehouse-popover">
-          <ul aria-label="Organizations" aria-busy={userMemberships.isLoading}>
-            {hidePersonal ? null : (
-              <li>
-                <button type="button" aria-pressed={active === null} disabled={pending} onClick={() => void choose(null)}>
-                  Personal account
-                </button>
-              </li>
-            )}
-            {memberships.map((m) => (
-              <li key={m.organizationId}>
-                <button
-                  type="button"
-                  aria-pressed={active?.id === m.organizationId}
-                  disabled={pending}
-                  onClick={() => void choose(m.organizationId)}
-                >
-                  {m.organization.name}
-                </button>
-              </li>
-            ))}
-          </ul>
-          {userMemberships.error ? <p role="alert">{userMemberships.error.message}</p> : null}
-          {error ? (
-            <p role="alert" className="gatehouse-error">
-              {error}
-            </p>
-          ) : null}
-          {active && organizationProfileUrl ? (
-            <p>
-              <a href={organizationProfileUrl}>Manage organization</a>
-            </p>
-          ) : null}
-          <p>
-            <a href={createOrganizationUrl}>Create organization</a>
-          </p>
+        <div
+          {...disclosure.panelProps}
+          role="group"
+          aria-label={t.organizationSwitcher.popoverLabel}
+          {...el('organizationSwitcherPopoverCard', 'gh-popover gatehouse-popover')}
+        >
+          <div className="gh-popover-section">
+            <ul
+              {...el('organizationSwitcherPopoverList', 'gh-list')}
+              aria-label={t.organizationSwitcher.listLabel}
+              aria-busy={userMemberships.isLoading}
+            >
+              {hidePersonal ? null : item('personal', personal, active === null, null, session.user.email)}
+              {memberships.map((m) =>
+                item(m.organizationId, m.organization.name, active?.id === m.organizationId, m.organizationId, m.organization.name),
+              )}
+            </ul>
+            <ErrorRegion styling={styling} message={userMemberships.error?.message ?? error} />
+          </div>
+          <div {...el('organizationSwitcherPopoverActions', 'gh-popover-section')}>
+            {active && organizationProfileUrl ? (
+              <a {...el('organizationSwitcherPopoverActionButton__manageOrganization', 'gh-item')} href={organizationProfileUrl}>
+                {t.organizationSwitcher.action__manageOrganization}
+              </a>
+            ) : null}
+            <a {...el('organizationSwitcherPopoverActionButton__createOrganization', 'gh-item')} href={createOrganizationUrl}>
+              {t.organizationSwitcher.action__createOrganization}
+            </a>
+          </div>
         </div>
       ) : null}
-    </div>
+    </StyledRoot>
   );
 }

@@ -6,6 +6,9 @@ import { useRouter } from 'next/navigation';
 import { hostedPageUrl, withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
 import type { PublicUser } from '@gatehouse/server';
 import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
+import { AppearanceProvider } from './appearance/appearance.js';
+import type { Appearance } from './appearance/types.js';
+import type { LocalizationResource } from '../localizations/merge.js';
 
 /** The user as GET {api}/session sends it (the server's public user), with Clerk's derived fields (`primaryEmailAddress`, …). */
 export type ClientUser = Pick<
@@ -88,9 +91,11 @@ export interface GatehouseProviderProps {
   /** After sign-in, whatever `redirect_url` says (env `NEXT_PUBLIC_CLERK_SIGN_IN_FORCE_REDIRECT_URL`). */
   signInForceRedirectUrl?: string;
   signUpForceRedirectUrl?: string;
-  /** Clerk's props, accepted so a Clerk layout compiles unchanged: the visual props go to the components' styles where supported; the others have no meaning here (no hosted frontend API, no publishable key). */
-  appearance?: unknown;
-  localization?: unknown;
+  /** Clerk's `appearance`: a `baseTheme` (`@gatehouse/nextjs/themes`), `variables` and `elements` for every prebuilt component. */
+  appearance?: Appearance;
+  /** Clerk's `localization`: the components' texts (`@gatehouse/nextjs/localizations`, or any subset of the keys); English by default. */
+  localization?: LocalizationResource;
+  /** Clerk's props, accepted so a Clerk layout compiles unchanged; they have no meaning here (no hosted frontend API, no publishable key). */
   publishableKey?: string;
   dynamic?: boolean;
   allowedRedirectOrigins?: (string | RegExp)[];
@@ -129,7 +134,7 @@ const REFRESH_LEAD_MS = 15_000;
 type EndAnswer = { signedOut: boolean; activeSessionId: string | null };
 
 export function GatehouseProvider(props: GatehouseProviderProps) {
-  const { children, apiBasePath = '/api/gatehouse' } = props;
+  const { children, apiBasePath = '/api/gatehouse', appearance, localization } = props;
   const afterSignOutUrl =
     props.afterSignOutUrl ??
     (process.env.NEXT_PUBLIC_GATEHOUSE_AFTER_SIGN_OUT_URL || process.env.NEXT_PUBLIC_CLERK_AFTER_SIGN_OUT_URL || '/');
@@ -251,7 +256,13 @@ export function GatehouseProvider(props: GatehouseProviderProps) {
     () => ({ ...state, apiBasePath, afterSignOutUrl, urls, revision, reload, refresh, signOut, setActive, fetch: authFetch, invalidate }),
     [state, apiBasePath, afterSignOutUrl, urls, revision, reload, refresh, signOut, setActive, authFetch, invalidate],
   );
-  return <GatehouseContext.Provider value={value}>{children}</GatehouseContext.Provider>;
+  return (
+    <GatehouseContext.Provider value={value}>
+      <AppearanceProvider appearance={appearance} localization={localization}>
+        {children}
+      </AppearanceProvider>
+    </GatehouseContext.Provider>
+  );
 }
 
 export function useGatehouse(): GatehouseContextValue {

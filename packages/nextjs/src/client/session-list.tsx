@@ -3,16 +3,22 @@
 
 import { useId, useState, type ReactNode } from 'react';
 import type { SessionSummary } from '@gatehouse/server';
+import { useStyling } from './appearance/appearance.js';
+import { ErrorRegion } from './appearance/parts.js';
+import { format } from '../localizations/merge.js';
+import type { GatehouseLocalization } from '../localizations/en-us.js';
 
-/** "just now", "5 minutes ago", "3 hours ago", or the date. */
-export function formatLastActive(at: number, now: number = Date.now()): string {
+/** "just now", "5 minutes ago", "3 hours ago", or the date (in the language in effect). */
+export function formatLastActive(at: number, t: SessionTexts, now: number = Date.now()): string {
   const minutes = Math.floor((now - at) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  if (minutes < 1) return t.justNow;
+  if (minutes < 60) return minutes === 1 ? t.minuteAgo : format(t.minutesAgo, { count: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
-  return new Date(at).toLocaleString();
+  if (hours < 24) return hours === 1 ? t.hourAgo : format(t.hoursAgo, { count: hours });
+  return new Date(at).toLocaleString(t.locale);
 }
+
+type SessionTexts = GatehouseLocalization['sessionList'] & { locale: string };
 
 export interface SessionListProps {
   sessions: SessionSummary[] | undefined;
@@ -23,8 +29,11 @@ export interface SessionListProps {
 
 function SessionItem({ session, onEnd }: { session: SessionSummary; onEnd: SessionListProps['onEnd'] }) {
   const labelId = useId();
+  const styling = useStyling();
+  const { el, t, errorText } = styling;
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const devices = t.userProfile.start.activeDevicesSection;
   let action: ReactNode = null;
   if (onEnd) {
     const end = async () => {
@@ -33,41 +42,58 @@ function SessionItem({ session, onEnd }: { session: SessionSummary; onEnd: Sessi
       try {
         await onEnd(session);
       } catch (e) {
-        setError(e instanceof Error ? e.message : 'The session could not be ended.');
+        setError(e instanceof Error ? e.message : errorText('generic'));
       }
       setPending(false);
     };
     action = (
-      <button type="button" onClick={() => void end()} disabled={pending} aria-describedby={labelId}>
-        {session.current ? 'Sign out' : 'End session'}
+      <button
+        {...el('activeDeviceListItemButton', session.current ? 'gh-btn gh-btn-sm' : 'gh-btn gh-btn-sm gh-btn-danger')}
+        type="button"
+        onClick={() => void end()}
+        disabled={pending}
+        aria-describedby={labelId}
+      >
+        {session.current ? devices.signOutAction : devices.destructiveAction}
       </button>
     );
   }
   return (
-    <li className="gatehouse-session" aria-current={session.current ? 'true' : undefined}>
-      <span id={labelId}>
-        <strong>{session.device}</strong>
-        {session.current ? <span className="gatehouse-badge"> (current)</span> : null}
-        {session.ip ? <span> · {session.ip}</span> : null}
-        <span> · last active {formatLastActive(session.lastActiveAt)}</span>
-      </span>{' '}
-      {action}
-      {error ? (
-        <span role="alert" className="gatehouse-error">
-          {' '}
-          {error}
+    <li {...el('activeDeviceListItem', 'gh-list-item gatehouse-session')} aria-current={session.current ? 'true' : undefined}>
+      <span id={labelId} className="gh-list-main">
+        <span>
+          <strong>{session.device}</strong>
+          {session.current ? (
+            <span {...el('badge', 'gh-badge gatehouse-badge')}>
+              <span className="gh-sr-only"> (</span>
+              {t.badge__currentDevice}
+              <span className="gh-sr-only">)</span>
+            </span>
+          ) : null}
         </span>
-      ) : null}
+        <span className="gh-muted">
+          {session.ip ? <>{session.ip} · </> : null}
+          {format(t.sessionList.lastActive, { when: formatLastActive(session.lastActiveAt, { ...t.sessionList, locale: t.locale }) })}
+        </span>
+      </span>
+      {action}
+      {error ? <ErrorRegion styling={styling} message={error} /> : null}
     </li>
   );
 }
 
 /** The sessions, most recently active first, this device's marked "current". */
-export function SessionList({ sessions, onEnd, label = 'Sessions' }: SessionListProps) {
-  if (!sessions) return <p aria-busy="true">Loading sessions…</p>;
-  if (sessions.length === 0) return <p>No active sessions.</p>;
+export function SessionList({ sessions, onEnd, label }: SessionListProps) {
+  const { el, t } = useStyling();
+  if (!sessions)
+    return (
+      <p className="gh-muted" aria-busy="true">
+        {t.sessionList.loading}
+      </p>
+    );
+  if (sessions.length === 0) return <p className="gh-muted">{t.sessionList.empty}</p>;
   return (
-    <ul className="gatehouse-session-list" aria-label={label}>
+    <ul {...el('activeDeviceList', 'gh-list gatehouse-session-list')} aria-label={label ?? t.sessionList.defaultLabel}>
       {sessions.map((s) => (
         <SessionItem key={s.id} session={s} onEnd={onEnd} />
       ))}

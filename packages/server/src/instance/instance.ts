@@ -147,6 +147,8 @@ export interface GatehouseOptions {
 export interface Gatehouse {
   readonly settings: SessionSettings & { maxLifetimeSeconds: number };
   readonly store: Store;
+  /** The instance's clock (ms), the one sessions and the audit log are written with. */
+  readonly now: () => number;
   readonly sessions: SessionService;
   readonly revocations: RevocationList;
   readonly stamps: ClaimStamps;
@@ -508,6 +510,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
     rateLimits: limits,
     factors,
+    now,
     trustedProxyHops: options.trustedProxyHops ?? 1,
     handle: (request) => handler(request),
     async close() {

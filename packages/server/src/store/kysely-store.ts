@@ -17,6 +17,7 @@ import { clientTokenQueries } from '../sessions/client-token-store.js';
 import { metricsQueries } from '../observability/metrics-store.js';
 import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
+import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
 import { userQueries } from '../users/user-store.js';
 import { webhookQueries } from '../webhooks/webhook-store.js';
@@ -51,6 +52,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...oauthQueries(db),
     ...machineQueries(db),
     ...factorQueries(db),
+    ...statsQueries(db),
     async transaction(fn) {
       // Already inside one: join it (Kysely has no nested transactions).
       if (inTransaction) return fn(store);

@@ -1,6 +1,7 @@
 // The dashboard's pages, in navigation order. A new page is one file here and one line below.
 
 import type { DashboardPage } from '../page.js';
+import { overviewPage } from './overview.js';
 import { usersPage } from './users.js';
 import { organizationsPage } from './organizations.js';
 import { rolesPage } from './roles.js';
@@ -11,6 +12,7 @@ import { webhooksPage } from './webhooks.js';
 import { connectionsPage } from '../../oauth/dashboard-page.js';
 
 export const DASHBOARD_PAGES: readonly DashboardPage[] = [
+  overviewPage,
   usersPage,
   organizationsPage,
   rolesPage,

@@ -1,4 +1,4 @@
-// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke).
+// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke), factors, organizations and external accounts.
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
@@ -42,10 +42,11 @@ async function view(page: PageContext, userId: string) {
   const row = await gatehouse.store.findUserById(userId);
   if (!row) throw new GatehouseError('not_found', 'No such user.');
   const user = toSummary(row);
-  const [sessions, memberships, externalAccounts] = await Promise.all([
+  const [sessions, memberships, externalAccounts, factors] = await Promise.all([
     gatehouse.sessions.listUserSessions(user.id),
     gatehouse.organizations.listUserMemberships(user.id),
     gatehouse.oauth.listExternalAccounts(user.id),
+    gatehouse.factors.list(user.id),
   ]);
   const action = `${root}/users/${user.id}`;
   return {
@@ -99,6 +100,13 @@ async function view(page: PageContext, userId: string) {
         </tbody>
       </table>
       ${sessions.length === 0 ? html`<p class="muted">No live sessions.</p>` : ''}
+      <h2>Factors</h2>
+      ${facts([
+        ['Password', row.password_hash ? 'set' : 'none'],
+        ['Authenticator app (TOTP)', factors.totpEnabled ? 'enrolled' : 'none'],
+        ['Backup codes', factors.backupCodeEnabled ? `${factors.backupCodesRemaining} unused` : 'none'],
+        ['Passkeys', factors.passkeys.length ? factors.passkeys.map((p) => `${p.name} (added ${when(p.createdAt)})`).join(', ') : 'none'],
+      ])}
       <h2>Organizations</h2>
       <table>
         <thead>
@@ -117,7 +125,8 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
-      <h2>Connected accounts</h2>
+      ${memberships.length === 0 ? html`<p class="muted">No organizations.</p>` : ''}
+      <h2>External accounts</h2>
       <table>
         <thead>
           <tr>
@@ -139,7 +148,7 @@ async function view(page: PageContext, userId: string) {
           )}
         </tbody>
       </table>
-      ${externalAccounts.length === 0 ? html`<p class="muted">No connected accounts.</p>` : ''}
+      ${externalAccounts.length === 0 ? html`<p class="muted">No external accounts.</p>` : ''}
       <h2>Metadata</h2>
       <h3>Public</h3>
       <pre>${pretty(row.public_metadata)}</pre>
