@@ -10,9 +10,10 @@ export async function register(): Promise<void> {
       process.env.SUPABASE_JWT_SECRET = randomBytes(32).toString('base64url');
       console.warn('Gatehouse example: SUPABASE_JWT_SECRET is not set; the supabase template signs with a generated secret for this run.');
     }
-    const { embeddedGatehouse } = await import('@gatehouse/nextjs/server');
-    const gatehouse = await embeddedGatehouse();
+    const { embeddedGatehouse, startGatehouse } = await import('@gatehouse/nextjs/server');
+    await startGatehouse();
     if (process.env.GATEHOUSE_DEMO === '1') {
+      const gatehouse = await embeddedGatehouse();
       const { seedDemo } = await import('./lib/demo');
       // The receiver first: the demo data's own events are the first ones /webhooks lists.
       const { registerDemoWebhooks } = await import('./lib/demo-webhooks');

@@ -99,6 +99,11 @@ function refused(error: unknown, token: string, tokenSource: TokenSource): Signe
 function settle(claims: SessionClaims, token: string, tokenSource: TokenSource, options: AuthenticateOptions): RequestState {
   const stale = options.checkSession?.(claims) ?? null;
   if (stale) return signedOut(stale, token, tokenSource);
+  return signedInState(claims, token, tokenSource);
+}
+
+/** The state of a request with a token whose claims are known good (verified, or just minted by the service). */
+export function signedInState(claims: SessionClaims, token: string, tokenSource: TokenSource): SignedInState {
   return {
     status: 'signed-in',
     reason: null,

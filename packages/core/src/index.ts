@@ -18,6 +18,7 @@ export * from './authenticate-request.js';
 export * from './redirects.js';
 export * from './cross-site.js';
 export * from './backend-config.js';
+export * from './session-refresh.js';
 export * from './session-cookies.js';
 export * from './user-fields.js';
 export * from './remote-jwks.js';

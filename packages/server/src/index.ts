@@ -1,7 +1,8 @@
 // @gatehouse/server public surface: the identity service (Node only).
 
 export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance/instance.js';
-export { getGatehouse, gatehouseOptionsFromEnv } from './instance/embedded.js';
+export { getBackend, getGatehouse, gatehouseOptionsFromEnv } from './instance/embedded.js';
+export { embeddedBackend, type GatehouseBackend, type SessionRef, type TokenRequest } from './instance/backend-port.js';
 export {
   createSessionService,
   toPublicUser,
@@ -106,7 +107,7 @@ export {
   type ServiceServer,
   type ServiceDiscovery,
 } from './standalone/serve.js';
-export { createRemoteGatehouse, type RemoteGatehouseOptions } from './standalone/remote-service.js';
+export { createRemoteBackend, type RemoteBackend, type RemoteGatehouseOptions } from './standalone/remote-service.js';
 export type { ApiKey, ApiKeys, CreateApiKeyInput } from './machines/api-keys.js';
 export type { Machine, M2MToken, M2m } from './machines/m2m.js';
 export type { Machines, MachineVerification } from './machines/machine-auth.js';

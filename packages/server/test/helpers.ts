@@ -183,7 +183,13 @@ export interface ApiResponse {
 }
 
 /** Calls `gatehouse.handle` in-process, like a browser on ORIGIN would; updates the jar. */
-export async function send(t: InstanceLike, path: string, options: SendOptions = {}): Promise<ApiResponse> {
+/** Anything that serves the auth API: an instance, or a standalone app's port to the service. */
+export interface ServesApi {
+  gatehouse: { handle(request: Request): Promise<Response> };
+  bodies: string[];
+}
+
+export async function send(t: ServesApi, path: string, options: SendOptions = {}): Promise<ApiResponse> {
   const base = options.base ?? ORIGIN;
   const method = options.method ?? (options.json !== undefined || options.rawBody !== undefined ? 'POST' : 'GET');
   const headers = new Headers(options.headers);

@@ -3,6 +3,7 @@
 //   // app/api/gatehouse/[...gatehouse]/route.ts
 //   export { GET, POST, HEAD, PUT, PATCH, DELETE } from '@gatehouse/nextjs/handler';
 
+import type { GatehouseBackend } from '@gatehouse/server';
 import { backend } from '../server/backend.js';
 import { publicUrl } from '../server/public-url.js';
 
@@ -23,9 +24,15 @@ function withPublicUrl(request: Request): Request {
   return new Request(url, init);
 }
 
-async function handle(request: Request): Promise<Response> {
-  return (await backend()).handle(withPublicUrl(request));
+/** The route handlers over a given service port (default: the process-wide one). */
+export function createGatehouseHandler(
+  injected?: GatehouseBackend,
+): Record<'GET' | 'POST' | 'HEAD' | 'PATCH' | 'DELETE' | 'PUT', (request: Request) => Promise<Response>> {
+  const handle = async (request: Request) => (await backend(injected)).handle(withPublicUrl(request));
+  return { GET: handle, POST: handle, HEAD: handle, PATCH: handle, DELETE: handle, PUT: handle };
 }
+
+const handle = async (request: Request): Promise<Response> => (await backend()).handle(withPublicUrl(request));
 
 export const GET = handle;
 export const POST = handle;

@@ -1,18 +1,13 @@
 // From a verified request state to the auth object app code sees: pending sessions, getToken().
 
-import {
-  GatehouseError,
-  signedOutAuthObject,
-  type AuthObject,
-  type GetTokenOptions,
-  type RequestContext,
-  type RequestState,
-} from '@gatehouse/core';
-import type { Gatehouse } from '@gatehouse/server';
+import { signedOutAuthObject, type AuthObject, type GetTokenOptions, type RequestContext, type RequestState } from '@gatehouse/core';
+import type { GatehouseBackend } from '@gatehouse/server';
 
 export interface AuthOptions {
   /** A pending session (a task such as choose-organization is open) counts as signed out (default true). */
   treatPendingAsSignedOut?: boolean;
+  /** The service port to ask (default: the process-wide one). */
+  backend?: GatehouseBackend;
 }
 
 /**
@@ -20,22 +15,14 @@ export interface AuthOptions {
  * `getToken({ organizationId })` mints one for another of the user's organizations without
  * switching; `getToken({ template })` mints a JWT-template token.
  */
-export function authObjectFor(state: RequestState, gatehouse: Gatehouse, ctx: RequestContext, options: AuthOptions = {}): AuthObject {
+export function authObjectFor(state: RequestState, backend: GatehouseBackend, ctx: RequestContext, options: AuthOptions = {}): AuthObject {
   if (state.status !== 'signed-in') return state.toAuth();
   const pending = state.claims.sts === 'pending';
   if (pending && options.treatPendingAsSignedOut !== false) return signedOutAuthObject(null, 'pending');
-  const actor = { userId: state.claims.sub, sessionId: state.claims.sid };
+  const session = { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token };
   return state.toAuth(async (opts?: GetTokenOptions) => {
-    if (opts?.template) {
-      const templates = (
-        gatehouse as Gatehouse & {
-          templates?: { mint(name: string, actor: { userId: string; sessionId: string }, ctx: RequestContext): Promise<string> };
-        }
-      ).templates;
-      if (!templates) throw new GatehouseError('not_found', `No JWT template named ${opts.template}.`);
-      return templates.mint(opts.template, actor, ctx);
-    }
-    if (opts?.organizationId) return gatehouse.sessions.mintForOrganization(actor, opts.organizationId, ctx);
+    if (opts?.template) return backend.mintToken(session, { template: opts.template }, ctx);
+    if (opts?.organizationId) return backend.mintToken(session, { organizationId: opts.organizationId }, ctx);
     return state.token;
   });
 }

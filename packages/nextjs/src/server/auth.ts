@@ -54,11 +54,12 @@ function currentUrl(h: Headers): URL {
 async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
   const h = new Headers(await headers());
   warnIfMiddlewareSkipped(h);
-  const gatehouse = await backend();
+  const port = await backend(options?.backend);
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
-  const authenticated = gatehouse.authenticateNow({ headers: h });
+  const authenticated = port.authenticate({ headers: h });
   const state = authenticated instanceof Promise ? await authenticated : authenticated;
-  return { auth: authObjectFor(state, gatehouse, requestContext({ headers: h }, gatehouse.trustedProxyHops), options), h };
+  const { trustedProxyHops } = await port.config();
+  return { auth: authObjectFor(state, port, requestContext({ headers: h }, trustedProxyHops), options), h };
 }
 
 function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {
@@ -82,7 +83,7 @@ export const auth = Object.assign(
     const { auth: authObject, h } = await resolveAuth(options);
     const session = withRedirects(authObject, h);
     if (options?.acceptsToken === undefined && !machineBearer(h)) return session;
-    return acceptedAuth(h, await backend(), session, options?.acceptsToken);
+    return acceptedAuth(h, await backend(options?.backend), session, options?.acceptsToken);
   },
   {
     /**

@@ -1,7 +1,7 @@
 // How the Next.js glue reaches the identity service: the embedded instance of this process.
 
 import type * as ServerModuleNamespace from '@gatehouse/server';
-import type { Gatehouse } from '@gatehouse/server';
+import type { Gatehouse, GatehouseBackend } from '@gatehouse/server';
 
 type ServerModule = typeof ServerModuleNamespace;
 let loaded: Promise<ServerModule> | undefined;
@@ -13,17 +13,27 @@ export function serverModule(): Promise<ServerModule> {
 }
 
 /**
- * The instance that verifies tokens and refreshes sessions for this app. The service is loaded as
- * a plain Node module at run time (never bundled), so the proxy, route handlers and server
- * components of one process share one database handle, one key set and one revocation set.
+ * The port that verifies tokens and refreshes sessions for this app: `injected` when given (tests,
+ * or an app that builds its own), else the process-wide one (the embedded instance, or the
+ * standalone service with GATEHOUSE_SERVICE_URL). The service is loaded as a plain Node module at
+ * run time (never bundled), so the proxy, route handlers and server components of one process
+ * share one database handle, one key set and one revocation set.
  */
-export async function backend(): Promise<Gatehouse> {
-  return (await serverModule()).getGatehouse();
+export async function backend(injected?: GatehouseBackend): Promise<GatehouseBackend> {
+  return injected ?? (await serverModule()).getBackend();
 }
 
-/** Opens the embedded instance now (call from instrumentation.ts so start-up problems show at once). */
+/** Opens the service port now (call from instrumentation.ts so start-up problems show at once). */
 export async function startGatehouse(): Promise<void> {
   await backend();
+}
+
+/**
+ * The embedded instance itself, for server code that administers it in-process (seeding demo data,
+ * registering webhooks). @throws GatehouseError `setup_missing` in an app that uses a standalone service
+ */
+export async function embeddedGatehouse(): Promise<Gatehouse> {
+  return (await serverModule()).getGatehouse();
 }
 
 export { PATH_HEADER, signInUrl, signUpUrl } from './settings.js';

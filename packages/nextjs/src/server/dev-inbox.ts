@@ -11,8 +11,9 @@ export type { DevInboxMessage } from '@gatehouse/server';
  * the endpoint exists. The messages hold invitation links: never render them in a production app.
  */
 export async function getDevInbox(): Promise<DevInboxMessage[] | null> {
-  const gatehouse = await backend();
-  const res = await gatehouse.handle(new Request(new URL(`${gatehouse.basePath}/dev/inbox`, 'http://gatehouse.internal')));
+  const port = await backend();
+  const { basePath } = await port.config();
+  const res = await port.handle(new Request(new URL(`${basePath}/dev/inbox`, 'http://gatehouse.internal')));
   if (res.status !== 200) return null;
   return ((await res.json()) as { messages: DevInboxMessage[] }).messages;
 }

@@ -1,6 +1,6 @@
 // gatehouseClient() (alias clerkClient): the backend API in Clerk's shape for server code, in-process (embedded) or over HTTP (standalone service).
 
-import type { BackendClient, PaginatedList as ServerPaginatedList } from '@gatehouse/server';
+import type { BackendClient, GatehouseBackend, PaginatedList as ServerPaginatedList } from '@gatehouse/server';
 import { backend, serverModule } from './backend.js';
 
 /** Clerk's paginated answer: a page of `data` and the `totalCount` of all matches. */
@@ -16,7 +16,6 @@ export type CreateOrganizationParams = Parameters<BackendClient['organizations']
  */
 export type GatehouseClient = BackendClient;
 
-const clients = new WeakMap<object, GatehouseClient>();
 let remote: { key: string; client: GatehouseClient } | null = null;
 
 /**
@@ -32,7 +31,8 @@ let remote: { key: string; client: GatehouseClient } | null = null;
  *
  * @throws TypeError when `GATEHOUSE_SERVICE_URL` is set without a `GATEHOUSE_SECRET_KEY`
  */
-export async function gatehouseClient(): Promise<GatehouseClient> {
+export async function gatehouseClient(injected?: GatehouseBackend): Promise<GatehouseClient> {
+  if (injected) return injected.client();
   const server = await serverModule();
   const serviceUrl = process.env.GATEHOUSE_SERVICE_URL;
   if (serviceUrl) {
@@ -42,13 +42,7 @@ export async function gatehouseClient(): Promise<GatehouseClient> {
     if (remote?.key !== key) remote = { key, client: server.createBackendHttpClient({ serviceUrl, secretKey }) };
     return remote.client;
   }
-  const gatehouse = await backend();
-  let client = clients.get(gatehouse);
-  if (!client) {
-    client = server.createBackendClient(gatehouse);
-    clients.set(gatehouse, client);
-  }
-  return client;
+  return (await backend()).client();
 }
 
 /** Clerk's name: `const client = await clerkClient()`. */

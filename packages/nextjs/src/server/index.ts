@@ -21,7 +21,7 @@ export {
   type AuthObject,
   type CheckAuthorizationParams,
 } from '@gatehouse/core';
-export { startGatehouse, backend as embeddedGatehouse } from './backend.js';
+export { startGatehouse, embeddedGatehouse } from './backend.js';
 export {
   gatehouseClient,
   clerkClient,

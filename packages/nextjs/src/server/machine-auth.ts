@@ -26,7 +26,7 @@ type Verification = { machine: VerifiedMachine } | { reason: AuthReason };
 
 /** What the glue needs of the service: the machine-token verifier (absent in standalone mode and on the edge). */
 export interface MachineVerifierSource {
-  machines?: { verifyNow(token: string): Verification | Promise<Verification> };
+  verifyMachineToken?(token: string): Verification | Promise<Verification>;
 }
 
 /** A machine token in the `Authorization` header (the only place machine tokens are read from), or null. */
@@ -42,18 +42,10 @@ async function verifyMachine(
   bearer: { token: string; type: MachineTokenType },
 ): Promise<AuthenticatedMachineObject | UnauthenticatedMachineObject> {
   // A standalone app verifies session tokens only; machine tokens are checked by the service itself.
-  if (!hasMachines(source)) return unauthenticatedMachineObject(bearer.type, 'token-type-not-accepted');
-  const outcome = await source.machines.verifyNow(bearer.token);
+  if (!source.verifyMachineToken) return unauthenticatedMachineObject(bearer.type, 'token-type-not-accepted');
+  const outcome = await source.verifyMachineToken(bearer.token);
   if ('reason' in outcome) return unauthenticatedMachineObject(bearer.type, outcome.reason);
   return machineAuthObject(outcome.machine, bearer.token);
-}
-
-function hasMachines(source: MachineVerifierSource): source is Required<MachineVerifierSource> {
-  try {
-    return typeof source.machines?.verifyNow === 'function';
-  } catch {
-    return false;
-  }
 }
 
 /**

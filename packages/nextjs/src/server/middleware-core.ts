@@ -8,6 +8,7 @@ import {
   type RequestState,
   type SignedInAuthObject,
 } from '@gatehouse/core';
+import type { GatehouseBackend } from '@gatehouse/server';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
@@ -40,6 +41,8 @@ export interface GatehouseMiddlewareOptions {
   issuer?: string;
   /** Where the Gatehouse route handler is mounted (default `/api/gatehouse`). */
   apiBasePath?: string;
+  /** Node proxy: the service port to ask (default: the process-wide one, embedded or standalone). */
+  backend?: GatehouseBackend;
 }
 
 export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
@@ -190,7 +193,7 @@ function isRequest(value: unknown): value is NextRequest {
  * gatehouseMiddleware`), `gatehouseMiddleware(options?)`, `gatehouseMiddleware(handler, options?)`
  * where options may be a per-request function. With no handler nothing is protected.
  */
-export function defineMiddleware(runtime: () => Promise<MiddlewareRuntime>) {
+export function defineMiddleware(runtime: (options: GatehouseMiddlewareOptions) => Promise<MiddlewareRuntime>) {
   function gatehouseMiddleware(request: NextRequest, event: NextFetchEvent): Promise<Response>;
   function gatehouseMiddleware(options?: GatehouseMiddlewareOptions): NextMiddleware;
   function gatehouseMiddleware(handler: MiddlewareHandler, options?: OptionsInput): NextMiddleware;
@@ -204,7 +207,7 @@ export function defineMiddleware(runtime: () => Promise<MiddlewareRuntime>) {
 }
 
 function createMiddleware(
-  getRuntime: () => Promise<MiddlewareRuntime>,
+  getRuntime: (options: GatehouseMiddlewareOptions) => Promise<MiddlewareRuntime>,
   handler: MiddlewareHandler | undefined,
   optionsInput: OptionsInput,
 ): NextMiddleware {
@@ -216,7 +219,7 @@ function createMiddleware(
       return new Response(null, { status: 400 });
     }
     if (!routerHeadersParse(request.headers)) return new Response(null, { status: 400 });
-    const runtime = await getRuntime();
+    const runtime = await getRuntime(options);
     const resolved = await runtime.resolve(request, options);
     const { state, refreshed } = resolved;
     if (options.debug)

@@ -3,20 +3,20 @@
 import {
   CLIENT_COOKIE,
   SESSION_COOKIE,
-  authenticateToken,
   createParamMatcher,
-  clearedCookies,
-  clientCookie,
   errorResponse,
   signedOut,
+  refreshedCookies,
+  refreshOutcome,
   requestContext,
-  sessionCookie,
+  signedInState,
   isGatehouseError,
   parseCookieHeader,
   singleCookie,
   type RequestState,
 } from '@gatehouse/core';
-import type { Gatehouse } from '@gatehouse/server';
+import type { BackendConfig } from '@gatehouse/core';
+import type { GatehouseBackend } from '@gatehouse/server';
 import type { NextRequest } from 'next/server';
 import { backend } from './backend.js';
 import { publicUrl } from './public-url.js';
@@ -45,39 +45,31 @@ function expiresSoon(state: RequestState): boolean {
  * long-lived client cookie, in this very request: the page or handler downstream sees the fresh
  * token, and the browser gets the new cookies on this response. No redirect.
  */
-async function refreshInPlace(gatehouse: Gatehouse, request: NextRequest, state: RequestState): Promise<Refreshed | null> {
+async function refreshInPlace(
+  port: GatehouseBackend,
+  config: BackendConfig,
+  request: NextRequest,
+  state: RequestState,
+): Promise<Refreshed | null> {
   if ((state.status === 'signed-in' && !expiresSoon(state)) || state.tokenSource === 'header') return null;
   // The auth API manages its own cookies (sign-in, sign-out, refresh); refreshing here would race it.
-  if (request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`)) return null;
+  if (request.nextUrl.pathname.startsWith(`${config.basePath}/`)) return null;
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
-  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
-  const ctx = requestContext(request, gatehouse.trustedProxyHops);
+  const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: config.clientMaxAgeSeconds };
+  const ctx = requestContext(request, config.trustedProxyHops);
   // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
   // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
   ctx.origin = publicUrl(request).origin;
-  try {
-    const result = await gatehouse.sessions.refresh(client, ctx);
-    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
-      verifier: gatehouse.verifier(),
-      checkSession: gatehouse.checkSession,
-    });
-    const setCookies = [sessionCookie(result.sessionToken, cookies)];
-    const cookieUpdates: Record<string, string | null> = { [SESSION_COOKIE]: result.sessionToken };
-    if (result.clientToken) {
-      setCookies.push(clientCookie(result.clientToken, cookies));
-      cookieUpdates[CLIENT_COOKIE] = result.clientToken;
-    }
-    return { state: fresh, setCookies, cookieUpdates };
-  } catch (error) {
-    if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
-      return { state, setCookies: clearedCookies(cookies), cookieUpdates: { [SESSION_COOKIE]: null, [CLIENT_COOKIE]: null } };
-    }
-    // The store is unreachable or failing: stay signed out for this request (fail closed), keep cookies.
-    gatehouse.log(`gatehouse: session refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
-    return null;
-  }
+  // The one refresh path: the fresh token's claims come with it (no second verification).
+  const outcome = await refreshOutcome(() => port.refresh(client, ctx), cookies);
+  if (outcome.kind === 'refreshed') return { state: outcome.state, setCookies: outcome.setCookies, cookieUpdates: outcome.cookieUpdates };
+  if (outcome.kind === 'signed-out') return { state, setCookies: outcome.setCookies, cookieUpdates: outcome.cookieUpdates };
+  // The store is unreachable or failing: stay signed out for this request (fail closed), keep cookies.
+  const message = outcome.error instanceof Error ? outcome.error.message : 'unknown error';
+  port.log(`gatehouse: session refresh failed: ${message}`);
+  return null;
 }
 
 const paramMatchers = new WeakMap<
@@ -90,7 +82,8 @@ const paramMatchers = new WeakMap<
  * account) in this request, through the same setActive path as the API, for members only.
  */
 async function syncOrganization(
-  gatehouse: Gatehouse,
+  port: GatehouseBackend,
+  config: BackendConfig,
   request: NextRequest,
   state: RequestState,
   sync: NonNullable<GatehouseMiddlewareOptions['organizationSyncOptions']>,
@@ -112,44 +105,39 @@ async function syncOrganization(
   else return null;
   const o = state.claims.o;
   if (target === null ? !o : o && (o.id === target || o.slg === target)) return null;
-  const ctx = requestContext(request, gatehouse.trustedProxyHops);
+  const ctx = requestContext(request, config.trustedProxyHops);
   ctx.origin = publicUrl(request).origin;
   try {
-    const result = await gatehouse.sessions.setActiveOrganization({ userId: state.claims.sub, sessionId: state.claims.sid }, target, ctx);
-    const fresh = await authenticateToken(result.sessionToken, 'cookie', {
-      verifier: gatehouse.verifier(),
-      checkSession: gatehouse.checkSession,
-    });
-    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds };
-    return {
-      state: fresh,
-      setCookies: [sessionCookie(result.sessionToken, cookies)],
-      cookieUpdates: { [SESSION_COOKIE]: result.sessionToken },
-    };
+    const session = { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token };
+    const result = await port.switchOrganization(session, target, ctx);
+    const cookies = { secure: publicUrl(request).protocol === 'https:', clientMaxAgeSeconds: config.clientMaxAgeSeconds };
+    return { state: signedInState(result.claims, result.sessionToken, 'cookie'), ...refreshedCookies(result, cookies) };
   } catch (error) {
     if (isGatehouseError(error) && (error.code === 'not_found' || error.code === 'bad_request')) return null;
     throw error;
   }
 }
 
-async function nodeRuntime(): Promise<MiddlewareRuntime> {
-  const gatehouse = await backend();
+async function nodeRuntime(options: GatehouseMiddlewareOptions): Promise<MiddlewareRuntime> {
+  const port = await backend(options.backend);
+  // Read once per request: the allowed origins, hops and lifetime are live settings.
+  const config = await port.config();
   return {
     async resolve(request, options) {
       // The auth API checks Origin itself (with its own allow-list); everything else is checked here,
       // against the allowed origins as they are now (an instance setting, changed at run time).
       if (
-        !request.nextUrl.pathname.startsWith(`${gatehouse.basePath}/`) &&
-        (await isCrossSiteCookieWrite(request, async () => (await gatehouse.config()).allowedOrigins))
+        !request.nextUrl.pathname.startsWith(`${config.basePath}/`) &&
+        (await isCrossSiteCookieWrite(request, async () => config.allowedOrigins))
       ) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };
       }
-      let state = await gatehouse.authenticate(request);
-      let refreshed = await refreshInPlace(gatehouse, request, state);
+      let state = await port.authenticate(request);
+      let refreshed = await refreshInPlace(port, config, request, state);
       if (refreshed) state = refreshed.state;
       if (options.organizationSyncOptions) {
-        const synced = await syncOrganization(gatehouse, request, state, options.organizationSyncOptions);
+        const synced = await syncOrganization(port, config, request, state, options.organizationSyncOptions);
         if (synced) {
           state = synced.state;
           refreshed = {
@@ -162,10 +150,10 @@ async function nodeRuntime(): Promise<MiddlewareRuntime> {
       }
       return { state, refreshed };
     },
-    authObject: (state, request) => authObjectFor(state, gatehouse, requestContext(request, gatehouse.trustedProxyHops)),
-    apiBasePath: () => gatehouse.basePath,
-    machines: async () => gatehouse,
-    log: (line) => gatehouse.log(line),
+    authObject: (state, request) => authObjectFor(state, port, requestContext(request, config.trustedProxyHops)),
+    apiBasePath: () => config.basePath,
+    machines: async () => port,
+    log: (line) => port.log(line),
   };
 }
 

@@ -2,11 +2,10 @@
 
 import {
   authenticateRequestNow,
-  clearedCookies,
   clientCookie,
   crossSiteWrite,
-  isGatehouseError,
   isSecureRequest,
+  refreshOutcome,
   requestContext,
   safeRedirectUrl,
   sessionCookie,
@@ -58,6 +57,8 @@ function refused(count: (outcome: string) => void, response: Response): Response
   count('rate_limited');
   return response;
 }
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'unknown error');
 
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
   const base = options.basePath.replace(/\/+$/, '');
@@ -125,19 +126,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     '/refresh': {
       POST: async (request, ctx, cookies) => {
         const token = presentedClientToken(request);
-        const headers = new Headers();
         if (!token) return errorResponse('client_invalid', 'There is no client cookie; sign in again.');
-        try {
-          const result = await gatehouse.sessions.refresh(token, ctx);
-          if (result.clientToken) headers.append('set-cookie', clientCookie(result.clientToken, cookies));
-          headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
-          return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, userId: result.userId }, headers);
-        } catch (error) {
-          if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
-            for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
-          }
-          return toErrorResponse(error, gatehouse.log, headers);
-        }
+        const outcome = await refreshOutcome(() => gatehouse.sessions.refresh(token, ctx), cookies);
+        if (outcome.kind === 'failed') return toErrorResponse(outcome.error, gatehouse.log);
+        const headers = new Headers();
+        for (const c of outcome.setCookies) headers.append('set-cookie', c);
+        if (outcome.kind === 'signed-out') return toErrorResponse(outcome.error, gatehouse.log, headers);
+        const { sessionToken, sessionId, userId } = outcome.refresh;
+        return json(200, { jwt: sessionToken, sessionId, userId }, headers);
       },
     },
     '/handshake': {
@@ -149,18 +145,10 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         const headers = new Headers({ location: back, 'cache-control': 'no-store' });
         const token = presentedClientToken(request);
         if (token) {
-          try {
-            const result = await gatehouse.sessions.refresh(token, ctx);
-            if (result.clientToken) headers.append('set-cookie', clientCookie(result.clientToken, cookies));
-            headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
-          } catch (error) {
-            if (isGatehouseError(error) && (error.code === 'client_invalid' || error.code === 'session_invalid')) {
-              for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
-            } else {
-              // Unreachable store: go back signed out; the middleware's attempt counter ends any loop.
-              gatehouse.log(`gatehouse: handshake refresh failed: ${error instanceof Error ? error.message : 'unknown error'}`);
-            }
-          }
+          const outcome = await refreshOutcome(() => gatehouse.sessions.refresh(token, ctx), cookies);
+          // Unreachable store: go back signed out; the middleware's attempt counter ends any loop.
+          if (outcome.kind === 'failed') gatehouse.log(`gatehouse: handshake refresh failed: ${errorMessage(outcome.error)}`);
+          else for (const c of outcome.setCookies) headers.append('set-cookie', c);
         }
         return new Response(null, { status: 307, headers });
       },

@@ -2,7 +2,9 @@
 
 import { readConfigFile, type ConfigFileOptions } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
-import { createRemoteGatehouse } from '../standalone/remote-service.js';
+import { GatehouseError } from '@gatehouse/core';
+import { createRemoteBackend } from '../standalone/remote-service.js';
+import { embeddedBackend, type GatehouseBackend } from './backend-port.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
 import { connectionsFromEnv } from '../oauth/presets.js';
@@ -108,32 +110,59 @@ function trustedProxyHops(env: NodeJS.ProcessEnv): number | undefined {
 }
 
 const INSTANCE = Symbol.for('gatehouse.embedded-instance');
-type Holder = { [INSTANCE]?: Promise<Gatehouse> };
+const BACKEND = Symbol.for('gatehouse.backend');
+type Holder = { [INSTANCE]?: Promise<Gatehouse>; [BACKEND]?: Promise<GatehouseBackend> };
+
+/**
+ * The process-wide port the app glue uses: the embedded instance, or with `GATEHOUSE_SERVICE_URL`
+ * the standalone service (this app then keeps no database; it verifies with the service's JWKS and
+ * forwards). Kept on globalThis so that every bundle Next.js builds shares it.
+ */
+export function getBackend(): Promise<GatehouseBackend> {
+  const holder = globalThis as Holder;
+  if (!holder[BACKEND]) {
+    const env = process.env;
+    holder[BACKEND] = env.GATEHOUSE_SERVICE_URL ? remoteFromEnv(env) : getGatehouse().then(embeddedBackend);
+    holder[BACKEND].catch(() => {
+      delete holder[BACKEND];
+    });
+  }
+  return holder[BACKEND];
+}
+
+async function remoteFromEnv(env: NodeJS.ProcessEnv): Promise<GatehouseBackend> {
+  const hops = trustedProxyHops(env);
+  const lifetime = seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME');
+  const secretKey = list(env.GATEHOUSE_SECRET_KEY)[0];
+  const backend = await createRemoteBackend({
+    serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
+    authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
+    allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    ...(hops === undefined ? {} : { trustedProxyHops: hops }),
+    ...(lifetime === undefined ? {} : { maxLifetimeSeconds: lifetime }),
+    ...(secretKey ? { secretKey } : {}),
+  });
+  backend.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
+  return backend;
+}
 
 /**
  * The embedded instance of this process. Kept on globalThis so that every bundle Next.js builds
  * (proxy, route handlers, server components) shares one database handle and one revocation set.
+ * @throws GatehouseError `setup_missing` with `GATEHOUSE_SERVICE_URL`: the instance lives in the service (use {@link getBackend})
  */
 export function getGatehouse(): Promise<Gatehouse> {
   const holder = globalThis as Holder;
   if (!holder[INSTANCE] && process.env.GATEHOUSE_SERVICE_URL) {
-    // Standalone service: this app keeps no database; it verifies with the service's JWKS and forwards.
-    const env = process.env;
-    const hops = trustedProxyHops(env);
-    holder[INSTANCE] = createRemoteGatehouse({
-      serviceUrl: env.GATEHOUSE_SERVICE_URL ?? '',
-      authorizedParties: list(env.GATEHOUSE_AUTHORIZED_PARTIES),
-      allowedOrigins: list(env.GATEHOUSE_ALLOWED_ORIGINS),
-      ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
-      ...(hops === undefined ? {} : { trustedProxyHops: hops }),
-      ...(seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') === undefined
-        ? {}
-        : { maxLifetimeSeconds: seconds(env, 'GATEHOUSE_MAX_SESSION_LIFETIME') as number }),
-    }).then((gatehouse) => {
-      gatehouse.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
-      return gatehouse;
-    });
-  } else if (!holder[INSTANCE]) {
+    return Promise.reject(
+      new GatehouseError(
+        'setup_missing',
+        "This app uses a standalone Gatehouse service (GATEHOUSE_SERVICE_URL): its instance is the service's; call the service's API.",
+      ),
+    );
+  }
+  if (!holder[INSTANCE]) {
     const options = gatehouseOptionsFromEnv();
     const port = metricsPort(process.env);
     // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).

@@ -1,8 +1,8 @@
 // The active organization of a session: switching it (setActive), orgs-required pending sessions,
 // and minting a token for another org the user belongs to without switching.
 
-import { GatehouseError, type RequestContext } from '@gatehouse/core';
-import { isLive, mintFor, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
+import { GatehouseError, type RequestContext, type SessionClaims } from '@gatehouse/core';
+import { isLive, mintFor, mintWithClaims, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
 import type { SessionRow } from '../sessions/session-store.js';
 import type { Store } from '../store/types.js';
 
@@ -10,6 +10,8 @@ export interface ActiveOrganizationResult {
   sessionId: string;
   organizationId: string | null;
   sessionToken: string;
+  /** The new token's claims (no caller verifies the token it has just been given). */
+  claims: SessionClaims;
 }
 
 /** Who asks: the verified `sub` and `sid` of the request's own session token. */
@@ -71,8 +73,8 @@ export function createActiveOrganization(deps: SessionDeps) {
           data: JSON.stringify({ from: session.active_organization_id, to: organizationId }),
         });
         deps.stamps.stampSession(session.id, t);
-        const sessionToken = await mintFor(deps, { ...session, ...changes }, ctx, tx);
-        return { sessionId: session.id, organizationId, sessionToken };
+        const minted = await mintWithClaims(deps, { ...session, ...changes }, ctx, tx);
+        return { sessionId: session.id, organizationId, sessionToken: minted.token, claims: minted.claims };
       });
     },
 

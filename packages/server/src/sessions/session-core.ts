@@ -92,6 +92,19 @@ export async function findPresentedClient(deps: SessionDeps, tx: Store, token: s
  * override a default. `tx` must be the store of the transaction the caller is in, if any.
  */
 export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: RequestContext, tx: Store = deps.store): Promise<string> {
+  return (await mintWithClaims(deps, session, ctx, tx)).token;
+}
+
+/**
+ * {@link mintFor} with the token's claims: what a refresh hands back, so no caller verifies the
+ * token it has just been given.
+ */
+export async function mintWithClaims(
+  deps: SessionDeps,
+  session: SessionRow,
+  ctx: RequestContext,
+  tx: Store = deps.store,
+): Promise<{ token: string; claims: SessionClaims }> {
   const { now, settings } = deps;
   const issuedAtMs = deps.stamps.mintTime(session.user_id, session.id, now());
   const iat = Math.floor(issuedAtMs / 1000);
@@ -137,10 +150,11 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
     const user = await tx.findUserById(session.user_id);
     if (user) {
       const custom = renderSessionClaims(deps.sessionClaims, { user: userShortcodes(user), org, org_membership: membership });
-      return mintSessionToken({ ...custom, ...claims }, deps.keys().signingKey);
+      const payload = { ...custom, ...claims } as SessionClaims;
+      return { token: await mintSessionToken(payload, deps.keys().signingKey), claims: payload };
     }
   }
-  return mintSessionToken(claims, deps.keys().signingKey);
+  return { token: await mintSessionToken(claims, deps.keys().signingKey), claims };
 }
 
 /** The columns that record activity on a session (and push its inactivity deadline out). */

@@ -1,10 +1,19 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
-import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
+import { GatehouseError, isGatehouseError, type RequestContext, type SessionRefresh } from '@gatehouse/core';
 import { hashSecret, newId, newSecret } from '../store/ids.js';
 import { checkPassword, hashPassword, needsRehash } from '../users/passwords.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
-import { endClient, endSessions, findPresentedClient, mintFor, parseClientToken, touched, type SessionDeps } from './session-core.js';
+import {
+  endClient,
+  endSessions,
+  findPresentedClient,
+  mintFor,
+  mintWithClaims,
+  parseClientToken,
+  touched,
+  type SessionDeps,
+} from './session-core.js';
 import { createSessionControl } from './session-control.js';
 import { advanceClientToken } from './client-tokens.js';
 import type { MembershipRow } from '../organizations/organization-store.js';
@@ -34,13 +43,8 @@ export interface NeedsSecondFactor {
   supportedSecondFactors: { strategy: 'totp' | 'backup_code' | 'passkey' }[];
 }
 
-export interface RefreshResult {
-  userId: string;
-  sessionId: string;
-  sessionToken: string;
-  /** A new client token when this refresh rotated it; null inside the grace window. */
-  clientToken: string | null;
-}
+/** A refreshed session: the new token with its claims, and the rotated client token (null inside the grace window). */
+export type RefreshResult = SessionRefresh;
 
 export function createSessionService(deps: SessionDeps) {
   const { store, settings, now } = deps;
@@ -288,12 +292,8 @@ export function createSessionService(deps: SessionDeps) {
         const reads = withMembershipReadOnce(tx);
         const activity = { ...touched(deps, t), ...(await activeOrg.settleOrganization(reads, session)) };
         await tx.updateSession(session.id, activity);
-        return {
-          userId: user.id,
-          sessionId: session.id,
-          sessionToken: await mintFor(deps, { ...session, ...activity }, ctx, reads),
-          clientToken: rotated,
-        };
+        const minted = await mintWithClaims(deps, { ...session, ...activity }, ctx, reads);
+        return { userId: user.id, sessionId: session.id, sessionToken: minted.token, claims: minted.claims, clientToken: rotated };
       });
       if (isGatehouseError(outcome)) throw outcome;
       return outcome;

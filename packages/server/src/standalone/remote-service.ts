@@ -5,6 +5,7 @@ import {
   GatehouseError,
   STATUS_BY_CODE,
   authenticateRequest,
+  authenticateToken,
   createConfigReader,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
@@ -15,7 +16,8 @@ import {
   type SessionClaims,
 } from '@gatehouse/core';
 import { createClaimStamps } from '../propagation/claim-stamps.js';
-import type { Gatehouse } from '../instance/instance.js';
+import type { GatehouseBackend, SessionRef } from '../instance/backend-port.js';
+import { createBackendHttpClient, type BackendClient } from '../backend/client.js';
 import { connectFanOut, type FanOut } from '../propagation/redis-fan-out.js';
 import { createRevocationList } from '../propagation/revocation.js';
 import { DISCOVERY_PATH, type ServiceDiscovery } from './serve.js';
@@ -36,6 +38,8 @@ export interface RemoteGatehouseOptions {
   redisUrl?: string;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry is the client address. */
   trustedProxyHops?: number;
+  /** The service's secret key (`gh_sk_…`): the backend API (`client()`) for server code. */
+  secretKey?: string;
   /** How long a call to the service may take (default 5 s). */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -47,22 +51,15 @@ const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'c
 
 const isCode = (code: unknown): code is GatehouseErrorCode => typeof code === 'string' && Object.hasOwn(STATUS_BY_CODE, code);
 
-function unsupported(what: string): never {
-  throw new GatehouseError(
-    'setup_missing',
-    `${what} is not available in an app that uses a standalone Gatehouse service (GATEHOUSE_SERVICE_URL); call the service's API instead.`,
-  );
-}
-
-/** An object whose listed members work and whose other members say plainly that they do not. */
-function partial<T extends object>(name: string, members: Partial<T>): T {
-  return new Proxy(members, {
-    get(target, key, receiver) {
-      if (typeof key === 'symbol' || Object.hasOwn(target, key) || key === 'then' || key === 'toJSON')
-        return Reflect.get(target, key, receiver) as unknown;
-      return unsupported(`${name}.${key}`);
-    },
-  }) as T;
+/** The service's JSON answer with a `jwt`, or its error (same code) thrown. */
+async function serviceAnswer(res: Response): Promise<{ jwt: string } & Record<string, unknown>> {
+  const body = (await res.json().catch(() => null)) as
+    ({ jwt?: unknown; error?: { code?: unknown; message?: unknown } } & Record<string, unknown>) | null;
+  if (!res.ok || !body || typeof body.jwt !== 'string') {
+    const code = isCode(body?.error?.code) ? body.error.code : 'internal_error';
+    throw new GatehouseError(code, typeof body?.error?.message === 'string' ? body.error.message : `The service answered ${res.status}.`);
+  }
+  return body as { jwt: string } & Record<string, unknown>;
 }
 
 /**
@@ -74,7 +71,14 @@ function partial<T extends object>(name: string, members: Partial<T>): T {
  *
  * @throws GatehouseError `setup_missing` when the service cannot be reached or answers nonsense
  */
-export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Promise<Gatehouse> {
+/** A standalone app's port to the service, and what it holds open. */
+export interface RemoteBackend extends GatehouseBackend {
+  /** The service's `iss`. */
+  readonly issuer: string;
+  close(): Promise<void>;
+}
+
+export async function createRemoteBackend(options: RemoteGatehouseOptions): Promise<RemoteBackend> {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? ((line: string) => console.log(line));
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -140,24 +144,20 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = (await res.json().catch(() => null)) as {
-      jwt?: string;
-      sessionId?: string;
-      userId?: string;
-      error?: { code?: unknown; message?: unknown };
-    } | null;
-    if (!res.ok || !body || typeof body.jwt !== 'string') {
-      const code = isCode(body?.error?.code) ? body.error.code : 'internal_error';
-      throw new GatehouseError(code, typeof body?.error?.message === 'string' ? body.error.message : `The service answered ${res.status}.`);
-    }
+    const body = await serviceAnswer(res);
     const rotated = res.headers
       .getSetCookie()
       .map((line) => line.split(';')[0] ?? '')
       .find((pair) => pair.startsWith(`${CLIENT_COOKIE}=`) && pair.length > CLIENT_COOKIE.length + 1);
+    // The token crossed the network: its claims are this app's own reading of it, with the service's keys.
+    const state = await authenticateToken(body.jwt, 'cookie', { verifier });
+    if (state.status !== 'signed-in')
+      throw new GatehouseError('internal_error', `The service's new session token does not verify (${state.reason}).`);
     return {
       sessionToken: body.jwt,
       sessionId: String(body.sessionId),
       userId: String(body.userId),
+      claims: state.claims,
       clientToken: rotated ? rotated.slice(CLIENT_COOKIE.length + 1) : null,
     };
   }
@@ -235,40 +235,55 @@ export async function createRemoteGatehouse(options: RemoteGatehouseOptions): Pr
       clientMaxAgeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
     },
   );
-  // Remembered from the last read, for callers that cannot wait (a fresh read is started for the next one).
-  let lastOrigins: readonly string[] = options.allowedOrigins ?? [];
-  const liveConfig = async () => {
-    const value = await config();
-    lastOrigins = value.allowedOrigins;
-    return { ...value, basePath, trustedProxyHops: options.trustedProxyHops ?? 1 };
-  };
+  // The app's own mount point and proxies: those are this app's, not the service's.
+  const liveConfig = async () => ({ ...(await config()), basePath, trustedProxyHops: options.trustedProxyHops ?? 1 });
 
-  const remote: Partial<Gatehouse> = {
-    settings: {
-      issuer: discovery.issuer,
-      maxLifetimeSeconds: options.maxLifetimeSeconds ?? 7 * 24 * 60 * 60,
-    } as Gatehouse['settings'],
-    basePath,
-    get allowedOrigins() {
-      void liveConfig();
-      return lastOrigins;
-    },
-    config: liveConfig,
-    log,
-    trustedProxyHops: options.trustedProxyHops ?? 1,
-    databaseFile: null,
-    fanOut: fanOut?.status ?? null,
-    sessions: partial<Gatehouse['sessions']>('sessions', { refresh }),
-    checkSession,
+  /** A signed-in call to the service's session API with the request's own token; the new token comes back as `jwt`. */
+  async function asSession(
+    session: SessionRef,
+    path: string,
+    body: unknown,
+    context: RequestContext,
+  ): Promise<{ jwt: string } & Record<string, unknown>> {
+    const headers = new Headers({ authorization: `Bearer ${session.token}`, 'content-type': 'application/json' });
+    if (context.userAgent) headers.set('user-agent', context.userAgent);
+    if (context.ip) headers.set('x-forwarded-for', context.ip);
+    if (context.origin) headers.set('origin', context.origin);
+    const res = await doFetch(new URL(`${basePath}${path}`, service), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return serviceAnswer(res);
+  }
+
+  let client: BackendClient | undefined;
+  return {
+    issuer: discovery.issuer,
     authenticate,
-    // Remote keys are fetched: the promise API is the answer here too.
-    authenticateNow: authenticate,
-    verifier: () => verifier,
-    handle,
+    refresh,
+    async switchOrganization(session, organization, context) {
+      const body = await asSession(session, '/sessions/active-organization', { organization }, context);
+      const state = await authenticateToken(body.jwt, 'cookie', { verifier });
+      if (state.status !== 'signed-in')
+        throw new GatehouseError('internal_error', `The service's new session token does not verify (${state.reason}).`);
+      return { userId: state.claims.sub, sessionId: state.claims.sid, sessionToken: body.jwt, claims: state.claims, clientToken: null };
+    },
+    async mintToken(session, request, context) {
+      return (await asSession(session, '/tokens', request, context)).jwt;
+    },
     getUser,
+    handle,
+    config: liveConfig,
+    client() {
+      if (!options.secretKey) throw new TypeError('GATEHOUSE_SERVICE_URL is set: set GATEHOUSE_SECRET_KEY (gh_sk_…) too');
+      return (client ??= createBackendHttpClient({ serviceUrl: service.href, secretKey: options.secretKey, fetch: doFetch }));
+    },
+    log,
     async close() {
       await fanOut?.close();
     },
   };
-  return partial<Gatehouse>('gatehouse', remote);
 }

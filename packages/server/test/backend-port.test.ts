@@ -1,0 +1,125 @@
+// The port between the app glue and the service: the same cases against the embedded instance and a
+// standalone app's client of a service over real HTTP (issue #14: one seam, implemented honestly twice).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createRemoteBackend,
+  createServiceHandler,
+  embeddedBackend,
+  startServiceServer,
+  type GatehouseBackend,
+  type RemoteBackend,
+  type ServiceServer,
+} from '@gatehouse/server';
+import { base64url } from 'jose';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from './helpers.js';
+
+const APP = 'http://app.example.test';
+const ctx = { ip: '203.0.113.7', userAgent: 'port-test', origin: APP };
+const payload = (jwt: string) => JSON.parse(new TextDecoder().decode(base64url.decode(jwt.split('.')[1] ?? ''))) as Record<string, unknown>;
+
+let service: TestInstance;
+let server: ServiceServer;
+let remote: RemoteBackend;
+
+before(async () => {
+  // Real clock: the remote app verifies with its own clock, as a separate process would.
+  service = await createTestInstance({ now: Date.now, allowedOrigins: [APP] });
+  server = await startServiceServer(createServiceHandler(service.gatehouse), { port: 0, log: () => undefined });
+  remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
+});
+
+after(async () => {
+  await remote?.close();
+  await server?.close();
+  await service?.close();
+});
+
+const backends: [string, () => GatehouseBackend][] = [
+  ['embedded', () => embeddedBackend(service.gatehouse)],
+  ['standalone', () => remote],
+];
+
+for (const [mode, port] of backends) {
+  describe(`the port, ${mode}`, () => {
+    /** A browser signed up through the port's auth API, on the app's origin. */
+    async function browser(tag: string) {
+      const jar = createCookieJar();
+      const email = `port-${mode}-${tag}-${Date.now()}@example.com`;
+      const res = await send({ gatehouse: port(), bodies: [] }, `${API}/sign-up`, { json: { email, password: PASSWORD }, jar, base: APP });
+      assert.equal(res.status, 200, res.text);
+      const state = await port().authenticate(new Request(`${APP}/x`, { headers: { cookie: jar.header() } }));
+      assert.equal(state.status, 'signed-in');
+      if (state.status !== 'signed-in') throw new Error('unreachable');
+      return { jar, email, state, session: { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token } };
+    }
+
+    test('handle, authenticate, getUser', async () => {
+      const { email, state } = await browser('user');
+      assert.equal(state.claims.azp, APP);
+      const user = await port().getUser(state.claims.sub);
+      assert.equal(user?.email, email);
+      const bad = await port().authenticate(new Request(`${APP}/x`, { headers: { authorization: 'Bearer not.a.token' } }));
+      assert.equal(bad.status, 'signed-out');
+    });
+
+    test('refresh: a new token with its claims (the same claims a verification gives), or client_invalid', async () => {
+      const { jar, session } = await browser('refresh');
+      const refreshed = await port().refresh(jar.get('__client') as string, ctx);
+      assert.equal(refreshed.userId, session.userId);
+      assert.equal(refreshed.sessionId, session.sessionId);
+      assert.notEqual(refreshed.sessionToken, session.token);
+      assert.equal(refreshed.clientToken, null, 'inside the grace window the client token does not rotate');
+      const verified = await port().authenticate(
+        new Request(`${APP}/x`, { headers: { authorization: `Bearer ${refreshed.sessionToken}` } }),
+      );
+      assert.equal(verified.status, 'signed-in');
+      assert.deepEqual(verified.status === 'signed-in' && verified.claims, refreshed.claims);
+      assert.deepEqual(payload(refreshed.sessionToken), refreshed.claims);
+      await assert.rejects(port().refresh('garbage', ctx), (error: unknown) => (error as { code?: string }).code === 'client_invalid');
+    });
+
+    test('switchOrganization and mintToken({ organizationId })', async () => {
+      const { session } = await browser('orgs');
+      const created = await send({ gatehouse: port(), bodies: [] }, `${API}/organizations`, {
+        json: { name: `Port ${mode}` },
+        headers: { authorization: `Bearer ${session.token}` },
+        base: APP,
+      });
+      assert.equal(created.status, 200, created.text);
+      const orgId = (created.body as { organization: { id: string } }).organization.id;
+      const switched = await port().switchOrganization(session, orgId, ctx);
+      assert.equal(switched.clientToken, null);
+      assert.equal((switched.claims.o as { id?: string } | undefined)?.id, orgId);
+      assert.deepEqual(payload(switched.sessionToken), switched.claims);
+      const personal = await port().switchOrganization({ ...session, token: switched.sessionToken }, null, ctx);
+      assert.equal(personal.claims.o, undefined);
+      const minted = await port().mintToken({ ...session, token: personal.sessionToken }, { organizationId: orgId }, ctx);
+      assert.equal((payload(minted).o as { id?: string }).id, orgId);
+      await assert.rejects(
+        port().switchOrganization({ ...session, token: personal.sessionToken }, 'org_not_mine', ctx),
+        (error: unknown) => (error as { code?: string }).code === 'not_found',
+      );
+    });
+
+    test('config: base path, hops, lifetime, and the live allowed origins', async () => {
+      const config = await port().config();
+      assert.equal(config.basePath, API);
+      assert.equal(config.trustedProxyHops, 1);
+      assert.ok(config.clientMaxAgeSeconds > 0);
+      const partner = `https://${mode}.partner.example`;
+      await service.gatehouse.instanceSettings.update({ allowedOrigins: [APP, partner] }, { actorId: null, ctx });
+      try {
+        // The standalone app re-reads the service's setting at most every 2 s: bounded poll.
+        const deadline = Date.now() + 6000;
+        while (!(await port().config()).allowedOrigins.includes(partner)) {
+          assert.ok(Date.now() < deadline, 'the new origin never reached the port');
+          await new Promise((done) => setTimeout(done, 100));
+        }
+      } finally {
+        await service.gatehouse.instanceSettings.update({ allowedOrigins: [APP] }, { actorId: null, ctx });
+      }
+    });
+  });
+}
