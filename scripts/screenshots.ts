@@ -30,7 +30,7 @@ try {
       await page.goto('/sign-in');
       await page.getByLabel('Email', { exact: true }).fill(email);
       await page.getByLabel('Password', { exact: true }).fill('gatehouse-demo');
-      await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await Promise.all([page.waitForURL('**/dashboard'), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
       await page.getByRole('button', { name: 'Organization: Personal account' }).click();
       await page.getByRole('group', { name: 'Switch organization' }).getByRole('button', { name: org }).click();
       await page.getByRole('button', { name: `Organization: ${org}` }).waitFor();
@@ -42,7 +42,7 @@ try {
     await visitor.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor();
     await shoot(visitor, 'landing');
     await visitor.goto('/sign-in');
-    await visitor.getByRole('button', { name: 'Sign in' }).waitFor();
+    await visitor.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await shoot(visitor, 'sign-in');
 
     const alice = await open();

@@ -929,7 +929,7 @@ describe('redirects', () => {
           await page.goto(`${B}/sign-in?redirect_url=${variant.includes('%') ? variant : encodeURIComponent(variant)}`);
           await page.getByLabel('Email').fill('bob@example.com');
           await page.getByLabel('Password').fill(DEMO_PASSWORD);
-          await page.getByRole('button', { name: 'Sign in' }).click();
+          await page.getByRole('button', { name: 'Sign in', exact: true }).click();
           await page.waitForURL((url) => url.pathname === '/dashboard', { timeout: 15_000 });
           assert.equal(new URL(page.url()).origin, B, variant);
           assert.equal(await page.evaluate(() => (window as { __pwned?: number }).__pwned ?? null), null, `${variant} ran script`);
@@ -940,7 +940,7 @@ describe('redirects', () => {
         await page.goto(`${B}/sign-in?redirect_url=${encodeURIComponent('/organization')}`);
         await page.getByLabel('Email').fill('bob@example.com');
         await page.getByLabel('Password').fill(DEMO_PASSWORD);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await page.waitForURL((url) => url.pathname === '/organization', { timeout: 15_000 });
       } finally {
         await context.close();

@@ -94,7 +94,7 @@ describe('dashboard in Chromium', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     const landed = page.waitForResponse((r) => new URL(r.url()).pathname === `${DASH}/users`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const status = (await landed).status();
     await page.waitForURL(`**${DASH}/users`);
     return status;

@@ -83,7 +83,7 @@ describe('reference app acceptance in Chromium', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await Promise.all([
       page.waitForURL((url) => url.pathname + url.search === landOn),
-      page.getByRole('button', { name: 'Sign in' }).click(),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
     ]);
   }
 

@@ -81,7 +81,7 @@ describe('moving a Clerk app: import, then sign in to the fixture app with the o
       await page.goto('/sign-in?redirect_url=%2Fdashboard');
       await page.getByLabel('Email', { exact: true }).fill(user.email);
       await page.getByLabel('Password', { exact: true }).fill(user.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL((url) => url.pathname === '/dashboard');
       assert.equal(await page.getByTestId('user-id').textContent(), user.id);
       assert.equal(await page.getByTestId('email').textContent(), user.email);

@@ -61,7 +61,7 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     await page.goto('/sign-in?redirect_url=%2Fdashboard');
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/dashboard');
     assert.match((await page.getByTestId('user-id').textContent()) ?? '', /^user_/);
   }

@@ -80,7 +80,7 @@ async function submitAndLandOn(page: Page, button: 'Sign up' | 'Sign in', pathna
   // Whichever loses the race rejects later (timeout or page closed); that is expected.
   failed.catch(() => undefined);
   landed.catch(() => undefined);
-  await page.getByRole('button', { name: button }).click();
+  await page.getByRole('button', { name: button, exact: true }).click();
   const error = await Promise.race([landed, failed]);
   assert.equal(error, null, `${button} failed with: ${error}`);
   assert.equal(pathOf(page), pathname);
@@ -273,7 +273,7 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
       await page.getByLabel('Email', { exact: true }).fill('wrong.password@example.com');
       await page.getByLabel('Password', { exact: true }).fill(`${PASSWORD} but wrong`);
       const answer = page.waitForResponse((res) => res.url().endsWith('/api/gatehouse/sign-in'));
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       assert.equal((await answer).status(), 401);
       // The form's own alert (Next's route announcer is an empty role=alert too).
       const alert = page.getByRole('form', { name: 'Sign in' }).getByRole('alert');

@@ -55,6 +55,10 @@ function describe(event: WebhookEvent): { organizationId: string | null; userId:
     case 'organizationInvitation.accepted':
     case 'organizationInvitation.revoked':
       return { organizationId: event.data.organization_id, userId: null, subject: `${event.data.email_address} as ${event.data.role}` };
+    case 'factor.created':
+    case 'factor.deleted':
+    case 'factor.verification_failed':
+      return { organizationId: null, userId: event.data.user_id, subject: `${event.data.kind} (${event.data.action})` };
     default:
       return { organizationId: null, userId: null, subject: event.data.id };
   }

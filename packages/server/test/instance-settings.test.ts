@@ -19,6 +19,7 @@ describe('instance settings', () => {
       inactivityTimeoutSeconds: null,
       multiSession: false,
       organizationsRequired: false,
+      secondFactorRequired: false,
       allowedOrigins: ['https://config.example'],
       authorizedParties: [],
     });

@@ -4,12 +4,15 @@
 // in without the permission: 403 (auth.protect answers server actions with a status).
 
 import { revalidatePath } from 'next/cache';
-import { auth } from '@gatehouse/nextjs/server';
+import { auth, reverificationError } from '@gatehouse/nextjs/server';
 import { createProject, deleteProject } from '@/lib/projects';
 
 export interface ActionState {
   error?: string;
 }
+
+/** What a server action answers a session that must verify again (Clerk's shape; useReverification understands it). */
+export type ReverificationState = ReturnType<typeof reverificationError>;
 
 const NO_ORG = 'No organization is active: choose one in the organization switcher first.';
 
@@ -24,10 +27,15 @@ export async function createProjectAction(_prev: ActionState, form: FormData): P
   return {};
 }
 
-export async function deleteProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+/** The form's action without scripts; with them the page deletes through the route handler and useReverification. */
+export async function deleteProjectAction(
+  _prev: ActionState | ReverificationState,
+  form: FormData,
+): Promise<ActionState | ReverificationState> {
   const { orgId } = await auth.protect();
   if (!orgId) return { error: NO_ORG };
-  await auth.protect({ role: 'org:admin' });
+  const { has } = await auth.protect({ role: 'org:admin' });
+  if (!has({ reverification: 'moderate' })) return reverificationError('moderate');
   // Scoped to the active organization: another organization's project id deletes nothing.
   if (!deleteProject(orgId, String(form.get('id') ?? ''))) return { error: 'No such project in this organization.' };
   revalidatePath('/dashboard');

@@ -6,6 +6,13 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
 import { OauthButtons, routeToSso, useOauthFailure } from './oauth.js';
+import { SecondFactorForm } from './second-factor-form.js';
+import { PasskeySignIn } from './passkey-sign-in.js';
+import type { SignInAnswer } from './sign-in-factors.js';
+import { SetupMfaTask } from './setup-mfa-task.js';
+
+/** The sign-in calls go out without the session retry: nobody is signed in yet. */
+const plainFetch = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { ErrorRegion, Field } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
@@ -32,13 +39,15 @@ function AuthForm({
   signUpUrl = '/sign-up',
   appearance,
 }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
-  const { apiBasePath, fetch: gatehouseFetch } = useGatehouse();
+  const { apiBasePath, fetch: gatehouseFetch, session, reload, refresh } = useGatehouse();
   const styling = useStyling(appearance);
   const { t, el } = styling;
   const [error, setError] = useState<string | null>(null);
   const oauthFailure = useOauthFailure();
   const [pending, setPending] = useState(false);
   const errorId = useId();
+  // The password was right and a second factor is next: the strategies the user can use.
+  const [secondFactor, setSecondFactor] = useState<NonNullable<SignInAnswer['supportedSecondFactors']> | null>(null);
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
   const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
@@ -70,6 +79,22 @@ function AuthForm({
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+      const answer = res.ok
+        ? ((await res
+            .clone()
+            .json()
+            .catch(() => ({}))) as SignInAnswer)
+        : null;
+      if (answer?.status === 'needs_second_factor') {
+        setSecondFactor(answer.supportedSecondFactors ?? []);
+        setPending(false);
+        return;
+      }
+      // The instance requires a second factor this user lacks: the session is pending until they add one.
+      if (res.ok && (await reload())?.tasks?.includes('setup-mfa')) {
+        setPending(false);
+        return;
+      }
       if (res.ok) {
         // A full navigation, so server components render with the new session cookie.
         window.location.assign(redirectTarget(fallbackRedirectUrl));
@@ -91,6 +116,31 @@ function AuthForm({
 
   const other = mode === 'sign-in' ? signUpUrl : signInUrl;
   const keep = typeof window === 'undefined' ? '' : window.location.search;
+  const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl));
+  if (session?.status === 'pending' && session.tasks?.includes('setup-mfa'))
+    return (
+      <SetupMfaTask
+        apiBasePath={apiBasePath}
+        fetcher={gatehouseFetch}
+        onDone={() => {
+          // A refresh makes the session active now that a factor exists.
+          void refresh().then(done);
+        }}
+      />
+    );
+  if (secondFactor)
+    return (
+      <SecondFactorForm
+        apiBasePath={apiBasePath}
+        fetcher={plainFetch}
+        strategies={secondFactor.map((s) => s.strategy)}
+        onComplete={done}
+        onRestart={(message) => {
+          setSecondFactor(null);
+          setError(message);
+        }}
+      />
+    );
   const shown = error ?? oauthFailure;
   return (
     <StyledRoot appearance={appearance} className="gh-box">
@@ -117,7 +167,7 @@ function AuthForm({
             label={t.formFieldLabel__emailAddress}
             name="email"
             type="email"
-            autoComplete="email"
+            autoComplete={mode === 'sign-in' ? 'username webauthn' : 'email'}
             required
             errorId={shown ? errorId : null}
           />
@@ -135,6 +185,7 @@ function AuthForm({
         <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>
           {title}
         </button>
+        {mode === 'sign-in' ? <PasskeySignIn apiBasePath={apiBasePath} fetcher={plainFetch} onSignedIn={done} onError={setError} /> : null}
         <p {...el('footerAction', 'gh-footer')}>
           <span {...el('footerActionText')}>{texts.actionText}</span>{' '}
           <a {...el('footerActionLink', 'gh-link')} href={`${other}${keep}`}>

@@ -45,6 +45,13 @@ export {
 } from './oauth.js';
 export { UserButton, type UserButtonProps } from './user-button.js';
 export { UserProfile, type UserProfileProps } from './user-profile.js';
+export {
+  useReverification,
+  isReverificationCancelledError,
+  type NeedsReverificationParameters,
+  type UseReverificationOptions,
+} from './use-reverification.js';
+export type { SecondFactorParams, SignInComplete } from './sign-in-factors.js';
 export { SessionList, type SessionListProps } from './session-list.js';
 export { OrganizationSwitcher, type OrganizationSwitcherProps } from './organization-switcher.js';
 export { CreateOrganization, type CreateOrganizationProps } from './create-organization.js';

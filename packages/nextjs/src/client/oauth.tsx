@@ -6,6 +6,7 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
+import { attemptSecondFactor, authenticateWithPasskey, type SecondFactorParams } from './sign-in-factors.js';
 import { useStyling } from './appearance/appearance.js';
 
 /** Clerk's `authenticateWithRedirect` parameters. */
@@ -72,7 +73,13 @@ export function useSignIn() {
   const { apiBasePath, fetch } = useGatehouse();
   return {
     isLoaded: true,
-    signIn: { authenticateWithRedirect: (params: AuthenticateWithRedirectParams) => startRedirect(fetch, apiBasePath, params) },
+    signIn: {
+      authenticateWithRedirect: (params: AuthenticateWithRedirectParams) => startRedirect(fetch, apiBasePath, params),
+      /** After a password that was right: the authenticator code, a backup code, or a passkey. */
+      attemptSecondFactor: (params: SecondFactorParams) => attemptSecondFactor(fetch, apiBasePath, params),
+      /** Signs in with a discoverable passkey (`flow: 'autofill'`: from the email field's autofill). */
+      authenticateWithPasskey: (params?: { flow?: 'autofill' | 'discoverable' }) => authenticateWithPasskey(fetch, apiBasePath, params),
+    },
   };
 }
 

@@ -20,8 +20,10 @@ export type ClientUser = Pick<
 export interface ClientSession {
   user: ClientUser;
   sessionId: string;
-  /** `pending` while a task (choose an organization) is open. */
+  /** `pending` while a task (choose an organization, add a second factor) is open. */
   status: 'active' | 'pending';
+  /** The open tasks of a pending session: `choose-organization`, `setup-mfa`. */
+  tasks?: string[];
   claims: SessionClaims;
   expiresAt: number;
 }

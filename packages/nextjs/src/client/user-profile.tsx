@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { SessionList } from './session-list.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { SecuritySection } from './security-section.js';
 import { useSessionList } from './use-session-list.js';
 import { useUser } from './use-auth.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
@@ -56,6 +57,7 @@ export function UserProfile({ appearance }: UserProfileProps = {}) {
           </div>
         </section>
         <ConnectedAccounts />
+        <SecuritySection />
         <section {...el('profileSection__activeDevices', 'gh-section')} aria-labelledby="gatehouse-user-profile-devices">
           <h3 {...el('profileSectionTitle', 'gh-section-title')} id="gatehouse-user-profile-devices">
             {texts.activeDevicesSection.title}

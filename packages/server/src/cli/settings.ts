@@ -8,6 +8,7 @@ const FIELDS: Record<keyof InstanceSettingsValues, 'duration' | 'optional-durati
   inactivityTimeoutSeconds: 'optional-duration',
   multiSession: 'boolean',
   organizationsRequired: 'boolean',
+  secondFactorRequired: 'boolean',
   allowedOrigins: 'origins',
   authorizedParties: 'origins',
 };
@@ -80,13 +81,13 @@ export const settingsCommands: Command[] = [
     summary: 'Store instance settings (validated, audited; running instances pick them up within seconds)',
     usage: 'settings set <name=value>... [--json]',
     details: [
-      'Names: sessionLifetimeSeconds, inactivityTimeoutSeconds (off to disable), multiSession, organizationsRequired,',
+      'Names: sessionLifetimeSeconds, inactivityTimeoutSeconds (off to disable), multiSession, organizationsRequired, secondFactorRequired,',
       'allowedOrigins, authorizedParties (comma-separated origins; empty for none). Durations: 3600, 90m, 12h, 7d.',
       '  gatehouse settings set sessionLifetimeSeconds=1d inactivityTimeoutSeconds=2h multiSession=true',
       'A new lifetime or timeout applies to sessions started after the change.',
     ],
     options: { json: { type: 'boolean' } },
-    args: { min: 1, max: 6 },
+    args: { min: 1, max: 7 },
     async run(values, positionals, io) {
       const changes: Record<string, unknown> = {};
       for (const arg of positionals) {

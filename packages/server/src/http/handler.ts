@@ -159,7 +159,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
         const user = await gatehouse.getUser(state.claims.sub);
         if (!user) return errorResponse('unauthenticated', 'You are not signed in.');
-        const tasks = state.claims.sts === 'pending' ? ['choose-organization'] : [];
+        const tasks = state.claims.sts === 'pending' ? await pendingTasks(user.id, state.claims) : [];
         return json(200, {
           user,
           sessionId: state.claims.sid,
@@ -171,6 +171,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       },
     },
   };
+
+  /** The tasks that hold a session pending: adding a second factor the instance requires, choosing an organization. */
+  async function pendingTasks(userId: string, claims: { o?: { id?: string } | undefined }): Promise<string[]> {
+    const tasks: string[] = [];
+    if (gatehouse.settings.secondFactorRequired && !(await gatehouse.factors.list(userId)).twoFactorEnabled) tasks.push('setup-mfa');
+    if (tasks.length === 0 || (gatehouse.settings.organizationsRequired && !claims.o?.id)) tasks.push('choose-organization');
+    return tasks;
+  }
 
   function jwks(): Response {
     return new Response(JSON.stringify(gatehouse.jwks()), {

@@ -13,6 +13,7 @@ const ConfigFile = z
   .object({
     $schema: z.string().optional(),
     organizationsRequired: z.boolean().optional(),
+    secondFactorRequired: z.boolean().optional(),
     multiSession: z.boolean().optional(),
     roles: z
       .object({

@@ -2,6 +2,7 @@
 
 import { readConfigFile, type ConfigFileOptions } from './config-file.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import type { PasskeySettings } from '../factors/factors.js';
 import { GatehouseError } from '@gatehouse/core';
 import { createRemoteBackend } from '../standalone/remote-service.js';
 import { embeddedBackend, type GatehouseBackend } from './backend-port.js';
@@ -78,7 +79,10 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
+  if (env.GATEHOUSE_SECOND_FACTOR_REQUIRED === '1' || env.GATEHOUSE_SECOND_FACTOR_REQUIRED === 'true') options.secondFactorRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
+  const passkeys = passkeysFromEnv(env);
+  if (passkeys) options.passkeys = { ...options.passkeys, ...passkeys };
   // Environment variables override the config file's rateLimits, rule by rule.
   for (const [name, variable] of Object.entries(RATE_LIMIT_ENV) as [RateLimitName, string][]) {
     const raw = env[variable];
@@ -99,6 +103,31 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
     options.devInbox = env.NODE_ENV === 'production' ? 'allow-in-production' : true;
   }
   return options;
+}
+
+/**
+ * The passkeys' relying party: GATEHOUSE_PASSKEY_RP_ID (a host name such as `example.com`),
+ * GATEHOUSE_PASSKEY_ORIGINS (comma-separated origins), GATEHOUSE_APP_NAME (shown by the browser and
+ * authenticator apps). Undefined when none is set.
+ * @throws TypeError for a malformed value
+ */
+function passkeysFromEnv(env: NodeJS.ProcessEnv): Partial<PasskeySettings> | undefined {
+  const settings: Partial<PasskeySettings> = {};
+  if (env.GATEHOUSE_PASSKEY_RP_ID) {
+    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(env.GATEHOUSE_PASSKEY_RP_ID))
+      throw new TypeError('GATEHOUSE_PASSKEY_RP_ID must be a host name such as example.com (no scheme, port or path)');
+    settings.rpId = env.GATEHOUSE_PASSKEY_RP_ID;
+  }
+  if (env.GATEHOUSE_PASSKEY_ORIGINS) {
+    settings.origins = list(env.GATEHOUSE_PASSKEY_ORIGINS).map((value) => {
+      const url = URL.canParse(value) ? new URL(value) : null;
+      if (!url || url.origin !== value || !/^https?:$/.test(url.protocol))
+        throw new TypeError(`GATEHOUSE_PASSKEY_ORIGINS: ${value.slice(0, 80)} is not an origin such as https://app.example.com`);
+      return value;
+    });
+  }
+  if (env.GATEHOUSE_APP_NAME) settings.rpName = env.GATEHOUSE_APP_NAME.slice(0, 64);
+  return Object.keys(settings).length ? settings : undefined;
 }
 
 /** GATEHOUSE_TRUSTED_PROXY_HOPS; undefined when unset. @throws TypeError when it is not a positive integer */

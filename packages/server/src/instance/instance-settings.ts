@@ -15,6 +15,8 @@ export interface InstanceSettingsValues {
   multiSession: boolean;
   /** Every session needs an active organization (else it is pending until one is chosen). */
   organizationsRequired: boolean;
+  /** Every user needs a second factor (authenticator app or passkey); without one a session is pending until they add one. */
+  secondFactorRequired: boolean;
   /** Origins besides the API's own that may call its state-changing endpoints (CSRF check). */
   allowedOrigins: string[];
   /** When not empty, a session token's `azp` must be one of these origins. */
@@ -82,6 +84,7 @@ export const InstanceSettingsFields = z
     inactivityTimeoutSeconds: seconds.nullable(),
     multiSession: z.boolean(),
     organizationsRequired: z.boolean(),
+    secondFactorRequired: z.boolean(),
     allowedOrigins: z.array(origin).max(MAX_ORIGINS),
     authorizedParties: z.array(origin).max(MAX_ORIGINS),
   })

@@ -89,6 +89,8 @@ export interface GatehouseOptions {
   clientRotationGraceSeconds?: number;
   /** Every signed-in user must have an active organization (else the session is pending). */
   organizationsRequired?: boolean;
+  /** Every user must have a second factor (else the session is pending, with the `setup-mfa` task). */
+  secondFactorRequired?: boolean;
   /** Organization roles (the built-in org:admin and org:member plus custom ones), creator and default role. */
   roles?: RolesConfig;
   /** JWT templates for other services; validated here. */
@@ -364,6 +366,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     clientRotationGraceSeconds,
     multiSession: options.multiSession ?? false,
     organizationsRequired: options.organizationsRequired ?? false,
+    secondFactorRequired: options.secondFactorRequired ?? false,
   };
   let allowedOrigins: readonly string[] = options.allowedOrigins ?? [];
   let authorizedParties: readonly string[] = options.authorizedParties ?? [];
@@ -377,6 +380,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       inactivityTimeoutSeconds,
       multiSession: settings.multiSession,
       organizationsRequired: settings.organizationsRequired,
+      secondFactorRequired: settings.secondFactorRequired,
       allowedOrigins: [...allowedOrigins],
       authorizedParties: [...authorizedParties],
     },
@@ -386,6 +390,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       settings.inactivityTimeoutSeconds = values.inactivityTimeoutSeconds;
       settings.multiSession = values.multiSession;
       settings.organizationsRequired = values.organizationsRequired;
+      settings.secondFactorRequired = values.secondFactorRequired;
       allowedOrigins = values.allowedOrigins;
       if (JSON.stringify(values.authorizedParties) !== JSON.stringify(authorizedParties)) {
         authorizedParties = values.authorizedParties;

@@ -1,10 +1,11 @@
-// The active organization of a session: switching it (setActive), orgs-required pending sessions,
+// The active organization of a session: switching it (setActive), pending sessions (organizations or a second factor required),
 // and minting a token for another org the user belongs to without switching.
 
 import { GatehouseError, type RequestContext, type SessionClaims } from '@gatehouse/core';
 import { isLive, mintFor, mintWithClaims, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
 import type { SessionRow } from '../sessions/session-store.js';
 import type { Store } from '../store/types.js';
+import { needsSecondFactorSetup } from '../factors/verification-age.js';
 
 export interface ActiveOrganizationResult {
   sessionId: string;
@@ -40,6 +41,10 @@ export function createActiveOrganization(deps: SessionDeps) {
     return org.id;
   }
 
+  /** `active`, unless the instance requires a second factor this user has not added yet (then `pending`: setup-mfa). */
+  const activeUnlessSetupNeeded = async (tx: Store, userId: string): Promise<'active' | 'pending'> =>
+    (await needsSecondFactorSetup(tx, deps.settings.secondFactorRequired, userId)) ? 'pending' : 'active';
+
   return {
     /**
      * Switches the session's active organization (id, slug, or null for the personal account) and
@@ -60,7 +65,7 @@ export function createActiveOrganization(deps: SessionDeps) {
         const changes = {
           ...touched(deps, t),
           active_organization_id: organizationId,
-          status: organizationId || !deps.settings.organizationsRequired ? ('active' as const) : session.status,
+          status: organizationId || !deps.settings.organizationsRequired ? await activeUnlessSetupNeeded(tx, actor.userId) : session.status,
         };
         await tx.updateSession(session.id, changes);
         await tx.appendAudit({
@@ -86,7 +91,8 @@ export function createActiveOrganization(deps: SessionDeps) {
     async mintForOrganization(actor: SessionActor, organization: string, ctx: RequestContext): Promise<string> {
       const session = await ownLiveSession(store, actor);
       const organizationId = await memberOrg(store, actor.userId, organization);
-      return mintFor(deps, { ...session, active_organization_id: organizationId, status: 'active' }, ctx);
+      const status = await activeUnlessSetupNeeded(store, actor.userId);
+      return mintFor(deps, { ...session, active_organization_id: organizationId, status }, ctx);
     },
 
     /**
@@ -105,7 +111,7 @@ export function createActiveOrganization(deps: SessionDeps) {
         session.status === 'pending' || session.status === 'active'
           ? deps.settings.organizationsRequired && !orgId
             ? 'pending'
-            : 'active'
+            : await activeUnlessSetupNeeded(tx, session.user_id)
           : session.status;
       return { active_organization_id: orgId, status };
     },

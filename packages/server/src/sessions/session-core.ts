@@ -23,6 +23,8 @@ export interface SessionSettings {
   multiSession: boolean;
   /** Every session needs an active organization; without one it is pending (choose-organization). */
   organizationsRequired: boolean;
+  /** Every user needs a second factor; without one the session is pending (setup-mfa). */
+  secondFactorRequired: boolean;
 }
 
 export interface SessionDeps {

@@ -26,6 +26,9 @@ export const WEBHOOK_EVENT_TYPES = [
   'role.created',
   'role.updated',
   'role.deleted',
+  'factor.created',
+  'factor.deleted',
+  'factor.verification_failed',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -138,6 +141,22 @@ export interface DeletedObjectJSON {
   key?: string;
 }
 
+/**
+ * A second factor or passkey of a user was added or removed, or a verification with one failed
+ * (Gatehouse's own events; never a code, secret or credential).
+ */
+export interface FactorEventJSON {
+  object: 'factor_event';
+  user_id: string;
+  /** The factor's id (`totp_…`, `pk_…`) when one is concerned. */
+  factor_id: string | null;
+  /** `totp`, `backup_code`, `passkey`, `password`, or `all` for an admin's reset. */
+  kind: string;
+  /** The audit action behind the event, e.g. `factor.totp.enrolled`, `sign_in.second_factor_failed`. */
+  action: string;
+  created_at: number;
+}
+
 /** The `data` of each event type. */
 export interface WebhookEventData {
   'user.created': UserJSON;
@@ -159,6 +178,9 @@ export interface WebhookEventData {
   'role.created': RoleJSON;
   'role.updated': RoleJSON;
   'role.deleted': DeletedObjectJSON;
+  'factor.created': FactorEventJSON;
+  'factor.deleted': FactorEventJSON;
+  'factor.verification_failed': FactorEventJSON;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type WebhookEventData,
   type WebhookEventType,
 } from './events.js';
+import { factorEvent } from './factor-events.js';
 
 export interface OutboxOptions {
   now: () => number;
@@ -232,6 +233,15 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
           await tx.deleteRole(key);
           if (existed) await emit(tx, 'role.deleted', async () => deletedData('role', key, { key }));
         }),
+      // Factor enrolment, removal and failed verifications are audited; the same rows are events.
+      appendAudit: (row) => {
+        const event = factorEvent(row);
+        if (!event) return s.appendAudit(row);
+        return s.transaction(async (tx) => {
+          await tx.appendAudit(row);
+          await emit(tx, event.type, async () => event.data);
+        });
+      },
       transaction: (fn) => s.transaction((tx) => fn(wrap(tx))),
     };
   };

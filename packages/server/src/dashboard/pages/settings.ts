@@ -24,6 +24,7 @@ const FIELDS: readonly { key: keyof InstanceSettingsValues; label: string }[] = 
   { key: 'inactivityTimeoutSeconds', label: 'Inactivity timeout (seconds, empty: off)' },
   { key: 'multiSession', label: 'Multi-session (several signed-in users per browser)' },
   { key: 'organizationsRequired', label: 'Organizations required (a session without an active organization is pending)' },
+  { key: 'secondFactorRequired', label: 'Second factor required (a user without one is led to add one before the session is active)' },
   { key: 'allowedOrigins', label: 'Allowed origins (one per line)' },
   { key: 'authorizedParties', label: 'Authorized parties (one per line; empty: any)' },
 ];
@@ -97,6 +98,7 @@ export const settingsPage: DashboardPage = {
       inactivityTimeoutSeconds: seconds(field(form, 'inactivityTimeoutSeconds'), 'The inactivity timeout', true),
       multiSession: form.get('multiSession') === 'on',
       organizationsRequired: form.get('organizationsRequired') === 'on',
+      secondFactorRequired: form.get('secondFactorRequired') === 'on',
       allowedOrigins: origins(form.get('allowedOrigins') ?? ''),
       authorizedParties: origins(form.get('authorizedParties') ?? ''),
     };

@@ -107,6 +107,16 @@ async function view(page: PageContext, userId: string) {
         ['Backup codes', factors.backupCodeEnabled ? `${factors.backupCodesRemaining} unused` : 'none'],
         ['Passkeys', factors.passkeys.length ? factors.passkeys.map((p) => `${p.name} (added ${when(p.createdAt)})`).join(', ') : 'none'],
       ])}
+      ${
+        factors.totpEnabled || factors.passkeys.length > 0 || factors.backupCodesRemaining > 0
+          ? html`<p>
+              ${actionForm(action, 'reset-factors', 'Reset second factors and passkeys', {
+                danger: true,
+                before: html`<span class="muted">(the user signs in with the password alone until they enrol again; audited)</span> `,
+              })}
+            </p>`
+          : ''
+      }
       <h2>Organizations</h2>
       <table>
         <thead>
@@ -204,6 +214,10 @@ export const usersPage: DashboardPage = {
         // Never the user's last way to sign in (refused with a message).
         await gatehouse.oauth.removeExternalAccount(user.id, field(form, 'account'), ctx);
         return { redirect: back, notice: 'Disconnected the account.' };
+      case 'reset-factors': {
+        const removed = await gatehouse.factors.resetFactors(user.id, adminId, ctx);
+        return { redirect: back, notice: `Reset the second factors of ${user.email} (${removed} removed).` };
+      }
       default:
         throw new GatehouseError('bad_request', 'Unknown action.');
     }
