@@ -83,6 +83,8 @@ export interface VerifyOptions {
    * or a signer bug could make one (issue #15). Unset: no cap beyond `exp >= iat`.
    */
   maxTokenLifetimeSeconds?: number;
+  /** Counts of cache hits and misses, bumped in place (the instance's metrics read them when scraped). */
+  cacheStats?: { hits: number; misses: number };
 }
 
 export interface SessionTokenVerifier {
@@ -123,6 +125,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
   const parties = options.authorizedParties?.length ? new Set(options.authorizedParties) : null;
   const cacheSize = options.cacheSize ?? 10_000;
   const cache = new Map<string, CacheEntry>();
+  const stats = options.cacheStats ?? null;
   const maxLifetime = options.maxTokenLifetimeSeconds === undefined ? Infinity : options.maxTokenLifetimeSeconds + skewMs / 1000;
 
   function checkTime(claims: SessionClaims): void {
@@ -160,9 +163,11 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
     if (cacheSize > 0) {
       const hit = cache.get(cacheKey(token));
       if (hit !== undefined && hit.token === token && hit.revision === options.keys.revision) {
+        if (stats) stats.hits += 1;
         checkTime(hit.claims);
         return hit.claims;
       }
+      if (stats) stats.misses += 1;
     }
     // Read the revision before verifying: if the key set changes while the signature check is in
     // flight, the entry must carry the revision the key was looked up under, or a token signed by

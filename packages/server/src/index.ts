@@ -112,3 +112,5 @@ export type { ApiKey, ApiKeys, CreateApiKeyInput } from './machines/api-keys.js'
 export type { Machine, M2MToken, M2m } from './machines/m2m.js';
 export type { Machines, MachineVerification } from './machines/machine-auth.js';
 export type { Impersonation, ImpersonationStarted } from './impersonation/impersonation.js';
+export { createLogger, logLevel, type Logger } from './observability/logger.js';
+export type { Metrics } from './observability/metrics.js';

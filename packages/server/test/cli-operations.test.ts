@@ -61,7 +61,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('gatehouse CLI: operating an instance', () => {
   test('init writes the config and a 0600 .env with generated secrets, refuses to overwrite, and --force replaces them', () => {
-    const run = spawnSync(process.execPath, [MAIN, 'init', '--dir', project], {
+    // --no-link: this suite's later commands make their own database (the first-admin link has its own test, admin-claim.test.ts).
+    const run = spawnSync(process.execPath, [MAIN, 'init', '--dir', project, '--no-link'], {
       cwd: root,
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '' },
@@ -83,7 +84,7 @@ describe('gatehouse CLI: operating an instance', () => {
     assert.match(again.stderr, /already exist: nothing written \(use --force to overwrite\)/);
     assert.deepEqual(env(), first);
 
-    ok(gatehouse(['init', '--force']));
+    ok(gatehouse(['init', '--force', '--no-link']));
     const second = env();
     assert.notEqual(second.GATEHOUSE_SECRET, first.GATEHOUSE_SECRET);
     assert.notEqual(second.GATEHOUSE_SECRET_KEY, first.GATEHOUSE_SECRET_KEY);

@@ -3,6 +3,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { gatehouseOptionsFromEnv } from '../instance/embedded.js';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from '../instance/instance.js';
+import { createLogger, logLevel } from '../observability/logger.js';
 
 /** A mistake in how the command was called: exit code 2 with the command's usage. */
 export class UsageError extends Error {
@@ -32,7 +33,13 @@ export interface Io {
    * command ends. Only a command that mints tokens (`serve`) passes `mints`: the others start
    * without JWT-template secrets, which they never use.
    */
-  open(use?: { mints: boolean }): Promise<Gatehouse>;
+  open(use?: OpenUse): Promise<Gatehouse>;
+}
+
+/** `mints`: the command mints tokens (template secrets needed); `jsonLogs`: the instance logs JSON lines (pino) to stdout, request lines included (`serve`). */
+export interface OpenUse {
+  mints: boolean;
+  jsonLogs?: boolean;
 }
 
 export type Values = Record<string, string | boolean | undefined>;
@@ -52,8 +59,10 @@ export interface Command {
 }
 
 /** The instance's options exactly as the embedded app reads them, with its log lines on stderr. */
-export function cliOptions(io: Pick<Io, 'env' | 'err'>, use: { mints: boolean } = { mints: false }): GatehouseOptions {
-  return { ...gatehouseOptionsFromEnv(io.env, { deferTemplateSecrets: !use.mints }), log: (line) => io.err(line) };
+export function cliOptions(io: Pick<Io, 'env' | 'err'>, use: OpenUse = { mints: false }): GatehouseOptions {
+  const options = gatehouseOptionsFromEnv(io.env, { deferTemplateSecrets: !use.mints });
+  if (use.jsonLogs) return { ...options, logger: createLogger({ level: logLevel(io.env) }) };
+  return { ...options, log: (line) => io.err(line) };
 }
 
 export function createIo(env: NodeJS.ProcessEnv): Io & { close(): Promise<void> } {

@@ -41,7 +41,7 @@ function decode(segment: string): string | null {
 }
 
 /** The bearer token of the request, or null. */
-function bearer(request: Request): string | null {
+export function bearer(request: Request): string | null {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer ([^\s]{1,512})$/.exec(header);
   return match?.[1] ?? null;

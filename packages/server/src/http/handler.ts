@@ -1,6 +1,7 @@
 // The auth HTTP API as one Request -> Response function; frameworks mount it in a few lines.
 
 import {
+  authenticateRequestNow,
   clientCookie,
   crossSiteWrite,
   isSecureRequest,
@@ -29,6 +30,9 @@ import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
+import { metricsRoute } from '../observability/metrics-endpoint.js';
+import { CLAIM_PATH } from '../admin-claim/admin-claim.js';
+import { createClaimRoutes } from '../admin-claim/claim-routes.js';
 import { createHostedPages } from '../hosted/pages.js';
 
 export interface HandlerOptions {
@@ -49,6 +53,12 @@ const CSRF_MESSAGES = {
   'no-origin': 'A request that uses the session cookies must say where it comes from (Origin).',
 } as const;
 
+/** A sign-in or sign-up the rate limits refused, counted with that outcome. */
+function refused(count: (outcome: string) => void, response: Response): Response {
+  count('rate_limited');
+  return response;
+}
+
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'unknown error');
 
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
@@ -68,12 +78,15 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const dashboard = createDashboard(gatehouse, { basePath: base });
   const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
   const factorRoutes = createFactorRoutes(gatehouse, signedIn);
-  const backendRoutes = createBackendRoutes(gatehouse, options.secretKeys ?? { configured: false, matches: () => false });
+  const secretKeys = options.secretKeys ?? { configured: false, matches: () => false };
+  const backendRoutes = createBackendRoutes(gatehouse, secretKeys);
   const routes: Record<string, AnyMethods> = {
     ...createHostedPages(gatehouse, { basePath: base }),
     ...sessionRoutes.routes,
     ...oauthRoutes.routes,
     '/jwks': { GET: async () => jwks() },
+    '/metrics': { GET: async (request) => metricsRoute(request, gatehouse.metrics, secretKeys) },
+    [CLAIM_PATH]: createClaimRoutes(gatehouse, gatehouse.adminClaims, base),
     // The live settings the app glue applies per request (the edge middleware and standalone apps read them here).
     '/config': { GET: async () => json(200, await gatehouse.config(), new Headers({ 'cache-control': 'no-store' })) },
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
@@ -84,7 +97,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         const signUp = async (body: z.infer<typeof SignUpBody>) => {
           const ip = gatehouse.rateLimits.clientIp(request.headers);
           const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
-          if (limited) return limited;
+          if (limited) return refused(gatehouse.metrics.signUp, limited);
           return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
         };
         if (isFormPost(request)) return answerFormPost(request, SignUpBody, '/sign-up', signUp);
@@ -103,7 +116,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
             ],
             { ip, userAgent: ctx.userAgent },
           );
-          if (limited) return limited;
+          if (limited) return refused(gatehouse.metrics.signIn, limited);
           const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));
           return 'status' in result ? factorRoutes.needsSecondFactor(result, cookies) : signedIn(result, cookies);
         };
@@ -179,7 +192,10 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   /** The admin behind the request's session token (its verified `act.sub`), or null. */
   async function impersonator(request: Request): Promise<string | null> {
     if (!request.headers.has('cookie') && !request.headers.has('authorization')) return null;
-    const state = await gatehouse.authenticateNow(request);
+    // A secret key (backend API, metrics) is no session token: no verification to try.
+    if (!request.headers.has('cookie') && request.headers.get('authorization')?.startsWith('Bearer gh_sk_')) return null;
+    // The same check as authenticate(), but not a decision of its own (metrics count those).
+    const state = await authenticateRequestNow(request, { verifier: gatehouse.verifier(), checkSession: gatehouse.checkSession });
     return state.status === 'signed-in' && typeof state.claims.act?.sub === 'string' ? state.claims.act.sub : null;
   }
 

@@ -29,7 +29,7 @@ export interface DocumentedRoute {
   query?: z.ZodObject;
   operationId: string;
   /** The answer is not JSON (a download). */
-  download?: 'jsonl-or-csv';
+  download?: 'jsonl-or-csv' | 'prometheus' | 'html';
 }
 
 const ID_PARAMS: Record<string, string> = {
@@ -56,6 +56,33 @@ export function appRoutes(): DocumentedRoute[] {
     ...sessionRouteDocs(),
     ...organizationRouteDocs(),
     ...adminRouteDocs(),
+    {
+      method: 'GET',
+      path: '/metrics',
+      operationId: 'getMetrics',
+      summary: "This instance's Prometheus metrics (text exposition format; Bearer secret key)",
+      tag: 'meta',
+      auth: 'secretKey',
+      download: 'prometheus',
+    },
+    {
+      method: 'GET',
+      path: '/claim-admin',
+      operationId: 'showAdminClaim',
+      summary: 'The page a first-admin link opens (`gatehouse init`): HTML, query `token`',
+      tag: 'admin',
+      auth: 'session',
+      download: 'html',
+    },
+    {
+      method: 'POST',
+      path: '/claim-admin',
+      operationId: 'claimAdmin',
+      summary: 'Use a first-admin link: the signed-in user becomes the instance admin (form post, `token`; 303 to the dashboard)',
+      tag: 'admin',
+      auth: 'session',
+      download: 'html',
+    },
     ...machineRouteDocs(),
     { method: 'GET', path: OPENAPI_PATH, operationId: 'getOpenApi', summary: 'This document', tag: 'meta', auth: 'none' },
   ];
@@ -124,7 +151,9 @@ function operationObject(route: DocumentedRoute): Record<string, unknown> {
   const ok =
     route.download === 'jsonl-or-csv'
       ? { 'application/jsonl': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } }
-      : { 'application/json': { schema: { type: 'object' } } };
+      : route.download === 'prometheus' || route.download === 'html'
+        ? { [route.download === 'html' ? 'text/html' : 'text/plain']: { schema: { type: 'string' } } }
+        : { 'application/json': { schema: { type: 'object' } } };
   return {
     operationId: route.operationId,
     summary: route.summary,

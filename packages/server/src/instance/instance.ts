@@ -47,6 +47,11 @@ import { createFactorService, type FactorService, type PasskeySettings } from '.
 import { withSessionLimits, withTemplateLimits } from '../limits/token-limits.js';
 import { createRateLimits, createRedisCounters, type RateLimits, type RateLimitSettings } from '../limits/rate-limit.js';
 import { createMachines, type Machines } from '../machines/machine-auth.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createAdminClaims, type AdminClaims } from '../admin-claim/admin-claim.js';
+import { observeDecisions } from '../observability/decisions.js';
+import { withSessionTelemetry } from '../observability/session-telemetry.js';
+import { createLogger, lineLogger, withRequestLog, type Logger } from '../observability/logger.js';
 import {
   checkImpersonationLifetime,
   createImpersonation,
@@ -100,6 +105,13 @@ export interface GatehouseOptions {
   secureCookies?: boolean;
   /** Milliseconds since the epoch; injectable so tests never sleep. */
   now?: () => number;
+  /**
+   * Structured JSON logs (pino): one `request` line per API request with its request id, and the
+   * instance's own lines. Default: JSON on stdout at GATEHOUSE_LOG_LEVEL / LOG_LEVEL (default info);
+   * with only `log` given, the instance's lines go there and no request lines are written.
+   */
+  logger?: Logger;
+  /** Where the instance's own lines go instead of the logger (tests, the CLI's stderr). */
   log?: (line: string) => void;
   /** Sends invitation emails. Default: the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
   mailer?: Mailer;
@@ -178,6 +190,12 @@ export interface Gatehouse {
   /** What the app glue applies per request (base path, trusted hops, allowed origins, cookie lifetime), read live. */
   config(): Promise<BackendConfig>;
   readonly log: (line: string) => void;
+  /** One-time links that make the first instance admin (`gatehouse init`). */
+  readonly adminClaims: AdminClaims;
+  /** The structured logger (pino). */
+  readonly logger: Logger;
+  /** This instance's Prometheus metrics (its own registry): `GET {basePath}/metrics` with a secret key. */
+  readonly metrics: Metrics;
   /** Authenticates a request from its own `__session` cookie or Bearer token. */
   authenticate(request: Pick<Request, 'headers'>): Promise<RequestState>;
   /** {@link authenticate} without a promise when none is needed (a cached token, or any token on Node's synchronous verify). */
@@ -217,7 +235,9 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * @throws GatehouseError `setup_missing` when the secret is missing or cannot decrypt the keys.
  */
 export async function createGatehouse(options: GatehouseOptions = {}): Promise<Gatehouse> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const logger = options.logger ?? createLogger(options.log ? { level: 'silent' } : {});
+  const log = options.log ?? lineLogger(logger);
+  const metrics = createMetrics();
   const now = options.now ?? Date.now;
   const onPostgres = options.databaseUrl !== undefined;
   if (onPostgres && !isPostgresUrl(options.databaseUrl ?? '')) throw new TypeError('databaseUrl must be a postgres:// URL');
@@ -289,6 +309,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       clockSkewInMs,
       now,
       maxTokenLifetimeSeconds: sessionTokenTtlSeconds,
+      cacheStats: metrics.tokenCache,
     });
   // Replaced when the authorized parties change at run time (instance settings).
   let verifier = makeVerifier(options.authorizedParties ?? []);
@@ -311,6 +332,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       now,
       maxSkewMs: clockSkewInMs,
       log,
+      onRevocationLag: metrics.revocationLag,
     }).catch(failed);
   } else {
     await rebuildRevocations().catch(failed);
@@ -322,6 +344,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       ...(options.trustedProxyHops === undefined ? {} : { trustedProxyHops: options.trustedProxyHops }),
       now,
       log,
+      onRefused: metrics.rateLimited,
       ...(options.redisUrl
         ? { shared: () => createRedisCounters({ url: options.redisUrl ?? '', prefix: `gatehouse:rl:${instanceId}:` }) }
         : {}),
@@ -380,7 +403,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     },
   }).catch(failed);
   const sessionDeps = { store, keys: () => keyRing.current(), settings, revocations, stamps, roles, sessionClaims, now };
-  const sessions = withSessionLimits(createSessionService(sessionDeps), limits);
+  const sessions = withSessionTelemetry(withSessionLimits(createSessionService(sessionDeps), limits), metrics);
   const users = createUserAdmin({ store, now });
   // Consulted on every request after the signature: revoked sessions and claims changed since the
   // token was minted (role change, removal, org switch) stop working at once, not at expiry.
@@ -409,7 +432,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     stamps,
     now,
     log,
-    mailer: options.mailer ?? devMailer ?? createUnconfiguredMailer(),
+    mailer: countFailures(options.mailer ?? devMailer ?? createUnconfiguredMailer(), metrics),
     devInbox: () => devMailer?.inbox() ?? [],
     invitationTtlSeconds,
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
@@ -418,7 +441,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   // A revocation published while this instance was away from Redis is not on its list: after each
   // rebuild (a reconnect) the API-key cache starts over.
   const apiKeyDeps = () => ({ signingKey: () => keyRing.current().signingKey, generation: () => fanOut?.status.rebuilds ?? 0 });
-  const webhooks = createWebhookService({ store, masterSecret: secret, now, log }, options.webhooks);
+  const webhooks = createWebhookService({ store, masterSecret: secret, now, log, onFailure: metrics.webhookFailure }, options.webhooks);
   const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
   const passkeys: PasskeySettings = {
     rpId: options.passkeys?.rpId ?? null,
@@ -432,6 +455,18 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     totpIssuer: passkeys.rpName,
     now,
     sessions: () => sessions,
+  });
+
+  // Every decision counted by reason (and traced when an SDK is registered).
+  const decide = observeDecisions((request) => authenticateRequestNow(request, { verifier, checkSession }), metrics);
+  metrics.watch({
+    outboxes: () => store.countOutboxes(),
+    databaseUp: () =>
+      store.ping().then(
+        () => true,
+        () => false,
+      ),
+    redisUp: () => (fanOut ? fanOut.status.subscribed : null),
   });
 
   const gatehouse: Gatehouse = {
@@ -454,6 +489,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       clientMaxAgeSeconds: settings.maxLifetimeSeconds,
     }),
     log,
+    logger,
+    metrics,
+    adminClaims: createAdminClaims({ store, now }),
     stamps,
     roles,
     roleAdmin,
@@ -467,11 +505,9 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     oauth,
     checkSession,
     async authenticate(request) {
-      return authenticateRequestNow(request, { verifier, checkSession });
+      return decide(request);
     },
-    authenticateNow(request) {
-      return authenticateRequestNow(request, { verifier, checkSession });
-    },
+    authenticateNow: (request) => decide(request),
     verifier: () => verifier,
     jwks: () => ({ keys: keyRing.current().publicJwks }),
     keys: keyRing,
@@ -496,17 +532,32 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       await db.destroy();
     },
   };
-  const handler = createHandler(gatehouse, {
-    basePath,
-    // Read on every request: the allowed origins are an instance setting that can change at run time.
-    get allowedOrigins() {
-      return allowedOrigins;
-    },
-    ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
-    devInbox: Boolean(options.devInbox),
-    secretKeys,
-  });
+  const handler = withRequestLog(
+    createHandler(gatehouse, {
+      basePath,
+      // Read on every request: the allowed origins are an instance setting that can change at run time.
+      get allowedOrigins() {
+        return allowedOrigins;
+      },
+      ...(options.secureCookies === undefined ? {} : { secureCookies: options.secureCookies }),
+      devInbox: Boolean(options.devInbox),
+      secretKeys,
+    }),
+    logger,
+  );
   if (options.webhooks?.worker) webhooks.startWorker();
   started = true;
   return gatehouse;
+}
+
+/** The mailer with every refused send counted (the error still reaches the caller). */
+function countFailures(mailer: Mailer, metrics: Metrics): Mailer {
+  return {
+    ...mailer,
+    send: (message) =>
+      mailer.send(message).catch((error: unknown) => {
+        metrics.mailFailure();
+        throw error;
+      }),
+  };
 }

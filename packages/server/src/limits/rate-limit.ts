@@ -165,6 +165,8 @@ export interface RateLimitsOptions {
   trustedProxyHops?: number;
   /** Called once when a key first goes over its limit in a window (the audit event). */
   onExceeded?: (name: RateLimitName, who: Who) => Promise<void>;
+  /** Told of every refused attempt (each one, not only the first per window: metrics). */
+  onRefused?: (name: RateLimitName) => void;
 }
 
 const hashKey = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
@@ -211,6 +213,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
       if (rule === false || key === null || key === '') continue;
       const { count: n, resetInMs } = await count(`${name}:${hashKey(key)}`, rule.windowSeconds * 1000);
       if (n > rule.limit) {
+        options.onRefused?.(name);
         retryAfterMs = Math.max(retryAfterMs, resetInMs);
         // One audit event per key and window: the first refused attempt, not every one after it.
         if (n === rule.limit + 1) exceeded = name;

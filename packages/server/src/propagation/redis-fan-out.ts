@@ -46,6 +46,8 @@ export interface FanOutOptions {
   /** A remote event's time is capped at our clock plus this much (a skewed or forged far-future stamp would lock users out). */
   maxSkewMs: number;
   log: (line: string) => void;
+  /** Told how long each revocation from another instance took to arrive (milliseconds; metrics). */
+  onRevocationLag?: (ms: number) => void;
   /** Failed connection attempts before the start gives up (default 5; later outages retry forever). */
   startAttempts?: number;
 }
@@ -137,8 +139,10 @@ export async function connectFanOut(options: FanOutOptions): Promise<FanOut> {
     const event = parseEvent(message);
     if (!event || event.o === origin) return;
     const at = Math.min(event.at, now() + options.maxSkewMs);
-    if (event.k === 'revoke') options.revocations.revoke(event.id, at);
-    else if (event.k === 'user') options.stamps.stampUser(event.id, at);
+    if (event.k === 'revoke') {
+      options.revocations.revoke(event.id, at);
+      options.onRevocationLag?.(now() - event.at);
+    } else if (event.k === 'user') options.stamps.stampUser(event.id, at);
     else options.stamps.stampSession(event.id, at);
   };
 

@@ -14,6 +14,8 @@ import { oauthQueries } from '../oauth/oauth-queries.js';
 import { organizationQueries } from '../organizations/organization-store.js';
 import { roleQueries } from '../roles/role-store.js';
 import { clientTokenQueries } from '../sessions/client-token-store.js';
+import { metricsQueries } from '../observability/metrics-store.js';
+import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
 import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
@@ -38,6 +40,8 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...userQueries(db),
     ...sessionQueries(db, dialect),
     ...clientTokenQueries(db),
+    ...metricsQueries(db),
+    ...adminClaimQueries(db),
     ...tokenQueries(db),
     ...organizationQueries(db),
     ...roleQueries(db),

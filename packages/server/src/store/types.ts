@@ -2,6 +2,8 @@
 // features' own tables and queries (each in its folder's `*-store.ts`).
 
 import type { AccountStore, AccountsDatabase } from '../accounts/account-store.js';
+import type { AdminClaimStore, AdminClaimsDatabase } from '../admin-claim/claim-store.js';
+import type { MetricsStore } from '../observability/metrics-store.js';
 import type { AuditDatabase, AuditStore } from '../audit/audit-store.js';
 import type { FactorStore, FactorsDatabase } from '../factors/factor-store.js';
 import type { InstanceDatabase, InstanceStore } from '../instance/instance-store.js';
@@ -20,6 +22,7 @@ import type { WebhookStore, WebhooksDatabase } from '../webhooks/webhook-store.j
 export interface Database
   extends
     AccountsDatabase,
+    AdminClaimsDatabase,
     AuditDatabase,
     FactorsDatabase,
     InstanceDatabase,
@@ -41,6 +44,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store
   extends
     AccountStore,
+    AdminClaimStore,
+    MetricsStore,
     AuditStore,
     FactorStore,
     InstanceStore,

@@ -81,7 +81,7 @@ const EMAIL = z.email();
 const MAX_NAME_LENGTH = 256;
 const MAX_PAGE = 1000;
 
-function privateMetadata(row: UserRow): Record<string, unknown> {
+function privateMetadata(row: Pick<UserRow, 'private_metadata'>): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(row.private_metadata);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
@@ -91,9 +91,36 @@ function privateMetadata(row: UserRow): Record<string, unknown> {
   return {};
 }
 
-function adminFlag(row: UserRow): boolean {
+export function adminFlag(row: Pick<UserRow, 'private_metadata'>): boolean {
   const gatehouse = privateMetadata(row).gatehouse;
   return typeof gatehouse === 'object' && gatehouse !== null && (gatehouse as { admin?: unknown }).admin === true;
+}
+
+/**
+ * Sets or clears a user's instance-admin flag inside the caller's transaction, with a
+ * `user.updated` audit row naming the field (never a value besides the flag). Returns the new row.
+ */
+export async function writeAdminFlag(
+  tx: Store,
+  row: UserRow,
+  admin: boolean,
+  by: { ctx: RequestContext; at: number; actorId: string | null },
+): Promise<UserRow> {
+  if (adminFlag(row) === admin) return row;
+  const metadata = privateMetadata(row);
+  const own = typeof metadata.gatehouse === 'object' && metadata.gatehouse !== null ? (metadata.gatehouse as Record<string, unknown>) : {};
+  const next = JSON.stringify({ ...metadata, gatehouse: { ...own, admin } });
+  await tx.updateUser(row.id, { private_metadata: next, updated_at: by.at });
+  await tx.appendAudit({
+    at: by.at,
+    action: 'user.updated',
+    actor_id: by.actorId,
+    subject_id: row.id,
+    ip: by.ctx.ip,
+    user_agent: by.ctx.userAgent,
+    data: JSON.stringify({ instanceAdmin: admin }),
+  });
+  return { ...row, private_metadata: next, updated_at: by.at };
 }
 
 /** The summary of a user row (the dashboard reads rows of its own queries). */
@@ -215,23 +242,7 @@ export function createUserAdmin(deps: { store: Store; now: () => number }): User
       return store.transaction(async (tx) => {
         const row = await findRow(tx, idOrEmail);
         if (!row) throw new GatehouseError('not_found', 'No such user.');
-        if (adminFlag(row) === admin) return toSummary(row);
-        const metadata = privateMetadata(row);
-        const own =
-          typeof metadata.gatehouse === 'object' && metadata.gatehouse !== null ? (metadata.gatehouse as Record<string, unknown>) : {};
-        const next = { ...metadata, gatehouse: { ...own, admin } };
-        const t = now();
-        await tx.updateUser(row.id, { private_metadata: JSON.stringify(next), updated_at: t });
-        await tx.appendAudit({
-          at: t,
-          action: 'user.updated',
-          actor_id: null,
-          subject_id: row.id,
-          ip: ctx.ip,
-          user_agent: ctx.userAgent,
-          data: JSON.stringify({ instanceAdmin: admin }),
-        });
-        return toSummary({ ...row, private_metadata: JSON.stringify(next), updated_at: t });
+        return toSummary(await writeAdminFlag(tx, row, admin, { ctx, at: now(), actorId: null }));
       });
     },
 

@@ -69,10 +69,16 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   return code ? `connection failed (${code.slice(0, 40)})` : 'connection failed';
 }
 
-export function createDeliveryWorker(
-  deps: { store: Store; masterSecret: string; now: () => number; log: (line: string) => void },
-  options: DeliveryOptions = {},
-): DeliveryWorker {
+export interface WorkerDeps {
+  store: Store;
+  masterSecret: string;
+  now: () => number;
+  log: (line: string) => void;
+  /** Told of every failed attempt (metrics). */
+  onFailure?: () => void;
+}
+
+export function createDeliveryWorker(deps: WorkerDeps, options: DeliveryOptions = {}): DeliveryWorker {
   const { store, masterSecret, now, log } = deps;
   const maxAttempts = options.maxAttempts ?? 12;
   const baseDelayMs = options.baseDelayMs ?? 5_000;
@@ -149,6 +155,7 @@ export function createDeliveryWorker(
       error,
     });
     let outcome: keyof DeliveryPass;
+    if (error !== null) deps.onFailure?.();
     if (error === null) {
       outcome = 'succeeded';
       await store.finishWebhookDelivery(delivery.id, owner, {

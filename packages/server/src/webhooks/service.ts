@@ -7,7 +7,7 @@ import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Store } from '../store/types.js';
 import type { WebhookAttemptRow, WebhookDeliveryListRow, WebhookDeliveryStatus, WebhookEndpointRow } from './webhook-store.js';
 import { internalUrlProblem } from './destination.js';
-import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass } from './delivery.js';
+import { createDeliveryWorker, type DeliveryOptions, type DeliveryPass, type WorkerDeps } from './delivery.js';
 import { WEBHOOK_EVENT_TYPES, stringList, type WebhookEventType } from './events.js';
 import { newSigningSecret, sealSigningSecret } from './secrets.js';
 
@@ -183,10 +183,7 @@ function toAttempt(row: WebhookAttemptRow): WebhookAttempt {
   };
 }
 
-export function createWebhookService(
-  deps: { store: Store; masterSecret: string; now: () => number; log: (line: string) => void },
-  options: DeliveryOptions = {},
-): WebhookService {
+export function createWebhookService(deps: WorkerDeps, options: DeliveryOptions = {}): WebhookService {
   const { store, masterSecret, now } = deps;
   const worker = createDeliveryWorker(deps, options);
   /** Internal addresses are refused when saved too (names are checked again after DNS at each delivery). */

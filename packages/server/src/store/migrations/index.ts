@@ -20,6 +20,7 @@ import { m0012Machines } from './0012-machines.js';
 import { m0011Factors } from './0011-factors.js';
 import { m0014Hardening } from './0014-hardening.js';
 import { m0013Import } from './0013-import.js';
+import { m0016Operating } from './0016-operating.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_initial': m0001Initial(dialect),
@@ -36,6 +37,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0014_hardening': m0014Hardening(dialect),
   '0012_machines': m0012Machines(dialect),
   '0013_import': m0013Import(dialect),
+  '0016_operating': m0016Operating(),
 });
 
 /**

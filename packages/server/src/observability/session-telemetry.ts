@@ -1,0 +1,45 @@
+// Sign-in, sign-up and refresh counted by outcome and traced (`gatehouse.sign_in`, `gatehouse.sign_up`, `gatehouse.refresh`), around the session service.
+
+import type { SessionService } from '../sessions/sessions.js';
+import type { Metrics } from './metrics.js';
+import { errorOutcome, inSpan } from './tracing.js';
+
+const success = () => 'success';
+
+async function observe<T>(
+  name: string,
+  count: (outcome: string) => void,
+  work: () => Promise<T>,
+  outcome: (value: T) => string,
+): Promise<T> {
+  try {
+    const value = await inSpan(name, work, outcome);
+    count(outcome(value));
+    return value;
+  } catch (error) {
+    count(errorOutcome(error));
+    throw error;
+  }
+}
+
+/**
+ * The session service with its entry points observed. Put outside the rate limits, so a refused
+ * refresh counts as `rate_limited`; the auth API counts sign-ins and sign-ups its own limits refuse.
+ */
+export function withSessionTelemetry(sessions: SessionService, metrics: Metrics): SessionService {
+  return {
+    ...sessions,
+    signUp: (input, ctx, clientToken) =>
+      observe('gatehouse.sign_up', metrics.signUp, () => sessions.signUp(input, ctx, clientToken), success),
+    signIn: (input, ctx, clientToken) =>
+      observe('gatehouse.sign_in', metrics.signIn, () => sessions.signIn(input, ctx, clientToken), success),
+    attemptSignIn: (input, ctx, clientToken) =>
+      observe(
+        'gatehouse.sign_in',
+        metrics.signIn,
+        () => sessions.attemptSignIn(input, ctx, clientToken),
+        (result) => ('status' in result ? 'second_factor_required' : 'success'),
+      ),
+    refresh: (clientToken, ctx) => observe('gatehouse.refresh', metrics.refresh, () => sessions.refresh(clientToken, ctx), success),
+  };
+}
