@@ -106,7 +106,7 @@ for (const [mode, port] of backends) {
     test('config: base path, hops, lifetime, and the live allowed origins', async () => {
       const config = await port().config();
       assert.equal(config.basePath, API);
-      assert.equal(config.trustedProxyHops, 1);
+      assert.equal(config.trustedProxyHops, 0, 'the default: no proxy in front, so no forwarding header is trusted');
       assert.ok(config.clientMaxAgeSeconds > 0);
       const partner = `https://${mode}.partner.example`;
       await service.gatehouse.instanceSettings.update({ allowedOrigins: [APP, partner] }, { actorId: null, ctx });
