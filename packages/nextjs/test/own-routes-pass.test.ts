@@ -119,6 +119,14 @@ describe('the auth API passes a protect-all proxy untouched (issue #23)', () => 
     assert.equal(response.headers.get('location'), 'http://127.0.0.1:3000/sign-in?redirect_url=%2Fdashboard');
   });
 
+  test('a forged Host never puts another site in the redirect: only a loopback alias of this server is followed', async () => {
+    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1:4000', 'localhost.evil.example:3000']) {
+      const response = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host } }), event);
+      assert.equal(response.status, 307, host);
+      assert.equal(response.headers.get('location'), `${ORIGIN}/sign-in?redirect_url=%2Fdashboard`, host);
+    }
+  });
+
   test("sign-in URL: Gatehouse's variable, else Clerk's, else the hosted page", async () => {
     const saved = { clerk: process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL, own: process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL };
     const location = async () =>

@@ -127,7 +127,7 @@ function buildAuth(
       new Response(null, {
         status: 307,
         // Who is signed in decides this answer: no cache may keep it (issue #15).
-        headers: { location: new URL(location, publicUrl(request)).href, 'cache-control': 'no-store' },
+        headers: { location: new URL(location, redirectBase(request)).href, 'cache-control': 'no-store' },
       }),
     );
   };
@@ -156,7 +156,7 @@ function buildAuth(
       throw new ControlFlow(
         new Response(null, {
           status: 307,
-          headers: { location: new URL(outcome.redirectTo, publicUrl(request)).href, 'cache-control': 'no-store' },
+          headers: { location: new URL(outcome.redirectTo, redirectBase(request)).href, 'cache-control': 'no-store' },
         }),
       );
     }
@@ -172,6 +172,21 @@ function buildAuth(
     throw new ControlFlow(errorResponse('forbidden', 'You do not have permission to access this resource.'));
   };
   return auth;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The origin a redirect is built on. The Host header is the client's word: it is followed only where
+ * it names this same server by another loopback name (`next start -H 127.0.0.1` browsed as
+ * `localhost`, or the other way round), so a forged Host never puts another site in a Location.
+ */
+function redirectBase(request: NextRequest): URL {
+  const own = request.nextUrl;
+  const browser = publicUrl(request);
+  if (browser.host === own.host) return browser;
+  const sameServer = browser.port === own.port && LOOPBACK.has(browser.hostname) && LOOPBACK.has(own.hostname);
+  return sameServer ? browser : own;
 }
 
 /**
