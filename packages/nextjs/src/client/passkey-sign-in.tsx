@@ -51,6 +51,7 @@ export function PasskeySignIn({
   return (
     <button
       type="button"
+      className="gh-btn gh-btn-block"
       disabled={pending}
       onClick={() => {
         // One WebAuthn request at a time: the waiting autofill request gives way to this one.
