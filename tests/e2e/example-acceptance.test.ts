@@ -101,7 +101,10 @@ describe('reference app acceptance in Chromium', () => {
     (await page.getByRole('region', { name: 'Projects' }).getByRole('listitem').locator('span').allTextContents()).filter(Boolean);
 
   async function api(context: BrowserContext, method: string, path: string, data?: unknown): Promise<{ status: number; body: unknown }> {
-    const res = await context.request.fetch(path, { method, headers: { accept: 'application/json' }, ...(data ? { data } : {}) });
+    // A page's own fetch: writes carry its Origin (a cookie write with neither Origin nor
+    // Sec-Fetch-Site is refused, issue #15).
+    const headers: Record<string, string> = { accept: 'application/json', ...(method === 'GET' ? {} : { origin: app.baseUrl }) };
+    const res = await context.request.fetch(path, { method, headers, ...(data ? { data } : {}) });
     const text = await res.text();
     return { status: res.status(), body: text ? JSON.parse(text) : null };
   }
