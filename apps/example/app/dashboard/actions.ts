@@ -21,9 +21,10 @@ const NOT_A_FORM = 'Send the form: this action takes form data.';
 
 export async function createProjectAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const { orgId } = await auth.protect();
-  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!orgId) return { error: NO_ORG };
+  // Who may act is decided first (401/403), whatever the arguments; then what they sent.
   const { userId } = await auth.protect({ permission: 'org:projects:write' });
+  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   const name = String(form.get('name') ?? '').trim();
   if (name === '' || name.length > 100) return { error: 'A project name has 1 to 100 characters.' };
   createProject(orgId, name, userId!);
@@ -37,9 +38,9 @@ export async function deleteProjectAction(
   form: FormData,
 ): Promise<ActionState | ReverificationState> {
   const { orgId } = await auth.protect();
-  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!orgId) return { error: NO_ORG };
   const { has } = await auth.protect({ role: 'org:admin' });
+  if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!has({ reverification: 'moderate' })) return reverificationError('moderate');
   // Scoped to the active organization: another organization's project id deletes nothing.
   if (!deleteProject(orgId, String(form.get('id') ?? ''))) return { error: 'No such project in this organization.' };
