@@ -110,17 +110,8 @@ describe('the auth API passes a protect-all proxy untouched (issue #23)', () => 
     assert.equal(other.status, 307);
   });
 
-  test("the sign-in redirect uses the host the browser used, not Next's listen address", async () => {
-    const response = await protectAll(
-      new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host: '127.0.0.1:3000', 'x-forwarded-proto': 'http' } }),
-      event,
-    );
-    assert.equal(response.status, 307);
-    assert.equal(response.headers.get('location'), 'http://127.0.0.1:3000/sign-in?redirect_url=%2Fdashboard');
-  });
-
-  test('a forged Host never puts another site in the redirect: only a loopback alias of this server is followed', async () => {
-    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1:4000', 'localhost.evil.example:3000']) {
+  test('a forged Host never puts another site in the redirect', async () => {
+    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1:3000', 'localhost.evil.example:3000']) {
       const response = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host } }), event);
       assert.equal(response.status, 307, host);
       assert.equal(response.headers.get('location'), `${ORIGIN}/sign-in?redirect_url=%2Fdashboard`, host);

@@ -14,7 +14,6 @@ import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpU
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
-import { publicUrl } from './public-url.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -174,19 +173,12 @@ function buildAuth(
   return auth;
 }
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * The origin a redirect is built on. The Host header is the client's word: it is followed only where
- * it names this same server by another loopback name (`next start -H 127.0.0.1` browsed as
- * `localhost`, or the other way round), so a forged Host never puts another site in a Location.
+ * The origin a redirect is built on: Next's own view of the request. The Host header and the
+ * forwarding headers are the client's word, so a forged one never puts another site in a Location.
  */
 function redirectBase(request: NextRequest): URL {
-  const own = request.nextUrl;
-  const browser = publicUrl(request);
-  if (browser.host === own.host) return browser;
-  const sameServer = browser.port === own.port && LOOPBACK.has(browser.hostname) && LOOPBACK.has(own.hostname);
-  return sameServer ? browser : own;
+  return request.nextUrl;
 }
 
 /**
