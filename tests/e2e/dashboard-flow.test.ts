@@ -164,7 +164,7 @@ describe('dashboard in Chromium', () => {
         await page.getByRole('button', { name: /^Ban/ }).click();
         await page.getByRole('status').filter({ hasText: 'Banned bob@example.com' }).waitFor();
         assert.equal((await bobs.request.get('/api/gatehouse/session')).status(), 401);
-        assert.equal((await bobs.request.post('/api/gatehouse/refresh')).status(), 401);
+        assert.equal((await bobs.request.post('/api/gatehouse/refresh', { headers: { origin: server.baseUrl } })).status(), 401);
 
         // Revoke one of Carol's sessions.
         await page.goto(`${DASH}/users/${ids.carol}`);
