@@ -126,7 +126,8 @@ function buildAuth(
       new Response(null, {
         status: 307,
         // Who is signed in decides this answer: no cache may keep it (issue #15).
-        headers: { location: new URL(location, redirectBase(request)).href, 'cache-control': 'no-store' },
+        // Built on Next's own view of the request: a forged Host or forwarding header never chooses it.
+        headers: { location: new URL(location, request.nextUrl).href, 'cache-control': 'no-store' },
       }),
     );
   };
@@ -155,7 +156,7 @@ function buildAuth(
       throw new ControlFlow(
         new Response(null, {
           status: 307,
-          headers: { location: new URL(outcome.redirectTo, redirectBase(request)).href, 'cache-control': 'no-store' },
+          headers: { location: new URL(outcome.redirectTo, request.nextUrl).href, 'cache-control': 'no-store' },
         }),
       );
     }
@@ -171,14 +172,6 @@ function buildAuth(
     throw new ControlFlow(errorResponse('forbidden', 'You do not have permission to access this resource.'));
   };
   return auth;
-}
-
-/**
- * The origin a redirect is built on: Next's own view of the request. The Host header and the
- * forwarding headers are the client's word, so a forged one never puts another site in a Location.
- */
-function redirectBase(request: NextRequest): URL {
-  return request.nextUrl;
 }
 
 /**
