@@ -5,7 +5,6 @@ import {
   GatehouseError,
   authenticateRequest,
   createConfigReader,
-  createLocalKeySet,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
   errorResponse,
@@ -16,16 +15,15 @@ import {
   singleCookie,
   type AuthReason,
   type BackendConfig,
-  type KeyResolver,
   type RequestState,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
-import { exportJWK, importSPKI, type JWK } from 'jose';
 import type { NextRequest } from 'next/server';
 import { isCrossSiteCookieWrite } from './csrf.js';
 import { defineMiddleware, type GatehouseMiddlewareOptions, type MiddlewareRuntime } from './middleware-core.js';
 import { publicUrl } from './public-url.js';
 import { DEFAULT_API_BASE_PATH } from './settings.js';
+import { configuredKeys } from './configured-keys.js';
 
 /** The loop guard: how many handshakes this browser started in the last few seconds. */
 export const HANDSHAKE_COOKIE = '__gatehouse_handshake';
@@ -37,30 +35,6 @@ const HANDSHAKE_REASONS: ReadonlySet<AuthReason> = new Set(['session-token-expir
 
 function apiBasePath(options: GatehouseMiddlewareOptions): string {
   return (options.apiBasePath ?? DEFAULT_API_BASE_PATH).replace(/\/+$/, '');
-}
-
-/**
- * A session-token key from configuration: PEM (SPKI, RS256), a JWK or a JWKS as JSON. A single PEM
- * key has no kid, so it answers for any kid (it is the only key trusted); JWKs keep their kids.
- * @throws GatehouseError `setup_missing` naming the variable when the value is not a public key
- */
-async function configuredKeys(text: string): Promise<KeyResolver> {
-  const trimmed = text.trim();
-  try {
-    if (trimmed.startsWith('{')) {
-      const parsed = JSON.parse(trimmed) as { keys?: unknown };
-      return createLocalKeySet((Array.isArray(parsed.keys) ? parsed.keys : [parsed]) as JWK[]);
-    }
-    // Environment files often hold a PEM with literal `\n`s.
-    const key = await importSPKI(trimmed.replace(/\\n/g, '\n'), 'RS256', { extractable: true });
-    const only = createLocalKeySet([{ ...(await exportJWK(key)), kid: 'configured', alg: 'RS256', use: 'sig' }]);
-    return { revision: 0, getKey: (_kid, alg) => only.getKey('configured', alg) };
-  } catch (error) {
-    throw new GatehouseError(
-      'setup_missing',
-      `GATEHOUSE_JWT_KEY (or the jwtKey option) is not a public key: use the PEM public key, or the JWK/JWKS JSON served at ${DEFAULT_API_BASE_PATH}/jwks (${error instanceof Error ? error.message : 'unreadable'}).`,
-    );
-  }
 }
 
 const verifiers = new Map<string, Promise<SessionTokenVerifier>>();

@@ -4,7 +4,8 @@
 // Node-only module is on that path. Server-only helpers exist under the same names and explain
 // where to call them instead of failing with a bundler error.
 
-import { GatehouseError } from '@gatehouse/core';
+import { GatehouseError, type SessionClaims } from '@gatehouse/core';
+import { verifyWith, type VerifyTokenOptions } from './verify-token.js';
 
 export { gatehouseMiddleware, clerkMiddleware, HANDSHAKE_COOKIE, MAX_HANDSHAKE_ATTEMPTS } from './edge-middleware.js';
 export type { GatehouseMiddlewareOptions, MiddlewareAuth, MiddlewareAuthObject, MiddlewareHandler } from './middleware-core.js';
@@ -32,3 +33,18 @@ export const currentUser = async (): Promise<never> => nodeOnly('currentUser()')
 export const gatehouseClient = async (): Promise<never> => nodeOnly('gatehouseClient()');
 export const clerkClient = gatehouseClient;
 export const orgScope = async (): Promise<never> => nodeOnly('orgScope()');
+export const createClerkClient = (): never => nodeOnly('createClerkClient()');
+
+/** On the edge a token is checked with a configured key (`jwtKey` / GATEHOUSE_JWT_KEY) or key set (`jwksUrl` / GATEHOUSE_JWKS_URL). */
+export function verifyToken(token: string, options: VerifyTokenOptions = {}): Promise<SessionClaims> {
+  return verifyWith(
+    async () => {
+      throw new GatehouseError(
+        'setup_missing',
+        'verifyToken() on the edge runtime needs jwtKey or jwksUrl (or GATEHOUSE_JWT_KEY / GATEHOUSE_JWKS_URL).',
+      );
+    },
+    token,
+    options,
+  );
+}

@@ -29,6 +29,7 @@ export {
   type CreateOrganizationParams,
   type PaginatedList,
 } from './gatehouse-client.js';
+export { verifyToken, createClerkClient, type VerifyTokenOptions, type ClerkClientOptions } from './clerk-backend.js';
 export { getDevInbox, type DevInboxMessage } from './dev-inbox.js';
 export { orgScope, type OrgScope } from './organization-scope.js';
 export { verifyWebhook, type VerifyWebhookOptions } from '../webhooks/verify-webhook.js';

@@ -14,6 +14,7 @@ import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpU
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
+import { contentSecurityPolicy, type ContentSecurityPolicyOptions } from './content-security-policy.js';
 
 export interface GatehouseMiddlewareOptions {
   signInUrl?: string;
@@ -42,6 +43,30 @@ export interface GatehouseMiddlewareOptions {
   apiBasePath?: string;
   /** Node proxy: the service port to ask (default: the process-wide one, embedded or standalone). */
   backend?: GatehouseBackend;
+  /**
+   * Sets a Content-Security-Policy on every response the middleware passes: Gatehouse's own needs
+   * (all same-origin) plus `directives`; `strict` adds a per-request nonce that Next.js puts on its scripts.
+   */
+  contentSecurityPolicy?: ContentSecurityPolicyOptions;
+  /**
+   * Clerk's options that name Clerk's hosted service (keys, Frontend API, satellite domains, the
+   * legacy after-sign-in URLs): accepted so Clerk's middleware compiles unchanged, and unused: the
+   * auth API is mounted in the app, and redirects after sign-in come from the provider's props.
+   */
+  publishableKey?: string;
+  secretKey?: string;
+  machineSecretKey?: string;
+  domain?: string;
+  isSatellite?: boolean;
+  satelliteAutoSync?: boolean;
+  proxyUrl?: string;
+  frontendApiProxy?: unknown;
+  afterSignInUrl?: string;
+  afterSignUpUrl?: string;
+  apiUrl?: string;
+  apiVersion?: string;
+  skipJwksCache?: boolean;
+  jwksCacheTtlInMs?: number;
 }
 
 export type MiddlewareAuth = (() => Promise<MiddlewareAuthObject>) & {
@@ -241,11 +266,17 @@ function createMiddleware(
         else throw error;
       }
     }
+    const csp = options.contentSecurityPolicy ? contentSecurityPolicy(options.contentSecurityPolicy) : null;
     if (!response) {
       const headers = new Headers();
       request.headers.forEach((value, name) => {
         if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
       });
+      // Next.js reads the nonce for its own scripts from the request's policy.
+      if (csp) {
+        headers.set(csp.name, csp.value);
+        if (csp.nonce) headers.set('x-nonce', csp.nonce);
+      }
       headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
       if (refreshed && Object.keys(refreshed.cookieUpdates).length > 0) {
         const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
@@ -254,10 +285,14 @@ function createMiddleware(
       }
       response = NextResponse.next({ request: { headers } });
     }
-    if (refreshed && refreshed.setCookies.length > 0) {
+    if ((refreshed && refreshed.setCookies.length > 0) || csp) {
       // Responses from fetch() have immutable headers; copy those before adding cookies.
       if (!(response instanceof NextResponse)) response = new Response(response.body, response);
-      for (const c of refreshed.setCookies) response.headers.append('set-cookie', c);
+      for (const c of refreshed?.setCookies ?? []) response.headers.append('set-cookie', c);
+      if (csp) {
+        response.headers.set(csp.name, csp.value);
+        if (csp.reportingEndpoints) response.headers.set('reporting-endpoints', csp.reportingEndpoints);
+      }
     }
     return response;
   };
