@@ -118,6 +118,16 @@ describe('gatehouse CLI: operating an instance', () => {
     const list = json<{ totalCount: number; data: { slug: string }[] }>(gatehouse(['orgs', 'list', '--json']));
     assert.deepEqual([list.totalCount, list.data[0]?.slug], [1, 'acme']);
     assert.match(ok(gatehouse(['orgs', 'list'])), /^ID +SLUG +NAME/);
+    // Issue #18: an organization that requires a second factor from its members.
+    assert.equal(ok(gatehouse(['orgs', 'require-second-factor', 'acme', 'on'])), 'acme requires a second factor from its members.\n');
+    const required = json<{ data: { secondFactorRequired: boolean }[] }>(gatehouse(['orgs', 'list', '--json']));
+    assert.equal(required.data[0]?.secondFactorRequired, true);
+    assert.match(ok(gatehouse(['orgs', 'list'])), / required /);
+    assert.equal(gatehouse(['orgs', 'require-second-factor', 'acme', 'maybe']).code, 2);
+    assert.equal(gatehouse(['orgs', 'require-second-factor', 'no-such-org', 'on']).code, 1);
+    assert.match(ok(gatehouse(['orgs', 'require-second-factor', 'acme', 'off'])), /^acme does not require/);
+    const notRequired = json<{ data: { secondFactorRequired: boolean }[] }>(gatehouse(['orgs', 'list', '--json']));
+    assert.equal(notRequired.data[0]?.secondFactorRequired, false);
 
     const taken = gatehouse(['orgs', 'create', '--name', 'Acme', '--owner', 'ada@example.com']);
     assert.equal(taken.code, 1);

@@ -61,6 +61,7 @@ describe('POST /organizations', () => {
         imageUrl: null,
         publicMetadata: {},
         maxMemberships: null,
+        secondFactorRequired: false,
         createdAt: t.clock.now,
         updatedAt: t.clock.now,
       },

@@ -42,8 +42,15 @@ export const orgCommands: Command[] = [
       if (page.data.length === 0) return io.out('No organizations.');
       io.out(
         table(
-          ['ID', 'SLUG', 'NAME', 'MAX MEMBERS', 'CREATED'],
-          page.data.map((o) => [o.id, o.slug, o.name, String(o.maxMemberships ?? '-'), time(o.createdAt)]),
+          ['ID', 'SLUG', 'NAME', 'MAX MEMBERS', '2FA', 'CREATED'],
+          page.data.map((o) => [
+            o.id,
+            o.slug,
+            o.name,
+            String(o.maxMemberships ?? '-'),
+            o.secondFactorRequired ? 'required' : '-',
+            time(o.createdAt),
+          ]),
         ),
       );
       if (page.totalCount > page.data.length) io.err(`${page.totalCount} in all: use --offset for more.`);
@@ -133,6 +140,19 @@ export const orgCommands: Command[] = [
       const id = await userId(io, who);
       await (await client(io)).organizations.deleteOrganizationMembership({ organizationId: org, userId: id });
       io.out(`Removed ${id} from ${org}.`);
+    },
+  },
+  {
+    name: 'orgs require-second-factor',
+    summary: 'Require a second factor from the members acting in an organization, or stop requiring it',
+    usage: 'orgs require-second-factor <org id|slug> on|off',
+    details: ['While it is on, a member without a second factor who makes the org active gets a pending session (the setup-mfa task).'],
+    args: { min: 2, max: 2 },
+    async run(_values, [org = '', raw = ''], io) {
+      const on = ['on', 'true', 'yes', '1'].includes(raw);
+      if (!on && !['off', 'false', 'no', '0'].includes(raw)) throw new UsageError('orgs require-second-factor takes on or off');
+      const updated = await (await client(io)).organizations.updateOrganization(org, { secondFactorRequired: on });
+      io.out(`${updated.slug} ${on ? 'requires' : 'does not require'} a second factor from its members.`);
     },
   },
   {

@@ -27,11 +27,6 @@ export function hasSecondFactor(factors: SecondFactors): boolean {
   return factors.totp || factors.passkeys > 0;
 }
 
-/** Whether a session of this user is held pending (the `setup-mfa` task) because the instance requires a second factor they lack. */
-export async function needsSecondFactorSetup(tx: Store, required: boolean, userId: string): Promise<boolean> {
-  return required && !hasSecondFactor(await secondFactorsOf(tx, userId));
-}
-
 const minutesSince = (t: number, at: number) => Math.max(0, Math.floor((t - at) / 60_000));
 
 /**

@@ -34,6 +34,7 @@ import { metricsRoute } from '../observability/metrics-endpoint.js';
 import { CLAIM_PATH } from '../admin-claim/admin-claim.js';
 import { createClaimRoutes } from '../admin-claim/claim-routes.js';
 import { createHostedPages } from '../hosted/pages.js';
+import { needsSecondFactorSetup } from '../factors/factor-requirement.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -174,10 +175,11 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     },
   };
 
-  /** The tasks that hold a session pending: adding a second factor the instance requires, choosing an organization. */
+  /** The tasks that hold a session pending: adding a second factor the instance or the active org requires, choosing an organization. */
   async function pendingTasks(userId: string, claims: { o?: { id?: string } | undefined }): Promise<string[]> {
     const tasks: string[] = [];
-    if (gatehouse.settings.secondFactorRequired && !(await gatehouse.factors.list(userId)).twoFactorEnabled) tasks.push('setup-mfa');
+    const session = { userId, organizationId: claims.o?.id ?? null };
+    if (await needsSecondFactorSetup(gatehouse.store, gatehouse.settings.secondFactorRequired, session)) tasks.push('setup-mfa');
     if (tasks.length === 0 || (gatehouse.settings.organizationsRequired && !claims.o?.id)) tasks.push('choose-organization');
     return tasks;
   }

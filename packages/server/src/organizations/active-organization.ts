@@ -5,7 +5,7 @@ import { GatehouseError, type RequestContext, type SessionClaims } from '@gateho
 import { isLive, mintFor, mintWithClaims, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
 import type { SessionRow } from '../sessions/session-store.js';
 import type { Store } from '../store/types.js';
-import { needsSecondFactorSetup } from '../factors/verification-age.js';
+import { needsSecondFactorSetup } from '../factors/factor-requirement.js';
 
 export interface ActiveOrganizationResult {
   sessionId: string;
@@ -41,9 +41,9 @@ export function createActiveOrganization(deps: SessionDeps) {
     return org.id;
   }
 
-  /** `active`, unless the instance requires a second factor this user has not added yet (then `pending`: setup-mfa). */
-  const activeUnlessSetupNeeded = async (tx: Store, userId: string): Promise<'active' | 'pending'> =>
-    (await needsSecondFactorSetup(tx, deps.settings.secondFactorRequired, userId)) ? 'pending' : 'active';
+  /** `active`, unless the instance or this org requires a second factor the user has not added yet (then `pending`: setup-mfa). */
+  const activeUnlessSetupNeeded = async (tx: Store, userId: string, organizationId: string | null): Promise<'active' | 'pending'> =>
+    (await needsSecondFactorSetup(tx, deps.settings.secondFactorRequired, { userId, organizationId })) ? 'pending' : 'active';
 
   return {
     /**
@@ -65,7 +65,10 @@ export function createActiveOrganization(deps: SessionDeps) {
         const changes = {
           ...touched(deps, t),
           active_organization_id: organizationId,
-          status: organizationId || !deps.settings.organizationsRequired ? await activeUnlessSetupNeeded(tx, actor.userId) : session.status,
+          status:
+            organizationId || !deps.settings.organizationsRequired
+              ? await activeUnlessSetupNeeded(tx, actor.userId, organizationId)
+              : session.status,
         };
         await tx.updateSession(session.id, changes);
         await tx.appendAudit({
@@ -91,7 +94,7 @@ export function createActiveOrganization(deps: SessionDeps) {
     async mintForOrganization(actor: SessionActor, organization: string, ctx: RequestContext): Promise<string> {
       const session = await ownLiveSession(store, actor);
       const organizationId = await memberOrg(store, actor.userId, organization);
-      const status = await activeUnlessSetupNeeded(store, actor.userId);
+      const status = await activeUnlessSetupNeeded(store, actor.userId, organizationId);
       return mintFor(deps, { ...session, active_organization_id: organizationId, status }, ctx);
     },
 
@@ -111,7 +114,7 @@ export function createActiveOrganization(deps: SessionDeps) {
         session.status === 'pending' || session.status === 'active'
           ? deps.settings.organizationsRequired && !orgId
             ? 'pending'
-            : await activeUnlessSetupNeeded(tx, session.user_id)
+            : await activeUnlessSetupNeeded(tx, session.user_id, orgId)
           : session.status;
       return { active_organization_id: orgId, status };
     },

@@ -23,6 +23,8 @@ export interface Organization {
   publicMetadata: Record<string, unknown>;
   /** null: no limit. */
   maxMemberships: number | null;
+  /** Members without a second factor are held pending (setup-mfa) while this org is active. */
+  secondFactorRequired: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -54,6 +56,7 @@ export function toOrganization(row: OrganizationRow): Organization {
     imageUrl: row.image_url,
     publicMetadata: JSON.parse(row.public_metadata) as Record<string, unknown>,
     maxMemberships: row.max_memberships === null ? null : Number(row.max_memberships),
+    secondFactorRequired: Number(row.second_factor_required) === 1,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

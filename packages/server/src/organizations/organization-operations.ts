@@ -78,6 +78,7 @@ export const organizations = {
         imageUrl: IMAGE_URL.optional(),
         publicMetadata: METADATA.optional(),
         maxAllowedMemberships: MAX_MEMBERSHIPS.optional(),
+        secondFactorRequired: z.boolean().optional(),
       })
       .strict(),
     args: (params: {
@@ -87,6 +88,7 @@ export const organizations = {
       imageUrl?: string;
       publicMetadata?: Record<string, unknown>;
       maxAllowedMemberships?: number | null;
+      secondFactorRequired?: boolean;
     }) => params,
     async run(gatehouse, { createdBy, maxAllowedMemberships, ...input }, ctx) {
       const { organization } = await gatehouse.organizations.createOrganization(
@@ -100,7 +102,7 @@ export const organizations = {
   updateOrganization: operation({
     method: 'PATCH',
     path: '/organizations/{organizationId}',
-    summary: "Change an organization's name, slug, image or membership limit",
+    summary: "Change an organization's name, slug, image, membership limit or second-factor requirement",
     input: z
       .object({
         organizationId: ORG_REF,
@@ -108,11 +110,18 @@ export const organizations = {
         slug: z.string().max(MAX_SLUG_LENGTH).optional(),
         imageUrl: IMAGE_URL.nullable().optional(),
         maxAllowedMemberships: MAX_MEMBERSHIPS.optional(),
+        secondFactorRequired: z.boolean().optional(),
       })
       .strict(),
     args: (
       organizationId: string,
-      params: { name?: string; slug?: string; imageUrl?: string | null; maxAllowedMemberships?: number | null },
+      params: {
+        name?: string;
+        slug?: string;
+        imageUrl?: string | null;
+        maxAllowedMemberships?: number | null;
+        secondFactorRequired?: boolean;
+      },
     ) => ({
       ...params,
       organizationId,

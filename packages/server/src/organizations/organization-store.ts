@@ -1,6 +1,6 @@
 // The organizations, memberships and invitations tables and their queries (one implementation for every dialect).
 
-import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { contains } from '../store/sql.js';
 import type { Database } from '../store/types.js';
 import type { UserRow } from '../users/user-store.js';
@@ -13,6 +13,8 @@ export interface OrganizationsTable {
   public_metadata: string;
   private_metadata: string;
   max_memberships: number | null;
+  /** 1: members without a second factor get a pending session (setup-mfa) while this org is active. */
+  second_factor_required: Generated<number>;
   created_by: string | null;
   created_at: number;
   updated_at: number;

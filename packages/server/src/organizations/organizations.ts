@@ -35,6 +35,11 @@ export interface OrganizationInput {
   publicMetadata?: Record<string, unknown> | undefined;
   /** The most members the org may have (null or left out: no limit). Enforced when an invitation is accepted. */
   maxMemberships?: number | null | undefined;
+  /**
+   * Members without a second factor get a pending session (the setup-mfa task) while this org is
+   * active. Set by server code (backend API, CLI, dashboard); the members' HTTP API does not take it.
+   */
+  secondFactorRequired?: boolean | undefined;
 }
 
 export type OrganizationChanges = Partial<OrganizationInput>;
@@ -138,6 +143,7 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
           public_metadata: publicMetadata,
           private_metadata: '{}',
           max_memberships: maxMemberships,
+          second_factor_required: input.secondFactorRequired ? 1 : 0,
           created_by: actorUserId,
           created_at: t,
           updated_at: t,
@@ -184,8 +190,9 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
     },
 
     /**
-     * Changes an organization's profile (needs `org:sys_profile:manage`). A new slug stamps every
-     * member's tokens stale, since they carry it (`o.slg`).
+     * Changes an organization's profile (needs `org:sys_profile:manage`). A new slug or a changed
+     * second-factor requirement stamps every member's tokens stale, since they carry the slug
+     * (`o.slg`) and the session status (`sts`).
      * @throws GatehouseError `not_found`, `forbidden`, `bad_request`, `identifier_exists`
      */
     async updateOrganization(
@@ -193,6 +200,7 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
       idOrSlug: string,
       changes: OrganizationChanges,
       ctx: RequestContext = BACKEND_CONTEXT,
+      auditActorId: string | null = actorUserId,
     ): Promise<Organization> {
       const result = await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId);
@@ -207,17 +215,21 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
         if (changes.imageUrl !== undefined) update.image_url = changes.imageUrl;
         if (changes.publicMetadata !== undefined) update.public_metadata = checkMetadata(changes.publicMetadata);
         if (changes.maxMemberships !== undefined) update.max_memberships = checkMaxMemberships(changes.maxMemberships);
+        if (changes.secondFactorRequired !== undefined) update.second_factor_required = changes.secondFactorRequired ? 1 : 0;
         if (Object.keys(update).length === 0) return { org, members: [] };
         const t = now();
         await withSlugIndex(() => tx.updateOrganization(org.id, { ...update, updated_at: t }));
         await audit(tx, ctx, {
           at: t,
           action: 'organization.updated',
-          actorId: actorUserId,
+          actorId: auditActorId,
           subjectId: org.id,
           data: { fields: Object.keys(update) },
         });
-        const members = update.slug ? (await tx.listMembers(org.id)).map((m) => m.user_id) : [];
+        // Tokens carry the slug (`o.slg`); a changed requirement settles each member's session status
+        // again: both stamp the members' older tokens stale, so the next request refreshes.
+        const restamp = update.slug !== undefined || update.second_factor_required !== undefined;
+        const members = restamp ? (await tx.listMembers(org.id)).map((m) => m.user_id) : [];
         return { org: { ...org, ...update, updated_at: t }, members };
       });
       stampUsers(deps, result.members);

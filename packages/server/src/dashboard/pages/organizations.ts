@@ -1,4 +1,4 @@
-// Dashboard page: organizations and their members (change a member's role, remove a member).
+// Dashboard page: organizations and their members (change a member's role, remove a member) and the org's second-factor requirement.
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
@@ -41,7 +41,17 @@ async function view(page: PageContext, orgId: string) {
         ['Slug', org.slug],
         ['Created', when(org.created_at)],
         ['Membership limit', org.max_memberships ?? 'none'],
+        [
+          'Second factor',
+          html`${Number(org.second_factor_required) === 1 ? 'required from every member' : 'not required'}
+          ${actionForm(action, 'second-factor', Number(org.second_factor_required) === 1 ? 'Stop requiring' : 'Require', {
+            fields: { required: Number(org.second_factor_required) === 1 ? 'off' : 'on' },
+          })}`,
+        ],
       ])}
+      <p class="muted">
+        While a second factor is required, a member without one who makes this organization active is led to add one first.
+      </p>
       <h2>Members</h2>
       <table>
         <thead>
@@ -99,6 +109,11 @@ export const organizationsPage: DashboardPage = {
       case 'remove':
         await gatehouse.organizations.removeMember(null, org.id, userId, ctx, adminId);
         return { redirect: back, notice: 'Member removed.' };
+      case 'second-factor': {
+        const required = field(form, 'required') === 'on';
+        await gatehouse.organizations.updateOrganization(null, org.id, { secondFactorRequired: required }, ctx, adminId);
+        return { redirect: back, notice: required ? 'A second factor is now required.' : 'A second factor is no longer required.' };
+      }
       default:
         throw new GatehouseError('bad_request', 'Unknown action.');
     }
