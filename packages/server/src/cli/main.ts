@@ -8,6 +8,7 @@ import { createIo, isUsageError, UsageError, type Command } from './command.js';
 import { auditCommands } from './audit.js';
 import { keyCommands } from './keys.js';
 import { migrateCommands } from './migrate.js';
+import { migrateCodeCommands } from './migrate-code.js';
 import { roleCommands } from './roles.js';
 import { serveCommands } from './serve.js';
 import { sessionCommands } from './sessions.js';
@@ -24,6 +25,7 @@ import { importCommands } from './import.js';
 const COMMANDS: readonly Command[] = [
   ...initCommands,
   ...migrateCommands,
+  ...migrateCodeCommands,
   ...userCommands,
   ...orgCommands,
   ...roleCommands,
