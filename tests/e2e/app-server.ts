@@ -13,6 +13,8 @@ const EXAMPLE_DIR = join(ROOT, 'apps', 'example');
 const APPS = {
   example: { dir: EXAMPLE_DIR, next: join(ROOT, 'node_modules', '.bin', 'next') },
   'fixture-clerk': { dir: join(ROOT, 'apps', 'fixture-clerk'), next: join(ROOT, 'apps', 'fixture-clerk', 'node_modules', '.bin', 'next') },
+  // Public Clerk apps migrated with `gatehouse migrate-code` (apps/clerk-*/ORIGIN.md); they use the root's Next.
+  'clerk-quickstart': { dir: join(ROOT, 'apps', 'clerk-quickstart'), next: join(ROOT, 'node_modules', '.bin', 'next') },
 };
 const START_TIMEOUT_MS = 30_000;
 
