@@ -17,7 +17,10 @@ import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { consoleTable, markdown, svgChart, tableRows, targets } from './lib/report.mjs';
+import { svgChart } from './lib/report-chart.mjs';
+import { tableRows } from './lib/report-rows.mjs';
+import { targets } from './lib/report-targets.mjs';
+import { consoleTable, markdown } from './lib/report-text.mjs';
 
 const here = import.meta.dirname;
 const root = resolve(here, '..');

@@ -17,6 +17,7 @@ import { authenticateRequestNow, createSessionTokenVerifier, mintSessionToken } 
 import { createGatehouse } from '@gatehouse/server';
 import { assert, measure, summarize } from '../lib/harness.mjs';
 import { PERMISSION, sessionClaims } from '../lib/fixtures.mjs';
+import { label } from '../lib/format.mjs';
 import { seedSql, seededClientToken, seededSessionId, seededUserId } from '../lib/seed-sql.mjs';
 
 const out = process.argv[2];
@@ -31,7 +32,6 @@ const WITH_REDIS = process.env.BENCH_POSTGRES !== '0' && process.env.BENCH_REDIS
 const SECRET = 'bench-master-secret-bench-master-secret-0123456789';
 const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-scale-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 const results = [];
 const info = { sizes: SIZES, pool: POOL, timeMs: TIME_MS };
 

@@ -23,6 +23,8 @@ import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { createGatehouse } from '@gatehouse/server';
+import { setCookieValue } from '../lib/fixtures.mjs';
+import { label } from '../lib/format.mjs';
 import { assert, measure } from '../lib/harness.mjs';
 import { registerSqliteFunctions, seedSql, seededClientToken } from '../lib/seed-sql.mjs';
 
@@ -46,11 +48,6 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 const ctx = { ip: '127.0.0.1', userAgent: 'gatehouse-bench', origin: 'http://localhost:3000' };
 const ORIGIN = 'http://localhost:3000';
-const setCookieValue = (response, name) => {
-  for (const c of response.headers.getSetCookie())
-    if (c.startsWith(`${name}=`)) return decodeURIComponent(c.slice(name.length + 1).split(';')[0]);
-  return null;
-};
 // The rate limits stay on (their cost is part of a sign-in) but high: the same seeded users sign in many times.
 const high = { limit: 1_000_000_000, windowSeconds: 600 };
 const rateLimits = {
@@ -62,7 +59,6 @@ const rateLimits = {
   mintSession: high,
   mintIp: high,
 };
-const label = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
 /** One real sign-up and one real organization: the rows every seeded row is cloned from. */
 async function templatesOf(gatehouse) {

@@ -1,4 +1,4 @@
-// Keys, claims and tokens shared by the benchmark cases: one RSA-2048 key, Clerk v2 session claims.
+// Keys, claims, tokens and cookies shared by the benchmark cases: one RSA-2048 key, Clerk v2 session claims.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -38,4 +38,11 @@ export function sessionClaims({ iss, azp, lifetimeSeconds = 3600 }) {
 /** Signs claims the way Gatehouse and Clerk sign session tokens (RS256, kid, typ JWT, session category). */
 export function signSessionToken(claims, key) {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT', cat: 'cl_B7d4PD111AAA' }).sign(key.privateKey);
+}
+
+/** The decoded value of the cookie `name` a response sets, or null. */
+export function setCookieValue(response, name) {
+  for (const c of response.headers.getSetCookie())
+    if (c.startsWith(`${name}=`)) return decodeURIComponent(c.slice(name.length + 1).split(';')[0]);
+  return null;
 }
