@@ -6,6 +6,7 @@ import type { ExternalAccount } from '@gatehouse/server';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
+import { isReverificationCancelledError, useReverification } from './use-reverification.js';
 import { useOauthConnections, useOauthFailure, useSignIn } from './oauth.js';
 import { useStyling } from './appearance/appearance.js';
 import { ErrorRegion } from './appearance/parts.js';
@@ -27,6 +28,8 @@ export function ConnectedAccounts() {
   const { signIn } = useSignIn();
   const failure = useOauthFailure();
   const [error, setError] = useState<string | null>(null);
+  // Disconnecting is sensitive: an old verification opens the verification dialog first.
+  const disconnect = useReverification((id: string) => callApi(fetch, `${apiBasePath}/external-accounts/${id}`, { method: 'DELETE' }));
   const styling = useStyling();
   const { el, t, format, errorText } = styling;
   if (!userId) return null;
@@ -55,9 +58,11 @@ export function ConnectedAccounts() {
               type="button"
               onClick={() => {
                 setError(null);
-                callApi(fetch, `${apiBasePath}/external-accounts/${a.id}`, { method: 'DELETE' })
+                disconnect(a.id)
                   .then(() => setVersion((v) => v + 1))
-                  .catch(fail);
+                  .catch((e: unknown) => {
+                    if (!isReverificationCancelledError(e)) fail(e);
+                  });
               }}
             >
               {texts.destructiveActionTitle}

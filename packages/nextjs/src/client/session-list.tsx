@@ -6,6 +6,7 @@ import type { SessionSummary } from '@gatehouse/server';
 import { useStyling } from './appearance/appearance.js';
 import { ErrorRegion } from './appearance/parts.js';
 import { format } from '../localizations/merge.js';
+import { isReverificationCancelledError } from './use-reverification.js';
 import type { GatehouseLocalization } from '../localizations/en-us.js';
 
 /** "just now", "5 minutes ago", "3 hours ago", or the date (in the language in effect). */
@@ -42,7 +43,8 @@ function SessionItem({ session, onEnd }: { session: SessionSummary; onEnd: Sessi
       try {
         await onEnd(session);
       } catch (e) {
-        setError(e instanceof Error ? e.message : errorText('generic'));
+        // Closing the verification dialog is the person's choice, not a failure to show.
+        if (!isReverificationCancelledError(e)) setError(e instanceof Error ? e.message : errorText('generic'));
       }
       setPending(false);
     };

@@ -1,12 +1,12 @@
 'use client';
 // useSessionList: the signed-in user's live sessions on every device (GET {api}/sessions), and ending them.
 
-import { useCallback } from 'react';
 import type { GatehouseError } from '@gatehouse/core';
 import type { SessionSummary } from '@gatehouse/server';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse, type SetActiveParams } from './provider.js';
 import { useResource } from './use-resource.js';
+import { useReverification } from './use-reverification.js';
 
 export type { SessionSummary } from '@gatehouse/server';
 
@@ -19,10 +19,12 @@ export interface UseSessionListReturn {
   /**
    * Ends one session. Ending this browser's own session signs it out (and leaves the page) unless
    * another of its sessions takes over.
-   * @throws GatehouseError `not_found` (not a live session of this user), `unauthenticated`
+   * Ending another device's session asks for a fresh verification when the last one is old.
+   * @throws GatehouseError `not_found` (not a live session of this user), `unauthenticated`;
+   *   `reverification_cancelled` when the person closes the verification dialog
    */
   endSession: (sessionId: string) => Promise<void>;
-  /** Ends every session of the user on every device, this one included, and leaves the page. */
+  /** Ends every session of the user on every device, this one included, and leaves the page (a fresh verification first, as above). */
   signOutEverywhere: () => Promise<void>;
   /** Switch to another signed-in session of this browser (multi-session mode). */
   setActive: (params: SetActiveParams) => Promise<void>;
@@ -44,8 +46,10 @@ export function useSessionList(options: { enabled?: boolean } = {}): UseSessionL
   const { revalidate } = resource;
 
   // signOut() refreshes the provider's state and bumps its revision, which refetches this list.
-  const endSession = useCallback((sessionId: string) => signOut({ sessionId }), [signOut]);
-  const signOutEverywhere = useCallback(() => signOut({ scope: 'everywhere' }), [signOut]);
+  // Ending another device's session is sensitive: the server may ask for a fresh verification, which
+  // opens the verification dialog and then ends it (closing the dialog rejects: reverification_cancelled).
+  const endSession = useReverification((sessionId: string) => signOut({ sessionId }));
+  const signOutEverywhere = useReverification(() => signOut({ scope: 'everywhere' }));
 
   return {
     isLoaded: isLoaded && (!key || resource.data !== undefined || resource.error !== null),

@@ -6,6 +6,7 @@ import { useGatehouse } from './provider.js';
 import { SessionList } from './session-list.js';
 import { useDisclosure, type Disclosure } from './use-disclosure.js';
 import { useSessionList } from './use-session-list.js';
+import { isReverificationCancelledError, useReverification } from './use-reverification.js';
 import { useUser } from './use-auth.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { Avatar, Chevron, ErrorRegion, SpokenLabel } from './appearance/parts.js';
@@ -33,6 +34,8 @@ function UserPanel({
   const { sessions, error } = useSessionList();
   const [failure, setFailure] = useState<string | null>(null);
   const redirect = afterSignOutUrl ? { redirectUrl: afterSignOutUrl } : {};
+  // Other devices' sessions end too: the server may ask for a fresh verification first (the dialog).
+  const signOutEverywhere = useReverification(() => signOut({ scope: 'everywhere', ...redirect }));
   const run = (action: () => Promise<void>) => async () => {
     setFailure(null);
     try {
@@ -73,7 +76,11 @@ function UserPanel({
         <button
           {...el('userButtonPopoverActionButton__signOutAll', 'gh-item gh-item-danger')}
           type="button"
-          onClick={run(() => signOut({ scope: 'everywhere', ...redirect }))}
+          onClick={run(async () => {
+            await signOutEverywhere().catch((e: unknown) => {
+              if (!isReverificationCancelledError(e)) throw e;
+            });
+          })}
         >
           {t.userButton.action__signOutAll}
         </button>

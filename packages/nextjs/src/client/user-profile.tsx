@@ -6,6 +6,7 @@ import { SessionList } from './session-list.js';
 import { ConnectedAccounts } from './connected-accounts.js';
 import { SecuritySection } from './security-section.js';
 import { useSessionList } from './use-session-list.js';
+import { isReverificationCancelledError } from './use-reverification.js';
 import { useUser } from './use-auth.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { Avatar, ErrorRegion } from './appearance/parts.js';
@@ -73,7 +74,9 @@ export function UserProfile({ appearance }: UserProfileProps = {}) {
               type="button"
               onClick={() => {
                 setFailure(null);
-                signOutEverywhere().catch((e: unknown) => setFailure(e instanceof Error ? e.message : errorText('generic')));
+                signOutEverywhere().catch((e: unknown) => {
+                  if (!isReverificationCancelledError(e)) setFailure(e instanceof Error ? e.message : errorText('generic'));
+                });
               }}
             >
               {texts.activeDevicesSection.signOutAll}

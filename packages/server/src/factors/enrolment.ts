@@ -74,7 +74,7 @@ export function createEnrolment(deps: FactorDeps) {
       const uri = totpUri(secret, deps.totpIssuer, user.email);
       const sealed = await sealText(secret, deps.masterSecret, TOTP_CONTEXT);
       const id = await store.transaction(async (tx) => {
-        await requireFresh(deps, tx, me);
+        await requireFresh(tx, me, deps.now());
         const existing = await tx.listFactors(me.userId, 'totp');
         if (existing.some((f) => f.status === 'verified'))
           throw new GatehouseError('conflict', 'An authenticator app is enrolled already; remove it first.');
@@ -136,7 +136,7 @@ export function createEnrolment(deps: FactorDeps) {
     /** Removes the authenticator app and its backup codes. @throws GatehouseError `reverification_required`, `not_found` */
     async removeTotp(me: Me, ctx: RequestContext): Promise<void> {
       await store.transaction(async (tx) => {
-        await requireFresh(deps, tx, me);
+        await requireFresh(tx, me, deps.now());
         const removed = await tx.deleteFactors(me.userId, 'totp');
         if (removed === 0) throw new GatehouseError('not_found', 'No authenticator app is enrolled.');
         await tx.replaceBackupCodes(me.userId, []);
@@ -147,7 +147,7 @@ export function createEnrolment(deps: FactorDeps) {
     /** Ten new backup codes (the old ones stop working). @throws GatehouseError `reverification_required`, `not_found` (no authenticator) */
     async regenerateBackupCodes(me: Me, ctx: RequestContext): Promise<string[]> {
       return store.transaction(async (tx) => {
-        await requireFresh(deps, tx, me);
+        await requireFresh(tx, me, deps.now());
         if (!(await secondFactorsOf(tx, me.userId)).totp) throw new GatehouseError('not_found', 'Add an authenticator app first.');
         const t = now();
         const codes = await issueBackupCodes(tx, me.userId, t);
@@ -159,7 +159,7 @@ export function createEnrolment(deps: FactorDeps) {
     /** Options for navigator.credentials.create(). @throws GatehouseError `reverification_required` */
     async passkeyRegistrationOptions(me: Me, origin: string) {
       return store.transaction(async (tx) => {
-        await requireFresh(deps, tx, me);
+        await requireFresh(tx, me, deps.now());
         const user = await tx.findUserById(me.userId);
         if (!user) throw new GatehouseError('unauthenticated', 'You are not signed in.');
         const existing = await tx.listFactors(me.userId, 'passkey');
@@ -198,7 +198,7 @@ export function createEnrolment(deps: FactorDeps) {
     /** @throws GatehouseError `reverification_required`, `not_found` */
     async removePasskey(me: Me, id: string, ctx: RequestContext): Promise<void> {
       await store.transaction(async (tx) => {
-        await requireFresh(deps, tx, me);
+        await requireFresh(tx, me, deps.now());
         await passkeyOf(tx, me.userId, id);
         await tx.deleteFactor(me.userId, id);
         await auditFactor(tx, now(), 'factor.passkey.removed', { actorId: me.userId, userId: me.userId, subjectId: id }, ctx);

@@ -72,14 +72,15 @@ export async function liveSession(tx: Store, me: Me): Promise<SessionRow> {
 }
 
 /**
- * Refuses a sensitive operation (adding or removing a factor, and the account changes) unless the
- * session verified within Clerk's `strict` window (10 minutes, second factor when the user has one),
- * read from the session row, not from a token that may be a minute old.
- * @throws GatehouseError `reverification_required` (403 with Clerk's reverification hint)
+ * Refuses a sensitive operation (adding or removing a factor, ending other sessions, disconnecting an
+ * account, and the account changes) unless the session verified within Clerk's `strict` window (10
+ * minutes, second factor when the user has one), read from the session row at `t`, not from a token
+ * that may be a minute old.
+ * @throws GatehouseError `reverification_required` (403 with Clerk's reverification hint), `unauthenticated`
  */
-export async function requireFresh(deps: FactorDeps, tx: Store, me: Me): Promise<SessionRow> {
+export async function requireFresh(tx: Store, me: Me, t: number): Promise<SessionRow> {
   const session = await liveSession(tx, me);
-  if (!freshEnough(await sessionFva(tx, session, deps.now()), SENSITIVE))
+  if (!freshEnough(await sessionFva(tx, session, t), SENSITIVE))
     throw new GatehouseError('reverification_required', 'Verify it is you again to make this change.');
   return session;
 }

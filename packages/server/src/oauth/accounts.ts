@@ -2,6 +2,7 @@
 
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
+import { requireFresh } from '../factors/factor-checks.js';
 import { insertNewUser, normalizeEmail } from '../users/users.js';
 import type { Store } from '../store/types.js';
 import type { UserRow } from '../users/user-store.js';
@@ -161,8 +162,9 @@ export async function resolveAccount(
 
 /**
  * Removes one of a user's external accounts. The last way to sign in cannot go: a user without a
- * password keeps at least one external account.
- * @throws GatehouseError `not_found`, `conflict` (the last sign-in method)
+ * password keeps at least one external account. When the user asks through their session
+ * (`session`), it must have verified recently: a stolen session must not cut the owner's sign-in.
+ * @throws GatehouseError `not_found`, `conflict` (the last sign-in method), `reverification_required`
  */
 export async function removeExternalAccount(
   store: Store,
@@ -170,8 +172,10 @@ export async function removeExternalAccount(
   accountId: string,
   ctx: RequestContext,
   at: number,
+  session: { userId: string; sessionId: string } | null = null,
 ): Promise<void> {
   await store.transaction(async (tx) => {
+    if (session) await requireFresh(tx, session, at);
     const account = await tx.findExternalAccountById(accountId);
     if (!account || account.user_id !== userId) throw new GatehouseError('not_found', 'No such external account.');
     const user = await tx.findUserById(userId);

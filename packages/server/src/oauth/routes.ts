@@ -100,9 +100,10 @@ export function createOauthRoutes(gatehouse: Gatehouse, oauth: OauthService, opt
   };
 
   async function remove(request: Request, ctx: RequestContext, _cookies: CookieSettings, id: string): Promise<Response> {
-    const userId = await signedInUser(request);
-    if (!userId) return errorResponse('unauthenticated', 'You are not signed in.');
-    await oauth.removeExternalAccount(userId, id, ctx);
+    const state = await gatehouse.authenticate(request);
+    if (state.status !== 'signed-in') return errorResponse('unauthenticated', 'You are not signed in.');
+    // The session itself, not only the user: disconnecting needs a recent verification of this session.
+    await oauth.removeExternalAccount({ userId: state.claims.sub, sessionId: state.claims.sid }, id, ctx);
     return json(200, { object: 'external_account', id, deleted: true });
   }
 

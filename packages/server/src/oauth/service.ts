@@ -75,12 +75,18 @@ export function createOauthService(deps: OauthDeps, options: OauthOptions = {}) 
       return rows.map((row) => toExternalAccount(row, known.get(row.provider) ?? null));
     },
     /**
-     * Disconnects a provider from a user (never their last way to sign in).
-     * @throws GatehouseError `not_found`, `conflict`
+     * Disconnects a provider from a user (never their last way to sign in). Server code passes the
+     * user's id; the user themself passes their session, which must have verified recently.
+     * @throws GatehouseError `not_found`, `conflict`, `reverification_required`
      */
-    async removeExternalAccount(userId: string, accountId: string, ctx: RequestContext): Promise<void> {
+    async removeExternalAccount(
+      who: string | { userId: string; sessionId: string },
+      accountId: string,
+      ctx: RequestContext,
+    ): Promise<void> {
       if (!/^eac_[a-z2-7]{26}$/.test(accountId)) throw new GatehouseError('not_found', 'No such external account.');
-      await removeExternalAccount(store, userId, accountId, ctx, now());
+      const [userId, session] = typeof who === 'string' ? [who, null] : [who.userId, who];
+      await removeExternalAccount(store, userId, accountId, ctx, now(), session);
     },
   };
 }

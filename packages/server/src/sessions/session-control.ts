@@ -14,6 +14,7 @@ import {
   type SessionDeps,
 } from './session-core.js';
 import { guardLastAdmin } from '../organizations/org-access.js';
+import { requireFresh } from '../factors/factor-checks.js';
 import type { ClientRow, SessionRow } from './session-store.js';
 import type { Store } from '../store/types.js';
 
@@ -135,7 +136,12 @@ export function createSessionControl(deps: SessionDeps) {
      * revoked in memory at once and audited (`session.ended`). When the browser's own active session
      * ended, its client switches to another live session if it has one.
      *
-     * @throws GatehouseError `not_found` when `sessionId` is not a live session of this user (nothing is written)
+     * Ending another of the user's sessions (another device, or `everywhere` while other sessions
+     * are live) is sensitive: someone holding a stolen session must not lock the owner out, so the
+     * current session must have verified recently (Clerk's `strict`). Signing out only itself never is.
+     *
+     * @throws GatehouseError `not_found` when `sessionId` is not a live session of this user,
+     *   `reverification_required` (nothing is written)
      */
     async signOutSessions(
       input: {
@@ -159,6 +165,7 @@ export function createSessionControl(deps: SessionDeps) {
         } else {
           targets = await tx.listLiveSessionsOfUser(userId);
         }
+        if (targets.some((target) => target.id !== input.signedIn.sessionId)) await requireFresh(tx, input.signedIn, now());
         const outcome = await endSessions(deps, tx, targets, {
           status: 'ended',
           action: 'session.ended',
