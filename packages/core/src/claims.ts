@@ -1,5 +1,7 @@
 // The session-token claim set (Clerk's v2 format) and the category markers that tell token kinds apart.
 
+import type {} from './globals.js';
+
 /** Header `cat` of a session token (Clerk's value, so Clerk's verifier classifies ours the same). */
 export const SESSION_TOKEN_CATEGORY = 'cl_B7d4PD111AAA';
 /** Header `cat` of a JWT-template token: never accepted where a session token is expected. */
@@ -22,7 +24,8 @@ export interface ActorClaim {
   type?: string;
 }
 
-export interface SessionClaims {
+/** Clerk's v2 claims and the app's own (typed by augmenting the global `CustomJwtSessionClaims`). */
+export interface SessionClaims extends CustomJwtSessionClaims {
   sub: string;
   sid: string;
   iss: string;

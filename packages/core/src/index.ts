@@ -2,6 +2,8 @@
 
 export * from './errors.js';
 export * from './reasons.js';
+export * from './globals.js';
+export * from './avatar.js';
 export * from './cookies.js';
 export * from './claims.js';
 export * from './shortcodes.js';

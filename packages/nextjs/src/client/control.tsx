@@ -154,24 +154,13 @@ export function SignUpButton({ forceRedirectUrl, fallbackRedirectUrl, children }
   );
 }
 
-/** The signed-in user's picture: the uploaded one, else generated initials. Nothing when signed out. */
+/** The signed-in user's picture: the uploaded one, else the generated initials avatar (`user.imageUrl` is always set). Nothing when signed out. */
 export function UserAvatar({ rounded = true }: { rounded?: boolean; appearance?: unknown }) {
   const { session } = useGatehouse();
   const user = session?.user;
   if (!user) return null;
-  const initials = ([user.firstName?.[0], user.lastName?.[0]].filter(Boolean).join('') || user.email[0] || '?').toUpperCase();
   const style = { width: 32, height: 32, borderRadius: rounded ? '50%' : 4, display: 'inline-block' };
-  return user.imageUrl ? (
-    <img src={user.imageUrl} alt="" width={32} height={32} style={style} className="gatehouse-user-avatar" />
-  ) : (
-    <span
-      aria-hidden="true"
-      className="gatehouse-user-avatar"
-      style={{ ...style, lineHeight: '32px', textAlign: 'center', background: '#4f46e5', color: '#fff', fontSize: 13 }}
-    >
-      {initials}
-    </span>
-  );
+  return <img src={user.imageUrl} alt="" width={32} height={32} style={style} className="gatehouse-user-avatar" />;
 }
 
 export interface UseClerkReturn {

@@ -62,6 +62,7 @@ export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonat
 export { useAPIKeys, type ApiKey, type CreateAPIKeyParams, type UseAPIKeysParams, type UseAPIKeysReturn } from './use-api-keys.js';
 export { APIKeys, type APIKeysProps } from './api-keys.js';
 export type { NavigationUrls } from './provider.js';
+export type { UpdateUserParams, SetProfileImageParams } from './resources.js';
 export {
   ClerkLoaded,
   ClerkLoading,

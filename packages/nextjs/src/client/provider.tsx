@@ -3,30 +3,14 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
-import { hostedPageUrl, withClerkUserFields, type ClerkUserFields, type SessionClaims } from '@gatehouse/core';
-import type { PublicUser } from '@gatehouse/server';
+import { hostedPageUrl } from '@gatehouse/core';
+import { sessionResource, type ClientSession, type ResourceActions, type SessionBody } from './resources.js';
 import { callApi, createGatehouseFetch, handlerMissingMessage, isHandlerMissing, type FetchLike } from './gatehouse-fetch.js';
 import { AppearanceProvider } from './appearance/appearance.js';
 import type { Appearance } from './appearance/types.js';
 import type { LocalizationResource } from '../localizations/merge.js';
 
-/** The user as GET {api}/session sends it (the server's public user), with Clerk's derived fields (`primaryEmailAddress`, …). */
-export type ClientUser = Pick<
-  PublicUser,
-  'id' | 'email' | 'emailVerified' | 'firstName' | 'lastName' | 'imageUrl' | 'publicMetadata' | 'unsafeMetadata' | 'externalAccounts'
-> &
-  ClerkUserFields;
-
-export interface ClientSession {
-  user: ClientUser;
-  sessionId: string;
-  /** `pending` while a task (choose an organization, add a second factor) is open. */
-  status: 'active' | 'pending';
-  /** The open tasks of a pending session: `choose-organization`, `setup-mfa`. */
-  tasks?: string[];
-  claims: SessionClaims;
-  expiresAt: number;
-}
+export type { ClientSession, ClientUser } from './resources.js';
 
 export interface SignOutOptions {
   redirectUrl?: string;
@@ -169,6 +153,8 @@ export function GatehouseProvider(props: GatehouseProviderProps) {
   }, [apiBasePath]);
 
   const authFetch = useMemo(() => createGatehouseFetch({ refresh: refreshToken }), [refreshToken]);
+  /** What the session and user resources' methods call (set below, once every action exists). */
+  const actions = useRef<ResourceActions | null>(null);
 
   const reload = useCallback(async (): Promise<ClientSession | null> => {
     // The proxy does not refresh tokens on the auth API's paths: when this browser had a session
@@ -182,8 +168,8 @@ export function GatehouseProvider(props: GatehouseProviderProps) {
       return null;
     }
     if (isHandlerMissing(res)) console.error(handlerMissingMessage(`${apiBasePath}/session`));
-    const body = res.ok ? ((await res.json()) as ClientSession) : null;
-    const session = body ? { ...body, user: withClerkUserFields(body.user) } : null;
+    const body = res.ok ? ((await res.json()) as SessionBody) : null;
+    const session = body ? sessionResource(body, () => actions.current!) : null;
     setState({ isLoaded: true, session });
     return session;
   }, [apiBasePath, authFetch]);
@@ -235,6 +221,18 @@ export function GatehouseProvider(props: GatehouseProviderProps) {
     },
     [apiBasePath, authFetch, reload, invalidate, router],
   );
+
+  actions.current = {
+    apiBasePath,
+    fetch: authFetch,
+    refreshToken: refresh,
+    reload: async () => {
+      const session = await reload();
+      setRevision((r) => r + 1);
+      return session;
+    },
+    endSession: (sessionId) => signOut({ sessionId }),
+  };
 
   useEffect(() => {
     void reload();

@@ -3,15 +3,10 @@
 
 import { useCallback, useMemo } from 'react';
 import { signedInAuthObject, type ActorClaim, type HasFunction, type SessionClaims } from '@gatehouse/core';
-import { callApi } from './gatehouse-fetch.js';
+import { tokenFor, type GetTokenOptions } from './resources.js';
 import { useGatehouse, type ClientSession, type ClientUser, type SignOutOptions } from './provider.js';
 
-export interface GetTokenOptions {
-  /** A JWT-template token for another service (POST {api}/tokens). */
-  template?: string;
-  /** A session token for another of the user's organizations, without switching (POST {api}/tokens). */
-  organizationId?: string;
-}
+export type { GetTokenOptions } from './resources.js';
 
 export interface UseAuthOptions {
   /** A pending session (a task such as choose-organization is open) counts as signed out (default true, as on the server). */
@@ -58,13 +53,8 @@ export function useAuth(options: UseAuthOptions = {}): UseAuthReturn {
   const session = visibleSession(current, options.treatPendingAsSignedOut);
   const auth = useMemo(() => (session ? signedInAuthObject(session.claims, async () => null) : null), [session]);
   const getToken = useCallback(
-    async (opts: GetTokenOptions = {}): Promise<string | null> => {
-      if (!session) return null;
-      if (!opts.template && !opts.organizationId) return refresh();
-      const body = opts.template ? { template: opts.template } : { organizationId: opts.organizationId };
-      const { jwt } = await callApi<{ jwt: string }>(fetch, `${apiBasePath}/tokens`, { method: 'POST', body });
-      return jwt;
-    },
+    async (opts: GetTokenOptions = {}): Promise<string | null> =>
+      session ? tokenFor({ apiBasePath, fetch, refreshToken: refresh }, opts) : null,
     [session, refresh, fetch, apiBasePath],
   );
   const loaded = <T>(value: T): T | undefined => (isLoaded ? value : undefined);

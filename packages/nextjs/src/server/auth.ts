@@ -3,6 +3,7 @@
 import {
   requestContext,
   withClerkUserFields,
+  generatedAvatarUrl,
   type AcceptsToken,
   type AnyAuthObject,
   type AuthObject,
@@ -115,8 +116,8 @@ export const auth = Object.assign(
   },
 ) as Auth;
 
-/** The signed-in user as `currentUser()` returns it: Gatehouse's public fields and Clerk's derived ones. */
-export type User = PublicUser & ClerkUserFields;
+/** The signed-in user as `currentUser()` returns it: Gatehouse's public fields and Clerk's derived ones; `imageUrl` always set. */
+export type User = Omit<PublicUser, 'imageUrl'> & ClerkUserFields & { imageUrl: string };
 
 /**
  * The signed-in user's record, or null when signed out. No network hop in embedded mode. Besides
@@ -127,5 +128,6 @@ export async function currentUser(): Promise<User | null> {
   const { auth: authObject } = await resolveAuth();
   if (!authObject.userId) return null;
   const user = await (await backend()).getUser(authObject.userId);
-  return user ? withClerkUserFields(user) : null;
+  // As in Clerk, `imageUrl` is always set: the uploaded picture, else a generated one (`hasImage` tells them apart).
+  return user ? { ...withClerkUserFields(user), imageUrl: user.imageUrl ?? generatedAvatarUrl(user) } : null;
 }

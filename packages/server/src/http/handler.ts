@@ -163,7 +163,13 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         const user = await gatehouse.getUser(claims.sub);
         if (!user) return errorResponse('unauthenticated', 'You are not signed in.');
         const tasks = claims.sts === 'pending' ? await pendingTasks(user.id, claims) : [];
+        // Clerk's session resource shows when the session was last active and when it expires (not the token).
+        const row = await gatehouse.store.findSession(claims.sid);
         return json(200, {
+          createdAt: row ? Number(row.created_at) : null,
+          updatedAt: row ? Number(row.updated_at) : null,
+          lastActiveAt: row ? Number(row.last_active_at) : null,
+          expireAt: row ? Number(row.expire_at) : null,
           user,
           sessionId: claims.sid,
           status: claims.sts ?? 'active',

@@ -2,7 +2,7 @@
 
 import type { DocumentedRoute } from './openapi.js';
 import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateBody } from './org-routes.js';
-import { ActiveOrganizationBody, SignOutBody, TokenBody } from './session-routes.js';
+import { ActiveOrganizationBody, ProfileBody, SignOutBody, TokenBody } from './session-routes.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { OauthStartBody } from '../oauth/routes.js';
 
@@ -34,6 +34,15 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       summary: 'A fresh session token from the client cookie',
       tag: 'sessions',
       auth: 'client',
+    },
+    {
+      method: 'POST',
+      path: '/me',
+      operationId: 'updateProfile',
+      summary: "Change the signed-in user's names, image URL or unsafe metadata",
+      tag: 'sessions',
+      auth: 'session',
+      body: ProfileBody,
     },
     {
       method: 'GET',

@@ -57,6 +57,21 @@ export const TokenBody = z
   .strict()
   .refine((b) => !(b.organizationId && b.template), { message: 'Ask for a template or an organization, not both' });
 
+const PROFILE_NAME = z.string().max(256).nullable();
+/** `user.update()` / `user.setProfileImage()` from the browser: what a user may change on their own record (never public or private metadata). */
+export const ProfileBody = z
+  .object({
+    firstName: PROFILE_NAME.optional(),
+    lastName: PROFILE_NAME.optional(),
+    imageUrl: z
+      .url({ protocol: /^https$/, message: 'Use an https URL' })
+      .max(2048)
+      .nullable()
+      .optional(),
+    unsafeMetadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
 /** `/sessions/:id/activate` and `/sessions/:id/end` take no body; an empty object is tolerated. */
 const NoBody = z.object({}).strict();
 
@@ -127,6 +142,16 @@ export function createSessionRoutes(gatehouse: Gatehouse) {
         const headers = new Headers();
         if (me.viaCookie) headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
         return json(200, { jwt: result.sessionToken, sessionId: result.sessionId, organizationId: result.organizationId }, headers);
+      },
+    },
+    /** The signed-in user's own profile: names, image URL and unsafe metadata; answers with the public record. */
+    '/me': {
+      POST: async (request, ctx) => {
+        const body = await readJson(request, ProfileBody);
+        const me = await signedInAs(gatehouse, request);
+        if (!me) return unauthenticated();
+        await gatehouse.users.update(me.userId, body, ctx);
+        return json(200, { user: await gatehouse.getUser(me.userId) });
       },
     },
     /** getToken() from the browser: a JWT-template token, or a session token for another of the user's orgs. */

@@ -20,7 +20,7 @@ export interface Organization {
   name: string;
   slug: string;
   imageUrl: string | null;
-  publicMetadata: Record<string, unknown>;
+  publicMetadata: OrganizationPublicMetadata;
   /** null: no limit. */
   maxMemberships: number | null;
   /** Members without a second factor are held pending (setup-mfa) while this org is active. */

@@ -22,7 +22,7 @@ export interface UserSummary extends PublicUser {
  * plus Clerk's derived fields (`primaryEmailAddress`, `emailAddresses`, `fullName`, …).
  */
 export interface BackendUser extends Omit<UserSummary, 'emailAddresses'>, ClerkUserFields {
-  privateMetadata: Record<string, unknown>;
+  privateMetadata: UserPrivateMetadata;
 }
 
 /** What server code may change on a user; metadata given here replaces the stored object. */

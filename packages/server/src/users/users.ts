@@ -10,8 +10,8 @@ import type { ExternalAccount } from '../oauth/accounts.js';
 
 /** The user's public record (the fields Clerk's derived ones are made from, see `withClerkUserFields`, and more). */
 export interface PublicUser extends UserRecordFields {
-  publicMetadata: Record<string, unknown>;
-  unsafeMetadata: Record<string, unknown>;
+  publicMetadata: UserPublicMetadata;
+  unsafeMetadata: UserUnsafeMetadata;
   createdAt: number;
   updatedAt: number;
   lastSignInAt: number | null;
