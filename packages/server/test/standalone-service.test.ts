@@ -3,12 +3,21 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { createRemoteBackend, createServiceHandler, startServiceServer, type RemoteBackend, type ServiceServer } from '@gatehouse/server';
+import {
+  createRemoteBackend,
+  createServiceHandler,
+  generateSecretKey,
+  startServiceServer,
+  type RemoteBackend,
+  type ServiceServer,
+} from '@gatehouse/server';
 import { REDIS_URL, eventually, serviceGate } from './backends.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from './helpers.js';
+import { parseMetrics } from './metrics-scrape.js';
 
 const skip = await serviceGate('Redis');
 const APP = 'http://app.example.test';
+const KEY = generateSecretKey();
 
 describe('standalone service and a remote app', { skip }, () => {
   let service: TestInstance;
@@ -16,9 +25,9 @@ describe('standalone service and a remote app', { skip }, () => {
   let app: RemoteBackend;
   before(async () => {
     // Real clock: the app verifies with its own clock, as a separate process would.
-    service = await createTestInstance({ now: Date.now, allowedOrigins: [APP], redisUrl: REDIS_URL });
+    service = await createTestInstance({ now: Date.now, allowedOrigins: [APP], redisUrl: REDIS_URL, secretKeys: [KEY] });
     server = await startServiceServer(createServiceHandler(service.gatehouse), { port: 0, log: () => undefined });
-    app = await createRemoteBackend({ serviceUrl: server.url, redisUrl: REDIS_URL, log: () => undefined });
+    app = await createRemoteBackend({ serviceUrl: server.url, redisUrl: REDIS_URL, secretKey: KEY, log: () => undefined });
   });
   after(async () => {
     await app?.close();
@@ -109,6 +118,66 @@ describe('standalone service and a remote app', { skip }, () => {
     // The port has nothing else: no store, and machine tokens are the service's to check.
     assert.equal('store' in app, false);
     assert.equal(app.verifyMachineToken, undefined);
+  });
+
+  test("metrics (issue #21): the app counts its own decisions, refreshes and cache; sign-ups and the database are the service's", async () => {
+    const appMetrics = async () => {
+      const res = await app.handle(new Request(`${APP}${API}/metrics`, { headers: { authorization: `Bearer ${KEY}` } }));
+      assert.equal(res.status, 200);
+      return parseMetrics(await res.text());
+    };
+    const serviceMetrics = async () => {
+      const res = await fetch(`${server.url}${API}/metrics`, { headers: { authorization: `Bearer ${KEY}` } });
+      assert.equal(res.status, 200);
+      return parseMetrics(await res.text());
+    };
+    const [appBefore, serviceBefore] = [await appMetrics(), await serviceMetrics()];
+
+    const jar = createCookieJar();
+    const email = `standalone-metrics-${Date.now()}@example.com`;
+    const signUp = await send({ gatehouse: app, bodies: [] }, `${API}/sign-up`, { json: { email, password: PASSWORD }, jar, base: APP });
+    assert.equal(signUp.status, 200, signUp.text);
+    const request = () => new Request(`${APP}/dashboard`, { headers: { cookie: jar.header() } });
+    assert.equal((await app.authenticate(request())).status, 'signed-in');
+    assert.equal((await app.authenticate(request())).status, 'signed-in');
+    assert.equal((await app.authenticate(new Request(`${APP}/dashboard`))).reason, 'session-token-missing');
+    await app.refresh(jar.get('__client') as string, { ip: null, userAgent: null, origin: APP });
+    await assert.rejects(app.refresh('not-a-client-token', { ip: null, userAgent: null, origin: APP }));
+    const [appAfter, serviceAfter] = [await appMetrics(), await serviceMetrics()];
+    const moved = (before: Map<string, number>, after: Map<string, number>, name: string) =>
+      (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    const onApp = (name: string) => moved(appBefore, appAfter, name);
+    const onService = (name: string) => moved(serviceBefore, serviceAfter, name);
+
+    // The app: its decisions, its proxy's refreshes (one refused), its cache; what the service said it is.
+    assert.equal(onApp('gatehouse_decisions_total{reason="signed-in"}'), 2);
+    assert.equal(onApp('gatehouse_decisions_total{reason="session-token-missing"}'), 1);
+    assert.equal(onApp('gatehouse_refreshes_total{outcome="success"}'), 1);
+    const refused = [...appAfter.keys()].filter((k) => k.startsWith('gatehouse_refreshes_total{') && !k.includes('"success"'));
+    assert.equal(
+      refused.reduce((n, k) => n + onApp(k), 0),
+      1,
+      refused.join(),
+    );
+    // Misses: the first check of the session token, and the app's own check of the refreshed one.
+    assert.equal(onApp('gatehouse_token_cache_misses_total'), 2);
+    assert.equal(onApp('gatehouse_token_cache_hits_total'), 1);
+    assert.equal(appAfter.get('gatehouse_service_up'), 1);
+    assert.equal(appAfter.get('gatehouse_redis_up'), 1);
+    assert.equal(appAfter.has('gatehouse_database_up'), false, 'the app has no database');
+    assert.equal(onApp('gatehouse_sign_ups_total{outcome="success"}'), 0, 'sign-ups are counted where they happen: the service');
+    // The service: the sign-up and both refreshes reached it; the app's decisions are not its own.
+    assert.equal(onService('gatehouse_sign_ups_total{outcome="success"}'), 1);
+    assert.equal(onService('gatehouse_refreshes_total{outcome="success"}'), 1);
+    assert.equal(onService('gatehouse_decisions_total{reason="session-token-missing"}'), 0);
+    assert.equal(serviceAfter.get('gatehouse_database_up'), 1);
+    assert.equal(serviceAfter.has('gatehouse_service_up'), false);
+
+    // The app's route wants the key like the service's does.
+    for (const authorization of [undefined, `Bearer ${generateSecretKey()}`]) {
+      const res = await app.handle(new Request(`${APP}${API}/metrics`, { headers: authorization ? { authorization } : {} }));
+      assert.equal(res.status, 401);
+    }
   });
 
   test('a service that cannot be reached stops the app start with setup_missing', async () => {

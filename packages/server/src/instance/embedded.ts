@@ -9,7 +9,7 @@ import { embeddedBackend, type GatehouseBackend } from './backend-port.js';
 import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
 import { connectionsFromEnv } from '../oauth/presets.js';
-import { metricsPort, startMetricsServer } from '../observability/metrics-endpoint.js';
+import { listenForMetrics, metricsPort } from '../observability/metrics-endpoint.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -174,6 +174,8 @@ async function remoteFromEnv(env: NodeJS.ProcessEnv): Promise<GatehouseBackend> 
     ...(secretKey ? { secretKey } : {}),
   });
   backend.log(`Gatehouse: using the standalone service at ${new URL(env.GATEHOUSE_SERVICE_URL ?? '').origin}`);
+  // The app's own metrics (decisions, the proxy's refreshes, ...); the service serves its own.
+  await listenForMetrics(backend.metrics, env, backend.log);
   return backend;
 }
 
@@ -194,7 +196,8 @@ export function getGatehouse(): Promise<Gatehouse> {
   }
   if (!holder[INSTANCE]) {
     const options = gatehouseOptionsFromEnv();
-    const port = metricsPort(process.env);
+    // A bad GATEHOUSE_METRICS_PORT stops the start before anything is opened.
+    metricsPort(process.env);
     // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).
     options.webhooks = { ...options.webhooks, worker: process.env.GATEHOUSE_WEBHOOK_WORKER !== '0' };
     holder[INSTANCE] = createGatehouse(options).then(async (gatehouse) => {
@@ -202,13 +205,7 @@ export function getGatehouse(): Promise<Gatehouse> {
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';
       gatehouse.log(`Gatehouse: ${where}${gatehouse.fanOut ? ', Redis fan-out on (REDIS_URL)' : ''}`);
       // GATEHOUSE_METRICS_PORT: the metrics on a port of their own, without a key (bind it where only the scraper reaches).
-      if (port !== undefined) {
-        await startMetricsServer(gatehouse.metrics, { port, host: process.env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1' }).then(
-          (server) => gatehouse.log(`Gatehouse: metrics on ${server.url}/metrics`),
-          (error: unknown) =>
-            gatehouse.log(`Gatehouse: no metrics listener on port ${port} (${error instanceof Error ? error.message : 'unknown error'})`),
-        );
-      }
+      await listenForMetrics(gatehouse.metrics, process.env, gatehouse.log);
       if (!gatehouse.databaseFile && !gatehouse.fanOut) {
         gatehouse.log(
           'Gatehouse: no REDIS_URL: other instances learn of a revocation only when its tokens expire (token lifetime + clock skew).',

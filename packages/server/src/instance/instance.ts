@@ -50,7 +50,7 @@ import { createMachines, type Machines } from '../machines/machine-auth.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createAdminClaims, type AdminClaims } from '../admin-claim/admin-claim.js';
 import { observeDecisions } from '../observability/decisions.js';
-import { withSessionTelemetry } from '../observability/session-telemetry.js';
+import { withFactorTelemetry, withSessionTelemetry } from '../observability/session-telemetry.js';
 import { createLogger, lineLogger, withRequestLog, type Logger } from '../observability/logger.js';
 import {
   checkImpersonationLifetime,
@@ -448,14 +448,17 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     rpName: options.passkeys?.rpName ?? 'Gatehouse',
     origins: options.passkeys?.origins ?? [],
   };
-  const factors = createFactorService({
-    store,
-    masterSecret: secret,
-    passkeys,
-    totpIssuer: passkeys.rpName,
-    now,
-    sessions: () => sessions,
-  });
+  const factors = withFactorTelemetry(
+    createFactorService({
+      store,
+      masterSecret: secret,
+      passkeys,
+      totpIssuer: passkeys.rpName,
+      now,
+      sessions: () => sessions,
+    }),
+    metrics,
+  );
 
   // Every decision counted by reason (and traced when an SDK is registered).
   const decide = observeDecisions((request) => authenticateRequestNow(request, { verifier, checkSession }), metrics);

@@ -70,3 +70,16 @@ export function metricsPort(env: NodeJS.ProcessEnv): number | undefined {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('GATEHOUSE_METRICS_PORT must be a port number (0-65535)');
   return port;
 }
+
+/**
+ * An app process's GATEHOUSE_METRICS_PORT listener (embedded instance or standalone-service mode),
+ * if one is configured. A port that cannot be bound is logged, not fatal: the app keeps serving.
+ */
+export async function listenForMetrics(metrics: Metrics, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const port = metricsPort(env);
+  if (port === undefined) return;
+  await startMetricsServer(metrics, { port, host: env.GATEHOUSE_METRICS_HOST ?? '127.0.0.1' }).then(
+    (server) => log(`Gatehouse: metrics on ${server.url}/metrics`),
+    (error: unknown) => log(`Gatehouse: no metrics listener on port ${port} (${error instanceof Error ? error.message : 'unknown error'})`),
+  );
+}

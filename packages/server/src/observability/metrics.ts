@@ -9,13 +9,15 @@ export interface OutboxDepth {
   failed: number;
 }
 
-/** What is read at scrape time, never on the request path. */
+/** What is read at scrape time, never on the request path. A source left out has no series. */
 export interface ScrapeSources {
-  outboxes(): Promise<{ webhooks: OutboxDepth; mail: OutboxDepth }>;
+  outboxes?(): Promise<{ webhooks: OutboxDepth; mail: OutboxDepth }>;
   /** Whether the database answers a trivial query (within the store's bound). */
-  databaseUp(): Promise<boolean>;
+  databaseUp?(): Promise<boolean>;
   /** Whether the Redis subscriber is connected; null without Redis. */
   redisUp(): boolean | null;
+  /** An app in front of a standalone service: whether the service answers its health check. */
+  serviceUp?(): Promise<boolean>;
 }
 
 export interface Metrics {
@@ -121,15 +123,20 @@ export function createMetrics(): Metrics {
     name: 'gatehouse_webhook_outbox_depth',
     help: 'Webhook deliveries by status: pending (waiting or retrying) and failed (dead-lettered).',
     labelNames: ['status'],
-    registers: [registry],
+    registers: [],
   });
   const mailDepth = new Gauge({
     name: 'gatehouse_mail_outbox_depth',
     help: 'Mails in the outbox by status: pending and failed.',
     labelNames: ['status'],
-    registers: [registry],
+    registers: [],
   });
-  const databaseUp = new Gauge({ name: 'gatehouse_database_up', help: '1 when the database answers.', registers: [registry] });
+  const databaseUp = new Gauge({ name: 'gatehouse_database_up', help: '1 when the database answers.', registers: [] });
+  const serviceUp = new Gauge({
+    name: 'gatehouse_service_up',
+    help: '1 when the standalone service answers its health check (an app with GATEHOUSE_SERVICE_URL).',
+    registers: [],
+  });
   const redisUp = new Gauge({
     name: 'gatehouse_redis_up',
     help: '1 when the Redis subscriber is connected, 0 when not; absent without Redis.',
@@ -138,9 +145,10 @@ export function createMetrics(): Metrics {
 
   async function readSources(): Promise<void> {
     if (!sources) return;
-    const up = await sources.databaseUp();
-    databaseUp.set(up ? 1 : 0);
-    if (up) {
+    if (sources.serviceUp) serviceUp.set((await sources.serviceUp()) ? 1 : 0);
+    const up = sources.databaseUp ? await sources.databaseUp() : false;
+    if (sources.databaseUp) databaseUp.set(up ? 1 : 0);
+    if (up && sources.outboxes) {
       const depth = await sources.outboxes().catch(() => null);
       for (const [gauge, value] of [
         [webhookDepth, depth?.webhooks],
@@ -167,6 +175,9 @@ export function createMetrics(): Metrics {
     mailFailure: () => void (failures.mail += 1),
     watch(next) {
       sources = next;
+      if (next.databaseUp) registry.registerMetric(databaseUp);
+      if (next.outboxes) for (const gauge of [webhookDepth, mailDepth]) registry.registerMetric(gauge);
+      if (next.serviceUp) registry.registerMetric(serviceUp);
       if (next.redisUp() !== null) registry.registerMetric(redisUp);
     },
     async render() {

@@ -1,5 +1,6 @@
 // Sign-in, sign-up and refresh counted by outcome and traced (`gatehouse.sign_in`, `gatehouse.sign_up`, `gatehouse.refresh`), around the session service.
 
+import type { FactorService } from '../factors/factors.js';
 import type { SessionService } from '../sessions/sessions.js';
 import type { Metrics } from './metrics.js';
 import { errorOutcome, inSpan } from './tracing.js';
@@ -42,4 +43,21 @@ export function withSessionTelemetry(sessions: SessionService, metrics: Metrics)
       ),
     refresh: (clientToken, ctx) => observe('gatehouse.refresh', metrics.refresh, () => sessions.refresh(clientToken, ctx), success),
   };
+}
+
+/**
+ * The sign-ins that end in the factor service: the second step after `second_factor_required`
+ * (`success`, or the code that refused it, e.g. `code_invalid`) and a passkey-only sign-in.
+ */
+export function withFactorTelemetry(factors: FactorService, metrics: Metrics): FactorService {
+  return {
+    ...factors,
+    attemptSecondFactor: (...args) => observe('gatehouse.sign_in', metrics.signIn, () => factors.attemptSecondFactor(...args), success),
+    signInWithPasskey: (...args) => observe('gatehouse.sign_in', metrics.signIn, () => factors.signInWithPasskey(...args), success),
+  };
+}
+
+/** A refresh made elsewhere (an app's proxy refreshing through a standalone service), counted and traced the same way. */
+export function observeRefresh<A extends unknown[], T>(refresh: (...args: A) => Promise<T>, metrics: Metrics): (...args: A) => Promise<T> {
+  return (...args) => observe('gatehouse.refresh', metrics.refresh, () => refresh(...args), success);
 }

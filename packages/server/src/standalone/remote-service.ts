@@ -21,6 +21,11 @@ import { createBackendHttpClient, type BackendClient } from '../backend/client.j
 import { connectFanOut, type FanOut } from '../propagation/redis-fan-out.js';
 import { createRevocationList } from '../propagation/revocation.js';
 import { DISCOVERY_PATH, type ServiceDiscovery } from './serve.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { metricsRoute } from '../observability/metrics-endpoint.js';
+import { observeDecisions } from '../observability/decisions.js';
+import { observeRefresh } from '../observability/session-telemetry.js';
+import { createSecretKeyCheck } from '../backend/secret-keys.js';
 import type { PublicUser, RefreshResult } from '../sessions/sessions.js';
 
 export interface RemoteGatehouseOptions {
@@ -75,6 +80,11 @@ async function serviceAnswer(res: Response): Promise<{ jwt: string } & Record<st
 export interface RemoteBackend extends GatehouseBackend {
   /** The service's `iss`. */
   readonly issuer: string;
+  /**
+   * This app's own metrics: its decisions, the proxy's refreshes, the verified-token cache, the
+   * fan-out lag, Redis and whether the service answers. Sign-ins and the rest are the service's.
+   */
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -100,12 +110,16 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   }
   // The JWKS from the service's own origin (not from the document: it names the address the service
   // saw, which may not be one this app can reach).
+  const metrics = createMetrics();
+  // `{basePath}/metrics` of the app is the app's own registry, behind the same secret key (the service's is on the service).
+  const metricsKeys = createSecretKeyCheck(options.secretKey ? [options.secretKey] : []);
   const keys = createRemoteKeyResolver({ jwksUrl: new URL('/.well-known/jwks.json', service), fetch: doFetch, timeoutMs });
   const verifier = createSessionTokenVerifier({
     keys,
     issuer: discovery.issuer,
     authorizedParties: options.authorizedParties ?? [],
     clockSkewInMs,
+    cacheStats: metrics.tokenCache,
     ...(typeof discovery.session_token_lifetime_seconds === 'number' && discovery.session_token_lifetime_seconds > 0
       ? { maxTokenLifetimeSeconds: discovery.session_token_lifetime_seconds }
       : {}),
@@ -125,8 +139,18 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
       now: Date.now,
       maxSkewMs: clockSkewInMs,
       log,
+      onRevocationLag: metrics.revocationLag,
     });
   }
+  const health = new URL('/health', service);
+  metrics.watch({
+    redisUp: () => (fanOut ? fanOut.status.subscribed : null),
+    serviceUp: () =>
+      doFetch(health, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }).then(
+        async (res) => (await res.arrayBuffer(), res.status === 200),
+        () => false,
+      ),
+  });
   const checkSession = (claims: SessionClaims): AuthReason | null => {
     if (!fanOut) return null;
     if (fanOut.revocations.isRevoked(claims.sid)) return 'session-revoked';
@@ -167,6 +191,8 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     const url = new URL(request.url);
     if (!url.pathname.startsWith(`${basePath}/`) && url.pathname !== '/.well-known/jwks.json')
       return errorResponse('not_found', 'No such endpoint.');
+    if (url.pathname === `${basePath}/metrics` && (request.method === 'GET' || request.method === 'HEAD'))
+      return metricsRoute(request, metrics, metricsKeys);
     const headers = new Headers(request.headers);
     for (const name of ['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']) headers.delete(name);
     const init: RequestInit & { duplex?: 'half' } = {
@@ -198,7 +224,7 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   // verified token per user lets getUser() ask the service for that user's own record with it
   // (GET /session), with no credential of the app's own. Bounded; a revoked token simply gets null.
   const recentTokens = new Map<string, string>();
-  async function authenticate(request: Pick<Request, 'headers'>) {
+  async function verify(request: Pick<Request, 'headers'>) {
     const state = await authenticateRequest(request, { verifier, checkSession });
     if (state.status === 'signed-in') {
       recentTokens.delete(state.claims.sub);
@@ -207,6 +233,7 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     }
     return state;
   }
+  const authenticate = observeDecisions(verify, metrics);
   async function getUser(id: string): Promise<PublicUser | null> {
     const token = recentTokens.get(id);
     if (!token) return null;
@@ -262,8 +289,9 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   let client: BackendClient | undefined;
   return {
     issuer: discovery.issuer,
+    metrics,
     authenticate,
-    refresh,
+    refresh: observeRefresh(refresh, metrics),
     async switchOrganization(session, organization, context) {
       const body = await asSession(session, '/sessions/active-organization', { organization }, context);
       const state = await authenticateToken(body.jwt, 'cookie', { verifier });
