@@ -70,12 +70,6 @@ export function oversized(file, text) {
 export const PENDING = [
   'packages/server/src/instance/instance.ts',
   'packages/server/src/instance/instance.ts#createGatehouse',
-  'packages/server/src/machines/api-keys.ts#createApiKeys',
-  'packages/server/src/machines/m2m.ts#createM2m',
-  'packages/server/src/organizations/invitations.ts#createInvitationService',
-  'packages/server/src/roles/role-admin.ts#createRoleAdmin',
-  'packages/server/src/sessions/session-control.ts#createSessionControl',
-  'packages/server/src/sessions/sessions.ts#createSessionService',
   'packages/server/src/standalone/remote-service.ts#createRemoteBackend',
 ];
 

@@ -84,6 +84,45 @@ export function toApiKey(row: ApiKeyRow, t: number): ApiKey {
 
 type Verified = { machine: VerifiedMachine } | { reason: AuthReason };
 
+/** Refuses a key whose owner does not exist, or whose scopes go beyond what its creator or organization may grant. */
+async function checkOwner(deps: ApiKeyDeps, input: CreateApiKeyInput, scopes: string[]): Promise<void> {
+  const { store } = deps;
+  const { subject } = input;
+  if (subject.startsWith('user_')) {
+    if (!(await store.findUserById(subject))) throw new GatehouseError('not_found', 'No such user.');
+    if (input.createdBy && input.createdBy !== subject) throw new GatehouseError('forbidden', 'You can only create keys for yourself.');
+    return;
+  }
+  const org = subject.startsWith('org_') ? await store.findOrganization(subject) : null;
+  if (!org) throw new GatehouseError('not_found', 'No such organization.');
+  // A key of an organization carries some of the organization's permissions, never more: the
+  // creator's own (a member cannot mint a key stronger than themselves), or, from server code,
+  // permissions the instance's roles define.
+  let allowed: readonly string[];
+  if (input.createdBy) {
+    const member = await store.findMembership(org.id, input.createdBy);
+    if (!member) throw new GatehouseError('not_found', 'No such organization.');
+    allowed = deps.roles.permissionsOf(member.role);
+  } else {
+    allowed = [...deps.roles.list.flatMap((r) => r.permissions), ...SYSTEM_PERMISSIONS];
+  }
+  const beyond = scopes.filter((s) => !allowed.includes(s));
+  if (beyond.length > 0)
+    throw new GatehouseError(
+      'forbidden',
+      `A key of this organization cannot carry ${beyond.slice(0, 3).join(', ')}: not among its permissions.`,
+    );
+}
+
+/** Whether `userId` may see and revoke the key (server code: userId undefined, always). */
+async function mayManage(deps: ApiKeyDeps, row: ApiKeyRow, userId: string | undefined): Promise<boolean> {
+  const { store } = deps;
+  if (userId === undefined || row.created_by === userId || row.subject === userId) return true;
+  if (!row.subject.startsWith('org_')) return false;
+  const member = await store.findMembership(row.subject, userId);
+  return member !== null && deps.roles.permissionsOf(member.role).includes(ORG_KEY_ADMIN_PERMISSION);
+}
+
 export function createApiKeys(deps: ApiKeyDeps) {
   const { store, now } = deps;
   const cacheSize = deps.cacheSize ?? 10_000;
@@ -107,42 +146,6 @@ export function createApiKeys(deps: ApiKeyDeps) {
   };
   const timer = setInterval(() => void flush(), deps.flushIntervalMs ?? 10_000);
   timer.unref();
-
-  async function checkOwner(input: CreateApiKeyInput, scopes: string[]): Promise<void> {
-    const { subject } = input;
-    if (subject.startsWith('user_')) {
-      if (!(await store.findUserById(subject))) throw new GatehouseError('not_found', 'No such user.');
-      if (input.createdBy && input.createdBy !== subject) throw new GatehouseError('forbidden', 'You can only create keys for yourself.');
-      return;
-    }
-    const org = subject.startsWith('org_') ? await store.findOrganization(subject) : null;
-    if (!org) throw new GatehouseError('not_found', 'No such organization.');
-    // A key of an organization carries some of the organization's permissions, never more: the
-    // creator's own (a member cannot mint a key stronger than themselves), or, from server code,
-    // permissions the instance's roles define.
-    let allowed: readonly string[];
-    if (input.createdBy) {
-      const member = await store.findMembership(org.id, input.createdBy);
-      if (!member) throw new GatehouseError('not_found', 'No such organization.');
-      allowed = deps.roles.permissionsOf(member.role);
-    } else {
-      allowed = [...deps.roles.list.flatMap((r) => r.permissions), ...SYSTEM_PERMISSIONS];
-    }
-    const beyond = scopes.filter((s) => !allowed.includes(s));
-    if (beyond.length > 0)
-      throw new GatehouseError(
-        'forbidden',
-        `A key of this organization cannot carry ${beyond.slice(0, 3).join(', ')}: not among its permissions.`,
-      );
-  }
-
-  /** Whether `userId` may see and revoke the key (server code: userId undefined, always). */
-  async function mayManage(row: ApiKeyRow, userId: string | undefined): Promise<boolean> {
-    if (userId === undefined || row.created_by === userId || row.subject === userId) return true;
-    if (!row.subject.startsWith('org_')) return false;
-    const member = await store.findMembership(row.subject, userId);
-    return member !== null && deps.roles.permissionsOf(member.role).includes(ORG_KEY_ADMIN_PERMISSION);
-  }
 
   function lookup(hash: string, t: number): { row: ApiKeyRow | null } | Promise<{ row: ApiKeyRow | null }> {
     const hit = cache.get(hash);
@@ -198,7 +201,7 @@ export function createApiKeys(deps: ApiKeyDeps) {
      */
     async create(input: CreateApiKeyInput, ctx: RequestContext): Promise<ApiKey & { secret: string }> {
       const scopes = [...new Set(input.scopes ?? [])];
-      await checkOwner(input, scopes);
+      await checkOwner(deps, input, scopes);
       const t = now();
       const secret = `ak_${newSecret()}`;
       const row: ApiKeyRow = {
@@ -245,14 +248,14 @@ export function createApiKeys(deps: ApiKeyDeps) {
       });
       const t = now();
       const visible: ApiKey[] = [];
-      for (const row of rows) if (await mayManage(row, userId)) visible.push(toApiKey(row, t));
+      for (const row of rows) if (await mayManage(deps, row, userId)) visible.push(toApiKey(row, t));
       return visible;
     },
 
     /** @throws GatehouseError `not_found` (also for a key the user may not manage) */
     async get(id: string, userId?: string): Promise<ApiKey> {
       const row = API_KEY_ID.test(id) ? await store.findApiKey(id) : null;
-      if (!row || !(await mayManage(row, userId))) throw new GatehouseError('not_found', 'No such API key.');
+      if (!row || !(await mayManage(deps, row, userId))) throw new GatehouseError('not_found', 'No such API key.');
       return toApiKey(row, now());
     },
 
@@ -266,7 +269,7 @@ export function createApiKeys(deps: ApiKeyDeps) {
       options: { reason?: string | null | undefined; userId?: string | undefined; ctx: RequestContext },
     ): Promise<ApiKey> {
       const row = API_KEY_ID.test(id) ? await store.findApiKey(id) : null;
-      if (!row || !(await mayManage(row, options.userId))) throw new GatehouseError('not_found', 'No such API key.');
+      if (!row || !(await mayManage(deps, row, options.userId))) throw new GatehouseError('not_found', 'No such API key.');
       const t = now();
       const changed = await store.transaction(async (tx) => {
         const done = await tx.revokeApiKey(row.id, options.reason ?? null, t);

@@ -78,6 +78,46 @@ function toMachine(row: MachineRow, all: ReadonlyMap<string, MachineRow>): Machi
 
 type Verified = { machine: VerifiedMachine } | { reason: AuthReason };
 
+/** Verifies an M2M token by its signature, category, issuer and times (no database read). */
+function verifyM2mTokenNow(deps: M2mDeps, token: string): Verified | Promise<Verified> {
+  let jws;
+  try {
+    jws = verifyCompactJwsNow(token, { keys: deps.keys, algorithms: ALGORITHMS });
+  } catch {
+    return { reason: 'm2m-token-invalid' };
+  }
+  const settle = (decoded: Awaited<typeof jws>): Verified => {
+    // The category is read only after the signature verified: an unsigned header proves nothing.
+    if (decoded.header.cat !== M2M_TOKEN_CATEGORY) return { reason: 'm2m-token-invalid' };
+    let claims: Record<string, unknown>;
+    try {
+      claims = JSON.parse(new TextDecoder().decode(decoded.payload)) as Record<string, unknown>;
+    } catch {
+      return { reason: 'm2m-token-invalid' };
+    }
+    const t = deps.now();
+    const { sub, jti, exp, nbf, iss, scopes } = claims;
+    if (typeof sub !== 'string' || !MACHINE_ID.test(sub) || typeof jti !== 'string' || iss !== deps.issuer)
+      return { reason: 'm2m-token-invalid' };
+    if (typeof exp !== 'number' || typeof nbf !== 'number' || !Array.isArray(scopes)) return { reason: 'm2m-token-invalid' };
+    if (exp * 1000 <= t - deps.clockSkewInMs) return { reason: 'm2m-token-expired' };
+    if (nbf * 1000 > t + deps.clockSkewInMs) return { reason: 'm2m-token-invalid' };
+    const custom = Object.fromEntries(Object.entries(claims).filter(([k]) => !RESERVED.has(k)));
+    return {
+      machine: {
+        tokenType: 'm2m_token',
+        id: jti,
+        subject: sub,
+        scopes: scopes.filter((s): s is string => typeof s === 'string'),
+        name: null,
+        claims: Object.keys(custom).length > 0 ? custom : null,
+        expiration: exp,
+      },
+    };
+  };
+  return jws instanceof Promise ? jws.then(settle, () => ({ reason: 'm2m-token-invalid' }) as Verified) : settle(jws);
+}
+
 export function createM2m(deps: M2mDeps) {
   const { store, now } = deps;
 
@@ -117,45 +157,6 @@ export function createM2m(deps: M2mDeps) {
     const row = found && digestsEqual(hash, found.secret_hash) ? found : null;
     if (!row || (machineId !== undefined && row.id !== machineId)) return null;
     return row;
-  }
-
-  function verifyNow(token: string): Verified | Promise<Verified> {
-    let jws;
-    try {
-      jws = verifyCompactJwsNow(token, { keys: deps.keys, algorithms: ALGORITHMS });
-    } catch {
-      return { reason: 'm2m-token-invalid' };
-    }
-    const settle = (decoded: Awaited<typeof jws>): Verified => {
-      // The category is read only after the signature verified: an unsigned header proves nothing.
-      if (decoded.header.cat !== M2M_TOKEN_CATEGORY) return { reason: 'm2m-token-invalid' };
-      let claims: Record<string, unknown>;
-      try {
-        claims = JSON.parse(new TextDecoder().decode(decoded.payload)) as Record<string, unknown>;
-      } catch {
-        return { reason: 'm2m-token-invalid' };
-      }
-      const t = now();
-      const { sub, jti, exp, nbf, iss, scopes } = claims;
-      if (typeof sub !== 'string' || !MACHINE_ID.test(sub) || typeof jti !== 'string' || iss !== deps.issuer)
-        return { reason: 'm2m-token-invalid' };
-      if (typeof exp !== 'number' || typeof nbf !== 'number' || !Array.isArray(scopes)) return { reason: 'm2m-token-invalid' };
-      if (exp * 1000 <= t - deps.clockSkewInMs) return { reason: 'm2m-token-expired' };
-      if (nbf * 1000 > t + deps.clockSkewInMs) return { reason: 'm2m-token-invalid' };
-      const custom = Object.fromEntries(Object.entries(claims).filter(([k]) => !RESERVED.has(k)));
-      return {
-        machine: {
-          tokenType: 'm2m_token',
-          id: jti,
-          subject: sub,
-          scopes: scopes.filter((s): s is string => typeof s === 'string'),
-          name: null,
-          claims: Object.keys(custom).length > 0 ? custom : null,
-          expiration: exp,
-        },
-      };
-    };
-    return jws instanceof Promise ? jws.then(settle, () => ({ reason: 'm2m-token-invalid' }) as Verified) : settle(jws);
   }
 
   return {
@@ -262,11 +263,11 @@ export function createM2m(deps: M2mDeps) {
     },
 
     /** Verifies an M2M JWT locally (signature, category, issuer, lifetime): no database read. */
-    verifyNow,
+    verifyNow: (token: string) => verifyM2mTokenNow(deps, token),
 
     /** {@link verifyNow} as Clerk's M2MToken. @throws GatehouseError `unauthenticated` */
     async verify(token: string): Promise<M2MToken> {
-      const outcome = await verifyNow(token);
+      const outcome = await verifyM2mTokenNow(deps, token);
       if ('reason' in outcome) throw new GatehouseError('unauthenticated', new TokenVerificationError(outcome.reason).message);
       const { machine } = outcome;
       const t = now();

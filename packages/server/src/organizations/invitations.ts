@@ -51,44 +51,47 @@ export const INVITATION_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 const NOT_VALID = 'This invitation link is not valid.';
 
+/** An invitation row as org admins see it (`expired` once a pending one is past its expiry at `t`). */
+function toInvitationAt(row: InvitationRow, t: number): OrganizationInvitation {
+  const expired = row.status === 'pending' && Number(row.expires_at) <= t;
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    emailAddress: row.email,
+    role: row.role,
+    status: expired ? 'expired' : row.status,
+    inviterId: row.inviter_id,
+    expiresAt: Number(row.expires_at),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+/** The link the invitation email carries. */
+function acceptUrl(deps: InvitationDeps, token: string, origin: string | null): string {
+  const { invitationUrl } = deps;
+  const base = /^https?:\/\//i.test(invitationUrl) || !origin ? invitationUrl : new URL(invitationUrl, origin).href;
+  return `${base}${base.includes('?') ? '&' : '?'}invitation_token=${token}`;
+}
+
+/** A pending invitation whose email could not be sent is withdrawn, so a retry is not a duplicate. */
+async function withdraw(deps: InvitationDeps, row: InvitationRow, ctx: RequestContext): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const t = deps.now();
+    if (!(await tx.settleInvitation(row.id, 'revoked', t))) return;
+    await audit(tx, ctx, {
+      at: t,
+      action: 'organizationInvitation.revoked',
+      actorId: null,
+      subjectId: row.id,
+      data: { organization: row.organization_id, reason: 'delivery_failed' },
+    });
+  });
+}
+
 export function createInvitationService(deps: InvitationDeps) {
   const { store, roles, now } = deps;
-
-  function toInvitation(row: InvitationRow): OrganizationInvitation {
-    const expired = row.status === 'pending' && Number(row.expires_at) <= now();
-    return {
-      id: row.id,
-      organizationId: row.organization_id,
-      emailAddress: row.email,
-      role: row.role,
-      status: expired ? 'expired' : row.status,
-      inviterId: row.inviter_id,
-      expiresAt: Number(row.expires_at),
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-    };
-  }
-
-  function acceptUrl(token: string, origin: string | null): string {
-    const { invitationUrl } = deps;
-    const base = /^https?:\/\//i.test(invitationUrl) || !origin ? invitationUrl : new URL(invitationUrl, origin).href;
-    return `${base}${base.includes('?') ? '&' : '?'}invitation_token=${token}`;
-  }
-
-  /** A pending invitation whose email could not be sent is withdrawn, so a retry is not a duplicate. */
-  async function withdraw(row: InvitationRow, ctx: RequestContext): Promise<void> {
-    await store.transaction(async (tx) => {
-      const t = now();
-      if (!(await tx.settleInvitation(row.id, 'revoked', t))) return;
-      await audit(tx, ctx, {
-        at: t,
-        action: 'organizationInvitation.revoked',
-        actorId: null,
-        subjectId: row.id,
-        data: { organization: row.organization_id, reason: 'delivery_failed' },
-      });
-    });
-  }
+  const toInvitation = (row: InvitationRow) => toInvitationAt(row, now());
 
   return {
     /**
@@ -150,7 +153,7 @@ export function createInvitationService(deps: InvitationDeps) {
         return { row, org };
       });
       // Sent after the commit: a slow mailer must not hold the database's write lock.
-      const url = acceptUrl(token, ctx.origin);
+      const url = acceptUrl(deps, token, ctx.origin);
       const roleName = roles.get(row.role)?.name ?? row.role;
       try {
         await deps.mailer.send({
@@ -160,7 +163,7 @@ export function createInvitationService(deps: InvitationDeps) {
           url,
         });
       } catch (error) {
-        await withdraw(row, ctx);
+        await withdraw(deps, row, ctx);
         deps.log(
           `gatehouse: invitation ${row.id} was withdrawn: its email could not be sent (${error instanceof Error ? error.name : 'error'})`,
         );

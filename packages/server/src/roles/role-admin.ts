@@ -91,6 +91,48 @@ const fingerprint = (role: RoleDefinition | null): string =>
 const badRequest = (error: unknown): GatehouseError =>
   new GatehouseError('bad_request', error instanceof Error ? error.message : 'The role is invalid.', { cause: error });
 
+/** The stored roles that still validate; the others are skipped with a warning (their holders get no permissions). */
+const validRoles = (rows: readonly RoleRow[], log: (line: string) => void): RoleDefinition[] =>
+  rows.flatMap((row) => {
+    try {
+      return [checkRole(toDefinition(row))];
+    } catch (error) {
+      log(`gatehouse: WARNING: ignoring stored role ${row.key}: ${error instanceof Error ? error.message : 'invalid'}`);
+      return [];
+    }
+  });
+
+/** A role as the admin API shows it, with where it comes from and, for a database role, its row's times. */
+function roleInfo(roles: RoleRegistry, rows: readonly RoleRow[], role: RoleDefinition): RoleInfo {
+  const source = roles.sourceOf(role.key) ?? 'database';
+  const row = source === 'database' ? rows.find((r) => r.key === role.key) : undefined;
+  return {
+    key: role.key,
+    name: role.name,
+    ...(role.description ? { description: role.description } : {}),
+    permissions: [...role.permissions],
+    source,
+    readOnly: source !== 'database',
+    creatorRole: role.key === roles.creatorRole,
+    defaultRole: role.key === roles.defaultRole,
+    createdAt: row ? Number(row.created_at) : null,
+    updatedAt: row ? Number(row.updated_at) : null,
+  };
+}
+
+/** Built-in and configured roles (the creator and default roles among them) change only with the configuration. */
+function refuseReadOnly(roles: RoleRegistry, key: string, doing: string): void {
+  const source = roles.sourceOf(key);
+  if (source === 'built-in') throw new GatehouseError('conflict', `${key} is a built-in role: it cannot be ${doing}.`);
+  if (source === 'configuration')
+    throw new GatehouseError(
+      'conflict',
+      `${key} is defined in the configuration: it cannot be ${doing} here (edit gatehouse.config.json).`,
+    );
+  if (key === roles.creatorRole || key === roles.defaultRole)
+    throw new GatehouseError('conflict', `${key} is the instance's creator or default role: it cannot be ${doing}.`);
+}
+
 /**
  * Loads the roles (configuration is validated by the caller first) and returns the registry with
  * its admin API. Stored roles that no longer validate are skipped with a warning: their holders
@@ -108,22 +150,12 @@ export async function createRoleAdmin(deps: {
   const { store, stamps, now, log } = deps;
   const checkEveryMs = deps.checkEveryMs ?? CHECK_EVERY_MS;
 
-  const valid = (rows: readonly RoleRow[]): RoleDefinition[] =>
-    rows.flatMap((row) => {
-      try {
-        return [checkRole(toDefinition(row))];
-      } catch (error) {
-        log(`gatehouse: WARNING: ignoring stored role ${row.key}: ${error instanceof Error ? error.message : 'invalid'}`);
-        return [];
-      }
-    });
-
   let revision = await store.getInstanceValue(REVISION_KEY);
   let rows = await store.listRoles();
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastCheck = Date.now();
   let stopped = false;
-  const roles = createRoleRegistry(deps.config, valid(rows), { beforeRead: schedule });
+  const roles = createRoleRegistry(deps.config, validRoles(rows, log), { beforeRead: schedule });
 
   // One reload at a time; a change made here waits for a check in flight, then reloads itself.
   let queue: Promise<void> = Promise.resolve();
@@ -138,7 +170,7 @@ export async function createRoleAdmin(deps: {
     const nextRevision = await store.getInstanceValue(REVISION_KEY);
     const nextRows = await store.listRoles();
     const before = new Map(roles.list.map((r) => [r.key, fingerprint(r)]));
-    roles.load(valid(nextRows));
+    roles.load(validRoles(nextRows, log));
     revision = nextRevision;
     rows = nextRows;
     const keys = new Set([...before.keys(), ...roles.list.map((r) => r.key)]);
@@ -169,49 +201,19 @@ export async function createRoleAdmin(deps: {
     timer.unref?.();
   }
 
-  function info(role: RoleDefinition): RoleInfo {
-    const source = roles.sourceOf(role.key) ?? 'database';
-    const row = source === 'database' ? rows.find((r) => r.key === role.key) : undefined;
-    return {
-      key: role.key,
-      name: role.name,
-      ...(role.description ? { description: role.description } : {}),
-      permissions: [...role.permissions],
-      source,
-      readOnly: source !== 'database',
-      creatorRole: role.key === roles.creatorRole,
-      defaultRole: role.key === roles.defaultRole,
-      createdAt: row ? Number(row.created_at) : null,
-      updatedAt: row ? Number(row.updated_at) : null,
-    };
-  }
-
-  /** Built-in and configured roles (the creator and default roles among them) change only with the configuration. */
-  function refuseReadOnly(key: string, doing: string): void {
-    const source = roles.sourceOf(key);
-    if (source === 'built-in') throw new GatehouseError('conflict', `${key} is a built-in role: it cannot be ${doing}.`);
-    if (source === 'configuration')
-      throw new GatehouseError(
-        'conflict',
-        `${key} is defined in the configuration: it cannot be ${doing} here (edit gatehouse.config.json).`,
-      );
-    if (key === roles.creatorRole || key === roles.defaultRole)
-      throw new GatehouseError('conflict', `${key} is the instance's creator or default role: it cannot be ${doing}.`);
-  }
-
   return {
     roles,
 
     async list() {
       await check();
-      return roles.list.map(info);
+      return roles.list.map((role) => roleInfo(roles, rows, role));
     },
 
     async upsert(input, options = {}) {
       if (!ROLE_KEY.test(input.key))
         throw new GatehouseError('bad_request', 'Role keys look like org:<name> (lowercase, at most 60 characters).');
       await check();
-      refuseReadOnly(input.key, 'changed');
+      refuseReadOnly(roles, input.key, 'changed');
       let role: RoleDefinition;
       try {
         const description = input.description?.trim();
@@ -227,11 +229,17 @@ export async function createRoleAdmin(deps: {
       const result = await store.transaction(async (tx) => {
         const stored = await tx.listRoles();
         const existing = stored.find((r) => r.key === role.key) ?? null;
-        const previous = existing ? (valid([existing])[0] ?? null) : null;
+        const previous = existing ? (validRoles([existing], log)[0] ?? null) : null;
         if (previous && fingerprint(previous) === fingerprint(role)) return { created: false, changed: false };
         let next;
         try {
-          next = roles.compile([...valid(stored.filter((r) => r.key !== role.key)), role]);
+          next = roles.compile([
+            ...validRoles(
+              stored.filter((r) => r.key !== role.key),
+              log,
+            ),
+            role,
+          ]);
         } catch (error) {
           throw badRequest(error);
         }
@@ -269,13 +277,13 @@ export async function createRoleAdmin(deps: {
       if (result.changed) await serial(reloadFromDatabase);
       const current = roles.get(role.key);
       if (!current) throw new GatehouseError('internal_error', 'The role was saved but could not be loaded.');
-      return { role: info(current), ...result };
+      return { role: roleInfo(roles, rows, current), ...result };
     },
 
     async remove(key, options = {}) {
       if (!ROLE_KEY.test(key)) throw new GatehouseError('not_found', 'No such role.');
       await check();
-      refuseReadOnly(key, 'deleted');
+      refuseReadOnly(roles, key, 'deleted');
       await store.transaction(async (tx) => {
         const existing = (await tx.listRoles()).find((r) => r.key === key);
         if (!existing) throw new GatehouseError('not_found', 'No such role.');

@@ -13,8 +13,8 @@ import {
   type EndOutcome,
   type SessionDeps,
 } from './session-core.js';
-import { guardLastAdmin } from '../organizations/org-access.js';
 import { requireFresh } from '../factors/factor-checks.js';
+import { createUserStanding } from './user-standing.js';
 import type { ClientRow, SessionRow } from './session-store.js';
 import type { Store } from '../store/types.js';
 
@@ -120,6 +120,8 @@ export function createSessionControl(deps: SessionDeps) {
   }
 
   return {
+    ...createUserStanding(deps),
+
     /**
      * The live sessions of a user on every client, most recently active first. Sessions past their
      * lifetime or inactivity limit are left out (they can no longer be refreshed).
@@ -223,98 +225,6 @@ export function createSessionControl(deps: SessionDeps) {
      */
     revokeSession(sessionId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
       return endOne(sessionId, 'revoked', 'session.revoked', ctx, actorId);
-    },
-
-    /**
-     * Bans a user: sign-in and refresh refuse them from now on, every live session is revoked
-     * (audited as `session.revoked`, plus one `user.banned` row), and every token already out is
-     * refused at once; with Redis, on every instance (revocations and a user stamp travel over
-     * pub/sub). Returns the ids of the sessions it ended.
-     *
-     * @throws GatehouseError `not_found` when there is no such user (nothing is written)
-     */
-    async banUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<string[]> {
-      const t = now();
-      const ended = await store.transaction(async (tx) => {
-        if (!(await tx.findUserById(userId))) throw new GatehouseError('not_found', 'No such user.');
-        const sessions = await tx.listLiveSessionsOfUser(userId);
-        const outcome = await endSessions(deps, tx, sessions, {
-          status: 'revoked',
-          action: 'session.revoked',
-          actorId,
-          reason: 'banned',
-          ctx,
-        });
-        // The user row last: clients, sessions, then the user is the order sign-in writes them in.
-        await tx.updateUser(userId, { banned: 1, updated_at: t });
-        await tx.appendAudit({
-          at: t,
-          action: 'user.banned',
-          actor_id: actorId,
-          subject_id: userId,
-          ip: ctx.ip,
-          user_agent: ctx.userAgent,
-          data: '{}',
-        });
-        return outcome.ended;
-      });
-      // A session that started while the ban was being written has a token too: every token of the
-      // user minted before now is refused (the proxy's refresh then fails on the ban).
-      deps.stamps.stampUser(userId, t);
-      return ended;
-    },
-
-    /** Lifts a ban: the user can sign in again (their old sessions stay ended). False when there is no such user. */
-    async unbanUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<boolean> {
-      return store.transaction(async (tx) => {
-        if (!(await tx.findUserById(userId))) return false;
-        const t = now();
-        await tx.updateUser(userId, { banned: 0, updated_at: t });
-        await tx.appendAudit({
-          at: t,
-          action: 'user.unbanned',
-          actor_id: actorId,
-          subject_id: userId,
-          ip: ctx.ip,
-          user_agent: ctx.userAgent,
-          data: '{}',
-        });
-        return true;
-      });
-    },
-
-    /**
-     * Deletes a user: every live session is revoked (audited, refused at once everywhere), then the
-     * user row goes with their memberships and sessions; one `user.deleted` row records it.
-     * `actorId`: who asked (an instance admin), for the audit log.
-     * @throws GatehouseError `not_found`; `conflict` when the user is the last member of an
-     *   organization who can manage its members (nothing is written)
-     */
-    async deleteUser(userId: string, ctx: RequestContext = BACKEND_CONTEXT, actorId: string | null = null): Promise<void> {
-      const t = now();
-      await store.transaction(async (tx) => {
-        const user = await tx.findUserById(userId);
-        if (!user) throw new GatehouseError('not_found', 'No such user.');
-        for (const membership of await tx.listUserMemberships(userId)) {
-          await tx.lockOrganization(membership.organization_id);
-          await guardLastAdmin(deps, tx, membership, null, 'removed');
-        }
-        const sessions = await tx.listLiveSessionsOfUser(userId);
-        await endSessions(deps, tx, sessions, { status: 'revoked', action: 'session.revoked', actorId, reason: 'user_deleted', ctx });
-        // The session rows go with the user; the revocations must not: a restart rebuilds the
-        // revoked-session set from the database, and these tokens could still verify until then.
-        await tx.deleteUser(userId, t - deps.revocations.retainMs);
-        await tx.appendAudit({
-          at: t,
-          action: 'user.deleted',
-          actor_id: actorId,
-          subject_id: userId,
-          ip: ctx.ip,
-          user_agent: ctx.userAgent,
-          data: JSON.stringify({ email: user.email }),
-        });
-      });
-      deps.stamps.stampUser(userId, t);
     },
 
     /** Signs a user out everywhere from server code: ends every live session on every client; returns their ids. */

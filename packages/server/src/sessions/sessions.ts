@@ -1,38 +1,23 @@
 // Sign-up, sign-in, refresh with client-token rotation, and sign-out: the session lifecycle.
 
-import { GatehouseError, isGatehouseError, type RequestContext, type SessionRefresh } from '@gatehouse/core';
-import { hashSecret, newId, newSecret } from '../store/ids.js';
+import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { checkPassword, hashPassword, needsRehash } from '../users/passwords.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
-import {
-  endClient,
-  endSessions,
-  findPresentedClient,
-  mintFor,
-  mintWithClaims,
-  parseClientToken,
-  touched,
-  type SessionDeps,
-} from './session-core.js';
+import { endClient, findPresentedClient, mintFor, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
-import { advanceClientToken } from './client-tokens.js';
-import type { MembershipRow } from '../organizations/organization-store.js';
+import { refreshSession, type RefreshResult } from './session-refresh.js';
+import { startSession, type SignedInResult } from './session-start.js';
 import type { SessionRow } from './session-store.js';
 import type { Store } from '../store/types.js';
 import type { UserRow } from '../users/user-store.js';
 import { openChallenge } from '../factors/challenges.js';
 import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
-import { insertNewUser, normalizeEmail, toPublicUser, type PublicUser } from '../users/users.js';
+import { insertNewUser, normalizeEmail } from '../users/users.js';
 
 export type { SessionDeps, SessionSettings } from './session-core.js';
+export type { RefreshResult } from './session-refresh.js';
+export type { SignedInResult } from './session-start.js';
 export { normalizeEmail, toPublicUser, type PublicUser } from '../users/users.js';
-
-export interface SignedInResult {
-  user: PublicUser;
-  sessionId: string;
-  sessionToken: string;
-  clientToken: string;
-}
 
 /** A sign-in whose password was right and that now waits for the second factor (Clerk's `needs_second_factor`). */
 export interface NeedsSecondFactor {
@@ -43,109 +28,17 @@ export interface NeedsSecondFactor {
   supportedSecondFactors: { strategy: 'totp' | 'backup_code' | 'passkey' }[];
 }
 
-/** A refreshed session: the new token with its claims, and the rotated client token (null inside the grace window). */
-export type RefreshResult = SessionRefresh;
-
 export function createSessionService(deps: SessionDeps) {
-  const { store, settings, now } = deps;
+  const { store, now } = deps;
   // Settings are read at use time: instance settings can change while the process runs.
   const activeOrg = createActiveOrganization(deps);
-
-  /**
-   * Starts a session for a user who just proved who they are. In multi-session mode a browser that
-   * presents a live client keeps it: the session joins that client and becomes its active one.
-   * Otherwise the session gets a brand-new client, and in single-session mode the live sessions of
-   * the client the browser presented end first (one signed-in user per browser). Either way the
-   * session id and the client secret are new, so a cookie planted before sign-in never becomes an
-   * authenticated one (session fixation).
-   */
-  async function startSession(
-    tx: Store,
-    user: UserRow,
-    ctx: RequestContext,
-    presentedToken: string | null,
-    secondFactorAt: number | null = null,
-  ): Promise<SignedInResult> {
-    const t = now();
-    const presented = await findPresentedClient(deps, tx, presentedToken, true);
-    const joining = presented !== null && settings.multiSession;
-    if (presented && joining) {
-      // Signing in again as a user who is already signed in on this browser replaces that session.
-      const own = (await tx.listSessionsOfClient(presented.id)).filter((s) => s.user_id === user.id);
-      await endSessions(deps, tx, own, { status: 'ended', action: 'session.ended', actorId: user.id, reason: 'sign_in_again', ctx });
-    } else if (presented) {
-      await endClient(deps, tx, presented, 'ended', ctx, 'session.ended');
-    }
-    const clientId = joining ? presented.id : newId('client');
-    const secret = newSecret();
-    const sessionId = newId('sess');
-    if (!joining) {
-      // Born pointing at its session (no foreign key on active_session_id): no second write below.
-      await tx.insertClient({
-        id: clientId,
-        token_hash: hashSecret(secret),
-        previous_token_hash: null,
-        rotated_at: t,
-        active_session_id: sessionId,
-        created_at: t,
-        updated_at: t,
-      });
-    }
-    const session: SessionRow = {
-      id: sessionId,
-      client_id: clientId,
-      user_id: user.id,
-      status: 'active',
-      created_at: t,
-      updated_at: t,
-      last_active_at: t,
-      expire_at: t + settings.maxLifetimeSeconds * 1000,
-      abandon_at: settings.inactivityTimeoutSeconds ? t + settings.inactivityTimeoutSeconds * 1000 : null,
-      ended_at: null,
-      active_organization_id: null,
-      factor_verified_at: t,
-      second_factor_verified_at: secondFactorAt === null ? null : t,
-      ip: ctx.ip,
-      user_agent: ctx.userAgent?.slice(0, 512) ?? null,
-      actor_id: null,
-      actor_session_id: null,
-    };
-    Object.assign(session, await activeOrg.settleOrganization(tx, session));
-    await tx.insertSession(session);
-    // A joined client gets a new secret with no grace for the old one: whoever held the cookie before
-    // this sign-in (a planted or leaked one) must not reach the new session, not even for a moment.
-    if (joining) {
-      await tx.updateClient(clientId, {
-        token_hash: hashSecret(secret),
-        previous_token_hash: null,
-        rotated_at: t,
-        token_seen_at: null,
-        active_session_id: sessionId,
-        updated_at: t,
-      });
-    }
-    await tx.updateUser(user.id, { last_sign_in_at: t, updated_at: t });
-    await tx.appendAudit({
-      at: t,
-      action: 'session.created',
-      actor_id: user.id,
-      subject_id: sessionId,
-      ip: ctx.ip,
-      user_agent: ctx.userAgent,
-      data: JSON.stringify({ client: clientId, joined: joining, ...(secondFactorAt === null ? {} : { second_factor: true }) }),
-    });
-    return {
-      user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
-      sessionId,
-      sessionToken: await mintFor(deps, session, ctx, tx),
-      clientToken: `${clientId}.${secret}`,
-    };
-  }
+  const start = (tx: Store, user: UserRow, ctx: RequestContext, presented: string | null, secondFactorAt: number | null = null) =>
+    startSession(deps, activeOrg, tx, user, ctx, presented, secondFactorAt);
 
   const service = {
     mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
     /** Starts a session for a user another use case authenticated (a provider sign-in), inside its transaction. */
-    startSession,
+    startSession: start,
     ...createSessionControl(deps),
     setActiveOrganization: activeOrg.setActiveOrganization,
     mintForOrganization: activeOrg.mintForOrganization,
@@ -167,7 +60,7 @@ export function createSessionService(deps: SessionDeps) {
       return store.transaction(async (tx) => {
         const names = { firstName: input.firstName ?? null, lastName: input.lastName ?? null };
         const user = await insertNewUser(tx, { email, passwordHash, ...names }, ctx, now(), 'sign_up');
-        return startSession(tx, user, ctx, clientToken);
+        return start(tx, user, ctx, clientToken);
       });
     },
 
@@ -229,7 +122,7 @@ export function createSessionService(deps: SessionDeps) {
         if (factors.passkeys > 0) supportedSecondFactors.push({ strategy: 'passkey' });
         return { status: 'needs_second_factor', userId: user.id, attemptSecret: attempt.secret, supportedSecondFactors };
       }
-      return store.transaction((tx) => startSession(tx, user, ctx, clientToken));
+      return store.transaction((tx) => start(tx, user, ctx, clientToken));
     },
 
     /**
@@ -242,62 +135,11 @@ export function createSessionService(deps: SessionDeps) {
       return store.transaction(async (tx) => {
         const user = await tx.findUserById(userId);
         if (!user || user.banned === 1) throw new GatehouseError('invalid_credentials', 'This account cannot sign in.');
-        return startSession(tx, user, ctx, clientToken, secondFactor ? now() : null);
+        return start(tx, user, ctx, clientToken, secondFactor ? now() : null);
       });
     },
 
-    /**
-     * Mints a new session token from a client token, rotating the client token at most once per
-     * grace window ({@link advanceClientToken}). The predecessor is accepted until its successor has
-     * been presented (a lost answer signs no one out) and for the grace window after; after that, it
-     * or any older token of the client is theft: every session of the client is revoked and audited.
-     * @throws GatehouseError `client_invalid` (sign the browser out), `session_invalid`
-     */
-    async refresh(clientToken: string, ctx: RequestContext): Promise<RefreshResult> {
-      const parsed = parseClientToken(clientToken);
-      if (!parsed) throw new GatehouseError('client_invalid', 'The client token is not valid.');
-      const presented = hashSecret(parsed.secret);
-      // Failures that record what they found (theft, expiry, inactivity) are returned, not thrown, from
-      // the transaction: throwing inside it would roll back the revocation, status and audit writes.
-      const outcome = await store.transaction<RefreshResult | GatehouseError>(async (tx) => {
-        // Locked until commit: of two instances refreshing this client at once, the second waits and
-        // then sees the first one's rotation (inside the grace window) instead of rotating again.
-        const client = await tx.findClientForUpdate(parsed.id);
-        if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
-        const t = now();
-        const step = await advanceClientToken(deps, tx, client, presented);
-        if (step === 'reuse') {
-          await endClient(deps, tx, client, 'revoked', ctx, 'client.token_reuse');
-          return new GatehouseError('client_invalid', 'The client token is not valid.');
-        }
-        if (step === 'unknown') throw new GatehouseError('client_invalid', 'The client token is not valid.');
-        const rotated = step.rotated;
-        const session = client.active_session_id ? await tx.findSession(client.active_session_id) : null;
-        if (!session || (session.status !== 'active' && session.status !== 'pending'))
-          throw new GatehouseError('session_invalid', 'There is no active session on this client.');
-        if (Number(session.expire_at) <= t) {
-          await tx.updateSession(session.id, { status: 'expired', ended_at: t, updated_at: t });
-          deps.revocations.revoke(session.id, t);
-          return new GatehouseError('session_invalid', 'The session has reached its maximum lifetime.');
-        }
-        if (session.abandon_at !== null && Number(session.abandon_at) <= t) {
-          await tx.updateSession(session.id, { status: 'abandoned', ended_at: t, updated_at: t });
-          deps.revocations.revoke(session.id, t);
-          return new GatehouseError('session_invalid', 'The session ended after a period of inactivity.');
-        }
-        const user = await tx.findUserById(session.user_id);
-        if (!user || user.banned === 1) throw new GatehouseError('session_invalid', 'The user can no longer sign in.');
-        // The membership behind the active org may be gone; orgs-required sessions may become pending.
-        // Settling and minting both read that membership: within this transaction, once.
-        const reads = withMembershipReadOnce(tx);
-        const activity = { ...touched(deps, t), ...(await activeOrg.settleOrganization(reads, session)) };
-        await tx.updateSession(session.id, activity);
-        const minted = await mintWithClaims(deps, { ...session, ...activity }, ctx, reads);
-        return { userId: user.id, sessionId: session.id, sessionToken: minted.token, claims: minted.claims, clientToken: rotated };
-      });
-      if (isGatehouseError(outcome)) throw outcome;
-      return outcome;
-    },
+    refresh: (clientToken: string, ctx: RequestContext): Promise<RefreshResult> => refreshSession(deps, activeOrg, clientToken, ctx),
 
     /**
      * Ends every live session of the client that presents this token (the current one, or the
@@ -314,20 +156,3 @@ export function createSessionService(deps: SessionDeps) {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;
-
-/** The store of a transaction, with each membership read once (nothing in between changes memberships). */
-function withMembershipReadOnce(tx: Store): Store {
-  const seen = new Map<string, Promise<MembershipRow | null>>();
-  return {
-    ...tx,
-    findMembership(organizationId, userId) {
-      const key = `${organizationId}\u0000${userId}`;
-      let row = seen.get(key);
-      if (!row) {
-        row = tx.findMembership(organizationId, userId);
-        seen.set(key, row);
-      }
-      return row;
-    },
-  };
-}
