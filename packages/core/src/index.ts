@@ -1,6 +1,7 @@
 // @gatehouse/core public surface: runtime-agnostic (Web APIs and jose only).
 
 export * from './errors.js';
+export * from './responses.js';
 export * from './reasons.js';
 export * from './globals.js';
 export * from './avatar.js';

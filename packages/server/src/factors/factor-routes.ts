@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Gatehouse } from '../instance/instance.js';
 import type { NeedsSecondFactor, SignedInResult } from '../sessions/sessions.js';
 import { readJson, readOptionalJson } from '../http/body.js';
-import { errorResponse, json } from '../http/respond.js';
+import { errorResponse, json, rateLimitedResponse } from '../http/respond.js';
 import { presentedClientToken, type Route, type RouteParams } from '../http/session-routes.js';
 import type { AnyMethods } from '../http/org-routes.js';
 import { CHALLENGE_TTL_MS } from './challenges.js';
@@ -91,12 +91,14 @@ export function createFactorRoutes(gatehouse: Gatehouse, signedIn: SignedIn) {
   /** Code endpoints count against the verification limits, per IP and per user (or sign-in attempt). */
   async function limited(request: Request, ctx: RequestContext, identifier: string): Promise<Response | null> {
     const ip = gatehouse.rateLimits.clientIp(request.headers);
-    return gatehouse.rateLimits.attempt(
-      [
-        { name: 'verifyIp', key: ip },
-        { name: 'verifyIdentifier', key: identifier },
-      ],
-      { ip, userAgent: ctx.userAgent },
+    return rateLimitedResponse(
+      await gatehouse.rateLimits.attempt(
+        [
+          { name: 'verifyIp', key: ip },
+          { name: 'verifyIdentifier', key: identifier },
+        ],
+        { ip, userAgent: ctx.userAgent },
+      ),
     );
   }
 

@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import { readJson } from './body.js';
 import { answerFormPost, isFormPost } from './form-posts.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
-import { errorResponse, json, toErrorResponse } from './respond.js';
+import { errorResponse, json, rateLimitedResponse, toErrorResponse } from './respond.js';
 import { createSessionRoutes, presentedClientToken, signedInAs, type RouteParams } from './session-routes.js';
 import { createOrgRoutes, type AnyMethods, type HttpMethod } from './org-routes.js';
 import { JWKS_MAX_AGE_SECONDS } from '../tokens/keys.js';
@@ -97,7 +97,9 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       POST: async (request, ctx, cookies) => {
         const signUp = async (body: z.infer<typeof SignUpBody>) => {
           const ip = gatehouse.rateLimits.clientIp(request.headers);
-          const limited = await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent });
+          const limited = rateLimitedResponse(
+            await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent }),
+          );
           if (limited) return refused(gatehouse.metrics.signUp, limited);
           return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
         };
@@ -110,12 +112,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         const signIn = async (body: z.infer<typeof SignInBody>) => {
           // Before the password check: a refused attempt costs no hash and writes nothing.
           const ip = gatehouse.rateLimits.clientIp(request.headers);
-          const limited = await gatehouse.rateLimits.attempt(
-            [
-              { name: 'signInIp', key: ip },
-              { name: 'signInIdentifier', key: normalizeEmail(body.email) },
-            ],
-            { ip, userAgent: ctx.userAgent },
+          const limited = rateLimitedResponse(
+            await gatehouse.rateLimits.attempt(
+              [
+                { name: 'signInIp', key: ip },
+                { name: 'signInIdentifier', key: normalizeEmail(body.email) },
+              ],
+              { ip, userAgent: ctx.userAgent },
+            ),
           );
           if (limited) return refused(gatehouse.metrics.signIn, limited);
           const result = await gatehouse.sessions.attemptSignIn(body, ctx, presentedClientToken(request));

@@ -6,7 +6,7 @@ import type { Gatehouse } from '../instance/instance.js';
 import { MAX_SLUG_LENGTH } from '../organizations/organizations.js';
 import { ORG_ID_PATTERN, USER_ID_PATTERN } from '../store/ids.js';
 import { readJson, readOptionalJson } from './body.js';
-import { errorResponse, json } from './respond.js';
+import { errorResponse, json, rateLimitedResponse } from './respond.js';
 import type { Route, RouteParams } from './session-routes.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -129,12 +129,14 @@ export function createOrgRoutes(gatehouse: Gatehouse, options: { devInbox: boole
       const body = await readJson(request, AcceptBody);
       // Invitation tokens are verification secrets: guesses are limited per IP and per user.
       const ip = gatehouse.rateLimits.clientIp(request.headers);
-      const limited = await gatehouse.rateLimits.attempt(
-        [
-          { name: 'verifyIp', key: ip },
-          { name: 'verifyIdentifier', key: me },
-        ],
-        { ip, userAgent: ctx.userAgent },
+      const limited = rateLimitedResponse(
+        await gatehouse.rateLimits.attempt(
+          [
+            { name: 'verifyIp', key: ip },
+            { name: 'verifyIdentifier', key: me },
+          ],
+          { ip, userAgent: ctx.userAgent },
+        ),
       );
       if (limited) return limited;
       return json(200, await orgs.invitations.accept(me, body.token, ctx));

@@ -3,6 +3,7 @@
 import { errorResponse, isGatehouseError, json, reverificationError } from '@gatehouse/core';
 import { isDatabaseUnavailable } from '../store/db-errors.js';
 import { SENSITIVE } from '../factors/verification-age.js';
+import { TOO_MANY, type RateLimitDecision } from '../limits/rate-limit.js';
 
 export { errorResponse, json } from '@gatehouse/core';
 
@@ -35,4 +36,10 @@ export function toErrorResponse(error: unknown, log: (line: string) => void, hea
   }
   log(`gatehouse: unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : 'unknown'}`);
   return errorResponse('internal_error', 'Something went wrong on the server.', headers);
+}
+
+/** A refused rate-limit decision as its 429 (with Retry-After); null when the attempt may go ahead. */
+export function rateLimitedResponse(decision: RateLimitDecision): Response | null {
+  if (decision.allowed) return null;
+  return errorResponse('rate_limited', TOO_MANY, { 'retry-after': String(decision.retryAfterSeconds) });
 }

@@ -2,9 +2,10 @@
 
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { GatehouseError, clientAddress, errorResponse } from '@gatehouse/core';
+import { GatehouseError, clientAddress } from '@gatehouse/core';
 
-const TOO_MANY = 'Too many attempts. Try again later.';
+/** The message of a refused attempt (the HTTP layer renders it as the 429's body). */
+export const TOO_MANY = 'Too many attempts. Try again later.';
 
 /** At most `limit` attempts per `windowSeconds`; `false` turns the rule off. */
 export interface RateLimitRule {
@@ -137,15 +138,18 @@ export interface Who {
   userAgent: string | null;
 }
 
+/** What the limits decided about one attempt: go ahead, or wait `retryAfterSeconds` (the attempt was refused). */
+export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 export interface RateLimits {
   readonly settings: RateLimitSettings;
   /** The client address the per-IP rules count (`clientAddress` of @gatehouse/core with the trusted hops). */
   clientIp(headers: Pick<Headers, 'get'>): string | null;
   /**
-   * Counts one attempt against every applicable rule. Null: go ahead. Otherwise the 429 response to
-   * send (with Retry-After); the caller must then do nothing else: no password check, no write.
+   * Counts one attempt against every applicable rule and decides. Refused: the caller must do
+   * nothing else (no password check, no write); the HTTP layer answers 429 with Retry-After.
    */
-  attempt(checks: readonly RateLimitCheck[], who?: Who): Promise<Response | null>;
+  attempt(checks: readonly RateLimitCheck[], who?: Who): Promise<RateLimitDecision>;
   /**
    * {@link attempt} for callers that are not HTTP code (the session service's refresh, which the
    * proxy calls in-process too).
@@ -229,8 +233,7 @@ export function createRateLimits(options: RateLimitsOptions): RateLimits {
     clientIp: (headers) => clientAddress(headers, hops),
     async attempt(checks, who) {
       const retryAfterSeconds = await over(checks, who);
-      if (retryAfterSeconds === null) return null;
-      return errorResponse('rate_limited', TOO_MANY, { 'retry-after': String(retryAfterSeconds) });
+      return retryAfterSeconds === null ? { allowed: true } : { allowed: false, retryAfterSeconds };
     },
     async enforce(checks, who) {
       const retryAfterSeconds = await over(checks, who);
