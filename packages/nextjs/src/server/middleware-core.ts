@@ -261,8 +261,21 @@ function createMiddleware(
       try {
         response = (await handler(buildAuth(state, request, options, runtime), request, event)) ?? undefined;
       } catch (error) {
-        if (error instanceof ControlFlow) response = error.response;
-        else if (isGatehouseError(error) && error.code === 'malformed_url') response = new Response(null, { status: 400 });
+        if (error instanceof ControlFlow) {
+          response = error.response;
+          // A refused server action that Next.js forwarded here (issue #15, item 10): an action called on
+          // a page that does not hold it is sent on by Next.js to the page that does, which cancels the
+          // answer's body unread unless it is a Flight stream. A body still being written then aborts
+          // this request, and Next.js logs an uncaught `aborted`. Answered at once without a body (the
+          // request read to its end; Next.js has buffered it for the proxy), nothing is left in flight.
+          if (response && request.headers.get('x-action-forwarded') === '1') {
+            await request.arrayBuffer().catch(() => undefined);
+            // no-transform: Next.js's compression would otherwise still be writing an empty gzip stream.
+            const headers = new Headers(response.headers);
+            headers.set('cache-control', 'no-store, no-transform');
+            response = new Response(null, { status: response.status, headers });
+          }
+        } else if (isGatehouseError(error) && error.code === 'malformed_url') response = new Response(null, { status: 400 });
         else throw error;
       }
     }
