@@ -93,6 +93,8 @@ export interface GatehouseProviderProps {
   nonce?: string;
   waitlistUrl?: string;
   taskUrls?: Record<string, string>;
+  /** Clerk's `ui` bundle (`@clerk/ui`, or `ui` from `@gatehouse/nextjs/themes`): the components are built in, nothing to load. */
+  ui?: unknown;
 }
 
 /** The app's navigation URLs from props, then the environment (literal references: Next.js inlines them in the browser bundle). */

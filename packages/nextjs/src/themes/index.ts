@@ -37,3 +37,10 @@ export const dark: Theme = {
     colorNeutral: '#eef0f5',
   },
 };
+
+/**
+ * Clerk's UI bundle handle (`import { ui } from '@clerk/ui'`, passed as `<ClerkProvider ui={ui}>`).
+ * Gatehouse's components ship inside @gatehouse/nextjs, so there is nothing to load: the provider
+ * accepts the prop and this marker only keeps such a layout compiling unchanged.
+ */
+export const ui: { readonly gatehouse: 'built-in' } = Object.freeze({ gatehouse: 'built-in' });

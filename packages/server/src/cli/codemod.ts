@@ -12,6 +12,8 @@ const SPECIFIERS: Readonly<Record<string, string>> = {
   '@clerk/nextjs/types': '@gatehouse/nextjs/types',
   '@clerk/themes': '@gatehouse/nextjs/themes',
   '@clerk/ui/themes': '@gatehouse/nextjs/themes',
+  // Clerk's UI bundle (`<ClerkProvider ui={ui}>`) and its Appearance types: Gatehouse's components are built in.
+  '@clerk/ui': '@gatehouse/nextjs/themes',
   '@clerk/localizations': '@gatehouse/nextjs/localizations',
   '@clerk/types': '@gatehouse/nextjs/types',
   '@clerk/shared/types': '@gatehouse/nextjs/types',

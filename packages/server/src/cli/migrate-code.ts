@@ -19,7 +19,8 @@ export const migrateCodeCommands: Command[] = [
     details: [
       'DIR (default: the working directory) is a Next.js App Router app. In place, it:',
       '- swaps the imports of @clerk/nextjs (and /server, /webhooks, /types) for @gatehouse/nextjs,',
-      '  @clerk/themes and @clerk/ui/themes for @gatehouse/nextjs/themes, @clerk/localizations for',
+      '  @clerk/themes, @clerk/ui/themes and @clerk/ui (its `ui` bundle handle and Appearance types) for',
+      '  @gatehouse/nextjs/themes, @clerk/localizations for',
       '  @gatehouse/nextjs/localizations, @clerk/types and @clerk/shared/types for @gatehouse/nextjs/types',
       '  (other Clerk imports are listed and left alone);',
       '- replaces those Clerk packages in package.json by @gatehouse/nextjs (run npm install after);',

@@ -45,4 +45,9 @@ export interface Theme {
 export interface Appearance extends Theme {
   /** A theme from `@gatehouse/nextjs/themes` (or an array, later ones winning) under `variables` and `elements`. */
   baseTheme?: Theme | readonly Theme[];
+  /**
+   * Clerk's cascade layer name for its styles. Accepted so a Clerk appearance object type-checks;
+   * Gatehouse's stylesheet is scoped under `.gh-root` instead, and `elements` classes apply as given.
+   */
+  cssLayerName?: string;
 }
