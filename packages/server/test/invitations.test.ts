@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { MailMessage } from '@gatehouse/server';
 import { API, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
+import { parseMetrics } from './metrics-scrape.js';
 import { as, auditActions, createOrg, failure, inboxToken, join, lastAuditId, member, orgSnapshot, type Member } from './org-setup.js';
 
 const DAY = 24 * 60 * 60;
@@ -269,11 +270,15 @@ describe('mailers and the dev inbox', () => {
       assert.deepEqual(failure(res), [500, 'internal_error']);
       const rows = flaky.db.prepare('SELECT status FROM invitations').all() as { status: string }[];
       assert.deepEqual(rows, [{ status: 'revoked' }]);
+      // The refused send is counted for the operator (issue #21).
+      const mailFailures = async () => parseMetrics((await flaky.gatehouse.metrics.render()).body).get('gatehouse_mail_failures_total');
+      assert.equal(await mailFailures(), 1);
       fail = false;
       assert.equal(
         (await as(flaky, owner, `/organizations/${flakyOrg.id}/invitations`, { json: { email: 'retry@example.com' } })).status,
         200,
       );
+      assert.equal(await mailFailures(), 1, 'a send that works is no failure');
     } finally {
       await flaky.close();
     }
