@@ -2,7 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticateRequest, findSessionToken, signedInAuthObject, type SessionClaims } from '@gatehouse/core';
+import { authenticateRequest, signedInAuthObject, type SessionClaims } from '@gatehouse/core';
+import { findSessionToken } from '../src/authenticate-request.js';
 import { createClock, createKeyFixture, createVerifier, requestWith, sessionClaims, signToken } from './token-fixtures.js';
 
 const ours = await createKeyFixture();

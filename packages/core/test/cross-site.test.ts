@@ -2,7 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createConfigReader, crossSiteWrite, parseBackendConfig, type BackendConfig } from '@gatehouse/core';
+import { createConfigReader, crossSiteWrite, type BackendConfig } from '@gatehouse/core';
+import { parseBackendConfig } from '../src/backend-config.js';
 
 const OWN = 'https://app.example';
 const req = (method: string, headers: Record<string, string>) => ({ method, headers: new Headers(headers) });

@@ -2,7 +2,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GatehouseError, STATUS_BY_CODE, errorBody, isGatehouseError } from '@gatehouse/core';
+import { GatehouseError, STATUS_BY_CODE, isGatehouseError } from '@gatehouse/core';
+import { errorBody } from '../src/responses.js';
 
 test('a GatehouseError carries its code and the status from the table', () => {
   const error = new GatehouseError('csrf_rejected', 'nope');

@@ -8,9 +8,7 @@ import fc from 'fast-check';
 import {
   authenticateRequest,
   createPathMatcher,
-  decodeOrgPermissions,
   encodeOrgClaims,
-  findSessionToken,
   isGatehouseError,
   normalizePathname,
   parseCookieHeader,
@@ -21,6 +19,8 @@ import {
   type SessionClaims,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
+import { decodeOrgPermissions } from '../src/has.js';
+import { findSessionToken } from '../src/authenticate-request.js';
 import { createClock, createKeyFixture, createVerifier, requestWith, sessionClaims, signToken, type KeyFixture } from './token-fixtures.js';
 
 const RUNS = Number(process.env.GATEHOUSE_FUZZ_RUNS ?? 300);

@@ -4,13 +4,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   checkAuthorization,
-  parseScopedList,
   signedInAuthObject,
   signedOutAuthObject,
   type AuthorizationSubject,
   type CheckAuthorizationParams,
   type SessionClaims,
 } from '@gatehouse/core';
+import { parseScopedList } from '../src/has.js';
 
 const admin: AuthorizationSubject = {
   userId: 'user_1',

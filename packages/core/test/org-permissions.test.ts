@@ -2,7 +2,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeOrgPermissions, signedInAuthObject, type SessionClaims } from '@gatehouse/core';
+import { signedInAuthObject, type SessionClaims } from '@gatehouse/core';
+import { decodeOrgPermissions } from '../src/has.js';
 
 describe('decodeOrgPermissions', () => {
   test("Clerk's documented example", () => {
