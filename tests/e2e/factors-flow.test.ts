@@ -224,6 +224,61 @@ describe('second factors, passkeys and reverification in Chromium', { timeout: 4
       await awaitSignedIn(page, email);
     });
 
+    test('an assertion whose challenge expired, and a tampered one, are refused with nothing changed', async () => {
+      /** A passkey sign-in's request body as the page would send it; the request itself never leaves the browser. */
+      const captureAssertion = async (): Promise<{ challengeId: string; response: { response: { signature: string } } }> => {
+        await context.clearCookies();
+        let captured = '';
+        await page.route('**/api/gatehouse/sign-in/passkey', async (route) => {
+          captured = route.request().postData() ?? '';
+          await route.abort();
+        });
+        await page.goto(`${origin}/sign-in`);
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click(WAIT);
+        const deadline = Date.now() + 10_000;
+        while (!captured && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        await page.unroute('**/api/gatehouse/sign-in/passkey');
+        assert.ok(captured, 'the page sent an assertion');
+        return JSON.parse(captured) as { challengeId: string; response: { response: { signature: string } } };
+      };
+      const post = (body: unknown) =>
+        fetch(`${origin}/api/gatehouse/sign-in/passkey`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin },
+          body: JSON.stringify(body),
+        });
+      const counter = () => (db.prepare("SELECT counter FROM user_factors WHERE kind = 'passkey'").get() as { counter: number }).counter;
+      const assertRefused = async (res: Response, before: { sessions: number; counter: number }) => {
+        assert.equal(res.status, 422, await res.text());
+        assert.equal(res.headers.getSetCookie().length, 0);
+        assert.deepEqual({ sessions: sessionCount(email), counter: counter() }, before);
+      };
+
+      // Expired: the challenge's time is up (set back in the database); the same assertion in time signs in.
+      const timely = await captureAssertion();
+      const challenge = db
+        .prepare("SELECT id, expires_at FROM factor_challenges WHERE purpose = 'passkey_sign_in' ORDER BY created_at DESC LIMIT 1")
+        .get() as {
+        id: string;
+        expires_at: number;
+      };
+      db.prepare('UPDATE factor_challenges SET expires_at = 1 WHERE id = ?').run(challenge.id);
+      const before = { sessions: sessionCount(email), counter: counter() };
+      await assertRefused(await post(timely), before);
+      db.prepare('UPDATE factor_challenges SET expires_at = ? WHERE id = ?').run(challenge.expires_at, challenge.id);
+      assert.equal((await post(timely)).status, 200);
+
+      // Tampered: one character of the signature changed.
+      const tampered = await captureAssertion();
+      const signature = tampered.response.response.signature;
+      const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+      const afterSignIn = { sessions: sessionCount(email), counter: counter() };
+      await assertRefused(
+        await post({ ...tampered, response: { ...tampered.response, response: { ...tampered.response.response, signature: flipped } } }),
+        afterSignIn,
+      );
+    });
+
     test('the passkey is the second factor after the password', async () => {
       await context.clearCookies();
       await enterPassword(page, email);
@@ -290,6 +345,44 @@ describe('second factors, passkeys and reverification in Chromium', { timeout: 4
       assert.equal(deletes[1]?.status, 200);
     });
   });
+  describe('ending another device’s session', () => {
+    const email = 'alice@example.com';
+
+    test('two hours after signing in, "End session" in the profile asks to verify again; after the dialog the other session ends', async () => {
+      const here = await newPage();
+      const there = await newPage();
+      await enterPassword(there, email);
+      await awaitSignedIn(there, email);
+      await enterPassword(here, email);
+      await awaitSignedIn(here, email);
+      const hereId = await here.evaluate(
+        async () => ((await (await fetch('/api/gatehouse/session')).json()) as { sessionId: string }).sessionId,
+      );
+      const status = (id: string) => (db.prepare('SELECT status FROM sessions WHERE id = ?').get(id) as { status: string }).status;
+      const activeBefore = sessionCount(email);
+      // Every sign-in was two hours ago: older than the 10 minutes ending another session allows.
+      db.prepare('UPDATE sessions SET factor_verified_at = factor_verified_at - ? WHERE user_id = ?').run(2 * 60 * 60_000, userId(email));
+
+      await here.goto(`${origin}/user`);
+      const devices = here.getByRole('list', { name: 'Signed-in devices' });
+      const other = devices.getByRole('listitem').filter({ has: here.getByRole('button', { name: 'End session' }) });
+      await other.first().waitFor(WAIT);
+      const othersBefore = await other.count();
+      await other.first().getByRole('button', { name: 'End session' }).click();
+      const dialog = here.getByRole('dialog', { name: 'Verification required' });
+      await dialog.waitFor(WAIT);
+      assert.equal(sessionCount(email), activeBefore, 'nothing ended before the verification');
+      await dialog.getByLabel('Password').fill(DEMO_PASSWORD);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await dialog.waitFor({ state: 'detached', ...WAIT });
+      const deadline = Date.now() + 10_000;
+      while ((await other.count()) >= othersBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await other.count(), othersBefore - 1);
+      assert.equal(sessionCount(email), activeBefore - 1);
+      assert.equal(status(hereId), 'active');
+    });
+  });
+
   describe('a second factor required by the instance', () => {
     const email = 'alice@example.com';
 

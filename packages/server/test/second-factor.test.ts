@@ -140,6 +140,24 @@ describe('sign-in with a second factor', () => {
     assert.deepEqual(state(), before);
   });
 
+  test('an expired code (three time steps old, never used) is refused with nothing changed', async () => {
+    // Far past the last used step, so only its age can refuse it: one step of drift is allowed, not three.
+    t.advance(5 * 60);
+    const attempt = createCookieJar();
+    assert.equal((await signIn(t, 'mo@example.com', PASSWORD, attempt)).status, 200);
+    const before = state();
+    const expired = totpCode(secret, t.clock.now - 90_000);
+    const res = await send(t, `${API}/sign-in/second-factor`, { json: { strategy: 'totp', code: expired }, jar: attempt });
+    assert.equal(res.status, 422);
+    assert.deepEqual(state(), before);
+    // The same attempt still takes a current code.
+    const current = await send(t, `${API}/sign-in/second-factor`, {
+      json: { strategy: 'totp', code: totpCode(secret, t.clock.now) },
+      jar: attempt,
+    });
+    assert.equal(current.status, 200);
+  });
+
   test('a backup code works once and only once', async () => {
     const first = createCookieJar();
     await signIn(t, 'mo@example.com', PASSWORD, first);
