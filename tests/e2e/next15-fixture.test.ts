@@ -1,6 +1,7 @@
 // The Next 15 fixture (apps/fixture-clerk: Clerk's documented code, edge middleware.ts) in its production
 // build: anonymous and under-privileged refusals over HTTP, sign-in in Chromium, the admin route once an
-// org admin, and the expired-token handshake. Needs `npm run build` and Debian's Chromium.
+// org admin, the expired-token handshake, and Clerk's modal sign-in, <SignIn/> for a signed-in visitor and
+// <InviteMembersButton>. Needs `npm run build` and Debian's Chromium.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -27,7 +28,8 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
 
   before(async () => {
     const [s, b] = await Promise.allSettled([
-      startAppServer({ app: 'fixture-clerk', sessionTokenTtlSeconds: TOKEN_TTL_S }),
+      // The development inbox stands in for a mailer, so invitations can be sent.
+      startAppServer({ app: 'fixture-clerk', sessionTokenTtlSeconds: TOKEN_TTL_S, env: { GATEHOUSE_DEV_INBOX: '1' } }),
       chromium.launch({
         executablePath: CHROMIUM,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
@@ -173,6 +175,79 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     } catch (error) {
       if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
       throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Issue #23: Clerk's modal sign-in, <SignIn/> for a signed-in visitor, and <InviteMembersButton>.
+  test('modal sign-in on the home page, then <SignIn/> sends the signed-in visitor on, then an admin invites from the modal', async () => {
+    const email = 'modal@example.com';
+    const signUp = await fetch(`${server.baseUrl}/api/gatehouse/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.baseUrl },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    assert.equal(signUp.status, 200, await signUp.text());
+
+    const context = await browser.newContext({ baseURL: baseUrl });
+    const page = await context.newPage();
+    try {
+      await page.goto('/');
+      await page.getByRole('button', { name: 'Sign in here' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Email', { exact: true }).fill(email);
+      await dialog.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await dialog.getByRole('button', { name: 'Sign in', exact: true }).click();
+      // Back on the page it was opened from, signed in (the header's user button), the dialog gone.
+      await page.getByRole('button', { name: `Account: ${email}` }).waitFor();
+      assert.equal(new URL(page.url()).pathname, '/');
+      assert.equal(await page.getByRole('dialog').count(), 0);
+
+      // Signed in: the sign-in page does not show its form but goes on to redirect_url.
+      await page.goto('/sign-in?redirect_url=%2Fdashboard');
+      await page.waitForURL((url) => url.pathname === '/dashboard');
+      assert.equal(await page.getByRole('form', { name: 'Sign in' }).count(), 0);
+
+      // No organization: no invite button.
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Public home' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Invite a member' }).count(), 0);
+
+      // An organization this user administers, made active: the button opens the invite form.
+      const call = (path: string, body: unknown) =>
+        page.evaluate(
+          async ([p, b]) => {
+            const res = await fetch(p as string, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(b),
+            });
+            return { status: res.status, body: await res.text() };
+          },
+          [path, body] as const,
+        );
+      const created = await call('/api/gatehouse/organizations', { name: 'Modal Inc' });
+      assert.equal(created.status, 200, created.body);
+      const orgId = (JSON.parse(created.body) as { organization: { id: string } }).organization.id;
+      assert.equal((await call('/api/gatehouse/sessions/active-organization', { organization: orgId })).status, 200);
+      await page.reload();
+      await page.getByRole('button', { name: 'Invite a member' }).click();
+      const invite = page.getByRole('dialog');
+      await invite.getByLabel('Email', { exact: true }).fill('invitee@example.com');
+      await invite.getByRole('button', { name: 'Send invitation' }).click();
+      await page.waitForFunction(() =>
+        /Invitation sent|error|not|could/i.test(document.querySelector('[role="dialog"]')?.textContent ?? ''),
+      );
+      assert.match((await invite.textContent()) ?? '', /Invitation sent to invitee@example\.com\./);
+      const list = await page.evaluate(async (id) => {
+        const res = await fetch(`/api/gatehouse/organizations/${id}/invitations`);
+        return { status: res.status, body: await res.text() };
+      }, orgId);
+      assert.equal(list.status, 200, list.body);
+      assert.match(list.body, /invitee@example\.com/);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.getByRole('dialog').count(), 0);
     } finally {
       await context.close();
     }

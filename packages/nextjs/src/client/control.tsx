@@ -1,10 +1,13 @@
 'use client';
 // Clerk's control components and navigation buttons: ClerkLoaded/Loading/Degraded/Failed, RedirectTo*, Sign{In,Up}Button, UserAvatar, useClerk.
 
-import { Children, cloneElement, isValidElement, useEffect, type MouseEvent, type ReactElement, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useRouter } from 'next/navigation';
 import { hostedPageUrl, safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse, type ClientSession, type SetActiveParams, type SignOutOptions } from './provider.js';
+import { TriggerButton } from './trigger-button.js';
+import { Modal } from './modal.js';
+import { SignIn, SignUp } from './forms.js';
 
 /** Renders its children once the session is known (Clerk: once clerk-js has loaded). */
 export function ClerkLoaded({ children }: { children?: ReactNode }) {
@@ -93,7 +96,7 @@ export function RedirectToCreateOrganization() {
 }
 
 export interface SignInButtonProps {
-  /** `modal` opens the sign-in page too: Gatehouse has no modal sign-in, and a page keeps the return address. */
+  /** `modal`: the form in a dialog over this page; `redirect` (default): the sign-in page. */
   mode?: 'modal' | 'redirect';
   forceRedirectUrl?: string | null;
   fallbackRedirectUrl?: string | null;
@@ -104,38 +107,50 @@ export interface SignInButtonProps {
   children?: ReactNode;
 }
 
-function NavigationButton({ label, go, children }: { label: string; go: () => void; children?: ReactNode }) {
-  const onClick = (event: MouseEvent) => {
-    event.preventDefault();
-    go();
-  };
-  const only =
-    children === undefined ? null : Children.only(typeof children === 'string' ? <button type="button">{children}</button> : children);
-  if (only && isValidElement(only)) {
-    const element = only as ReactElement<{ onClick?: (e: MouseEvent) => void }>;
-    return cloneElement(element, {
-      onClick: (event: MouseEvent) => {
-        element.props.onClick?.(event);
-        onClick(event);
-      },
-    });
+/**
+ * The sign-in or sign-up trigger. `redirect` (default) goes to the page; `modal` opens the form in a
+ * dialog over this page (a full navigation to the redirect URL follows success, so server components
+ * render with the new session).
+ */
+function AuthButton({
+  kind,
+  mode = 'redirect',
+  forceRedirectUrl,
+  fallbackRedirectUrl,
+  children,
+}: Pick<SignInButtonProps, 'mode' | 'forceRedirectUrl' | 'fallbackRedirectUrl' | 'children'> & { kind: 'sign-in' | 'sign-up' }) {
+  const { urls } = useGatehouse();
+  const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
+  const signIn = kind === 'sign-in';
+  const force = forceRedirectUrl ?? (signIn ? urls.signInForceRedirectUrl : urls.signUpForceRedirectUrl);
+  const go = useNavigate(() => authUrl(signIn ? urls.signInUrl : urls.signUpUrl, force ?? fallbackRedirectUrl ?? here()));
+  const label = signIn ? 'Sign in' : 'Sign up';
+  if (mode !== 'modal') {
+    return (
+      <TriggerButton label={label} onClick={go}>
+        {children}
+      </TriggerButton>
+    );
   }
+  const Form = signIn ? SignIn : SignUp;
   return (
-    <button type="button" onClick={onClick}>
-      {label}
-    </button>
+    <>
+      <TriggerButton label={label} onClick={() => setOpen(true)}>
+        {children}
+      </TriggerButton>
+      {open ? (
+        <Modal label={label} onClose={close}>
+          <Form {...(force ? { forceRedirectUrl: force } : {})} fallbackRedirectUrl={fallbackRedirectUrl ?? here()} />
+        </Modal>
+      ) : null}
+    </>
   );
 }
 
-/** A button to the sign-in page; after signing in the user goes to `forceRedirectUrl`, else back here (or `fallbackRedirectUrl`). */
-export function SignInButton({ forceRedirectUrl, fallbackRedirectUrl, children }: SignInButtonProps) {
-  const { urls } = useGatehouse();
-  const go = useNavigate(() => authUrl(urls.signInUrl, forceRedirectUrl ?? urls.signInForceRedirectUrl ?? fallbackRedirectUrl ?? here()));
-  return (
-    <NavigationButton label="Sign in" go={go}>
-      {children}
-    </NavigationButton>
-  );
+/** A button to sign in; after signing in the user goes to `forceRedirectUrl`, else back here (or `fallbackRedirectUrl`). */
+export function SignInButton(props: SignInButtonProps) {
+  return <AuthButton kind="sign-in" {...props} />;
 }
 
 export type SignUpButtonProps = Omit<SignInButtonProps, 'signUpForceRedirectUrl' | 'signUpFallbackRedirectUrl'> & {
@@ -144,14 +159,8 @@ export type SignUpButtonProps = Omit<SignInButtonProps, 'signUpForceRedirectUrl'
   unsafeMetadata?: Record<string, unknown>;
 };
 
-export function SignUpButton({ forceRedirectUrl, fallbackRedirectUrl, children }: SignUpButtonProps) {
-  const { urls } = useGatehouse();
-  const go = useNavigate(() => authUrl(urls.signUpUrl, forceRedirectUrl ?? urls.signUpForceRedirectUrl ?? fallbackRedirectUrl ?? here()));
-  return (
-    <NavigationButton label="Sign up" go={go}>
-      {children}
-    </NavigationButton>
-  );
+export function SignUpButton(props: SignUpButtonProps) {
+  return <AuthButton kind="sign-up" {...props} />;
 }
 
 /** The signed-in user's picture: the uploaded one, else the generated initials avatar (`user.imageUrl` is always set). Nothing when signed out. */

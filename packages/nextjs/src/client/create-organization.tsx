@@ -6,6 +6,7 @@ import { useOrganizationList } from './use-organization-list.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { ErrorRegion, Field } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
+import type { RoutingProps } from './trigger-button.js';
 
 /** The slug the server would derive (ASCII letters and digits, lowercase, single hyphens). */
 function slugify(name: string): string {
@@ -18,7 +19,7 @@ function slugify(name: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-export interface CreateOrganizationProps {
+export interface CreateOrganizationProps extends RoutingProps {
   /** Where to go once the new organization is active; by default the page re-renders in place. */
   afterCreateOrganizationUrl?: string;
   /** Clerk's `appearance` for this component (over the provider's). */

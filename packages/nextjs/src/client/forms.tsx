@@ -1,7 +1,7 @@
 'use client';
 // SignIn, SignUp and SignOutButton: accessible, themeable forms over the auth HTTP API.
 
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
@@ -18,27 +18,46 @@ import { ErrorRegion, Field } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
 
 export interface AuthFormProps {
-  /** Where to go after success when the URL has no (acceptable) `redirect_url`. */
+  /** Where to go after success when the URL has no (acceptable) `redirect_url` (default: the provider's fallback URL). */
   fallbackRedirectUrl?: string;
-  /** Link to the other form. */
+  /** Where to go after success whatever `redirect_url` says (default: the provider's force URL). */
+  forceRedirectUrl?: string;
+  /** Clerk's names for the same on the other form's side: `<SignIn>` passes the sign-up ones on to its link, and the reverse. */
+  signInFallbackRedirectUrl?: string;
+  signInForceRedirectUrl?: string;
+  signUpFallbackRedirectUrl?: string;
+  signUpForceRedirectUrl?: string;
+  /** Link to the other form (default: the provider's URLs). */
   signInUrl?: string;
   signUpUrl?: string;
   /** Clerk's `appearance` for this component (over the provider's). */
   appearance?: Appearance;
+  /** Shown until the session is known, and while a signed-in visitor is sent on. */
+  fallback?: ReactNode;
+  /**
+   * Clerk's sub-route settings (its forms move through `path/factor-one`, ...). Gatehouse's forms
+   * keep every step on one URL, so any routing works; accepted for compatibility.
+   */
+  routing?: 'path' | 'hash' | 'virtual';
+  path?: string;
 }
 
-function redirectTarget(fallback: string): string {
+function redirectTarget(fallback: string, force?: string | null): string {
+  if (force) return force;
   const requested = new URLSearchParams(window.location.search).get('redirect_url');
   return safeRedirectUrl(requested, window.location.origin, fallback);
 }
 
-function AuthForm({
-  mode,
-  fallbackRedirectUrl = '/',
-  signInUrl = '/sign-in',
-  signUpUrl = '/sign-up',
-  appearance,
-}: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
+type FormSettings = {
+  mode: 'sign-in' | 'sign-up';
+  fallbackRedirectUrl: string;
+  forceRedirectUrl: string | null;
+  signInUrl: string;
+  signUpUrl: string;
+  appearance?: Appearance | undefined;
+};
+
+function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, signUpUrl, appearance }: FormSettings) {
   const { apiBasePath, fetch: gatehouseFetch, session, reload, refresh } = useGatehouse();
   const styling = useStyling(appearance);
   const { t, el } = styling;
@@ -52,10 +71,10 @@ function AuthForm({
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
   const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
   useEffect(() => {
-    setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl), returnTo: window.location.pathname });
+    setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl, forceRedirectUrl), returnTo: window.location.pathname });
     const code = new URLSearchParams(window.location.search).get('error');
     if (code) setError(styling.errorText(code === 'invalid_credentials' ? code : 'form_retry'));
-  }, [fallbackRedirectUrl, styling]);
+  }, [fallbackRedirectUrl, forceRedirectUrl, styling]);
   const texts = mode === 'sign-in' ? t.signIn.start : t.signUp.start;
   const title = texts.title;
 
@@ -69,7 +88,7 @@ function AuthForm({
     if (
       mode === 'sign-in' &&
       !body.password &&
-      (await routeToSso(gatehouseFetch, apiBasePath, body.email, redirectTarget(fallbackRedirectUrl)))
+      (await routeToSso(gatehouseFetch, apiBasePath, body.email, redirectTarget(fallbackRedirectUrl, forceRedirectUrl)))
     )
       return;
     try {
@@ -97,7 +116,7 @@ function AuthForm({
       }
       if (res.ok) {
         // A full navigation, so server components render with the new session cookie.
-        window.location.assign(redirectTarget(fallbackRedirectUrl));
+        window.location.assign(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
         return;
       }
       if (isHandlerMissing(res)) {
@@ -116,7 +135,7 @@ function AuthForm({
 
   const other = mode === 'sign-in' ? signUpUrl : signInUrl;
   const keep = typeof window === 'undefined' ? '' : window.location.search;
-  const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl));
+  const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
   if (session?.status === 'pending' && session.tasks?.includes('setup-mfa'))
     return (
       <SetupMfaTask
@@ -156,7 +175,7 @@ function AuthForm({
           <h1 {...el('headerTitle', 'gh-title')}>{title}</h1>
         </div>
         <OauthButtons
-          redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl)}
+          redirectUrlComplete={typeof window === 'undefined' ? fallbackRedirectUrl : redirectTarget(fallbackRedirectUrl, forceRedirectUrl)}
           onError={setError}
         />
         <input type="hidden" name="redirect_url" value={navigation.redirectUrl} />
@@ -197,12 +216,43 @@ function AuthForm({
   );
 }
 
+/**
+ * The form with the provider's URLs filled in. A visitor already signed in (active session) is sent
+ * on to where the form would send them after success, as Clerk does, instead of seeing the form.
+ */
+function AuthEntry({ mode, ...props }: AuthFormProps & { mode: 'sign-in' | 'sign-up' }) {
+  const { isLoaded, session, urls } = useGatehouse();
+  const signIn = mode === 'sign-in';
+  const settings: FormSettings = {
+    mode,
+    fallbackRedirectUrl:
+      props.fallbackRedirectUrl ??
+      (signIn ? props.signInFallbackRedirectUrl : props.signUpFallbackRedirectUrl) ??
+      (signIn ? urls.signInFallbackRedirectUrl : urls.signUpFallbackRedirectUrl),
+    forceRedirectUrl:
+      props.forceRedirectUrl ??
+      (signIn ? props.signInForceRedirectUrl : props.signUpForceRedirectUrl) ??
+      (signIn ? urls.signInForceRedirectUrl : urls.signUpForceRedirectUrl),
+    signInUrl: props.signInUrl ?? urls.signInUrl,
+    signUpUrl: props.signUpUrl ?? urls.signUpUrl,
+    appearance: props.appearance,
+  };
+  const signedIn = isLoaded && session !== null && session.status === 'active';
+  const target = signedIn ? redirectTarget(settings.fallbackRedirectUrl, settings.forceRedirectUrl) : null;
+  useEffect(() => {
+    // A full navigation: server components render with the session the visitor has.
+    if (target) window.location.replace(target);
+  }, [target]);
+  if (signedIn || (!isLoaded && props.fallback !== undefined)) return <>{props.fallback ?? null}</>;
+  return <AuthForm {...settings} />;
+}
+
 export function SignIn(props: AuthFormProps) {
-  return <AuthForm mode="sign-in" {...props} />;
+  return <AuthEntry mode="sign-in" {...props} />;
 }
 
 export function SignUp(props: AuthFormProps) {
-  return <AuthForm mode="sign-up" {...props} />;
+  return <AuthEntry mode="sign-up" {...props} />;
 }
 
 /** A button that ends this browser's sessions and leaves the page (`sessionId`: only that session). */

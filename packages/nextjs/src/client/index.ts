@@ -61,6 +61,7 @@ export type { RoleOption } from './organization-members.js';
 export { ImpersonationBanner, type ImpersonationBannerProps } from './impersonation-banner.js';
 export { useAPIKeys, type ApiKey, type CreateAPIKeyParams, type UseAPIKeysParams, type UseAPIKeysReturn } from './use-api-keys.js';
 export { APIKeys, type APIKeysProps } from './api-keys.js';
+export { InviteMembersButton, type InviteMembersButtonProps } from './invite-members-button.js';
 export type { NavigationUrls } from './provider.js';
 export type { UpdateUserParams, SetProfileImageParams } from './resources.js';
 export {

@@ -7,8 +7,9 @@ import { useOrganizationList } from './use-organization-list.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { Avatar, ErrorRegion, SpokenLabel } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
+import type { RoutingProps } from './trigger-button.js';
 
-export interface OrganizationListProps {
+export interface OrganizationListProps extends RoutingProps {
   /** Where "Create organization" leads (a page with `<CreateOrganization />`). */
   createOrganizationUrl?: string;
   /** Navigate here once an organization is chosen (`:slug` and `:id` are filled in); by default the page re-renders in place. */

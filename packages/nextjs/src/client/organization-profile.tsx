@@ -8,11 +8,12 @@ import { OrganizationMembers, type RoleOption } from './organization-members.js'
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { Avatar } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
+import type { RoutingProps } from './trigger-button.js';
 
 const MANAGE_MEMBERS = 'org:sys_memberships:manage';
 const READ_MEMBERS = 'org:sys_memberships:read';
 
-export interface OrganizationProfileProps {
+export interface OrganizationProfileProps extends RoutingProps {
   /** The roles to offer in the role selects (default: Admin and Member, in the language in effect). */
   roles?: RoleOption[];
   /** The role preselected in the invite form (default `org:member`). */

@@ -2,12 +2,18 @@
 // useOrganizationList: the user's memberships, switching the active organization, and creating one.
 
 import { useCallback } from 'react';
-import type { Organization, UserOrganizationMembership } from '@gatehouse/server';
+import type { Organization as ServerOrganization, UserOrganizationMembership as ServerUserMembership } from '@gatehouse/server';
+import {
+  organizationResource,
+  userMembershipResource,
+  type Organization,
+  type UserOrganizationMembership,
+} from './organization-resources.js';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse, type SetActiveParams } from './provider.js';
 import { useResource, type Resource } from './use-resource.js';
 
-export type { Organization, UserOrganizationMembership } from '@gatehouse/server';
+export type { Organization, UserOrganizationMembership } from './organization-resources.js';
 
 export interface CreateOrganizationParams {
   name: string;
@@ -43,19 +49,22 @@ export function useOrganizationList(params: { userMemberships?: boolean } = {}):
   const key = params.userMemberships && userId ? `memberships:${userId}` : null;
   const userMemberships = useResource(
     key,
-    async () => (await callApi<{ memberships: UserOrganizationMembership[] }>(fetch, `${apiBasePath}/organizations`)).memberships,
+    async () =>
+      (await callApi<{ memberships: ServerUserMembership[] }>(fetch, `${apiBasePath}/organizations`)).memberships.map(
+        userMembershipResource,
+      ),
     revision,
   );
 
   const createOrganization = useCallback(
     async ({ name, slug }: CreateOrganizationParams): Promise<Organization> => {
       const body = slug ? { name, slug } : { name };
-      const { organization } = await callApi<{ organization: Organization }>(fetch, `${apiBasePath}/organizations`, {
+      const { organization } = await callApi<{ organization: ServerOrganization }>(fetch, `${apiBasePath}/organizations`, {
         method: 'POST',
         body,
       });
       invalidate();
-      return organization;
+      return organizationResource(organization);
     },
     [fetch, apiBasePath, invalidate],
   );

@@ -2,13 +2,20 @@
 // useOrganization: the active organization, the user's membership in it, and its members and invitations on demand.
 
 import { useCallback } from 'react';
-import type { OrganizationInvitation, OrganizationMember, OrganizationMembership, Organization } from '@gatehouse/server';
+import type {
+  OrganizationInvitation,
+  OrganizationMember,
+  Organization as ServerOrganization,
+  OrganizationMembership as ServerMembership,
+} from '@gatehouse/server';
+import { membershipResource, organizationResource, type Organization, type OrganizationMembership } from './organization-resources.js';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource, type Resource } from './use-resource.js';
 import { visibleSession } from './use-auth.js';
 
-export type { OrganizationInvitation, OrganizationMember, OrganizationMembership } from '@gatehouse/server';
+export type { OrganizationInvitation, OrganizationMember } from '@gatehouse/server';
+export type { OrganizationMembership } from './organization-resources.js';
 
 export interface UseOrganizationParams {
   /** Fetch the member list (needs `org:sys_memberships:read`). */
@@ -35,7 +42,7 @@ export interface UseOrganizationReturn {
   revokeInvitation: (invitationId: string) => Promise<void>;
 }
 
-type OrgAnswer = { organization: Organization; membership: OrganizationMembership };
+type OrgAnswer = { organization: ServerOrganization; membership: ServerMembership };
 
 /**
  * The session's active organization. The server checks every action against the membership in the
@@ -49,7 +56,14 @@ export function useOrganization(params: UseOrganizationParams = {}): UseOrganiza
   // The role is part of the key: after a role change the membership and the lists are read again.
   const scope = orgId ? `${session?.user.id}:${orgId}:${session?.claims.o?.rol ?? ''}` : null;
 
-  const org = useResource(scope && `org:${scope}`, () => callApi<OrgAnswer>(fetch, orgPath!), revision);
+  const org = useResource(
+    scope && `org:${scope}`,
+    async () => {
+      const answer = await callApi<OrgAnswer>(fetch, orgPath!);
+      return { organization: organizationResource(answer.organization), membership: membershipResource(answer.membership) };
+    },
+    revision,
+  );
   const memberships = useResource(
     params.memberships && scope ? `members:${scope}` : null,
     async () => (await callApi<{ memberships: OrganizationMember[] }>(fetch, `${orgPath}/memberships`)).memberships,
@@ -80,9 +94,9 @@ export function useOrganization(params: UseOrganizationParams = {}): UseOrganiza
   const updateMember = useCallback(
     async ({ userId, role }: { userId: string; role: string }) => {
       const path = `${requireOrg()}/memberships/${encodeURIComponent(userId)}`;
-      const answer = await callApi<{ membership: OrganizationMembership }>(fetch, path, { method: 'PATCH', body: { role } });
+      const answer = await callApi<{ membership: ServerMembership }>(fetch, path, { method: 'PATCH', body: { role } });
       await revalidateMembers();
-      return answer.membership;
+      return membershipResource(answer.membership);
     },
     [fetch, requireOrg, revalidateMembers],
   );

@@ -11,8 +11,9 @@ import { useUser } from './use-auth.js';
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { Avatar, ErrorRegion } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
+import type { RoutingProps } from './trigger-button.js';
 
-export interface UserProfileProps {
+export interface UserProfileProps extends RoutingProps {
   /** Clerk's `appearance` for this component (over the provider's). */
   appearance?: Appearance;
 }
@@ -22,13 +23,14 @@ export interface UserProfileProps {
  * (device, last active, this one marked "current") with a button to end each, and "Sign out of all
  * devices". Renders nothing when signed out. It hides UI only; the server checks every ending.
  */
-export function UserProfile({ appearance }: UserProfileProps = {}) {
+export function UserProfile({ appearance, fallback = null }: UserProfileProps = {}) {
   const { isLoaded, user } = useUser();
   const { sessions, error, endSession, signOutEverywhere } = useSessionList();
   const [failure, setFailure] = useState<string | null>(null);
   const styling = useStyling(appearance);
   const { el, t, errorText } = styling;
-  if (!isLoaded || !user) return null;
+  if (!isLoaded) return <>{fallback}</>;
+  if (!user) return null;
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
   const texts = t.userProfile.start;
   return (
