@@ -21,6 +21,8 @@ if (build.status !== 0) {
 const env = { GATEHOUSE_DEMO: '1', REPORTS_API_URL: `http://127.0.0.1:${reportsPort}`, ...process.env, PORT: port };
 // The demo may run without GATEHOUSE_SECRET: a development secret is generated and announced.
 if (!env.GATEHOUSE_SECRET) env.GATEHOUSE_DEV_SECRET = '1';
+// Without a mail server (GATEHOUSE_SMTP_URL), sign-up and reset codes go to the dev inbox, linked from the landing page.
+if (!env.GATEHOUSE_SMTP_URL && !env.GATEHOUSE_DEV_INBOX) env.GATEHOUSE_DEV_INBOX = '1';
 const app = resolve(root, 'apps/example');
 const server = spawn(resolve(root, 'node_modules/.bin/next'), ['start', '-p', port], { cwd: app, env, stdio: 'inherit' });
 // The reports service fetches the app's public keys when the first token arrives.

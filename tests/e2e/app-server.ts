@@ -130,6 +130,9 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
     NEXT_TELEMETRY_DISABLED: '1',
     GATEHOUSE_DATABASE_FILE: join(dataDir, 'gatehouse.db'),
     GATEHOUSE_DEV_SECRET: '1',
+    // Sign-ups go straight to a session in these tests (an instance setting); the verification flow
+    // has its own end-to-end test (accounts-flow), which sets it to required.
+    GATEHOUSE_EMAIL_VERIFICATION: 'off',
     // Every browser of these tests signs in from 127.0.0.1, often as the same demo user: the
     // production limits would refuse them. Tests of the limits pass their own values in `env`.
     GATEHOUSE_RATE_LIMIT_SIGN_IN_IP: '10000/600',

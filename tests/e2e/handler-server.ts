@@ -22,6 +22,8 @@ export async function startHandlerServer(options: Partial<GatehouseOptions> = {}
     databaseFile: join(dir, 'gatehouse.db'),
     allowDevSecret: true,
     log: (line) => lines.push(line),
+    // Sign-ups here go straight to a session; the verification flow has its own end-to-end test.
+    emailVerificationRequired: false,
     ...options,
   });
   const http = await startHttpServer(gatehouse);

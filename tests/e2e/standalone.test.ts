@@ -42,6 +42,8 @@ describe('gatehouse serve + an app in standalone mode', { skip }, () => {
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        // Sign-up goes straight to a session here (no mailer); the verification flow has its own test.
+        GATEHOUSE_EMAIL_VERIFICATION: 'off',
         GATEHOUSE_DATABASE_FILE: join(dir, 'gatehouse.db'),
         GATEHOUSE_SECRET: 'standalone-e2e-secret-0123456789-abcdefgh',
         GATEHOUSE_ALLOWED_ORIGINS: `http://127.0.0.1:${appPort}`,

@@ -6,6 +6,9 @@ export const dynamic = 'force-dynamic';
 
 export default function Home() {
   const demo = process.env.GATEHOUSE_DEMO === '1';
+  // Without SMTP (development), sign-up codes and other mails land in the dev inbox.
+  const devInbox =
+    (process.env.GATEHOUSE_DEV_INBOX === '1' || process.env.GATEHOUSE_DEV_INBOX === 'true') && !process.env.GATEHOUSE_SMTP_URL;
   return (
     <>
       <h1>Gatehouse example</h1>
@@ -16,6 +19,12 @@ export default function Home() {
       <p>
         <Link href="/sign-up">Create an account</Link> or <Link href="/sign-in">sign in</Link>.
       </p>
+      {devInbox ? (
+        <p>
+          No mail server is set up: verification codes, password reset codes and invitations go to the{' '}
+          <Link href="/dev/inbox">dev inbox</Link>.
+        </p>
+      ) : null}
       {demo ? (
         <section aria-label="Demo accounts">
           <h2>Demo accounts</h2>

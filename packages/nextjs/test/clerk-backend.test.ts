@@ -12,6 +12,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-clerk-backend-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Sign-up signs in at once here: these tests are about the backend helpers, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 // Clerk's documented custom session claims for role-based access: metadata in the token.
 writeFileSync(
   join(dir, 'config.json'),

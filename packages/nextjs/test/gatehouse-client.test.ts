@@ -11,6 +11,8 @@ const dir = mkdtempSync(join(tmpdir(), 'gatehouse-client-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
 process.env.GATEHOUSE_DEV_INBOX = '1';
+// Sign-ups here go straight to a session; the verification flow has its own tests.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { gatehouseClient, clerkClient, getDevInbox } = await import('@gatehouse/nextjs/server');

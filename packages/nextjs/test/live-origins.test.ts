@@ -16,6 +16,8 @@ import type * as EdgeModule from '../dist/server/edge.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-origins-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Sign-up signs in at once here: these tests are about the proxy, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 
 const server = await import('@gatehouse/server');
 const SECRET_KEY = server.generateSecretKey();

@@ -13,6 +13,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Sign-up signs in at once here: these tests are about the proxy, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 // The app's own sign-in page (without it, redirects go to the hosted page; see hosted-pages.test.ts).
 process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/sign-in';
 

@@ -14,6 +14,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-own-routes-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// The sign-up below should end signed in at once: this test is about the proxy, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 // Clerk's variable, read as a fallback: the app's own sign-in page.
 process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/sign-in';
 

@@ -10,6 +10,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-proxy-hardening-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Sign-up signs in at once here: these tests are about the proxy, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { createRouteMatcher, gatehouseMiddleware } = await import('@gatehouse/nextjs/server');

@@ -12,6 +12,8 @@ import { NextRequest, type NextFetchEvent } from 'next/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-expiry-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
+// Sign-up signs in at once here: these tests are about the proxy, not the address check.
+process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 /** 4 s tokens: the proxy refreshes in their last second (a quarter of the lifetime, at most 5 s). */
 process.env.GATEHOUSE_SESSION_TOKEN_TTL = '4';
 

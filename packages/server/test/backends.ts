@@ -153,6 +153,8 @@ export async function openInstance(
     allowDevSecret: false,
     now: () => clock.now,
     log: (line) => logs.push(line),
+    // Sign-ups here go straight to a session; the verification flow has its own tests.
+    emailVerificationRequired: false,
     ...database.options,
     ...options,
   });

@@ -107,7 +107,10 @@ describe('gatehouse CLI', () => {
     assert.equal(none.stdout, '');
     assert.match(none.stderr, /Usage: gatehouse <command>/);
     assertUsage(gatehouse(['frobnicate']), /^gatehouse: unknown command: frobnicate$/m);
-    assertUsage(gatehouse(['users']), /^gatehouse: users: which one\? list, create, set-admin, ban, unban, delete$/m);
+    assertUsage(
+      gatehouse(['users']),
+      /^gatehouse: users: which one\? list, create, set-admin, ban, unban, delete, emails, add-email, verify-email, set-primary-email, remove-email, set-password$/m,
+    );
     assertUsage(gatehouse(['users', 'list', '--bogus']), /^gatehouse: Unknown option '--bogus'/m);
     assertUsage(gatehouse(['users', 'list', 'extra']), /unexpected argument extra/);
     assertUsage(gatehouse(['roles', 'delete']), /missing argument/);

@@ -235,6 +235,55 @@ describe('dashboard: actions', () => {
     assert.equal((await authenticate(t, erin.jar)).status, 'signed-out');
   });
 
+  test('addresses and password (issue #16): add verified, make primary, remove; a weak password is refused with nothing written', async () => {
+    const gina = await member(t, 'gina@example.com');
+    const addresses = () =>
+      t.db.prepare('SELECT email, verified FROM email_addresses WHERE user_id = ? ORDER BY email').all(gina.userId) as {
+        email: string;
+        verified: number;
+      }[];
+    const shown = await page(admin.jar, `/users/${gina.userId}`);
+    assert.match(shown.text, /<h2>Email addresses<\/h2>/);
+    // Signed up with verification off: the address is not verified; the admin can mark it.
+    assert.match(shown.text, /gina@example\.com<\/td>\s*<td>primary · unverified/);
+    const ginaId = (t.db.prepare('SELECT id FROM email_addresses WHERE email = ?').get('gina@example.com') as { id: string }).id;
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'verify-email', address: ginaId })).status, 303);
+    assert.match((await page(admin.jar, `/users/${gina.userId}`)).text, /gina@example\.com<\/td>\s*<td>primary · verified/);
+
+    const added = await post(admin.jar, `/users/${gina.userId}`, { action: 'add-email', email: 'gina.work@example.com', verified: '1' });
+    assert.equal(added.status, 303, added.text);
+    assert.deepEqual(addresses(), [
+      { email: 'gina.work@example.com', verified: 1 },
+      { email: 'gina@example.com', verified: 1 },
+    ]);
+    // The address of another user is not this user's to change.
+    const bobs = t.db.prepare('SELECT id FROM email_addresses WHERE user_id = ?').get(bob.userId) as { id: string };
+    const before = rows();
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'remove-email', address: bobs.id })).status, 404);
+    // The primary address cannot be removed.
+    const primaryId = ginaId;
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'remove-email', address: primaryId })).status, 409);
+    // A listed password is refused.
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'set-password', password: 'password123' })).status, 422);
+    assert.deepEqual(rows(), before);
+
+    const workId = (t.db.prepare('SELECT id FROM email_addresses WHERE email = ?').get('gina.work@example.com') as { id: string }).id;
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'primary-email', address: workId })).status, 303);
+    assert.equal((await t.gatehouse.users.find(gina.userId))?.email, 'gina.work@example.com');
+    assert.equal((await post(admin.jar, `/users/${gina.userId}`, { action: 'remove-email', address: primaryId })).status, 303);
+    assert.deepEqual(addresses(), [{ email: 'gina.work@example.com', verified: 1 }]);
+
+    const set = await post(admin.jar, `/users/${gina.userId}`, {
+      action: 'set-password',
+      password: ' a new long passphrase ',
+      sign_out: '1',
+    });
+    assert.equal(set.status, 303, set.text);
+    assert.equal(t.sessionStatus(gina.sessionId), 'ended');
+    const signIn = await send(t, `${API}/sign-in`, { json: { email: 'gina.work@example.com', password: ' a new long passphrase ' } });
+    assert.equal(signIn.status, 200, signIn.text);
+  });
+
   test('members: change a role (the member’s older token is refused), the last admin is kept, remove', async () => {
     const owner = await member(t, 'owner@example.com');
     const frank = await member(t, 'frank@example.com');
@@ -312,6 +361,8 @@ describe('dashboard: actions', () => {
       multiSession: 'on',
       allowedOrigins: 'https://app.example.com',
       authorizedParties: '',
+      // As the page sends it: this checkbox is checked by default (issue #16).
+      signOutOnPasswordReset: 'on',
     });
     assert.equal(res.status, 303, res.text);
     const { settings } = await t.gatehouse.instanceSettings.get();

@@ -81,6 +81,9 @@ export async function createTestInstance(
       allowDevSecret: true,
       now: () => clock.now,
       log: (line) => logs.push(line),
+      // Sign-ups here go straight to a session (verification is an instance setting, off for these
+      // suites); the verification flow has its own tests, which turn it on.
+      emailVerificationRequired: false,
       ...options,
     });
   } catch (error) {

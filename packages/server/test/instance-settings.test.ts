@@ -22,6 +22,9 @@ describe('instance settings', () => {
       secondFactorRequired: false,
       allowedOrigins: ['https://config.example'],
       authorizedParties: [],
+      // The test helper turns verification off for its sign-ups; the configuration's value shows here.
+      emailVerificationRequired: false,
+      signOutOnPasswordReset: true,
     });
     assert.deepEqual(view.overridden, []);
   });

@@ -7,7 +7,8 @@ import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
 import { isReverificationCancelledError, useReverification } from './use-reverification.js';
-import { useOauthConnections, useOauthFailure, useSignIn } from './oauth.js';
+import { useOauthConnections, useOauthFailure } from './oauth.js';
+import { useSignIn } from './sign-flows.js';
 import { useStyling } from './appearance/appearance.js';
 import { ErrorRegion } from './appearance/parts.js';
 

@@ -6,6 +6,7 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { handlerMissingMessage, isHandlerMissing } from './gatehouse-fetch.js';
 import { OauthButtons, routeToSso, useOauthFailure } from './oauth.js';
+import { ResetPasswordForm, VerifyEmailStep } from './account-forms.js';
 import { SecondFactorForm } from './second-factor-form.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 import type { SignInAnswer } from './sign-in-factors.js';
@@ -70,11 +71,18 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
   // For a submit before the scripts have run: the form posts to the mounted handler (never a GET
   // with the password in the URL), which redirects to redirect_url or back here with ?error=.
   const [navigation, setNavigation] = useState({ redirectUrl: '', returnTo: '' });
+  // Sign-up with verification required: the attempt waiting for its code. Sign-in: the reset form.
+  const [verifying, setVerifying] = useState<{ id: string; emailAddress: string | null } | null>(null);
+  const [resetting, setResetting] = useState(false);
   useEffect(() => {
     setNavigation({ redirectUrl: redirectTarget(fallbackRedirectUrl, forceRedirectUrl), returnTo: window.location.pathname });
+    // A form post without scripts comes back with the attempt to verify.
+    const attempt = new URLSearchParams(window.location.search).get('sign_up_attempt');
+    if (mode === 'sign-up' && attempt) setVerifying({ id: attempt, emailAddress: null });
+    if (mode === 'sign-in' && new URLSearchParams(window.location.search).has('reset_password')) setResetting(true);
     const code = new URLSearchParams(window.location.search).get('error');
     if (code) setError(styling.errorText(code === 'invalid_credentials' ? code : 'form_retry'));
-  }, [fallbackRedirectUrl, forceRedirectUrl, styling]);
+  }, [fallbackRedirectUrl, forceRedirectUrl, styling, mode]);
   const texts = mode === 'sign-in' ? t.signIn.start : t.signUp.start;
   const title = texts.title;
 
@@ -115,6 +123,15 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
         return;
       }
       if (res.ok) {
+        const payload = (await res
+          .clone()
+          .json()
+          .catch(() => null)) as { signUp?: { id: string; status: string; emailAddress: string } } | null;
+        if (payload?.signUp?.status === 'missing_requirements') {
+          setVerifying({ id: payload.signUp.id, emailAddress: payload.signUp.emailAddress });
+          setPending(false);
+          return;
+        }
         // A full navigation, so server components render with the new session cookie.
         window.location.assign(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
         return;
@@ -161,6 +178,9 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
       />
     );
   const shown = error ?? oauthFailure;
+  if (verifying)
+    return <VerifyEmailStep signUpId={verifying.id} emailAddress={verifying.emailAddress} onComplete={done} appearance={appearance} />;
+  if (resetting) return <ResetPasswordForm onComplete={done} onCancel={() => setResetting(false)} appearance={appearance} />;
   return (
     <StyledRoot appearance={appearance} className="gh-box">
       <form
@@ -199,6 +219,20 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
             required
             errorId={shown ? errorId : null}
           />
+          {mode === 'sign-in' ? (
+            <p className="gh-row">
+              <a
+                {...el('formFieldAction', 'gh-link')}
+                href="?reset_password=1"
+                onClick={(event) => {
+                  event.preventDefault();
+                  setResetting(true);
+                }}
+              >
+                Forgot password?
+              </a>
+            </p>
+          ) : null}
         </div>
         <ErrorRegion styling={styling} message={shown} id={errorId} />
         <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>

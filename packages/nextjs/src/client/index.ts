@@ -36,13 +36,16 @@ export {
 export type { Resource } from './use-resource.js';
 export { Show, SignedIn, SignedOut, Protect, type ShowProps, type ShowWhen, type ProtectProps } from './show.js';
 export { SignIn, SignUp, SignOutButton, type AuthFormProps } from './forms.js';
+export { AuthenticateWithRedirectCallback, type AuthenticateWithRedirectParams, type OauthConnectionSummary } from './oauth.js';
 export {
-  AuthenticateWithRedirectCallback,
   useSignIn,
   useSignUp,
-  type AuthenticateWithRedirectParams,
-  type OauthConnectionSummary,
-} from './oauth.js';
+  type GatehouseApiError,
+  type SignInResource,
+  type SignInStatus,
+  type SignUpResource,
+  type SignUpStatus,
+} from './sign-flows.js';
 export { UserButton, type UserButtonProps } from './user-button.js';
 export { UserProfile, type UserProfileProps } from './user-profile.js';
 export {

@@ -6,7 +6,6 @@ import { safeRedirectUrl } from '@gatehouse/core';
 import { callApi } from './gatehouse-fetch.js';
 import { useGatehouse } from './provider.js';
 import { useResource } from './use-resource.js';
-import { attemptSecondFactor, authenticateWithPasskey, type SecondFactorParams } from './sign-in-factors.js';
 import { useStyling } from './appearance/appearance.js';
 
 /** Clerk's `authenticateWithRedirect` parameters. */
@@ -47,7 +46,7 @@ export function useOauthFailure(): string | null {
  * Starts a provider flow and leaves the page for the provider.
  * @throws GatehouseError `bad_request` (unknown strategy, no SSO for that address), `service_unavailable`, `unauthenticated` (link)
  */
-async function startRedirect(
+export async function startRedirect(
   fetcher: ReturnType<typeof useGatehouse>['fetch'],
   apiBasePath: string,
   params: AuthenticateWithRedirectParams,
@@ -66,27 +65,6 @@ async function startRedirect(
     body,
   });
   window.location.assign(started.externalVerificationRedirectURL);
-}
-
-/** Clerk's `useSignIn()` for provider sign-in: `signIn.authenticateWithRedirect({ strategy, redirectUrl, redirectUrlComplete })`. */
-export function useSignIn() {
-  const { apiBasePath, fetch } = useGatehouse();
-  return {
-    isLoaded: true,
-    signIn: {
-      authenticateWithRedirect: (params: AuthenticateWithRedirectParams) => startRedirect(fetch, apiBasePath, params),
-      /** After a password that was right: the authenticator code, a backup code, or a passkey. */
-      attemptSecondFactor: (params: SecondFactorParams) => attemptSecondFactor(fetch, apiBasePath, params),
-      /** Signs in with a discoverable passkey (`flow: 'autofill'`: from the email field's autofill). */
-      authenticateWithPasskey: (params?: { flow?: 'autofill' | 'discoverable' }) => authenticateWithPasskey(fetch, apiBasePath, params),
-    },
-  };
-}
-
-/** Clerk's `useSignUp()` for provider sign-up: the same flow (a new user is created on a verified email). */
-export function useSignUp() {
-  const { signIn } = useSignIn();
-  return { isLoaded: true, signUp: signIn };
 }
 
 /** The connections the sign-in page offers (GET {api}/oauth/connections). */
@@ -121,7 +99,7 @@ export async function routeToSso(
 /** One "Continue with <name>" button per connection (`socialButtonsBlockButton`), then the "or" divider. */
 export function OauthButtons({ redirectUrlComplete, onError }: { redirectUrlComplete: string; onError: (message: string) => void }) {
   const connections = useOauthConnections();
-  const { signIn } = useSignIn();
+  const { apiBasePath, fetch } = useGatehouse();
   const { el, t, format: fill, errorText } = useStyling();
   const [busy, setBusy] = useState<string | null>(null);
   if (connections.length === 0) return null;
@@ -137,7 +115,7 @@ export function OauthButtons({ redirectUrlComplete, onError }: { redirectUrlComp
             aria-busy={busy === c.id}
             onClick={() => {
               setBusy(c.id);
-              signIn.authenticateWithRedirect({ strategy: c.strategy, redirectUrlComplete }).catch((e: unknown) => {
+              startRedirect(fetch, apiBasePath, { strategy: c.strategy, redirectUrlComplete }).catch((e: unknown) => {
                 setBusy(null);
                 onError(e instanceof Error ? e.message : errorText('generic'));
               });

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { SessionList } from './session-list.js';
 import { ConnectedAccounts } from './connected-accounts.js';
+import { AccountSettings } from './account-settings.js';
 import { SecuritySection } from './security-section.js';
 import { useSessionList } from './use-session-list.js';
 import { isReverificationCancelledError } from './use-reverification.js';
@@ -60,6 +61,7 @@ export function UserProfile({ appearance, fallback = null }: UserProfileProps = 
           </div>
         </section>
         <ConnectedAccounts />
+        <AccountSettings />
         <SecuritySection />
         <section {...el('profileSection__activeDevices', 'gh-section')} aria-labelledby="gatehouse-user-profile-devices">
           <h3 {...el('profileSectionTitle', 'gh-section-title')} id="gatehouse-user-profile-devices">

@@ -8,6 +8,7 @@ import { webhooks } from './webhook-operations.js';
 import { InstanceSettingsChanges } from '../instance/instance-settings.js';
 import { apiKeys, m2m, machines } from '../machines/operations.js';
 import { externalAccountOperations, oauthConnections } from '../oauth/oauth-operations.js';
+import { emailAddresses, mail } from '../accounts/account-operations.js';
 import { users } from '../users/user-operations.js';
 import { organizations } from '../organizations/organization-operations.js';
 import { permissions, roles } from '../roles/role-operations.js';
@@ -98,4 +99,6 @@ export const BACKEND_OPERATIONS = {
   machines,
   m2m,
   oauthConnections,
+  emailAddresses,
+  mail,
 };

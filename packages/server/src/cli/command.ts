@@ -60,9 +60,13 @@ export interface Command {
 
 /** The instance's options exactly as the embedded app reads them, with its log lines on stderr. */
 export function cliOptions(io: Pick<Io, 'env' | 'err'>, use: OpenUse = { mints: false }): GatehouseOptions {
-  const options = gatehouseOptionsFromEnv(io.env, { deferTemplateSecrets: !use.mints });
-  if (use.jsonLogs) return { ...options, logger: createLogger({ level: logLevel(io.env) }) };
-  return { ...options, log: (line) => io.err(line) };
+  const base = gatehouseOptionsFromEnv(io.env, { deferTemplateSecrets: !use.mints });
+  const options: GatehouseOptions = use.jsonLogs
+    ? { ...base, logger: createLogger({ level: logLevel(io.env) }) }
+    : { ...base, log: (line) => io.err(line) };
+  // `serve` (the one command that mints) serves sign-ups: it delivers mail, and refuses to start in production without a mailer.
+  if (use.mints) options.mail = { ...options.mail, worker: io.env.GATEHOUSE_MAIL_WORKER !== '0' };
+  return options;
 }
 
 export function createIo(env: NodeJS.ProcessEnv): Io & { close(): Promise<void> } {

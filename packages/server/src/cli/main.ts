@@ -13,6 +13,7 @@ import { roleCommands } from './roles.js';
 import { serveCommands } from './serve.js';
 import { sessionCommands } from './sessions.js';
 import { userCommands } from './users.js';
+import { accountCommands } from './accounts.js';
 import { webhookCommands } from './webhooks.js';
 import { initCommands } from './init.js';
 import { orgCommands } from './orgs.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly Command[] = [
   ...migrateCommands,
   ...migrateCodeCommands,
   ...userCommands,
+  ...accountCommands,
   ...orgCommands,
   ...roleCommands,
   ...templateCommands,

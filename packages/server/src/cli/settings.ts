@@ -11,6 +11,8 @@ const FIELDS: Record<keyof InstanceSettingsValues, 'duration' | 'optional-durati
   secondFactorRequired: 'boolean',
   allowedOrigins: 'origins',
   authorizedParties: 'origins',
+  emailVerificationRequired: 'boolean',
+  signOutOnPasswordReset: 'boolean',
 };
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -82,6 +84,7 @@ export const settingsCommands: Command[] = [
     usage: 'settings set <name=value>... [--json]',
     details: [
       'Names: sessionLifetimeSeconds, inactivityTimeoutSeconds (off to disable), multiSession, organizationsRequired, secondFactorRequired,',
+      'emailVerificationRequired, signOutOnPasswordReset,',
       'allowedOrigins, authorizedParties (comma-separated origins; empty for none). Durations: 3600, 90m, 12h, 7d.',
       '  gatehouse settings set sessionLifetimeSeconds=1d inactivityTimeoutSeconds=2h multiSession=true',
       'A new lifetime or timeout applies to sessions started after the change.',

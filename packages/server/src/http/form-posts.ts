@@ -31,6 +31,8 @@ export async function answerFormPost<T extends z.ZodType>(
   schema: T,
   fallbackReturnTo: string,
   answer: (body: z.infer<T>) => Promise<Response>,
+  /** A success that is not finished yet (a sign-up waiting for its code): the query to go back to the form with, else null. */
+  pendingStep?: (response: Response) => Promise<Record<string, string> | null>,
 ): Promise<Response> {
   const origin = new URL(request.url).origin;
   let navigation: Navigation = { redirectUrl: '/', returnTo: fallbackReturnTo };
@@ -46,6 +48,8 @@ export async function answerFormPost<T extends z.ZodType>(
     if (!parsed.success) return redirect(navigation, 'invalid_body');
     const response = await answer(parsed.data);
     if (!response.ok) return redirect(navigation, await errorCodeOf(response));
+    const pending = pendingStep ? await pendingStep(response) : null;
+    if (pending) return back(navigation, pending);
     return redirect(navigation, null, response.headers.getSetCookie());
   } catch (error) {
     return redirect(navigation, isGatehouseError(error) ? error.code : 'internal_error');
@@ -55,6 +59,14 @@ export async function answerFormPost<T extends z.ZodType>(
 async function errorCodeOf(response: Response): Promise<string> {
   const body = (await response.json().catch(() => null)) as { error?: { code?: unknown } } | null;
   return typeof body?.error?.code === 'string' ? body.error.code : 'internal_error';
+}
+
+/** A 303 back to the form's page with these query parameters (and the redirect_url it keeps). */
+function back(navigation: Navigation, query: Record<string, string>): Response {
+  const url = new URL(navigation.returnTo, 'http://form.invalid');
+  for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+  if (navigation.redirectUrl !== '/') url.searchParams.set('redirect_url', navigation.redirectUrl);
+  return new Response(null, { status: 303, headers: { 'cache-control': 'no-store', location: `${url.pathname}${url.search}` } });
 }
 
 function redirect(navigation: Navigation, errorCode: string | null, cookies: string[] = []): Response {

@@ -30,6 +30,7 @@ import type { SecretKeyCheck } from '../backend/secret-keys.js';
 import { createOauthRoutes } from '../oauth/routes.js';
 import { createMachineRoutes } from '../machines/machine-routes.js';
 import { runImpersonated } from '../audit/acting-as.js';
+import { createAccountRoutes } from '../accounts/account-routes.js';
 import { metricsRoute } from '../observability/metrics-endpoint.js';
 import { CLAIM_PATH } from '../admin-claim/admin-claim.js';
 import { createClaimRoutes } from '../admin-claim/claim-routes.js';
@@ -62,6 +63,43 @@ function refused(count: (outcome: string) => void, response: Response): Response
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : 'unknown error');
 
+/**
+ * POST /sign-up: JSON from the SDK, or the prebuilt form's HTML post (a 303). With verification
+ * required, the answer is the pending attempt (the code is mailed); otherwise the new session.
+ */
+function signUpRoute(gatehouse: Gatehouse, signedIn: (result: SignedInResult, cookies: CookieSettings) => Response): AnyMethods {
+  return {
+    POST: async (request, ctx, cookies) => {
+      const signUp = async (body: z.infer<typeof SignUpBody>) => {
+        const ip = gatehouse.rateLimits.clientIp(request.headers);
+        const required = gatehouse.accounts.verificationRequired();
+        // Each attempt mails the address: counted per address too, so nobody floods an inbox.
+        const limited = rateLimitedResponse(
+          await gatehouse.rateLimits.attempt(
+            [{ name: 'signUpIp', key: ip }, ...(required ? [{ name: 'verifyIdentifier' as const, key: normalizeEmail(body.email) }] : [])],
+            { ip, userAgent: ctx.userAgent },
+          ),
+        );
+        if (limited) return refused(gatehouse.metrics.signUp, limited);
+        if (required) {
+          // No user and no session yet: the attempt waits for the code (or link) mailed to the address.
+          const attempt = await gatehouse.accounts.signUps.create(body, ctx, { prepare: true });
+          gatehouse.metrics.signUp('pending_verification');
+          return json(200, { signUp: attempt });
+        }
+        return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
+      };
+      if (isFormPost(request))
+        return answerFormPost(request, SignUpBody, '/sign-up', signUp, async (response) => {
+          // Pending verification: back to the form, which asks for the code of this attempt.
+          const body = (await response.clone().json()) as { signUp?: { id?: string; status?: string } };
+          return body.signUp?.status === 'missing_requirements' && body.signUp.id ? { sign_up_attempt: body.signUp.id } : null;
+        });
+      return signUp(await readJson(request, SignUpBody));
+    },
+  };
+}
+
 export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (request: Request) => Promise<Response> {
   const base = options.basePath.replace(/\/+$/, '');
 
@@ -79,12 +117,14 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
   const dashboard = createDashboard(gatehouse, { basePath: base });
   const oauthRoutes = createOauthRoutes(gatehouse, gatehouse.oauth, { basePath: base });
   const factorRoutes = createFactorRoutes(gatehouse, signedIn);
+  const accountRoutes = createAccountRoutes(gatehouse, gatehouse.accounts);
   const secretKeys = options.secretKeys ?? { configured: false, matches: () => false };
   const backendRoutes = createBackendRoutes(gatehouse, secretKeys);
   const routes: Record<string, AnyMethods> = {
     ...createHostedPages(gatehouse, { basePath: base }),
     ...sessionRoutes.routes,
     ...oauthRoutes.routes,
+    ...accountRoutes.routes,
     '/jwks': { GET: async () => jwks() },
     '/metrics': { GET: async (request) => metricsRoute(request, gatehouse.metrics, secretKeys) },
     [CLAIM_PATH]: createClaimRoutes(gatehouse, gatehouse.adminClaims, base),
@@ -93,20 +133,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
     [OPENAPI_PATH]: { GET: async () => json(200, (openApi ??= openApiDocument())) },
     // JSON from the SDK; an HTML form post (the prebuilt forms before their scripts run) gets a 303.
     // Credentials are read from the body only, never from the query string.
-    '/sign-up': {
-      POST: async (request, ctx, cookies) => {
-        const signUp = async (body: z.infer<typeof SignUpBody>) => {
-          const ip = gatehouse.rateLimits.clientIp(request.headers);
-          const limited = rateLimitedResponse(
-            await gatehouse.rateLimits.attempt([{ name: 'signUpIp', key: ip }], { ip, userAgent: ctx.userAgent }),
-          );
-          if (limited) return refused(gatehouse.metrics.signUp, limited);
-          return signedIn(await gatehouse.sessions.signUp(body, ctx, presentedClientToken(request)), cookies);
-        };
-        if (isFormPost(request)) return answerFormPost(request, SignUpBody, '/sign-up', signUp);
-        return signUp(await readJson(request, SignUpBody));
-      },
-    },
+    '/sign-up': signUpRoute(gatehouse, signedIn),
     '/sign-in': {
       POST: async (request, ctx, cookies) => {
         const signIn = async (body: z.infer<typeof SignInBody>) => {
@@ -223,6 +250,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         : (sessionRoutes.match(path) ??
           oauthRoutes.match(path) ??
           factorRoutes.match(path) ??
+          accountRoutes.match(path) ??
           orgRoutes.match(path) ??
           adminRoutes.match(path) ??
           machineRoutes.match(path) ??

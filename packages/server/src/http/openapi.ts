@@ -4,6 +4,7 @@ import { STATUS_BY_CODE } from '@gatehouse/core';
 import { BACKEND_PREFIX } from '../backend/client.js';
 import { pathParams } from '../backend/operation.js';
 import { factorRouteDocs } from '../factors/factor-openapi.js';
+import { accountRouteDocs } from '../accounts/account-openapi.js';
 import { adminRouteDocs } from './admin-route-docs.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
 import { organizationRouteDocs, sessionRouteDocs } from './session-route-docs.js';
@@ -169,7 +170,7 @@ function operationObject(route: DocumentedRoute): Record<string, unknown> {
 
 /** Every documented route: the app's and the backend table's. */
 export function documentedRoutes(): DocumentedRoute[] {
-  return [...appRoutes(), ...factorRouteDocs(), ...backendRoutes()];
+  return [...appRoutes(), ...factorRouteDocs(), ...accountRouteDocs(), ...backendRoutes()];
 }
 
 /**

@@ -13,7 +13,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       method: 'POST',
       path: '/sign-up',
       operationId: 'signUp',
-      summary: 'Create an account and sign in',
+      summary: 'Create an account: with verification required, a pending sign-up attempt whose code is mailed; else the user, signed in',
       tag: 'sessions',
       auth: 'none',
       body: SignUpBody,

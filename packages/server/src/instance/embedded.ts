@@ -78,6 +78,19 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
   if (impersonation !== undefined) options.impersonationLifetimeSeconds = impersonation;
   const inactivity = seconds(env, 'GATEHOUSE_INACTIVITY_TIMEOUT');
   if (inactivity !== undefined) options.inactivityTimeoutSeconds = inactivity;
+  // Mail: SMTP when GATEHOUSE_SMTP_URL is set (the sender is GATEHOUSE_EMAIL_FROM), else the dev mailer outside production.
+  if (env.GATEHOUSE_SMTP_URL) {
+    if (!env.GATEHOUSE_EMAIL_FROM)
+      throw new TypeError('GATEHOUSE_SMTP_URL is set: set GATEHOUSE_EMAIL_FROM too (e.g. "Acme <no-reply@acme.example>")');
+    options.smtp = { url: env.GATEHOUSE_SMTP_URL, from: env.GATEHOUSE_EMAIL_FROM };
+  }
+  const codeTtl = seconds(env, 'GATEHOUSE_VERIFICATION_CODE_TTL');
+  if (codeTtl !== undefined) options.verificationCodeTtlSeconds = codeTtl;
+  const verification = env.GATEHOUSE_EMAIL_VERIFICATION;
+  if (verification) {
+    if (verification !== 'required' && verification !== 'off') throw new TypeError('GATEHOUSE_EMAIL_VERIFICATION must be required or off');
+    options.emailVerificationRequired = verification === 'required';
+  }
   if (env.GATEHOUSE_ORGANIZATIONS_REQUIRED === '1' || env.GATEHOUSE_ORGANIZATIONS_REQUIRED === 'true') options.organizationsRequired = true;
   if (env.GATEHOUSE_SECOND_FACTOR_REQUIRED === '1' || env.GATEHOUSE_SECOND_FACTOR_REQUIRED === 'true') options.secondFactorRequired = true;
   if (env.GATEHOUSE_MULTI_SESSION === '1' || env.GATEHOUSE_MULTI_SESSION === 'true') options.multiSession = true;
@@ -200,6 +213,8 @@ export function getGatehouse(): Promise<Gatehouse> {
     metricsPort(process.env);
     // The app's process delivers webhooks (GATEHOUSE_WEBHOOK_WORKER=0 leaves it to another process).
     options.webhooks = { ...options.webhooks, worker: process.env.GATEHOUSE_WEBHOOK_WORKER !== '0' };
+    // And mail (verification and reset codes, invitations) from the outbox; GATEHOUSE_MAIL_WORKER=0 leaves it to another process.
+    options.mail = { ...options.mail, worker: process.env.GATEHOUSE_MAIL_WORKER !== '0' };
     holder[INSTANCE] = createGatehouse(options).then(async (gatehouse) => {
       // Never the URL itself: it carries the database password.
       const where = gatehouse.databaseFile ? `embedded SQLite database at ${gatehouse.databaseFile}` : 'PostgreSQL (DATABASE_URL)';

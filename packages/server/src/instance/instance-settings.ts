@@ -21,6 +21,10 @@ export interface InstanceSettingsValues {
   allowedOrigins: string[];
   /** When not empty, a session token's `azp` must be one of these origins. */
   authorizedParties: string[];
+  /** Sign-up waits until the address is verified by a mailed code or link (default on; off reveals taken addresses with a 409). */
+  emailVerificationRequired: boolean;
+  /** A password reset signs the user's other sessions out (default on). */
+  signOutOnPasswordReset: boolean;
 }
 
 export interface InstanceSettingsView {
@@ -87,6 +91,8 @@ export const InstanceSettingsFields = z
     secondFactorRequired: z.boolean(),
     allowedOrigins: z.array(origin).max(MAX_ORIGINS),
     authorizedParties: z.array(origin).max(MAX_ORIGINS),
+    emailVerificationRequired: z.boolean(),
+    signOutOnPasswordReset: z.boolean(),
   })
   .strict();
 /** A change: any of the fields; unknown fields are refused. */

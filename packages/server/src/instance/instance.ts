@@ -35,6 +35,10 @@ import { loadPublicUser } from '../users/users.js';
 import { createSessionService, type PublicUser, type SessionService, type SessionSettings } from '../sessions/sessions.js';
 import { createHandler } from '../http/handler.js';
 import { createDevMailer, createUnconfiguredMailer, type Mailer } from '../mail/mailer.js';
+import { createSmtpMailer, type SmtpMailer } from '../mail/smtp-mailer.js';
+import { createMailOutbox, type MailDeliveryOptions, type MailOutbox } from '../mail/outbox.js';
+import { createAccounts, type Accounts } from '../accounts/accounts.js';
+import { GatehouseError } from '@gatehouse/core';
 import { createOrganizationService, type OrganizationService } from '../organizations/organizations.js';
 import { withWebhookOutbox } from '../webhooks/outbox.js';
 import { createWebhookService, type WebhookService } from '../webhooks/service.js';
@@ -113,8 +117,20 @@ export interface GatehouseOptions {
   logger?: Logger;
   /** Where the instance's own lines go instead of the logger (tests, the CLI's stderr). */
   log?: (line: string) => void;
-  /** Sends invitation emails. Default: the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
+  /** Sends mail (verification and reset codes, invitations). Default: SMTP with `smtp`, else the dev mailer (log + in-memory inbox), or in production a mailer that refuses. */
   mailer?: Mailer;
+  /** The SMTP server (GATEHOUSE_SMTP_URL, `smtp://` or `smtps://` with credentials in the URL) and the sender (GATEHOUSE_EMAIL_FROM). */
+  smtp?: { url: string; from: string };
+  /** The mail outbox: retries, backoff, lease, and whether this process runs the delivery worker (`worker: true`; the embedded app turns it on). */
+  mail?: MailDeliveryOptions & { worker?: boolean };
+  /** Sign-up waits until the address is verified by a mailed code or link (default true; GATEHOUSE_EMAIL_VERIFICATION=off). An instance setting. */
+  emailVerificationRequired?: boolean;
+  /** A password reset signs the user's other sessions out (default true). An instance setting. */
+  signOutOnPasswordReset?: boolean;
+  /** How long a mailed verification or reset code works (default 600 s, at most 3600; GATEHOUSE_VERIFICATION_CODE_TTL). */
+  verificationCodeTtlSeconds?: number;
+  /** The app's sign-in page, named in "someone tried to sign up with your address" mails (default `/sign-in`). */
+  signInUrl?: string;
   /**
    * Serve the dev mailer's inbox at `GET {basePath}/dev/inbox` (development only; refused in
    * production). `'allow-in-production'` is the explicit opt-in for end-to-end tests of a production
@@ -215,6 +231,10 @@ export interface Gatehouse {
   readonly factors: FactorService;
   /** Proxies in front that append to X-Forwarded-For: which entry is the client address (`requestContext`, rate limits). */
   readonly trustedProxyHops: number;
+  /** Sign-up with email verification, password reset, and users' own account changes. */
+  readonly accounts: Accounts;
+  /** The mail outbox: recent sends and failures, retry, the delivery worker. */
+  readonly mail: MailOutbox;
   /** The auth HTTP API. */
   handle(request: Request): Promise<Response>;
   close(): Promise<void>;
@@ -387,6 +407,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
       secondFactorRequired: settings.secondFactorRequired,
       allowedOrigins: [...allowedOrigins],
       authorizedParties: [...authorizedParties],
+      emailVerificationRequired: options.emailVerificationRequired ?? true,
+      signOutOnPasswordReset: options.signOutOnPasswordReset ?? true,
     },
     apply(values) {
       // The session use cases read these fields at use time; sessions already started keep their expiry.
@@ -425,14 +447,41 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   if (options.devInbox === true && production) throw new TypeError('devInbox exposes invitation links: it cannot be enabled in production');
   if (devInboxInProduction)
     log('gatehouse: WARNING: the dev inbox is on in production; anyone can read invitation links at GET /dev/inbox');
-  const devMailer = options.mailer || (production && !devInboxInProduction) ? null : createDevMailer(log, now);
+  const devMailer = options.mailer || options.smtp || (production && !devInboxInProduction) ? null : createDevMailer(log, now);
+  let smtpMailer: SmtpMailer | null = null;
+  try {
+    if (!options.mailer && options.smtp) smtpMailer = createSmtpMailer(options.smtp);
+  } catch (error) {
+    await failed(error);
+  }
+  // Every send is counted (failures by kind), whether it comes from the outbox or an invitation.
+  const mailer: Mailer = countFailures(options.mailer ?? smtpMailer ?? devMailer ?? createUnconfiguredMailer(), metrics);
+  // Verification codes are the way in: a production process that serves (and so runs the mail worker)
+  // and requires them but cannot mail them does not start. CLI commands that only read or write data still open.
+  if (
+    production &&
+    options.mail?.worker &&
+    instanceSettings.current().emailVerificationRequired &&
+    !options.mailer &&
+    !smtpMailer &&
+    !devMailer
+  ) {
+    await failed(
+      new GatehouseError(
+        'setup_missing',
+        'Email verification is required but no mailer is configured: set GATEHOUSE_SMTP_URL (smtp:// or smtps://) and GATEHOUSE_EMAIL_FROM, or turn verification off with GATEHOUSE_EMAIL_VERIFICATION=off.',
+      ),
+    );
+  }
+  const mail = createMailOutbox({ store, mailer: () => mailer, now, log }, options.mail);
   const organizations = createOrganizationService({
     store,
     roles,
     stamps,
     now,
     log,
-    mailer: countFailures(options.mailer ?? devMailer ?? createUnconfiguredMailer(), metrics),
+    outbox: mail,
+    mailReady: Boolean(options.mailer || smtpMailer || devMailer),
     devInbox: () => devMailer?.inbox() ?? [],
     invitationTtlSeconds,
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
@@ -460,6 +509,21 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     metrics,
   );
 
+  const accounts = createAccounts({
+    store,
+    masterSecret: secret,
+    now,
+    outbox: mail,
+    codeTtlMs: Math.min(positive('verificationCodeTtlSeconds', options.verificationCodeTtlSeconds, 600), 3600) * 1000,
+    appName: passkeys.rpName,
+    basePath,
+    signInPath: options.signInUrl ?? '/sign-in',
+    sessions,
+    sessionDeps,
+    verificationRequired: () => instanceSettings.current().emailVerificationRequired,
+    signOutOnReset: () => instanceSettings.current().signOutOnPasswordReset,
+  });
+
   // Every decision counted by reason (and traced when an SDK is registered).
   const decide = observeDecisions((request) => authenticateRequestNow(request, { verifier, checkSession }), metrics);
   metrics.watch({
@@ -473,6 +537,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   });
 
   const gatehouse: Gatehouse = {
+    accounts,
+    mail,
     settings,
     store,
     sessions,
@@ -528,6 +594,8 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     async close() {
       roleAdmin.stop();
       await webhooks.stopWorker();
+      await mail.stopWorker();
+      smtpMailer?.close();
       await gatehouse.machines.stop();
       instanceSettings.stop();
       await fanOut?.close();
@@ -549,6 +617,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     logger,
   );
   if (options.webhooks?.worker) webhooks.startWorker();
+  if (options.mail?.worker) mail.startWorker();
   started = true;
   return gatehouse;
 }

@@ -15,6 +15,8 @@ export interface MailOutboxTable {
   /** Hold codes and links (bearer secrets) until sent; blanked once the mail is sent. */
   text_body: string;
   html_body: string;
+  /** The link the mail is about (an invitation's accept URL) or ''; blanked with the bodies. */
+  link: string;
   status: MailStatus;
   attempts: number;
   next_attempt_at: number;
@@ -43,7 +45,7 @@ export interface MailStore {
   /** Records the outcome, only while `owner` still holds the lease. */
   finishMail(id: string, owner: string, changes: Updateable<MailOutboxTable>): Promise<boolean>;
   /** Newest first, without bodies. */
-  listMail(filter: { status?: MailStatus; limit: number }): Promise<Omit<MailRow, 'text_body' | 'html_body'>[]>;
+  listMail(filter: { status?: MailStatus; limit: number }): Promise<Omit<MailRow, 'text_body' | 'html_body' | 'link'>[]>;
   /** Makes a failed mail due again. */
   retryMail(id: string, at: number): Promise<boolean>;
 }

@@ -1,8 +1,10 @@
-// Invitations by email: creating one (a single-use token, stored only as its hash, sent by the mailer), listing, revoking, and accepting it as the invited user.
+// Invitations by email: creating one (a single-use token, stored only as its hash, mailed through the outbox), listing, revoking, and accepting it as the invited user.
 
-import { GatehouseError, isGatehouseError, type RequestContext } from '@gatehouse/core';
+import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { hashSecret, newId, newSecret } from '../store/ids.js';
-import type { Mailer } from '../mail/mailer.js';
+import { UNCONFIGURED_MAILER } from '../mail/mailer.js';
+import type { MailOutbox } from '../mail/outbox.js';
+import { renderMail } from '../mail/templates.js';
 import {
   MANAGE_MEMBERS,
   audit,
@@ -23,7 +25,10 @@ import type { InvitationRow, InvitationStatus } from './organization-store.js';
 import { normalizeEmail } from '../users/users.js';
 
 export interface InvitationDeps extends OrganizationDeps {
-  mailer: Mailer;
+  /** Where invitation mails go (written in the invitation's transaction, delivered after it). */
+  outbox: MailOutbox;
+  /** Whether any mailer is configured: without one (production, no SMTP) inviting is refused. */
+  mailReady: boolean;
   log: (line: string) => void;
   invitationTtlSeconds: number;
   /**
@@ -74,21 +79,6 @@ function acceptUrl(deps: InvitationDeps, token: string, origin: string | null): 
   return `${base}${base.includes('?') ? '&' : '?'}invitation_token=${token}`;
 }
 
-/** A pending invitation whose email could not be sent is withdrawn, so a retry is not a duplicate. */
-async function withdraw(deps: InvitationDeps, row: InvitationRow, ctx: RequestContext): Promise<void> {
-  await deps.store.transaction(async (tx) => {
-    const t = deps.now();
-    if (!(await tx.settleInvitation(row.id, 'revoked', t))) return;
-    await audit(tx, ctx, {
-      at: t,
-      action: 'organizationInvitation.revoked',
-      actorId: null,
-      subjectId: row.id,
-      data: { organization: row.organization_id, reason: 'delivery_failed' },
-    });
-  });
-}
-
 export function createInvitationService(deps: InvitationDeps) {
   const { store, roles, now } = deps;
   const toInvitation = (row: InvitationRow) => toInvitationAt(row, now());
@@ -98,7 +88,8 @@ export function createInvitationService(deps: InvitationDeps) {
      * Invites an email address into an organization (needs `org:sys_memberships:manage`) with a role
      * no greater than the inviter's own (default: the instance's default role), and sends the link.
      * The token (256 random bits) is stored only as its SHA-256 hash; it expires and works once.
-     * When the mailer fails the invitation is withdrawn and the error is passed on.
+     * The mail goes through the outbox, written in the invitation's transaction: an SMTP outage
+     * delays it (retried with backoff, shown in the dashboard) and never loses it.
      * @throws GatehouseError `not_found`, `forbidden` (no permission, or a role above the inviter's),
      *   `bad_request` (address or role invalid), `identifier_exists` (already a member or invited),
      *   `conflict` (membership limit reached), `setup_missing` (no mailer in production)
@@ -112,7 +103,8 @@ export function createInvitationService(deps: InvitationDeps) {
       const email = normalizeEmail(input.email);
       if (email.length > 320 || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new GatehouseError('bad_request', 'Enter a valid email address.');
       const token = newSecret();
-      const { row, org } = await store.transaction(async (tx) => {
+      let mailId = '';
+      const { row } = await store.transaction(async (tx) => {
         const access = await requireMember(tx, idOrSlug, actorUserId);
         requirePermission(roles, access, MANAGE_MEMBERS, 'inviting members');
         const role = input.role ?? roles.defaultRole;
@@ -130,6 +122,8 @@ export function createInvitationService(deps: InvitationDeps) {
         if (org.max_memberships !== null && (await tx.countMemberships(org.id)) >= Number(org.max_memberships)) {
           throw new GatehouseError('conflict', 'This organization has reached its membership limit.');
         }
+        // Production without a mailer: refused once the request is allowed, before anything is written (the mail could never go).
+        if (!deps.mailReady) throw new GatehouseError('setup_missing', UNCONFIGURED_MAILER);
         const row: InvitationRow = {
           id: newId('orginv'),
           organization_id: org.id,
@@ -150,26 +144,20 @@ export function createInvitationService(deps: InvitationDeps) {
           subjectId: row.id,
           data: { organization: org.id, email, role },
         });
-        return { row, org };
+        const url = acceptUrl(deps, token, ctx.origin);
+        const mail = renderMail({
+          kind: 'invitation',
+          appName: 'Gatehouse',
+          organization: org.name,
+          role: roles.get(row.role)?.name ?? row.role,
+          url,
+          expiresAt: Number(row.expires_at),
+        });
+        mailId = await deps.outbox.enqueue(tx, email, 'invitation', mail, url);
+        return { row };
       });
       // Sent after the commit: a slow mailer must not hold the database's write lock.
-      const url = acceptUrl(deps, token, ctx.origin);
-      const roleName = roles.get(row.role)?.name ?? row.role;
-      try {
-        await deps.mailer.send({
-          to: email,
-          subject: `You are invited to join ${org.name}`,
-          text: `You have been invited to join ${org.name} as ${roleName}.\n\nAccept the invitation: ${url}\n\nThe link works once and expires on ${new Date(Number(row.expires_at)).toUTCString()}.`,
-          url,
-        });
-      } catch (error) {
-        await withdraw(deps, row, ctx);
-        deps.log(
-          `gatehouse: invitation ${row.id} was withdrawn: its email could not be sent (${error instanceof Error ? error.name : 'error'})`,
-        );
-        if (isGatehouseError(error)) throw error;
-        throw new GatehouseError('internal_error', 'The invitation email could not be sent; try again.', { cause: error });
-      }
+      await deps.outbox.flush([mailId]);
       return toInvitation(row);
     },
 

@@ -12,6 +12,7 @@ import type { Store } from '../store/types.js';
 import type { UserRow } from '../users/user-store.js';
 import { openChallenge } from '../factors/challenges.js';
 import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
+import { checkNewPassword, normalizePassword } from '../accounts/password-policy.js';
 import { insertNewUser, normalizeEmail } from '../users/users.js';
 
 export type { SessionDeps, SessionSettings } from './session-core.js';
@@ -47,7 +48,7 @@ export function createSessionService(deps: SessionDeps) {
      * Creates a user with email + password and signs them in (on the browser's client in
      * multi-session mode, else on a new client: see {@link startSession}).
      * @param clientToken the `__client` cookie the browser presented, if any
-     * @throws GatehouseError `identifier_exists`, `invalid_body`
+     * @throws GatehouseError `identifier_exists`, `invalid_body`, `form_password_invalid` (the password policy)
      */
     async signUp(
       input: { email: string; password: string; firstName?: string | undefined; lastName?: string | undefined },
@@ -55,8 +56,9 @@ export function createSessionService(deps: SessionDeps) {
       clientToken: string | null = null,
     ): Promise<SignedInResult> {
       const email = normalizeEmail(input.email);
+      const password = checkNewPassword(input.password);
       // Hash first so that an existing address costs the same time as a new one.
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await hashPassword(password);
       return store.transaction(async (tx) => {
         const names = { firstName: input.firstName ?? null, lastName: input.lastName ?? null };
         const user = await insertNewUser(tx, { email, passwordHash, ...names }, ctx, now(), 'sign_up');
@@ -95,7 +97,11 @@ export function createSessionService(deps: SessionDeps) {
     ): Promise<SignedInResult | NeedsSecondFactor> {
       const email = normalizeEmail(input.email);
       const user = await store.findUserByEmail(email);
-      const ok = await checkPassword(user?.password_hash ?? null, input.password);
+      // Passwords are stored NFKC-normalised (the policy); one set before that may still be the raw form.
+      const normalized = normalizePassword(input.password);
+      const ok =
+        (await checkPassword(user?.password_hash ?? null, normalized)) ||
+        (normalized !== input.password && user?.password_hash ? await checkPassword(user.password_hash, input.password) : false);
       if (!user || !ok || user.banned === 1) {
         await store.appendAudit({
           at: now(),
@@ -111,7 +117,7 @@ export function createSessionService(deps: SessionDeps) {
       // An imported digest (or an argon2 hash with older parameters) is replaced by today's argon2id
       // now that the password is known, whether or not a second factor follows.
       if (user.password_hash && needsRehash(user.password_hash))
-        await store.updateUser(user.id, { password_hash: await hashPassword(input.password), updated_at: now() });
+        await store.updateUser(user.id, { password_hash: await hashPassword(normalized), updated_at: now() });
       const factors = await secondFactorsOf(store, user.id);
       if (hasSecondFactor(factors)) {
         // The password is right, but no session exists until the second factor is verified too.

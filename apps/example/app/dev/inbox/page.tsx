@@ -1,4 +1,4 @@
-// Development only: the invitation emails the dev mailer "sent", with their links. A 404 unless the
+// Development only: the mails the dev mailer "sent" (verification and reset codes, invitations), with their links. A 404 unless the
 // instance's dev inbox is on (GATEHOUSE_DEV_INBOX=1; apps/example/.env.development sets it for `next dev`).
 import { notFound } from 'next/navigation';
 import { getDevInbox } from '@gatehouse/nextjs/server';
@@ -17,13 +17,12 @@ export default async function DevInboxPage() {
       ) : (
         <ul aria-label="Messages">
           {messages.map((m) => (
-            <li key={`${m.sentAt}-${m.url}`}>
+            <li key={`${m.sentAt}-${m.to}-${m.subject}`}>
               <p>
                 To <strong>{m.to}</strong> · {new Date(m.sentAt).toUTCString()}
               </p>
-              <p>
-                <a href={m.url}>{m.subject}</a>
-              </p>
+              <p>{m.url ? <a href={m.url}>{m.subject}</a> : <strong>{m.subject}</strong>}</p>
+              <pre>{m.text}</pre>
             </li>
           ))}
         </ul>

@@ -10,6 +10,7 @@ import { settingsPage } from './settings.js';
 import { auditPage } from './audit.js';
 import { webhooksPage } from './webhooks.js';
 import { connectionsPage } from '../../oauth/dashboard-page.js';
+import { mailPage } from '../../mail/dashboard-page.js';
 
 export const DASHBOARD_PAGES: readonly DashboardPage[] = [
   overviewPage,
@@ -20,5 +21,6 @@ export const DASHBOARD_PAGES: readonly DashboardPage[] = [
   connectionsPage,
   settingsPage,
   webhooksPage,
+  mailPage,
   auditPage,
 ];

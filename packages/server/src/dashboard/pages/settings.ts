@@ -27,6 +27,8 @@ const FIELDS: readonly { key: keyof InstanceSettingsValues; label: string }[] = 
   { key: 'secondFactorRequired', label: 'Second factor required (a user without one is led to add one before the session is active)' },
   { key: 'allowedOrigins', label: 'Allowed origins (one per line)' },
   { key: 'authorizedParties', label: 'Authorized parties (one per line; empty: any)' },
+  { key: 'emailVerificationRequired', label: 'Email verification required at sign-up (off: a taken address is revealed by a 409)' },
+  { key: 'signOutOnPasswordReset', label: 'A password reset signs the other sessions out' },
 ];
 
 function show(value: InstanceSettingsValues[keyof InstanceSettingsValues]): string {
@@ -101,6 +103,8 @@ export const settingsPage: DashboardPage = {
       secondFactorRequired: form.get('secondFactorRequired') === 'on',
       allowedOrigins: origins(form.get('allowedOrigins') ?? ''),
       authorizedParties: origins(form.get('authorizedParties') ?? ''),
+      emailVerificationRequired: form.get('emailVerificationRequired') === 'on',
+      signOutOnPasswordReset: form.get('signOutOnPasswordReset') === 'on',
     };
     // Only what the admin changed is stored: an untouched field keeps following the configuration.
     const { settings } = await page.gatehouse.instanceSettings.get();

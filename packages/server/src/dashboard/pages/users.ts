@@ -1,4 +1,4 @@
-// Dashboard page: users (search, view, ban/unban, delete) and each user's sessions (revoke), factors, organizations and external accounts.
+// Dashboard page: users (search, view, ban/unban, delete, addresses and password) and each user's sessions (revoke), factors, organizations and external accounts.
 
 import { GatehouseError } from '@gatehouse/core';
 import { html } from '../html.js';
@@ -6,6 +6,7 @@ import { actionForm } from '../forms.js';
 import { facts, searchList } from '../tables.js';
 import { field, when, type DashboardPage, type PageContext } from '../page.js';
 import { toSummary } from '../../users/user-admin.js';
+import { accountAction, accountSection } from './user-account.js';
 
 function displayName(user: { firstName: string | null; lastName: string | null }): string {
   return [user.firstName, user.lastName].filter(Boolean).join(' ');
@@ -73,6 +74,7 @@ async function view(page: PageContext, userId: string) {
           before: html`<label> type the email to confirm <input name="confirm" required /></label> `,
         })}
       </p>
+      ${await accountSection(page, row, action)}
       <h2>Sessions</h2>
       <table>
         <thead>
@@ -183,6 +185,8 @@ export const usersPage: DashboardPage = {
     const user = userId ? await gatehouse.store.findUserById(userId) : null;
     if (!user) throw new GatehouseError('not_found', 'No such user.');
     const back = `/users/${user.id}`;
+    const changed = await accountAction(page, user, form);
+    if (changed) return changed;
     switch (field(form, 'action')) {
       case 'ban':
         if (user.id === adminId) throw new GatehouseError('bad_request', 'You cannot ban yourself.');

@@ -22,6 +22,7 @@ import { m0014Hardening } from './0014-hardening.js';
 import { m0013Import } from './0013-import.js';
 import { m0016Operating } from './0016-operating.js';
 import { m0017OrgSecondFactor } from './0017-org-second-factor.js';
+import { m0019MailLinks } from './0019-mail-links.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_initial': m0001Initial(dialect),
@@ -40,6 +41,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0013_import': m0013Import(dialect),
   '0016_operating': m0016Operating(),
   '0017_org_second_factor': m0017OrgSecondFactor(),
+  '0019_mail_links': m0019MailLinks(),
 });
 
 /**
