@@ -3,7 +3,7 @@
 import { GatehouseError, withClerkUserFields, type ClerkUserFields, type RequestContext } from '@gatehouse/core';
 import { z } from 'zod';
 import { hashPassword } from './passwords.js';
-import { checkNewPassword } from '../accounts/password-policy.js';
+import { POLICY_MAX_LENGTH, POLICY_MIN_LENGTH, checkNewPassword } from '../accounts/password-policy.js';
 
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import type { Updateable } from 'kysely';
@@ -13,11 +13,23 @@ import { USER_ID_PATTERN } from '../store/ids.js';
 import { insertNewUser, normalizeEmail, toEmailAddress, toPublicUser, type PublicUser } from './users.js';
 
 /**
- * A password set by server code, the CLI or the dashboard: the same policy as sign-up, answered the
- * same way (422 `form_password_invalid` on the `password` field, with the reason).
- * @throws GatehouseError `form_password_invalid`
+ * A password set by server code, the CLI or the dashboard: the same policy as sign-up, answered as
+ * the backend's `bad_request` (400) with the reason.
+ * @throws GatehouseError `bad_request`
  */
-const adminPassword = (password: string): string => checkNewPassword(password, 'password');
+function adminPassword(password: string): string {
+  try {
+    return checkNewPassword(password);
+  } catch (error) {
+    const listed = /common or breached/.test(error instanceof Error ? error.message : '');
+    throw new GatehouseError(
+      'bad_request',
+      listed
+        ? 'The password is on a list of common or breached passwords; choose another one.'
+        : `The password must be ${POLICY_MIN_LENGTH} to ${POLICY_MAX_LENGTH} characters.`,
+    );
+  }
+}
 
 /** A user as the backend sees them: the public fields plus the flags an operator needs. */
 export interface UserSummary extends PublicUser {
