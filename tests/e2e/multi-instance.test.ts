@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
 import { startAppServer, type AppServer } from './app-server.js';
 
@@ -117,6 +118,44 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
     const refused = await call(b, '/api/projects', bob, { json: { name: 'After' } });
     assert.equal(refused.status, 403, refused.text);
     assert.equal((await call(b, '/api/projects', bob)).status, 200, 'reading is still allowed');
+  });
+
+  test("the example's projects live in the shared database: one list on both servers (issue #15)", async () => {
+    const onA = await signIn(a, 'alice@example.com');
+    const onB = await signIn(b, 'alice@example.com');
+    for (const [server, jar] of [
+      [a, onA],
+      [b, onB],
+    ] as const)
+      assert.equal(
+        (await call(server, '/api/gatehouse/sessions/active-organization', jar, { json: { organization: 'acme' } })).status,
+        200,
+      );
+    const names = async (server: AppServer, jar: Jar) => {
+      const res = await call(server, '/api/projects', jar);
+      assert.equal(res.status, 200, res.text);
+      return (res.body as { projects: { id: string; name: string }[] }).projects;
+    };
+    // The demo seeded Acme's projects through A; B lists the same rows.
+    assert.deepEqual(await names(b, onB), await names(a, onA));
+    assert.ok((await names(b, onB)).some((p) => p.name === 'Rocket skates'));
+
+    const created = await call(a, '/api/projects', onA, { json: { name: 'Made on A' } });
+    assert.equal(created.status, 201, created.text);
+    const id = (created.body as { project: { id: string } }).project.id;
+    assert.ok((await names(b, onB)).some((p) => p.id === id && p.name === 'Made on A'));
+    const client = new pg.Client({ connectionString: database.options.databaseUrl });
+    await client.connect();
+    try {
+      const stored = await client.query<{ n: string }>('SELECT count(*) AS n FROM example.projects WHERE id = $1', [id]);
+      assert.equal(Number(stored.rows[0]?.n), 1, 'the project row is in PostgreSQL');
+    } finally {
+      await client.end();
+    }
+
+    const deleted = await call(b, `/api/projects/${id}`, onB, { method: 'DELETE' });
+    assert.equal(deleted.status, 200, deleted.text);
+    assert.ok(!(await names(a, onA)).some((p) => p.id === id));
   });
 
   test('the sign-in rate limit is shared: it trips after the configured count split over both servers', async () => {

@@ -31,8 +31,8 @@ export async function seedDemo(gatehouse: Gatehouse): Promise<void> {
           await gatehouse.organizations.addMember(organization.id, ids.get(user.email)!, role);
       }
     }
-    if (listProjects(organization.id).length === 0)
-      for (const name of org.projects) createProject(organization.id, name, ids.get(org.creator)!);
+    if ((await listProjects(organization.id)).length === 0)
+      for (const name of org.projects) await createProject(organization.id, name, ids.get(org.creator)!);
   }
   console.log(
     [

@@ -1,32 +1,14 @@
-// The webhook events this app received (in its app.db): recorded once per webhook-id, listed per organization.
+// The webhook events this app received (in the app's database, see app-db.ts): recorded once per webhook-id, listed per organization.
 
 import type { WebhookEvent } from '@gatehouse/nextjs/webhooks';
-import { db } from './projects';
+import { sql } from 'kysely';
+import { appDb } from './app-db';
 
 export interface ReceivedEvent {
   id: string;
   type: string;
   subject: string;
   receivedAt: number;
-}
-
-let ready = false;
-function table() {
-  const database = db();
-  if (!ready) {
-    database.exec(`CREATE TABLE IF NOT EXISTS webhook_events (
-      id TEXT PRIMARY KEY,
-      type TEXT NOT NULL,
-      organization_id TEXT,
-      user_id TEXT,
-      subject TEXT NOT NULL,
-      payload TEXT NOT NULL,
-      received_at INTEGER NOT NULL
-    ); CREATE INDEX IF NOT EXISTS webhook_events_org ON webhook_events (organization_id, received_at);
-    CREATE INDEX IF NOT EXISTS webhook_events_user ON webhook_events (user_id, received_at);`);
-    ready = true;
-  }
-  return database;
 }
 
 /** Which organization and which user an event is about, and a line describing it. */
@@ -65,24 +47,41 @@ function describe(event: WebhookEvent): { organizationId: string | null; userId:
 }
 
 /** Records a verified event; a retry of one already recorded (same webhook-id) changes nothing. */
-export function recordEvent(id: string, event: WebhookEvent): void {
+export async function recordEvent(id: string, event: WebhookEvent): Promise<void> {
   const { organizationId, userId, subject } = describe(event);
-  table()
-    .prepare(
-      'INSERT OR IGNORE INTO webhook_events (id, type, organization_id, user_id, subject, payload, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(id, event.type, organizationId, userId, subject.slice(0, 200), JSON.stringify(event), Date.now());
+  const db = await appDb();
+  await db
+    .insertInto('webhook_events')
+    .values({
+      id,
+      // Arrival order among events of the same millisecond (a tie-break for the list, not an identity).
+      seq: db.selectFrom('webhook_events').select(sql<number>`COALESCE(MAX(seq), 0) + 1`.as('next')),
+      type: event.type,
+      organization_id: organizationId,
+      user_id: userId,
+      subject: subject.slice(0, 200),
+      payload: JSON.stringify(event),
+      received_at: Date.now(),
+    })
+    .onConflict((c) => c.column('id').doNothing())
+    .execute();
 }
 
 /** The newest events about this organization or one of its members. */
-export function listEvents(organizationId: string, memberIds: readonly string[], limit = 100): ReceivedEvent[] {
-  const placeholders = memberIds.map(() => '?').join(', ');
-  const rows = table()
-    .prepare(
-      `SELECT id, type, subject, received_at FROM webhook_events
-       WHERE organization_id = ?${memberIds.length > 0 ? ` OR user_id IN (${placeholders})` : ''}
-       ORDER BY received_at DESC, rowid DESC LIMIT ?`,
+export async function listEvents(organizationId: string, memberIds: readonly string[], limit = 100): Promise<ReceivedEvent[]> {
+  const rows = await (
+    await appDb()
+  )
+    .selectFrom('webhook_events')
+    .select(['id', 'type', 'subject', 'received_at'])
+    .where((eb) =>
+      memberIds.length > 0
+        ? eb.or([eb('organization_id', '=', organizationId), eb('user_id', 'in', memberIds)])
+        : eb('organization_id', '=', organizationId),
     )
-    .all(organizationId, ...memberIds, limit) as { id: string; type: string; subject: string; received_at: number }[];
-  return rows.map((r) => ({ id: r.id, type: r.type, subject: r.subject, receivedAt: r.received_at }));
+    .orderBy('received_at', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, type: r.type, subject: r.subject, receivedAt: Number(r.received_at) }));
 }

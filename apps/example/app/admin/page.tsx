@@ -11,8 +11,8 @@ export default async function AdminPage() {
     <>
       <h1>Admin</h1>
       <p className="card">
-        Organization <code>{orgId}</code> · {listProjects(orgId!).length} projects. Role changes and removals reach the member's very next
-        request.
+        Organization <code>{orgId}</code> · {(await listProjects(orgId!)).length} projects. Role changes and removals reach the member's
+        very next request.
       </p>
       <OrganizationProfile roles={ROLES} />
     </>

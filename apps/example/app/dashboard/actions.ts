@@ -27,7 +27,7 @@ export async function createProjectAction(_prev: ActionState, form: FormData): P
   if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   const name = String(form.get('name') ?? '').trim();
   if (name === '' || name.length > 100) return { error: 'A project name has 1 to 100 characters.' };
-  createProject(orgId, name, userId!);
+  await createProject(orgId, name, userId!);
   revalidatePath('/dashboard');
   return {};
 }
@@ -43,7 +43,7 @@ export async function deleteProjectAction(
   if (!(form instanceof FormData)) return { error: NOT_A_FORM };
   if (!has({ reverification: 'moderate' })) return reverificationError('moderate');
   // Scoped to the active organization: another organization's project id deletes nothing.
-  if (!deleteProject(orgId, String(form.get('id') ?? ''))) return { error: 'No such project in this organization.' };
+  if (!(await deleteProject(orgId, String(form.get('id') ?? '')))) return { error: 'No such project in this organization.' };
   revalidatePath('/dashboard');
   return {};
 }

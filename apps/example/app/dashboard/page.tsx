@@ -50,7 +50,7 @@ export default async function DashboardPage() {
           <>
             {has({ permission: 'org:projects:write' }) ? <NewProjectForm /> : null}
             <ul className="project-list">
-              {listProjects(orgId).map((project) => (
+              {(await listProjects(orgId)).map((project) => (
                 <li key={project.id}>
                   <span>{project.name}</span>
                   {isAdmin ? <DeleteProjectButton id={project.id} name={project.name} /> : null}

@@ -10,5 +10,5 @@ export async function addProjectFromNotes(form: FormData): Promise<void> {
   if (!(form instanceof FormData)) return;
   const name = String(form.get('name') ?? '').trim();
   if (!orgId || !userId || name === '' || name.length > 100) return;
-  createProject(orgId, name, userId);
+  await createProject(orgId, name, userId);
 }

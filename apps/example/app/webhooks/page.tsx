@@ -8,7 +8,7 @@ export default async function WebhooksPage() {
   const { orgId } = await auth.protect({ role: 'org:admin' });
   const client = await gatehouseClient();
   const members = await client.organizations.getOrganizationMembershipList({ organizationId: orgId! });
-  const events = listEvents(
+  const events = await listEvents(
     orgId!,
     members.data.map((m) => m.userId),
   );

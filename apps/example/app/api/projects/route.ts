@@ -10,7 +10,10 @@ const ACCEPTS = ['session_token', 'api_key'] as const;
 export async function GET(): Promise<Response> {
   const scope = await orgScope({ permission: 'org:projects:read' }, { acceptsToken: ACCEPTS });
   if (scope instanceof Response) return scope;
-  return Response.json({ organizationId: scope.orgId, projects: listProjects(scope.orgId) }, { headers: { 'cache-control': 'no-store' } });
+  return Response.json(
+    { organizationId: scope.orgId, projects: await listProjects(scope.orgId) },
+    { headers: { 'cache-control': 'no-store' } },
+  );
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -23,5 +26,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!body || Object.keys(body).some((k) => k !== 'name') || name === '' || name.length > 100) {
     return Response.json({ error: { code: 'invalid_body', message: 'Send { "name": "<1-100 characters>" }.' } }, { status: 400 });
   }
-  return Response.json({ project: createProject(scope.orgId, name, scope.actorId) }, { status: 201 });
+  return Response.json({ project: await createProject(scope.orgId, name, scope.actorId) }, { status: 201 });
 }

@@ -21,7 +21,7 @@ export default async function OrganizationHome({ params }: { params: Promise<{ s
       </p>
       {has({ permission: 'org:projects:read' }) ? (
         <ul className="project-list">
-          {listProjects(orgId).map((project) => (
+          {(await listProjects(orgId)).map((project) => (
             <li key={project.id}>{project.name}</li>
           ))}
         </ul>

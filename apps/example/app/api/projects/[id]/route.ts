@@ -10,6 +10,7 @@ export async function DELETE(_request: Request, { params }: { params: Promise<{ 
   const { has } = await auth();
   if (!has({ reverification: 'moderate' })) return reverificationErrorResponse('moderate');
   const { id } = await params;
-  if (!deleteProject(scope.orgId, id)) return Response.json({ error: { code: 'not_found', message: 'No such project.' } }, { status: 404 });
+  if (!(await deleteProject(scope.orgId, id)))
+    return Response.json({ error: { code: 'not_found', message: 'No such project.' } }, { status: 404 });
   return Response.json({ deleted: true, id });
 }

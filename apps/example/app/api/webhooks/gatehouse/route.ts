@@ -13,6 +13,6 @@ export async function POST(req: Request) {
     return Response.json({ error: { code: 'setup_missing', message: 'The webhook receiver is not configured.' } }, { status: 500 });
   }
   // Verified above: the id is the signed webhook-id (the same on every retry of one event).
-  recordEvent(req.headers.get('webhook-id') ?? req.headers.get('svix-id') ?? '', event);
+  await recordEvent(req.headers.get('webhook-id') ?? req.headers.get('svix-id') ?? '', event);
   return new Response(null, { status: 204 });
 }
