@@ -1,12 +1,14 @@
 // Issue #18: sensitive account actions need a fresh verification of the session asking (Clerk's
 // `strict`: 10 minutes, the second factor when the user has one): ending another of one's sessions,
-// signing out everywhere while other sessions live, disconnecting a connected account. A stale
+// signing out everywhere while other sessions live, disconnecting a connected account, and the account
+// changes (password, primary address, removing an address, deleting the account). A stale
 // session gets Clerk's 403 reverification body with nothing written; after POST /reverify the same
 // call succeeds. Signing out only oneself never asks; server code (backend API) never asks.
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackendClient } from '@gatehouse/server';
+import { BACKEND_CONTEXT as BACKEND } from '../src/sessions/session-core.js';
 import { totpCode } from '../src/factors/codes.js';
 import {
   API,
@@ -176,5 +178,51 @@ describe('connected accounts', () => {
     const removed = await remove();
     assert.equal(removed.status, 200, removed.text);
     assert.deepEqual(t.db.prepare('SELECT id FROM external_accounts WHERE id = ?').all(id), []);
+  });
+});
+
+describe('account changes (issues #16 and #18)', () => {
+  let p: Person;
+  beforeEach(async () => {
+    p = await staleOnTwoDevices();
+  });
+
+  const userRow = () => t.db.prepare('SELECT email, password_hash FROM users WHERE id = ?').get(p.userId);
+  const addresses = () => t.db.prepare('SELECT id, email, verified FROM email_addresses WHERE user_id = ? ORDER BY email').all(p.userId);
+
+  test('changing the password asks for a verification, nothing changed; after it, the new password works', async () => {
+    const before = [userRow(), rows()];
+    const body = { currentPassword: PASSWORD, newPassword: 'a brand new passphrase', signOutOfOtherSessions: false };
+    assertReverificationAnswer(await send(t, `${API}/me/password`, { json: body, jar: p.here }));
+    assert.deepEqual([userRow(), rows()], before);
+    await reverifyWithPassword(p.here);
+    assert.equal((await send(t, `${API}/me/password`, { json: body, jar: p.here })).status, 200);
+    assert.equal((await signIn(t, p.email, 'a brand new passphrase', createCookieJar())).status, 200);
+  });
+
+  test('making another address primary or removing one asks too; after a verification both go through', async () => {
+    const added = await t.gatehouse.accounts.changes.addEmailAddress(p.userId, `work.${p.email}`, BACKEND, { verified: true });
+    const before = [userRow(), addresses(), rows()];
+    assertReverificationAnswer(await send(t, `${API}/me/email-addresses/${added.id}/set_primary`, { method: 'POST', jar: p.here }));
+    assertReverificationAnswer(await send(t, `${API}/me/email-addresses/${added.id}`, { method: 'DELETE', jar: p.here }));
+    assert.deepEqual([userRow(), addresses(), rows()], before);
+    await reverifyWithPassword(p.here);
+    assert.equal((await send(t, `${API}/me/email-addresses/${added.id}/set_primary`, { method: 'POST', jar: p.here })).status, 200);
+    assert.equal((userRow() as { email: string }).email, `work.${p.email}`);
+  });
+
+  test('deleting the account asks too; after a verification the account is gone', async () => {
+    const before = [userRow(), rows()];
+    assertReverificationAnswer(await send(t, `${API}/me/delete`, { json: { password: PASSWORD }, jar: p.here }));
+    assert.deepEqual([userRow(), rows()], before);
+    await reverifyWithPassword(p.here);
+    assert.equal((await send(t, `${API}/me/delete`, { json: { password: PASSWORD }, jar: p.here })).status, 200);
+    assert.equal(userRow(), undefined);
+  });
+
+  test('server code changes accounts without a verification', async () => {
+    const added = await t.gatehouse.accounts.changes.addEmailAddress(p.userId, `admin.${p.email}`, BACKEND, { verified: true });
+    await t.gatehouse.accounts.changes.setPrimaryEmailAddress(p.userId, added.id, BACKEND);
+    assert.equal((userRow() as { email: string }).email, `admin.${p.email}`);
   });
 });

@@ -4,6 +4,7 @@
 import { useState, type FormEvent } from 'react';
 import { useGatehouse } from './provider.js';
 import { useUser } from './use-auth.js';
+import { isReverificationCancelledError, useReverification } from './use-reverification.js';
 import { useStyling, type Styling } from './appearance/appearance.js';
 import { ErrorRegion, Field, StatusRegion } from './appearance/parts.js';
 
@@ -13,19 +14,31 @@ interface Result {
   body: Record<string, unknown> | null;
 }
 
+/**
+ * The account API as these forms call it: a change the server wants freshly verified (a session that
+ * signed in a while ago) opens the verification dialog and is sent once more; closing the dialog
+ * leaves everything as it was, with no error shown.
+ */
 function useAccountApi() {
   const { apiBasePath, fetch, reload } = useGatehouse();
+  const send = useReverification(async (path: string, method: 'POST' | 'DELETE', body?: unknown) => {
+    const res = await fetch(`${apiBasePath}${path}`, {
+      method,
+      credentials: 'same-origin',
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    const payload = (await res.json().catch(() => null)) as
+      (Record<string, unknown> & { error?: { code?: string; message?: string } }) | null;
+    // `error` at the top: the hook reads a reverification request from it.
+    return { ok: res.ok, error: payload?.error, body: payload };
+  });
   return async function call(path: string, method: 'POST' | 'DELETE', body?: unknown): Promise<Result> {
     try {
-      const res = await fetch(`${apiBasePath}${path}`, {
-        method,
-        credentials: 'same-origin',
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-      const payload = (await res.json().catch(() => null)) as (Record<string, unknown> & { error?: { message?: string } }) | null;
-      if (res.ok) await reload();
-      return { ok: res.ok, message: res.ok ? null : (payload?.error?.message ?? 'Something went wrong.'), body: payload };
-    } catch {
+      const result = await send(path, method, body);
+      if (result.ok) await reload();
+      return { ok: result.ok, message: result.ok ? null : (result.error?.message ?? 'Something went wrong.'), body: result.body };
+    } catch (error) {
+      if (isReverificationCancelledError(error)) return { ok: false, message: null, body: null };
       return { ok: false, message: 'The server could not be reached. Try again.', body: null };
     }
   };

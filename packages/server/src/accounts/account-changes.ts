@@ -10,6 +10,7 @@ import { renderMail } from '../mail/templates.js';
 import type { EmailAddressRow } from './account-store.js';
 import { checkNewPassword, normalizePassword } from './password-policy.js';
 import { codeMinutes, checkCode, issueCode, type MailedCodeDeps } from './verification.js';
+import { requireFresh, type Me } from '../factors/factor-checks.js';
 
 /** The most addresses one user may hold. */
 const MAX_ADDRESSES = 10;
@@ -22,6 +23,29 @@ export interface AccountChangeDeps extends MailedCodeDeps {
 }
 
 const NO_SUCH_ADDRESS = 'No such email address on this account.';
+
+async function ownAddress(tx: Store, userId: string, addressId: string): Promise<EmailAddressRow> {
+  const row = /^idn_[A-Za-z0-9]{20,64}$/.test(addressId) ? await tx.findEmailAddressById(addressId) : null;
+  // Another user's address and an unknown id are the same answer.
+  if (!row || row.user_id !== userId) throw new GatehouseError('not_found', NO_SUCH_ADDRESS);
+  return row;
+}
+
+async function user(tx: Store, userId: string) {
+  const row = await tx.findUserById(userId);
+  if (!row) throw new GatehouseError('not_found', 'No such user.');
+  return row;
+}
+
+/**
+ * Checks the current password of a user who has one (users without one, from a provider, set a
+ * first password without it). Wrong: 422 on the field, nothing written.
+ */
+async function requirePassword(storedHash: string | null, presented: string | undefined, field: string) {
+  if (storedHash === null) return;
+  const ok = await checkPassword(storedHash, normalizePassword(presented ?? ''));
+  if (!ok) throw new GatehouseError('form_password_invalid', 'The current password is not correct.', { field });
+}
 
 export function createAccountChanges(deps: AccountChangeDeps) {
   const { store, now } = deps;
@@ -38,19 +62,6 @@ export function createAccountChanges(deps: AccountChangeDeps) {
     });
   }
 
-  async function ownAddress(tx: Store, userId: string, addressId: string): Promise<EmailAddressRow> {
-    const row = /^idn_[A-Za-z0-9]{20,64}$/.test(addressId) ? await tx.findEmailAddressById(addressId) : null;
-    // Another user's address and an unknown id are the same answer.
-    if (!row || row.user_id !== userId) throw new GatehouseError('not_found', NO_SUCH_ADDRESS);
-    return row;
-  }
-
-  async function user(tx: Store, userId: string) {
-    const row = await tx.findUserById(userId);
-    if (!row) throw new GatehouseError('not_found', 'No such user.');
-    return row;
-  }
-
   async function mailCode(tx: Store, address: EmailAddressRow): Promise<string> {
     const issued = await issueCode(tx, deps.masterSecret, now(), { purpose: 'email_address', targetId: address.id, ttlMs: deps.codeTtlMs });
     const mail = renderMail({
@@ -63,21 +74,11 @@ export function createAccountChanges(deps: AccountChangeDeps) {
     return deps.outbox.enqueue(tx, address.email, 'verification_code', mail);
   }
 
-  /**
-   * Checks the current password of a user who has one (users without one, from a provider, set a
-   * first password without it). Wrong: 422 on the field, nothing written.
-   */
-  async function requirePassword(storedHash: string | null, presented: string | undefined, field: string) {
-    if (storedHash === null) return;
-    const ok = await checkPassword(storedHash, normalizePassword(presented ?? ''));
-    if (!ok) throw new GatehouseError('form_password_invalid', 'The current password is not correct.', { field });
-  }
-
   return {
     /**
      * Changes the password: the current one is required (when there is one), the new one must pass
      * the policy. `signOutOfOtherSessions` ends every other session of the user. Audited as `user.password_changed`.
-     * @throws GatehouseError `form_password_invalid` (field `currentPassword` or `newPassword`), `not_found`
+     * @throws GatehouseError `form_password_invalid` (field `currentPassword` or `newPassword`), `not_found`, `reverification_required` (asked through a session that did not verify recently)
      */
     async changePassword(
       userId: string,
@@ -90,6 +91,8 @@ export function createAccountChanges(deps: AccountChangeDeps) {
       const password = checkNewPassword(input.newPassword, 'newPassword');
       const passwordHash = await hashPassword(password);
       return store.transaction(async (tx) => {
+        // Asked through the user's own session: it must have verified recently (a stolen session must not lock the owner out).
+        if (currentSessionId) await requireFresh(tx, { userId, sessionId: currentSessionId }, now());
         await tx.updateUser(userId, { password_hash: passwordHash, updated_at: now() });
         const ended = input.signOutOfOtherSessions
           ? await deps.endUserSessions(tx, userId, ctx, 'password_changed', currentSessionId ?? undefined)
@@ -184,10 +187,11 @@ export function createAccountChanges(deps: AccountChangeDeps) {
 
     /**
      * Makes a verified address the primary one (the one that signs in and receives mail).
-     * @throws GatehouseError `not_found`, `conflict` (not verified)
+     * @throws GatehouseError `not_found`, `conflict` (not verified), `reverification_required`
      */
-    async setPrimaryEmailAddress(userId: string, addressId: string, ctx: RequestContext): Promise<void> {
+    async setPrimaryEmailAddress(userId: string, addressId: string, ctx: RequestContext, session: Me | null = null): Promise<void> {
       await store.transaction(async (tx) => {
+        if (session) await requireFresh(tx, session, now());
         const address = await ownAddress(tx, userId, addressId);
         if (address.verified !== 1) throw new GatehouseError('conflict', 'Verify this email address before making it the primary one.');
         await tx.updateUser(userId, { email: address.email, email_verified: 1, updated_at: now() });
@@ -198,10 +202,11 @@ export function createAccountChanges(deps: AccountChangeDeps) {
     /**
      * Removes an address. The primary one cannot go (it is how the user signs in and is reached):
      * make another one primary first.
-     * @throws GatehouseError `not_found`, `conflict` (primary)
+     * @throws GatehouseError `not_found`, `conflict` (primary), `reverification_required`
      */
-    async removeEmailAddress(userId: string, addressId: string, ctx: RequestContext): Promise<void> {
+    async removeEmailAddress(userId: string, addressId: string, ctx: RequestContext, session: Me | null = null): Promise<void> {
       await store.transaction(async (tx) => {
+        if (session) await requireFresh(tx, session, now());
         const address = await ownAddress(tx, userId, addressId);
         const owner = await user(tx, userId);
         if (owner.email === address.email)
@@ -214,10 +219,16 @@ export function createAccountChanges(deps: AccountChangeDeps) {
     /**
      * Deletes the account: every session ends, memberships end, `user.deleted` goes out. A user with
      * a password confirms with it.
-     * @throws GatehouseError `form_password_invalid` (field `password`), `conflict` (the last admin of an organization)
+     * @throws GatehouseError `form_password_invalid` (field `password`), `conflict` (the last admin of an organization), `reverification_required`
      */
-    async deleteAccount(userId: string, input: { password?: string | undefined }, ctx: RequestContext): Promise<void> {
+    async deleteAccount(
+      userId: string,
+      input: { password?: string | undefined },
+      ctx: RequestContext,
+      session: Me | null = null,
+    ): Promise<void> {
       const row = await user(store, userId);
+      if (session) await requireFresh(store, session, now());
       await requirePassword(row.password_hash, input.password, 'password');
       await deps.deleteUser(userId, ctx, userId);
     },

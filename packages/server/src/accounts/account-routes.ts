@@ -11,6 +11,7 @@ import type { AnyMethods } from '../http/org-routes.js';
 import type { RouteParams } from '../http/session-routes.js';
 import { normalizeEmail } from '../users/users.js';
 import type { Accounts } from './accounts.js';
+import type { Me } from '../factors/factor-checks.js';
 
 const code = z.string().trim().min(1).max(32);
 const password = z.string().min(1).max(1024);
@@ -173,25 +174,25 @@ export function createAccountRoutes(gatehouse: Gatehouse, accounts: Accounts) {
 
   const addressRoutes = (id: string, action: string | undefined): AnyMethods => {
     const run =
-      (answer: (userId: string, request: Request, ctx: RequestContext) => Promise<Response>) =>
+      (answer: (userId: string, request: Request, ctx: RequestContext, session: Me) => Promise<Response>) =>
       async (request: Request, ctx: RequestContext) => {
         const who = await me(request);
         if (who instanceof Response) return who;
-        return answer(who.userId, request, ctx);
+        return answer(who.userId, request, ctx, who);
       };
     if (!action)
       return {
-        DELETE: run(async (userId, request, ctx) => {
+        DELETE: run(async (userId, request, ctx, session) => {
           await readOptionalJson(request, NoBody);
-          await accounts.changes.removeEmailAddress(userId, id, ctx);
+          await accounts.changes.removeEmailAddress(userId, id, ctx, session);
           return json(200, { deleted: true, id });
         }),
       };
     if (action === 'set_primary')
       return {
-        POST: run(async (userId, request, ctx) => {
+        POST: run(async (userId, request, ctx, session) => {
           await readOptionalJson(request, NoBody);
-          await accounts.changes.setPrimaryEmailAddress(userId, id, ctx);
+          await accounts.changes.setPrimaryEmailAddress(userId, id, ctx, session);
           return json(200, { user: await gatehouse.getUser(userId) });
         }),
       };
@@ -274,7 +275,7 @@ export function createAccountRoutes(gatehouse: Gatehouse, accounts: Accounts) {
         if (who instanceof Response) return who;
         const stop = await limited(request, ctx, who.userId);
         if (stop) return stop;
-        await accounts.changes.deleteAccount(who.userId, body, ctx);
+        await accounts.changes.deleteAccount(who.userId, body, ctx, who);
         const headers = new Headers();
         for (const c of clearedCookies(cookies)) headers.append('set-cookie', c);
         return json(200, { deleted: true }, headers);
