@@ -123,3 +123,59 @@ describe('hosted pages (issue #23)', () => {
     assert.deepEqual(t.counts(), before);
   });
 });
+
+describe('hosted sign-up with email verification (issues #16 and #23)', () => {
+  test('the form post comes back to a "Verification code" page; a wrong code is refused there, the mailed one signs in', async () => {
+    const mails: { to: string; text: string }[] = [];
+    const v = await createTestInstance({
+      emailVerificationRequired: true,
+      mailer: { send: async (message) => void mails.push({ to: message.to, text: message.text }) },
+    });
+    try {
+      const page = await send(v, `${API}/pages/sign-up?redirect_url=%2Fwelcome`);
+      const jar = createCookieJar();
+      const fields = {
+        redirect_url: hidden(page.text, 'redirect_url')!,
+        return_to: hidden(page.text, 'return_to')!,
+        email: 'verify-hosted@example.com',
+        password: PASSWORD,
+      };
+      const posted = await send(v, `${API}/sign-up`, { rawBody: new URLSearchParams(fields).toString(), contentType: FORM, jar });
+      assert.equal(posted.status, 303);
+      const back = posted.headers.get('location') ?? '';
+      assert.match(back, /^\/api\/gatehouse\/pages\/sign-up\?sign_up_attempt=sua_[a-z0-9]+&redirect_url=%2Fwelcome$/);
+      assert.equal(jar.get('__session'), undefined, 'no session before the code');
+      assert.equal((v.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 0);
+
+      const ask = await send(v, back);
+      assert.equal(ask.status, 200);
+      assert.match(ask.text, /Verification code/);
+      assert.match(ask.text, /<button type="submit">Verify<\/button>/);
+      const action = /action="([^"]+attempt_verification)"/.exec(ask.text)?.[1] ?? '';
+      const codeFields = (code: string) =>
+        new URLSearchParams({
+          redirect_url: hidden(ask.text, 'redirect_url')!,
+          return_to: hidden(ask.text, 'return_to')!,
+          code,
+        }).toString();
+
+      const code = /^(\d{6})$/m.exec(mails.find((m) => m.to === 'verify-hosted@example.com')?.text ?? '')?.[1] ?? '';
+      assert.match(code, /^\d{6}$/);
+      const wrong = await send(v, action, { rawBody: codeFields(code === '000000' ? '111111' : '000000'), contentType: FORM, jar });
+      assert.equal(wrong.status, 303);
+      assert.match(wrong.headers.get('location') ?? '', /sign_up_attempt=sua_[a-z0-9]+.*error=form_code_incorrect/);
+      assert.match((await send(v, wrong.headers.get('location') ?? '')).text, /That code is not right/);
+      assert.equal(jar.get('__session'), undefined);
+
+      const right = await send(v, action, { rawBody: codeFields(code), contentType: FORM, jar });
+      assert.equal(right.status, 303);
+      assert.equal(right.headers.get('location'), '/welcome');
+      assert.ok(jar.get('__session'));
+      assert.equal((v.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 1);
+      // A made-up attempt id never reaches the page's form.
+      assert.doesNotMatch((await send(v, `${API}/pages/sign-up?sign_up_attempt=%22%3E%3Cscript%3E`)).text, /Verification code/);
+    } finally {
+      await v.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Gatehouse } from '../instance/instance.js';
 import type { SignedInResult } from '../sessions/sessions.js';
 import { readForm, readJson, readOptionalJson } from '../http/body.js';
+import { answerFormPost, isFormPost } from '../http/form-posts.js';
 import { errorResponse, json, rateLimitedResponse, toErrorResponse } from '../http/respond.js';
 import { presentedClientToken } from '../http/session-routes.js';
 import type { AnyMethods } from '../http/org-routes.js';
@@ -145,11 +146,15 @@ export function createAccountRoutes(gatehouse: Gatehouse, accounts: Accounts) {
       };
     return {
       POST: async (request, ctx, cookies) => {
-        const body = await readJson(request, AttemptBody);
-        const stop = await limited(request, ctx, await accounts.signUps.emailOf(id));
-        if (stop) return stop;
-        const done = await accounts.signUps.attemptVerification(id, body.code, ctx, presentedClientToken(request));
-        return withSession({ signUp: done.signUp }, done.signedIn, cookies);
+        const attempt = async (body: z.infer<typeof AttemptBody>) => {
+          const stop = await limited(request, ctx, await accounts.signUps.emailOf(id));
+          if (stop) return stop;
+          const done = await accounts.signUps.attemptVerification(id, body.code, ctx, presentedClientToken(request));
+          return withSession({ signUp: done.signUp }, done.signedIn, cookies);
+        };
+        // The hosted sign-up page's code form (plain HTML): a 303 on, signed in, or back with ?error=.
+        if (isFormPost(request)) return answerFormPost(request, AttemptBody, '/', attempt);
+        return attempt(await readJson(request, AttemptBody));
       },
     };
   };

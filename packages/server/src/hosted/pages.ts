@@ -14,7 +14,13 @@ const MESSAGES: Record<string, string> = {
   identifier_exists: 'An account with this email already exists.',
   form_password_invalid: 'Choose a longer password.',
   csrf_rejected: 'This form was sent from another site.',
+  form_code_incorrect: 'That code is not right. Check the mail and try again.',
+  verification_expired: 'That code has expired. Sign up again to get a new one.',
+  verification_failed: 'Too many wrong codes. Sign up again to get a new one.',
 };
+
+/** A sign-up attempt id as the API issues them (anything else never reaches a URL of the page). */
+const SIGN_UP_ATTEMPT = /^sua_[A-Za-z0-9]{20,64}$/;
 
 function errorText(code: string | null): string | null {
   if (!code) return null;
@@ -54,6 +60,20 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
       // Already signed in: on to where the user was going, as Clerk's <SignIn/> does.
       if (me) return redirectResponse(next);
       const self = `${base}${kind === 'sign-in' ? HOSTED_PAGES.signIn : HOSTED_PAGES.signUp}`;
+      // Sign-up with verification required comes back here with the attempt: ask for the mailed code.
+      const attempt = kind === 'sign-up' ? url.searchParams.get('sign_up_attempt') : null;
+      if (attempt && SIGN_UP_ATTEMPT.test(attempt)) {
+        const code = html`<p>We sent a 6-digit code to your email address. It works once, for a few minutes.</p>
+          <form method="post" action="${base}/sign-ups/${attempt}/attempt_verification">
+            <input type="hidden" name="redirect_url" value="${next}" />
+            <input type="hidden" name="return_to" value="${self}?sign_up_attempt=${attempt}" />
+            <p>
+              <label>Verification code <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required /></label>
+            </p>
+            <p><button type="submit">Verify</button></p>
+          </form>`;
+        return frame('Verify your email address', code, errorText(url.searchParams.get('error')));
+      }
       const other = `${base}${kind === 'sign-in' ? HOSTED_PAGES.signUp : HOSTED_PAGES.signIn}?redirect_url=${encodeURIComponent(next)}`;
       const names =
         kind === 'sign-up'
