@@ -1,6 +1,7 @@
 // @gatehouse/server public surface: the identity service (Node only).
 
-export { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance/instance.js';
+export { createGatehouse, type Gatehouse } from './instance/instance.js';
+export type { GatehouseOptions } from './instance/options.js';
 export { getBackend, getGatehouse, gatehouseOptionsFromEnv } from './instance/embedded.js';
 export { embeddedBackend, type GatehouseBackend, type SessionRef, type TokenRequest } from './instance/backend-port.js';
 export {

@@ -7,6 +7,7 @@ import {
   createRemoteBackend,
   createServiceHandler,
   embeddedBackend,
+  generateSecretKey,
   startServiceServer,
   type GatehouseBackend,
   type RemoteBackend,
@@ -22,16 +23,21 @@ const payload = (jwt: string) => JSON.parse(new TextDecoder().decode(base64url.d
 let service: TestInstance;
 let server: ServiceServer;
 let remote: RemoteBackend;
+let keyed: RemoteBackend;
+const SECRET_KEY = generateSecretKey();
 
 before(async () => {
   // Real clock: the remote app verifies with its own clock, as a separate process would.
-  service = await createTestInstance({ now: Date.now, allowedOrigins: [APP] });
+  service = await createTestInstance({ now: Date.now, allowedOrigins: [APP], secretKeys: [SECRET_KEY] });
   server = await startServiceServer(createServiceHandler(service.gatehouse), { port: 0, log: () => undefined });
+  // Without a secret key the app refreshes through the browsers' cookie-based /refresh; with one, through /app/refresh.
   remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
+  keyed = await createRemoteBackend({ serviceUrl: server.url, secretKey: SECRET_KEY, log: () => undefined });
 });
 
 after(async () => {
   await remote?.close();
+  await keyed?.close();
   await server?.close();
   await service?.close();
 });
@@ -39,6 +45,7 @@ after(async () => {
 const backends: [string, () => GatehouseBackend][] = [
   ['embedded', () => embeddedBackend(service.gatehouse)],
   ['standalone', () => remote],
+  ['standalone-keyed', () => keyed],
 ];
 
 for (const [mode, port] of backends) {

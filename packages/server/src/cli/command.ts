@@ -2,7 +2,8 @@
 
 import type { ParseArgsConfig } from 'node:util';
 import { gatehouseOptionsFromEnv } from '../instance/embedded.js';
-import { createGatehouse, type Gatehouse, type GatehouseOptions } from '../instance/instance.js';
+import { createGatehouse, type Gatehouse } from '../instance/instance.js';
+import type { GatehouseOptions } from '../instance/options.js';
 import { createLogger, logLevel } from '../observability/logger.js';
 
 /** A mistake in how the command was called: exit code 2 with the command's usage. */

@@ -5,6 +5,7 @@ import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateB
 import { ActiveOrganizationBody, ProfileBody, SignOutBody, TokenBody } from './session-routes.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { OauthStartBody } from '../oauth/routes.js';
+import { APP_REFRESH_PATH, AppRefreshBody } from './app-refresh.js';
 
 /** The session and key routes. A function: the handler's modules are read when it is called (no load-order trap). */
 export function sessionRouteDocs(): DocumentedRoute[] {
@@ -34,6 +35,16 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       summary: 'A fresh session token from the client cookie',
       tag: 'sessions',
       auth: 'client',
+    },
+    {
+      method: 'POST',
+      path: APP_REFRESH_PATH,
+      operationId: 'appRefresh',
+      summary:
+        "An app in front of a standalone service refreshes a visitor's session: the client token and the browser's context in, the new session token, rotated client token and claims out (Bearer secret key)",
+      tag: 'sessions',
+      auth: 'secretKey',
+      body: AppRefreshBody,
     },
     {
       method: 'POST',

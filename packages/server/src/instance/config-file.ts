@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { GatehouseOptions } from './instance.js';
+import type { GatehouseOptions } from './options.js';
 import { ConnectionConfigSchema } from '../oauth/presets.js';
 
 /** A secret written as `{ "env": "NAME" }` is read from the environment, so the file holds none. */

@@ -1,7 +1,8 @@
 // The process-wide embedded instance, configured from the environment and created once.
 
 import { readConfigFile, type ConfigFileOptions } from './config-file.js';
-import { createGatehouse, type Gatehouse, type GatehouseOptions } from './instance.js';
+import { createGatehouse, type Gatehouse } from './instance.js';
+import type { GatehouseOptions } from './options.js';
 import type { PasskeySettings } from '../factors/factors.js';
 import { GatehouseError } from '@gatehouse/core';
 import { createRemoteBackend } from '../standalone/remote-service.js';

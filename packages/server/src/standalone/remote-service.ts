@@ -1,17 +1,13 @@
 // An app's view of a standalone Gatehouse service (GATEHOUSE_SERVICE_URL): tokens verified from its JWKS, refresh and the auth API forwarded to it.
 
 import {
-  CLIENT_COOKIE,
   GatehouseError,
-  STATUS_BY_CODE,
   authenticateRequest,
-  authenticateToken,
   createConfigReader,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
   errorResponse,
   type AuthReason,
-  type GatehouseErrorCode,
   type RequestContext,
   type SessionClaims,
 } from '@gatehouse/core';
@@ -26,7 +22,8 @@ import { metricsRoute } from '../observability/metrics-endpoint.js';
 import { observeDecisions } from '../observability/decisions.js';
 import { observeRefresh } from '../observability/session-telemetry.js';
 import { createSecretKeyCheck } from '../backend/secret-keys.js';
-import type { PublicUser, RefreshResult } from '../sessions/sessions.js';
+import type { PublicUser } from '../sessions/sessions.js';
+import { forwardToService, remoteRefresh, serviceAnswer, verifiedClaims, type ServiceCalls } from './service-calls.js';
 
 export interface RemoteGatehouseOptions {
   /** The service's base URL, e.g. `http://gatehouse.internal:4000`. */
@@ -43,7 +40,11 @@ export interface RemoteGatehouseOptions {
   redisUrl?: string;
   /** Proxies in front of the app that append to X-Forwarded-For (default 1): which entry is the client address. */
   trustedProxyHops?: number;
-  /** The service's secret key (`gh_sk_…`): the backend API (`client()`) for server code. */
+  /**
+   * The service's secret key (`gh_sk_…`): the backend API (`client()`) for server code, and the
+   * refresh of visitors' sessions as a JSON call (`POST {basePath}/app/refresh`). Without it the
+   * app refreshes through the browsers' cookie-based `POST {basePath}/refresh`.
+   */
   secretKey?: string;
   /** How long a call to the service may take (default 5 s). */
   timeoutMs?: number;
@@ -51,31 +52,6 @@ export interface RemoteGatehouseOptions {
   log?: (line: string) => void;
 }
 
-/** Response headers that describe one hop's transfer, not the content: never passed on. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length']);
-
-const isCode = (code: unknown): code is GatehouseErrorCode => typeof code === 'string' && Object.hasOwn(STATUS_BY_CODE, code);
-
-/** The service's JSON answer with a `jwt`, or its error (same code) thrown. */
-async function serviceAnswer(res: Response): Promise<{ jwt: string } & Record<string, unknown>> {
-  const body = (await res.json().catch(() => null)) as
-    ({ jwt?: unknown; error?: { code?: unknown; message?: unknown } } & Record<string, unknown>) | null;
-  if (!res.ok || !body || typeof body.jwt !== 'string') {
-    const code = isCode(body?.error?.code) ? body.error.code : 'internal_error';
-    throw new GatehouseError(code, typeof body?.error?.message === 'string' ? body.error.message : `The service answered ${res.status}.`);
-  }
-  return body as { jwt: string } & Record<string, unknown>;
-}
-
-/**
- * Connects an app to a standalone service. Reads the service's discovery document (issuer, JWKS
- * URL), verifies session tokens with the service's public keys only (cached, refetched on an
- * unknown kid), refreshes sessions and serves the auth API by forwarding to the service, so the
- * cookies stay on the app's origin. With `redisUrl`, revocations arrive as on any instance;
- * without it, a revoked session's token works in this app until it expires (token lifetime + skew).
- *
- * @throws GatehouseError `setup_missing` when the service cannot be reached or answers nonsense
- */
 /** A standalone app's port to the service, and what it holds open. */
 export interface RemoteBackend extends GatehouseBackend {
   /** The service's `iss`. */
@@ -88,6 +64,15 @@ export interface RemoteBackend extends GatehouseBackend {
   close(): Promise<void>;
 }
 
+/**
+ * Connects an app to a standalone service. Reads the service's discovery document (issuer, JWKS
+ * URL), verifies session tokens with the service's public keys only (cached, refetched on an
+ * unknown kid), refreshes sessions and serves the auth API by forwarding to the service, so the
+ * cookies stay on the app's origin. With `redisUrl`, revocations arrive as on any instance;
+ * without it, a revoked session's token works in this app until it expires (token lifetime + skew).
+ *
+ * @throws GatehouseError `setup_missing` when the service cannot be reached or answers nonsense
+ */
 export async function createRemoteBackend(options: RemoteGatehouseOptions): Promise<RemoteBackend> {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? ((line: string) => console.log(line));
@@ -97,17 +82,7 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   const basePath = (options.basePath ?? '/api/gatehouse').replace(/\/+$/, '');
   const clockSkewInMs = options.clockSkewInMs ?? 5000;
 
-  let discovery: ServiceDiscovery;
-  try {
-    const res = await doFetch(new URL(DISCOVERY_PATH, service), { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) throw new Error(`status ${res.status}`);
-    discovery = (await res.json()) as ServiceDiscovery;
-    if (typeof discovery.issuer !== 'string' || !discovery.issuer.startsWith('urn:gatehouse:')) throw new Error('no issuer');
-  } catch (cause) {
-    throw new GatehouseError('setup_missing', `The Gatehouse service at ${service.origin} cannot be reached (GATEHOUSE_SERVICE_URL).`, {
-      cause,
-    });
-  }
+  const discovery = await discover(service, doFetch, timeoutMs);
   // The JWKS from the service's own origin (not from the document: it names the address the service
   // saw, which may not be one this app can reach).
   const metrics = createMetrics();
@@ -158,66 +133,17 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     return null;
   };
 
-  async function refresh(clientToken: string, ctx: RequestContext): Promise<RefreshResult> {
-    const headers = new Headers({ cookie: `${CLIENT_COOKIE}=${clientToken}`, origin: ctx.origin ?? service.origin });
-    if (ctx.userAgent) headers.set('user-agent', ctx.userAgent);
-    if (ctx.ip) headers.set('x-forwarded-for', ctx.ip);
-    const res = await doFetch(new URL(`${basePath}/refresh`, service), {
-      method: 'POST',
-      headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = await serviceAnswer(res);
-    const rotated = res.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0] ?? '')
-      .find((pair) => pair.startsWith(`${CLIENT_COOKIE}=`) && pair.length > CLIENT_COOKIE.length + 1);
-    // The token crossed the network: its claims are this app's own reading of it, with the service's keys.
-    const state = await authenticateToken(body.jwt, 'cookie', { verifier });
-    if (state.status !== 'signed-in')
-      throw new GatehouseError('internal_error', `The service's new session token does not verify (${state.reason}).`);
-    return {
-      sessionToken: body.jwt,
-      sessionId: String(body.sessionId),
-      userId: String(body.userId),
-      claims: state.claims,
-      clientToken: rotated ? rotated.slice(CLIENT_COOKIE.length + 1) : null,
-    };
-  }
+  const calls: ServiceCalls = { service, basePath, doFetch, timeoutMs };
+  const refresh = remoteRefresh(calls, verifier, options.secretKey);
 
-  /** The app's `/api/gatehouse/*` (and JWKS) forwarded to the same path on the service; the answer, cookies included, goes back as is. */
+  /** The app's `/api/gatehouse/*` (and JWKS) forwarded to the same path on the service; its own metrics served here. */
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (!url.pathname.startsWith(`${basePath}/`) && url.pathname !== '/.well-known/jwks.json')
       return errorResponse('not_found', 'No such endpoint.');
     if (url.pathname === `${basePath}/metrics` && (request.method === 'GET' || request.method === 'HEAD'))
       return metricsRoute(request, metrics, metricsKeys);
-    const headers = new Headers(request.headers);
-    for (const name of ['host', 'connection', 'content-length', 'keep-alive', 'transfer-encoding']) headers.delete(name);
-    const init: RequestInit & { duplex?: 'half' } = {
-      method: request.method,
-      headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    };
-    if (request.body && request.method !== 'GET' && request.method !== 'HEAD') {
-      init.body = request.body;
-      init.duplex = 'half';
-    }
-    let res: Response;
-    try {
-      res = await doFetch(new URL(`${url.pathname}${url.search}`, service), init);
-    } catch (error) {
-      log(`gatehouse: the service cannot be reached (${error instanceof Error ? error.message : 'unknown error'})`);
-      return errorResponse('internal_error', 'The Gatehouse service cannot be reached.');
-    }
-    const out = new Headers();
-    res.headers.forEach((value, name) => {
-      if (!HOP_HEADERS.has(name) && name !== 'set-cookie') out.set(name, value);
-    });
-    for (const cookie of res.headers.getSetCookie()) out.append('set-cookie', cookie);
-    return new Response(request.method === 'HEAD' ? null : await res.arrayBuffer(), { status: res.status, headers: out });
+    return forwardToService(calls, request, log);
   }
 
   // currentUser() runs right after auth() verified the request's token: remembering the latest
@@ -294,10 +220,8 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     refresh: observeRefresh(refresh, metrics),
     async switchOrganization(session, organization, context) {
       const body = await asSession(session, '/sessions/active-organization', { organization }, context);
-      const state = await authenticateToken(body.jwt, 'cookie', { verifier });
-      if (state.status !== 'signed-in')
-        throw new GatehouseError('internal_error', `The service's new session token does not verify (${state.reason}).`);
-      return { userId: state.claims.sub, sessionId: state.claims.sid, sessionToken: body.jwt, claims: state.claims, clientToken: null };
+      const claims = await verifiedClaims(body.jwt, verifier);
+      return { userId: claims.sub, sessionId: claims.sid, sessionToken: body.jwt, claims, clientToken: null };
     },
     async mintToken(session, request, context) {
       return (await asSession(session, '/tokens', request, context)).jwt;
@@ -314,4 +238,19 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
       await fanOut?.close();
     },
   };
+}
+
+/** The service's discovery document (issuer, JWKS, token lifetime). @throws GatehouseError `setup_missing` */
+async function discover(service: URL, doFetch: typeof fetch, timeoutMs: number): Promise<ServiceDiscovery> {
+  try {
+    const res = await doFetch(new URL(DISCOVERY_PATH, service), { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) throw new Error(`status ${res.status}`);
+    const discovery = (await res.json()) as ServiceDiscovery;
+    if (typeof discovery.issuer !== 'string' || !discovery.issuer.startsWith('urn:gatehouse:')) throw new Error('no issuer');
+    return discovery;
+  } catch (cause) {
+    throw new GatehouseError('setup_missing', `The Gatehouse service at ${service.origin} cannot be reached (GATEHOUSE_SERVICE_URL).`, {
+      cause,
+    });
+  }
 }
