@@ -78,7 +78,7 @@ export { createConfigReader } from './backend-config.js';
 export type { BackendConfig } from './backend-config.js';
 export { refreshedCookies, refreshOutcome } from './session-refresh.js';
 export type { CookieChange, RefreshOutcome, SessionRefresh } from './session-refresh.js';
-export { clearedCookies, clientCookie, isSecureRequest, requestContext, sessionCookie } from './session-cookies.js';
+export { clearedCookies, clientCookie, cookieSettings, requestContext, sessionCookie } from './session-cookies.js';
 export type { CookieSettings, RequestContext } from './session-cookies.js';
 export { clientAddress, forwardedHostAndProtocol } from './forwarded.js';
 export { withClerkUserFields } from './user-fields.js';

@@ -28,10 +28,13 @@ export function clearedCookies(settings: CookieSettings): string[] {
   );
 }
 
-/** Cookies are Secure when the request came over https (or when forced by configuration). */
-export function isSecureRequest(request: Request, force: boolean | undefined): boolean {
-  if (force !== undefined) return force;
-  return new URL(request.url).protocol === 'https:';
+/**
+ * The settings of the session cookies a response sets or clears, made here only: Secure when the
+ * URL the browser used is https (or as the configuration forces), the client cookie living as long
+ * as a session may.
+ */
+export function cookieSettings(publicUrl: string | URL, clientMaxAgeSeconds: number, forceSecure?: boolean): CookieSettings {
+  return { secure: forceSecure ?? new URL(publicUrl).protocol === 'https:', clientMaxAgeSeconds };
 }
 
 /** Who is asking, for audit rows, session lists and the `azp` claim. */

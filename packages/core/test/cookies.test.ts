@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   clearedCookies,
   clientCookie,
+  cookieSettings,
   cookieValues,
   parseCookieHeader,
   serializeCookie,
@@ -131,6 +132,13 @@ describe('session cookies', () => {
       clientCookie('c.s', { secure: true, clientMaxAgeSeconds: 100 }),
       '__client=c.s; Path=/; Max-Age=100; HttpOnly; Secure; SameSite=Lax',
     );
+  });
+
+  test('cookieSettings: Secure when the URL the browser used is https, unless the configuration says otherwise', () => {
+    assert.deepEqual(cookieSettings('https://app.example/x', 100), { secure: true, clientMaxAgeSeconds: 100 });
+    assert.deepEqual(cookieSettings(new URL('http://localhost:3000/x'), 60), { secure: false, clientMaxAgeSeconds: 60 });
+    assert.deepEqual(cookieSettings('https://app.example/x', 100, false), { secure: false, clientMaxAgeSeconds: 100 });
+    assert.deepEqual(cookieSettings('http://localhost:3000/x', 100, true), { secure: true, clientMaxAgeSeconds: 100 });
   });
 
   test('clearing sets both cookies empty with Max-Age=0', () => {

@@ -3,6 +3,7 @@
 import {
   CLIENT_COOKIE,
   SESSION_COOKIE,
+  cookieSettings,
   createParamMatcher,
   errorResponse,
   signedOut,
@@ -57,14 +58,12 @@ async function refreshInPlace(
   if (state.reason === 'session-token-ambiguous') return null;
   const client = singleCookie(parseCookieHeader(request.headers.get('cookie')), CLIENT_COOKIE);
   if (typeof client !== 'string') return null;
-  const cookies = {
-    secure: publicUrl(request, config.trustedProxyHops).protocol === 'https:',
-    clientMaxAgeSeconds: config.clientMaxAgeSeconds,
-  };
+  const url = publicUrl(request, config.trustedProxyHops);
+  const cookies = cookieSettings(url, config.clientMaxAgeSeconds);
   const ctx = requestContext(request, config.trustedProxyHops);
   // The origin the browser used (becomes `azp`), not Next's listen address: with authorized parties
   // configured, a token minted for `http://localhost:3000` would be refused and the user sent to sign-in.
-  ctx.origin = publicUrl(request, config.trustedProxyHops).origin;
+  ctx.origin = url.origin;
   // The one refresh path: the fresh token's claims come with it (no second verification).
   const outcome = await refreshOutcome(() => port.refresh(client, ctx), cookies);
   if (outcome.kind === 'refreshed') return { state: outcome.state, setCookies: outcome.setCookies, cookieUpdates: outcome.cookieUpdates };
@@ -113,10 +112,7 @@ async function syncOrganization(
   try {
     const session = { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token };
     const result = await port.switchOrganization(session, target, ctx);
-    const cookies = {
-      secure: publicUrl(request, config.trustedProxyHops).protocol === 'https:',
-      clientMaxAgeSeconds: config.clientMaxAgeSeconds,
-    };
+    const cookies = cookieSettings(publicUrl(request, config.trustedProxyHops), config.clientMaxAgeSeconds);
     return { state: signedInState(result.claims, result.sessionToken, 'cookie'), ...refreshedCookies(result, cookies) };
   } catch (error) {
     if (isGatehouseError(error) && (error.code === 'not_found' || error.code === 'bad_request')) return null;

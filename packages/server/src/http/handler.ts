@@ -4,7 +4,7 @@ import {
   authenticateRequestNow,
   clientCookie,
   crossSiteWrite,
-  isSecureRequest,
+  cookieSettings,
   refreshOutcome,
   requestContext,
   safeRedirectUrl,
@@ -277,10 +277,7 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       }
       const ctx = requestContext(request, gatehouse.trustedProxyHops);
       ctx.origin = request.headers.get('origin') ?? new URL(request.url).origin;
-      const cookies: CookieSettings = {
-        secure: isSecureRequest(request, options.secureCookies),
-        clientMaxAgeSeconds: gatehouse.settings.maxLifetimeSeconds,
-      };
+      const cookies = cookieSettings(request.url, gatehouse.settings.maxLifetimeSeconds, options.secureCookies);
       // Under impersonation every audit row this request writes names the admin as well.
       const acting = await impersonator(request);
       return await (acting
