@@ -41,6 +41,8 @@ const server = spawn(command, args, {
     NODE_ENV: 'production',
     NEXT_TELEMETRY_DISABLED: '1',
     GATEHOUSE_DEV_SECRET: '1',
+    // The benchmark signs in demo users (created verified) and sends no mail: no mailer is needed.
+    GATEHOUSE_EMAIL_VERIFICATION: 'off',
     GATEHOUSE_DATABASE_FILE: join(tmp, 'gatehouse.db'),
     NODE_OPTIONS: `--import=${join(import.meta.dirname, '../lib/net-trap.mjs')}`,
   },

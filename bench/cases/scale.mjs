@@ -37,7 +37,10 @@ const info = { sizes: SIZES, pool: POOL, timeMs: TIME_MS };
 
 // ---------------------------------------------------------------- (a) decision vs. users, (b) memory
 const databaseFile = join(tmp, 'scale.db');
-const gatehouse = await createGatehouse({ databaseFile, secret: SECRET, log: () => {} });
+// Tokens are minted once for the whole case (minutes), so the instance accepts hour-long tokens: the
+// verifier refuses a token that lives longer than the instance's token lifetime (plus skew).
+const instanceOptions = { databaseFile, secret: SECRET, log: () => {}, sessionTokenTtlSeconds: 3600 };
+const gatehouse = await createGatehouse(instanceOptions);
 const issuer = gatehouse.settings.issuer;
 const signingKey = gatehouse.keys.current().signingKey;
 const mint = (i) =>
@@ -90,7 +93,7 @@ let failures = 0;
 const tasks = [];
 const sized = [];
 for (const users of SIZES) {
-  const instance = users === SIZES[0] ? gatehouse : await createGatehouse({ databaseFile, secret: SECRET, log: () => {} });
+  const instance = users === SIZES[0] ? gatehouse : await createGatehouse(instanceOptions);
   sized.push(instance);
   const t = Date.now();
   const marked = Math.floor(users / 100);
