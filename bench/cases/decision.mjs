@@ -14,7 +14,7 @@ import {
   createSessionTokenVerifier,
   webCryptoSignatures,
 } from '@gatehouse/core';
-import { nodeSignatures } from '@gatehouse/server';
+import { createClaimStamps, createRevocationList, nodeSignatures } from '@gatehouse/server';
 import { assert, measure } from '../lib/harness.mjs';
 import { PERMISSION, rsaKey, sessionClaims, signSessionToken } from '../lib/fixtures.mjs';
 
@@ -37,8 +37,21 @@ const CLIENT = `client_${'a'.repeat(26)}.${'b'.repeat(43)}`;
 const gatehouseRequest = (jwt) =>
   new Request('https://app.example.com/dashboard', { headers: { cookie: `__session=${jwt}; __client=${CLIENT}`, accept: '*/*' } });
 const request = gatehouseRequest(token);
-const revoked = new Set();
-const checkSession = (c) => (revoked.has(c.sid) ? 'session-revoked' : null);
+// The instance's own per-request checks, each list holding 10,000 other sessions and users (what a
+// busy instance remembers for a token lifetime): a revoked session, claims changed after the token.
+const revocations = createRevocationList({ retainMs: 3_600_000, now: Date.now });
+const stamps = createClaimStamps({ retainMs: 3_600_000, now: Date.now });
+const stampedAt = Date.now();
+for (let i = 0; i < 10_000; i++) {
+  revocations.revoke(`sess_revoked${i}`, stampedAt);
+  stamps.stampUser(`user_stamped${i}`, stampedAt);
+  stamps.stampSession(`sess_stamped${i}`, stampedAt);
+}
+function checkSession(c) {
+  if (revocations.isRevoked(c.sid)) return 'session-revoked';
+  if (stamps.isStale(c.sub, c.sid, c.iat_ms ?? c.iat * 1000)) return 'session-claims-stale';
+  return null;
+}
 
 function gatehouseVerifier(signatures, cacheSize) {
   const keys = createLocalKeySet([key.jwk], { signatures });
@@ -232,7 +245,12 @@ const tasks = [
     () => {
       if (!gatehouseDecisionNow(verifiers.nodeCache, request)) fail();
     },
-    { async: false, group: 'gatehouse', notes: 'default cache (10,000 entries), no promise; exp/nbf/iat and revocation checks still run' },
+    {
+      async: false,
+      group: 'gatehouse',
+      notes:
+        'default cache (10,000 entries), no promise; exp/nbf/iat, revocation and claim-stamp checks still run (10,000 revoked sessions, 10,000 stamped users and sessions)',
+    },
   ),
   T(
     'gh.edge.nocache',
@@ -300,6 +318,23 @@ for (const [name, v] of Object.entries(verifiers)) {
   assert(state.status === 'signed-out', `Gatehouse ${name} refuses a tampered token`);
   const now = await authenticateRequestNow(tampered, { verifier: v, checkSession });
   assert(now.status === 'signed-out', `Gatehouse ${name} refuses a tampered token (authenticateRequestNow)`);
+}
+
+// And a token of a revoked session, and one minted before its user's claims changed: refused on every path.
+const revokedRequest = gatehouseRequest(await signSessionToken({ ...sessionClaims({ iss: ISSUER }), sid: 'sess_revoked7' }, key));
+const staleRequest = gatehouseRequest(
+  await signSessionToken({ ...sessionClaims({ iss: ISSUER }), sub: 'user_stamped7', iat_ms: stampedAt - 1 }, key),
+);
+for (const [name, v] of Object.entries(verifiers)) {
+  for (const [req, reason] of [
+    [revokedRequest, 'session-revoked'],
+    [staleRequest, 'session-claims-stale'],
+  ]) {
+    for (let i = 0; i < 2; i++) {
+      const state = await authenticateRequestNow(req, { verifier: v, checkSession });
+      assert(state.status === 'signed-out' && state.reason === reason, `Gatehouse ${name} refuses a token with ${reason}`);
+    }
+  }
 }
 
 // BENCH_TASKS=<regex> times only the matching task ids (for investigating one row; the report needs all).

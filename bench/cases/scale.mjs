@@ -22,7 +22,7 @@ import { seedSql, seededClientToken, seededSessionId, seededUserId } from '../li
 
 const out = process.argv[2];
 const log = (line) => process.stderr.write(`${line}\n`);
-const SIZES = (process.env.BENCH_SCALE_USERS ?? '1000,100000,1000000').split(',').map(Number);
+const SIZES = (process.env.BENCH_SCALE_USERS ?? '10000,1000000,10000000').split(',').map(Number);
 const TIME_MS = Number(process.env.BENCH_SCALE_MS ?? 2000);
 const POOL = Number(process.env.BENCH_SCALE_TOKENS ?? 10_000);
 const REVOCATIONS = Number(process.env.BENCH_REVOCATIONS ?? 200);

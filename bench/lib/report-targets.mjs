@@ -1,137 +1,219 @@
-// The issue's performance targets, each met or missed with the measured ratio, from the cases' raw results.
+// The issue's performance targets, each met or missed with the measured ratio and the interference
+// its rows were measured under, from the cases' raw results.
 
 import { int, label, pct, ratio, sig } from './format.mjs';
 
-/** The targets from the issue, each met or missed with the measured ratio. */
-export function targets({ decision, nextjs, sessions, scale }) {
+/** A row measured while other work took more than this share of a CPU it depends on is unreliable. */
+export const INTERFERENCE_LIMIT = 0.1;
+
+/**
+ * The interference behind a target: the worst round of its rows. `pinned` is what other processes
+ * used of the benchmark's own CPU plus the hypervisor's steal; `sibling` is how busy the other CPU
+ * was. The sibling counts only where the benchmark puts nothing there itself (in-process rows): the
+ * Next.js rows run autocannon there, the PostgreSQL rows the database server.
+ */
+function interferenceOf(rows, { siblingIsOurs = false, note = '' } = {}) {
+  const seen = rows.map((r) => r?.interference).filter((i) => i && typeof i.othersMax === 'number');
+  if (!seen.length) return { text: 'not measured', unreliable: false };
+  const pinned = Math.max(...seen.map((i) => i.othersMax + (i.stealMax ?? 0)));
+  const siblings = seen.filter((i) => typeof i.siblingsMax === 'number');
+  const sibling = siblings.length ? Math.max(...siblings.map((i) => i.siblingsMax)) : null;
+  const unreliable = pinned > INTERFERENCE_LIMIT || (!siblingIsOurs && sibling !== null && sibling > INTERFERENCE_LIMIT);
+  const parts = [`pinned CPU ${pct(pinned)} others + steal`];
+  if (sibling !== null) parts.push(`other CPU ${pct(sibling)} busy${siblingIsOurs ? ' (the benchmark’s own load, not counted)' : ''}`);
+  return { text: parts.join(', ') + (note ? `; ${note}` : ''), unreliable };
+}
+
+/** A target row: met only when the numbers meet it and the rows were measured quietly enough. */
+function target({ name, measured, ok, gap, rows, siblingIsOurs, note }) {
+  const interference = interferenceOf(rows, { siblingIsOurs, note });
+  const result = !ok ? 'missed' : interference.unreliable ? 'unreliable' : 'met';
+  const why =
+    ok && interference.unreliable ? `met by the numbers, but measured with more than ${pct(INTERFERENCE_LIMIT)} interference` : '';
+  return { target: name, measured, met: result === 'met', result, gap: ok ? why : gap, interference: interference.text };
+}
+
+function decisionTargets(d) {
   const list = [];
-  const d = decision && Object.fromEntries(decision.results.map((r) => [r.id, r]));
-  const s = sessions && Object.fromEntries(sessions.results.map((r) => [r.id, r]));
-  if (d) {
-    const nodeRatio = d['gh.node.nocache'].meanUs / d['floor.raw'].meanUs;
-    const overhead = d['gh.node.nocache'].meanUs - d['floor.raw'].meanUs;
-    list.push({
-      target: 'Node decision (no cache) within 1.4× of a raw RS256 verify',
-      measured: `${ratio(nodeRatio)} (${sig(d['gh.node.nocache'].meanUs)} vs ${sig(d['floor.raw'].meanUs)} µs; medians ${sig(d['gh.node.nocache'].p50Us)} vs ${sig(d['floor.raw'].p50Us)} µs, ${ratio(d['gh.node.nocache'].p50Us / d['floor.raw'].p50Us)})`,
-      met: nodeRatio <= 1.4,
+  const raw = d['floor.raw'];
+  const node = d['gh.node.nocache'];
+  const hit = d['gh.node.cache'];
+  const nodeRatio = node.meanUs / raw.meanUs;
+  const overhead = node.meanUs - raw.meanUs;
+  list.push(
+    target({
+      name: 'Node decision (no cache) ≤ 1.3× a raw RS256 verify',
+      measured: `${ratio(nodeRatio)} (${sig(node.meanUs)} vs ${sig(raw.meanUs)} µs; medians ${sig(node.p50Us)} vs ${sig(raw.p50Us)} µs, ${ratio(node.p50Us / raw.p50Us)})`,
+      ok: nodeRatio <= 1.3,
       gap:
-        nodeRatio <= 1.4
-          ? ''
-          : `${sig(overhead - 0.4 * d['floor.raw'].meanUs)} µs/call over budget; everything but the signature costs ${sig(overhead)} µs ` +
-            `(a hand-rolled verify adds ${sig(d['floor.handrolled'].meanUs - d['floor.raw'].meanUs)} µs; the cache-hit path, which skips only the signature, is ${sig(d['gh.node.cache'].meanUs)} µs)`,
-    });
-    list.push({
-      target: 'Node decision (cache hit) above 300,000/s',
-      measured: `${int(d['gh.node.cache'].opsPerSec)}/s (mean ${sig(d['gh.node.cache'].meanUs)} µs; median ${sig(d['gh.node.cache'].p50Us)} µs, ${int(1e6 / d['gh.node.cache'].p50Us)}/s)`,
-      met: d['gh.node.cache'].opsPerSec > 300_000,
+        `${sig(overhead - 0.3 * raw.meanUs)} µs/call over budget; everything but the signature costs ${sig(overhead)} µs ` +
+        `(a hand-rolled verify adds ${sig(d['floor.handrolled'].meanUs - raw.meanUs)} µs; the cache-hit path, which skips only the signature, is ${sig(hit.meanUs)} µs)`,
+      rows: [node, raw],
+    }),
+  );
+  list.push(
+    target({
+      name: 'Node decision (cache hit) ≥ 1,000,000/s on one core, revocation and stamp checks applied',
+      measured: `${int(hit.opsPerSec)}/s (mean ${sig(hit.meanUs)} µs; median ${sig(hit.p50Us)} µs, ${int(1e6 / hit.p50Us)}/s)`,
+      ok: hit.opsPerSec >= 1_000_000,
       gap:
-        d['gh.node.cache'].opsPerSec > 300_000
-          ? ''
-          : `${ratio(300_000 / d['gh.node.cache'].opsPerSec)} short: needs ≤ 3.33 µs per decision on average, takes ${sig(d['gh.node.cache'].meanUs)} µs` +
-            (d['gh.node.cache'].p50Us <= 10 / 3
-              ? ' (the median call is within budget: the mean carries the slow calls of a shared CPU)'
-              : ''),
-    });
-    const clerk = d.clerk.meanUs / d['gh.node.nocache'].meanUs;
-    list.push({
-      target: "≥ 18× faster than Clerk's authenticateRequest + toAuth + has",
-      measured: `${ratio(clerk)} without the cache, ${ratio(d.clerk.meanUs / d['gh.node.cache'].meanUs)} with it`,
-      met: clerk >= 18,
-      gap: clerk >= 18 ? '' : `${ratio(18 / clerk)} short without the cache`,
-    });
-    const edge = d['gh.edge.nocache'].meanUs / d['floor.jose'].meanUs;
-    list.push({
-      target: "Edge decision (no cache) within 1.2× of jose's jwtVerify",
-      measured: `${ratio(edge)} (${sig(d['gh.edge.nocache'].meanUs)} vs ${sig(d['floor.jose'].meanUs)} µs)`,
-      met: edge <= 1.2,
-      gap: edge <= 1.2 ? '' : `${sig(d['gh.edge.nocache'].meanUs - 1.2 * d['floor.jose'].meanUs)} µs/call over budget`,
-    });
+        `${ratio(1_000_000 / hit.opsPerSec)} short: needs ≤ 1 µs per decision on average, takes ${sig(hit.meanUs)} µs` +
+        (hit.p50Us <= 1 ? ' (the median call is within budget: the mean carries the slow calls of a shared CPU)' : ''),
+      rows: [hit],
+    }),
+  );
+  const clerk = d.clerk.meanUs / node.meanUs;
+  list.push(
+    target({
+      name: "≥ 25× faster than Clerk's authenticateRequest + toAuth + has",
+      measured: `${ratio(clerk)} without the cache, ${ratio(d.clerk.meanUs / hit.meanUs)} with it`,
+      ok: clerk >= 25,
+      gap: `${ratio(25 / clerk)} short without the cache`,
+      rows: [node, d.clerk],
+    }),
+  );
+  return list;
+}
+
+function nextjsTarget(nextjs) {
+  const by = Object.fromEntries(nextjs.results.map((r) => [r.id, r]));
+  const r = by.protected.rps / by.public.rps;
+  return target({
+    name: 'Protected Next.js route ≥ 97 % of the unprotected one',
+    measured:
+      `${pct(r)} (${int(by.protected.rps)} vs ${int(by.public.rps)} req/s; p99 ${sig(by.protected.p99Ms)} vs ${sig(by.public.p99Ms)} ms)` +
+      (by.protected.serverCpuUsPerRequest
+        ? `; server CPU per request ${sig(by.protected.serverCpuUsPerRequest)} vs ${sig(by.public.serverCpuUsPerRequest)} µs (${pct(by.public.serverCpuUsPerRequest / by.protected.serverCpuUsPerRequest)})`
+        : ''),
+    ok: r >= 0.97,
+    gap: `${((0.97 - r) * 100).toFixed(1)} points short (round spread ${pct(by.protected.roundSpread)} / ${pct(by.public.roundSpread)})`,
+    rows: [by.protected, by.public],
+    siblingIsOurs: true,
+  });
+}
+
+const PG_NOTE = 'PostgreSQL is not pinned: its own work on the pinned CPU counts as interference here';
+
+function sessionTargets(sessions) {
+  const s = Object.fromEntries(sessions.results.map((r) => [r.id, r]));
+  const list = [];
+  const sign = s['rs256.sign.raw'];
+  const refreshRow = (r) => `${int(r.opsPerSec)}/s, p99 ${sig(r.p99Us / 1000)} ms (${ratio(r.meanUs / sign.meanUs)} one raw RS256 sign)`;
+  const pgBig = s['refresh.service.pg.1m'];
+  if (pgBig) {
+    const size = sessions.info.postgres?.grownTo ?? sessions.info.million;
+    const ok = pgBig.opsPerSec >= 1000 && pgBig.p99Us < 10_000 && size >= 1_000_000;
+    list.push(
+      target({
+        name: 'Refresh ≥ 1,000/s per core on PostgreSQL with 1M users, p99 < 10 ms',
+        measured:
+          `${refreshRow(pgBig)} with ${label(size)} users` +
+          (s['refresh.service.pg.10k'] ? `; 10k users: ${refreshRow(s['refresh.service.pg.10k'])}` : ''),
+        ok,
+        gap:
+          (pgBig.opsPerSec < 1000 ? `${ratio(1000 / pgBig.opsPerSec)} short on throughput (${sig(pgBig.meanUs)} µs per refresh)` : '') +
+          (pgBig.p99Us >= 10_000 ? `; p99 ${sig(pgBig.p99Us / 1000)} ms` : '') +
+          (size < 1_000_000 ? `; only ${label(size)} users seeded` : ''),
+        rows: [pgBig],
+        siblingIsOurs: true,
+        note: PG_NOTE,
+      }),
+    );
   }
-  if (nextjs) {
-    const by = Object.fromEntries(nextjs.results.map((r) => [r.id, r]));
-    const r = by.protected.rps / by.public.rps;
-    list.push({
-      target: 'Protected Next.js route ≥ 95 % of the unprotected one',
-      measured:
-        `${pct(r)} (${int(by.protected.rps)} vs ${int(by.public.rps)} req/s; p99 ${sig(by.protected.p99Ms)} vs ${sig(by.public.p99Ms)} ms)` +
-        (by.protected.serverCpuUsPerRequest
-          ? `; server CPU per request ${sig(by.protected.serverCpuUsPerRequest)} vs ${sig(by.public.serverCpuUsPerRequest)} µs (${pct(by.public.serverCpuUsPerRequest / by.protected.serverCpuUsPerRequest)})`
-          : ''),
-      met: r >= 0.95,
-      gap:
-        r >= 0.95
-          ? ''
-          : `${((0.95 - r) * 100).toFixed(1)} points short (round spread ${pct(by.protected.roundSpread)} / ${pct(by.public.roundSpread)})`,
-    });
-  }
-  if (s) {
-    const big = s['refresh.service.sqlite.1m'];
-    const refresh = big ?? s['refresh.service.sqlite.10k'];
-    const users = big ? label(sessions.info.million) : label(sessions.info.users);
-    const ok = refresh.opsPerSec >= 1000 && refresh.p99Us < 10_000;
-    const http = s['refresh.http.sqlite.10k'];
-    const pgRows = ['pg.10k', 'pg.1m'].map((k) => s[`refresh.service.${k}`]).filter(Boolean);
-    list.push({
-      target: `Refresh ≥ 1,000/s per core on SQLite with ${users} users, p99 < 10 ms`,
-      measured:
-        `${int(refresh.opsPerSec)}/s, p99 ${sig(refresh.p99Us / 1000)} ms (${ratio(refresh.meanUs / s['rs256.sign.raw'].meanUs)} one raw RS256 sign; ` +
-        `10k users over HTTP: ${int(http.opsPerSec)}/s, p99 ${sig(http.p99Us / 1000)} ms` +
-        (pgRows.length
-          ? `; PostgreSQL: ${pgRows.map((r) => `${int(r.opsPerSec)}/s, p99 ${sig(r.p99Us / 1000)} ms`).join(' / ')} for ${[sessions.info.users, sessions.info.postgres?.grownTo ?? sessions.info.million].slice(0, pgRows.length).map(label).join(' / ')} users`
-          : '') +
-        ')',
-      met: ok,
-      gap: ok
-        ? ''
-        : `${refresh.opsPerSec < 1000 ? `${ratio(1000 / refresh.opsPerSec)} short on throughput: ${sig(refresh.meanUs)} µs per refresh, of which the RS256 mint is ~${sig(s['rs256.sign.raw'].meanUs)} µs` : ''}${refresh.p99Us >= 10_000 ? ` p99 ${sig(refresh.p99Us / 1000)} ms` : ''}`,
-    });
-    const signIn = s['signin.service'].opsPerSec / s['argon2.verify'].opsPerSec;
-    list.push({
-      target: 'Sign-in ≥ 0.9× the argon2id verify floor',
-      measured: `${signIn.toFixed(2)}× (${sig(s['signin.service'].meanUs / 1000)} vs ${sig(s['argon2.verify'].meanUs / 1000)} ms; HTTP route ${(s['signin.http'].opsPerSec / s['argon2.verify'].opsPerSec).toFixed(2)}×)`,
-      met: signIn >= 0.9,
-      gap:
-        signIn >= 0.9
-          ? ''
-          : `${sig((s['signin.service'].meanUs - s['argon2.verify'].meanUs) / 1000)} ms on top of the hash; the budget is ${sig(s['argon2.verify'].meanUs / 9000)} ms. On top of the hash a sign-in mints an RS256 token (~${sig(s['rs256.sign.raw'].meanUs / 1000)} ms, the raw sign row) and writes a client, a session, the user's last sign-in and an audit row in one transaction; the hash runs on the libuv thread pool, which shares the pinned core with the main thread`,
-    });
-  }
+  const sqlite = s['refresh.service.sqlite.1m'] ?? s['refresh.service.sqlite.10k'];
+  const sqliteUsers = s['refresh.service.sqlite.1m'] ? sessions.info.million : sessions.info.users;
+  const http = s['refresh.http.sqlite.10k'];
+  list.push(
+    target({
+      name: `Refresh ≥ 2,000/s per core on SQLite (${label(sqliteUsers)} users)`,
+      measured: `${refreshRow(sqlite)}` + (http ? `; 10k users over HTTP: ${int(http.opsPerSec)}/s, p99 ${sig(http.p99Us / 1000)} ms` : ''),
+      ok: sqlite.opsPerSec >= 2000,
+      gap: `${ratio(2000 / sqlite.opsPerSec)} short: ${sig(sqlite.meanUs)} µs per refresh, of which the RS256 mint is ~${sig(sign.meanUs)} µs`,
+      rows: [sqlite, sign],
+    }),
+  );
+  const floor = s['argon2.verify'];
+  const signIn = s['signin.service'].opsPerSec / floor.opsPerSec;
+  list.push(
+    target({
+      name: 'Sign-in ≥ 0.95× the argon2id verify floor',
+      measured: `${signIn.toFixed(2)}× (${sig(s['signin.service'].meanUs / 1000)} vs ${sig(floor.meanUs / 1000)} ms; HTTP route ${(s['signin.http'].opsPerSec / floor.opsPerSec).toFixed(2)}×)`,
+      ok: signIn >= 0.95,
+      gap: `${sig((s['signin.service'].meanUs - floor.meanUs) / 1000)} ms on top of the hash; the budget is ${sig(floor.meanUs / 19000)} ms (an RS256 mint alone is ~${sig(sign.meanUs / 1000)} ms)`,
+      rows: [s['signin.service'], floor],
+    }),
+  );
+  return list;
+}
+
+/** Flat cost: the decision at each scale size, and refresh at each data set size. */
+function flatTargets(scale, sessions) {
+  const list = [];
   if (scale) {
     const by = Object.fromEntries(scale.results.map((r) => [r.id, r]));
     const sizes = scale.info.sizes;
     // Medians: the sizes differ by nanoseconds of map lookups, which a shared CPU's slow calls would bury in the means.
     const flat = ['hit', 'verify'].map((kind) => {
-      const means = sizes.map((n) => by[`scale.${kind}.${n}`].p50Us);
-      return { kind, worst: Math.max(...means) / Math.min(...means), means };
+      const medians = sizes.map((n) => by[`scale.${kind}.${n}`].p50Us);
+      return { kind, worst: Math.max(...medians) / Math.min(...medians), medians };
     });
     const worst = Math.max(...flat.map((f) => f.worst));
-    list.push({
-      target: `Decision cost flat from ${label(sizes[0])} to ${label(sizes.at(-1))} users (median of the slowest size within 1.2× of the fastest)`,
-      measured: flat
-        .map(
-          (f) =>
-            `${f.kind === 'hit' ? 'cache hit' : 'cache off'} medians ${f.means.map((m) => `${sig(m)}`).join(' / ')} µs (${ratio(f.worst)})`,
-        )
-        .join('; '),
-      met: worst <= 1.2,
-      gap:
-        worst <= 1.2
-          ? ''
-          : `the slowest size is ${ratio(worst)} the fastest; from ${label(sizes[1] ?? sizes[0])} to ${label(sizes.at(-1))} users (the cache full of ${int(Math.min(sizes[1] ?? sizes[0], scale.info.pool))} tokens in both) ` +
-            flat
-              .map((f) => `${f.kind === 'hit' ? 'cache hit' : 'cache off'} ${ratio(f.means.at(-1) / f.means[1 % f.means.length])}`)
-              .join(', ') +
-            `: the ${label(sizes[0])}-user instance's ${int(Math.min(sizes[0], scale.info.pool))} tokens (~1 KB each) stay in the CPU caches, a full cache's do not (round spread up to ${pct(Math.max(...scale.results.map((r) => r.roundSpread ?? 0)))})`,
-    });
-    const rev = by['revocation.redis'];
-    if (rev) {
-      list.push({
-        target: 'Revocation propagation p99 < 1 s (two instances over Redis)',
-        measured: `p50 ${sig(rev.p50Us / 1000)} ms, p99 ${sig(rev.p99Us / 1000)} ms, max ${sig(rev.maxUs / 1000)} ms (${rev.samples} revocations)`,
-        met: rev.p99Us < 1_000_000,
-        gap: rev.p99Us < 1_000_000 ? '' : `${sig(rev.p99Us / 1000 - 1000)} ms over`,
-      });
+    list.push(
+      target({
+        name: `Decision cost flat across ${sizes.map(label).join(' / ')} users (median of the slowest size within 1.2× of the fastest)`,
+        measured: flat
+          .map((f) => `${f.kind === 'hit' ? 'cache hit' : 'cache off'} medians ${f.medians.map(sig).join(' / ')} µs (${ratio(f.worst)})`)
+          .join('; '),
+        ok: worst <= 1.2,
+        gap: `the slowest size is ${ratio(worst)} the fastest (round spread up to ${pct(Math.max(...scale.results.map((r) => r.roundSpread ?? 0)))})`,
+        rows: sizes.flatMap((n) => [by[`scale.hit.${n}`], by[`scale.verify.${n}`]]),
+      }),
+    );
+  }
+  if (sessions) {
+    const s = Object.fromEntries(sessions.results.map((r) => [r.id, r]));
+    for (const [db, small, big, size] of [
+      ['SQLite', 'sqlite.10k', 'sqlite.1m', sessions.info.million],
+      ['PostgreSQL', 'pg.10k', 'pg.1m', sessions.info.postgres?.grownTo ?? sessions.info.million],
+    ]) {
+      const a = s[`refresh.service.${small}`];
+      const b = s[`refresh.service.${big}`];
+      if (!a || !b) continue;
+      const r = b.p50Us / a.p50Us;
+      list.push(
+        target({
+          name: `Refresh cost flat on ${db} from ${label(sessions.info.users)} to ${label(size)} users (median within 1.2×)`,
+          measured: `medians ${sig(a.p50Us / 1000)} / ${sig(b.p50Us / 1000)} ms (${ratio(r)})`,
+          ok: r <= 1.2 && r >= 1 / 1.2,
+          gap: `${ratio(r)} between the sizes`,
+          rows: [a, b],
+          siblingIsOurs: db === 'PostgreSQL',
+          note: db === 'PostgreSQL' ? PG_NOTE : '',
+        }),
+      );
     }
+  }
+  return list;
+}
+
+/** The targets from the issue, each met, missed or unreliable, with the ratio and the interference. */
+export function targets({ decision, nextjs, sessions, scale }) {
+  const list = [];
+  if (decision) list.push(...decisionTargets(Object.fromEntries(decision.results.map((r) => [r.id, r]))));
+  if (nextjs) list.push(nextjsTarget(nextjs));
+  if (sessions) list.push(...sessionTargets(sessions));
+  list.push(...flatTargets(scale, sessions));
+  const rev = scale && scale.results.find((r) => r.id === 'revocation.redis');
+  if (rev) {
+    list.push(
+      target({
+        name: 'Revocation propagation p99 < 1 s (two instances over Redis)',
+        measured: `p50 ${sig(rev.p50Us / 1000)} ms, p99 ${sig(rev.p99Us / 1000)} ms, max ${sig(rev.maxUs / 1000)} ms (${rev.samples} revocations)`,
+        ok: rev.p99Us < 1_000_000,
+        gap: `${sig(rev.p99Us / 1000 - 1000)} ms over`,
+        rows: [rev],
+      }),
+    );
   }
   return list;
 }

@@ -1,8 +1,8 @@
 // The auth object that auth(), the middleware handler and toAuth() hand to application code.
 
 import type { ActorClaim, SessionClaims } from './claims.js';
-import { checkAuthorization, decodeOrgPermissions, parseScopedList, type AuthorizationSubject, type HasFunction } from './has.js';
-import { orgRoleOf } from './org-claims.js';
+import { checkAuthorization, parseScopedList, type AuthorizationSubject, type HasFunction, type ScopedList } from './has.js';
+import { orgGrants, orgRoleOf } from './org-claims.js';
 import type { AuthReason } from './reasons.js';
 
 export interface GetTokenOptions {
@@ -50,38 +50,57 @@ export interface SignedOutAuthObject {
 
 export type AuthObject = SignedInAuthObject | SignedOutAuthObject;
 
-/** What has() reads from a token, derived once per verified claims object (they are cached and frozen). */
-const derived = new WeakMap<
-  SessionClaims,
-  { subject: AuthorizationSubject; orgPermissions: string[] | undefined; orgRole: string | undefined; fva: [number, number] | null }
->();
+/**
+ * What has() reads from a token: the cheap fields at once, the feature and plan lists on first
+ * read (most checks ask about a role or a permission only).
+ */
+class ClaimsSubject implements AuthorizationSubject {
+  readonly userId: string;
+  readonly orgId: string | undefined;
+  readonly orgRole: string | undefined;
+  readonly orgPermissions: readonly string[] | undefined;
+  readonly factorVerificationAge: [number, number] | null;
+  private featureList: ScopedList | null | undefined = undefined;
+  private planList: ScopedList | null | undefined = undefined;
 
-function derive(claims: SessionClaims) {
-  let entry = derived.get(claims);
-  if (!entry) {
+  constructor(private readonly claims: SessionClaims) {
     const org = claims.o;
-    const orgPermissions = org ? decodeOrgPermissions(claims) : undefined;
-    const orgRole = orgRoleOf(org?.rol);
-    const fva = Array.isArray(claims.fva) && claims.fva.length === 2 ? (claims.fva as [number, number]) : null;
-    const subject: AuthorizationSubject = {
-      userId: claims.sub,
-      orgId: org?.id,
-      orgRole,
-      orgPermissions,
-      features: parseScopedList(claims.fea),
-      plans: parseScopedList(claims.pla),
-      factorVerificationAge: fva,
-    };
-    entry = { subject, orgPermissions, orgRole, fva };
-    derived.set(claims, entry);
+    this.userId = claims.sub;
+    this.orgId = org?.id;
+    this.orgRole = org ? orgRoleOf(org.rol) : undefined;
+    // The verifier refused every token whose `o` is malformed; a claims object made here without
+    // the verifier (a just-minted token) grants nothing from a malformed one.
+    this.orgPermissions = org ? (orgGrants(org, claims.fea) ?? []) : undefined;
+    this.factorVerificationAge = Array.isArray(claims.fva) && claims.fva.length === 2 ? (claims.fva as [number, number]) : null;
   }
-  return entry;
+
+  get features(): ScopedList | null {
+    if (this.featureList === undefined) this.featureList = parseScopedList(this.claims.fea);
+    return this.featureList;
+  }
+
+  get plans(): ScopedList | null {
+    if (this.planList === undefined) this.planList = parseScopedList(this.claims.pla);
+    return this.planList;
+  }
+}
+
+/** The subject of each verified claims object (they are frozen, and a cached token's are the same object every hit). */
+const subjects = new WeakMap<SessionClaims, ClaimsSubject>();
+
+function subjectOf(claims: SessionClaims): ClaimsSubject {
+  let subject = subjects.get(claims);
+  if (!subject) {
+    subject = new ClaimsSubject(claims);
+    subjects.set(claims, subject);
+  }
+  return subject;
 }
 
 /** Builds the signed-in object from verified claims. */
 export function signedInAuthObject(claims: SessionClaims, getToken: GetToken): SignedInAuthObject {
-  const org = claims.o;
-  const { subject, orgPermissions, orgRole, fva } = derive(claims);
+  const subject = subjectOf(claims);
+  const orgPermissions = subject.orgPermissions;
   return {
     isAuthenticated: true,
     tokenType: 'session_token',
@@ -89,13 +108,13 @@ export function signedInAuthObject(claims: SessionClaims, getToken: GetToken): S
     sessionId: claims.sid,
     sessionStatus: claims.sts === 'pending' ? 'pending' : 'active',
     sessionClaims: claims,
-    orgId: org?.id,
-    orgRole,
-    orgSlug: org?.slg,
+    orgId: subject.orgId,
+    orgRole: subject.orgRole,
+    orgSlug: claims.o?.slg,
     // A copy: app code may change its auth object without touching what has() reads.
     orgPermissions: orgPermissions ? [...orgPermissions] : undefined,
     actor: claims.act,
-    factorVerificationAge: fva,
+    factorVerificationAge: subject.factorVerificationAge,
     has: (params) => checkAuthorization(subject, params),
     getToken,
   };

@@ -1,7 +1,7 @@
 // has(): strict-AND, fail-closed authorization over role, permission, feature, plan and reverification.
 
 import type { SessionClaims } from './claims.js';
-import { parseOrgPermissionMasks } from './org-claims.js';
+import { orgGrants } from './org-claims.js';
 
 export type ReverificationPreset = 'strict_mfa' | 'strict' | 'moderate' | 'lax';
 export interface ReverificationConfig {
@@ -103,9 +103,10 @@ export function checkAuthorization(subject: AuthorizationSubject, params: CheckA
   if (!subject.userId || typeof params !== 'object' || params === null) return false;
   const org = checkOrg(subject, params);
   if (org === 'fail') return false;
-  const feature = checkEntitlement(subject.features, params.feature);
+  // Only what is asked about is read (a subject may derive its lists on first read).
+  const feature = params.feature === undefined ? 'skip' : checkEntitlement(subject.features, params.feature);
   if (feature === 'fail') return false;
-  const plan = checkEntitlement(subject.plans, params.plan);
+  const plan = params.plan === undefined ? 'skip' : checkEntitlement(subject.plans, params.plan);
   if (plan === 'fail') return false;
   const reverification = checkReverification(subject.factorVerificationAge, params.reverification);
   if (reverification === 'fail') return false;
@@ -142,24 +143,6 @@ export function parseScopedList(claim: unknown): ScopedList | null {
  * `per`/`fpm` pair grants nothing at all (issue #15), where Clerk's decoder reads what it can.
  */
 export function decodeOrgPermissions(claims: Pick<SessionClaims, 'o' | 'fea'>): string[] {
-  const parsed = claims.o ? parseOrgPermissionMasks(claims.o, claims.fea) : null;
-  if (!parsed) return [];
-  const { actions, masks, features } = parsed;
-  const permissions: string[] = [];
-  masks.forEach((digits, i) => {
-    const feature = features[i]!;
-    if (digits.length <= 15) {
-      // Exact in a double (below 2^53): the common case, without BigInt arithmetic.
-      let bits = Number(digits);
-      for (let j = 0; bits > 0 && j < actions.length; j++, bits = Math.floor(bits / 2)) {
-        if (bits % 2 === 1) permissions.push(`org:${feature}:${actions[j]}`);
-      }
-      return;
-    }
-    let bits = BigInt(digits);
-    for (let j = 0; bits > 0n && j < actions.length; j++, bits >>= 1n) {
-      if (bits & 1n) permissions.push(`org:${feature}:${actions[j]}`);
-    }
-  });
-  return permissions;
+  const grants = claims.o ? orgGrants(claims.o, claims.fea) : null;
+  return grants ? [...grants] : [];
 }

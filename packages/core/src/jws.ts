@@ -34,7 +34,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Node's native decoder when this runtime has one (ten times faster than the portable one, and this
  * is on every request); feature-detected, so the edge runtime falls back to jose's.
  */
-const nativeBase64 = (globalThis as { Buffer?: { from(input: string, encoding: 'base64url'): Uint8Array } }).Buffer;
+const nativeBase64 = (globalThis as { Buffer?: { from(input: string, encoding: 'base64url' | 'latin1'): Uint8Array } }).Buffer;
 
 /** Value of each base64url character (-1 elsewhere), for the trailing-bits check. */
 const SEXTET = new Int8Array(128).fill(-1);
@@ -62,6 +62,36 @@ function decodeSegment(segment: string): Uint8Array {
 }
 
 /**
+ * The bytes of an ASCII string (the signing input, checked by JWS_COMPACT). Node's Buffer takes
+ * them from its shared pool; a TextEncoder allocates a new buffer outside the heap on every call.
+ */
+const asciiBytes = (ascii: string): Uint8Array => (nativeBase64 ? nativeBase64.from(ascii, 'latin1') : encoder.encode(ascii));
+
+/**
+ * Every token one key signs has the same header segment, so its parse is remembered (a pure
+ * function of the segment; the object is frozen, so no caller can change what the next one reads).
+ * Bounded: a flood of made-up headers only empties the memo.
+ */
+const headerMemo = new Map<string, JwsHeader>();
+const HEADER_MEMO_SIZE = 64;
+
+function decodeHeader(segment: string): JwsHeader {
+  const known = headerMemo.get(segment);
+  if (known !== undefined) return known;
+  let header: unknown;
+  try {
+    header = JSON.parse(decoder.decode(decodeSegment(segment)));
+  } catch {
+    throw new TokenVerificationError('token-invalid');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TokenVerificationError('token-invalid');
+  const frozen = Object.freeze(header) as JwsHeader;
+  if (headerMemo.size >= HEADER_MEMO_SIZE) headerMemo.clear();
+  headerMemo.set(segment, frozen);
+  return frozen;
+}
+
+/**
  * Splits and decodes a compact JWS without trusting any of it yet.
  * @throws TokenVerificationError `token-invalid`
  */
@@ -70,17 +100,10 @@ export function decodeCompactJws(token: string): DecodedJws {
   const parts = JWS_COMPACT.exec(token);
   if (!parts) throw new TokenVerificationError('token-invalid');
   const [, headerPart, payloadPart, signaturePart] = parts as unknown as [string, string, string, string];
-  let header: unknown;
-  try {
-    header = JSON.parse(decoder.decode(decodeSegment(headerPart)));
-  } catch {
-    throw new TokenVerificationError('token-invalid');
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TokenVerificationError('token-invalid');
   return {
-    header: header as JwsHeader,
+    header: decodeHeader(headerPart),
     payload: decodeSegment(payloadPart),
-    signingInput: encoder.encode(token.slice(0, headerPart.length + 1 + payloadPart.length)),
+    signingInput: asciiBytes(token.slice(0, headerPart.length + 1 + payloadPart.length)),
     signature: decodeSegment(signaturePart),
   };
 }

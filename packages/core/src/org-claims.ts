@@ -96,6 +96,53 @@ export function parseOrgPermissionMasks(
 }
 
 /**
+ * The permissions an `o` claim grants (`org:<feature>:<action>`, in Clerk's order), or null when
+ * its `per`/`fpm` pair is malformed ({@link parseOrgPermissionMasks}). A pure function of three
+ * short strings that most tokens share (one role, one set of features), so the answers are
+ * remembered: verifying and answering has() then decode each combination once, not per token.
+ */
+export function orgGrants(o: OrganizationClaim, fea: unknown): readonly string[] | null {
+  const { per, fpm } = o;
+  if (typeof per !== 'string' || typeof fpm !== 'string') return null;
+  const features = typeof fea === 'string' ? fea : ''; // any other fea names no feature (orgFeaturesOf)
+  // Length-prefixed, so no two triples share a key whatever characters they hold.
+  const key = `${per.length}:${per}${fpm.length}:${fpm}${features}`;
+  let grants = grantsMemo.get(key);
+  if (grants === undefined) {
+    grants = decodeGrants(o, features);
+    if (grantsMemo.size >= GRANTS_MEMO_SIZE) grantsMemo.clear();
+    grantsMemo.set(key, grants);
+  }
+  return grants;
+}
+
+const GRANTS_MEMO_SIZE = 512;
+const grantsMemo = new Map<string, readonly string[] | null>();
+
+function decodeGrants(o: OrganizationClaim, fea: string): readonly string[] | null {
+  const parsed = parseOrgPermissionMasks(o, fea);
+  if (!parsed) return null;
+  const { actions, masks, features } = parsed;
+  const permissions: string[] = [];
+  masks.forEach((digits, i) => {
+    const feature = features[i]!;
+    if (digits.length <= 15) {
+      // Exact in a double (below 2^53): the common case, without BigInt arithmetic.
+      let bits = Number(digits);
+      for (let j = 0; bits > 0 && j < actions.length; j++, bits = Math.floor(bits / 2)) {
+        if (bits % 2 === 1) permissions.push(`org:${feature}:${actions[j]}`);
+      }
+      return;
+    }
+    let bits = BigInt(digits);
+    for (let j = 0; bits > 0n && j < actions.length; j++, bits >>= 1n) {
+      if (bits & 1n) permissions.push(`org:${feature}:${actions[j]}`);
+    }
+  });
+  return Object.freeze(permissions);
+}
+
+/**
  * Whether a token's `o` claim has the shape `encodeOrgClaims` writes (issue #15): an org id, a role
  * key string, an optional slug string, and `per`/`fpm` both absent or both well-formed. The
  * verifier refuses any other, so no malformed claim reaches has() or app code.
@@ -107,7 +154,7 @@ export function isWellFormedOrgClaim(o: unknown, fea: unknown): boolean {
   if (typeof claim.rol !== 'string' || !ROLE_CLAIM.test(claim.rol)) return false;
   if (claim.slg !== undefined && (typeof claim.slg !== 'string' || claim.slg.length > 256)) return false;
   if (claim.per === undefined && claim.fpm === undefined) return true;
-  return parseOrgPermissionMasks(claim as unknown as OrganizationClaim, fea) !== null;
+  return orgGrants(claim as unknown as OrganizationClaim, fea) !== null;
 }
 
 /** The role string of an `o.rol` claim, or undefined when it is absent or not of the role form. */

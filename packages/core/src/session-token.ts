@@ -207,9 +207,8 @@ function parseClaims(payload: Uint8Array): SessionClaims {
   if (typeof c.sub !== 'string' || !USER_ID.test(c.sub)) throw new TokenVerificationError(invalid);
   if (typeof c.sid !== 'string' || !SESSION_ID.test(c.sid)) throw new TokenVerificationError(invalid);
   if (typeof c.iss !== 'string') throw new TokenVerificationError(invalid);
-  for (const t of ['exp', 'nbf', 'iat'] as const) {
-    if (typeof c[t] !== 'number' || !Number.isFinite(c[t])) throw new TokenVerificationError(invalid);
-  }
+  // Number.isFinite is false for anything but a finite number.
+  if (!Number.isFinite(c.exp) || !Number.isFinite(c.nbf) || !Number.isFinite(c.iat)) throw new TokenVerificationError(invalid);
   if (c.v !== 2 || (c.exp as number) < (c.iat as number)) throw new TokenVerificationError(invalid);
   if (c.o !== undefined && !isWellFormedOrgClaim(c.o, c.fea)) throw new TokenVerificationError(invalid);
   if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);

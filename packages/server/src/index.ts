@@ -39,6 +39,7 @@ export type { OauthOptions, OauthService } from './oauth/service.js';
 export type { ConnectionConfig, PresetName } from './oauth/presets.js';
 export type { TxtResolver, SsoDomain } from './oauth/sso.js';
 export { createClaimStamps, type ClaimStamps } from './propagation/claim-stamps.js';
+export { createRevocationList, type RevocationList } from './propagation/revocation.js';
 export { compileSessionClaims, SESSION_CLAIMS_BUDGET_BYTES } from './tokens/session-claims.js';
 export { supabaseTemplate, compileTemplates, type JwtTemplateConfig, type Templates } from './tokens/templates.js';
 export {

@@ -21,22 +21,25 @@ export interface ClaimStamps {
 }
 
 export function createClaimStamps(options: { retainMs: number; now: () => number }): ClaimStamps {
-  const stamps = new Map<string, number>();
+  // Keyed by the ids themselves (no key string built per request): a token's `sub` and `sid` are the
+  // same strings on every cache hit, so each lookup reuses their hash.
+  const users = new Map<string, number>();
+  const sessions = new Map<string, number>();
   let lastSweep = 0;
   const sweep = (t: number) => {
     if (t - lastSweep < 1000) return;
     lastSweep = t;
-    for (const [key, at] of stamps) if (t - at > options.retainMs) stamps.delete(key);
+    for (const map of [users, sessions]) for (const [key, at] of map) if (t - at > options.retainMs) map.delete(key);
   };
-  const stamp = (key: string, at: number) => stamps.set(key, Math.max(at, stamps.get(key) ?? 0));
+  const stamp = (map: Map<string, number>, key: string, at: number) => map.set(key, Math.max(at, map.get(key) ?? 0));
   const latest = (userId: string, sessionId: string): number => {
-    if (stamps.size === 0) return 0;
+    if (users.size === 0 && sessions.size === 0) return 0;
     sweep(options.now());
-    return Math.max(stamps.get(`u:${userId}`) ?? 0, stamps.get(`s:${sessionId}`) ?? 0);
+    return Math.max(users.get(userId) ?? 0, sessions.get(sessionId) ?? 0);
   };
   return {
-    stampUser: (userId, at) => stamp(`u:${userId}`, at),
-    stampSession: (sessionId, at) => stamp(`s:${sessionId}`, at),
+    stampUser: (userId, at) => stamp(users, userId, at),
+    stampSession: (sessionId, at) => stamp(sessions, sessionId, at),
     isStale(userId, sessionId, issuedAtMs) {
       const at = latest(userId, sessionId);
       return at > 0 && issuedAtMs <= at;

@@ -17,6 +17,7 @@ import { clientTokenQueries } from '../sessions/client-token-store.js';
 import { metricsQueries } from '../observability/metrics-store.js';
 import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
+import { refreshQueries } from '../sessions/refresh-store.js';
 import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
 import { userQueries } from '../users/user-store.js';
@@ -39,6 +40,7 @@ function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, in
     ...instanceQueries(db),
     ...userQueries(db),
     ...sessionQueries(db, dialect),
+    ...refreshQueries(db, dialect),
     ...clientTokenQueries(db),
     ...metricsQueries(db),
     ...adminClaimQueries(db),

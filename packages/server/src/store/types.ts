@@ -14,6 +14,7 @@ import type { OrganizationStore, OrganizationsDatabase } from '../organizations/
 import type { RoleStore, RolesDatabase } from '../roles/role-store.js';
 import type { ClientTokenStore, ClientTokensDatabase } from '../sessions/client-token-store.js';
 import type { SessionStore, SessionsDatabase } from '../sessions/session-store.js';
+import type { RefreshStore } from '../sessions/refresh-store.js';
 import type { StatsStore } from '../dashboard/stats-store.js';
 import type { TokenStore, TokensDatabase } from '../tokens/token-store.js';
 import type { UserStore, UsersDatabase } from '../users/user-store.js';
@@ -56,6 +57,7 @@ export interface Store
     RoleStore,
     ClientTokenStore,
     SessionStore,
+    RefreshStore,
     StatsStore,
     TokenStore,
     UserStore,

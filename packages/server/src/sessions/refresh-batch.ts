@@ -1,0 +1,90 @@
+// The store one refresh runs on: its reads answered from the rows read once after the client was
+// locked, its writes held and applied together, so a refresh costs a fixed few round trips.
+
+import type { Store } from '../store/types.js';
+import type { RefreshRows, RefreshWrites } from './refresh-store.js';
+
+export interface RefreshBatch {
+  store: Store;
+  /** Applies the held writes (before commit, and before any call the batch does not answer itself). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Wraps the transaction's store. Reads of the prefetched rows are answered from them (copies) as
+ * long as nothing that could change them has run: a held write to the sessions table, or any call
+ * the batch passes through. Every passed-through call first applies the held writes, so whatever
+ * runs on the database sees them, in the order the refresh made them. Anything not prefetched
+ * (a membership that is gone, another user's row) is read from the database as before.
+ */
+export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
+  const writes: RefreshWrites = {};
+  let held = false;
+  let sessionsFresh = true;
+  let othersFresh = true;
+  const flush = async (): Promise<void> => {
+    if (!held) return;
+    const batch: RefreshWrites = { ...writes };
+    delete writes.retire;
+    delete writes.client;
+    delete writes.session;
+    held = false;
+    await tx.applyRefreshWrites(batch);
+  };
+  const hold = async <K extends keyof RefreshWrites>(key: K, write: RefreshWrites[K]): Promise<void> => {
+    if (writes[key]) await flush(); // a second write of one kind: the first goes out first
+    writes[key] = write;
+    held = true;
+  };
+  const store = {} as Record<string, unknown>;
+  for (const [name, value] of Object.entries(tx)) {
+    if (typeof value !== 'function') {
+      store[name] = value;
+      continue;
+    }
+    const call = value as (...args: unknown[]) => unknown;
+    store[name] = async (...args: unknown[]) => {
+      await flush();
+      sessionsFresh = false;
+      othersFresh = false;
+      return call.apply(tx, args);
+    };
+  }
+  const passThrough = store as unknown as Store;
+  const answered: Partial<Store> = {
+    async retireClientToken(clientId, tokenHash, at, pruneBefore) {
+      await hold('retire', { clientId, tokenHash, at, pruneBefore });
+    },
+    async updateClient(id, changes) {
+      await hold('client', { id, changes });
+    },
+    async updateSession(id, changes) {
+      sessionsFresh = false;
+      await hold('session', { id, changes });
+    },
+    async findSession(id) {
+      if (sessionsFresh && rows.session?.id === id) return { ...rows.session };
+      return passThrough.findSession(id);
+    },
+    async findUserById(id) {
+      if (othersFresh && rows.user?.id === id) return { ...rows.user };
+      return passThrough.findUserById(id);
+    },
+    async findOrganization(idOrSlug) {
+      if (othersFresh && rows.organization?.id === idOrSlug) return { ...rows.organization };
+      return passThrough.findOrganization(idOrSlug);
+    },
+    async findMembership(organizationId, userId) {
+      const m = rows.membership;
+      if (othersFresh && m?.organization_id === organizationId && m.user_id === userId) return { ...m };
+      return passThrough.findMembership(organizationId, userId);
+    },
+    async listFactors(userId, kind) {
+      if (othersFresh && rows.factors && rows.session?.user_id === userId) {
+        return rows.factors.filter((f) => !kind || f.kind === kind).map((f) => ({ ...f }));
+      }
+      return passThrough.listFactors(userId, kind);
+    },
+  };
+  return { store: { ...passThrough, ...answered } as Store, flush };
+}
