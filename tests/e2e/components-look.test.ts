@@ -1,16 +1,21 @@
 // Issue #21: the prebuilt components and the dashboard look finished and are accessible, in Chromium:
 // axe-core finds no serious or critical violation on the sign-in, sign-up, profile, organization and
 // dashboard pages; the `appearance` and `localization` props change what renders; a Tailwind-style
-// reset changes nothing; the menus work by keyboard; the dashboard's tables fit a 1280px window.
+// reset changes nothing; the menus work by keyboard; the dashboard's tables fit a 1280px window. The
+// factor components (sign-in's second step, the profile's security section with the authenticator
+// enrolment and backup codes, the verification dialog) pass the same check, light and dark, take the
+// theme and language in effect, and announce their errors.
 // Needs `npm run build` and /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { TOTP, Secret } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startAppServer, type AppServer } from './app-server.js';
 import { launchChromium } from './chromium.js';
-import { demoSession } from './demo-session.js';
+import { DEMO_PASSWORD, demoSession } from './demo-session.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DASH = '/api/gatehouse/dashboard';
@@ -48,6 +53,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
+
+const codeAt = (secret: string, at: number) => TOTP.generate({ secret: Secret.fromBase32(secret), digits: 6, period: 30, timestamp: at });
+const DARK_CARD = 'rgb(24, 27, 34)';
+const isFocused = (page: Page, locator: ReturnType<Page['getByLabel']>) => locator.evaluate((el) => el === document.activeElement);
 
 const style = (page: Page, selector: string, property: string) =>
   page
@@ -125,6 +134,115 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     }
   });
 
+  test('axe: the second-factor step, the security section and the verification dialog, light and dark; themed, localized, errors announced', async () => {
+    const email = 'bob@example.com';
+    // Bob's session from before he had a second factor (a password-only sign-in then asks for it).
+    const bob = await demoSession(app.baseUrl, email);
+    const bobCookies = Object.fromEntries(
+      bob.cookie.split('; ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    );
+    const asBob = (cookies: Record<string, string>) => open(undefined, undefined, { ...bobCookies, ...cookies });
+
+    // The profile's security section, then the enrolment form (QR code, secret, code) and the backup codes.
+    const light = await asBob({ theme: 'light' });
+    await light.goto('/user');
+    const security = light.getByRole('region', { name: 'Security' });
+    await security.getByRole('button', { name: 'Add an authenticator app' }).waitFor(WAIT);
+    assert.deepEqual(await seriousViolations(light), [], 'light /user security section');
+    await security.getByRole('button', { name: 'Add an authenticator app' }).click();
+    const enrol = security.getByRole('form', { name: 'Add an authenticator app' });
+    const code = enrol.getByLabel('Authentication code');
+    await code.waitFor(WAIT);
+    assert.equal(await isFocused(light, code), true, 'the code field has focus');
+    assert.deepEqual(await seriousViolations(light), [], 'light enrolment form');
+    const secret = ((await security.getByTestId('totp-secret').textContent()) ?? '').trim();
+    await code.fill(codeAt(secret, Date.now() - 10 * 60_000));
+    await light.keyboard.press('Enter');
+    const refused = security.getByRole('alert');
+    await refused.getByText('incorrect').waitFor(WAIT);
+    assert.equal(await refused.getAttribute('aria-live'), 'assertive');
+    assert.equal(await code.getAttribute('aria-invalid'), 'true');
+    await code.fill(codeAt(secret, Date.now()));
+    await light.keyboard.press('Enter');
+    await security.getByTestId('backup-codes').waitFor(WAIT);
+    assert.deepEqual(await seriousViolations(light), [], 'light backup codes');
+    await security.getByRole('button', { name: 'I have saved them' }).click();
+    await security.getByTestId('totp-status').waitFor(WAIT);
+
+    const dark = await asBob({ theme: 'dark' });
+    await dark.goto('/user');
+    await dark.getByTestId('totp-status').waitFor(WAIT);
+    assert.deepEqual(await seriousViolations(dark), [], 'dark /user security section');
+
+    // The verification dialog: the session's factors (the password, and the code that confirmed the app) were verified two hours ago.
+    const db = new BetterSqlite3(app.databaseFile);
+    try {
+      db.prepare(
+        'UPDATE sessions SET factor_verified_at = factor_verified_at - ?, second_factor_verified_at = second_factor_verified_at - ? ' +
+          'WHERE user_id = (SELECT id FROM users WHERE email = ?)',
+      ).run(2 * 60 * 60_000, 2 * 60 * 60_000, email);
+    } finally {
+      db.close();
+    }
+    for (const [page, background] of [
+      [light, 'rgb(255, 255, 255)'],
+      [dark, DARK_CARD],
+    ] as const) {
+      await page.context().clearCookies({ name: '__session' });
+      await page.goto('/user');
+      await page.getByRole('button', { name: 'Regenerate backup codes' }).click(WAIT);
+      const dialog = page.getByRole('dialog', { name: 'Verification required' });
+      const field = dialog.getByLabel('Authentication code');
+      await field.waitFor(WAIT);
+      assert.equal(await isFocused(page, field), true, 'the dialog focuses its field');
+      assert.equal(
+        await dialog.locator('.cl-card').evaluate((el) => getComputedStyle(el).backgroundColor),
+        background,
+        'the theme in effect',
+      );
+      assert.deepEqual(await seriousViolations(page), [], `verification dialog (${background})`);
+      await field.fill(codeAt(secret, Date.now() - 10 * 60_000));
+      await page.keyboard.press('Enter');
+      await dialog.getByRole('alert').getByText('incorrect').waitFor(WAIT);
+      assert.deepEqual(await seriousViolations(page), [], `verification dialog with its error (${background})`);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached', ...WAIT });
+    }
+    // Without the current token: the next one carries the aged verification.
+    const { __session: _fresh, ...client } = bobCookies;
+    const french = await open(undefined, undefined, { ...client, lang: 'fr' });
+    await french.goto('/user');
+    await french.getByRole('button', { name: 'Générer de nouveaux codes de secours' }).click(WAIT);
+    const dialog = french.getByRole('dialog', { name: 'Vérification requise' });
+    await dialog.getByLabel("Code d'authentification").waitFor(WAIT);
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+
+    // Sign-in's second step, now that Bob has an authenticator app.
+    for (const theme of ['light', 'dark']) {
+      const visitor = await open(undefined, undefined, { theme });
+      await visitor.goto('/sign-in');
+      await visitor.getByLabel('Email', { exact: true }).fill(email);
+      await visitor.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+      await visitor.getByRole('button', { name: 'Sign in', exact: true }).click();
+      const step = visitor.getByRole('form', { name: 'Two-step verification' });
+      const input = step.getByLabel('Authentication code');
+      await input.waitFor(WAIT);
+      assert.equal(await isFocused(visitor, input), true);
+      assert.deepEqual(await seriousViolations(visitor), [], `${theme} second-factor step`);
+      if (theme === 'dark') assert.equal(await step.evaluate((el) => getComputedStyle(el).backgroundColor), DARK_CARD);
+      await input.fill(codeAt(secret, Date.now() - 10 * 60_000));
+      await visitor.keyboard.press('Enter');
+      await step.getByRole('alert').getByText('incorrect').waitFor(WAIT);
+      assert.equal(await input.getAttribute('aria-invalid'), 'true');
+      assert.deepEqual(await seriousViolations(visitor), [], `${theme} second-factor step with its error`);
+      // The backup-code alternative by keyboard.
+      await step.getByRole('link', { name: 'Use a backup code' }).focus();
+      await visitor.keyboard.press('Enter');
+      await step.getByLabel('Backup code').waitFor(WAIT);
+    }
+  });
+
   test('appearance: variables, elements and a base theme change the computed styles; the default is the light theme', async () => {
     const page = await open();
     await page.goto('/sign-in');
@@ -161,7 +279,7 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     await page.getByLabel('Adresse e-mail').fill('alice@example.com');
     await page.getByLabel('Mot de passe').fill('wrong-password-1');
     assert.equal(await page.locator('.gh-root').first().getAttribute('lang'), 'fr-FR');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     const alert = page.getByRole('form', { name: 'Se connecter' }).getByRole('alert');
     await alert.getByText('incorrect').waitFor(WAIT);
     assert.equal(await alert.getAttribute('aria-live'), 'assertive');

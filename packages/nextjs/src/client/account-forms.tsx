@@ -21,8 +21,15 @@ async function postJson(url: string, body: unknown): Promise<{ ok: boolean; payl
     });
     return { ok: res.ok, payload: (await res.json().catch(() => null)) as (ApiFailure & Record<string, unknown>) | null };
   } catch {
-    return { ok: false, payload: { error: { message: 'The server could not be reached. Try again.' } } };
+    return { ok: false, payload: { error: { code: 'network' } } };
   }
+}
+
+/** Why a step failed, for the person: the server's reason, a known code in the language in effect, or "try again". */
+function reasonOf(styling: Styling, payload: ApiFailure | null): string {
+  const code = payload?.error?.code;
+  if (code === 'network' || code === 'rate_limited') return styling.errorText(code);
+  return payload?.error?.message ?? styling.errorText('form_retry');
 }
 
 /** The card every step renders in: the scoped styles, a title, a line of explanation. */
@@ -88,6 +95,7 @@ export function VerifyEmailStep({
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const base = `${apiBasePath}/sign-ups/${encodeURIComponent(signUpId)}`;
+  const texts = styling.t.signUp.emailCode;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -99,30 +107,30 @@ export function VerifyEmailStep({
       onComplete();
       return;
     }
-    setError(payload?.error?.message ?? 'That did not work. Try again.');
+    setError(reasonOf(styling, payload));
     setPending(false);
   }
 
   async function resend() {
     setError(null);
     const { ok, payload } = await postJson(`${base}/prepare_verification`, { strategy: 'email_code' });
-    if (ok) setNotice('A new code is on its way.');
-    else setError(payload?.error?.message ?? 'That did not work. Try again.');
+    if (ok) setNotice(texts.resent);
+    else setError(reasonOf(styling, payload));
   }
 
-  const { el } = styling;
+  const { el, t, format } = styling;
   return (
     <StepCard
       styling={styling}
       appearance={appearance}
-      title="Verify your email address"
-      intro={`We sent a 6-digit code${emailAddress ? ` to ${emailAddress}` : ''}. It works once, for a few minutes.`}
+      title={texts.title}
+      intro={emailAddress ? format(texts.subtitle, { identifier: emailAddress }) : texts.subtitle__noAddress}
       onSubmit={onSubmit}
     >
       <div {...el('main', 'gh-stack')}>
         <Field
           styling={styling}
-          label="Verification code"
+          label={t.formFieldLabel__verificationCode}
           name="code"
           inputMode="numeric"
           autoComplete="one-time-code"
@@ -135,10 +143,10 @@ export function VerifyEmailStep({
       <ErrorRegion styling={styling} message={error} id={errorId} />
       <StatusRegion styling={styling} message={notice} />
       <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>
-        Verify
+        {t.formButtonPrimary__verify}
       </button>
       <LinkButton styling={styling} onClick={() => void resend()}>
-        Send a new code
+        {texts.resendButton}
       </LinkButton>
     </StepCard>
   );
@@ -160,7 +168,8 @@ export function ResetPasswordForm({
 }) {
   const { apiBasePath } = useGatehouse();
   const styling = useStyling(appearance);
-  const { el } = styling;
+  const { el, t, format } = styling;
+  const texts = t.signIn;
   const errorId = useId();
   const [attempt, setAttempt] = useState<{ id: string; identifier: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -176,7 +185,7 @@ export function ResetPasswordForm({
     setPending(false);
     const signIn = payload?.signIn as { id?: string } | undefined;
     if (ok && signIn?.id) setAttempt({ id: signIn.id, identifier });
-    else setError(payload?.error?.message ?? 'That did not work. Try again.');
+    else setError(reasonOf(styling, payload));
   }
 
   async function reset(event: FormEvent<HTMLFormElement>) {
@@ -192,7 +201,7 @@ export function ResetPasswordForm({
       code: String(data.get('code') ?? ''),
     });
     if (!verified.ok && verified.payload?.error?.message !== 'The code was already verified.') {
-      setError(verified.payload?.error?.message ?? 'That did not work. Try again.');
+      setError(reasonOf(styling, verified.payload));
       setPending(false);
       return;
     }
@@ -203,11 +212,11 @@ export function ResetPasswordForm({
         onComplete();
         return;
       }
-      setNotice('Your password was changed. Sign in with it (and your second factor).');
+      setNotice(texts.resetPassword.successMessage);
       setPending(false);
       return;
     }
-    setError(done.payload?.error?.message ?? 'That did not work. Try again.');
+    setError(reasonOf(styling, done.payload));
     setPending(false);
   }
 
@@ -220,7 +229,7 @@ export function ResetPasswordForm({
         {label}
       </button>
       <LinkButton styling={styling} onClick={onCancel}>
-        Back to sign in
+        {texts.forgotPassword.backLink}
       </LinkButton>
     </>
   );
@@ -229,28 +238,36 @@ export function ResetPasswordForm({
       <StepCard
         styling={styling}
         appearance={appearance}
-        title="Forgot password?"
-        intro="Enter your email address and we will send you a code to choose a new password."
+        title={texts.forgotPassword.title}
+        intro={texts.forgotPassword.subtitle}
         onSubmit={requestCode}
       >
         <div {...el('main', 'gh-stack')}>
-          <Field styling={styling} label="Email" name="email" type="email" autoComplete="email" required errorId={invalid} />
+          <Field
+            styling={styling}
+            label={t.formFieldLabel__emailAddress}
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            errorId={invalid}
+          />
         </div>
-        {submit('Send code')}
+        {submit(texts.forgotPassword.formButtonPrimary)}
       </StepCard>
     );
   return (
     <StepCard
       styling={styling}
       appearance={appearance}
-      title="Reset password"
-      intro={`If ${attempt.identifier} has an account, a code is on its way. It works once, for a few minutes.`}
+      title={texts.resetPassword.title}
+      intro={format(texts.resetPassword.subtitle, { identifier: attempt.identifier })}
       onSubmit={reset}
     >
       <div {...el('main', 'gh-stack')}>
         <Field
           styling={styling}
-          label="Code"
+          label={t.formFieldLabel__code}
           name="code"
           inputMode="numeric"
           autoComplete="one-time-code"
@@ -260,7 +277,7 @@ export function ResetPasswordForm({
         />
         <Field
           styling={styling}
-          label="New password"
+          label={t.formFieldLabel__newPassword}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -268,7 +285,7 @@ export function ResetPasswordForm({
           errorId={invalid}
         />
       </div>
-      {submit('Reset password')}
+      {submit(texts.resetPassword.formButtonPrimary)}
     </StepCard>
   );
 }

@@ -21,6 +21,7 @@ interface Result {
  */
 function useAccountApi() {
   const { apiBasePath, fetch, reload } = useGatehouse();
+  const { errorText } = useStyling();
   const send = useReverification(async (path: string, method: 'POST' | 'DELETE', body?: unknown) => {
     const res = await fetch(`${apiBasePath}${path}`, {
       method,
@@ -36,10 +37,12 @@ function useAccountApi() {
     try {
       const result = await send(path, method, body);
       if (result.ok) await reload();
-      return { ok: result.ok, message: result.ok ? null : (result.error?.message ?? 'Something went wrong.'), body: result.body };
+      const code = result.error?.code === 'rate_limited' ? 'rate_limited' : undefined;
+      return { ok: result.ok, message: result.ok ? null : errorText(code, result.error?.message), body: result.body };
     } catch (error) {
       if (isReverificationCancelledError(error)) return { ok: false, message: null, body: null };
-      return { ok: false, message: 'The server could not be reached. Try again.', body: null };
+      const code = (error as { code?: unknown } | null)?.code === 'reverification_required' ? 'reverification_required' : 'network';
+      return { ok: false, message: errorText(code), body: null };
     }
   };
 }
@@ -56,7 +59,8 @@ function Status({ styling, error, notice }: { styling: Styling; error: string | 
 function ChangePassword() {
   const call = useAccountApi();
   const styling = useStyling();
-  const { el } = styling;
+  const { el, t } = styling;
+  const texts = t.userProfile.start.passwordSection;
   const [state, setState] = useState<{ error: string | null; notice: string | null }>({ error: null, notice: null });
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -68,25 +72,38 @@ function ChangePassword() {
       signOutOfOtherSessions: data.get('signOutOfOtherSessions') === 'on',
     });
     if (result.ok) form.reset();
-    setState({ error: result.message, notice: result.ok ? 'Your password was changed.' : null });
+    setState({ error: result.message, notice: result.ok ? texts.successMessage : null });
   }
   return (
     <form
       {...el('profileSection__password', 'gh-section gh-form gatehouse-form')}
       onSubmit={onSubmit}
-      aria-label="Change password"
+      aria-label={texts.formLabel}
       noValidate
     >
-      <h3 {...el('profileSectionTitle', 'gh-section-title')}>Password</h3>
-      <Field styling={styling} label="Current password" name="currentPassword" type="password" autoComplete="current-password" />
-      <Field styling={styling} label="New password" name="newPassword" type="password" autoComplete="new-password" required />
+      <h3 {...el('profileSectionTitle', 'gh-section-title')}>{texts.title}</h3>
+      <Field
+        styling={styling}
+        label={t.formFieldLabel__currentPassword}
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+      />
+      <Field
+        styling={styling}
+        label={t.formFieldLabel__newPassword}
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+      />
       <label className="gh-check">
-        <input name="signOutOfOtherSessions" type="checkbox" defaultChecked /> Sign out of other devices
+        <input name="signOutOfOtherSessions" type="checkbox" defaultChecked /> {t.formFieldLabel__signOutOfOtherSessions}
       </label>
       <Status styling={styling} {...state} />
       <div className="gh-row">
         <button {...el('profileSectionPrimaryButton__password', 'gh-btn gh-btn-sm gh-btn-primary')} type="submit">
-          Change password
+          {texts.primaryButton}
         </button>
       </div>
     </form>
@@ -97,7 +114,8 @@ function EmailAddresses() {
   const { user } = useUser();
   const call = useAccountApi();
   const styling = useStyling();
-  const { el } = styling;
+  const { el, t, format } = styling;
+  const texts = t.userProfile.start.emailAddressesSection;
   const [verifying, setVerifying] = useState<string | null>(null);
   const [state, setState] = useState<{ error: string | null; notice: string | null }>({ error: null, notice: null });
   if (!user) return null;
@@ -112,7 +130,7 @@ function EmailAddresses() {
       form.reset();
       setVerifying((result.body?.emailAddress as { id?: string } | undefined)?.id ?? null);
     }
-    report(result, `We sent a code to ${emailAddress}.`);
+    report(result, format(texts.codeSent, { identifier: emailAddress }));
   }
 
   async function verify(event: FormEvent<HTMLFormElement>, id: string) {
@@ -120,15 +138,15 @@ function EmailAddresses() {
     const code = String(new FormData(event.currentTarget).get('code') ?? '');
     const result = await call(`/me/email-addresses/${encodeURIComponent(id)}/attempt_verification`, 'POST', { code });
     if (result.ok) setVerifying(null);
-    report(result, 'The address is verified.');
+    report(result, texts.verified);
   }
 
   return (
     <section {...el('profileSection__emailAddresses', 'gh-section')} aria-labelledby="gatehouse-email-addresses">
       <h3 {...el('profileSectionTitle', 'gh-section-title')} id="gatehouse-email-addresses">
-        Email addresses
+        {texts.title}
       </h3>
-      <ul {...el('profileSectionItemList', 'gh-list')} aria-label="Email addresses">
+      <ul {...el('profileSectionItemList', 'gh-list')} aria-label={texts.title}>
         {user.emailAddresses.map((a) => {
           const primary = a.emailAddress === user.email;
           const verified = a.verification.status === 'verified';
@@ -139,10 +157,12 @@ function EmailAddresses() {
                 <span>{a.emailAddress}</span>{' '}
                 {primary ? (
                   <span {...el('badge', 'gh-badge')}>
-                    <span className="gh-sr-only"> (</span>Primary<span className="gh-sr-only">)</span>
+                    <span className="gh-sr-only"> (</span>
+                    {t.badge__primary}
+                    <span className="gh-sr-only">)</span>
                   </span>
                 ) : null}{' '}
-                <span className="gh-muted">{verified ? 'Verified' : 'Unverified'}</span>
+                <span className="gh-muted">{verified ? t.badge__verified : t.badge__unverified}</span>
               </span>{' '}
               {!verified ? (
                 <button
@@ -150,35 +170,41 @@ function EmailAddresses() {
                   type="button"
                   onClick={() => {
                     setVerifying(a.id);
-                    void call(`${path}/prepare_verification`, 'POST').then((r) => report(r, `We sent a code to ${a.emailAddress}.`));
+                    void call(`${path}/prepare_verification`, 'POST').then((r) =>
+                      report(r, format(texts.codeSent, { identifier: a.emailAddress })),
+                    );
                   }}
                 >
-                  Verify {a.emailAddress}
+                  {format(texts.verifyAction, { identifier: a.emailAddress })}
                 </button>
               ) : null}
               {verified && !primary ? (
                 <button
                   {...el('profileSectionItemButton', 'gh-btn gh-btn-sm')}
                   type="button"
-                  onClick={() => void call(`${path}/set_primary`, 'POST').then((r) => report(r, 'Primary address changed.'))}
+                  onClick={() => void call(`${path}/set_primary`, 'POST').then((r) => report(r, texts.primaryChanged))}
                 >
-                  Make {a.emailAddress} primary
+                  {format(texts.makePrimaryAction, { identifier: a.emailAddress })}
                 </button>
               ) : null}
               {!primary ? (
                 <button
                   {...el('profileSectionItemButton', 'gh-btn gh-btn-sm gh-btn-danger')}
                   type="button"
-                  onClick={() => void call(path, 'DELETE').then((r) => report(r, 'Address removed.'))}
+                  onClick={() => void call(path, 'DELETE').then((r) => report(r, texts.removed))}
                 >
-                  Remove {a.emailAddress}
+                  {format(texts.removeAction, { identifier: a.emailAddress })}
                 </button>
               ) : null}
               {verifying === a.id ? (
-                <form className="gh-row gh-form" onSubmit={(e) => void verify(e, a.id)} aria-label={`Verify ${a.emailAddress}`}>
+                <form
+                  className="gh-row gh-form"
+                  onSubmit={(e) => void verify(e, a.id)}
+                  aria-label={format(texts.verifyAction, { identifier: a.emailAddress })}
+                >
                   <Field
                     styling={styling}
-                    label="Verification code"
+                    label={t.formFieldLabel__verificationCode}
                     name="code"
                     inputMode="numeric"
                     autoComplete="one-time-code"
@@ -186,7 +212,7 @@ function EmailAddresses() {
                     required
                   />
                   <button {...el('formButtonPrimary', 'gh-btn gh-btn-sm gh-btn-primary')} type="submit">
-                    Verify
+                    {t.formButtonPrimary__verify}
                   </button>
                 </form>
               ) : null}
@@ -194,11 +220,11 @@ function EmailAddresses() {
           );
         })}
       </ul>
-      <form className="gh-form" onSubmit={(e) => void add(e)} aria-label="Add an email address" noValidate>
-        <Field styling={styling} label="New email address" name="emailAddress" type="email" autoComplete="email" required />
+      <form className="gh-form" onSubmit={(e) => void add(e)} aria-label={texts.formLabel} noValidate>
+        <Field styling={styling} label={texts.newAddress} name="emailAddress" type="email" autoComplete="email" required />
         <div className="gh-row">
           <button {...el('profileSectionPrimaryButton__emailAddresses', 'gh-btn gh-btn-sm')} type="submit">
-            Add email address
+            {texts.primaryButton}
           </button>
         </div>
       </form>
@@ -210,7 +236,8 @@ function EmailAddresses() {
 function DeleteAccount() {
   const call = useAccountApi();
   const styling = useStyling();
-  const { el } = styling;
+  const { el, t } = styling;
+  const texts = t.userProfile.start.dangerSection;
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -224,19 +251,19 @@ function DeleteAccount() {
   return (
     <section {...el('profileSection__danger', 'gh-section')} aria-labelledby="gatehouse-delete-account">
       <h3 {...el('profileSectionTitle', 'gh-section-title')} id="gatehouse-delete-account">
-        Delete account
+        {texts.title}
       </h3>
       {confirming ? (
-        <form className="gh-form" onSubmit={(e) => void onSubmit(e)} aria-label="Confirm account deletion" noValidate>
-          <p className="gh-muted">This ends every session and every organization membership, and cannot be undone.</p>
-          <Field styling={styling} label="Password" name="password" type="password" autoComplete="current-password" />
+        <form className="gh-form" onSubmit={(e) => void onSubmit(e)} aria-label={texts.formLabel} noValidate>
+          <p className="gh-muted">{texts.warning}</p>
+          <Field styling={styling} label={t.formFieldLabel__password} name="password" type="password" autoComplete="current-password" />
           <Status styling={styling} error={error} notice={null} />
           <div className="gh-row">
             <button {...el('profileSectionPrimaryButton__deleteAccount', 'gh-btn gh-btn-sm gh-btn-danger')} type="submit">
-              Delete my account
+              {texts.confirmButton}
             </button>
             <button {...el('profileSectionItemButton', 'gh-btn gh-btn-sm')} type="button" onClick={() => setConfirming(false)}>
-              Cancel
+              {t.formButtonReset}
             </button>
           </div>
         </form>
@@ -247,7 +274,7 @@ function DeleteAccount() {
             type="button"
             onClick={() => setConfirming(true)}
           >
-            Delete account
+            {texts.deleteButton}
           </button>
         </div>
       )}

@@ -158,6 +158,7 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
       <SetupMfaTask
         apiBasePath={apiBasePath}
         fetcher={gatehouseFetch}
+        appearance={appearance}
         onDone={() => {
           // A refresh makes the session active now that a factor exists.
           void refresh().then(done);
@@ -170,6 +171,7 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
         apiBasePath={apiBasePath}
         fetcher={plainFetch}
         strategies={secondFactor.map((s) => s.strategy)}
+        appearance={appearance}
         onComplete={done}
         onRestart={(message) => {
           setSecondFactor(null);
@@ -229,7 +231,7 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
                   setResetting(true);
                 }}
               >
-                Forgot password?
+                {t.formFieldAction__forgotPassword}
               </a>
             </p>
           ) : null}

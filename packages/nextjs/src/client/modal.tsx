@@ -6,7 +6,7 @@ import { StyledRoot, useStyling } from './appearance/appearance.js';
 
 /** A modal dialog with its content; focus moves into it on opening and back to the page on closing. */
 export function Modal({ label, onClose, children }: { label: string; onClose: () => void; children: ReactNode }) {
-  const { el } = useStyling();
+  const { el, t } = useStyling();
   const box = useRef<HTMLDivElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -45,7 +45,7 @@ export function Modal({ label, onClose, children }: { label: string; onClose: ()
           <button
             {...el('modalCloseButton', 'gh-btn gh-btn-sm')}
             type="button"
-            aria-label="Close"
+            aria-label={t.modalCloseButton}
             onClick={onClose}
             style={{ position: 'absolute', top: 8, right: 8, zIndex: 1 }}
           >

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FetchLike } from './gatehouse-fetch.js';
 import { authenticateWithPasskey } from './sign-in-factors.js';
+import { useStyling } from './appearance/appearance.js';
 import { autofillSupported, cancelPasskeyPrompt, isPasskeyCancel, passkeysSupported } from './webauthn.js';
 
 /**
@@ -23,8 +24,11 @@ export function PasskeySignIn({
 }) {
   const [supported, setSupported] = useState(false);
   const [pending, setPending] = useState(false);
-  const callbacks = useRef({ onSignedIn, onError });
-  callbacks.current = { onSignedIn, onError };
+  const styling = useStyling();
+  // A refused passkey's text in the language in effect.
+  const refused = (e: unknown) => styling.failure(e, { code_invalid: 'passkey_failed' });
+  const callbacks = useRef({ onSignedIn, onError, refused });
+  callbacks.current = { onSignedIn, onError, refused };
 
   useEffect(() => {
     setSupported(passkeysSupported());
@@ -37,7 +41,7 @@ export function PasskeySignIn({
           // The background request is opportunistic: only a passkey the person picked and the server
           // refused is worth a message (not a host where passkeys cannot work, such as an IP address).
           if (!cancelled && (e as { code?: unknown } | null)?.code === 'code_invalid')
-            callbacks.current.onError(e instanceof Error ? e.message : 'The passkey could not be verified.');
+            callbacks.current.onError(callbacks.current.refused(e));
         },
       );
     });
@@ -51,7 +55,7 @@ export function PasskeySignIn({
   return (
     <button
       type="button"
-      className="gh-btn gh-btn-block"
+      {...styling.el('alternativeMethodsBlockButton__passkey', 'gh-btn gh-btn-block')}
       disabled={pending}
       onClick={() => {
         // One WebAuthn request at a time: the waiting autofill request gives way to this one.
@@ -60,12 +64,12 @@ export function PasskeySignIn({
           () => callbacks.current.onSignedIn(),
           (e: unknown) => {
             setPending(false);
-            if (!isPasskeyCancel(e)) callbacks.current.onError(e instanceof Error ? e.message : 'The passkey could not be verified.');
+            if (!isPasskeyCancel(e)) callbacks.current.onError(refused(e));
           },
         );
       }}
     >
-      Sign in with a passkey
+      {styling.t.signIn.start.actionLink__use_passkey}
     </button>
   );
 }

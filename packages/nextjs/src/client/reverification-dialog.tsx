@@ -1,10 +1,14 @@
 'use client';
 // The verification dialog of useReverification(): the session proves a factor again (password, authenticator code, backup code or passkey).
 
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { checkAuthorization, type ReverificationRequirement } from '@gatehouse/core';
 import { callApi, type FetchLike } from './gatehouse-fetch.js';
 import { getPasskey, isPasskeyCancel } from './webauthn.js';
+import { Modal } from './modal.js';
+import { CodeKindSwitch } from './second-factor-form.js';
+import { useStyling } from './appearance/appearance.js';
+import { ErrorRegion, Field } from './appearance/parts.js';
 
 /** The user's factors as GET {api}/me/factors answers. */
 export interface FactorList {
@@ -39,8 +43,6 @@ function fvaOf(jwt: string): [number, number] | null {
   }
 }
 
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : 'Something went wrong. Try again.');
-
 /**
  * A modal that asks for the factor `requirement` needs (Clerk's presets or `{ level, afterMinutes }`),
  * then for the other one when both are needed. `onVerified` runs once the new session token satisfies it.
@@ -58,6 +60,10 @@ export function ReverificationDialog({
   onVerified: () => void;
   onCancel: () => void;
 }) {
+  const styling = useStyling();
+  const { el, t } = styling;
+  const texts = t.reverification;
+  const errorId = useId();
   const [factors, setFactors] = useState<FactorList | null>(null);
   const [mode, setMode] = useState<Mode>('password');
   const [done, setDone] = useState<Set<'first' | 'second'>>(new Set());
@@ -71,17 +77,11 @@ export function ReverificationDialog({
         setFactors(list);
         if (level !== 'first_factor' && list.totpEnabled) setMode('totp');
       },
-      (e: unknown) => setError(messageOf(e)),
+      (e: unknown) => setError(styling.failure(e)),
     );
-  }, [apiBasePath, fetcher, level]);
+  }, [apiBasePath, fetcher, level, styling]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => event.key === 'Escape' && onCancel();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onCancel]);
-
-  async function verify(body: () => Promise<Record<string, unknown>>, proves: ('first' | 'second')[]) {
+  async function verify(body: () => Promise<Record<string, unknown>>, proves: ('first' | 'second')[], rename: Record<string, string>) {
     setError(null);
     setPending(true);
     try {
@@ -93,90 +93,92 @@ export function ReverificationDialog({
       setDone(now);
       setMode(now.has('first') ? (factors?.totpEnabled ? 'totp' : 'backup_code') : 'password');
     } catch (e) {
-      if (!isPasskeyCancel(e)) setError(messageOf(e));
+      if (!isPasskeyCancel(e)) setError(styling.failure(e, rename));
     }
     setPending(false);
   }
 
+  const switchKind = (next: 'totp' | 'backup_code') => {
+    setError(null);
+    setMode(next);
+  };
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const value = String(new FormData(event.currentTarget).get('secret') ?? '');
-    if (!value.trim()) return setError(mode === 'password' ? 'Enter your password.' : 'Enter the code.');
+    if (!value.trim()) return setError(styling.errorText(mode === 'password' ? 'password_required' : 'code_required'));
     const body = mode === 'password' ? { strategy: 'password', password: value } : { strategy: mode, code: value.trim() };
-    void verify(async () => body, mode === 'password' ? ['first'] : ['second']);
+    void verify(async () => body, mode === 'password' ? ['first'] : ['second'], { invalid_credentials: 'password_incorrect' });
   }
 
   const usePasskey = () =>
-    verify(async () => {
-      const started = await callApi<{ options: Record<string, unknown>; challengeId: string }>(
-        fetcher,
-        `${apiBasePath}/reverify/passkey-options`,
-        { method: 'POST' },
-      );
-      return { strategy: 'passkey', challengeId: started.challengeId, response: await getPasskey(started.options) };
-    }, ['first', 'second']);
+    verify(
+      async () => {
+        const started = await callApi<{ options: Record<string, unknown>; challengeId: string }>(
+          fetcher,
+          `${apiBasePath}/reverify/passkey-options`,
+          { method: 'POST' },
+        );
+        return { strategy: 'passkey', challengeId: started.challengeId, response: await getPasskey(started.options) };
+      },
+      ['first', 'second'],
+      { code_invalid: 'passkey_failed' },
+    );
 
   const codeFactor = factors?.totpEnabled === true;
-  const label = mode === 'password' ? 'Password' : mode === 'totp' ? 'Authentication code' : 'Backup code';
+  const label =
+    mode === 'password' ? t.formFieldLabel__password : mode === 'totp' ? t.formFieldLabel__totpCode : t.formFieldLabel__backupCode;
+  const asks = factors !== null && (mode === 'password' ? !(level === 'second_factor' && factors.twoFactorEnabled) : codeFactor);
   return (
-    <div className="gatehouse-dialog-backdrop" style={{ position: 'fixed', inset: 0, background: 'rgba(0,0,0,0.4)', zIndex: 1000 }}>
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="gatehouse-reverify-title"
-        className="gatehouse-dialog"
-        style={{ background: 'white', color: 'black', maxWidth: 420, margin: '15vh auto', padding: 24, borderRadius: 8 }}
-      >
-        <form className="gatehouse-form" onSubmit={onSubmit} aria-label="Verification required" noValidate>
-          <h2 id="gatehouse-reverify-title">Verification required</h2>
-          <p>{done.size > 0 ? 'One more step: verify your other factor.' : 'Verify it is you to continue.'}</p>
-          {factors === null && error === null ? <p role="status">Loading…</p> : null}
-          {factors !== null && (mode === 'password' ? !(level === 'second_factor' && factors.twoFactorEnabled) : codeFactor) ? (
-            <>
-              <label>
-                {label}
-                <input
-                  key={mode}
-                  name="secret"
-                  type={mode === 'password' ? 'password' : 'text'}
-                  autoComplete={mode === 'password' ? 'current-password' : 'one-time-code'}
-                  autoFocus
-                  maxLength={mode === 'password' ? 1024 : 64}
-                />
-              </label>
-              <button type="submit" disabled={pending}>
-                {mode === 'password' ? 'Continue' : 'Verify'}
-              </button>
-            </>
-          ) : null}
-          {mode !== 'password' && codeFactor && factors?.backupCodeEnabled ? (
-            <p>
-              <a
-                href="#"
-                onClick={(event) => {
-                  event.preventDefault();
-                  setMode(mode === 'totp' ? 'backup_code' : 'totp');
-                }}
-              >
-                {mode === 'totp' ? 'Use a backup code' : 'Use your authenticator app'}
-              </a>
-            </p>
-          ) : null}
-          {factors && factors.passkeys.length > 0 ? (
-            <button type="button" disabled={pending} onClick={() => void usePasskey()}>
-              Use a passkey
-            </button>
-          ) : null}
-          {error ? (
-            <p role="alert" className="gatehouse-error">
-              {error}
-            </p>
-          ) : null}
-          <button type="button" onClick={onCancel}>
-            Cancel
+    <Modal label={texts.title} onClose={onCancel}>
+      <form {...el('card', 'gh-card gh-card-dialog gatehouse-form')} onSubmit={onSubmit} aria-label={texts.title} noValidate>
+        <div {...el('header', 'gh-header')}>
+          <h2 {...el('headerTitle', 'gh-title')}>{texts.title}</h2>
+          <p {...el('headerSubtitle', 'gh-subtitle')}>{done.size > 0 ? texts.subtitle__secondStep : texts.subtitle}</p>
+        </div>
+        {factors === null && error === null ? (
+          <p className="gh-muted" role="status">
+            {t.loading}
+          </p>
+        ) : null}
+        {asks ? (
+          <div {...el('main', 'gh-stack')}>
+            <Field
+              key={mode}
+              styling={styling}
+              label={label}
+              name="secret"
+              type={mode === 'password' ? 'password' : 'text'}
+              autoComplete={mode === 'password' ? 'current-password' : 'one-time-code'}
+              autoFocus
+              maxLength={mode === 'password' ? 1024 : 64}
+              errorId={error ? errorId : null}
+            />
+            {mode !== 'password' && codeFactor && factors?.backupCodeEnabled ? (
+              <CodeKindSwitch styling={styling} mode={mode} onSwitch={switchKind} />
+            ) : null}
+          </div>
+        ) : null}
+        <ErrorRegion styling={styling} message={error} id={errorId} />
+        {asks ? (
+          <button {...el('formButtonPrimary', 'gh-btn gh-btn-primary gh-btn-block')} type="submit" disabled={pending} aria-busy={pending}>
+            {mode === 'password' ? texts.formButtonPrimary__password : t.formButtonPrimary__verify}
           </button>
-        </form>
-      </div>
-    </div>
+        ) : null}
+        {factors && factors.passkeys.length > 0 ? (
+          <button
+            {...el('alternativeMethodsBlockButton__passkey', `gh-btn gh-btn-block${asks ? '' : ' gh-btn-primary'}`)}
+            type="button"
+            disabled={pending}
+            onClick={() => void usePasskey()}
+          >
+            {t.signIn.secondFactor.action__passkey}
+          </button>
+        ) : null}
+        <button {...el('formButtonReset', 'gh-btn gh-btn-block')} type="button" onClick={onCancel}>
+          {t.formButtonReset}
+        </button>
+      </form>
+    </Modal>
   );
 }

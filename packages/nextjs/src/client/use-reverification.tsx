@@ -6,6 +6,7 @@ import { useCallback, useRef } from 'react';
 import { isReverificationHint, type ReverificationRequirement } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { ReverificationDialog } from './reverification-dialog.js';
+import { useAppearanceCarrier } from './appearance/appearance.js';
 
 /** What `onNeedsReverification` gets to run its own UI instead of the dialog (Clerk's shape). */
 export interface NeedsReverificationParameters {
@@ -60,6 +61,8 @@ export function useReverification<Args extends unknown[], R>(
   options: UseReverificationOptions = {},
 ): (...args: Args) => Promise<Resolved<R>> {
   const { apiBasePath, fetch: fetcher, reload } = useGatehouse();
+  // The dialog renders in its own root: it takes the appearance and language of the component that asked.
+  const carry = useAppearanceCarrier();
   const latest = useRef({ fn, options });
   latest.current = { fn, options };
 
@@ -79,22 +82,24 @@ export function useReverification<Args extends unknown[], R>(
           host.remove();
         };
         root.render(
-          <ReverificationDialog
-            apiBasePath={apiBasePath}
-            fetcher={fetcher}
-            requirement={requirement ?? 'strict'}
-            onVerified={() => {
-              close();
-              resolve();
-            }}
-            onCancel={() => {
-              close();
-              reject(cancelled());
-            }}
-          />,
+          carry(
+            <ReverificationDialog
+              apiBasePath={apiBasePath}
+              fetcher={fetcher}
+              requirement={requirement ?? 'strict'}
+              onVerified={() => {
+                close();
+                resolve();
+              }}
+              onCancel={() => {
+                close();
+                reject(cancelled());
+              }}
+            />,
+          ),
         );
       }),
-    [apiBasePath, fetcher],
+    [apiBasePath, fetcher, carry],
   );
 
   return useCallback(

@@ -1,7 +1,7 @@
 'use client';
 // The appearance and localization in effect: set on the provider, refined per component, read by every prebuilt component.
 
-import { createContext, useContext, useMemo, type CSSProperties, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, type CSSProperties, type ReactNode } from 'react';
 import { format, mergeLocalization, type LocalizationResource } from '../../localizations/merge.js';
 import type { GatehouseLocalization } from '../../localizations/en-us.js';
 import { GATEHOUSE_CSS } from './styles.js';
@@ -100,9 +100,18 @@ export interface Styling {
   format: typeof format;
   /** A known error code's text, else the given fallback message. */
   errorText: (code: string | undefined, fallback?: string) => string;
+  /**
+   * A thrown error's text: its code's text when the localization has one (`rename` maps a code to
+   * the key that fits the context, e.g. `code_invalid` → `passkey_failed`), else its own message.
+   */
+  failure: (error: unknown, rename?: Record<string, string>) => string;
 }
 
 function stylingOf(state: AppearanceState): Styling {
+  const errorText: Styling['errorText'] = (code, fallback) => {
+    const known = code ? state.localization.unstable__errors[code] : undefined;
+    return known ?? fallback ?? state.localization.unstable__errors.generic ?? 'Something went wrong. Try again.';
+  };
   return {
     el(key, base = '') {
       let className = `${base} cl-${key}`.trim();
@@ -116,9 +125,11 @@ function stylingOf(state: AppearanceState): Styling {
     },
     t: state.localization,
     format,
-    errorText(code, fallback) {
-      const known = code ? state.localization.unstable__errors[code] : undefined;
-      return known ?? fallback ?? state.localization.unstable__errors.generic ?? 'Something went wrong. Try again.';
+    errorText,
+    failure(error, rename = {}) {
+      const code = (error as { code?: unknown } | null)?.code;
+      const key = typeof code === 'string' ? (rename[code] ?? code) : undefined;
+      return errorText(key, error instanceof Error ? error.message : undefined);
     },
   };
 }
@@ -136,6 +147,15 @@ export function AppearanceProvider({
   const parent = useContext(AppearanceContext);
   const state = useMemo(() => refine(parent, appearance, localization), [parent, appearance, localization]);
   return <AppearanceContext.Provider value={state}>{children}</AppearanceContext.Provider>;
+}
+
+/**
+ * Wraps an element rendered in a separate React root (the verification dialog) in the appearance
+ * and localization in effect where the hook runs, so it looks and reads like the component that opened it.
+ */
+export function useAppearanceCarrier(): (children: ReactNode) => ReactNode {
+  const state = useContext(AppearanceContext);
+  return useCallback((children: ReactNode) => <AppearanceContext.Provider value={state}>{children}</AppearanceContext.Provider>, [state]);
 }
 
 /** The styling of a component given its own `appearance` prop (over the provider's). */

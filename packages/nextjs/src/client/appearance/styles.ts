@@ -182,6 +182,21 @@ const RULES: readonly (readonly [string, string])[] = [
       'padding:0.5rem 1rem;font-size:0.875em;color:var(--gh-text);background:color-mix(in srgb,var(--gh-warning) 14%,var(--gh-bg));' +
       'border-bottom:1px solid color-mix(in srgb,var(--gh-warning) 45%,transparent)',
   ],
+  [`${R} .gh-card-dialog`, 'width:min(25rem,calc(100vw - 2rem))'],
+  [`${R} .gh-subsection`, 'display:flex;flex-direction:column;gap:0.625rem;margin:0'],
+  [
+    `${R} .gh-qr`,
+    'display:block;width:12.5rem;height:12.5rem;max-width:100%;margin:0;padding:0.5rem;background:#fff;border:1px solid var(--gh-border);' +
+      'border-radius:var(--gh-radius);box-sizing:content-box',
+  ],
+  [
+    `${R} .gh-codes`,
+    'display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));gap:0.375rem;margin:0;padding:0.75rem;list-style:none;' +
+      'background:var(--gh-tint);border:1px solid var(--gh-border);border-radius:var(--gh-radius)',
+  ],
+  [`${R} .gh-codes .gh-code`, 'display:block;padding:0.25rem 0.5rem;background:var(--gh-bg);text-align:center;letter-spacing:0.04em'],
+  [`${R} .gh-inline-form`, 'display:flex;flex-wrap:wrap;align-items:flex-end;gap:0.5rem;width:100%;margin:0'],
+  [`${R} .gh-inline-form .gh-field`, 'flex:1 1 12rem'],
   [
     `${R} .gh-sr-only`,
     'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0',
