@@ -36,21 +36,26 @@ export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
     writes[key] = write;
     held = true;
   };
-  const store = {} as Record<string, unknown>;
-  for (const [name, value] of Object.entries(tx)) {
-    if (typeof value !== 'function') {
-      store[name] = value;
-      continue;
-    }
-    const call = value as (...args: unknown[]) => unknown;
-    store[name] = async (...args: unknown[]) => {
-      await flush();
-      sessionsFresh = false;
-      othersFresh = false;
-      return call.apply(tx, args);
-    };
-  }
-  const passThrough = store as unknown as Store;
+  // Every other method applies the held writes first; its wrapper is made on first use.
+  const wrappers = new Map<string, unknown>();
+  const passThrough = new Proxy(tx, {
+    get(target, name) {
+      const value: unknown = Reflect.get(target, name);
+      if (typeof value !== 'function' || typeof name !== 'string') return value;
+      let wrapper = wrappers.get(name);
+      if (!wrapper) {
+        const call = value as (...args: unknown[]) => unknown;
+        wrapper = async (...args: unknown[]) => {
+          await flush();
+          sessionsFresh = false;
+          othersFresh = false;
+          return call.apply(target, args);
+        };
+        wrappers.set(name, wrapper);
+      }
+      return wrapper;
+    },
+  });
   const answered: Partial<Store> = {
     async retireClientToken(clientId, tokenHash, at, pruneBefore) {
       await hold('retire', { clientId, tokenHash, at, pruneBefore });
@@ -86,5 +91,9 @@ export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
       return passThrough.listFactors(userId, kind);
     },
   };
-  return { store: { ...passThrough, ...answered } as Store, flush };
+  const store = new Proxy(passThrough, {
+    get: (target, name) =>
+      typeof name === 'string' && Object.hasOwn(answered, name) ? answered[name as keyof Store] : Reflect.get(target, name),
+  });
+  return { store, flush };
 }

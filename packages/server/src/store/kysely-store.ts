@@ -30,36 +30,69 @@ export interface KyselyStoreOptions {
   dialect?: Dialect;
 }
 
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Every feature's query set; a later set's method wins over an earlier one of the same name. */
+const QUERY_SETS: ReadonlyArray<(db: Db, dialect: Dialect) => object> = [
+  (db) => instanceQueries(db),
+  (db) => userQueries(db),
+  (db, dialect) => sessionQueries(db, dialect),
+  (db, dialect) => refreshQueries(db, dialect),
+  (db) => clientTokenQueries(db),
+  (db) => metricsQueries(db),
+  (db) => adminClaimQueries(db),
+  (db) => tokenQueries(db),
+  (db) => organizationQueries(db),
+  (db) => roleQueries(db),
+  (db) => auditQueries(db),
+  (db, dialect) => webhookQueries(db, dialect),
+  (db) => accountQueries(db),
+  (db, dialect) => mailQueries(db, dialect),
+  (db) => oauthQueries(db),
+  (db) => machineQueries(db),
+  (db) => factorQueries(db),
+  (db) => statsQueries(db),
+];
+
 /** The store over a Kysely database of any supported dialect. */
 export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOptions = {}): Store {
-  return bind(db, options.dialect ?? 'sqlite', false);
+  const dialect = options.dialect ?? 'sqlite';
+  const sets = QUERY_SETS.map((make) => make(db, dialect));
+  // Which set answers each method name, learned once: a transaction builds only the sets it uses.
+  const owner = new Map<string, number>();
+  sets.forEach((set, i) => Object.keys(set).forEach((name) => owner.set(name, i)));
+  const store = Object.assign({}, ...sets) as Store;
+  store.transaction = (fn) => retryTransientConflicts(() => db.transaction().execute((trx) => fn(transactionStore(trx, dialect, owner))));
+  return store;
 }
 
-function bind(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, inTransaction: boolean): Store {
-  const store: Store = {
-    ...instanceQueries(db),
-    ...userQueries(db),
-    ...sessionQueries(db, dialect),
-    ...refreshQueries(db, dialect),
-    ...clientTokenQueries(db),
-    ...metricsQueries(db),
-    ...adminClaimQueries(db),
-    ...tokenQueries(db),
-    ...organizationQueries(db),
-    ...roleQueries(db),
-    ...auditQueries(db),
-    ...webhookQueries(db, dialect),
-    ...accountQueries(db),
-    ...mailQueries(db, dialect),
-    ...oauthQueries(db),
-    ...machineQueries(db),
-    ...factorQueries(db),
-    ...statsQueries(db),
-    async transaction(fn) {
-      // Already inside one: join it (Kysely has no nested transactions).
-      if (inTransaction) return fn(store);
-      return retryTransientConflicts(() => (db as Kysely<Database>).transaction().execute((trx) => fn(bind(trx, dialect, true))));
-    },
+/**
+ * The store of one transaction. Building every feature's query set (hundreds of closures) for each
+ * transaction cost a refresh as much as its queries, so a set is built on the first use of one of
+ * its methods. The methods are plain functions (no `this`), listed like own properties.
+ */
+function transactionStore(trx: Transaction<Database>, dialect: Dialect, owner: ReadonlyMap<string, number>): Store {
+  const built: Array<Record<string, unknown> | undefined> = [];
+  // Already inside one: join it (Kysely has no nested transactions).
+  const join = <T>(fn: (store: Store) => Promise<T>): Promise<T> => fn(store);
+  const member = (name: string | symbol): unknown => {
+    if (name === 'transaction') return join;
+    const i = typeof name === 'string' ? owner.get(name) : undefined;
+    if (i === undefined) return undefined;
+    let set = built[i];
+    if (!set) {
+      set = QUERY_SETS[i]!(trx, dialect) as Record<string, unknown>;
+      built[i] = set;
+    }
+    return set[name as string];
   };
+  const has = (name: string | symbol): boolean => name === 'transaction' || (typeof name === 'string' && owner.has(name));
+  const store = new Proxy({} as Store, {
+    get: (_, name) => member(name),
+    has: (_, name) => has(name),
+    ownKeys: () => [...owner.keys(), 'transaction'],
+    getOwnPropertyDescriptor: (_, name) =>
+      has(name) ? { value: member(name), enumerable: true, configurable: true, writable: false } : undefined,
+  });
   return store;
 }
