@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, type AuditEvent } from '@gatehouse/server';
+import { csvCell, type AuditEvent } from '../src/audit/audit.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, refresh, send, signIn, type TestInstance } from './helpers.js';
 import { as, createOrg, join, member, type Member } from './org-setup.js';
 

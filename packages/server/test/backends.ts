@@ -7,7 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createClient } from 'redis';
-import { createGatehouse, type Database, type Gatehouse, type GatehouseOptions } from '@gatehouse/server';
+import { createGatehouse, type Gatehouse, type GatehouseOptions } from '@gatehouse/server';
+import { type Database } from '../src/store/types.js';
 import { T0, makeTempDir, type Clock, type InstanceLike, type RowCounts } from './helpers.js';
 
 export type BackendName = 'sqlite' | 'postgres';

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SECRET_KEY, migrationNames } from '@gatehouse/server';
+import { SECRET_KEY } from '../src/backend/secret-keys.js';
+import { migrationNames } from '../src/store/migrations/index.js';
 import { makeTempDir, PASSWORD } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -7,7 +7,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { checkPassword, createGatehouse, migrationNames } from '@gatehouse/server';
+import { createGatehouse } from '@gatehouse/server';
+import { checkPassword } from '../src/users/passwords.js';
+import { migrationNames } from '../src/store/migrations/index.js';
 import { makeTempDir, PASSWORD } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { MailMessage } from '@gatehouse/server';
+import type { MailMessage } from '../src/mail/mailer.js';
 import { API, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
 import { parseMetrics } from './metrics-scrape.js';
 import { as, auditActions, createOrg, failure, inboxToken, join, lastAuditId, member, orgSnapshot, type Member } from './org-setup.js';

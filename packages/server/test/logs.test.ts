@@ -2,7 +2,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, logLevel } from '@gatehouse/server';
+import { createLogger, logLevel } from '../src/observability/logger.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, refresh, type TestInstance } from './helpers.js';
 
 const instances: TestInstance[] = [];

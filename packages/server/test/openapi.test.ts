@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
-import { documentedRoutes, generateSecretKey, openApiDocument } from '@gatehouse/server';
+import { generateSecretKey } from '@gatehouse/server';
+import { documentedRoutes, openApiDocument } from '../src/http/openapi.js';
 import { API, ORIGIN, createTestInstance, type TestInstance } from './helpers.js';
 import { member } from './org-setup.js';
 

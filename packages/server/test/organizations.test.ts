@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
-import { slugify } from '@gatehouse/server';
+import { slugify } from '../src/organizations/organizations.js';
 import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
 import {
   activate,

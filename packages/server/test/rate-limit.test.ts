@@ -2,13 +2,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createRateLimits,
-  createRedisCounters,
-  gatehouseOptionsFromEnv,
-  type GatehouseOptions,
-  type RateLimitSettings,
-} from '@gatehouse/server';
+import { gatehouseOptionsFromEnv, type GatehouseOptions } from '@gatehouse/server';
+import { createRateLimits, createRedisCounters, type RateLimitSettings } from '../src/limits/rate-limit.js';
 import { REDIS_URL, serviceGate } from './backends.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
 

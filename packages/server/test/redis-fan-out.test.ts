@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
-import { createGatehouse, type FanOutStatus } from '@gatehouse/server';
+import { createGatehouse } from '@gatehouse/server';
+import { type FanOutStatus } from '../src/propagation/redis-fan-out.js';
 import {
   REDIS_URL,
   createTestDatabase,

@@ -2,7 +2,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RateLimitSettings } from '@gatehouse/server';
+import type { RateLimitSettings } from '../src/limits/rate-limit.js';
 import { REDIS_URL, serviceGate } from './backends.js';
 import { API, createCookieJar, createTestInstance, send, signUp, type CookieJar, type TestInstance } from './helpers.js';
 

@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeDevice } from '@gatehouse/server';
+import { describeDevice } from '../src/sessions/device.js';
 import {
   API,
   PASSWORD,

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verify } from '@node-rs/argon2';
-import { checkPassword, hashPassword } from '@gatehouse/server';
+import { checkPassword, hashPassword } from '../src/users/passwords.js';
 
 const PARAMS = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/;
 

@@ -18,7 +18,7 @@ import { insertNewUser, normalizeEmail } from '../users/users.js';
 export type { SessionDeps, SessionSettings } from './session-core.js';
 export type { RefreshResult } from './session-refresh.js';
 export type { SignedInResult } from './session-start.js';
-export { normalizeEmail, toPublicUser, type PublicUser } from '../users/users.js';
+export { normalizeEmail, type PublicUser } from '../users/users.js';
 
 /** A sign-in whose password was right and that now waits for the second factor (Clerk's `needs_second_factor`). */
 export interface NeedsSecondFactor {
