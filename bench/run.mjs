@@ -2,7 +2,7 @@
 // `npm run bench`: builds, runs every case in its own pinned Node process, prints the table and
 // writes RESULTS.md, chart.svg and results/*.json next to this file.
 //
-//   BENCH_ONLY=decision,sessions   run some cases only (decision, nextjs, sessions)
+//   BENCH_ONLY=decision,sessions   run some cases only (decision, nextjs, sessions, scale, multi)
 //   BENCH_SKIP_BUILD=1             use the existing build
 //   BENCH_REPORT_ONLY=1            rewrite RESULTS.md and chart.svg from results/*.json (no run)
 //   BENCH_NO_PIN=1                 do not pin to one CPU with taskset
@@ -61,8 +61,9 @@ if (!process.env.BENCH_SKIP_BUILD && !reportOnly) {
 function runCase(name, { cpu, env = {}, timeoutMs }) {
   const file = join(resultsDir, `${name}.json`);
   const nodeArgs = ['--expose-gc', `--import=${join(here, 'lib/net-trap.mjs')}`, join(here, 'cases', `${name}.mjs`), file];
-  const [cmd, args] = hasTaskset ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  log(`bench: case ${name}${hasTaskset ? ` (taskset -c ${cpu})` : ''}`);
+  const pinned = hasTaskset && cpu !== null;
+  const [cmd, args] = pinned ? ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
+  log(`bench: case ${name}${pinned ? ` (taskset -c ${cpu})` : ''}`);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, { cwd: here, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
     const timer = setTimeout(() => {
@@ -80,7 +81,7 @@ function runCase(name, { cpu, env = {}, timeoutMs }) {
 mkdirSync(resultsDir, { recursive: true });
 const data = {};
 if (reportOnly) {
-  for (const name of ['decision', 'nextjs', 'sessions', 'scale']) {
+  for (const name of ['decision', 'nextjs', 'sessions', 'scale', 'multi']) {
     const file = join(resultsDir, `${name}.json`);
     if (existsSync(file)) data[name] = JSON.parse(readFileSync(file, 'utf8'));
   }
@@ -89,6 +90,15 @@ if (!reportOnly && wanted('nextjs'))
   data.nextjs = await runCase('nextjs', { cpu: 0, env: hasTaskset ? { BENCH_SERVER_CPU: '1' } : {}, timeoutMs: 240_000 });
 if (!reportOnly && wanted('sessions')) data.sessions = await runCase('sessions', { cpu: 1, timeoutMs: 780_000 });
 if (!reportOnly && wanted('scale')) data.scale = await runCase('scale', { cpu: 1, timeoutMs: 240_000 });
+// Two app servers, autocannon and PostgreSQL share both CPUs: not pinned (servers would inherit the pin).
+// A failure here leaves its rows out instead of losing the whole run.
+if (!reportOnly && wanted('multi') && process.env.BENCH_POSTGRES !== '0') {
+  try {
+    data.multi = await runCase('multi', { cpu: null, timeoutMs: 300_000 });
+  } catch (error) {
+    log(`bench: case multi failed (${error.message}); its rows are left out`);
+  }
+}
 
 // ---------------------------------------------------------------- environment and versions
 /** The version of the copy of `name` that this package resolves (walks up from its entry point). */

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { assert } from '../lib/harness.mjs';
 import { interferenceProbe } from '../lib/interference.mjs';
+import { cookiesFrom, nextStartEnv } from '../lib/next-app.mjs';
 
 const out = process.argv[2];
 const root = resolve(import.meta.dirname, '../..');
@@ -36,16 +37,7 @@ const server = spawn(command, args, {
   cwd: app,
   detached: true, // its own process group, so it can be ended as a whole by its id
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    GATEHOUSE_DEV_SECRET: '1',
-    // The benchmark signs in demo users (created verified) and sends no mail: no mailer is needed.
-    GATEHOUSE_EMAIL_VERIFICATION: 'off',
-    GATEHOUSE_DATABASE_FILE: join(tmp, 'gatehouse.db'),
-    NODE_OPTIONS: `--import=${join(import.meta.dirname, '../lib/net-trap.mjs')}`,
-  },
+  env: nextStartEnv({ GATEHOUSE_DATABASE_FILE: join(tmp, 'gatehouse.db') }),
 });
 server.stdout.on('data', (d) => (serverLog += d));
 server.stderr.on('data', (d) => (serverLog += d));
@@ -74,16 +66,6 @@ async function waitForServer() {
     await sleep(200);
   }
   throw new Error(`next start did not answer within 60 s:\n${serverLog}`);
-}
-
-function cookiesFrom(response) {
-  const jar = {};
-  for (const c of response.headers.getSetCookie()) {
-    const [pair] = c.split(';');
-    const eq = pair.indexOf('=');
-    jar[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return jar;
 }
 
 try {

@@ -3,7 +3,7 @@
 import { int, label, pct, ratio, sig } from './format.mjs';
 
 /** Rows of the main table: [section, operation, ops/s, mean, p99, reference, spread, notes]. */
-export function tableRows({ decision, nextjs, sessions, scale }) {
+export function tableRows({ decision, nextjs, sessions, scale, multi }) {
   const rows = [];
   if (decision) {
     const by = Object.fromEntries(decision.results.map((r) => [r.id, r]));
@@ -86,6 +86,22 @@ export function tableRows({ decision, nextjs, sessions, scale }) {
         ref: `${ratio(r.meanUs / by[`scale.${kind}.${first}`].meanUs)} ${label(first)}`,
         spread: pct(r.roundSpread),
         notes: r.notes,
+      });
+    }
+  }
+  if (multi) {
+    const by = Object.fromEntries(multi.results.map((r) => [r.id, r]));
+    for (const r of multi.results) {
+      const one = by[r.id.replace(/\.two$/, '.one')];
+      rows.push({
+        section: '6. Scale-out: two example-app processes on one PostgreSQL + Redis',
+        name: r.name,
+        rate: `${int(r.rps)} req/s`,
+        mean: '',
+        p99: `${sig(r.p99Ms)} ms`,
+        ref: one ? `${ratio(r.rps / one.rps)} one process` : '',
+        spread: pct(r.roundSpread),
+        notes: `${multi.connections} connections in all, ${multi.rounds} × ${multi.seconds} s, ${multi.users} users' cookies in turn; not pinned`,
       });
     }
   }

@@ -14,7 +14,7 @@ export const INTERFERENCE_LIMIT = 0.1;
  */
 function interferenceOf(rows, { siblingIsOurs = false, note = '' } = {}) {
   const seen = rows.map((r) => r?.interference).filter((i) => i && typeof i.othersMax === 'number');
-  if (!seen.length) return { text: 'not measured', unreliable: false };
+  if (!seen.length) return { text: `not measured${note ? `; ${note}` : ''}`, unreliable: false };
   const pinned = Math.max(...seen.map((i) => i.othersMax + (i.stealMax ?? 0)));
   const siblings = seen.filter((i) => typeof i.siblingsMax === 'number');
   const sibling = siblings.length ? Math.max(...siblings.map((i) => i.siblingsMax)) : null;
@@ -197,12 +197,31 @@ function flatTargets(scale, sessions) {
 }
 
 /** The targets from the issue, each met, missed or unreliable, with the ratio and the interference. */
-export function targets({ decision, nextjs, sessions, scale }) {
+export function targets({ decision, nextjs, sessions, scale, multi }) {
   const list = [];
   if (decision) list.push(...decisionTargets(Object.fromEntries(decision.results.map((r) => [r.id, r]))));
   if (nextjs) list.push(nextjsTarget(nextjs));
   if (sessions) list.push(...sessionTargets(sessions));
   list.push(...flatTargets(scale, sessions));
+  if (multi) {
+    const by = Object.fromEntries(multi.results.map((r) => [r.id, r]));
+    const pair = (kind) => {
+      const one = by[`multi.${kind}.one`];
+      const two = by[`multi.${kind}.two`];
+      return one && two ? `${kind}: ${int(two.rps)} req/s combined vs ${int(one.rps)} for one process (${ratio(two.rps / one.rps)})` : null;
+    };
+    const measured = ['decision', 'refresh'].map(pair);
+    list.push(
+      target({
+        name: 'Two example-app processes on one PostgreSQL + Redis: combined throughput beside one process',
+        measured: measured.filter(Boolean).join('; '),
+        ok: measured.every(Boolean),
+        gap: 'a row is missing',
+        rows: [],
+        note: 'not pinned: two servers, autocannon and PostgreSQL share both CPUs',
+      }),
+    );
+  }
   const rev = scale && scale.results.find((r) => r.id === 'revocation.redis');
   if (rev) {
     list.push(
