@@ -15,6 +15,7 @@ const APPS = {
   'fixture-clerk': { dir: join(ROOT, 'apps', 'fixture-clerk'), next: join(ROOT, 'apps', 'fixture-clerk', 'node_modules', '.bin', 'next') },
   // Public Clerk apps migrated with `gatehouse migrate-code` (apps/clerk-*/ORIGIN.md); they use the root's Next.
   'clerk-quickstart': { dir: join(ROOT, 'apps', 'clerk-quickstart'), next: join(ROOT, 'node_modules', '.bin', 'next') },
+  'clerk-starter': { dir: join(ROOT, 'apps', 'clerk-starter'), next: join(ROOT, 'node_modules', '.bin', 'next') },
 };
 const START_TIMEOUT_MS = 30_000;
 

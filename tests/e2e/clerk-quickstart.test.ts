@@ -3,42 +3,16 @@
 // sign-out from the user menu, a wrong password refused, <SignInButton> signs in again. Needs `npm run build` and Debian's Chromium.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { launchChromium } from './chromium.js';
+import { describe, test } from 'node:test';
+import { useClerkApp } from './clerk-app.js';
 
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'quickstart.user@example.com';
 
 describe('Clerk quickstart app (apps/clerk-quickstart) migrated with the codemod', () => {
-  let server: AppServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  before(async () => {
-    [server, browser] = await Promise.all([startAppServer({ app: 'clerk-quickstart' }), launchChromium()]);
-    context = await browser.newContext({ baseURL: server.baseUrl });
-    context.setDefaultTimeout(20_000);
-    page = await context.newPage();
-  });
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  const header = () => page.locator('header');
-  const sessionCookie = async () => (await context.cookies()).find((c) => c.name === '__session');
-
-  /** Runs `body`; a failure carries the page's address and the server's output. */
-  async function step(body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
-      throw error;
-    }
-  }
+  const app = useClerkApp('clerk-quickstart');
+  const { step, sessionCookie } = app;
+  const header = () => app.page.locator('header');
 
   async function assertSignedOut(): Promise<void> {
     await header().getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -58,7 +32,7 @@ describe('Clerk quickstart app (apps/clerk-quickstart) migrated with the codemod
 
   test('signed out: the page renders with <SignInButton> and <SignUpButton>, no session cookie', () =>
     step(async () => {
-      const res = await page.goto('/');
+      const res = await app.page.goto('/');
       assert.equal(res?.status(), 200);
       await assertSignedOut();
       assert.equal(await sessionCookie(), undefined);
@@ -67,27 +41,27 @@ describe('Clerk quickstart app (apps/clerk-quickstart) migrated with the codemod
   test('<SignUpButton> leads to the hosted sign-up page; signing up comes back to the page signed in', () =>
     step(async () => {
       await header().getByRole('button', { name: 'Sign up', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/api/gatehouse/pages/sign-up');
-      assert.equal(new URL(page.url()).searchParams.get('redirect_url'), '/');
-      await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign up', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await app.page.waitForURL((url) => url.pathname === '/api/gatehouse/pages/sign-up');
+      assert.equal(new URL(app.page.url()).searchParams.get('redirect_url'), '/');
+      await app.page.getByLabel('Email').fill(EMAIL);
+      await app.page.getByLabel('Password').fill(PASSWORD);
+      await app.page.getByRole('button', { name: 'Sign up', exact: true }).click();
+      await app.page.waitForURL((url) => url.pathname === '/');
       await assertSignedIn();
       const cookie = await sessionCookie();
       assert.ok(cookie, 'a __session cookie is set');
       assert.equal(cookie.httpOnly, true);
       // A fresh load renders signed in too (the session is the server's, not the page's memory).
-      await page.reload();
+      await app.page.reload();
       await assertSignedIn();
     }));
 
   test('sign-out from the <UserButton> menu: signed out again, and it sticks across a reload', () =>
     step(async () => {
       await header().locator('.gatehouse-user-button button[aria-haspopup]').click();
-      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await app.page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await assertSignedOut();
-      await page.reload();
+      await app.page.reload();
       await assertSignedOut();
       assert.equal(await sessionCookie(), undefined);
     }));
@@ -95,16 +69,16 @@ describe('Clerk quickstart app (apps/clerk-quickstart) migrated with the codemod
   test('<SignInButton>: a wrong password is refused on the hosted page; the right one signs in and comes back', () =>
     step(async () => {
       await header().getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/api/gatehouse/pages/sign-in');
-      await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password').fill('not the password at all');
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByText('That email and password do not match.').waitFor();
+      await app.page.waitForURL((url) => url.pathname === '/api/gatehouse/pages/sign-in');
+      await app.page.getByLabel('Email').fill(EMAIL);
+      await app.page.getByLabel('Password').fill('not the password at all');
+      await app.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await app.page.getByText('That email and password do not match.').waitFor();
       assert.equal(await sessionCookie(), undefined);
-      await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await app.page.getByLabel('Email').fill(EMAIL);
+      await app.page.getByLabel('Password').fill(PASSWORD);
+      await app.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await app.page.waitForURL((url) => url.pathname === '/');
       await assertSignedIn();
     }));
 });

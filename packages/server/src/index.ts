@@ -15,6 +15,7 @@ export { createClaimStamps } from './propagation/claim-stamps.js';
 export { createRevocationList, type RevocationList } from './propagation/revocation.js';
 export type {
   Organization,
+  OrganizationWithCounts,
   OrganizationMembership,
   OrganizationMember,
   UserOrganizationMembership,

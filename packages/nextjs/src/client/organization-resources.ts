@@ -2,7 +2,7 @@
 
 import { generatedAvatarUrl } from '@gatehouse/core';
 import type {
-  Organization as ServerOrganization,
+  OrganizationWithCounts as ServerOrganization,
   OrganizationMembership as ServerMembership,
   UserOrganizationMembership as ServerUserMembership,
 } from '@gatehouse/server';
@@ -14,6 +14,10 @@ export type Organization = Omit<ServerOrganization, 'createdAt' | 'updatedAt' | 
   hasImage: boolean;
   /** Clerk's name for `maxMemberships` (0: no limit, as in Clerk). */
   maxAllowedMemberships: number;
+  /** How many members the organization has (as the server counted them when this was read). */
+  membersCount: number;
+  /** Invitations still pending and not expired (as the server counted them when this was read). */
+  pendingInvitationsCount: number;
   createdAt: Date;
   updatedAt: Date;
 };

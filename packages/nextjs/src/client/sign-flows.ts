@@ -4,14 +4,11 @@
 import { useMemo, useRef, useState } from 'react';
 import { useGatehouse } from './provider.js';
 import { startRedirect, type AuthenticateWithRedirectParams } from './oauth.js';
+import { ClerkAPIResponseError } from '../errors/index.js';
 import { attemptSecondFactor, authenticateWithPasskey, type SecondFactorParams, type SignInComplete } from './sign-in-factors.js';
 
-/** An error like Clerk's API errors (`errors[0].code`, `.meta.paramName`), so custom flows' error handling ports over. */
-export interface GatehouseApiError extends Error {
-  clerkError: true;
-  status: number;
-  errors: { code: string; message: string; longMessage: string; meta: { paramName?: string } }[];
-}
+/** Clerk's API error (`errors[0].code`, `.meta.paramName`; `isClerkAPIResponseError()` is true), so custom flows' error handling ports over. */
+export type GatehouseApiError = ClerkAPIResponseError;
 
 async function post<T>(url: string, body: unknown): Promise<T> {
   let res: Response;
@@ -32,12 +29,7 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 }
 
 function apiError(status: number, code: string, message: string, paramName?: string): GatehouseApiError {
-  return Object.assign(new Error(message), {
-    name: 'GatehouseApiError',
-    clerkError: true as const,
-    status,
-    errors: [{ code, message, longMessage: message, meta: paramName ? { paramName } : {} }],
-  });
+  return new ClerkAPIResponseError(message, { status, data: [{ code, message, meta: paramName ? { param_name: paramName } : {} }] });
 }
 
 export type SignUpStatus = 'missing_requirements' | 'complete' | 'abandoned' | null;

@@ -64,7 +64,8 @@ export function useOrganizationList(params: { userMemberships?: boolean } = {}):
         body,
       });
       invalidate();
-      return organizationResource(organization);
+      // Its creator is its only member, and nobody is invited yet.
+      return organizationResource({ ...organization, membersCount: 1, pendingInvitationsCount: 0 });
     },
     [fetch, apiBasePath, invalidate],
   );

@@ -5,7 +5,7 @@ import { useCallback } from 'react';
 import type {
   OrganizationInvitation,
   OrganizationMember,
-  Organization as ServerOrganization,
+  OrganizationWithCounts as ServerOrganization,
   OrganizationMembership as ServerMembership,
 } from '@gatehouse/server';
 import { membershipResource, organizationResource, type Organization, type OrganizationMembership } from './organization-resources.js';

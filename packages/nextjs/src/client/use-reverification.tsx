@@ -7,6 +7,7 @@ import { isReverificationHint, type ReverificationRequirement } from '@gatehouse
 import { useGatehouse } from './provider.js';
 import { ReverificationDialog } from './reverification-dialog.js';
 import { useAppearanceCarrier } from './appearance/appearance.js';
+import { ClerkRuntimeError } from '../errors/index.js';
 
 /** What `onNeedsReverification` gets to run its own UI instead of the dialog (Clerk's shape). */
 export interface NeedsReverificationParameters {
@@ -24,13 +25,10 @@ export interface UseReverificationOptions {
 /** A Response is answered by its parsed JSON body (null when it has none), as Clerk's hook does. */
 type Resolved<R> = Awaited<R> extends Response ? unknown : Awaited<R>;
 
-/** The error the wrapped call rejects with when the person closes the dialog. */
-export function isReverificationCancelledError(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'reverification_cancelled';
-}
+export { isReverificationCancelledError } from '../errors/index.js';
 
-const cancelled = () =>
-  Object.assign(new Error('The verification was cancelled.'), { name: 'ReverificationCancelledError', code: 'reverification_cancelled' });
+/** What the wrapped call rejects with when the person closes the dialog (Clerk's runtime error). */
+const cancelled = () => new ClerkRuntimeError('The verification was cancelled.', { code: 'reverification_cancelled' });
 
 /** The requirement a result asks for: Clerk's hint (route handler body or server action object), or Gatehouse's own 403. */
 function requirementOf(value: unknown): { requirement: ReverificationRequirement | undefined } | null {

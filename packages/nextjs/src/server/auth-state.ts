@@ -15,14 +15,20 @@ export interface AuthOptions {
  * `getToken({ organizationId })` mints one for another of the user's organizations without
  * switching; `getToken({ template })` mints a JWT-template token.
  */
-export function authObjectFor(state: RequestState, backend: GatehouseBackend, ctx: RequestContext, options: AuthOptions = {}): AuthObject {
+export function authObjectFor(
+  state: RequestState,
+  backend: GatehouseBackend,
+  ctx: RequestContext | (() => Promise<RequestContext>),
+  options: Pick<AuthOptions, 'treatPendingAsSignedOut'> = {},
+): AuthObject {
   if (state.status !== 'signed-in') return state.toAuth();
   const pending = state.claims.sts === 'pending';
   if (pending && options.treatPendingAsSignedOut !== false) return signedOutAuthObject(null, 'pending');
   const session = { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token };
   return state.toAuth(async (opts?: GetTokenOptions) => {
-    if (opts?.template) return backend.mintToken(session, { template: opts.template }, ctx);
-    if (opts?.organizationId) return backend.mintToken(session, { organizationId: opts.organizationId }, ctx);
+    if (opts?.template) return backend.mintToken(session, { template: opts.template }, typeof ctx === 'function' ? await ctx() : ctx);
+    if (opts?.organizationId)
+      return backend.mintToken(session, { organizationId: opts.organizationId }, typeof ctx === 'function' ? await ctx() : ctx);
     return state.token;
   });
 }

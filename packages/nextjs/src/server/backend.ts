@@ -23,7 +23,18 @@ export function serverModule(): Promise<ServerModule> {
 export async function backend(injected?: GatehouseBackend): Promise<GatehouseBackend> {
   // In a Next.js server: forwarding headers end with what this server saw, malformed router headers are refused (request-hook.ts).
   if (process.env.NEXT_RUNTIME === 'nodejs') installRequestHook();
-  return injected ?? (await serverModule()).getBackend();
+  if (injected) return injected;
+  const port = await (await serverModule()).getBackend();
+  (globalThis as OpenedHolder)[OPENED] = port;
+  return port;
+}
+
+const OPENED = Symbol.for('gatehouse.nextjs.opened-backend');
+type OpenedHolder = { [OPENED]?: GatehouseBackend };
+
+/** The process-wide port once {@link backend} has opened it (every bundle of this process sees it), else undefined. */
+export function openedBackend(): GatehouseBackend | undefined {
+  return (globalThis as OpenedHolder)[OPENED];
 }
 
 /** Opens the service port now (call from instrumentation.ts so start-up problems show at once). */

@@ -30,6 +30,7 @@ export const auth = Object.assign(async (): Promise<never> => nodeOnly('auth()')
   protect: async (): Promise<never> => nodeOnly('auth.protect()'),
 });
 export const currentUser = async (): Promise<never> => nodeOnly('currentUser()');
+export const getAuth = (): never => nodeOnly('getAuth(req)');
 export const gatehouseClient = async (): Promise<never> => nodeOnly('gatehouseClient()');
 export const clerkClient = gatehouseClient;
 export const orgScope = async (): Promise<never> => nodeOnly('orgScope()');

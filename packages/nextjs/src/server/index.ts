@@ -13,6 +13,7 @@ export {
 } from './middleware.js';
 export { createRouteMatcher } from './route-matcher.js';
 export { auth, currentUser, type Auth, type ServerAuthObject, type User } from './auth.js';
+export { getAuth, type GetAuthOptions, type GetAuthRequest } from './get-auth.js';
 export type { ProtectOptions, ProtectParams } from './protect.js';
 export {
   errorResponse,

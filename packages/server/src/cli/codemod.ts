@@ -9,6 +9,7 @@ const SPECIFIERS: Readonly<Record<string, string>> = {
   '@clerk/nextjs': '@gatehouse/nextjs',
   '@clerk/nextjs/server': '@gatehouse/nextjs/server',
   '@clerk/nextjs/webhooks': '@gatehouse/nextjs/webhooks',
+  '@clerk/nextjs/errors': '@gatehouse/nextjs/errors',
   '@clerk/nextjs/types': '@gatehouse/nextjs/types',
   '@clerk/themes': '@gatehouse/nextjs/themes',
   '@clerk/ui/themes': '@gatehouse/nextjs/themes',

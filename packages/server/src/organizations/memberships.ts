@@ -14,9 +14,9 @@ import {
   requireWithin,
   stampUsers,
   toMembership,
-  toOrganization,
-  type Organization,
+  withCounts,
   type OrganizationDeps,
+  type OrganizationWithCounts,
   type OrganizationMembership,
 } from './org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
@@ -36,7 +36,7 @@ export interface OrganizationMember extends OrganizationMembership {
 }
 
 export interface UserOrganizationMembership extends OrganizationMembership {
-  organization: Organization;
+  organization: OrganizationWithCounts;
 }
 
 const NO_SUCH_MEMBER = 'No such member.';
@@ -117,10 +117,11 @@ export function createMembershipService(deps: OrganizationDeps) {
     /** Every organization a user belongs to, with the user's role in it; most recent membership first. */
     async listUserMemberships(userId: string): Promise<UserOrganizationMembership[]> {
       const memberships = await store.listUserMemberships(userId);
-      const orgs = new Map((await store.listOrganizationsByIds(memberships.map((m) => m.organization_id))).map((o) => [o.id, o]));
+      const rows = await store.listOrganizationsByIds(memberships.map((m) => m.organization_id));
+      const orgs = new Map((await withCounts(store, rows, now())).map((o) => [o.id, o]));
       return memberships.flatMap((m) => {
         const org = orgs.get(m.organization_id);
-        return org ? [{ ...toMembership(roles, m), organization: toOrganization(org) }] : [];
+        return org ? [{ ...toMembership(roles, m), organization: org }] : [];
       });
     },
 

@@ -29,6 +29,13 @@ export interface Organization {
   updatedAt: number;
 }
 
+/** An organization as its members see it: with Clerk's `membersCount` and `pendingInvitationsCount`. */
+export interface OrganizationWithCounts extends Organization {
+  membersCount: number;
+  /** Invitations still pending and not expired. */
+  pendingInvitationsCount: number;
+}
+
 export interface OrganizationMembership {
   id: string;
   organizationId: string;
@@ -60,6 +67,18 @@ export function toOrganization(row: OrganizationRow): Organization {
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };
+}
+
+/** The organizations with their member and pending-invitation counts (one query each for all of them). */
+export async function withCounts(store: Store, rows: readonly OrganizationRow[], at: number): Promise<OrganizationWithCounts[]> {
+  const counts = await store.countOrganizationPeople(
+    rows.map((row) => row.id),
+    at,
+  );
+  return rows.map((row) => {
+    const count = counts.get(row.id);
+    return { ...toOrganization(row), membersCount: count?.members ?? 0, pendingInvitationsCount: count?.pendingInvitations ?? 0 };
+  });
 }
 
 export function toMembership(roles: Roles, row: MembershipRow): OrganizationMembership {

@@ -86,6 +86,8 @@ export interface OrganizationStore {
   listMembers(organizationId: string): Promise<MemberRow[]>;
   /** How many members an org has (only those holding one of `roles`, when given). */
   countMemberships(organizationId: string, roles?: readonly string[]): Promise<number>;
+  /** Members and invitations pending (not expired at `at`) per organization, for Clerk's `membersCount` and `pendingInvitationsCount`. */
+  countOrganizationPeople(ids: readonly string[], at: number): Promise<Map<string, { members: number; pendingInvitations: number }>>;
   /** Clears `active_organization_id` on the sessions that have this org active (of one user, or of everyone). */
   clearActiveOrganization(organizationId: string, userId?: string): Promise<void>;
   insertInvitation(row: Insertable<InvitationsTable>): Promise<void>;
@@ -179,6 +181,33 @@ export function organizationQueries(db: Kysely<Database> | Transaction<Database>
       if (roles) query = query.where('role', 'in', [...roles]);
       const row = await query.executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+    async countOrganizationPeople(ids, at) {
+      const counts = new Map(ids.map((id) => [id, { members: 0, pendingInvitations: 0 }]));
+      if (ids.length === 0) return counts;
+      const members = await db
+        .selectFrom('memberships')
+        .select(['organization_id', (eb) => eb.fn.countAll().as('n')])
+        .where('organization_id', 'in', [...ids])
+        .groupBy('organization_id')
+        .execute();
+      const invitations = await db
+        .selectFrom('invitations')
+        .select(['organization_id', (eb) => eb.fn.countAll().as('n')])
+        .where('organization_id', 'in', [...ids])
+        .where('status', '=', 'pending')
+        .where('expires_at', '>', at)
+        .groupBy('organization_id')
+        .execute();
+      for (const row of members) {
+        const entry = counts.get(row.organization_id);
+        if (entry) entry.members = Number(row.n);
+      }
+      for (const row of invitations) {
+        const entry = counts.get(row.organization_id);
+        if (entry) entry.pendingInvitations = Number(row.n);
+      }
+      return counts;
     },
     async clearActiveOrganization(organizationId, userId) {
       let query = db.updateTable('sessions').set({ active_organization_id: null }).where('active_organization_id', '=', organizationId);

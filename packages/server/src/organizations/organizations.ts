@@ -15,15 +15,17 @@ import {
   stampUsers,
   toMembership,
   toOrganization,
+  withCounts,
   type Organization,
   type OrganizationMembership,
+  type OrganizationWithCounts,
 } from './org-access.js';
 import { BACKEND_CONTEXT } from '../sessions/session-core.js';
 import { isUniqueViolation } from '../store/kysely-store.js';
 import type { OrganizationRow } from './organization-store.js';
 import type { Store } from '../store/types.js';
 
-export type { Organization, OrganizationMembership } from './org-access.js';
+export type { Organization, OrganizationMembership, OrganizationWithCounts } from './org-access.js';
 export type { OrganizationMember, UserOrganizationMembership } from './memberships.js';
 export type { OrganizationInvitation } from './invitations.js';
 
@@ -184,9 +186,10 @@ export function createOrganizationService(deps: InvitationDeps & { devInbox: () 
     async getOrganizationAs(
       actorUserId: string,
       idOrSlug: string,
-    ): Promise<{ organization: Organization; membership: OrganizationMembership }> {
+    ): Promise<{ organization: OrganizationWithCounts; membership: OrganizationMembership }> {
       const access = await requireMember(store, idOrSlug, actorUserId);
-      return { organization: toOrganization(access.org), membership: toMembership(roles, access.membership) };
+      const [organization] = await withCounts(store, [access.org], now());
+      return { organization: organization!, membership: toMembership(roles, access.membership) };
     },
 
     /**
