@@ -76,14 +76,19 @@ function ensureChromium() {
 
 const requested = process.argv.slice(2);
 const roots = requested.length ? requested.map((p) => resolve(p)) : ['packages', 'tests'].map((p) => join(root, p));
-const files = roots.flatMap(findTests).sort();
+// The end-to-end files run longest: they start first, so the shorter ones fill the gaps around them.
+const isEndToEnd = (f) => f.includes(`${join('tests', 'e2e')}`);
+const files = roots
+  .flatMap(findTests)
+  .sort()
+  .sort((a, b) => Number(isEndToEnd(b)) - Number(isEndToEnd(a)));
 if (files.length === 0) fail(`No test files (*.test.ts) found under: ${roots.map((r) => relative(root, r)).join(', ')}`);
 
 // The full run (no paths given) also checks lint, formatting and the types of the test files.
 if (!requested.length && run('npm', ['run', 'lint']) !== 0)
   fail('Lint or formatting failed (npm run lint; npm run format fixes formatting).');
 
-const needsBrowser = files.some((f) => f.includes(`${join('tests', 'e2e')}`));
+const needsBrowser = files.some(isEndToEnd);
 if (needsBrowser) ensureChromium();
 
 console.log(needsBrowser ? 'Building packages and the example app...' : 'Building packages...');
@@ -91,7 +96,6 @@ if (run('npm', ['run', needsBrowser ? 'build' : 'build:packages']) !== 0) fail('
 if (!requested.length && run('npx', ['tsc', '-p', 'tsconfig.test.json']) !== 0) fail('The test files do not type-check.');
 
 const reportDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-const tapFile = join(reportDir, 'report.tap');
 // On a terminal every test is listed as it ends; elsewhere (CI logs) a dot per test and the failures
 // at the end keep the log short, and the full listing goes to a TAP file.
 const liveReporter = process.env.GATEHOUSE_TEST_REPORTER ?? (process.stdout.isTTY ? 'spec' : 'dot');
@@ -99,26 +103,48 @@ const liveReporter = process.env.GATEHOUSE_TEST_REPORTER ?? (process.stdout.isTT
 // whole run is stopped, with the test processes still alive listed, after the run limit.
 const fileTimeoutMs = Number(process.env.GATEHOUSE_TEST_FILE_TIMEOUT_MS ?? 15 * 60_000);
 const runLimitMs = Number(process.env.GATEHOUSE_TEST_RUN_LIMIT_MS ?? 50 * 60_000);
-const status = await runTests(
-  [
-    '--import',
-    'tsx',
-    '--test',
-    `--test-timeout=${fileTimeoutMs}`,
-    `--test-reporter=${liveReporter}`,
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tapFile}`,
-    ...files.map((f) => relative(root, f)),
-  ],
-  runLimitMs,
-);
+// Two files at a time: most of a file's time is spent waiting on servers, browsers and databases, and
+// every file uses its own ports, databases, data directories and Redis channels. The soak measures
+// the server under its own load, so it runs afterwards, alone.
+const concurrency = Number(process.env.GATEHOUSE_TEST_CONCURRENCY ?? 2);
+const ALONE = [join('tests', 'e2e', 'soak.test.ts')];
+const alone = files.filter((f) => ALONE.some((name) => f.endsWith(name)));
+const phases = [
+  { files: files.filter((f) => !alone.includes(f)), concurrency },
+  { files: alone, concurrency: 1 },
+].filter((phase) => phase.files.length > 0);
 
-const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
-const tests = count('tests');
-// A test stopped by its timeout counts as cancelled, which is a failure here.
-const failed = count('fail') + count('cancelled');
+const deadline = Date.now() + runLimitMs;
+let tests = 0;
+let failed = 0;
+const taps = [];
+for (const [i, phase] of phases.entries()) {
+  const tapFile = join(reportDir, `report-${i + 1}.tap`);
+  taps.push(tapFile);
+  const status = await runTests(
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-timeout=${fileTimeoutMs}`,
+      `--test-concurrency=${phase.concurrency}`,
+      `--test-reporter=${liveReporter}`,
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
+      ...phase.files.map((f) => relative(root, f)),
+    ],
+    Math.max(deadline - Date.now(), 1),
+  );
+  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  tests += count('tests');
+  // A test stopped by its timeout counts as cancelled, which is a failure here; a runner that failed
+  // without a failing test (stopped at the run limit, crashed) counts as one.
+  const phaseFailed = count('fail') + count('cancelled');
+  failed += phaseFailed > 0 ? phaseFailed : Number(status !== 0);
+}
+
 if (tests === 0) fail('The test runner executed no tests.');
-if (status !== 0 || failed > 0) fail(`${failed} of ${tests} tests failed (every test, listed: ${tapFile}).`);
+if (failed > 0) fail(`${failed} of ${tests} tests failed (every test, listed: ${taps.join(', ')}).`);
 console.log(`\n✔ ${tests} tests passed in ${files.length} files.`);

@@ -14,6 +14,23 @@ import { SetupMfaTask } from './setup-mfa-task.js';
 
 /** The sign-in calls go out without the session retry: nobody is signed in yet. */
 const plainFetch = (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init);
+
+let leaving = false;
+/**
+ * The one full navigation after signing in or up (server components then render with the new
+ * cookie). The form's own redirect and the signed-in redirect below can both fire on one page; the
+ * second would abort the first, so only the first goes.
+ */
+function leaveTo(url: string, how: 'assign' | 'replace' = 'assign'): void {
+  if (leaving) return;
+  leaving = true;
+  window.location[how](url);
+}
+// A page restored from the back-forward cache may navigate again.
+if (typeof window !== 'undefined')
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted) leaving = false;
+  });
 import { StyledRoot, useStyling } from './appearance/appearance.js';
 import { ErrorRegion, Field } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
@@ -133,7 +150,7 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
           return;
         }
         // A full navigation, so server components render with the new session cookie.
-        window.location.assign(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
+        leaveTo(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
         return;
       }
       if (isHandlerMissing(res)) {
@@ -152,7 +169,7 @@ function AuthForm({ mode, fallbackRedirectUrl, forceRedirectUrl, signInUrl, sign
 
   const other = mode === 'sign-in' ? signUpUrl : signInUrl;
   const keep = typeof window === 'undefined' ? '' : window.location.search;
-  const done = () => window.location.assign(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
+  const done = () => leaveTo(redirectTarget(fallbackRedirectUrl, forceRedirectUrl));
   if (session?.status === 'pending' && session.tasks?.includes('setup-mfa'))
     return (
       <SetupMfaTask
@@ -277,7 +294,7 @@ function AuthEntry({ mode, ...props }: AuthFormProps & { mode: 'sign-in' | 'sign
   const target = signedIn ? redirectTarget(settings.fallbackRedirectUrl, settings.forceRedirectUrl) : null;
   useEffect(() => {
     // A full navigation: server components render with the session the visitor has.
-    if (target) window.location.replace(target);
+    if (target) leaveTo(target, 'replace');
   }, [target]);
   if (signedIn || (!isLoaded && props.fallback !== undefined)) return <>{props.fallback ?? null}</>;
   return <AuthForm {...settings} />;
