@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { base64url } from 'jose';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
+import type { GatehouseBackend as Port } from '@gatehouse/server';
+import { MODES, openPorts, type Ports } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -21,8 +23,7 @@ process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/sign-in';
 // The standalone app's calls to the service carry the app's origin (it becomes `azp`).
 process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
 
-const { getGatehouse, embeddedBackend, createServiceHandler, startServiceServer, createRemoteBackend } = await import('@gatehouse/server');
-type Port = ReturnType<typeof embeddedBackend>;
+const { getGatehouse } = await import('@gatehouse/server');
 const { createRouteMatcher, gatehouseMiddleware, clerkMiddleware } = await import('@gatehouse/nextjs/server');
 
 const ORIGIN = 'http://localhost:3000';
@@ -80,8 +81,7 @@ async function enter(path: '/sign-up' | '/sign-in'): Promise<{ userId: string; s
 let session: string;
 let client: string;
 let userId: string;
-const ports = new Map<string, Port>();
-let closeService = async () => undefined as unknown;
+let ports: Ports;
 
 before(async () => {
   const gatehouse = await getGatehouse();
@@ -111,26 +111,19 @@ before(async () => {
     now,
   );
   db.close();
-  ports.set('embedded', embeddedBackend(gatehouse));
-  const server = await startServiceServer(createServiceHandler(gatehouse), { port: 0, log: () => undefined });
-  const remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
-  ports.set('standalone', remote);
-  closeService = async () => {
-    await remote.close();
-    await server.close();
-  };
+  ports = await openPorts(gatehouse);
 });
 after(async () => {
-  await closeService();
+  await ports.close();
   await (await getGatehouse()).close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-for (const mode of ['embedded', 'standalone']) {
+for (const mode of MODES) {
   describe(`gatehouseMiddleware in-process, ${mode}`, () => {
     let proxy: ReturnType<typeof makeProxy>;
     before(async () => {
-      proxy = makeProxy(ports.get(mode) as Port);
+      proxy = makeProxy(ports.get(mode));
       // A browser of its own per mode: the other mode's organization switches made its tokens stale.
       ({ session, client } = await enter('/sign-in'));
     });
@@ -174,10 +167,7 @@ for (const mode of ['embedded', 'standalone']) {
       test('both Clerk call forms work: bare and options-only authenticate without protecting', async () => {
         // The bare form reads the process-wide port (the embedded instance here).
         if (mode === 'embedded') assert.equal((await clerkMiddleware(request('/dashboard', PAGE), event)).status, 200);
-        const optionsOnly = await gatehouseMiddleware({ debug: false, backend: ports.get(mode) as Port })(
-          request('/dashboard', PAGE),
-          event,
-        );
+        const optionsOnly = await gatehouseMiddleware({ debug: false, backend: ports.get(mode) })(request('/dashboard', PAGE), event);
         assert.equal(optionsOnly.status, 200);
       });
     });

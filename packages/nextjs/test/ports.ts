@@ -1,0 +1,28 @@
+// The two implementations of the port that the SDK tests run through (issue #14): the embedded
+// instance, and a standalone app's client of that same instance served over HTTP.
+
+import type { Gatehouse, GatehouseBackend } from '@gatehouse/server';
+
+export const MODES = ['embedded', 'standalone'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface Ports {
+  get(mode: Mode): GatehouseBackend;
+  close(): Promise<void>;
+}
+
+/** Serves `gatehouse` as a standalone service on a free port and connects an app's port to it. */
+export async function openPorts(gatehouse: Gatehouse): Promise<Ports> {
+  // Loaded here, not at the top: the test files set the environment before the server package loads.
+  const { createRemoteBackend, createServiceHandler, embeddedBackend, startServiceServer } = await import('@gatehouse/server');
+  const server = await startServiceServer(createServiceHandler(gatehouse), { port: 0, log: () => undefined });
+  const remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
+  const ports: Record<Mode, GatehouseBackend> = { embedded: embeddedBackend(gatehouse), standalone: remote };
+  return {
+    get: (mode) => ports[mode],
+    async close() {
+      await remote.close();
+      await server.close();
+    },
+  };
+}
