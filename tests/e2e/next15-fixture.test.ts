@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startAppServer, type AppServer } from './app-server.js';
+import { raw } from './raw-http.js';
 
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const TOKEN_TTL_S = 2;
@@ -20,9 +21,9 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
   let server: AppServer;
   let browser: Browser;
   /**
-   * The browser's address. Under `next start -H 127.0.0.1`, Next 15 builds the middleware's
-   * request.nextUrl on `localhost`, and middleware redirects are absolute on that host; a browser on
-   * 127.0.0.1 would leave its host-only cookies behind. Browse where Next 15 says the app is.
+   * The browser's address: where `next start -H 127.0.0.1` listens. Next 15 names that origin
+   * `localhost` in the middleware's request.nextUrl; the middleware's redirects still keep the
+   * browser on 127.0.0.1 (they reach it as relative Locations), so its host-only cookies follow.
    */
   let baseUrl: string;
 
@@ -37,7 +38,7 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     ]);
     if (s.status === 'fulfilled') {
       server = s.value;
-      baseUrl = server.baseUrl.replace('127.0.0.1', 'localhost');
+      baseUrl = server.baseUrl;
     }
     if (b.status === 'fulfilled') browser = b.value;
     if (s.status === 'rejected') throw s.reason;
@@ -74,6 +75,8 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
       for (const path of ['/dashboard', '/admin']) {
         const res = await get(path, DOCUMENT);
         assert.equal(res.status, 307, path);
+        // Relative: on the origin the browser used (127.0.0.1), not Next 15's `localhost`.
+        assert.match(res.headers.get('location') ?? '', /^\/sign-in\?/, path);
         const location = new URL(res.headers.get('location')!, server.baseUrl);
         assert.equal(location.pathname, '/sign-in');
         assert.equal(location.searchParams.get('redirect_url'), path);
@@ -91,6 +94,23 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     } catch (error) {
       if (error instanceof Error) error.message += `\n--- server output ---\n${server.output()}`;
       throw error;
+    }
+  });
+
+  test('a forged Host never chooses the redirect: another host is ignored, and no Location leaves the loopback address', async () => {
+    for (const headers of <Record<string, string>[]>[
+      { host: 'evil.example' },
+      { host: 'evil.example:80' },
+      { host: '127.0.0.1:1' },
+      { 'x-forwarded-host': 'evil.example' },
+    ]) {
+      const res = await raw(server.baseUrl, { target: '/dashboard', headers: { ...headers, ...DOCUMENT } });
+      assert.equal(res.status, 307, JSON.stringify(headers));
+      const location = res.location ?? '';
+      assert.ok(!location.includes('evil.example'), `${JSON.stringify(headers)} -> ${location}`);
+      assert.ok(!location.includes(':1/'), `${JSON.stringify(headers)} -> ${location}`);
+      assert.ok(location.startsWith('/') ? !location.startsWith('//') : new URL(location).hostname === 'localhost', location);
+      assert.equal(new URL(location, server.baseUrl).pathname, '/sign-in');
     }
   });
 

@@ -22,6 +22,7 @@ import type { NextRequest } from 'next/server';
 import { isCrossSiteCookieWrite } from './csrf.js';
 import { defineMiddleware, type GatehouseMiddlewareOptions, type MiddlewareRuntime } from './middleware-core.js';
 import { publicUrl } from './public-url.js';
+import { redirectLocation } from './redirect-location.js';
 import { DEFAULT_API_BASE_PATH } from './settings.js';
 import { configuredKeys } from './configured-keys.js';
 
@@ -105,7 +106,7 @@ function handshake(request: NextRequest, options: GatehouseMiddlewareOptions, st
   const url = request.nextUrl;
   const target = new URL(`${base}/handshake`, url);
   target.searchParams.set('redirect_url', `${url.pathname}${url.search}`);
-  const headers = new Headers({ location: target.href, 'cache-control': 'no-store' });
+  const headers = new Headers({ location: redirectLocation(target.href, url, request.headers.get('host')), 'cache-control': 'no-store' });
   headers.append('set-cookie', attemptCookie(attempts + 1, publicUrl(request, trustedProxyHops()).protocol === 'https:'));
   return new Response(null, { status: 307, headers });
 }

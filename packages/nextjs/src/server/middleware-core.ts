@@ -14,6 +14,7 @@ import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpU
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
+import { redirectLocation } from './redirect-location.js';
 import { contentSecurityPolicy, type ContentSecurityPolicyOptions } from './content-security-policy.js';
 
 export interface GatehouseMiddlewareOptions {
@@ -152,7 +153,7 @@ function buildAuth(
         status: 307,
         // Who is signed in decides this answer: no cache may keep it (issue #15).
         // Built on Next's own view of the request: a forged Host or forwarding header never chooses it.
-        headers: { location: new URL(location, request.nextUrl).href, 'cache-control': 'no-store' },
+        headers: { location: redirectLocation(location, request.nextUrl, request.headers.get('host')), 'cache-control': 'no-store' },
       }),
     );
   };
@@ -181,7 +182,10 @@ function buildAuth(
       throw new ControlFlow(
         new Response(null, {
           status: 307,
-          headers: { location: new URL(outcome.redirectTo, request.nextUrl).href, 'cache-control': 'no-store' },
+          headers: {
+            location: redirectLocation(outcome.redirectTo, request.nextUrl, request.headers.get('host')),
+            'cache-control': 'no-store',
+          },
         }),
       );
     }
