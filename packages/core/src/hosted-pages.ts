@@ -4,6 +4,7 @@
 export const HOSTED_PAGES = {
   signIn: '/pages/sign-in',
   signUp: '/pages/sign-up',
+  forgotPassword: '/pages/forgot-password',
   userProfile: '/pages/user',
   organization: '/pages/organization',
   createOrganization: '/pages/create-organization',

@@ -1,6 +1,14 @@
 // The accounts endpoints of the auth API: sign-up attempts and their verification, the password-reset sign-in, and the signed-in user's own account changes.
 
-import { clearedCookies, clientCookie, safeRedirectUrl, sessionCookie, type CookieSettings, type RequestContext } from '@gatehouse/core';
+import {
+  GatehouseError,
+  clearedCookies,
+  clientCookie,
+  safeRedirectUrl,
+  sessionCookie,
+  type CookieSettings,
+  type RequestContext,
+} from '@gatehouse/core';
 import { z } from 'zod';
 import type { Gatehouse } from '../instance/instance.js';
 import type { SignedInResult } from '../sessions/sessions.js';
@@ -40,6 +48,8 @@ export const CreateSignInBody = z
 export const FirstFactorBody = z.object({ strategy: z.literal('reset_password_email_code'), code }).strict();
 export const PrepareFirstFactorBody = z.object({ strategy: z.literal('reset_password_email_code') }).strict();
 export const ResetPasswordBody = z.object({ password, signOutOfOtherSessions: z.boolean().optional() }).strict();
+/** The hosted page's form: the mailed code and the new password together. */
+const FormResetBody = z.object({ code, password }).strict();
 export const ChangePasswordBody = z
   .object({ currentPassword: z.string().max(1024).optional(), newPassword: password, signOutOfOtherSessions: z.boolean().optional() })
   .strict();
@@ -58,6 +68,28 @@ function withSession(body: Record<string, unknown>, result: SignedInResult | nul
     headers.append('set-cookie', sessionCookie(result.sessionToken, cookies));
   }
   return json(200, result ? { ...body, user: result.user, sessionId: result.sessionId } : body, headers);
+}
+
+/**
+ * The hosted "Forgot password?" page's last step (plain HTML): the mailed code and the new password
+ * in one post; a 303 on, signed in, or back to the page with ?error=.
+ */
+function resetByForm(
+  request: Request,
+  accounts: Accounts,
+  id: string,
+  stop: Response | null,
+  ctx: RequestContext,
+  cookies: CookieSettings,
+): Promise<Response> {
+  return answerFormPost(request, FormResetBody, '/', async (body) => {
+    if (stop) return stop;
+    await accounts.passwordReset.attemptFirstFactor(id, body.code, ctx);
+    const done = await accounts.passwordReset.resetPassword(id, { password: body.password }, ctx, presentedClientToken(request));
+    // A second factor still to give: the password is changed; the sign-in page finishes it.
+    if (!done.signedIn) throw new GatehouseError('conflict', 'The password is changed; sign in with it to give the second factor.');
+    return withSession({ signIn: done.signIn }, done.signedIn, cookies);
+  });
 }
 
 function escapeHtml(value: string): string {
@@ -170,6 +202,7 @@ export function createAccountRoutes(gatehouse: Gatehouse, accounts: Accounts) {
         const body = await readJson(request, FirstFactorBody);
         return stop ?? json(200, { signIn: await accounts.passwordReset.attemptFirstFactor(id, body.code, ctx) });
       }
+      if (isFormPost(request)) return resetByForm(request, accounts, id, stop, ctx, cookies);
       const body = await readJson(request, ResetPasswordBody);
       if (stop) return stop;
       const done = await accounts.passwordReset.resetPassword(id, body, ctx, presentedClientToken(request));
@@ -250,9 +283,16 @@ export function createAccountRoutes(gatehouse: Gatehouse, accounts: Accounts) {
     /** signIn.create({ strategy: 'reset_password_email_code', identifier }). */
     '/sign-ins': {
       POST: async (request, ctx) => {
-        const body = await readJson(request, CreateSignInBody);
-        const stop = await limited(request, ctx, normalizeEmail(body.identifier));
-        return stop ?? json(200, { signIn: await accounts.passwordReset.create(body.identifier, ctx) });
+        const create = async (body: z.infer<typeof CreateSignInBody>) => {
+          const stop = await limited(request, ctx, normalizeEmail(body.identifier));
+          return stop ?? json(200, { signIn: await accounts.passwordReset.create(body.identifier, ctx) });
+        };
+        // The hosted "Forgot password?" page (plain HTML): back to the page with the attempt, to ask for the code.
+        if (isFormPost(request))
+          return answerFormPost(request, CreateSignInBody, '/', create, async (res) => ({
+            reset_attempt: ((await res.json()) as { signIn: { id: string } }).signIn.id,
+          }));
+        return create(await readJson(request, CreateSignInBody));
       },
     },
     '/me/password': {

@@ -17,10 +17,26 @@ const MESSAGES: Record<string, string> = {
   form_code_incorrect: 'That code is not right. Check the mail and try again.',
   verification_expired: 'That code has expired. Sign up again to get a new one.',
   verification_failed: 'Too many wrong codes. Sign up again to get a new one.',
+  code_invalid: 'That code is not right, or it has expired. Check the mail and try again.',
 };
 
 /** A sign-up attempt id as the API issues them (anything else never reaches a URL of the page). */
 const SIGN_UP_ATTEMPT = /^sua_[A-Za-z0-9]{20,64}$/;
+/** A password-reset (sign-in) attempt id, likewise. */
+const RESET_ATTEMPT = /^sia_[A-Za-z0-9]{20,64}$/;
+
+/** The mailed-code field of the sign-up verification and the password reset forms. */
+const CODE_FIELD = html`<p>
+  <label>Verification code <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required /></label>
+</p>`;
+
+/** The password reset's own wording where the sign-up's would mislead. */
+const RESET_MESSAGES: Record<string, string> = {
+  verification_expired: 'That code has expired. Start again to get a new one.',
+  verification_failed: 'Too many wrong codes, or this reset is finished. Start again to get a new code.',
+  not_found: 'This reset has expired. Start again to get a new code.',
+  conflict: 'Your password is changed. Sign in with it to finish (your account asks for a second step).',
+};
 
 function errorText(code: string | null): string | null {
   if (!code) return null;
@@ -29,6 +45,47 @@ function errorText(code: string | null): string | null {
 
 function redirectResponse(location: string): Response {
   return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
+}
+
+/**
+ * "Forgot password?": the email address, then the mailed code with a new password (plain HTML
+ * form posts to the API's password reset; success signs this browser in and goes on).
+ */
+function forgotPasswordPage(base: string, frame: (title: string, body: SafeHtml, error?: string | null) => Response) {
+  return async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const next = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, '/');
+    const self = `${base}${HOSTED_PAGES.forgotPassword}`;
+    const signInPage = `${base}${HOSTED_PAGES.signIn}?redirect_url=${encodeURIComponent(next)}`;
+    const attempt = url.searchParams.get('reset_attempt');
+    const code = url.searchParams.get('error');
+    const error = code && RESET_MESSAGES[code] ? RESET_MESSAGES[code] : errorText(code);
+    if (attempt && RESET_ATTEMPT.test(attempt)) {
+      const body = html`<p>If an account uses that address, we sent it a 6-digit code. Enter it with your new password.</p>
+        <form method="post" action="${base}/sign-ins/${attempt}/reset_password">
+          <input type="hidden" name="redirect_url" value="${next}" />
+          <input type="hidden" name="return_to" value="${self}?reset_attempt=${attempt}" />
+          ${CODE_FIELD}
+          <p>
+            <label>New password <input name="password" type="password" autocomplete="new-password" required /></label>
+          </p>
+          <p><button type="submit">Reset password</button></p>
+        </form>
+        <p class="muted"><a href="${signInPage}">Back to sign in</a></p>`;
+      return frame('Reset your password', body, error);
+    }
+    const body = html`<form method="post" action="${base}/sign-ins">
+        <input type="hidden" name="redirect_url" value="${next}" />
+        <input type="hidden" name="return_to" value="${self}" />
+        <input type="hidden" name="strategy" value="reset_password_email_code" />
+        <p>
+          <label>Email <input name="identifier" type="email" autocomplete="username" required /></label>
+        </p>
+        <p><button type="submit">Send code</button></p>
+      </form>
+      <p class="muted"><a href="${signInPage}">Back to sign in</a></p>`;
+    return frame('Forgot your password?', body, error);
+  };
 }
 
 export function createHostedPages(gatehouse: Gatehouse, options: { basePath: string }) {
@@ -67,14 +124,13 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
           <form method="post" action="${base}/sign-ups/${attempt}/attempt_verification">
             <input type="hidden" name="redirect_url" value="${next}" />
             <input type="hidden" name="return_to" value="${self}?sign_up_attempt=${attempt}" />
-            <p>
-              <label>Verification code <input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required /></label>
-            </p>
+            ${CODE_FIELD}
             <p><button type="submit">Verify</button></p>
           </form>`;
         return frame('Verify your email address', code, errorText(url.searchParams.get('error')));
       }
       const other = `${base}${kind === 'sign-in' ? HOSTED_PAGES.signUp : HOSTED_PAGES.signIn}?redirect_url=${encodeURIComponent(next)}`;
+      const forgot = `${base}${HOSTED_PAGES.forgotPassword}?redirect_url=${encodeURIComponent(next)}`;
       const names =
         kind === 'sign-up'
           ? html`<p>
@@ -99,6 +155,7 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
           </p>
           <p><button type="submit">${kind === 'sign-in' ? 'Sign in' : 'Sign up'}</button></p>
         </form>
+        ${kind === 'sign-in' ? html`<p><a href="${forgot}">Forgot password?</a></p>` : ''}
         <p class="muted">
           ${kind === 'sign-in' ? 'No account yet? ' : 'Already have an account? '}<a href="${other}"
             >${kind === 'sign-in' ? 'Sign up' : 'Sign in'}</a
@@ -107,6 +164,8 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
       return frame(kind === 'sign-in' ? 'Sign in' : 'Sign up', body, errorText(url.searchParams.get('error')));
     };
   }
+
+  const forgotPassword = forgotPasswordPage(base, frame);
 
   /** A page for the signed-in only: others go to the sign-in page and come back. */
   function accountPage(render: (userId: string, url: URL) => Promise<Response>) {
@@ -195,6 +254,7 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
   const routes: Record<string, AnyMethods> = {
     [HOSTED_PAGES.signIn]: page(credentialsPage('sign-in')),
     [HOSTED_PAGES.signUp]: page(credentialsPage('sign-up')),
+    [HOSTED_PAGES.forgotPassword]: page(forgotPassword),
     [HOSTED_PAGES.userProfile]: page(userProfile),
     [HOSTED_PAGES.organization]: page(organization),
     [HOSTED_PAGES.createOrganization]: page(createOrganization),
