@@ -201,6 +201,20 @@ describe('components and dashboard: look and accessibility (#21)', () => {
         'the theme in effect',
       );
       assert.deepEqual(await seriousViolations(page), [], `verification dialog (${background})`);
+      // Tab stays in the dialog: back over its close button, then round to its last control.
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(
+        await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement),
+        true,
+        'Shift+Tab wraps to the last control',
+      );
+      await page.keyboard.press('Tab');
+      assert.equal(
+        await dialog.getByRole('button', { name: 'Close' }).evaluate((el) => el === document.activeElement),
+        true,
+        'Tab wraps to the first',
+      );
       await field.fill(codeAt(secret, Date.now() - 10 * 60_000));
       await page.keyboard.press('Enter');
       await dialog.getByRole('alert').getByText('incorrect').waitFor(WAIT);
@@ -395,6 +409,27 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     await carol.getByTestId('org-slug').filter({ hasText: 'globex' }).waitFor(WAIT);
     await carol.goto('/organizations');
     assert.equal(await carol.getByRole('button', { name: 'Select Globex' }).getAttribute('aria-pressed'), 'true');
+  });
+
+  test('a new visitor: from the landing page alice signs in and opens the Gatehouse dashboard by its link', async () => {
+    const page = await open();
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Create an account' }).waitFor(WAIT);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email', { exact: true }).fill('alice@example.com');
+    await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/dashboard', WAIT),
+      page.getByRole('button', { name: 'Sign in', exact: true }).click(),
+    ]);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Account: alice@example.com' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('link', { name: 'Create an account' }).count(), 0, 'no sign-up invitation once signed in');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.startsWith(DASH), WAIT),
+      page.getByRole('link', { name: 'Gatehouse dashboard' }).click(),
+    ]);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
   });
 
   test('dashboard: every page, the audit log and a user page fit a 1280px window; the overview draws its charts', async () => {

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SignedOut } from '@gatehouse/nextjs';
 import { DASHBOARD_PATH, DEMO_PASSWORD, DEMO_USERS } from '@/lib/demo-accounts';
 
 // Read at request time: whether the demo accounts exist depends on how the server was started.
@@ -16,9 +17,11 @@ export default function Home() {
         Self-hosted sessions and route protection for Next.js. This page is public; the <Link href="/dashboard">dashboard</Link> needs a
         session.
       </p>
-      <p>
-        <Link href="/sign-up">Create an account</Link> or <Link href="/sign-in">sign in</Link>.
-      </p>
+      <SignedOut>
+        <p>
+          <Link href="/sign-up">Create an account</Link> or <Link href="/sign-in">sign in</Link>.
+        </p>
+      </SignedOut>
       {devInbox ? (
         <p>
           No mail server is set up: verification codes, password reset codes and invitations go to the{' '}
