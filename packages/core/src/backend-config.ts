@@ -35,22 +35,27 @@ export function parseBackendConfig(value: unknown): BackendConfig | null {
 /** How long a config read over HTTP is reused: a changed setting governs requests at most this much later. */
 export const CONFIG_CACHE_MS = 2000;
 
+/** `fresh`: read the service now, not the cached copy (the allowed origins, when a foreign Origin needs them). */
+export interface ConfigReadOptions {
+  fresh?: boolean;
+}
+
 /**
  * A config read over HTTP, cached for {@link CONFIG_CACHE_MS}. Concurrent callers share one fetch; a
  * failed or nonsensical answer keeps the last good value (or `fallback` before the first), and is
- * tried again on the next call after the cache time.
+ * tried again on the next call after the cache time. A `fresh` read fetches whatever the cache holds,
+ * so a setting changed at run time governs the very next request that asks for it.
  */
 export function createConfigReader(
   load: () => Promise<unknown>,
   fallback: BackendConfig,
   now: () => number = Date.now,
-): () => Promise<BackendConfig> {
+): (options?: ConfigReadOptions) => Promise<BackendConfig> {
   let current = fallback;
   let fetchedAt = -Infinity;
   let pending: Promise<BackendConfig> | null = null;
-  return () => {
-    if (now() - fetchedAt < CONFIG_CACHE_MS) return Promise.resolve(current);
-    pending ??= load()
+  const fetchNow = () =>
+    load()
       .then(
         (body) => {
           current = parseBackendConfig(body) ?? current;
@@ -59,9 +64,15 @@ export function createConfigReader(
       )
       .then(() => {
         fetchedAt = now();
-        pending = null;
         return current;
       });
+  return (options) => {
+    // Not shared with a fetch already under way: that one may have left before the change.
+    if (options?.fresh) return fetchNow();
+    if (now() - fetchedAt < CONFIG_CACHE_MS) return Promise.resolve(current);
+    pending ??= fetchNow().finally(() => {
+      pending = null;
+    });
     return pending;
   };
 }

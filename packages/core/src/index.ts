@@ -75,7 +75,7 @@ export { safeRedirectUrl } from './redirects.js';
 export { crossSiteWrite } from './cross-site.js';
 export type { CrossSitePolicy, CrossSiteVerdict } from './cross-site.js';
 export { createConfigReader } from './backend-config.js';
-export type { BackendConfig } from './backend-config.js';
+export type { BackendConfig, ConfigReadOptions } from './backend-config.js';
 export { refreshedCookies, refreshOutcome } from './session-refresh.js';
 export type { CookieChange, RefreshOutcome, SessionRefresh } from './session-refresh.js';
 export { clearedCookies, clientCookie, cookieSettings, requestContext, sessionCookie } from './session-cookies.js';

@@ -76,6 +76,25 @@ describe('the live config reader', () => {
     assert.deepEqual((await read()).allowedOrigins, ['https://b.example']);
   });
 
+  test('a fresh read fetches whatever the cache holds, and later cached reads see its answer', async () => {
+    let loads = 0;
+    let origins = ['https://a.example'];
+    const read = createConfigReader(
+      async () => {
+        loads += 1;
+        return served(origins);
+      },
+      fallback,
+      () => 0,
+    );
+    assert.deepEqual((await read()).allowedOrigins, ['https://a.example']);
+    origins = [];
+    assert.deepEqual((await read()).allowedOrigins, ['https://a.example'], 'within the cache time');
+    assert.deepEqual((await read({ fresh: true })).allowedOrigins, [], 'the change, at once');
+    assert.deepEqual((await read()).allowedOrigins, []);
+    assert.equal(loads, 2);
+  });
+
   test('before any good answer the fallback is used', async () => {
     const read = createConfigReader(async () => {
       throw new Error('down');

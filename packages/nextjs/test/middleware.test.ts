@@ -256,6 +256,24 @@ for (const mode of MODES) {
         assert.equal(cookieValue(res.headers.getSetCookie(), '__session'), undefined);
         assert.equal((await gatehouse.store.listAudit({ action: 'session.organization_changed' })).length, before);
       });
+
+      test('a session the service has revoked is signed out there, not an error (standalone apps hear of it late without Redis)', async () => {
+        const gatehouse = await getGatehouse();
+        const fresh = (await enter('/sign-in')).session;
+        await gatehouse.sessions.revokeSession(String(payload(fresh).sid), { ip: null, userAgent: null, origin: null });
+        const seen: (string | null)[] = [];
+        const watching = gatehouseMiddleware(
+          async (auth) => {
+            seen.push((await auth()).userId);
+          },
+          { organizationSyncOptions: { organizationPatterns: ['/orgs/:slug'] }, backend: ports.get(mode) },
+        );
+        const res = await watching(request('/orgs/acme', PAGE, `__session=${fresh}`), event);
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('x-middleware-next'), '1', 'the public page runs');
+        assert.deepEqual(seen, [null], 'signed out');
+        assert.equal(cookieValue(res.headers.getSetCookie(), '__session'), undefined, 'no token minted for it');
+      });
     });
   });
 }

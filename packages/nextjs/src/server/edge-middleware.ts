@@ -15,6 +15,7 @@ import {
   singleCookie,
   type AuthReason,
   type BackendConfig,
+  type ConfigReadOptions,
   type RequestState,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
@@ -125,12 +126,12 @@ function trustedProxyHops(): number {
   return Number.isInteger(hops) && hops > 0 ? hops : 0;
 }
 
-const configReaders = new Map<string, () => Promise<BackendConfig>>();
+const configReaders = new Map<string, (options?: ConfigReadOptions) => Promise<BackendConfig>>();
 
 /**
  * The allowed origins as the service holds them now: `GET {apiBasePath}/config` from this server's
- * own address (like the JWKS), re-read at most every 2 s, so a change in the dashboard or the
- * backend API governs the edge within that time.
+ * own address (like the JWKS), read afresh each time (only a cookie-carrying write from a foreign
+ * Origin asks), so a change in the dashboard or the backend API governs the edge on the next request.
  */
 async function allowedOrigins(request: NextRequest, options: GatehouseMiddlewareOptions): Promise<readonly string[]> {
   const url = new URL(`${apiBasePath(options)}/config`, request.url).href;
@@ -144,7 +145,7 @@ async function allowedOrigins(request: NextRequest, options: GatehouseMiddleware
     }, fallback);
     configReaders.set(url, read);
   }
-  return (await read()).allowedOrigins;
+  return (await read({ fresh: true })).allowedOrigins;
 }
 
 async function edgeRuntime(): Promise<MiddlewareRuntime> {

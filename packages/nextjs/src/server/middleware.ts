@@ -116,6 +116,10 @@ async function syncOrganization(
     return { state: signedInState(result.claims, result.sessionToken, 'cookie'), ...refreshedCookies(result, cookies) };
   } catch (error) {
     if (isGatehouseError(error) && (error.code === 'not_found' || error.code === 'bad_request')) return null;
+    // The service no longer knows the session (revoked or made stale there, and this app, with no
+    // Redis, has not heard yet): the request is signed out, as the next refresh would find.
+    if (isGatehouseError(error) && error.code === 'unauthenticated')
+      return { state: signedOut('session-revoked'), setCookies: [], cookieUpdates: {} };
     throw error;
   }
 }
@@ -130,7 +134,7 @@ async function nodeRuntime(options: GatehouseMiddlewareOptions): Promise<Middlew
       // against the allowed origins as they are now (an instance setting, changed at run time).
       if (
         !request.nextUrl.pathname.startsWith(`${config.basePath}/`) &&
-        (await isCrossSiteCookieWrite(request, async () => config.allowedOrigins, config.trustedProxyHops))
+        (await isCrossSiteCookieWrite(request, async () => (await port.config({ fresh: true })).allowedOrigins, config.trustedProxyHops))
       ) {
         const response = errorResponse('csrf_rejected', 'Cross-site requests may not use this session.');
         return { state: signedOut('session-token-missing'), refreshed: null, response };

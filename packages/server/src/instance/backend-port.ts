@@ -1,7 +1,7 @@
 // The one seam between the app glue (@gatehouse/nextjs) and the identity service: functions, not
 // fields. The embedded instance and the standalone client each implement all of it.
 
-import type { BackendConfig, RequestContext, RequestState, SessionRefresh } from '@gatehouse/core';
+import type { BackendConfig, ConfigReadOptions, RequestContext, RequestState, SessionRefresh } from '@gatehouse/core';
 import { createBackendClient, type BackendClient } from '../backend/client.js';
 import type { MachineVerification } from '../machines/machine-auth.js';
 import type { PublicUser } from '../sessions/sessions.js';
@@ -34,8 +34,11 @@ export interface GatehouseBackend {
   getUser(id: string): Promise<PublicUser | null>;
   /** The auth HTTP API (and the JWKS). */
   handle(request: Request): Promise<Response>;
-  /** Base path, trusted hops, allowed origins and cookie lifetime, read live. */
-  config(): Promise<BackendConfig>;
+  /**
+   * Base path, trusted hops, allowed origins and cookie lifetime, read live (a standalone app reuses a
+   * read for up to 2 s unless asked for a `fresh` one).
+   */
+  config(options?: ConfigReadOptions): Promise<BackendConfig>;
   /** API keys and M2M tokens; absent where the service checks them itself (a standalone app refuses them). */
   verifyMachineToken?(token: string): MachineVerification | Promise<MachineVerification>;
   /** The backend API (users, organizations, ...) for server code. */

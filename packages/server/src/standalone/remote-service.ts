@@ -8,6 +8,7 @@ import {
   createSessionTokenVerifier,
   errorResponse,
   type AuthReason,
+  type ConfigReadOptions,
   type RequestContext,
   type SessionClaims,
 } from '@gatehouse/core';
@@ -173,7 +174,7 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     return body?.user?.id === id ? body.user : null;
   }
 
-  // The service's live settings (allowed origins change there at run time), re-read at most every 2 s;
+  // The service's live settings (allowed origins change there at run time), re-read at most every 2 s (at once when asked for a fresh read);
   // until the first answer, and while the service cannot be reached, the app's own configuration.
   const config = createConfigReader(
     async () => {
@@ -189,7 +190,11 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     },
   );
   // The app's own mount point and proxies: those are this app's, not the service's.
-  const liveConfig = async () => ({ ...(await config()), basePath, trustedProxyHops: options.trustedProxyHops ?? 0 });
+  const liveConfig = async (read?: ConfigReadOptions) => ({
+    ...(await config(read)),
+    basePath,
+    trustedProxyHops: options.trustedProxyHops ?? 0,
+  });
 
   /** A signed-in call to the service's session API with the request's own token; the new token comes back as `jwt`. */
   async function asSession(
