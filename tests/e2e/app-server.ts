@@ -16,6 +16,8 @@ const APPS = {
   // Public Clerk apps migrated with `gatehouse migrate-code` (apps/clerk-*/ORIGIN.md); they use the root's Next.
   'clerk-quickstart': { dir: join(ROOT, 'apps', 'clerk-quickstart'), next: join(ROOT, 'node_modules', '.bin', 'next') },
   'clerk-starter': { dir: join(ROOT, 'apps', 'clerk-starter'), next: join(ROOT, 'node_modules', '.bin', 'next') },
+  // Next 15 (its own copy, as the Next 15 fixture).
+  'clerk-orgs': { dir: join(ROOT, 'apps', 'clerk-orgs'), next: join(ROOT, 'apps', 'clerk-orgs', 'node_modules', '.bin', 'next') },
 };
 const START_TIMEOUT_MS = 30_000;
 

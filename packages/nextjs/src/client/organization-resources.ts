@@ -18,6 +18,8 @@ export type Organization = Omit<ServerOrganization, 'createdAt' | 'updatedAt' | 
   membersCount: number;
   /** Invitations still pending and not expired (as the server counted them when this was read). */
   pendingInvitationsCount: number;
+  /** Whether admins may delete the organization: always, in Gatehouse (`org:sys_profile:delete`). */
+  adminDeleteEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -37,6 +39,7 @@ export function organizationResource(org: ServerOrganization): Organization {
     imageUrl: org.imageUrl ?? generatedAvatarUrl({ id: org.id, firstName: org.name }),
     hasImage: Boolean(org.imageUrl),
     maxAllowedMemberships: org.maxMemberships ?? 0,
+    adminDeleteEnabled: true,
     createdAt: new Date(org.createdAt),
     updatedAt: new Date(org.updatedAt),
   };

@@ -2,6 +2,7 @@
 // OrganizationSwitcher: the active organization (or the personal account) as a button opening the list to switch to.
 
 import { useState } from 'react';
+import { hostedPageUrl } from '@gatehouse/core';
 import { useGatehouse } from './provider.js';
 import { useDisclosure } from './use-disclosure.js';
 import { useOrganizationList } from './use-organization-list.js';
@@ -10,10 +11,20 @@ import { Avatar, Chevron, ErrorRegion, SpokenLabel } from './appearance/parts.js
 import type { Appearance } from './appearance/types.js';
 
 export interface OrganizationSwitcherProps {
-  /** Where "Create organization" leads (a page with `<CreateOrganization />`). */
+  /** Where "Create organization" leads (a page with `<CreateOrganization />`); default the hosted create page. */
   createOrganizationUrl?: string;
-  /** Where "Manage organization" leads (a page with `<OrganizationProfile />`); left out when not given. */
+  /** Where "Manage organization" leads (a page with `<OrganizationProfile />`); default the hosted organizations page. */
   organizationProfileUrl?: string;
+  /** Where the hosted create page goes once the organization exists (and is active); `:slug` / `:id` are filled in. */
+  afterCreateOrganizationUrl?: string;
+  /** Navigate here after choosing the personal account. */
+  afterSelectPersonalUrl?: string;
+  /** Clerk's modal or navigation modes: Gatehouse always navigates to the page. */
+  createOrganizationMode?: 'modal' | 'navigation';
+  organizationProfileMode?: 'modal' | 'navigation';
+  /** Accepted for Clerk's API: the slug field is always offered. */
+  hideSlug?: boolean;
+  afterLeaveOrganizationUrl?: string;
   /** Hide the personal account (apps where every session must have an organization). */
   hidePersonal?: boolean;
   /** Navigate here after switching; by default the page re-renders in place. */
@@ -29,13 +40,19 @@ export interface OrganizationSwitcherProps {
  * It hides UI only: the server checks membership on every switch and every request.
  */
 export function OrganizationSwitcher({
-  createOrganizationUrl = '/organizations/new',
+  createOrganizationUrl,
   organizationProfileUrl,
   hidePersonal = false,
   afterSelectOrganizationUrl,
+  afterCreateOrganizationUrl,
+  afterSelectPersonalUrl,
   appearance,
 }: OrganizationSwitcherProps) {
-  const { session } = useGatehouse();
+  const { session, apiBasePath } = useGatehouse();
+  const createUrl =
+    createOrganizationUrl ??
+    `${hostedPageUrl('createOrganization', apiBasePath)}${afterCreateOrganizationUrl ? `?redirect_url=${encodeURIComponent(afterCreateOrganizationUrl)}` : ''}`;
+  const profileUrl = organizationProfileUrl ?? hostedPageUrl('organization', apiBasePath);
   const { userMemberships, setActive } = useOrganizationList({ userMemberships: true });
   const disclosure = useDisclosure();
   const styling = useStyling(appearance);
@@ -56,7 +73,8 @@ export function OrganizationSwitcher({
     setError(null);
     setPending(true);
     try {
-      await setActive({ organization, ...(afterSelectOrganizationUrl ? { redirectUrl: afterSelectOrganizationUrl } : {}) });
+      const after = organization === null ? afterSelectPersonalUrl : afterSelectOrganizationUrl;
+      await setActive({ organization, ...(after ? { redirectUrl: after } : {}) });
       disclosure.setOpen(false);
     } catch (e) {
       setError(e instanceof Error ? e.message : errorText('generic'));
@@ -116,12 +134,12 @@ export function OrganizationSwitcher({
             <ErrorRegion styling={styling} message={userMemberships.error?.message ?? error} />
           </div>
           <div {...el('organizationSwitcherPopoverActions', 'gh-popover-section')}>
-            {active && organizationProfileUrl ? (
-              <a {...el('organizationSwitcherPopoverActionButton__manageOrganization', 'gh-item')} href={organizationProfileUrl}>
+            {active ? (
+              <a {...el('organizationSwitcherPopoverActionButton__manageOrganization', 'gh-item')} href={profileUrl}>
                 {t.organizationSwitcher.action__manageOrganization}
               </a>
             ) : null}
-            <a {...el('organizationSwitcherPopoverActionButton__createOrganization', 'gh-item')} href={createOrganizationUrl}>
+            <a {...el('organizationSwitcherPopoverActionButton__createOrganization', 'gh-item')} href={createUrl}>
               {t.organizationSwitcher.action__createOrganization}
             </a>
           </div>

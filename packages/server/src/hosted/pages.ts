@@ -228,7 +228,12 @@ export function createHostedPages(gatehouse: Gatehouse, options: { basePath: str
 
   const createOrganization = accountPage(async (_userId, url) => {
     const after = safeRedirectUrl(url.searchParams.get('redirect_url'), url.origin, `${base}${HOSTED_PAGES.organization}`);
-    const body = html`<form id="gatehouse-create-organization" data-api="${base}/organizations" data-next="${after}">
+    const body = html`<form
+      id="gatehouse-create-organization"
+      data-api="${base}/organizations"
+      data-activate="${base}/sessions/active-organization"
+      data-next="${after}"
+    >
       <p>
         <label>Name <input name="name" required maxlength="256" /></label>
       </p>

@@ -17,7 +17,13 @@ if (create) create.addEventListener('submit', async (event) => {
   const body = { name: create.name.value };
   if (create.slug.value) body.slug = create.slug.value;
   const res = await fetch(create.dataset.api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
-  if (res.ok) { location.assign(create.dataset.next); return; }
+  if (res.ok) {
+    // As Clerk's create flow: the new organization becomes the active one, then on (":slug" / ":id" filled in).
+    const org = (await res.json()).organization;
+    await fetch(create.dataset.activate, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ organization: org.id }), credentials: 'same-origin' });
+    location.assign(create.dataset.next.replace(':slug', encodeURIComponent(org.slug)).replace(':id', encodeURIComponent(org.id)));
+    return;
+  }
   const data = await res.json().catch(() => null);
   out.textContent = (data && data.error && data.error.message) || 'Could not create the organization.';
   out.hidden = false;

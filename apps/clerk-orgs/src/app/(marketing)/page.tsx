@@ -1,0 +1,27 @@
+import { SignInButton, SignedIn, SignedOut, UserButton } from "@gatehouse/nextjs";
+import Link from "next/link";
+
+export default function HomePage() {
+  return (
+    <>
+      <h1 className="text-3xl font-bold">Home</h1>
+      <p className="font-xs font-mono">This is your marketing homepage</p>
+      <p className="font-xs font-mono">
+        This page is visible even when you&apos;re signed out
+      </p>
+
+      <p>
+        Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed euismod,
+        nisl eget ultricies tincidunt, nisl nisl aliquam nisl, eget aliquam nisl
+        nisl eget nisl. Sed euismod, nisl eget ultricies tincidunt, nisl nisl
+        aliquam nisl, eget aliquam nisl nisl eget nisl.
+      </p>
+      <p>
+        Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed euismod,
+        nisl eget ultricies tincidunt, nisl nisl aliquam nisl, eget aliquam nisl
+        nisl eget nisl. Sed euismod, nisl eget ultricies tincidunt, nisl nisl
+        aliquam nisl, eget aliquam nisl nisl eget nisl.
+      </p>
+    </>
+  );
+}
