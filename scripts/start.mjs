@@ -11,7 +11,10 @@ const port = process.env.PORT || '3000';
 const reportsPort = process.env.REPORTS_PORT || '4001';
 
 console.log('Building Gatehouse and the example app (this takes a minute the first time)...');
-const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+// Only the packages and the example: the Clerk fixture apps are built for the end-to-end tests.
+const packages = spawnSync('npm', ['run', 'build:packages'], { cwd: root, stdio: 'inherit' });
+const build =
+  packages.status === 0 ? spawnSync(process.execPath, ['scripts/build-apps.mjs', 'example'], { cwd: root, stdio: 'inherit' }) : packages;
 if (build.status !== 0) {
   console.error('The build failed; see the output above.');
   process.exit(build.status ?? 1);
