@@ -113,11 +113,22 @@ describe('the auth API passes a protect-all proxy untouched (issue #23)', () => 
   });
 
   test('a forged Host never puts another site in the redirect', async () => {
-    for (const host of ['evil.example', 'evil.example:3000', '127.0.0.1:3000', 'localhost.evil.example:3000']) {
+    for (const host of [
+      'evil.example',
+      'evil.example:3000',
+      '127.0.0.2:3001',
+      'localhost.evil.example:3000',
+      '127.0.0.1.evil.example:3000',
+    ]) {
       const response = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host } }), event);
       assert.equal(response.status, 307, host);
       assert.equal(response.headers.get('location'), `${ORIGIN}/sign-in?redirect_url=%2Fdashboard`, host);
     }
+    // The one thing a Host header may choose (Next 15 names a loopback origin `localhost`): the
+    // loopback address the browser used, on the same port, never another machine.
+    const loopback = await protectAll(new NextRequest(`${ORIGIN}/dashboard`, { headers: { ...PAGE, host: '127.0.0.1:3000' } }), event);
+    assert.equal(loopback.status, 307);
+    assert.equal(loopback.headers.get('location'), 'http://127.1:3000/sign-in?redirect_url=%2Fdashboard');
   });
 
   test("sign-in URL: Gatehouse's variable, else Clerk's, else the hosted page", async () => {
