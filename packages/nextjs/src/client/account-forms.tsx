@@ -4,7 +4,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useGatehouse } from './provider.js';
 import { StyledRoot, useStyling, type Styling } from './appearance/appearance.js';
-import { ErrorRegion, Field, StatusRegion } from './appearance/parts.js';
+import { ErrorRegion, Field, MAILED_CODE_INPUT, StatusRegion } from './appearance/parts.js';
 import type { Appearance } from './appearance/types.js';
 
 interface ApiFailure {
@@ -131,12 +131,8 @@ export function VerifyEmailStep({
         <Field
           styling={styling}
           label={t.formFieldLabel__verificationCode}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
+          {...MAILED_CODE_INPUT}
           pattern="[0-9]*"
-          maxLength={6}
-          required
           errorId={error ? errorId : null}
         />
       </div>
@@ -265,16 +261,7 @@ export function ResetPasswordForm({
       onSubmit={reset}
     >
       <div {...el('main', 'gh-stack')}>
-        <Field
-          styling={styling}
-          label={t.formFieldLabel__code}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={6}
-          required
-          errorId={invalid}
-        />
+        <Field styling={styling} label={t.formFieldLabel__code} {...MAILED_CODE_INPUT} errorId={invalid} />
         <Field
           styling={styling}
           label={t.formFieldLabel__newPassword}

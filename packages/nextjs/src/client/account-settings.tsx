@@ -6,7 +6,7 @@ import { useGatehouse } from './provider.js';
 import { useUser } from './use-auth.js';
 import { isReverificationCancelledError, useReverification } from './use-reverification.js';
 import { useStyling, type Styling } from './appearance/appearance.js';
-import { ErrorRegion, Field, StatusRegion } from './appearance/parts.js';
+import { ErrorRegion, Field, MAILED_CODE_INPUT, StatusRegion } from './appearance/parts.js';
 
 interface Result {
   ok: boolean;
@@ -202,15 +202,7 @@ function EmailAddresses() {
                   onSubmit={(e) => void verify(e, a.id)}
                   aria-label={format(texts.verifyAction, { identifier: a.emailAddress })}
                 >
-                  <Field
-                    styling={styling}
-                    label={t.formFieldLabel__verificationCode}
-                    name="code"
-                    inputMode="numeric"
-                    autoComplete="one-time-code"
-                    maxLength={6}
-                    required
-                  />
+                  <Field styling={styling} label={t.formFieldLabel__verificationCode} {...MAILED_CODE_INPUT} />
                   <button {...el('formButtonPrimary', 'gh-btn gh-btn-sm gh-btn-primary')} type="submit">
                     {t.formButtonPrimary__verify}
                   </button>

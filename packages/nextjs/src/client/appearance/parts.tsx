@@ -49,6 +49,15 @@ export function Field({
   );
 }
 
+/** The input of a mailed verification code (sign-up, password reset, a new address): six digits, offered from the mail by the device. */
+export const MAILED_CODE_INPUT = {
+  name: 'code',
+  inputMode: 'numeric',
+  autoComplete: 'one-time-code',
+  maxLength: 6,
+  required: true,
+} as const satisfies InputHTMLAttributes<HTMLInputElement>;
+
 /** Initials in a circle (`avatarBox`): the first letter of up to two words of `name`. */
 export function Avatar({ styling, name, square = false }: { styling: Styling; name: string; square?: boolean }) {
   const initials =
