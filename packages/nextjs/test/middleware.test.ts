@@ -261,6 +261,7 @@ for (const mode of MODES) {
         const gatehouse = await getGatehouse();
         const fresh = (await enter('/sign-in')).session;
         await gatehouse.sessions.revokeSession(String(payload(fresh).sid), { ip: null, userAgent: null, origin: null });
+        const switches = (await gatehouse.store.listAudit({ action: 'session.organization_changed' })).length;
         const seen: (string | null)[] = [];
         const watching = gatehouseMiddleware(
           async (auth) => {
@@ -273,6 +274,7 @@ for (const mode of MODES) {
         assert.equal(res.headers.get('x-middleware-next'), '1', 'the public page runs');
         assert.deepEqual(seen, [null], 'signed out');
         assert.equal(cookieValue(res.headers.getSetCookie(), '__session'), undefined, 'no token minted for it');
+        assert.equal((await gatehouse.store.listAudit({ action: 'session.organization_changed' })).length, switches, 'nothing switched');
       });
     });
   });
