@@ -126,8 +126,7 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
       const row = (await tx.listRoles()).find((r) => r.key === key);
       return row ? roleData(row) : null;
     };
-    return {
-      ...s,
+    return overlay(s, {
       insertUser: (row) =>
         s.transaction(async (tx) => {
           await tx.insertUser(row);
@@ -243,7 +242,24 @@ export function withWebhookOutbox(inner: Store, options: OutboxOptions): Store {
         });
       },
       transaction: (fn) => s.transaction((tx) => fn(wrap(tx))),
-    };
+    });
   };
   return wrap(inner);
+}
+
+/**
+ * `store` with `own` in place of some of its methods. A view, not a copy: copying a transaction's
+ * store would read every method of it, and the transaction builds a feature's queries only when
+ * one of them is first used (a refresh would pay for all of them).
+ */
+function overlay(store: Store, own: Partial<Store>): Store {
+  const has = (name: string | symbol): boolean => Object.hasOwn(own, name) || name in store;
+  const member = (name: string | symbol): unknown => (Object.hasOwn(own, name) ? own[name as keyof Store] : Reflect.get(store, name));
+  return new Proxy({} as Store, {
+    get: (_, name) => member(name),
+    has: (_, name) => has(name),
+    ownKeys: () => [...new Set([...Reflect.ownKeys(store), ...Reflect.ownKeys(own)])],
+    getOwnPropertyDescriptor: (_, name) =>
+      has(name) ? { value: member(name), enumerable: true, configurable: true, writable: false } : undefined,
+  });
 }
