@@ -251,7 +251,7 @@ describe('components and dashboard: look and accessibility (#21)', () => {
       assert.equal(await input.getAttribute('aria-invalid'), 'true');
       assert.deepEqual(await seriousViolations(visitor), [], `${theme} second-factor step with its error`);
       // The backup-code alternative by keyboard.
-      await step.getByRole('link', { name: 'Use a backup code' }).focus();
+      await step.getByRole('button', { name: 'Use a backup code' }).focus();
       await visitor.keyboard.press('Enter');
       await step.getByLabel('Backup code').waitFor(WAIT);
     }
@@ -264,6 +264,8 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     await page.locator(primary).waitFor(WAIT);
     assert.equal(await style(page, primary, 'background-color'), 'rgb(67, 56, 202)');
     assert.equal(await style(page, '.cl-card', 'background-color'), 'rgb(255, 255, 255)');
+    // The empty error region is out of the form's flow (no gap above the button) until a message arrives.
+    assert.equal(await style(page, '.cl-alertBox', 'position'), 'absolute');
 
     await page.goto('/appearance');
     const custom = page.getByTestId('custom');
@@ -297,6 +299,7 @@ describe('components and dashboard: look and accessibility (#21)', () => {
     const alert = page.getByRole('form', { name: 'Se connecter' }).getByRole('alert');
     await alert.getByText('incorrect').waitFor(WAIT);
     assert.equal(await alert.getAttribute('aria-live'), 'assertive');
+    assert.equal(await alert.evaluate((el) => getComputedStyle(el).position), 'static', 'a region with a message is in the flow');
     assert.match((await alert.textContent()) ?? '', /L'adresse e-mail ou le mot de passe est incorrect/);
     assert.equal(await page.getByLabel('Adresse e-mail').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.getByRole('link', { name: "S'inscrire" }).count(), 1);

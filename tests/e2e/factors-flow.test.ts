@@ -126,7 +126,7 @@ describe('second factors, passkeys and reverification in Chromium', { timeout: 4
       const useBackupCode = async (page: Page, code: string) => {
         await enterPassword(page, email);
         const step = page.getByRole('form', { name: 'Two-step verification' });
-        await step.getByRole('link', { name: 'Use a backup code' }).click(WAIT);
+        await step.getByRole('button', { name: 'Use a backup code' }).click(WAIT);
         await step.getByLabel('Backup code').fill(code);
         await step.getByRole('button', { name: 'Verify' }).click();
         return step;

@@ -17,16 +17,13 @@ export function CodeKindSwitch({ styling, mode, onSwitch }: { styling: Styling; 
   const texts = styling.t.signIn.secondFactor;
   return (
     <p className="gh-row">
-      <a
+      <button
         {...styling.el('alternativeMethodsBlockButton', 'gh-link')}
-        href="#"
-        onClick={(event) => {
-          event.preventDefault();
-          onSwitch(mode === 'totp' ? 'backup_code' : 'totp');
-        }}
+        type="button"
+        onClick={() => onSwitch(mode === 'totp' ? 'backup_code' : 'totp')}
       >
         {mode === 'totp' ? texts.action__backupCode : texts.action__totp}
-      </a>
+      </button>
     </p>
   );
 }

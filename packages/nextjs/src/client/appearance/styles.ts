@@ -201,6 +201,9 @@ const RULES: readonly (readonly [string, string])[] = [
     `${R} .gh-sr-only`,
     'position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0',
   ],
+  // An empty live region stays in the page (a message put into it is announced) but takes no room
+  // and is out of the flex flow, so it adds no gap above the button that follows it.
+  [`${R} .gh-live:empty`, 'position:absolute;width:0;height:0;margin:0;padding:0;overflow:hidden'],
 ];
 
 /** The stylesheet, injected once per page by React (`<style href precedence>`). */
