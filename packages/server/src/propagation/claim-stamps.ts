@@ -1,5 +1,7 @@
 // "Claims changed after" stamps: a token minted before its user's or session's stamp is stale.
 
+import { createExpiringMoments } from './expiring-moments.js';
+
 /**
  * When a role changes, a membership is removed, an org is deleted or a session switches org, every
  * token minted before that moment carries stale org claims. Each instance remembers the moment
@@ -22,24 +24,13 @@ export interface ClaimStamps {
 
 export function createClaimStamps(options: { retainMs: number; now: () => number }): ClaimStamps {
   // Keyed by the ids themselves (no key string built per request): a token's `sub` and `sid` are the
-  // same strings on every cache hit, so each lookup reuses their hash.
-  const users = new Map<string, number>();
-  const sessions = new Map<string, number>();
-  let lastSweep = 0;
-  const sweep = (t: number) => {
-    if (t - lastSweep < 1000) return;
-    lastSweep = t;
-    for (const map of [users, sessions]) for (const [key, at] of map) if (t - at > options.retainMs) map.delete(key);
-  };
-  const stamp = (map: Map<string, number>, key: string, at: number) => map.set(key, Math.max(at, map.get(key) ?? 0));
-  const latest = (userId: string, sessionId: string): number => {
-    if (users.size === 0 && sessions.size === 0) return 0;
-    sweep(options.now());
-    return Math.max(users.get(userId) ?? 0, sessions.get(sessionId) ?? 0);
-  };
+  // same strings on every cache hit, so each lookup reuses their hash. Expiry is per entry on lookup.
+  const users = createExpiringMoments(options);
+  const sessions = createExpiringMoments(options);
+  const latest = (userId: string, sessionId: string): number => Math.max(users.get(userId), sessions.get(sessionId));
   return {
-    stampUser: (userId, at) => stamp(users, userId, at),
-    stampSession: (sessionId, at) => stamp(sessions, sessionId, at),
+    stampUser: (userId, at) => users.raise(userId, at),
+    stampSession: (sessionId, at) => sessions.raise(sessionId, at),
     isStale(userId, sessionId, issuedAtMs) {
       const at = latest(userId, sessionId);
       return at > 0 && issuedAtMs <= at;

@@ -1,5 +1,7 @@
 // The in-memory set of revoked session ids that request authentication consults on every request.
 
+import { createExpiringMoments } from './expiring-moments.js';
+
 export interface RevocationList {
   revoke(sessionId: string, at: number): void;
   isRevoked(sessionId: string): boolean;
@@ -9,25 +11,18 @@ export interface RevocationList {
 
 /**
  * Remembers revoked sessions for as long as a token minted before the revocation could still
- * verify (token lifetime + clock skew), then forgets them, so memory stays bounded.
+ * verify (token lifetime + clock skew), then forgets them, so memory stays bounded. A lookup is one
+ * map read; expiry never walks the list on the request path.
  */
 export function createRevocationList(options: { retainMs: number; now: () => number }): RevocationList {
-  const revoked = new Map<string, number>();
-  let lastSweep = 0;
-  function sweep(t: number): void {
-    if (t - lastSweep < 1000) return;
-    lastSweep = t;
-    for (const [id, at] of revoked) if (t - at > options.retainMs) revoked.delete(id);
-  }
+  const revoked = createExpiringMoments(options);
   return {
     retainMs: options.retainMs,
     revoke(sessionId, at) {
-      revoked.set(sessionId, at);
+      revoked.raise(sessionId, at);
     },
     isRevoked(sessionId) {
-      if (revoked.size === 0) return false;
-      sweep(options.now());
-      return revoked.has(sessionId);
+      return revoked.get(sessionId) !== 0;
     },
   };
 }
