@@ -61,7 +61,7 @@ before(() => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 describe('gatehouse CLI: operating an instance', () => {
-  test('init writes the config and a 0600 .env with generated secrets, refuses to overwrite, and --force replaces them', () => {
+  test('init writes the config and a 0600 .env with generated secrets, refuses to overwrite, and --force replaces them while there is no database', () => {
     // --no-link: this suite's later commands make their own database (the first-admin link has its own test, admin-claim.test.ts).
     const run = spawnSync(process.execPath, [MAIN, 'init', '--dir', project, '--no-link'], {
       cwd: root,
@@ -91,13 +91,20 @@ describe('gatehouse CLI: operating an instance', () => {
     assert.notEqual(second.GATEHOUSE_SECRET_KEY, first.GATEHOUSE_SECRET_KEY);
   });
 
-  test('migrate (reading .env) shows progress on stderr and the applied list on stdout', () => {
+  test('migrate (reading .env) shows progress on stderr and the applied list on stdout; init --force then keeps the secrets', () => {
     const run = gatehouse(['migrate']);
     const names = migrationNames();
     assert.equal(ok(run), `Applied ${names.length} migration(s):\n${names.map((n) => `  ${n}\n`).join('')}`);
     assert.match(run.stderr, /SQLite database at .*app\/\.gatehouse\/gatehouse\.db/);
     assert.equal((run.stderr.match(/\] \S+ \.\.\. done \(\d+ ms\)/g) ?? []).length, names.length);
     assert.equal(ok(gatehouse(['migrate'])), 'The database is up to date; no migration to apply.\n');
+
+    // Now that the database holds signing keys encrypted with the secret, --force keeps the secrets.
+    const before = env();
+    const forced = gatehouse(['init', '--force', '--no-link']);
+    assert.match(ok(forced), /Kept the existing GATEHOUSE_SECRET and GATEHOUSE_SECRET_KEY/);
+    assert.ok(!forced.stdout.includes(before.GATEHOUSE_SECRET ?? '?'), 'the kept secret is not printed');
+    assert.deepEqual(env(), before);
   });
 
   test('orgs: create with an owner, add a member, change a role, list; refusals exit 1 or 2', () => {

@@ -1,8 +1,9 @@
 // `gatehouse init`: a new project's gatehouse.config.json and .env (a generated master secret and backend secret key), never overwriting without --force.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseEnv } from 'node:util';
 import { generateSecretKey } from '../backend/secret-keys.js';
 import { createGatehouse, type Gatehouse } from '../instance/instance.js';
 import { CLAIM_PATH, CLAIM_TTL_SECONDS } from '../admin-claim/admin-claim.js';
@@ -33,6 +34,20 @@ function appOrigin(raw: string | boolean | undefined, env: NodeJS.ProcessEnv): s
   return url.origin;
 }
 
+/**
+ * The secrets of an existing `.env` whose database already exists: the signing keys in that database
+ * are encrypted with its GATEHOUSE_SECRET, so `init --force` keeps both secrets rather than writing
+ * new ones that could not open them. Null when there is no such pair (a new secret is generated).
+ */
+function keptSecrets(dir: string, envFile: string): { secret: string; secretKey: string; databaseFile: string } | null {
+  if (!existsSync(envFile)) return null;
+  const env = parseEnv(readFileSync(envFile, 'utf8'));
+  const secret = env.GATEHOUSE_SECRET;
+  const databaseFile = env.GATEHOUSE_DATABASE_FILE || DATABASE_FILE;
+  if (!secret || !existsSync(resolve(dir, databaseFile))) return null;
+  return { secret, secretKey: env.GATEHOUSE_SECRET_KEY || generateSecretKey(), databaseFile };
+}
+
 /** Prints a new first-admin link, or says why there is none. True when one was printed. */
 async function printAdminLink(gatehouse: Gatehouse, origin: string, io: Pick<Io, 'out' | 'err'>): Promise<boolean> {
   const link = await gatehouse.adminClaims.mint(CLAIM_TTL_SECONDS);
@@ -53,7 +68,8 @@ export const initCommands: Command[] = [
       'gatehouse.config.json: roles, JWT templates and session options (edit it; the app reads it on start).',
       '.env (mode 0600): GATEHOUSE_SECRET (the master secret that encrypts the signing keys),',
       "GATEHOUSE_SECRET_KEY (gh_sk_…: server code calling a standalone service's backend API) and",
-      'GATEHOUSE_DATABASE_FILE. Keep .env out of version control. Existing files are left alone unless --force.',
+      'GATEHOUSE_DATABASE_FILE. Keep .env out of version control. Existing files are left alone unless --force;',
+      "--force keeps the existing secrets when the .env's database exists (its signing keys are encrypted with them).",
       'Then it creates the database and prints a one-time link that makes the first instance admin: open it',
       'signed in (sign up first) within an hour; it works once, and only while the instance has no admin.',
       'Its token is stored only as a hash. --url is the app origin in the link (default http://localhost:$PORT or :3000);',
@@ -84,26 +100,33 @@ export const initCommands: Command[] = [
         );
       }
       mkdirSync(dir, { recursive: true });
-      const secret = randomBytes(48).toString('base64url');
+      const kept = keptSecrets(dir, envFile);
+      const secret = kept?.secret ?? randomBytes(48).toString('base64url');
+      const databaseFile = kept?.databaseFile ?? DATABASE_FILE;
       writeFileSync(configFile, `${JSON.stringify(CONFIG, null, 2)}\n`);
       const env = [
         '# Gatehouse (written by `gatehouse init`). Secrets: keep this file out of version control.',
         `GATEHOUSE_SECRET=${secret}`,
-        `GATEHOUSE_SECRET_KEY=${generateSecretKey()}`,
-        `GATEHOUSE_DATABASE_FILE=${DATABASE_FILE}`,
+        `GATEHOUSE_SECRET_KEY=${kept?.secretKey ?? generateSecretKey()}`,
+        `GATEHOUSE_DATABASE_FILE=${databaseFile}`,
         '',
       ].join('\n');
       writeFileSync(envFile, env, { mode: 0o600 });
       // Never the secrets themselves: only where they went.
       io.out(`Wrote ${configFile}`);
       io.out(`Wrote ${envFile} (GATEHOUSE_SECRET, GATEHOUSE_SECRET_KEY, GATEHOUSE_DATABASE_FILE; mode 0600)`);
+      if (kept) {
+        io.out(
+          `Kept the existing GATEHOUSE_SECRET and GATEHOUSE_SECRET_KEY: the signing keys in ${resolve(dir, databaseFile)} are encrypted with that secret (remove the database for new ones).`,
+        );
+      }
       if (values['no-link']) {
         io.out('Next: add .env to .gitignore, then `gatehouse migrate` (the app also migrates on start).');
         return;
       }
       // The instance exactly as the app in DIR will open it: the .env just written, paths relative to DIR.
       const options = cliOptions({
-        env: { ...io.env, GATEHOUSE_SECRET: secret, GATEHOUSE_DATABASE_FILE: resolve(dir, DATABASE_FILE) },
+        env: { ...io.env, GATEHOUSE_SECRET: secret, GATEHOUSE_DATABASE_FILE: resolve(dir, databaseFile) },
         err: io.err,
       });
       let gatehouse: Gatehouse;
