@@ -2,12 +2,13 @@
 // `npm run bench`: builds, runs every case in its own pinned Node process, prints the table and
 // writes RESULTS.md, chart.svg and results/*.json next to this file.
 //
-//   BENCH_ONLY=decision,sessions   run some cases only (decision, nextjs, sessions, scale, multi)
+//   BENCH_ONLY=decision,sessions   run some cases only (decision, nextjs, sessions, scale, multi, compare)
 //   BENCH_SKIP_BUILD=1             use the existing build
 //   BENCH_REPORT_ONLY=1            rewrite RESULTS.md and chart.svg from results/*.json (no run)
 //   BENCH_NO_PIN=1                 do not pin to one CPU with taskset
 //   BENCH_MILLION_USERS=0          skip the 1M-user refresh rows
 //   BENCH_POSTGRES=0               skip PostgreSQL (and the Redis revocation row)
+//   BENCH_BASE=<rev>               the earlier revision the before-vs-after case compares with (3243fab)
 //   --quick (or BENCH_QUICK=1)     shorter rounds and smaller data sets, about 3 minutes; prints the
 //                                  table, leaves RESULTS.md and chart.svg alone (results go to .exp/)
 
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { svgChart } from './lib/report-chart.mjs';
 import { tableRows } from './lib/report-rows.mjs';
 import { targets } from './lib/report-targets.mjs';
+import { compareText } from './lib/report-compare.mjs';
 import { consoleTable, markdown } from './lib/report-text.mjs';
 
 const here = import.meta.dirname;
@@ -37,6 +39,8 @@ const QUICK_DEFAULTS = {
   BENCH_SCALE_MS: '800',
   BENCH_SCALE_TOKENS: '2000',
   BENCH_REVOCATIONS: '50',
+  BENCH_COMPARE_MS: '1600',
+  BENCH_COMPARE_ROUNDS: '4',
 };
 if (quick) for (const [name, value] of Object.entries(QUICK_DEFAULTS)) process.env[name] ??= value;
 const resultsDir = quick ? join(here, '.exp', 'results-quick') : join(here, 'results');
@@ -81,7 +85,7 @@ function runCase(name, { cpu, env = {}, timeoutMs }) {
 mkdirSync(resultsDir, { recursive: true });
 const data = {};
 if (reportOnly) {
-  for (const name of ['decision', 'nextjs', 'sessions', 'scale', 'multi']) {
+  for (const name of ['decision', 'nextjs', 'sessions', 'scale', 'multi', 'compare']) {
     const file = join(resultsDir, `${name}.json`);
     if (existsSync(file)) data[name] = JSON.parse(readFileSync(file, 'utf8'));
   }
@@ -97,6 +101,17 @@ if (!reportOnly && wanted('multi') && process.env.BENCH_POSTGRES !== '0') {
     data.multi = await runCase('multi', { cpu: null, timeoutMs: 300_000 });
   } catch (error) {
     log(`bench: case multi failed (${error.message}); its rows are left out`);
+  }
+}
+// Before vs after: the base revision is built in bench/.exp on first use (about two minutes). A
+// base that cannot be built is left out by the case itself (it says why); any other failure here
+// leaves the rows out too instead of losing the whole run.
+if (!reportOnly && wanted('compare')) {
+  try {
+    data.compare = await runCase('compare', { cpu: 1, timeoutMs: 900_000 });
+    if (data.compare.info.skipped) log(`bench: case compare left out its rows: ${data.compare.info.skipped}`);
+  } catch (error) {
+    log(`bench: case compare failed (${error.message}); its rows are left out`);
   }
 }
 
@@ -132,10 +147,10 @@ const fresh = {
   v8: process.versions.v8,
   openssl: process.versions.openssl,
   pinning: hasTaskset
-    ? 'cases 1, 3 and 4 run under `taskset -c 1` (libuv threadpool threads share that core; PostgreSQL and Redis are other processes, not pinned); case 2 runs the server on CPU 1 and autocannon on CPU 0'
+    ? 'cases 1, 3, 4 and 6 run under `taskset -c 1` (libuv threadpool threads share that core; PostgreSQL and Redis are other processes, not pinned); case 2 runs the server on CPU 1 and autocannon on CPU 0'
     : 'not pinned (taskset unavailable or BENCH_NO_PIN=1)',
   gatehouse: `@gatehouse/core, @gatehouse/server, @gatehouse/nextjs ${version('@gatehouse/core')} at commit ${commit}${dirty ? ' with uncommitted changes in packages/ or apps/' : ''}`,
-  harness: `tinybench ${version('tinybench')}: each task's measured time is split into rounds and the task list is cycled round by round (interleaved), after a warm-up; serial loop (awaited for async tasks, plain calls for synchronous ones); timer overhead subtracted; GC forced before each task; results checked before and after timing and on every iteration. Case 1: ${data.decision ? `${data.decision.rounds} × ${data.decision.timeMs / data.decision.rounds} ms per task` : 'not run'}; case 3: ${data.sessions ? `sign-in ${data.sessions.info.signInRounds} × ${data.sessions.info.signInMs / data.sessions.info.signInRounds} ms, refresh ${data.sessions.info.refreshRounds} × ${data.sessions.info.refreshMs / data.sessions.info.refreshRounds} ms per task` : 'not run'}; case 4: ${data.scale ? `4 × ${data.scale.info.timeMs / 4} ms per task` : 'not run'}; case 2: autocannon ${version('autocannon')}`,
+  harness: `tinybench ${version('tinybench')}: each task's measured time is split into rounds and the task list is cycled round by round (interleaved), after a warm-up; serial loop (awaited for async tasks, plain calls for synchronous ones); timer overhead subtracted; GC forced before each task; results checked before and after timing and on every iteration. Case 1: ${data.decision ? `${data.decision.rounds} × ${data.decision.timeMs / data.decision.rounds} ms per task` : 'not run'}; case 3: ${data.sessions ? `sign-in ${data.sessions.info.signInRounds} × ${data.sessions.info.signInMs / data.sessions.info.signInRounds} ms, refresh ${data.sessions.info.refreshRounds} × ${data.sessions.info.refreshMs / data.sessions.info.refreshRounds} ms per task` : 'not run'}; case 4: ${data.scale ? `4 × ${data.scale.info.timeMs / 4} ms per task` : 'not run'}; case 6: ${data.compare?.results.length ? `${data.compare.info.rounds} × ${data.compare.info.timeMs / data.compare.info.rounds} ms per task` : 'not run'}; case 2: autocannon ${version('autocannon')}`,
   interference: interferenceSummary(data),
   disturbed: disturbed(data),
   network: `a preload (\`lib/net-trap.mjs\`) refuses every non-loopback connection and fetch in every benchmark process and in the Next.js server; attempts refused: ${blocked}`,
@@ -191,6 +206,7 @@ const rows = tableRows(data);
 const targetList = targets(data);
 const wallSeconds = previous?.wallSeconds ?? (performance.now() - started) / 1000;
 console.log(consoleTable(rows, targetList));
+if (data.compare) console.log(`\n${compareText(data.compare)}`);
 if (env.disturbed)
   console.log(`\nThis run was disturbed by other processes: ${env.interference}. Rerun on a quiet machine for cleaner ratios.`);
 if (!only && !quick) {

@@ -1,4 +1,4 @@
-// Case 6: scale-out. The example app's production server on one PostgreSQL database and one Redis,
+// Case 5: scale-out. The example app's production server on one PostgreSQL database and one Redis,
 // first one process, then two, loaded with autocannon: the protected route (GET /api/me, the
 // decision) and the refresh route (POST /api/gatehouse/refresh). The two-process rows are the sum
 // of both servers' requests per second, measured at the same time, beside the one-process rows.

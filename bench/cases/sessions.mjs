@@ -3,30 +3,30 @@
 // service (and, on SQLite with 10k users, the HTTP API).
 
 import { Buffer } from 'node:buffer';
-import { createHash, sign as cryptoSign, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { sign as cryptoSign, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { verify as argon2Verify } from '@node-rs/argon2';
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { createGatehouse } from '@gatehouse/server';
+import {
+  checkRefreshed,
+  clientTokens,
+  ctx,
+  ORIGIN,
+  PASSWORD,
+  rateLimits,
+  refresher,
+  SECRET,
+  sqliteDataSet as sqliteDataSetOf,
+  templatesOf,
+} from '../lib/data-sets.mjs';
 import { setCookieValue } from '../lib/fixtures.mjs';
 import { label } from '../lib/format.mjs';
 import { assert, measure } from '../lib/harness.mjs';
-import { registerSqliteFunctions, seedSql, seededClientToken } from '../lib/seed-sql.mjs';
+import { seedSql } from '../lib/seed-sql.mjs';
 
 const out = process.argv[2];
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -39,102 +39,8 @@ const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgre
 const WITH_POSTGRES = process.env.BENCH_POSTGRES !== '0';
 /** Growing PostgreSQL to 1M users stops (and the row says how far it got) when projected to take longer. */
 const PG_SEED_BUDGET_MS = Number(process.env.BENCH_PG_SEED_BUDGET_MS ?? 240_000);
-const PASSWORD = 'correct horse battery staple';
-const SECRET = 'bench-master-secret-bench-master-secret-0123456789';
-const here = resolve(import.meta.dirname, '..');
-const cacheDir = join(here, '.exp');
 const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sessions-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-
-const ctx = { ip: '127.0.0.1', userAgent: 'gatehouse-bench', origin: 'http://localhost:3000' };
-const ORIGIN = 'http://localhost:3000';
-// The rate limits stay on (their cost is part of a sign-in) but high: the same seeded users sign in many times.
-const high = { limit: 1_000_000_000, windowSeconds: 600 };
-const rateLimits = {
-  signInIp: high,
-  signInIdentifier: high,
-  signUpIp: high,
-  refreshClient: high,
-  refreshIp: high,
-  mintSession: high,
-  mintIp: high,
-};
-
-/** One real sign-up and one real organization: the rows every seeded row is cloned from. */
-async function templatesOf(gatehouse) {
-  const signedUp = await gatehouse.sessions.signUp({ email: 'template@bench.example.com', password: PASSWORD }, ctx);
-  const user = await gatehouse.store.findUserByEmail('template@bench.example.com');
-  const { organization } = await gatehouse.organizations.createOrganization(user.id, { name: 'Template', slug: 'template' });
-  const client = await gatehouse.store.findClient(signedUp.clientToken.split('.')[0]);
-  const session = await gatehouse.store.findSession(signedUp.sessionId);
-  const org = await gatehouse.store.findOrganization(organization.id);
-  const membership = await gatehouse.store.findMembership(organization.id, user.id);
-  assert(user && client && session && org && membership, 'the template rows exist after a real sign-up');
-  return { user, client, session, organization: org, membership };
-}
-
-/**
- * A SQLite file with `users` users and ORGS organizations. Seeded once into bench/.exp (keyed by the
- * schema and the seeder, so a changed migration reseeds) and copied for each run, since refreshes
- * rotate the client tokens the next run would present.
- */
-async function sqliteDataSet(users) {
-  const migrationsDir = join(here, '../packages/server/src/store/migrations');
-  const hash = createHash('sha256');
-  for (const file of readdirSync(migrationsDir).sort()) hash.update(readFileSync(join(migrationsDir, file)));
-  const key = hash
-    .update(readFileSync(join(here, 'lib/seed-sql.mjs')))
-    .digest('hex')
-    .slice(0, 12);
-  const cached = join(cacheDir, `sqlite-${users}-${ORGS}-${key}.db`);
-  let seconds = null;
-  if (!existsSync(cached)) {
-    mkdirSync(cacheDir, { recursive: true });
-    const building = `${cached}.${process.pid}.tmp`;
-    const gatehouse = await createGatehouse({ databaseFile: building, secret: SECRET, log: () => {}, rateLimits });
-    const templates = await templatesOf(gatehouse);
-    await gatehouse.close();
-    const db = new Database(building);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
-    registerSqliteFunctions(db);
-    log(`sessions: seeding SQLite with ${label(users)} users and ${label(ORGS)} organizations (cached in bench/.exp for later runs)`);
-    ({ seconds } = await seedSql({ dialect: 'sqlite', exec: (sql) => db.exec(sql), templates, users, orgs: ORGS, log }));
-    db.exec('ANALYZE');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    renameSync(building, cached);
-    rmSync(`${building}-wal`, { force: true });
-    rmSync(`${building}-shm`, { force: true });
-  }
-  const databaseFile = join(tmp, `sqlite-${users}.db`);
-  copyFileSync(cached, databaseFile);
-  const gatehouse = await createGatehouse({ databaseFile, secret: SECRET, log: () => {}, rateLimits });
-  const passwordHash = (await gatehouse.store.findUserByEmail('u0@bench.example.com')).password_hash;
-  return { gatehouse, users, seconds, bytes: statSync(databaseFile).size, passwordHash, cachedFrom: seconds === null };
-}
-
-/** Presents the client token of a random, not yet refreshed seeded user (then its rotated one). */
-function clientTokens(users, from = 0) {
-  const current = new Map();
-  const order = new Uint32Array(users - from);
-  for (let i = 0; i < order.length; i++) order[i] = from + i;
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  let next = 0;
-  return {
-    take() {
-      const i = order[next];
-      next = (next + 1) % order.length;
-      return { i, token: current.get(i) ?? seededClientToken(i) };
-    },
-    rotated(i, token) {
-      current.set(i, token);
-    },
-  };
-}
 
 /** Refresh tasks over the seeded users of a data set, each user refreshed once (then wrapping around). */
 function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', from = 0 } = {}) {
@@ -142,12 +48,7 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
   // Users below `from` were refreshed on a smaller data set already: not presented again.
   const tokens = clientTokens(users, from);
   const maxIterations = Math.floor((users - from) / (http ? 12 : 6)); // with warm-up and checks, no user is refreshed twice
-  const refreshOnce = async () => {
-    const { i, token } = tokens.take();
-    const result = await gatehouse.sessions.refresh(token, ctx);
-    if (result.clientToken) tokens.rotated(i, result.clientToken);
-    return result;
-  };
+  const refreshOnce = refresher(gatehouse, tokens);
   const tasks = [
     {
       id: `refresh.service.${id}`,
@@ -159,13 +60,7 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
         const result = await refreshOnce();
         if (!result.sessionToken || !result.clientToken) failures++;
       },
-      check: async () => {
-        const result = await refreshOnce();
-        assert(result.clientToken, 'a refresh outside the grace window rotates the client token');
-        const state = await gatehouse.authenticate({ headers: new Headers({ cookie: `__session=${result.sessionToken}` }) });
-        assert(state.status === 'signed-in', 'the refreshed session token authenticates');
-        assert(state.claims.o?.id?.startsWith('org_'), 'the refreshed token carries the active organization');
-      },
+      check: async () => checkRefreshed(gatehouse, await refreshOnce()),
     },
   ];
   if (http) {
@@ -203,6 +98,7 @@ const results = [];
 const info = { users: USERS, million: MILLION, orgs: ORGS, signInMs: SIGN_IN_MS, signInRounds: 3, refreshMs: REFRESH_MS, refreshRounds: 4 };
 
 // ---------------------------------------------------------------- SQLite, 10k users: sign-in and refresh
+const sqliteDataSet = (users) => sqliteDataSetOf({ createGatehouse, users, orgs: ORGS, tmp, log });
 const small = await sqliteDataSet(USERS);
 info.sqlite10k = { seconds: small.seconds, bytes: small.bytes, cached: small.cachedFrom };
 const passwordHash = small.passwordHash;

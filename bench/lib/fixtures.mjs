@@ -46,3 +46,41 @@ export function setCookieValue(response, name) {
     if (c.startsWith(`${name}=`)) return decodeURIComponent(c.slice(name.length + 1).split(';')[0]);
   return null;
 }
+
+/**
+ * The instance's per-request checks after the signature, each list holding `others` other sessions
+ * and users (what a busy instance remembers for a token lifetime): a revoked session, claims changed
+ * after the token. `lists` gives the version's `createRevocationList` and `createClaimStamps`.
+ */
+export function sessionChecks({ createRevocationList, createClaimStamps }, others = 10_000) {
+  const revocations = createRevocationList({ retainMs: 3_600_000, now: Date.now });
+  const stamps = createClaimStamps({ retainMs: 3_600_000, now: Date.now });
+  const stampedAt = Date.now();
+  for (let i = 0; i < others; i++) {
+    revocations.revoke(`sess_revoked${i}`, stampedAt);
+    stamps.stampUser(`user_stamped${i}`, stampedAt);
+    stamps.stampSession(`sess_stamped${i}`, stampedAt);
+  }
+  function checkSession(c) {
+    if (revocations.isRevoked(c.sid)) return 'session-revoked';
+    if (stamps.isStale(c.sub, c.sid, c.iat_ms ?? c.iat * 1000)) return 'session-claims-stale';
+    return null;
+  }
+  return { checkSession, stampedAt };
+}
+
+/**
+ * Tokens every Gatehouse path must refuse, with the reason it must give (null: any): `token` with
+ * its signature tampered, one of a revoked session, one minted before its user's claims changed.
+ */
+export async function refusedTokens({ token, key, issuer, stampedAt }) {
+  const [h64, p64, s64] = token.split('.');
+  return [
+    [`${h64}.${p64}.${s64.slice(0, -4)}AAAA`, null],
+    [await signSessionToken({ ...sessionClaims({ iss: issuer }), sid: 'sess_revoked7' }, key), 'session-revoked'],
+    [
+      await signSessionToken({ ...sessionClaims({ iss: issuer }), sub: 'user_stamped7', iat_ms: stampedAt - 1 }, key),
+      'session-claims-stale',
+    ],
+  ];
+}

@@ -1,9 +1,10 @@
 // The rows of the bench's main table, one per measured operation, from the cases' raw results.
 
 import { int, label, pct, ratio, sig } from './format.mjs';
+import { compareRows } from './report-compare.mjs';
 
 /** Rows of the main table: [section, operation, ops/s, mean, p99, reference, spread, notes]. */
-export function tableRows({ decision, nextjs, sessions, scale, multi }) {
+export function tableRows({ decision, nextjs, sessions, scale, multi, compare }) {
   const rows = [];
   if (decision) {
     const by = Object.fromEntries(decision.results.map((r) => [r.id, r]));
@@ -105,6 +106,7 @@ export function tableRows({ decision, nextjs, sessions, scale, multi }) {
       });
     }
   }
+  if (compare) rows.push(...compareRows(compare));
   return rows;
 }
 

@@ -1,6 +1,7 @@
 // The bench's text outputs: the console table and bench/RESULTS.md.
 
 import { int } from './format.mjs';
+import { compareMarkdown } from './report-compare.mjs';
 
 /** A plain-text table for the terminal. */
 export function consoleTable(rows, targetList) {
@@ -118,6 +119,7 @@ export function markdown({ env, rows, targetList, data, chartFile, wallSeconds }
       "- p99 is the median of the rounds' p99 (autocannon's ms resolution).",
     );
   }
+  if (data.compare) out.push(...compareMarkdown(data.compare));
   out.push('', 'Raw data: `results/*.json`.', '');
   return out.join('\n');
 }
