@@ -15,6 +15,7 @@ const LIMITS: Partial<RateLimitSettings> = {
   signUpIp: { limit: 2, windowSeconds: 60 },
   verifyIp: false,
   verifyIdentifier: { limit: 2, windowSeconds: 60 },
+  ceremonyIp: { limit: 3, windowSeconds: 60 },
 };
 
 let n = 0;
@@ -91,6 +92,25 @@ for (const backend of ['memory', 'redis'] as const) {
         headers: { 'x-forwarded-for': ip() },
       });
       assert.equal(other.status, 200);
+    });
+
+    test('passkey ceremonies opened before sign-in, per IP: the 4th is refused and writes no challenge row', async () => {
+      const from = ip();
+      const open = () => send(t, `${API}/sign-in/passkey/options`, { method: 'POST', headers: { 'x-forwarded-for': from } });
+      const challenges = () => (t.db.prepare('SELECT COUNT(*) AS n FROM factor_challenges').get() as { n: number }).n;
+      for (let i = 0; i < 3; i++) {
+        const res = await open();
+        assert.equal(res.status, 200, res.text);
+        assert.equal(typeof (res.body as { challengeId?: unknown }).challengeId, 'string');
+      }
+      const rows = challenges();
+      const before = t.counts();
+      assertLimited(await open(), 60);
+      assertLimited(await open(), 60);
+      assert.equal(challenges(), rows, 'no challenge row for a refused request');
+      assert.deepEqual(t.counts(), { ...before, audit_events: before.audit_events + 1 });
+      // Another address still gets its ceremony.
+      assert.equal((await send(t, `${API}/sign-in/passkey/options`, { method: 'POST', headers: { 'x-forwarded-for': ip() } })).status, 200);
     });
 
     test('invitation acceptance per user: guesses stop after the limit', async () => {

@@ -102,6 +102,16 @@ export function createFactorRoutes(gatehouse: Gatehouse, signedIn: SignedIn) {
     );
   }
 
+  /**
+   * Opening a passkey ceremony before anyone is signed in (the sign-in page asks for one on every
+   * visit, for passkey autofill) writes a challenge row: counted per IP so a script cannot fill the
+   * table.
+   */
+  async function ceremonyLimited(request: Request, ctx: RequestContext): Promise<Response | null> {
+    const ip = gatehouse.rateLimits.clientIp(request.headers);
+    return rateLimitedResponse(await gatehouse.rateLimits.attempt([{ name: 'ceremonyIp', key: ip }], { ip, userAgent: ctx.userAgent }));
+  }
+
   /** Wraps a route for the signed-in user (cookie or Bearer); 401 otherwise. */
   function me(
     route: (request: Request, me: Me & { viaCookie: boolean }, ctx: RequestContext, cookies: CookieSettings) => Promise<Response>,
@@ -142,14 +152,18 @@ export function createFactorRoutes(gatehouse: Gatehouse, signedIn: SignedIn) {
       },
     },
     '/sign-in/second-factor/passkey-options': {
-      POST: async (request) => {
+      POST: async (request, ctx) => {
         await readOptionalJson(request, NoBody);
+        const blocked = await ceremonyLimited(request, ctx);
+        if (blocked) return blocked;
         return json(200, await factors.secondFactorPasskeyOptions(presentedAttempt(request), originOf(request)));
       },
     },
     '/sign-in/passkey/options': {
-      POST: async (request) => {
+      POST: async (request, ctx) => {
         await readOptionalJson(request, NoBody);
+        const blocked = await ceremonyLimited(request, ctx);
+        if (blocked) return blocked;
         return json(200, await factors.passkeySignInOptions(originOf(request)));
       },
     },

@@ -23,6 +23,7 @@ const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
   refreshIp: 'GATEHOUSE_RATE_LIMIT_REFRESH_IP',
   mintSession: 'GATEHOUSE_RATE_LIMIT_MINT_SESSION',
   mintIp: 'GATEHOUSE_RATE_LIMIT_MINT_IP',
+  ceremonyIp: 'GATEHOUSE_RATE_LIMIT_CEREMONY_IP',
 };
 
 function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {

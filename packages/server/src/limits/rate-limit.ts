@@ -15,7 +15,16 @@ export interface RateLimitRule {
 
 /** What may be limited: the endpoint kind and whether the key is the client IP or the identifier (email, user). */
 export type RateLimitName =
-  'signInIp' | 'signInIdentifier' | 'signUpIp' | 'verifyIp' | 'verifyIdentifier' | 'refreshClient' | 'refreshIp' | 'mintSession' | 'mintIp';
+  | 'signInIp'
+  | 'signInIdentifier'
+  | 'signUpIp'
+  | 'verifyIp'
+  | 'verifyIdentifier'
+  | 'refreshClient'
+  | 'refreshIp'
+  | 'mintSession'
+  | 'mintIp'
+  | 'ceremonyIp';
 
 export type RateLimitSettings = Record<RateLimitName, RateLimitRule | false>;
 
@@ -32,6 +41,9 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   refreshIp: { limit: 1200, windowSeconds: 60 },
   mintSession: { limit: 120, windowSeconds: 60 },
   mintIp: { limit: 1200, windowSeconds: 60 },
+  // Passkey ceremonies opened before sign-in (each writes a challenge row for five minutes): far
+  // above a person's page visits, far below a loop filling the table.
+  ceremonyIp: { limit: 300, windowSeconds: 60 },
 };
 
 /** One counted attempt: how many were made in the current window and how long until it resets. */
