@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const { openApiDocument } = await import(resolve(root, 'packages/server/dist/index.js'));
+const { openApiDocument } = await import(resolve(root, 'packages/server/dist/http/openapi.js'));
 const { version } = JSON.parse(readFileSync(resolve(root, 'packages/server/package.json'), 'utf8'));
 const file = resolve(root, 'docs/openapi.json');
 const text = `${JSON.stringify(openApiDocument(version), null, 2)}\n`;

@@ -1,6 +1,8 @@
 // The two implementations of the port that the SDK tests run through (issue #14): the embedded
 // instance, and a standalone app's client of that same instance served over HTTP.
 
+import { after, before } from 'node:test';
+import { rmSync } from 'node:fs';
 import type { Gatehouse, GatehouseBackend } from '@gatehouse/server';
 
 export const MODES = ['embedded', 'standalone'] as const;
@@ -24,5 +26,27 @@ export async function openPorts(gatehouse: Gatehouse): Promise<Ports> {
       await remote.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * The process-wide instance (its SQLite file under `dir`) through both ports: opened before the
+ * file's tests, closed after them with the instance, and `dir` removed.
+ */
+export function portsOfFile(dir: string): () => Ports {
+  let ports: Ports | undefined;
+  before(async () => {
+    const { getGatehouse } = await import('@gatehouse/server');
+    ports = await openPorts(await getGatehouse());
+  });
+  after(async () => {
+    await ports?.close();
+    const { getGatehouse } = await import('@gatehouse/server');
+    await (await getGatehouse()).close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (!ports) throw new Error('the ports open before the tests');
+    return ports;
   };
 }

@@ -3,13 +3,13 @@
 // proxy let through had expired by then (a signed-in user answered 401). The embedded instance and a
 // standalone app's port to it over HTTP (issue #14).
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
-import { MODES, openPorts, type Ports } from './ports.js';
+import { MODES, portsOfFile } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-expiry-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -18,7 +18,7 @@ process.env.GATEHOUSE_DEV_SECRET = '1';
 process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 /** 4 s tokens: the proxy refreshes in their last second (a quarter of the lifetime, at most 5 s). */
 process.env.GATEHOUSE_SESSION_TOKEN_TTL = '4';
-// A standalone app's cookie-based refresh carries the app's origin: the service must allow it (deployment.md).
+// A standalone app's refresh carries the app's origin: the service must allow it (deployment.md).
 process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
 
 const { getGatehouse } = await import('@gatehouse/server');
@@ -32,15 +32,7 @@ const cookieValue = (lines: string[], name: string) =>
     ?.split(';')[0]!
     .slice(name.length + 1);
 
-let ports: Ports;
-before(async () => {
-  ports = await openPorts(await getGatehouse());
-});
-after(async () => {
-  await ports.close();
-  await (await getGatehouse()).close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const ports = portsOfFile(dir);
 
 for (const mode of MODES) {
   test(`a token in the last quarter of its life is refreshed in place; a fresh one is not (${mode})`, async () => {
@@ -48,7 +40,7 @@ for (const mode of MODES) {
       async (auth) => {
         await auth.protect();
       },
-      { backend: ports.get(mode) },
+      { backend: ports().get(mode) },
     );
     const gatehouse = await getGatehouse();
     const res = await gatehouse.handle(

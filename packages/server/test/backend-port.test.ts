@@ -30,7 +30,7 @@ before(async () => {
   // Real clock: the remote app verifies with its own clock, as a separate process would.
   service = await createTestInstance({ now: Date.now, allowedOrigins: [APP], secretKeys: [SECRET_KEY] });
   server = await startServiceServer(createServiceHandler(service.gatehouse), { port: 0, log: () => undefined });
-  // Without a secret key the app refreshes through the browsers' cookie-based /refresh; with one, through /app/refresh.
+  // Without a secret key the app refreshes through /app/client-refresh; with one, through /app/refresh (JSON both).
   remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
   keyed = await createRemoteBackend({ serviceUrl: server.url, secretKey: SECRET_KEY, log: () => undefined });
 });

@@ -1,5 +1,6 @@
 // Test support for the server suites: a real instance on a temp SQLite file with a fake clock, in-process requests, a cookie jar and row counts.
 
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -242,4 +243,34 @@ export function authenticateToken(t: InstanceLike, sessionToken: string): Promis
 /** The Set-Cookie line for `name`, or undefined. */
 export function setCookie(response: ApiResponse, name: string): string | undefined {
   return response.setCookies.find((line) => line.startsWith(`${name}=`));
+}
+
+/** The JSON answer of an app's refresh (`/app/refresh`, `/app/client-refresh`). */
+export interface AppRefreshAnswer {
+  sessionToken: string;
+  clientToken: string | null;
+  sessionId: string;
+  userId: string;
+  claims: Record<string, unknown>;
+}
+
+/** Checks an app refresh's 200: no cookie, the session's new token (it verifies, to the claims answered beside it) and its `azp`. */
+export async function assertAppRefreshAnswer(
+  t: InstanceLike,
+  res: ApiResponse,
+  expected: { sessionId: string; azp: string },
+): Promise<AppRefreshAnswer> {
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.setCookies, [], 'the app sets the cookies on its own origin');
+  const body = res.body as AppRefreshAnswer;
+  assert.equal(body.sessionId, expected.sessionId);
+  assert.equal(body.claims.sid, expected.sessionId);
+  assert.equal(body.claims.sub, body.userId);
+  assert.equal(body.claims.azp, expected.azp, "the browser's origin, as the app saw it");
+  const state = await t.gatehouse.authenticate(
+    new Request(`${expected.azp}/x`, { headers: { authorization: `Bearer ${body.sessionToken}` } }),
+  );
+  assert.equal(state.status, 'signed-in');
+  assert.deepEqual(state.status === 'signed-in' && state.claims, body.claims);
+  return body;
 }

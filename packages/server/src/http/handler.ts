@@ -36,7 +36,7 @@ import { CLAIM_PATH } from '../admin-claim/admin-claim.js';
 import { createClaimRoutes } from '../admin-claim/claim-routes.js';
 import { createHostedPages } from '../hosted/pages.js';
 import { needsSecondFactorSetup } from '../factors/factor-requirement.js';
-import { APP_REFRESH_PATH, appRefreshRoute } from './app-refresh.js';
+import { APP_CLIENT_REFRESH_PATH, APP_REFRESH_PATH, appClientRefreshRoute, appRefreshRoute } from './app-refresh.js';
 
 export interface HandlerOptions {
   /** Where the API is mounted, e.g. `/api/gatehouse`. */
@@ -170,8 +170,9 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
         return json(200, { jwt: sessionToken, sessionId, userId }, headers);
       },
     },
-    // An app in front of a standalone service refreshes its visitors' sessions here (secret key, JSON).
+    // An app in front of a standalone service refreshes its visitors' sessions here (JSON, with or without the secret key).
     [APP_REFRESH_PATH]: appRefreshRoute(gatehouse, secretKeys),
+    [APP_CLIENT_REFRESH_PATH]: appClientRefreshRoute(gatehouse),
     '/handshake': {
       GET: async (request, ctx, cookies) => {
         // The edge middleware's way to refresh: a top-level GET with the __client cookie, answered

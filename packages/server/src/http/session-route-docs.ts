@@ -5,7 +5,7 @@ import { AcceptBody, CreateBody, InviteBody, RoleBody as MemberRoleBody, UpdateB
 import { ActiveOrganizationBody, ProfileBody, SignOutBody, TokenBody } from './session-routes.js';
 import { SignInBody, SignUpBody } from './sign-in-bodies.js';
 import { OauthStartBody } from '../oauth/routes.js';
-import { APP_REFRESH_PATH, AppRefreshBody } from './app-refresh.js';
+import { APP_CLIENT_REFRESH_PATH, APP_REFRESH_PATH, AppClientRefreshBody, AppRefreshBody } from './app-refresh.js';
 
 /** The session and key routes. A function: the handler's modules are read when it is called (no load-order trap). */
 export function sessionRouteDocs(): DocumentedRoute[] {
@@ -45,6 +45,16 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       tag: 'sessions',
       auth: 'secretKey',
       body: AppRefreshBody,
+    },
+    {
+      method: 'POST',
+      path: APP_CLIENT_REFRESH_PATH,
+      operationId: 'appClientRefresh',
+      summary:
+        "An app in front of a standalone service without its secret key refreshes a visitor's session: the client token in (JSON body; no cookie is read), the new session token, rotated client token and claims out",
+      tag: 'sessions',
+      auth: 'none',
+      body: AppClientRefreshBody,
     },
     {
       method: 'POST',

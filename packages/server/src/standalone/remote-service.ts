@@ -44,7 +44,8 @@ export interface RemoteGatehouseOptions {
   /**
    * The service's secret key (`gh_sk_…`): the backend API (`client()`) for server code, and the
    * refresh of visitors' sessions as a JSON call (`POST {basePath}/app/refresh`). Without it the
-   * app refreshes through the browsers' cookie-based `POST {basePath}/refresh`.
+   * app refreshes through `POST {basePath}/app/client-refresh` (JSON too, the browser's context in
+   * the headers).
    */
   secretKey?: string;
   /** How long a call to the service may take (default 5 s). */

@@ -1,9 +1,7 @@
 // How a standalone app talks to its service: the answers' errors as GatehouseErrors, the refresh
-// (server to server with the secret key, or as a browser would with the client cookie), and the
-// auth API forwarded as is.
+// (JSON both ways, with or without the secret key), and the auth API forwarded as is.
 
 import {
-  CLIENT_COOKIE,
   GatehouseError,
   STATUS_BY_CODE,
   authenticateToken,
@@ -13,7 +11,7 @@ import {
   type SessionRefresh,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
-import { APP_REFRESH_PATH } from '../http/app-refresh.js';
+import { APP_CLIENT_REFRESH_PATH, APP_REFRESH_PATH } from '../http/app-refresh.js';
 
 /** What every call to the service needs. */
 export interface ServiceCalls {
@@ -50,55 +48,44 @@ export async function verifiedClaims(token: string, verifier: SessionTokenVerifi
 }
 
 /**
- * The refresh of the port over HTTP. With the secret key: `POST {basePath}/app/refresh`, the client
- * token and the browser's context in, the tokens out as JSON. Without one: the browsers' cookie-based
- * `POST {basePath}/refresh`, the rotated client token read from its Set-Cookie.
+ * The refresh of the port over HTTP, JSON in and JSON out (no cookie is sent or read). With the
+ * secret key: `POST {basePath}/app/refresh`, the client token and the browser's context in the body.
+ * Without one: `POST {basePath}/app/client-refresh`, the client token in the body and the browser's
+ * context in the headers, as a browser's own refresh would carry them.
  */
 export function remoteRefresh(calls: ServiceCalls, verifier: SessionTokenVerifier, secretKey: string | undefined) {
   const { service, basePath, doFetch, timeoutMs } = calls;
-  async function withSecretKey(key: string, clientToken: string, ctx: RequestContext): Promise<SessionRefresh> {
-    const res = await doFetch(new URL(`${basePath}${APP_REFRESH_PATH}`, service), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ clientToken, ip: ctx.ip, userAgent: ctx.userAgent, origin: ctx.origin ?? service.origin }),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = await serviceJson(res, 'sessionToken');
-    const sessionToken = body.sessionToken as string;
-    return {
-      sessionToken,
-      sessionId: String(body.sessionId),
-      userId: String(body.userId),
-      claims: await verifiedClaims(sessionToken, verifier),
-      clientToken: typeof body.clientToken === 'string' && body.clientToken !== '' ? body.clientToken : null,
-    };
-  }
-  async function withCookie(clientToken: string, ctx: RequestContext): Promise<SessionRefresh> {
-    const headers = new Headers({ cookie: `${CLIENT_COOKIE}=${clientToken}`, origin: ctx.origin ?? service.origin });
+  function request(clientToken: string, ctx: RequestContext): { path: string; headers: Headers; body: unknown } {
+    const origin = ctx.origin ?? service.origin;
+    const headers = new Headers({ 'content-type': 'application/json' });
+    if (secretKey) {
+      headers.set('authorization', `Bearer ${secretKey}`);
+      return { path: APP_REFRESH_PATH, headers, body: { clientToken, ip: ctx.ip, userAgent: ctx.userAgent, origin } };
+    }
+    headers.set('origin', origin);
     if (ctx.userAgent) headers.set('user-agent', ctx.userAgent);
     if (ctx.ip) headers.set('x-forwarded-for', ctx.ip);
-    const res = await doFetch(new URL(`${basePath}/refresh`, service), {
+    return { path: APP_CLIENT_REFRESH_PATH, headers, body: { clientToken } };
+  }
+  return async (clientToken: string, ctx: RequestContext): Promise<SessionRefresh> => {
+    const { path, headers, body } = request(clientToken, ctx);
+    const res = await doFetch(new URL(`${basePath}${path}`, service), {
       method: 'POST',
       headers,
+      body: JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = await serviceAnswer(res);
-    const rotated = res.headers
-      .getSetCookie()
-      .map((line) => line.split(';')[0] ?? '')
-      .find((pair) => pair.startsWith(`${CLIENT_COOKIE}=`) && pair.length > CLIENT_COOKIE.length + 1);
+    const answer = await serviceJson(res, 'sessionToken');
+    const sessionToken = answer.sessionToken as string;
     return {
-      sessionToken: body.jwt,
-      sessionId: String(body.sessionId),
-      userId: String(body.userId),
-      claims: await verifiedClaims(body.jwt, verifier),
-      clientToken: rotated ? rotated.slice(CLIENT_COOKIE.length + 1) : null,
+      sessionToken,
+      sessionId: String(answer.sessionId),
+      userId: String(answer.userId),
+      claims: await verifiedClaims(sessionToken, verifier),
+      clientToken: typeof answer.clientToken === 'string' && answer.clientToken !== '' ? answer.clientToken : null,
     };
-  }
-  return (clientToken: string, ctx: RequestContext): Promise<SessionRefresh> =>
-    secretKey ? withSecretKey(secretKey, clientToken, ctx) : withCookie(clientToken, ctx);
+  };
 }
 
 /** Response headers that describe one hop's transfer, not the content: never passed on. */
