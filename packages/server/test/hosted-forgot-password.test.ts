@@ -3,7 +3,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, type TestInstance } from './helpers.js';
+import { totpCode } from '../src/factors/codes.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, type CookieJar, type TestInstance } from './helpers.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const NEW_PASSWORD = 'a brand new hosted passphrase';
@@ -17,6 +18,17 @@ before(async () => {
   assert.equal((await signUp(t, 'forgetful@example.com', createCookieJar())).status, 200);
 });
 after(() => t.close());
+
+/** The newest reset code mailed to `to`. */
+const codeFor = (to: string) => /^(\d{6})$/m.exec(mails.findLast((m) => m.to === to)?.text ?? '')?.[1] ?? '';
+
+/** Asks for a reset of `email` on the hosted page; answers the code step's page and its form action. */
+async function askReset(email: string): Promise<{ step: string; action: string }> {
+  const start = await send(t, `${API}/pages/forgot-password?redirect_url=%2Fdashboard`);
+  const asked = await post(start.text, `${API}/sign-ins`, { strategy: 'reset_password_email_code', identifier: email });
+  const step = (await send(t, asked.headers.get('location') ?? '')).text;
+  return { step, action: /action="([^"]+\/reset_password)"/.exec(step)?.[1] ?? '' };
+}
 
 /** Posts the page's form `action` with its hidden fields and `fields`. */
 function post(page: string, action: string, fields: Record<string, string>, jar = createCookieJar()) {
@@ -63,6 +75,31 @@ describe('hosted "Forgot password?" (issue #23)', () => {
     assert.equal((await send(t, `${API}/session`, { jar })).status, 200);
     assert.equal((await signIn(t, 'forgetful@example.com', PASSWORD)).status, 401, 'the old password fails');
     assert.equal((await signIn(t, 'forgetful@example.com', NEW_PASSWORD)).status, 200);
+  });
+
+  test('an account with a second factor: the password changes, but the reset signs no one in; the sign-in asks for the second step', async () => {
+    const email = 'two-step@example.com';
+    const owner = createCookieJar();
+    assert.equal((await signUp(t, email, owner)).status, 200);
+    const secret = ((await send(t, `${API}/me/factors/totp`, { method: 'POST', jar: owner })).body as { secret: string }).secret;
+    assert.equal((await send(t, `${API}/me/factors/totp/confirm`, { json: { code: totpCode(secret, t.clock.now) }, jar: owner })).status, 200);
+
+    const { step, action } = await askReset(email);
+    const jar: CookieJar = createCookieJar();
+    const sessionsBefore = t.counts().sessions;
+    const done = await post(step, action, { code: codeFor(email), password: NEW_PASSWORD }, jar);
+    assert.equal(done.status, 303);
+    const back = done.headers.get('location') ?? '';
+    assert.match(back, /\/pages\/forgot-password\?reset_attempt=sia_[a-z0-9]+.*error=conflict/);
+    assert.equal(jar.get('__session'), undefined, 'no session cookie');
+    assert.equal(t.counts().sessions, sessionsBefore, 'no session started');
+    assert.match((await send(t, back)).text, /Your password is changed\. Sign in with it to finish/);
+    assert.equal((await send(t, `${API}/session`, { jar: owner })).status, 401, 'the reset ended the sessions it had');
+
+    assert.equal((await signIn(t, email, PASSWORD)).status, 401, 'the old password fails');
+    const attempt = await signIn(t, email, NEW_PASSWORD);
+    assert.equal(attempt.status, 200);
+    assert.equal((attempt.body as { status?: string }).status, 'needs_second_factor', 'the new password alone is not a session');
   });
 
   test('an unknown address looks the same; a made-up attempt id never reaches the page', async () => {
