@@ -82,7 +82,10 @@ describe('hosted "Forgot password?" (issue #23)', () => {
     const owner = createCookieJar();
     assert.equal((await signUp(t, email, owner)).status, 200);
     const secret = ((await send(t, `${API}/me/factors/totp`, { method: 'POST', jar: owner })).body as { secret: string }).secret;
-    assert.equal((await send(t, `${API}/me/factors/totp/confirm`, { json: { code: totpCode(secret, t.clock.now) }, jar: owner })).status, 200);
+    assert.equal(
+      (await send(t, `${API}/me/factors/totp/confirm`, { json: { code: totpCode(secret, t.clock.now) }, jar: owner })).status,
+      200,
+    );
 
     const { step, action } = await askReset(email);
     const jar: CookieJar = createCookieJar();
