@@ -69,30 +69,33 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
  */
 function discardingTimedOutClients(pool: pg.Pool): pg.Pool {
   const timedOut = new WeakSet<pg.PoolClient>();
-  const listening = new WeakSet<pg.PoolClient>();
+  const prepared = new WeakSet<pg.PoolClient>();
   const connect = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
-    // A checked-out client whose connection is cut (a database restart, a terminated backend)
-    // emits 'error' besides failing its query; the pool listens only while the client is idle, so
-    // without this the event would crash the process. The query's own rejection still reports it.
-    if (!listening.has(client)) {
-      listening.add(client);
+    // Once per connection (a client is checked out again and again: wrapping its query on every
+    // checkout would nest one wrapper per query it has ever run).
+    if (!prepared.has(client)) {
+      prepared.add(client);
+      // A checked-out client whose connection is cut (a database restart, a terminated backend)
+      // emits 'error' besides failing its query; the pool listens only while the client is idle, so
+      // without this the event would crash the process. The query's own rejection still reports it.
       client.on('error', () => undefined);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      Object.assign(client, {
+        query: (...args: unknown[]) => {
+          const result = query(...args);
+          if (result instanceof Promise) {
+            result.catch((error: unknown) => {
+              if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) timedOut.add(client);
+            });
+          }
+          return result;
+        },
+      });
     }
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // The pool gives the client a new release function on every checkout.
     const release = client.release.bind(client);
-    Object.assign(client, {
-      query: (...args: unknown[]) => {
-        const result = query(...args);
-        if (result instanceof Promise) {
-          result.catch((error: unknown) => {
-            if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) timedOut.add(client);
-          });
-        }
-        return result;
-      },
-      release: (error?: Error | boolean) => release(error ?? (timedOut.has(client) ? new Error(QUERY_TIMEOUT_MESSAGE) : undefined)),
-    });
+    client.release = (error?: Error | boolean) => release(error ?? (timedOut.has(client) ? new Error(QUERY_TIMEOUT_MESSAGE) : undefined));
     return client;
   };
   return Object.assign(Object.create(pool) as pg.Pool, { connect, end: () => pool.end() });
