@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { createBackendClient, type GatehouseOptions } from '@gatehouse/server';
-import type { BackendInstance } from './backends.js';
+import type { BackendInstance, BackendName } from './backends.js';
 import {
   API,
   PASSWORD,
@@ -22,6 +22,8 @@ import { activate, as, createOrg, join, member, payload } from './org-setup.js';
 
 export interface StoreCase {
   name: string;
+  /** The databases this case runs on (default: every one). */
+  backends?: BackendName[];
   /** `open` starts an instance on the suite's database (closed after the case); pass a clock to share one. */
   run(open: (options?: Partial<GatehouseOptions>, clock?: Clock) => Promise<BackendInstance>): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type BackendName, type TestDatabase } from './backends.js';
 import { storeCases } from './store-cases.js';
+import { refreshSwapCases } from './refresh-swap-cases.js';
 
 const postgresSkip = await serviceGate('PostgreSQL');
 
@@ -20,7 +21,7 @@ for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
       await database?.drop();
     });
 
-    for (const { name, run } of storeCases) {
+    for (const { name, run } of [...storeCases, ...refreshSwapCases].filter((c) => !c.backends || c.backends.includes(backend))) {
       test(name, () =>
         run(async (options, clock) => {
           if (!database) throw new Error(`no ${backend} database`);

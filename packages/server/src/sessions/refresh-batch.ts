@@ -8,7 +8,16 @@ export interface RefreshBatch {
   store: Store;
   /** Applies the held writes (before commit, and before any call the batch does not answer itself). */
   flush(): Promise<void>;
+  /** The writes held so far (for an unlocked batch, to apply by compare and swap). */
+  held(): RefreshWrites;
 }
+
+/**
+ * Thrown by an unlocked batch ({@link batchRefresh} with `locked: false`) where the refresh needs
+ * more than the rows read up front or more than one write of a kind: that refresh takes the
+ * locking path instead. Nothing has been written when it is thrown.
+ */
+export const LOCK_NEEDED = Symbol('refresh needs the client lock');
 
 /**
  * Wraps the transaction's store. Reads of the prefetched rows are answered from them (copies) as
@@ -17,7 +26,7 @@ export interface RefreshBatch {
  * runs on the database sees them, in the order the refresh made them. Anything not prefetched
  * (a membership that is gone, another user's row) is read from the database as before.
  */
-export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
+export function batchRefresh(tx: Store, rows: RefreshRows, { locked = true } = {}): RefreshBatch {
   const writes: RefreshWrites = {};
   let held = false;
   let sessionsFresh = true;
@@ -32,6 +41,7 @@ export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
     await tx.applyRefreshWrites(batch);
   };
   const hold = async <K extends keyof RefreshWrites>(key: K, write: RefreshWrites[K]): Promise<void> => {
+    if (writes[key] && !locked) throw LOCK_NEEDED;
     if (writes[key]) await flush(); // a second write of one kind: the first goes out first
     writes[key] = write;
     held = true;
@@ -46,6 +56,7 @@ export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
       if (!wrapper) {
         const call = value as (...args: unknown[]) => unknown;
         wrapper = async (...args: unknown[]) => {
+          if (!locked) throw LOCK_NEEDED;
           await flush();
           sessionsFresh = false;
           othersFresh = false;
@@ -95,5 +106,5 @@ export function batchRefresh(tx: Store, rows: RefreshRows): RefreshBatch {
     get: (target, name) =>
       typeof name === 'string' && Object.hasOwn(answered, name) ? answered[name as keyof Store] : Reflect.get(target, name),
   });
-  return { store, flush };
+  return { store, flush, held: () => ({ ...writes }) };
 }

@@ -1,9 +1,9 @@
 // The reads and writes of a refresh in as few round trips as the database allows: on PostgreSQL the
 // rows behind a client in one statement, and the refresh's writes in one statement.
 
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import type { Database, Dialect } from '../store/types.js';
-import { sessionQueries, type ClientsTable, type SessionRow, type SessionsTable } from './session-store.js';
+import { sessionQueries, type ClientRow, type ClientsTable, type SessionRow, type SessionsTable } from './session-store.js';
 import { clientTokenQueries } from './client-token-store.js';
 import { userQueries, type UserRow } from '../users/user-store.js';
 import { organizationQueries, type MembershipRow, type OrganizationRow } from '../organizations/organization-store.js';
@@ -22,6 +22,20 @@ export interface RefreshRows {
   factors: UserFactorRow[] | null;
 }
 
+/** {@link RefreshRows} with the client row they belong to (null: no such client). */
+export interface ClientRefreshRows extends RefreshRows {
+  client: ClientRow | null;
+}
+
+/**
+ * What an unlocked refresh decided from: the client's token chain and active session, and the
+ * session's state. Its writes apply only while both rows still hold these values.
+ */
+export interface RefreshExpectation {
+  client: Pick<ClientRow, 'id' | 'token_hash' | 'previous_token_hash' | 'token_seen_at' | 'rotated_at' | 'active_session_id'>;
+  session: Pick<SessionRow, 'id' | 'status' | 'active_organization_id' | 'updated_at'>;
+}
+
 /** The writes a refresh makes, applied together (each optional). */
 export interface RefreshWrites {
   retire?: { clientId: string; tokenHash: string; at: number; pruneBefore: number };
@@ -38,9 +52,26 @@ export interface RefreshStore {
   readRefreshRows(activeSessionId: string | null): Promise<RefreshRows>;
   /** Applies a refresh's writes: one statement on PostgreSQL (each write touches another table). */
   applyRefreshWrites(writes: RefreshWrites): Promise<void>;
+  /**
+   * The client `clientId` and {@link RefreshRows} for its active session, read without a lock (one
+   * statement on PostgreSQL, one snapshot), for {@link applyRefreshWritesIf}.
+   */
+  readClientRefreshRows(clientId: string): Promise<ClientRefreshRows>;
+  /**
+   * Applies a refresh's writes only if the client and the session still match `expected` (compare
+   * and swap), all or nothing; false when they changed (nothing written). One statement on PostgreSQL.
+   */
+  applyRefreshWritesIf(expected: RefreshExpectation, writes: RefreshWrites): Promise<boolean>;
 }
 
 const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
+
+/** The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL. */
+const ROWS_AS_JSON = sql`to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
+  (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_factors f WHERE f.user_id = s.user_id) AS factors`;
+const JOINS = sql`LEFT JOIN users u ON u.id = s.user_id
+  LEFT JOIN organizations o ON o.id = s.active_organization_id
+  LEFT JOIN memberships m ON m.organization_id = s.active_organization_id AND m.user_id = s.user_id`;
 
 export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dialect: Dialect): RefreshStore {
   const sessions = sessionQueries(db, dialect);
@@ -48,34 +79,27 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
   const organizations = organizationQueries(db);
   const factors = factorQueries(db);
   const clientTokens = clientTokenQueries(db);
+  const readRows = async (activeSessionId: string | null): Promise<RefreshRows> => {
+    if (activeSessionId === null) return EMPTY;
+    if (dialect === 'postgres') {
+      // A null-extended row of an outer join is NULL as a whole, so to_jsonb gives null for "none".
+      const { rows } = await sql<RefreshRows>`SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = ${activeSessionId}`.execute(db);
+      return rows[0] ?? EMPTY;
+    }
+    // SQLite runs in-process: the store's own finders cost no round trip.
+    const session = await sessions.findSession(activeSessionId);
+    if (!session) return EMPTY;
+    const orgId = session.active_organization_id;
+    return {
+      session,
+      user: await users.findUserById(session.user_id),
+      organization: orgId ? await organizations.findOrganization(orgId) : null,
+      membership: orgId ? await organizations.findMembership(orgId, session.user_id) : null,
+      factors: await factors.listFactors(session.user_id),
+    };
+  };
   return {
-    async readRefreshRows(activeSessionId) {
-      if (activeSessionId === null) return EMPTY;
-      if (dialect === 'postgres') {
-        // A null-extended row of an outer join is NULL as a whole, so to_jsonb gives null for "none".
-        const { rows } = await sql<RefreshRows>`
-          SELECT to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
-            (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.created_at, f.id), '[]'::jsonb)
-               FROM user_factors f WHERE f.user_id = s.user_id) AS factors
-          FROM sessions s
-          LEFT JOIN users u ON u.id = s.user_id
-          LEFT JOIN organizations o ON o.id = s.active_organization_id
-          LEFT JOIN memberships m ON m.organization_id = s.active_organization_id AND m.user_id = s.user_id
-          WHERE s.id = ${activeSessionId}`.execute(db);
-        return rows[0] ?? EMPTY;
-      }
-      // SQLite runs in-process: the store's own finders cost no round trip.
-      const session = await sessions.findSession(activeSessionId);
-      if (!session) return EMPTY;
-      const orgId = session.active_organization_id;
-      return {
-        session,
-        user: await users.findUserById(session.user_id),
-        organization: orgId ? await organizations.findOrganization(orgId) : null,
-        membership: orgId ? await organizations.findMembership(orgId, session.user_id) : null,
-        factors: await factors.listFactors(session.user_id),
-      };
-    },
+    readRefreshRows: readRows,
     async applyRefreshWrites({ retire, client, session }) {
       if (dialect !== 'postgres') {
         if (retire) await clientTokens.retireClientToken(retire.clientId, retire.tokenHash, retire.at, retire.pruneBefore);
@@ -97,5 +121,97 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
       if (parts.length === 0) return;
       await sql`WITH ${sql.join(parts)} SELECT 1`.execute(db);
     },
+    async readClientRefreshRows(clientId) {
+      if (dialect !== 'postgres') {
+        const client = await sessions.findClient(clientId);
+        return { client, ...(client ? await readRows(client.active_session_id) : EMPTY) };
+      }
+      const { rows } = await sql<ClientRefreshRows>`
+        SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
+        FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
+        WHERE c.id = ${clientId}`.execute(db);
+      const found = rows[0];
+      // No active session: the joins gave nulls, and factors an empty list of nobody's.
+      return found ? { ...found, ...(found.session ? {} : EMPTY) } : { client: null, ...EMPTY };
+    },
+    async applyRefreshWritesIf(expected, writes) {
+      if (dialect !== 'postgres') {
+        // SQLite: one writer at a time, so a check inside the write transaction holds until its commit.
+        return db.transaction().execute(async (trx) => {
+          const queries = refreshQueries(trx, dialect);
+          const { client, session } = expected;
+          const now = await queries.readClientRefreshRows(client.id);
+          if (!now.client || !now.session || !sameRow(now.client, client) || !sameRow(now.session, session)) return false;
+          await queries.applyRefreshWrites(writes);
+          return true;
+        });
+      }
+      return applyIfPostgres(db, expected, writes);
+    },
   };
+}
+
+function sameRow<T extends object>(row: T, expected: Partial<T>): boolean {
+  return Object.entries(expected).every(([column, value]) => {
+    const actual = row[column as keyof T] as unknown;
+    return actual === value || (actual !== null && value !== null && String(actual) === String(value));
+  });
+}
+
+/** `column = value` for each column of `row` (`IS NULL` for null: SQL's `=` never matches NULL). */
+function matches(table: 'clients' | 'sessions', row: object): RawBuilder<SqlBool> {
+  const conditions = Object.entries(row).map(([column, value]) =>
+    value === null ? sql`${sql.ref(`${table}.${column}`)} IS NULL` : sql`${sql.ref(`${table}.${column}`)} = ${value}`,
+  );
+  return sql<SqlBool>`${sql.join(conditions, sql` AND `)}`;
+}
+
+/** What PostgreSQL answers to a division by zero: the statement below aborts itself with it. */
+const DIVISION_BY_ZERO = '22012';
+
+/**
+ * One statement: the client row is taken first (updated, or locked when unchanged) if it and the
+ * session still match, then the session if the client was taken and the session still matches
+ * (checked again on its newest version once its lock is granted, as READ COMMITTED does for the
+ * client too), then the retired token. Should the session change between the statement's snapshot
+ * and its lock (a writer that does not lock the client first), the statement fails itself, so
+ * nothing of it stays. Client before session is the order of every locking path (no deadlock).
+ */
+async function applyIfPostgres(
+  db: Kysely<Database> | Transaction<Database>,
+  expected: RefreshExpectation,
+  writes: RefreshWrites,
+): Promise<boolean> {
+  const { client, session } = expected;
+  const sessionAsRead = sql<SqlBool>`EXISTS (SELECT 1 FROM sessions WHERE ${matches('sessions', session)})`;
+  const taken = sql<SqlBool>`EXISTS (SELECT 1 FROM client)`;
+  const clientPart =
+    writes.client?.id === client.id
+      ? db.updateTable('clients').set(writes.client.changes).where(matches('clients', client)).where(sessionAsRead).returning('clients.id')
+      : db.selectFrom('clients').select('clients.id').where(matches('clients', client)).where(sessionAsRead).forUpdate();
+  const sessionPart =
+    writes.session?.id === session.id
+      ? db.updateTable('sessions').set(writes.session.changes).where(matches('sessions', session)).where(taken).returning('sessions.id')
+      : db.selectFrom('sessions').select('sessions.id').where(matches('sessions', session)).where(taken).forUpdate();
+  const parts = [sql`client AS (${clientPart})`, sql`session AS (${sessionPart})`];
+  const { retire } = writes;
+  if (retire) {
+    parts.push(
+      sql`pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${retire.pruneBefore} AND EXISTS (SELECT 1 FROM session))`,
+    );
+    parts.push(
+      sql`retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at) SELECT ${retire.tokenHash}, ${retire.clientId}, ${retire.at} FROM session ON CONFLICT (token_hash) DO NOTHING)`,
+    );
+  }
+  // The client taken without the session: 1 / 0, and the whole statement is undone.
+  const count = (cte: string) => sql`(SELECT count(*) FROM ${sql.table(cte)})`;
+  const statement = sql<{ taken: number }>`WITH ${sql.join(parts)}
+    SELECT ${count('session')}::int AS taken, 1 / (1 - ${count('client')} + ${count('session')})::int AS whole`;
+  try {
+    const { rows } = await statement.execute(db);
+    return rows[0]?.taken === 1;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === DIVISION_BY_ZERO) return false;
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@ import { endClient, mintWithClaims, parseClientToken, touched, type SessionDeps 
 import type { ActiveOrganization } from './session-start.js';
 import type { Store } from '../store/types.js';
 import type { ClientRow } from './session-store.js';
-import { batchRefresh } from './refresh-batch.js';
+import { LOCK_NEEDED, batchRefresh } from './refresh-batch.js';
 
 /** A refreshed session: the new token with its claims, and the rotated client token (null inside the grace window). */
 export type RefreshResult = SessionRefresh;
@@ -26,18 +26,68 @@ export async function refreshSession(
   clientToken: string,
   ctx: RequestContext,
 ): Promise<RefreshResult> {
-  const { store } = deps;
   const parsed = parseClientToken(clientToken);
   if (!parsed) throw new GatehouseError('client_invalid', 'The client token is not valid.');
   const presented = hashSecret(parsed.secret);
+  const unlocked = await refreshUnlocked(deps, activeOrg, parsed.id, presented, ctx);
+  const outcome = unlocked ?? (await refreshLocking(deps, activeOrg, parsed.id, presented, ctx));
+  if (isGatehouseError(outcome)) throw outcome;
+  return outcome;
+}
+
+/**
+ * The common refresh in two statements and no transaction: read the client and the rows behind it,
+ * decide and mint, then write only if the client and its session are still as read (compare and
+ * swap). Null when that does not hold or the refresh needs more (theft, an unknown or retired
+ * token, a second factor's backup codes, a membership to look for): the locking path decides then.
+ */
+async function refreshUnlocked(
+  deps: SessionDeps,
+  activeOrg: ActiveOrganization,
+  clientId: string,
+  presented: string,
+  ctx: RequestContext,
+): Promise<RefreshResult | GatehouseError | null> {
+  const { client, ...rows } = await deps.store.readClientRefreshRows(clientId);
+  if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
+  const batch = batchRefresh(deps.store, rows, { locked: false });
+  let result: RefreshResult | GatehouseError;
+  try {
+    result = await refreshLocked(deps, activeOrg, batch.store, client, presented, ctx);
+  } catch (error) {
+    if (error === LOCK_NEEDED) return null;
+    throw error;
+  }
+  const { session } = rows;
+  if (!session) return null;
+  const expected = {
+    client: pick(client, 'id', 'token_hash', 'previous_token_hash', 'token_seen_at', 'rotated_at', 'active_session_id'),
+    session: pick(session, 'id', 'status', 'active_organization_id', 'updated_at'),
+  };
+  return (await deps.store.applyRefreshWritesIf(expected, batch.held())) ? result : null;
+}
+
+function pick<T extends object, K extends keyof T>(row: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
+}
+
+/** The refresh with the client row locked: five round trips on PostgreSQL, for every case. */
+async function refreshLocking(
+  deps: SessionDeps,
+  activeOrg: ActiveOrganization,
+  clientId: string,
+  presented: string,
+  ctx: RequestContext,
+): Promise<RefreshResult | GatehouseError> {
+  const { store } = deps;
   // Failures that record what they found (theft, expiry, inactivity) are returned, not thrown, from
   // the transaction: throwing inside it would roll back the revocation, status and audit writes.
   // On PostgreSQL a refresh is five round trips: begin, lock the client, read the rows behind it,
   // write, commit.
-  const outcome = await store.transaction<RefreshResult | GatehouseError>(async (locking) => {
+  return store.transaction<RefreshResult | GatehouseError>(async (locking) => {
     // Locked until commit: of two instances refreshing this client at once, the second waits and
     // then sees the first one's rotation (inside the grace window) instead of rotating again.
-    const client = await locking.findClientForUpdate(parsed.id);
+    const client = await locking.findClientForUpdate(clientId);
     if (!client) throw new GatehouseError('client_invalid', 'The client token is not valid.');
     // Read after the lock was granted (so nothing older than the lock holder's commit), in one go;
     // the writes below are held and applied together before the commit.
@@ -46,8 +96,6 @@ export async function refreshSession(
     await batch.flush();
     return result;
   });
-  if (isGatehouseError(outcome)) throw outcome;
-  return outcome;
 }
 
 /** The refresh of a locked client, on the transaction's (batched) store. */
