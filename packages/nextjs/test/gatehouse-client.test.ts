@@ -1,11 +1,15 @@
 // gatehouseClient() / clerkClient() and getDevInbox() against a real embedded instance on a temp
-// SQLite file: each method does what its Clerk namesake does, and misses are not_found.
+// SQLite file: each method does what its Clerk namesake does, and misses are not_found. The methods
+// run through both ports (issue #14): the embedded instance, and a standalone app with the secret key
+// calling that same instance served over HTTP.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MODES, portsOfFile } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-client-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -13,11 +17,15 @@ process.env.GATEHOUSE_DEV_SECRET = '1';
 process.env.GATEHOUSE_DEV_INBOX = '1';
 // Sign-ups here go straight to a session; the verification flow has its own tests.
 process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
+// The key the standalone app presents to the backend API (`gh_sk_` and 256 random bits).
+const SECRET_KEY = `gh_sk_${randomBytes(32).toString('base64url')}`;
+process.env.GATEHOUSE_SECRET_KEY = SECRET_KEY;
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { gatehouseClient, clerkClient, getDevInbox } = await import('@gatehouse/nextjs/server');
 
 const ORIGIN = 'http://localhost:3000';
+const ports = portsOfFile(dir, { secretKey: SECRET_KEY });
 /** The embedded client, to tell it from the HTTP one. */
 const clients: { embedded?: unknown } = {};
 
@@ -45,67 +53,11 @@ describe('gatehouseClient()', () => {
   before(async () => {
     owner = await signUp('owner@example.com');
   });
-  after(async () => {
-    await (await getGatehouse()).close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('clerkClient is the same function, and the client is made once per instance', async () => {
     assert.equal(clerkClient, gatehouseClient);
     assert.equal(await gatehouseClient(), await clerkClient());
     clients.embedded = await gatehouseClient();
-  });
-
-  test('users.getUser: the public record; an unknown id is not_found', async () => {
-    const client = await gatehouseClient();
-    const user = await client.users.getUser(owner.userId);
-    assert.equal(user.email, 'owner@example.com');
-    assert.equal('passwordHash' in user || 'password_hash' in user, false);
-    await assert.rejects(client.users.getUser('user_aaaaaaaaaaaaaaaaaaaaaaaaaa'), { name: 'GatehouseError', code: 'not_found' });
-  });
-
-  test('organizations: create for a user, get by id and by slug, list members', async () => {
-    const client = await gatehouseClient();
-    await assert.rejects(client.organizations.createOrganization({ name: 'No owner' } as never), { code: 'bad_request' });
-    const org = await client.organizations.createOrganization({ name: 'Initech', createdBy: owner.userId, maxAllowedMemberships: 5 });
-    assert.equal(org.slug, 'initech');
-    assert.equal(org.maxMemberships, 5);
-    assert.deepEqual(await client.organizations.getOrganization({ organizationId: org.id }), org);
-    assert.deepEqual(await client.organizations.getOrganization({ slug: 'initech' }), org);
-    await assert.rejects(client.organizations.getOrganization({ slug: 'nope' }), { code: 'not_found' });
-    await assert.rejects(client.organizations.createOrganization({ name: 'Initech', createdBy: owner.userId }), {
-      code: 'identifier_exists',
-    });
-
-    const members = await client.organizations.getOrganizationMembershipList({ organizationId: org.id });
-    assert.equal(members.totalCount, 1);
-    const [member] = members.data;
-    assert.equal(member?.userId, owner.userId);
-    assert.equal(member?.role, 'org:admin');
-    assert.ok(member?.permissions.includes('org:sys_memberships:manage'));
-    assert.equal(member?.publicUserData.identifier, 'owner@example.com');
-    // The same shape the member-facing service returns.
-    const gatehouse = await getGatehouse();
-    assert.deepEqual(members.data, await gatehouse.organizations.listMembers(owner.userId, org.id));
-    await assert.rejects(client.organizations.getOrganizationMembershipList({ organizationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), {
-      code: 'not_found',
-    });
-  });
-
-  test('sessions: the list, then revokeSession ends it at once; a second revoke is not_found', async () => {
-    const client = await gatehouseClient();
-    const second = await signUp('revoked@example.com');
-    const list = await client.sessions.getSessionList({ userId: second.userId });
-    assert.equal(list.totalCount, 1);
-    assert.equal(list.data[0]?.id, second.sessionId);
-    assert.equal(list.data[0]?.device, 'curl');
-
-    assert.deepEqual(await client.sessions.revokeSession(second.sessionId), { id: second.sessionId, status: 'revoked' });
-    assert.deepEqual((await client.sessions.getSessionList({ userId: second.userId })).data, []);
-    const gatehouse = await getGatehouse();
-    const state = await gatehouse.authenticate({ headers: new Headers({ cookie: second.cookie }) });
-    assert.equal(state.status, 'signed-out', 'the revoked session token stops working at once');
-    await assert.rejects(client.sessions.revokeSession(second.sessionId), { code: 'not_found' });
   });
 
   test('getDevInbox(): the dev mailer messages when GATEHOUSE_DEV_INBOX=1', async () => {
@@ -128,21 +80,81 @@ describe('gatehouseClient()', () => {
     assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
   });
 
-  test('webhooks: create shows the secret once, list and update, the delivery log, delete; bad URLs refused', async () => {
-    const client = await gatehouseClient();
-    await assert.rejects(client.webhooks.createEndpoint({ url: 'ftp://hooks.example.com' }), { code: 'bad_request' });
-    const { endpoint, secret } = await client.webhooks.createEndpoint({
-      url: 'https://hooks.example.com/in',
-      eventTypes: ['user.created'],
+  for (const mode of MODES) {
+    describe(mode, () => {
+      test('users.getUser: the public record; an unknown id is not_found', async () => {
+        const client = await gatehouseClient(ports().get(mode));
+        const user = await client.users.getUser(owner.userId);
+        assert.equal(user.email, 'owner@example.com');
+        assert.equal('passwordHash' in user || 'password_hash' in user, false);
+        await assert.rejects(client.users.getUser('user_aaaaaaaaaaaaaaaaaaaaaaaaaa'), { name: 'GatehouseError', code: 'not_found' });
+      });
+
+      test('organizations: create for a user, get by id and by slug, list members', async () => {
+        const client = await gatehouseClient(ports().get(mode));
+        await assert.rejects(client.organizations.createOrganization({ name: 'No owner' } as never), { code: 'bad_request' });
+        const org = await client.organizations.createOrganization({
+          name: `Initech ${mode}`,
+          createdBy: owner.userId,
+          maxAllowedMemberships: 5,
+        });
+        assert.equal(org.slug, `initech-${mode}`);
+        assert.equal(org.maxMemberships, 5);
+        assert.deepEqual(await client.organizations.getOrganization({ organizationId: org.id }), org);
+        assert.deepEqual(await client.organizations.getOrganization({ slug: `initech-${mode}` }), org);
+        await assert.rejects(client.organizations.getOrganization({ slug: 'nope' }), { code: 'not_found' });
+        await assert.rejects(client.organizations.createOrganization({ name: `Initech ${mode}`, createdBy: owner.userId }), {
+          code: 'identifier_exists',
+        });
+
+        const members = await client.organizations.getOrganizationMembershipList({ organizationId: org.id });
+        assert.equal(members.totalCount, 1);
+        const [member] = members.data;
+        assert.equal(member?.userId, owner.userId);
+        assert.equal(member?.role, 'org:admin');
+        assert.ok(member?.permissions.includes('org:sys_memberships:manage'));
+        assert.equal(member?.publicUserData.identifier, 'owner@example.com');
+        // The same shape the member-facing service returns.
+        const gatehouse = await getGatehouse();
+        assert.deepEqual(members.data, await gatehouse.organizations.listMembers(owner.userId, org.id));
+        await assert.rejects(client.organizations.getOrganizationMembershipList({ organizationId: 'org_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), {
+          code: 'not_found',
+        });
+      });
+
+      test('sessions: the list, then revokeSession ends it at once; a second revoke is not_found', async () => {
+        const client = await gatehouseClient(ports().get(mode));
+        const second = await signUp(`revoked-${mode}@example.com`);
+        const list = await client.sessions.getSessionList({ userId: second.userId });
+        assert.equal(list.totalCount, 1);
+        assert.equal(list.data[0]?.id, second.sessionId);
+        assert.equal(list.data[0]?.device, 'curl');
+
+        assert.deepEqual(await client.sessions.revokeSession(second.sessionId), { id: second.sessionId, status: 'revoked' });
+        assert.deepEqual((await client.sessions.getSessionList({ userId: second.userId })).data, []);
+        const gatehouse = await getGatehouse();
+        const state = await gatehouse.authenticate({ headers: new Headers({ cookie: second.cookie }) });
+        assert.equal(state.status, 'signed-out', 'the revoked session token stops working at once');
+        await assert.rejects(client.sessions.revokeSession(second.sessionId), { code: 'not_found' });
+      });
+
+      test('webhooks: create shows the secret once, list and update, the delivery log, delete; bad URLs refused', async () => {
+        const client = await gatehouseClient(ports().get(mode));
+        await assert.rejects(client.webhooks.createEndpoint({ url: 'ftp://hooks.example.com' }), { code: 'bad_request' });
+        const { endpoint, secret } = await client.webhooks.createEndpoint({
+          url: `https://hooks.example.com/in-${mode}`,
+          eventTypes: ['user.created'],
+        });
+        assert.match(secret, /^whsec_/);
+        assert.equal(JSON.stringify(await client.webhooks.listEndpoints()).includes(secret), false);
+        assert.equal((await client.webhooks.updateEndpoint(endpoint.id, { enabled: false })).enabled, false);
+        assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), { data: [], totalCount: 0 });
+        assert.deepEqual(await client.webhooks.deleteEndpoint(endpoint.id), { object: 'webhook_endpoint', id: endpoint.id, deleted: true });
+        await assert.rejects(client.webhooks.getEndpoint(endpoint.id), { code: 'not_found' });
+        await assert.rejects(client.webhooks.resendDelivery('whd_nothing'), { code: 'bad_request' });
+      });
     });
-    assert.match(secret, /^whsec_/);
-    assert.equal(JSON.stringify(await client.webhooks.listEndpoints()).includes(secret), false);
-    assert.equal((await client.webhooks.updateEndpoint(endpoint.id, { enabled: false })).enabled, false);
-    assert.deepEqual(await client.webhooks.listDeliveries({ endpointId: endpoint.id }), { data: [], totalCount: 0 });
-    assert.deepEqual(await client.webhooks.deleteEndpoint(endpoint.id), { object: 'webhook_endpoint', id: endpoint.id, deleted: true });
-    await assert.rejects(client.webhooks.getEndpoint(endpoint.id), { code: 'not_found' });
-    await assert.rejects(client.webhooks.resendDelivery('whd_nothing'), { code: 'bad_request' });
-  });
+  }
 
   test('with GATEHOUSE_SERVICE_URL and GATEHOUSE_SECRET_KEY it calls a standalone service over HTTP', async () => {
     const { createGatehouse, generateSecretKey } = await import('@gatehouse/server');

@@ -13,12 +13,17 @@ export interface Ports {
   close(): Promise<void>;
 }
 
-/** Serves `gatehouse` as a standalone service on a free port and connects an app's port to it. */
-export async function openPorts(gatehouse: Gatehouse): Promise<Ports> {
+/** How the standalone app is set up: with `secretKey` (one the service accepts) it refreshes and calls the backend API with it. */
+export interface PortOptions {
+  secretKey?: string;
+}
+
+/** Serves `gatehouse` as a standalone service on a free port and connects an app's port to it (without a secret key unless given one). */
+export async function openPorts(gatehouse: Gatehouse, options: PortOptions = {}): Promise<Ports> {
   // Loaded here, not at the top: the test files set the environment before the server package loads.
   const { createRemoteBackend, createServiceHandler, embeddedBackend, startServiceServer } = await import('@gatehouse/server');
   const server = await startServiceServer(createServiceHandler(gatehouse), { port: 0, log: () => undefined });
-  const remote = await createRemoteBackend({ serviceUrl: server.url, log: () => undefined });
+  const remote = await createRemoteBackend({ serviceUrl: server.url, ...options, log: () => undefined });
   const ports: Record<Mode, GatehouseBackend> = { embedded: embeddedBackend(gatehouse), standalone: remote };
   return {
     get: (mode) => ports[mode],
@@ -33,11 +38,11 @@ export async function openPorts(gatehouse: Gatehouse): Promise<Ports> {
  * The process-wide instance (its SQLite file under `dir`) through both ports: opened before the
  * file's tests, closed after them with the instance, and `dir` removed.
  */
-export function portsOfFile(dir: string): () => Ports {
+export function portsOfFile(dir: string, options: PortOptions = {}): () => Ports {
   let ports: Ports | undefined;
   before(async () => {
     const { getGatehouse } = await import('@gatehouse/server');
-    ports = await openPorts(await getGatehouse());
+    ports = await openPorts(await getGatehouse(), options);
   });
   after(async () => {
     await ports?.close();
