@@ -62,6 +62,8 @@ class ClaimsSubject implements AuthorizationSubject {
   readonly factorVerificationAge: [number, number] | null;
   private featureList: ScopedList | null | undefined = undefined;
   private planList: ScopedList | null | undefined = undefined;
+  /** One `has` per claims object, shared by every auth object built from them (it keeps no state). */
+  readonly has: HasFunction = (params) => checkAuthorization(this, params);
 
   constructor(private readonly claims: SessionClaims) {
     const org = claims.o;
@@ -115,7 +117,7 @@ export function signedInAuthObject(claims: SessionClaims, getToken: GetToken): S
     orgPermissions: orgPermissions ? [...orgPermissions] : undefined,
     actor: claims.act,
     factorVerificationAge: subject.factorVerificationAge,
-    has: (params) => checkAuthorization(subject, params),
+    has: subject.has,
     getToken,
   };
 }

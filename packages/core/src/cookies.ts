@@ -27,13 +27,14 @@ export function parseCookieHeader(header: string | null | undefined): Map<string
 export function cookieValues(header: string | null | undefined, name: string): string[] {
   const values: string[] = [];
   if (!header) return values;
-  // Only the `;`-separated parts that contain the name are looked at (a session cookie is ~1 KB).
+  // Only the `;`-separated parts that contain the name are looked at (a session cookie is ~1 KB),
+  // by index, so the only string made is the value.
   for (let at = header.indexOf(name); at !== -1;) {
     const start = header.lastIndexOf(';', at) + 1;
     let end = header.indexOf(';', at);
     if (end === -1) end = header.length;
-    const cookie = parseCookiePart(header.slice(start, end));
-    if (cookie && cookie[0] === name) values.push(cookie[1]);
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name) values.push(cookieValue(header.slice(eq + 1, end)));
     at = header.indexOf(name, end);
   }
   return values;
@@ -44,7 +45,12 @@ function parseCookiePart(part: string): [name: string, value: string] | null {
   if (eq <= 0) return null;
   const name = part.slice(0, eq).trim();
   if (name === '') return null;
-  let value = part.slice(eq + 1).trim();
+  return [name, cookieValue(part.slice(eq + 1))];
+}
+
+/** A cookie's raw value trimmed, unquoted, and percent-decoded when valid (kept raw otherwise). */
+function cookieValue(raw: string): string {
+  let value = raw.trim();
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   if (value.includes('%')) {
     try {
@@ -53,7 +59,7 @@ function parseCookiePart(part: string): [name: string, value: string] | null {
       // Malformed escapes: keep the raw value; it will simply fail verification.
     }
   }
-  return [name, value];
+  return value;
 }
 
 /**

@@ -6,7 +6,9 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
+  SESSION_COOKIE,
   authenticateRequest,
+  cookieValues,
   createPathMatcher,
   encodeOrgClaims,
   isGatehouseError,
@@ -121,6 +123,36 @@ describe('cookie parsing', () => {
           return;
         }
         findSessionToken(headers);
+      }),
+      params,
+    );
+  });
+
+  test('cookieValues reads any header exactly as parseCookieHeader does', () => {
+    const pieces = fc.constantFrom(
+      '__session',
+      '__session ',
+      ' __session',
+      '__sess',
+      'x__session',
+      '=',
+      ';',
+      '; ',
+      ' ',
+      '"',
+      '%41',
+      '%',
+      'a',
+      '\t',
+      '\u00a0',
+    );
+    const header = fc.oneof(
+      anyText,
+      fc.array(pieces, { maxLength: 24 }).map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(header, (cookie) => {
+        assert.deepEqual(cookieValues(cookie, SESSION_COOKIE), parseCookieHeader(cookie).get(SESSION_COOKIE) ?? []);
       }),
       params,
     );
