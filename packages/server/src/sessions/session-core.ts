@@ -7,7 +7,7 @@ import { renderSessionClaims, userShortcodes } from '../tokens/session-claims.js
 import { randomBytes } from 'node:crypto';
 import { digestsEqual, hashSecret } from '../store/ids.js';
 import type { InstanceKeys } from '../tokens/keys.js';
-import { sessionFva } from '../factors/verification-age.js';
+import { factorAges, sessionFva } from '../factors/verification-age.js';
 import type { RevocationList } from '../propagation/revocation.js';
 import type { ClientRow, SessionRow, SessionStatus } from './session-store.js';
 import type { Store } from '../store/types.js';
@@ -100,12 +100,15 @@ export async function mintFor(deps: SessionDeps, session: SessionRow, ctx: Reque
 /**
  * {@link mintFor} with the token's claims: what a refresh hands back, so no caller verifies the
  * token it has just been given.
+ * @param enrolled whether the user has a second factor, when the caller has just read that in `tx`
+ *   (null: read here, for `fva`)
  */
 export async function mintWithClaims(
   deps: SessionDeps,
   session: SessionRow,
   ctx: RequestContext,
   tx: Store = deps.store,
+  enrolled: boolean | null = null,
 ): Promise<{ token: string; claims: SessionClaims }> {
   const { now, settings } = deps;
   const issuedAtMs = deps.stamps.mintTime(session.user_id, session.id, now());
@@ -120,7 +123,7 @@ export async function mintWithClaims(
     jti: randomBytes(10).toString('hex'),
     v: 2,
     iat_ms: issuedAtMs,
-    fva: await sessionFva(tx, session, issuedAtMs),
+    fva: enrolled === null ? await sessionFva(tx, session, issuedAtMs) : factorAges(session, enrolled, issuedAtMs),
   };
   if (ctx.origin) claims.azp = ctx.origin;
   if (session.status === 'pending') claims.sts = 'pending';

@@ -4,7 +4,7 @@
 import type { RequestContext } from '@gatehouse/core';
 import { hashSecret, newId, newSecret } from '../store/ids.js';
 import type { createActiveOrganization } from '../organizations/active-organization.js';
-import { endClient, endSessions, findPresentedClient, mintFor, type SessionDeps } from './session-core.js';
+import { endClient, endSessions, findPresentedClient, mintWithClaims, type SessionDeps } from './session-core.js';
 import type { SessionRow } from './session-store.js';
 import type { Store } from '../store/types.js';
 import type { UserRow } from '../users/user-store.js';
@@ -27,6 +27,8 @@ export type ActiveOrganization = ReturnType<typeof createActiveOrganization>;
  * the client the browser presented end first (one signed-in user per browser). Either way the
  * session id and the client secret are new, so a cookie planted before sign-in never becomes an
  * authenticated one (session fixation).
+ * @param enrolled whether the user has a second factor, when the caller has just read that in `tx`
+ *   (null: the token's `fva` reads it)
  */
 export async function startSession(
   deps: SessionDeps,
@@ -36,6 +38,7 @@ export async function startSession(
   ctx: RequestContext,
   presentedToken: string | null,
   secondFactorAt: number | null = null,
+  enrolled: boolean | null = null,
 ): Promise<SignedInResult> {
   const { settings, now } = deps;
   const t = now();
@@ -109,7 +112,7 @@ export async function startSession(
   return {
     user: toPublicUser({ ...user, last_sign_in_at: t, updated_at: t }),
     sessionId,
-    sessionToken: await mintFor(deps, session, ctx, tx),
+    sessionToken: (await mintWithClaims(deps, session, ctx, tx, enrolled)).token,
     clientToken: `${clientId}.${secret}`,
   };
 }

@@ -6,10 +6,8 @@ import { createActiveOrganization } from '../organizations/active-organization.j
 import { endClient, findPresentedClient, mintFor, type SessionDeps } from './session-core.js';
 import { createSessionControl } from './session-control.js';
 import { refreshSession, type RefreshResult } from './session-refresh.js';
-import { startSession, type SignedInResult } from './session-start.js';
+import { startSession, type ActiveOrganization, type SignedInResult } from './session-start.js';
 import type { SessionRow } from './session-store.js';
-import type { Store } from '../store/types.js';
-import type { UserRow } from '../users/user-store.js';
 import { openChallenge } from '../factors/challenges.js';
 import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
 import { checkNewPassword, normalizePassword } from '../accounts/password-policy.js';
@@ -29,12 +27,14 @@ export interface NeedsSecondFactor {
   supportedSecondFactors: { strategy: 'totp' | 'backup_code' | 'passkey' }[];
 }
 
+/** {@link startSession}'s arguments after the service's own dependencies. */
+type StartArgs = Parameters<typeof startSession> extends [SessionDeps, ActiveOrganization, ...infer Rest] ? Rest : never;
+
 export function createSessionService(deps: SessionDeps) {
   const { store, now } = deps;
   // Settings are read at use time: instance settings can change while the process runs.
   const activeOrg = createActiveOrganization(deps);
-  const start = (tx: Store, user: UserRow, ctx: RequestContext, presented: string | null, secondFactorAt: number | null = null) =>
-    startSession(deps, activeOrg, tx, user, ctx, presented, secondFactorAt);
+  const start = (...args: StartArgs) => startSession(deps, activeOrg, ...args);
 
   const service = {
     mintFor: (session: SessionRow, ctx: RequestContext) => mintFor(deps, session, ctx),
@@ -118,17 +118,19 @@ export function createSessionService(deps: SessionDeps) {
       // now that the password is known, whether or not a second factor follows.
       if (user.password_hash && needsRehash(user.password_hash))
         await store.updateUser(user.id, { password_hash: await hashPassword(normalized), updated_at: now() });
-      const factors = await secondFactorsOf(store, user.id);
-      if (hasSecondFactor(factors)) {
+      // One transaction reads the factors once: the gate below and the new token's `fva` see the same ones.
+      return store.transaction(async (tx) => {
+        const factors = await secondFactorsOf(tx, user.id);
+        // No second factor: the session starts, and its token says so without reading the factors again.
+        if (!hasSecondFactor(factors)) return start(tx, user, ctx, clientToken, null, false);
         // The password is right, but no session exists until the second factor is verified too.
-        const attempt = await store.transaction((tx) => openChallenge(tx, now(), { purpose: 'second_factor', userId: user.id }));
+        const attempt = await openChallenge(tx, now(), { purpose: 'second_factor', userId: user.id });
         const supportedSecondFactors: NeedsSecondFactor['supportedSecondFactors'] = [];
         if (factors.totp) supportedSecondFactors.push({ strategy: 'totp' });
         if (factors.backupCodes > 0) supportedSecondFactors.push({ strategy: 'backup_code' });
         if (factors.passkeys > 0) supportedSecondFactors.push({ strategy: 'passkey' });
         return { status: 'needs_second_factor', userId: user.id, attemptSecret: attempt.secret, supportedSecondFactors };
-      }
-      return store.transaction((tx) => start(tx, user, ctx, clientToken));
+      });
     },
 
     /**
