@@ -138,11 +138,11 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
       if (dialect !== 'postgres') {
         // SQLite: one writer at a time, so a check inside the write transaction holds until its commit.
         return db.transaction().execute(async (trx) => {
-          const queries = refreshQueries(trx, dialect);
           const { client, session } = expected;
-          const now = await queries.readClientRefreshRows(client.id);
-          if (!now.client || !now.session || !sameRow(now.client, client) || !sameRow(now.session, session)) return false;
-          await queries.applyRefreshWrites(writes);
+          const locked = sessionQueries(trx, dialect);
+          const [clientNow, sessionNow] = [await locked.findClient(client.id), await locked.findSession(session.id)];
+          if (!clientNow || !sessionNow || !sameRow(clientNow, client) || !sameRow(sessionNow, session)) return false;
+          await refreshQueries(trx, dialect).applyRefreshWrites(writes);
           return true;
         });
       }
