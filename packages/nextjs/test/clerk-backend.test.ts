@@ -1,13 +1,14 @@
 // Issue #23: Clerk's backend helpers on a real embedded instance (temp SQLite file): verifyToken,
 // createClerkClient, metadata changed through the backend showing in the next token's claims, and
-// the middleware's contentSecurityPolicy option.
+// the middleware's contentSecurityPolicy option (through both ports, issue #14).
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
+import { MODES, portsOfFile } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-clerk-backend-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -20,12 +21,15 @@ writeFileSync(
   JSON.stringify({ sessionClaims: { metadata: '{{user.public_metadata}}', name: '{{user.first_name}}' } }),
 );
 process.env.GATEHOUSE_CONFIG = join(dir, 'config.json');
+// The standalone app's refresh carries the app's origin: the service allows it (deployment.md).
+process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { verifyToken, createClerkClient, clerkClient, clerkMiddleware, createRouteMatcher } = await import('@gatehouse/nextjs/server');
 
 const ORIGIN = 'http://localhost:3000';
 const event = { waitUntil() {} } as unknown as NextFetchEvent;
+const ports = portsOfFile(dir);
 
 /** The cookies of an answer as a Cookie header. */
 const cookiesOf = (res: Response) =>
@@ -52,10 +56,6 @@ describe("Clerk's backend helpers (issue #23)", () => {
     assert.equal(res.status, 200);
     userId = ((await res.json()) as { user: { id: string } }).user.id;
     cookie = cookiesOf(res);
-  });
-  after(async () => {
-    await (await getGatehouse()).close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function refresh(): Promise<Record<string, unknown>> {
@@ -105,43 +105,61 @@ describe("Clerk's backend helpers (issue #23)", () => {
     await assert.rejects(client.users.getUser('user_aaaaaaaaaaaaaaaaaaaaaaaaaa'), { code: 'not_found' });
   });
 
-  test('clerkMiddleware(handler, { contentSecurityPolicy }): the policy on passed and redirected responses; strict adds a nonce for Next', async () => {
-    const isPublic = createRouteMatcher(['/']);
-    const proxy = clerkMiddleware(
-      async (auth, req) => {
-        if (!isPublic(req)) await auth.protect();
-      },
-      {
-        signInUrl: '/login',
-        debug: false,
-        authorizedParties: [ORIGIN],
-        contentSecurityPolicy: { strict: true, directives: { 'img-src': ['https://images.example'] } },
-      },
-    );
-    const page = { 'sec-fetch-dest': 'document', accept: 'text/html' };
-    const passed = await proxy(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
-    assert.equal(passed.headers.get('x-middleware-next'), '1');
-    const policy = passed.headers.get('content-security-policy') ?? '';
-    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
-    assert.ok(nonce, policy);
-    assert.match(policy, /script-src [^;]*'strict-dynamic'/);
-    assert.match(policy, /img-src [^;]*https:\/\/images\.example/);
-    assert.doesNotMatch(policy, /script-src [^;]*'unsafe-inline'/);
-    // Forwarded to the page render: Next.js reads the nonce from the request's policy.
-    assert.equal(passed.headers.get('x-middleware-request-x-nonce'), nonce);
-    assert.equal(passed.headers.get('x-middleware-request-content-security-policy'), policy);
-    const redirected = await proxy(new NextRequest(`${ORIGIN}/dashboard`, { headers: page }), event);
-    assert.equal(redirected.status, 307);
-    assert.equal(new URL(redirected.headers.get('location')!, ORIGIN).pathname, '/login');
-    assert.match(redirected.headers.get('content-security-policy') ?? '', /default-src 'self'/);
-    // Every response its own nonce.
-    const again = await proxy(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
-    assert.notEqual(/'nonce-([^']+)'/.exec(again.headers.get('content-security-policy') ?? '')?.[1], nonce);
+  for (const mode of MODES) {
+    test(`a metadata change through the backend shows in the claims of the port's next refresh (${mode})`, async () => {
+      const clientToken = decodeURIComponent(/(?:^|; )__client=([^;]+)/.exec(cookie)![1]!);
+      const ctx = { ip: null, userAgent: null, origin: ORIGIN };
+      await (await clerkClient()).users.updateUserMetadata(userId, { publicMetadata: { plan: mode } });
+      const refreshed = await ports().get(mode).refresh(clientToken, ctx);
+      assert.equal(refreshed.userId, userId);
+      assert.deepEqual(refreshed.claims.metadata, { role: 'admin', plan: mode });
+      assert.deepEqual(await verifyToken(refreshed.sessionToken), refreshed.claims);
+    });
+  }
 
-    const reportOnly = clerkMiddleware({ contentSecurityPolicy: { reportOnly: true, reportTo: 'https://reports.example/csp' } });
-    const res = await reportOnly(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
-    assert.equal(res.headers.get('content-security-policy'), null);
-    assert.match(res.headers.get('content-security-policy-report-only') ?? '', /report-uri https:\/\/reports\.example\/csp/);
-    assert.equal(res.headers.get('reporting-endpoints'), 'csp-endpoint="https://reports.example/csp"');
-  });
+  for (const mode of MODES) {
+    test(`clerkMiddleware(handler, { contentSecurityPolicy }): the policy on passed and redirected responses; strict adds a nonce for Next (${mode})`, async () => {
+      const isPublic = createRouteMatcher(['/']);
+      const proxy = clerkMiddleware(
+        async (auth, req) => {
+          if (!isPublic(req)) await auth.protect();
+        },
+        {
+          signInUrl: '/login',
+          debug: false,
+          authorizedParties: [ORIGIN],
+          contentSecurityPolicy: { strict: true, directives: { 'img-src': ['https://images.example'] } },
+          backend: ports().get(mode),
+        },
+      );
+      const page = { 'sec-fetch-dest': 'document', accept: 'text/html' };
+      const passed = await proxy(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
+      assert.equal(passed.headers.get('x-middleware-next'), '1');
+      const policy = passed.headers.get('content-security-policy') ?? '';
+      const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+      assert.ok(nonce, policy);
+      assert.match(policy, /script-src [^;]*'strict-dynamic'/);
+      assert.match(policy, /img-src [^;]*https:\/\/images\.example/);
+      assert.doesNotMatch(policy, /script-src [^;]*'unsafe-inline'/);
+      // Forwarded to the page render: Next.js reads the nonce from the request's policy.
+      assert.equal(passed.headers.get('x-middleware-request-x-nonce'), nonce);
+      assert.equal(passed.headers.get('x-middleware-request-content-security-policy'), policy);
+      const redirected = await proxy(new NextRequest(`${ORIGIN}/dashboard`, { headers: page }), event);
+      assert.equal(redirected.status, 307);
+      assert.equal(new URL(redirected.headers.get('location')!, ORIGIN).pathname, '/login');
+      assert.match(redirected.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      // Every response its own nonce.
+      const again = await proxy(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
+      assert.notEqual(/'nonce-([^']+)'/.exec(again.headers.get('content-security-policy') ?? '')?.[1], nonce);
+
+      const reportOnly = clerkMiddleware({
+        contentSecurityPolicy: { reportOnly: true, reportTo: 'https://reports.example/csp' },
+        backend: ports().get(mode),
+      });
+      const res = await reportOnly(new NextRequest(`${ORIGIN}/`, { headers: page }), event);
+      assert.equal(res.headers.get('content-security-policy'), null);
+      assert.match(res.headers.get('content-security-policy-report-only') ?? '', /report-uri https:\/\/reports\.example\/csp/);
+      assert.equal(res.headers.get('reporting-endpoints'), 'csp-endpoint="https://reports.example/csp"');
+    });
+  }
 });
