@@ -3,7 +3,7 @@
 
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { startAppServer } from '../tests/e2e/app-server.js';
+import { startAppServer } from '../test-support/app-server.js';
 
 const OUT = join(resolve(import.meta.dirname, '..'), 'docs', 'screenshots');
 const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';

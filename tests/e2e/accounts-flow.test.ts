@@ -5,10 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { CHROMIUM } from './chromium.js';
-import { codeFrom, startSmtpSink, type SinkMessage, type SmtpSink } from '../../packages/server/test/smtp-sink.js';
+import type { Page } from 'playwright-core';
+import { fillCredentials, useBrowserApp } from '../../test-support/browser-app.js';
+import { codeFrom, startSmtpSink, type SinkMessage, type SmtpSink } from '../../test-support/smtp-sink.js';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a completely new passphrase';
@@ -16,52 +15,25 @@ const NEW_PASSWORD = 'a completely new passphrase';
 const CODE_TTL_S = 30;
 
 describe('accounts in Chromium with a real SMTP server (issue #16)', () => {
-  let server: AppServer;
-  let browser: Browser;
   let sink: SmtpSink;
-
   before(async () => {
     sink = await startSmtpSink();
-    const [s, b] = await Promise.allSettled([
-      startAppServer({
-        env: {
-          GATEHOUSE_EMAIL_VERIFICATION: 'required',
-          GATEHOUSE_SMTP_URL: sink.url,
-          GATEHOUSE_EMAIL_FROM: 'Gatehouse example <no-reply@example.test>',
-          GATEHOUSE_VERIFICATION_CODE_TTL: String(CODE_TTL_S),
-          GATEHOUSE_RATE_LIMIT_VERIFY_IP: '10000/600',
-          GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER: '100/600',
-        },
-      }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic'],
-      }),
-    ]);
-    if (s.status === 'fulfilled') server = s.value;
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
   });
-
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-    await sink?.close();
-  });
-
-  async function withContext(fn: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    try {
-      await fn(context, page);
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
-      throw error;
-    } finally {
-      await context.close();
-    }
-  }
+  after(() => sink?.close());
+  const app = useBrowserApp(
+    () => ({
+      env: {
+        GATEHOUSE_EMAIL_VERIFICATION: 'required',
+        GATEHOUSE_SMTP_URL: sink.url,
+        GATEHOUSE_EMAIL_FROM: 'Gatehouse example <no-reply@example.test>',
+        GATEHOUSE_VERIFICATION_CODE_TTL: String(CODE_TTL_S),
+        GATEHOUSE_RATE_LIMIT_VERIFY_IP: '10000/600',
+        GATEHOUSE_RATE_LIMIT_VERIFY_IDENTIFIER: '100/600',
+      },
+    }),
+    { timeoutMs: 20_000 },
+  );
+  const withContext = app.withPage;
 
   /** The n-th mail (1-based) to an address, waiting for it (bounded). */
   async function mailTo(address: string, n = 1): Promise<SinkMessage> {
@@ -77,8 +49,7 @@ describe('accounts in Chromium with a real SMTP server (issue #16)', () => {
   /** Fills the sign-up form and submits it; the page then asks for the code. */
   async function startSignUp(page: Page, email: string): Promise<void> {
     await page.goto('/sign-up');
-    await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await fillCredentials(page, email, PASSWORD);
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByLabel('Verification code').waitFor({ state: 'visible' });
   }

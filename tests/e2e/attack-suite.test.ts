@@ -10,13 +10,13 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { jwtVerify } from 'jose';
-import { chromium, type Browser } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { Jar, assertNoLeak, raw, type RawRequest, type RawResponse } from './raw-http.js';
+import type { Browser } from 'playwright-core';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { Jar, assertNoLeak, raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
+import { launchChromium } from '../../test-support/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const APP_DIR = join(ROOT, 'apps', 'example');
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const DEMO_PASSWORD = 'gatehouse-demo';
 const SECRET = 'attack-suite-master-secret-0123456789abcdef';
 const SUPABASE_SECRET = 'attack-suite-supabase-jwt-secret-0123456789';
@@ -858,18 +858,7 @@ describe('redirects', () => {
   const C = 'redirects';
   let browser: Browser;
   before(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(() => browser?.close());
 

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { useClerkApp } from './clerk-app.js';
+import { useClerkApp } from '../../test-support/clerk-app.js';
 
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'starter.user@example.com';

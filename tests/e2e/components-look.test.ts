@@ -13,9 +13,9 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { TOTP, Secret } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { launchChromium } from './chromium.js';
-import { DEMO_PASSWORD, demoSession } from './demo-session.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { launchChromium } from '../../test-support/chromium.js';
+import { DEMO_PASSWORD, demoSession } from '../../test-support/demo-session.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DASH = '/api/gatehouse/dashboard';

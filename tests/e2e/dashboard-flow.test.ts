@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { startHandlerServer, type HandlerServer } from './handler-server.js';
+import { launchChromium } from '../../test-support/chromium.js';
+import { startHandlerServer, type HandlerServer } from '../../test-support/handler-server.js';
 
 const PASSWORD = 'correct horse battery staple';
 const XSS = '<script>alert(1)</script>';

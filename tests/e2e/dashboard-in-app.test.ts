@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startAppServer, type AppServer } from './app-server.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'main.js');
 const DASH = '/api/gatehouse/dashboard';

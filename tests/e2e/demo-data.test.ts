@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { startAppServer, type AppServer } from './app-server.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const EXAMPLE_DIR = resolve(import.meta.dirname, '..', '..', 'apps', 'example');
 

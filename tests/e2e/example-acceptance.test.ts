@@ -10,12 +10,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { DEMO_PASSWORD as PASSWORD, demoSession } from './demo-session.js';
-import { reportsPort, startReportsService, type ReportsService } from './reports-service.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AppServer } from '../../test-support/app-server.js';
+import { fillCredentials, startAppWithBrowser } from '../../test-support/browser-app.js';
+import { DEMO_PASSWORD as PASSWORD, demoSession } from '../../test-support/demo-session.js';
+import { reportsPort, startReportsService, type ReportsService } from '../../test-support/reports-service.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const OTHER_ORIGIN = 'http://other-app.example';
 const PROTECTED_PAGES = [
   '/dashboard',
@@ -38,24 +38,9 @@ describe('reference app acceptance in Chromium', () => {
 
   before(async () => {
     const port = await reportsPort();
-    const [s, b] = await Promise.allSettled([
-      startAppServer({ env: { GATEHOUSE_DEMO: '1', REPORTS_API_URL: `http://127.0.0.1:${port}`, EXAMPLE_CORS_ORIGINS: OTHER_ORIGIN } }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      }),
-    ]);
-    if (s.status === 'fulfilled') app = s.value;
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
+    ({ server: app, browser } = await startAppWithBrowser({
+      env: { GATEHOUSE_DEMO: '1', REPORTS_API_URL: `http://127.0.0.1:${port}`, EXAMPLE_CORS_ORIGINS: OTHER_ORIGIN },
+    }));
     // The service pins the app's issuer, read from a session token the way an operator reads it on /claims.
     const issuer = decodeJwt((await demoSession(app.baseUrl, 'bob@example.com')).token).iss!;
     reports = await startReportsService(port, { jwksUrl: `${app.baseUrl}/.well-known/jwks.json`, issuer });
@@ -79,8 +64,7 @@ describe('reference app acceptance in Chromium', () => {
   }
 
   async function signIn(page: Page, email: string, landOn = '/dashboard'): Promise<void> {
-    await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await fillCredentials(page, email, PASSWORD);
     await Promise.all([
       page.waitForURL((url) => url.pathname + url.search === landOn),
       page.getByRole('button', { name: 'Sign in', exact: true }).click(),

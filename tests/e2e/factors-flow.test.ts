@@ -10,9 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { TOTP, Secret } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { startAppServer, type AppServer } from './app-server.js';
-import { DEMO_PASSWORD } from './demo-session.js';
+import { launchChromium } from '../../test-support/chromium.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { DEMO_PASSWORD } from '../../test-support/demo-session.js';
 
 const WAIT = { timeout: 15_000 };
 

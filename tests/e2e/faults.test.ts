@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { createTestDatabase, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
-import { createRelay, type Relay } from '../../packages/server/test/tcp-relay.js';
-import { startAppServer, type AppServer } from './app-server.js';
-import { Jar, assertNoLeak, raw, type RawResponse } from './raw-http.js';
+import { createTestDatabase, serviceGate, type TestDatabase } from '../../test-support/backends.js';
+import { createRelay, type Relay } from '../../test-support/tcp-relay.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { Jar, assertNoLeak, raw, type RawResponse } from '../../test-support/raw-http.js';
 
 const SECRET = 'faults-suite-master-secret-0123456789abcdef';
 const PASSWORD = 'correct horse battery staple';

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { startAppServer, type AppServer } from './app-server.js';
-import { demoSession, DEMO_PASSWORD, type DemoSession } from './demo-session.js';
-import { raw } from './raw-http.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { demoSession, DEMO_PASSWORD, type DemoSession } from '../../test-support/demo-session.js';
+import { raw } from '../../test-support/raw-http.js';
 
 const APP_DIR = join(resolve(import.meta.dirname, '..', '..'), 'apps', 'example');
 

@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
-import { startAppServer, type AppServer } from './app-server.js';
+import { launchChromium } from '../../test-support/chromium.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'main.js');
 const DASH = '/api/gatehouse/dashboard';

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { chromium, type Browser } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
+import type { Browser } from 'playwright-core';
+import type { AppServer } from '../../test-support/app-server.js';
+import { startAppWithBrowser } from '../../test-support/browser-app.js';
 import { generateClerkExport, type ClerkExport } from '../../packages/server/test/fixtures/clerk-export.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const CLI = resolve(import.meta.dirname, '../../packages/server/dist/cli/main.js');
 
 describe('moving a Clerk app: import, then sign in to the fixture app with the old password (issue #19)', () => {
@@ -64,14 +64,7 @@ describe('moving a Clerk app: import, then sign in to the fixture app with the o
   });
 
   test('in Chromium, an imported user signs in with their Clerk password, keeps the Clerk id, and the app finds its row', async () => {
-    const [s, b] = await Promise.allSettled([
-      startAppServer({ app: 'fixture-clerk', dataDir, env: { FIXTURE_NOTES_FILE: notesFile() } }),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] }),
-    ]);
-    if (s.status === 'fulfilled') server = s.value;
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
+    ({ server, browser } = await startAppWithBrowser({ app: 'fixture-clerk', dataDir, env: { FIXTURE_NOTES_FILE: notesFile() } }));
     // Next 15 builds middleware redirects on localhost (see next15-fixture.test.ts).
     const context = await browser.newContext({ baseURL: server.baseUrl.replace('127.0.0.1', 'localhost') });
     context.setDefaultTimeout(20_000);

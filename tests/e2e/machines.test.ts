@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { generateSecretKey } from '@gatehouse/server';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
-import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
-import { startAppServer, type AppServer } from './app-server.js';
+import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 const SECRET = 'machines-e2e-secret-0123456789-abcdef-xyz';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../packages/server/test/backends.js';
-import { startAppServer, type AppServer } from './app-server.js';
+import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 const SECRET = 'multi-instance-e2e-secret-0123456789-abcdef';

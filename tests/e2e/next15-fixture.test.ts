@@ -5,11 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
-import { raw } from './raw-http.js';
+import type { Browser, Page } from 'playwright-core';
+import type { AppServer } from '../../test-support/app-server.js';
+import { startAppWithBrowser } from '../../test-support/browser-app.js';
+import { raw } from '../../test-support/raw-http.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const TOKEN_TTL_S = 2;
 /** Core's default clock skew when checking exp. */
 const CLOCK_SKEW_S = 5;
@@ -28,21 +28,13 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
   let baseUrl: string;
 
   before(async () => {
-    const [s, b] = await Promise.allSettled([
-      // The development inbox stands in for a mailer, so invitations can be sent.
-      startAppServer({ app: 'fixture-clerk', sessionTokenTtlSeconds: TOKEN_TTL_S, env: { GATEHOUSE_DEV_INBOX: '1' } }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-      }),
-    ]);
-    if (s.status === 'fulfilled') {
-      server = s.value;
-      baseUrl = server.baseUrl;
-    }
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
+    // The development inbox stands in for a mailer, so invitations can be sent.
+    ({ server, browser } = await startAppWithBrowser({
+      app: 'fixture-clerk',
+      sessionTokenTtlSeconds: TOKEN_TTL_S,
+      env: { GATEHOUSE_DEV_INBOX: '1' },
+    }));
+    baseUrl = server.baseUrl;
   });
   after(async () => {
     await Promise.all([browser?.close(), server?.stop()]);

@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import Provider from 'oidc-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freePort, startAppServer, type AppServer } from './app-server.js';
-import { launchChromium } from './chromium.js';
+import { freePort, startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { launchChromium } from '../../test-support/chromium.js';
 
 const CLIENT_ID = 'gatehouse-example';
 const CLIENT_SECRET = randomBytes(24).toString('base64url');

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { generateSecretKey } from '@gatehouse/server';
-import { parseMetrics } from '../../packages/server/test/metrics-scrape.js';
-import { freePort, startAppServer, type AppServer } from './app-server.js';
+import { parseMetrics } from '../../test-support/metrics-scrape.js';
+import { freePort, startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const SECRET_KEY = generateSecretKey();
 const MASTER_SECRET = `operating-e2e-master-${randomBytes(16).toString('hex')}`;

@@ -5,11 +5,10 @@
 // sessions and "Sign out of all devices" ends them all. Needs `npm run build` and /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
+import { describe, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { clickAndLandOn, fillCredentials, submitAndLandOn, useBrowserApp } from '../../test-support/browser-app.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple';
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -33,66 +32,16 @@ async function me(context: BrowserContext): Promise<Me> {
 /** Fills the sign-up form and waits for the dashboard; fails with the form's error if it shows one. */
 async function signUp(page: Page, email: string, redirectPath = '/dashboard'): Promise<void> {
   await page.goto('/sign-up');
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await clickAndWaitFor(page, page.getByRole('button', { name: 'Sign up' }), redirectPath, page.getByRole('form', { name: 'Sign up' }));
-}
-
-/** Clicks and waits until the page is at `pathname`; an alert inside `scope` fails the test at once with its text. */
-async function clickAndWaitFor(
-  page: Page,
-  button: ReturnType<Page['getByRole']>,
-  pathname: string,
-  scope: ReturnType<Page['getByRole']> | Page = page,
-): Promise<void> {
-  const landed = page.waitForURL((url) => url.pathname === pathname).then(() => null);
-  const alert = scope.getByRole('alert').filter({ hasText: /\S/ });
-  const failed = alert.waitFor({ state: 'visible' }).then(async () => (await alert.textContent()) ?? '');
-  landed.catch(() => undefined);
-  failed.catch(() => undefined);
-  await button.click();
-  const error = await Promise.race([landed, failed]);
-  assert.equal(error, null, `expected to land on ${pathname}, got the error: ${error}`);
+  await fillCredentials(page, email, PASSWORD);
+  await submitAndLandOn(page, 'Sign up', redirectPath);
 }
 
 describe('organizations flow in Chromium', () => {
-  let server: AppServer;
-  let browser: Browser;
-
-  before(async () => {
-    const [s, b] = await Promise.allSettled([
-      startAppServer({ env: { GATEHOUSE_DEV_INBOX: '1' } }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      }),
-    ]);
-    if (s.status === 'fulfilled') server = s.value;
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
-  });
-
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
+  const app = useBrowserApp({ env: { GATEHOUSE_DEV_INBOX: '1' } });
 
   test('create, invite, accept, change role, remove, sign out of all devices', { timeout: 90_000 }, async () => {
-    const contexts: BrowserContext[] = [];
-    const newPage = async () => {
-      const context = await browser.newContext({ baseURL: server.baseUrl });
-      context.setDefaultTimeout(15_000);
-      contexts.push(context);
-      return { context, page: await context.newPage() };
-    };
-    const { context: aliceContext, page: alice } = await newPage();
+    const server = app.server;
+    const { context: aliceContext, page: alice } = await app.newPage();
     try {
       // alice signs up and creates Acme from the switcher's "Create organization" entry.
       await signUp(alice, ALICE);
@@ -103,7 +52,7 @@ describe('organizations flow in Chromium', () => {
       await alice.getByLabel('Name').fill('Acme');
       assert.equal(await alice.getByLabel('Slug').inputValue(), 'acme', 'the slug follows the name');
       const form = alice.getByRole('form', { name: 'Create organization' });
-      await clickAndWaitFor(alice, form.getByRole('button', { name: 'Create organization' }), '/organization', form);
+      await clickAndLandOn(alice, form.getByRole('button', { name: 'Create organization' }), '/organization', form);
 
       // Acme is active: in the switcher, in the server's view, and on the profile page.
       await alice.getByRole('button', { name: 'Organization: Acme' }).waitFor();
@@ -124,7 +73,7 @@ describe('organizations flow in Chromium', () => {
       await alice.getByRole('list', { name: 'Pending invitations' }).getByText(BOB).waitFor();
 
       // bob signs up in his own browser, finds the email in the dev inbox and opens its link.
-      const { context: bobContext, page: bob } = await newPage();
+      const { context: bobContext, page: bob } = await app.newPage();
       await signUp(bob, BOB);
       await bob.goto('/dev/inbox');
       const message = bob.getByRole('listitem').filter({ hasText: BOB });
@@ -137,7 +86,7 @@ describe('organizations flow in Chromium', () => {
       assert.equal(acceptPage.headers()['referrer-policy'], 'no-referrer', 'the page with the token sends no Referer');
 
       // He accepts: Acme becomes his active organization and the dashboard opens.
-      await clickAndWaitFor(bob, bob.getByRole('button', { name: 'Accept invitation' }), '/dashboard');
+      await clickAndLandOn(bob, bob.getByRole('button', { name: 'Accept invitation' }), '/dashboard');
       await bob.getByRole('button', { name: 'Organization: Acme' }).waitFor();
       assert.equal(await bob.getByTestId('org-slug').textContent(), 'acme');
       const bobMe = await me(bobContext);
@@ -196,7 +145,7 @@ describe('organizations flow in Chromium', () => {
 
       // "Sign out of all devices": this browser leaves, and both sessions are over.
       const before = (await aliceContext.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
-      await clickAndWaitFor(alice, alice.getByRole('button', { name: 'Sign out of all devices' }), '/');
+      await clickAndLandOn(alice, alice.getByRole('button', { name: 'Sign out of all devices' }), '/');
       for (const cookie of [before, otherCookies]) {
         const res = await fetch(`${server.baseUrl}/dashboard`, {
           redirect: 'manual',
@@ -211,8 +160,6 @@ describe('organizations flow in Chromium', () => {
     } catch (error) {
       if (error instanceof Error) error.message += `\n--- alice: ${alice.url()}\n--- server output ---\n${server.output()}`;
       throw error;
-    } finally {
-      await Promise.all(contexts.map((c) => c.close()));
     }
   });
 });

@@ -11,8 +11,8 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { startAppServer, type AppServer } from './app-server.js';
-import { demoSession } from './demo-session.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { demoSession } from '../../test-support/demo-session.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SOURCE = join(ROOT, 'apps', 'example');

@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startAppServer, type AppServer } from './app-server.js';
-import { demoSession } from './demo-session.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { demoSession } from '../../test-support/demo-session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,19 +3,10 @@
 // sign out, sign in again. Needs `npm run build` first and Debian's Chromium at /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Cookie,
-  type Page,
-  type Request as PwRequest,
-  type Response as PwResponse,
-} from 'playwright-core';
-import { startAppServer, type AppServer } from './app-server.js';
+import { describe, test } from 'node:test';
+import { type Cookie, type Page, type Request as PwRequest, type Response as PwResponse } from 'playwright-core';
+import { fillCredentials, submitAndLandOn, useBrowserApp } from '../../test-support/browser-app.js';
 
-const CHROMIUM = process.env.GATEHOUSE_CHROMIUM ?? '/usr/bin/chromium';
 const TOKEN_TTL_S = 3;
 /** Core's default clock skew when checking exp. */
 const CLOCK_SKEW_S = 5;
@@ -69,79 +60,19 @@ async function shownEmail(page: Page): Promise<string> {
   return (await email.textContent())?.trim() ?? '';
 }
 
-/**
- * Clicks a form's submit button and waits until the page is at `pathname`; if the form shows an
- * error instead, fails at once with that error's text.
- */
-async function submitAndLandOn(page: Page, button: 'Sign up' | 'Sign in', pathname: string): Promise<void> {
-  const landed = page.waitForURL((url) => url.pathname === pathname).then(() => null);
-  const alert = page.getByRole('form', { name: button }).getByRole('alert');
-  const failed = alert.waitFor({ state: 'visible' }).then(async () => (await alert.textContent()) ?? '');
-  // Whichever loses the race rejects later (timeout or page closed); that is expected.
-  failed.catch(() => undefined);
-  landed.catch(() => undefined);
-  await page.getByRole('button', { name: button, exact: true }).click();
-  const error = await Promise.race([landed, failed]);
-  assert.equal(error, null, `${button} failed with: ${error}`);
-  assert.equal(pathOf(page), pathname);
-}
-
 function pathOf(page: Page): string {
   return new URL(page.url()).pathname;
 }
 
 describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
-  let server: AppServer;
-  let browser: Browser;
-
-  before(async () => {
-    const [s, b] = await Promise.allSettled([
-      startAppServer({ sessionTokenTtlSeconds: TOKEN_TTL_S }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      }),
-    ]);
-    if (s.status === 'fulfilled') server = s.value;
-    if (b.status === 'fulfilled') browser = b.value;
-    if (s.status === 'rejected') throw s.reason;
-    if (b.status === 'rejected') throw b.reason;
-  });
-
-  after(async () => {
-    await Promise.all([browser?.close(), server?.stop()]);
-  });
-
-  /** A fresh browser profile per test; failures print the server's output. */
-  async function withContext(fn: (context: BrowserContext, page: Page) => Promise<void>): Promise<void> {
-    const context = await browser.newContext({ baseURL: server.baseUrl });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    try {
-      await fn(context, page);
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n--- page: ${page.url()}\n--- server output ---\n${server.output()}`;
-      throw error;
-    } finally {
-      await context.close();
-    }
-  }
+  const app = useBrowserApp({ sessionTokenTtlSeconds: TOKEN_TTL_S });
+  const withContext = app.withPage;
 
   test('sign up, stay signed in past the token lifetime, sign out, sign in again', async () => {
     await withContext(async (context, page) => {
       // Sign up.
       await page.goto('/sign-up');
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await fillCredentials(page, EMAIL, PASSWORD);
       await submitAndLandOn(page, 'Sign up', '/dashboard');
       assert.equal(await shownEmail(page), EMAIL);
 
@@ -224,7 +155,7 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
       );
 
       // The dashboard is now a redirect to sign-in: with the browser's remaining cookies...
-      const raw = await fetch(`${server.baseUrl}/dashboard`, {
+      const raw = await fetch(`${app.server.baseUrl}/dashboard`, {
         redirect: 'manual',
         headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', accept: 'text/html', cookie: cookieHeader(cookies) },
       });
@@ -235,7 +166,7 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
         `Location: ${raw.headers.get('location')}`,
       );
       // ...and with the cookies from before sign-out (the session ended on the server, not just in the browser).
-      const replay = await fetch(`${server.baseUrl}/dashboard`, {
+      const replay = await fetch(`${app.server.baseUrl}/dashboard`, {
         redirect: 'manual',
         headers: { 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', accept: 'text/html', cookie: cookieHeader(signedInCookies) },
       });
@@ -249,8 +180,7 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
       assert.equal(new URL(page.url()).searchParams.get('redirect_url'), '/dashboard');
 
       // Sign in again from there: back to the dashboard.
-      await page.getByLabel('Email', { exact: true }).fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await fillCredentials(page, EMAIL, PASSWORD);
       await submitAndLandOn(page, 'Sign in', '/dashboard');
       assert.equal(await shownEmail(page), EMAIL);
       const again = findCookie(await context.cookies(), '__session');
@@ -262,9 +192,9 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
   test('a wrong password shows an error and stays on sign-in', async () => {
     await withContext(async (context, page) => {
       // Make sure the account exists whatever ran before.
-      const signUp = await fetch(`${server.baseUrl}/api/gatehouse/sign-up`, {
+      const signUp = await fetch(`${app.server.baseUrl}/api/gatehouse/sign-up`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: server.baseUrl },
+        headers: { 'content-type': 'application/json', origin: app.server.baseUrl },
         body: JSON.stringify({ email: 'wrong.password@example.com', password: PASSWORD }),
       });
       assert.equal(signUp.status, 200, await signUp.text());

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startAppServer, type AppServer } from './app-server.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const PASSWORD = 'correct horse battery staple';
 /** Core's default clock skew when checking exp/nbf/iat. */

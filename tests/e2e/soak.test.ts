@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { startAppServer, type AppServer } from './app-server.js';
-import { Jar, raw, type RawRequest, type RawResponse } from './raw-http.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { Jar, raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
 
 const SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 30);
 const CLIENTS = Number(process.env.GATEHOUSE_SOAK_CLIENTS ?? 200);

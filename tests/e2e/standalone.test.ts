@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REDIS_URL, eventually, serviceGate } from '../../packages/server/test/backends.js';
-import { freePort, startAppServer, type AppServer } from './app-server.js';
+import { REDIS_URL, eventually, serviceGate } from '../../test-support/backends.js';
+import { freePort, startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 const skip = await serviceGate('Redis');
 const ROOT = resolve(import.meta.dirname, '..', '..');

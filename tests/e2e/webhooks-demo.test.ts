@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { startAppServer, type AppServer } from './app-server.js';
+import { startAppServer, type AppServer } from '../../test-support/app-server.js';
 
 describe('the example receives its webhooks', () => {
   let app: AppServer;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
-import { createTestInstance, PASSWORD, type TestInstance } from '../../packages/server/test/helpers.js';
+import { createTestInstance, PASSWORD, type TestInstance } from '../../test-support/instance.js';
 
 const CTX = { ip: null, userAgent: null, origin: null };
 const listen = (server: Server) =>

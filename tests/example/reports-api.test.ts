@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
 import { readConfigFile } from '../../packages/server/src/instance/config-file.js';
-import { createTestInstance, PASSWORD, type TestInstance } from '../../packages/server/test/helpers.js';
+import { createTestInstance, PASSWORD, type TestInstance } from '../../test-support/instance.js';
 
 const CONFIG = join(resolve(import.meta.dirname, '..', '..'), 'apps', 'example', 'gatehouse.config.json');
 const CTX = { ip: null, userAgent: null, origin: null };

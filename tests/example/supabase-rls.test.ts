@@ -13,8 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import { jwtVerify, type JWTPayload } from 'jose';
 import pg from 'pg';
 import { readConfigFile } from '../../packages/server/src/instance/config-file.js';
-import { createTestInstance, type TestInstance } from '../../packages/server/test/helpers.js';
-import { POSTGRES_ADMIN_URL, serviceGate } from '../../packages/server/test/backends.js';
+import { createTestInstance, type TestInstance } from '../../test-support/instance.js';
+import { POSTGRES_ADMIN_URL, serviceGate } from '../../test-support/backends.js';
 
 const CONFIG = join(resolve(import.meta.dirname, '..', '..'), 'apps', 'example', 'gatehouse.config.json');
 const SUPABASE_JWT_SECRET = randomBytes(32).toString('base64url');

@@ -4,7 +4,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { authenticateRequest, signedInAuthObject, type SessionClaims } from '@gatehouse/core';
 import { findSessionToken } from '../src/authenticate-request.js';
-import { createClock, createKeyFixture, createVerifier, requestWith, sessionClaims, signToken } from './token-fixtures.js';
+import {
+  createClock,
+  createKeyFixture,
+  createVerifier,
+  requestWith,
+  sessionClaims,
+  signToken,
+} from '../../../test-support/token-fixtures.js';
 
 const ours = await createKeyFixture();
 const clock = createClock();

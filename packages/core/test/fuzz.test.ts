@@ -23,7 +23,15 @@ import {
 } from '@gatehouse/core';
 import { decodeOrgPermissions } from '../src/has.js';
 import { findSessionToken } from '../src/authenticate-request.js';
-import { createClock, createKeyFixture, createVerifier, requestWith, sessionClaims, signToken, type KeyFixture } from './token-fixtures.js';
+import {
+  createClock,
+  createKeyFixture,
+  createVerifier,
+  requestWith,
+  sessionClaims,
+  signToken,
+  type KeyFixture,
+} from '../../../test-support/token-fixtures.js';
 
 const RUNS = Number(process.env.GATEHOUSE_FUZZ_RUNS ?? 300);
 const SEED = Number(process.env.GATEHOUSE_FUZZ_SEED ?? 20261126);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { __experimental_JWTPayloadToAuthObjectProperties as clerkDecode } from '@clerk/shared/jwtPayloadParser';
 import { createCheckAuthorization } from '@clerk/shared/authorization';
 import { encodeOrgClaims, signedInAuthObject, type CheckAuthorizationParams, type SessionClaims } from '@gatehouse/core';
-import { prng } from './prng.js';
+import { prng } from '../../../test-support/prng.js';
 
 const SYSTEM = [
   'org:sys_profile:manage',

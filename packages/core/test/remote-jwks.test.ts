@@ -15,7 +15,7 @@ import {
   sessionClaims,
   sessionHeader,
   signToken,
-} from './token-fixtures.js';
+} from '../../../test-support/token-fixtures.js';
 
 type Handler = (res: ServerResponse) => void;
 

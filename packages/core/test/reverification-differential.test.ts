@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCheckAuthorization } from '@clerk/shared/authorization';
 import { checkAuthorization, type CheckAuthorizationParams } from '@gatehouse/core';
-import { prng } from './prng.js';
+import { prng } from '../../../test-support/prng.js';
 
 const PRESETS = ['strict_mfa', 'strict', 'moderate', 'lax'] as const;
 const LEVELS = ['first_factor', 'second_factor', 'multi_factor'] as const;

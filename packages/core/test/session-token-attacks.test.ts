@@ -16,7 +16,7 @@ import {
   sessionHeader,
   signTemplateToken,
   signToken,
-} from './token-fixtures.js';
+} from '../../../test-support/token-fixtures.js';
 
 const ours = await createKeyFixture();
 const stranger = await createKeyFixture();

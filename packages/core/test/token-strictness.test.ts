@@ -13,7 +13,7 @@ import {
   createVerifier,
   sessionClaims,
   signToken,
-} from './token-fixtures.js';
+} from '../../../test-support/token-fixtures.js';
 
 const ours = await createKeyFixture();
 const clock = createClock();

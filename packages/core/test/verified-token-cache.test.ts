@@ -13,7 +13,7 @@ import {
   sessionClaims,
   signToken,
   type Clock,
-} from './token-fixtures.js';
+} from '../../../test-support/token-fixtures.js';
 
 const ours = await createKeyFixture();
 

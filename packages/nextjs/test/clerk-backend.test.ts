@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
-import { MODES, portsOfFile } from './ports.js';
+import { MODES, portsOfFile } from '../../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-clerk-backend-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');

@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCookieJar, createTestInstance, signUp, API, ORIGIN, T0, type TestInstance } from '../../server/test/helpers.js';
+import { createCookieJar, createTestInstance, signUp, API, ORIGIN, T0, type TestInstance } from '../../../test-support/instance.js';
 import { sessionResource, type ClientSession, type ResourceActions, type SessionBody } from '../src/client/resources.js';
 import type { FetchLike } from '../src/client/gatehouse-fetch.js';
 

@@ -13,7 +13,7 @@ import ts from 'typescript';
 import type * as EdgeModule from '../dist/server/edge.js';
 import { exportSPKI, importJWK } from 'jose';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
-import { createCookieJar, createTestInstance, signUp, type TestInstance } from '../../server/test/helpers.js';
+import { createCookieJar, createTestInstance, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 type EdgeEntry = typeof EdgeModule;
 

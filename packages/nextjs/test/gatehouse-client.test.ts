@@ -6,20 +6,13 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MODES, portsOfFile } from './ports.js';
+import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-client-'));
-process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
-process.env.GATEHOUSE_DEV_SECRET = '1';
-process.env.GATEHOUSE_DEV_INBOX = '1';
-// Sign-ups here go straight to a session; the verification flow has its own tests.
-process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 // The key the standalone app presents to the backend API (`gh_sk_` and 256 random bits).
 const SECRET_KEY = `gh_sk_${randomBytes(32).toString('base64url')}`;
-process.env.GATEHOUSE_SECRET_KEY = SECRET_KEY;
+// Sign-ups here go straight to a session; the verification flow has its own tests.
+const dir = useProcessInstance('gatehouse-client-', { GATEHOUSE_DEV_INBOX: '1', GATEHOUSE_SECRET_KEY: SECRET_KEY });
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { gatehouseClient, clerkClient, getDevInbox } = await import('@gatehouse/nextjs/server');
@@ -158,7 +151,7 @@ describe('gatehouseClient()', () => {
 
   test('with GATEHOUSE_SERVICE_URL and GATEHOUSE_SECRET_KEY it calls a standalone service over HTTP', async () => {
     const { createGatehouse, generateSecretKey } = await import('@gatehouse/server');
-    const { startHttpServer } = await import('../../server/test/http-server.js');
+    const { startHttpServer } = await import('../../../test-support/http-server.js');
     const key = generateSecretKey();
     const service = await createGatehouse({
       databaseFile: join(dir, 'service.db'),

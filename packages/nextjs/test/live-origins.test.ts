@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type * as EdgeModule from '../dist/server/edge.js';
-import { openPorts } from './ports.js';
+import { openPorts } from '../../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-origins-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');

@@ -4,24 +4,19 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { base64url } from 'jose';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, openPorts, type Ports } from './ports.js';
+import { MODES, closeProcessInstance, openPorts, useProcessInstance, type Ports } from '../../../test-support/ports.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-'));
-process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
-process.env.GATEHOUSE_DEV_SECRET = '1';
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
-process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
-// The app's own sign-in page (without it, redirects go to the hosted page; see hosted-pages.test.ts).
-process.env.NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL = '/sign-in';
-// The standalone app's calls to the service carry the app's origin (it becomes `azp`).
-process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
+const dir = useProcessInstance('gatehouse-mw-', {
+  // The app's own sign-in page (without it, redirects go to the hosted page; see hosted-pages.test.ts).
+  NEXT_PUBLIC_GATEHOUSE_SIGN_IN_URL: '/sign-in',
+  // The standalone app's calls to the service carry the app's origin (it becomes `azp`).
+  GATEHOUSE_ALLOWED_ORIGINS: 'http://localhost:3000',
+});
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { createRouteMatcher, gatehouseMiddleware, clerkMiddleware } = await import('@gatehouse/nextjs/server');
@@ -113,11 +108,7 @@ before(async () => {
   db.close();
   ports = await openPorts(gatehouse);
 });
-after(async () => {
-  await ports.close();
-  await (await getGatehouse()).close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => closeProcessInstance(dir, ports));
 
 for (const mode of MODES) {
   describe(`gatehouseMiddleware in-process, ${mode}`, () => {

@@ -7,22 +7,17 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, portsOfFile } from './ports.js';
+import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-own-routes-'));
-process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
-process.env.GATEHOUSE_DEV_SECRET = '1';
 // The sign-up below should end signed in at once: this test is about the proxy, not the address check.
-process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
-// Clerk's variable, read as a fallback: the app's own sign-in page.
-process.env.NEXT_PUBLIC_CLERK_SIGN_IN_URL = '/sign-in';
-// The standalone app forwards the browser's API calls to the service with the app's origin: the service allows it.
-process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
+const dir = useProcessInstance('gatehouse-own-routes-', {
+  // Clerk's variable, read as a fallback: the app's own sign-in page.
+  NEXT_PUBLIC_CLERK_SIGN_IN_URL: '/sign-in',
+  // The standalone app forwards the browser's API calls to the service with the app's origin: the service allows it.
+  GATEHOUSE_ALLOWED_ORIGINS: 'http://localhost:3000',
+});
 
 const { clerkMiddleware, createRouteMatcher } = await import('@gatehouse/nextjs/server');
 

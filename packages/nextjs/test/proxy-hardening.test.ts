@@ -3,18 +3,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, openPorts, type Ports } from './ports.js';
+import { MODES, closeProcessInstance, openPorts, useProcessInstance, type Ports } from '../../../test-support/ports.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-proxy-hardening-'));
-process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
-process.env.GATEHOUSE_DEV_SECRET = '1';
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
-process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
+const dir = useProcessInstance('gatehouse-proxy-hardening-');
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { createRouteMatcher, gatehouseMiddleware } = await import('@gatehouse/nextjs/server');
@@ -48,11 +42,7 @@ before(async () => {
   session = decodeURIComponent(cookie.split(';')[0]!.slice('__session='.length));
   ports = await openPorts(gatehouse);
 });
-after(async () => {
-  await ports.close();
-  await (await getGatehouse()).close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => closeProcessInstance(dir, ports));
 
 for (const mode of MODES) {
   describe(`the proxy, ${mode}`, () => {

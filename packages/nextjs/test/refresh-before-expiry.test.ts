@@ -5,21 +5,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
-import { MODES, portsOfFile } from './ports.js';
+import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'gatehouse-mw-expiry-'));
-process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
-process.env.GATEHOUSE_DEV_SECRET = '1';
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
-process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
-/** 4 s tokens: the proxy refreshes in their last second (a quarter of the lifetime, at most 5 s). */
-process.env.GATEHOUSE_SESSION_TOKEN_TTL = '4';
-// A standalone app's refresh carries the app's origin: the service must allow it (deployment.md).
-process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
+const dir = useProcessInstance('gatehouse-mw-expiry-', {
+  // 4 s tokens: the proxy refreshes in their last second (a quarter of the lifetime, at most 5 s).
+  GATEHOUSE_SESSION_TOKEN_TTL: '4',
+  // A standalone app's refresh carries the app's origin: the service must allow it (deployment.md).
+  GATEHOUSE_ALLOWED_ORIGINS: 'http://localhost:3000',
+});
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { gatehouseMiddleware } = await import('@gatehouse/nextjs/server');

@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { base64url } from 'jose';
-import { API, T0, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { API, T0, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 import type { GatehouseOptions } from '@gatehouse/server';
 
 const payload = (jwt: string) => JSON.parse(new TextDecoder().decode(base64url.decode(jwt.split('.')[1]!))) as Record<string, unknown>;

@@ -2,8 +2,8 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestInstance, type TestInstance } from './helpers.js';
-import { createOrg, member } from './org-setup.js';
+import { createTestInstance, type TestInstance } from '../../../test-support/instance.js';
+import { createOrg, member } from '../../../test-support/org-setup.js';
 
 describe('organizations.addMember (backend)', () => {
   const instances: TestInstance[] = [];

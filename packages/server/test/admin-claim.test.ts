@@ -7,7 +7,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { API, createCookieJar, createTestInstance, makeTempDir, send, signUp, type CookieJar, type TestInstance } from './helpers.js';
+import {
+  API,
+  createCookieJar,
+  createTestInstance,
+  makeTempDir,
+  send,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const LINK = /(http:\/\/[^\s]+\/claim-admin\?token=(gh_claim_[A-Za-z0-9_-]{43}))/;

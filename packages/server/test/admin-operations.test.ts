@@ -2,8 +2,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, createTestInstance, send, type TestInstance } from './helpers.js';
-import { as, member, type Member } from './org-setup.js';
+import { API, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
+import { as, member, type Member } from '../../../test-support/org-setup.js';
 
 describe('admin API: settings and audit', () => {
   let t: TestInstance;

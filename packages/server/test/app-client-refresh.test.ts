@@ -15,7 +15,7 @@ import {
   type AppRefreshAnswer,
   type SendOptions,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 const APP = 'https://app.example';
 const PATH = `${API}/app/client-refresh`;

@@ -4,7 +4,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSecretKey } from '@gatehouse/server';
-import { API, assertAppRefreshAnswer, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import {
+  API,
+  assertAppRefreshAnswer,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signUp,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 const KEY = generateSecretKey();
 const APP = 'https://app.example';

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, generateKeyPair, exportJWK, base64url } from 'jose';
-import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 describe('attack tokens write nothing', () => {
   let t: TestInstance;

@@ -3,8 +3,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvCell, type AuditEvent } from '../src/audit/audit.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, refresh, send, signIn, type TestInstance } from './helpers.js';
-import { as, createOrg, join, member, type Member } from './org-setup.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  refresh,
+  send,
+  signIn,
+  type TestInstance,
+} from '../../../test-support/instance.js';
+import { as, createOrg, join, member, type Member } from '../../../test-support/org-setup.js';
 
 async function collect(gen: AsyncGenerator<string>): Promise<string> {
   let out = '';

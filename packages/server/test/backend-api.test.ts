@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackendClient, createBackendHttpClient, generateSecretKey, type BackendClient } from '@gatehouse/server';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, type TestInstance } from './helpers.js';
-import { startHttpServer, type TestHttpServer } from './http-server.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, type TestInstance } from '../../../test-support/instance.js';
+import { startHttpServer, type TestHttpServer } from '../../../test-support/http-server.js';
 
 const SECRET_KEY = generateSecretKey();
 const TEMPLATE_SECRET = 'a-supabase-jwt-secret-of-at-least-32-bytes!!';

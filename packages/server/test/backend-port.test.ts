@@ -14,7 +14,7 @@ import {
   type ServiceServer,
 } from '@gatehouse/server';
 import { base64url } from 'jose';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from './helpers.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
 
 const APP = 'http://app.example.test';
 const ctx = { ip: '203.0.113.7', userAgent: 'port-test', origin: APP };

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { createClerkClient, verifyToken } from '@clerk/backend';
-import { createCookieJar, createTestInstance, signUp, type TestInstance } from './helpers.js';
+import { createCookieJar, createTestInstance, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 describe('Clerk @clerk/backend accepts Gatehouse session tokens', () => {
   let t: TestInstance;

@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGatehouse } from '@gatehouse/server';
-import { makeTempDir, PASSWORD } from './helpers.js';
+import { makeTempDir, PASSWORD } from '../../../test-support/instance.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const SECRET = 'a-test-master-secret-that-is-long-enough-0123456789';

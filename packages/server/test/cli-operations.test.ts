@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECRET_KEY } from '../src/backend/secret-keys.js';
 import { migrationNames } from '../src/store/migrations/index.js';
-import { makeTempDir, PASSWORD } from './helpers.js';
+import { makeTempDir, PASSWORD } from '../../../test-support/instance.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 

@@ -10,7 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createGatehouse } from '@gatehouse/server';
 import { checkPassword } from '../src/users/passwords.js';
 import { migrationNames } from '../src/store/migrations/index.js';
-import { makeTempDir, PASSWORD } from './helpers.js';
+import { makeTempDir, PASSWORD } from '../../../test-support/instance.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 

@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totpCode } from '../src/factors/codes.js';
-import { API, createTestInstance, send, type CookieJar, type SendOptions, type TestInstance } from './helpers.js';
-import { member, type Member } from './org-setup.js';
+import { API, createTestInstance, send, type CookieJar, type SendOptions, type TestInstance } from '../../../test-support/instance.js';
+import { member, type Member } from '../../../test-support/org-setup.js';
 
 const DASH = `${API}/dashboard`;
 let t: TestInstance;

@@ -3,9 +3,16 @@
 
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type BackendName, type TestDatabase } from './backends.js';
-import { API, PASSWORD, send, signIn } from './helpers.js';
-import { member } from './org-setup.js';
+import {
+  createTestDatabase,
+  openInstance,
+  serviceGate,
+  type BackendInstance,
+  type BackendName,
+  type TestDatabase,
+} from '../../../test-support/backends.js';
+import { API, PASSWORD, send, signIn } from '../../../test-support/instance.js';
+import { member } from '../../../test-support/org-setup.js';
 
 const postgresSkip = await serviceGate('PostgreSQL');
 const DAY_MS = 86_400_000;

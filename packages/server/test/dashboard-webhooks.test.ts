@@ -3,9 +3,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { API, createTestInstance, send, signUp, type CookieJar, type SendOptions, type TestInstance } from './helpers.js';
-import { member, type Member } from './org-setup.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import {
+  API,
+  createTestInstance,
+  send,
+  signUp,
+  type CookieJar,
+  type SendOptions,
+  type TestInstance,
+} from '../../../test-support/instance.js';
+import { member, type Member } from '../../../test-support/org-setup.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 const DASH = `${API}/dashboard`;
 const FORM = 'application/x-www-form-urlencoded';

@@ -4,8 +4,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { escapeHtml, html } from '../src/dashboard/html.js';
-import { API, authenticate, createTestInstance, send, type CookieJar, type SendOptions, type TestInstance } from './helpers.js';
-import { createOrg, join, member, orgSnapshot, type Member } from './org-setup.js';
+import {
+  API,
+  authenticate,
+  createTestInstance,
+  send,
+  type CookieJar,
+  type SendOptions,
+  type TestInstance,
+} from '../../../test-support/instance.js';
+import { createOrg, join, member, orgSnapshot, type Member } from '../../../test-support/org-setup.js';
 
 const DASH = `${API}/dashboard`;
 const XSS = '<script>alert(1)</script>';

@@ -3,9 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGatehouseError } from '@gatehouse/core';
-import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from './backends.js';
-import { API, createCookieJar, refresh, signUp } from './helpers.js';
-import { createRelay, type Relay } from './tcp-relay.js';
+import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from '../../../test-support/backends.js';
+import { API, createCookieJar, refresh, signUp } from '../../../test-support/instance.js';
+import { createRelay, type Relay } from '../../../test-support/tcp-relay.js';
 
 describe('PostgreSQL partitioned behind a relay that stops forwarding', async () => {
   const skip = await serviceGate('PostgreSQL');

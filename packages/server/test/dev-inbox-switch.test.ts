@@ -4,19 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gatehouseOptionsFromEnv } from '@gatehouse/server';
-import { API, createTestInstance, send } from './helpers.js';
-import { as, createOrg, member } from './org-setup.js';
-
-async function inProduction<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    return await fn();
-  } finally {
-    if (previous === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = previous;
-  }
-}
+import { API, createTestInstance, inProduction, send } from '../../../test-support/instance.js';
+import { as, createOrg, member } from '../../../test-support/org-setup.js';
 
 describe('the dev inbox switch', () => {
   test('gatehouseOptionsFromEnv: off by default; 1/true turn it on, as the production opt-in under NODE_ENV=production', () => {

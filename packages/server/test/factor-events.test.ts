@@ -5,7 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totpCode } from '../src/factors/codes.js';
 import { BACKEND_CONTEXT } from '../src/sessions/session-core.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, type TestInstance } from './helpers.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signIn,
+  signUp,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 

@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { isGatehouseError } from '@gatehouse/core';
-import { authenticate, authenticateToken, createCookieJar, createTestInstance, makeTempDir, refresh, signUp, T0 } from './helpers.js';
+import {
+  authenticate,
+  authenticateToken,
+  createCookieJar,
+  createTestInstance,
+  makeTempDir,
+  refresh,
+  signUp,
+  T0,
+} from '../../../test-support/instance.js';
 
 const SECRET = 'faults-boot-master-secret-0123456789-abcdefgh';
 const dirs: string[] = [];

@@ -4,7 +4,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totpCode } from '../src/factors/codes.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, type CookieJar, type TestInstance } from './helpers.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signIn,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const NEW_PASSWORD = 'a brand new hosted passphrase';

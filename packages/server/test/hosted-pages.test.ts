@@ -3,7 +3,16 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type CookieJar, type TestInstance } from './helpers.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 let member: CookieJar;

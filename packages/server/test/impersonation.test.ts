@@ -2,8 +2,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, authenticate, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
-import { as, failure, lastAuditId, member, orgSnapshot, payload, type Member } from './org-setup.js';
+import { API, authenticate, createTestInstance, refresh, send, type TestInstance } from '../../../test-support/instance.js';
+import { as, failure, lastAuditId, member, orgSnapshot, payload, type Member } from '../../../test-support/org-setup.js';
 
 const DASH = `${API}/dashboard`;
 const FORM = 'application/x-www-form-urlencoded';

@@ -14,7 +14,7 @@ import type { Database } from '../src/store/types.js';
 import { mergeClerkSources, readClerkApiPages } from '../src/import/clerk-api.js';
 import { readClerkCsv } from '../src/import/clerk-csv.js';
 import { runImport, type ImportReport } from '../src/import/run.js';
-import { API, createCookieJar, createTestInstance, makeTempDir, send, signIn, type TestInstance } from './helpers.js';
+import { API, createCookieJar, createTestInstance, makeTempDir, send, signIn, type TestInstance } from '../../../test-support/instance.js';
 import { clerkId, generateClerkExport, type ClerkExport } from './fixtures/clerk-export.js';
 
 const USERS = 10_000;

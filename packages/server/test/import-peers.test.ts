@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { migrateToLatest } from '../src/store/migrations/index.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { openSqlite } from '../src/store/sqlite.js';
@@ -12,8 +12,8 @@ import { readAuthJs } from '../src/import/authjs.js';
 import { readBetterAuth } from '../src/import/better-auth.js';
 import { readClerkCsv } from '../src/import/clerk-csv.js';
 import { runImport } from '../src/import/run.js';
-import { createTestDatabase, openInstance, serviceGate, type TestDatabase } from './backends.js';
-import { makeTempDir, signIn } from './helpers.js';
+import { createTestDatabase, openInstance, serviceGate, sql, type TestDatabase } from '../../../test-support/backends.js';
+import { makeTempDir, signIn } from '../../../test-support/instance.js';
 import { generateClerkExport } from './fixtures/clerk-export.js';
 
 // Made by better-auth 1.7's own hashPassword('pw-1234567') (its default scrypt: salt:key, hex).

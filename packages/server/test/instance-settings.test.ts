@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createInstanceSettings, type InstanceSettingsValues } from '../src/instance/instance-settings.js';
-import { API, ORIGIN, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { API, ORIGIN, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 describe('instance settings', () => {
   let t: TestInstance;

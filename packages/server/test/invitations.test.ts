@@ -4,9 +4,20 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { MailMessage } from '../src/mail/mailer.js';
-import { API, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
-import { parseMetrics } from './metrics-scrape.js';
-import { as, auditActions, createOrg, failure, inboxToken, join, lastAuditId, member, orgSnapshot, type Member } from './org-setup.js';
+import { API, createTestInstance, refresh, send, type TestInstance } from '../../../test-support/instance.js';
+import { parseMetrics } from '../../../test-support/metrics-scrape.js';
+import {
+  as,
+  auditActions,
+  createOrg,
+  failure,
+  inboxToken,
+  join,
+  lastAuditId,
+  member,
+  orgSnapshot,
+  type Member,
+} from '../../../test-support/org-setup.js';
 
 const DAY = 24 * 60 * 60;
 

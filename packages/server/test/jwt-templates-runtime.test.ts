@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { API, createTestInstance, send, type TestInstance } from './helpers.js';
-import { member, type Member } from './org-setup.js';
+import { API, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
+import { member, type Member } from '../../../test-support/org-setup.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const HS_SECRET = 'a-runtime-template-secret-of-at-least-32-bytes';

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { compileTemplates, supabaseTemplate } from '../src/tokens/templates.js';
-import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 const SUPABASE_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long';
 

@@ -4,7 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
 import { createLocalKeySet, createSessionTokenVerifier, type PublicJwk } from '@gatehouse/core';
-import { createCookieJar, createTestInstance, refresh, signUp, type TestInstance } from './helpers.js';
+import { createCookieJar, createTestInstance, refresh, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 const cookieRequest = (token: string) => new Request('http://localhost:3000/', { headers: { cookie: `__session=${token}` } });
 

@@ -15,7 +15,7 @@ import {
   signUp,
   type Clock,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 const SECRET = 'test-master-secret-0123456789-abcdefghijklmnop';
 const OTHER_SECRET = 'another-master-secret-0123456789-abcdefghijklm';

@@ -3,7 +3,17 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, logLevel } from '../src/observability/logger.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signIn, signUp, refresh, type TestInstance } from './helpers.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signIn,
+  signUp,
+  refresh,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 const instances: TestInstance[] = [];
 after(async () => {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { M2M_TOKEN_CATEGORY, machineAuthObject, type VerifiedMachine } from '@gatehouse/core';
-import { API, createTestInstance, send, type TestInstance } from './helpers.js';
-import { as, createOrg, failure, join, lastAuditId, member, orgSnapshot, type Member } from './org-setup.js';
+import { API, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
+import { as, createOrg, failure, join, lastAuditId, member, orgSnapshot, type Member } from '../../../test-support/org-setup.js';
 
 let t: TestInstance;
 let alice: Member;

@@ -2,7 +2,15 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, authenticateToken, createCookieJar, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
+import {
+  API,
+  authenticateToken,
+  createCookieJar,
+  createTestInstance,
+  refresh,
+  send,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 import {
   activate,
   as,
@@ -15,7 +23,7 @@ import {
   orgSnapshot,
   payload,
   type Member,
-} from './org-setup.js';
+} from '../../../test-support/org-setup.js';
 
 const ROLES = {
   roles: [

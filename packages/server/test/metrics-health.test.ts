@@ -3,11 +3,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateSecretKey } from '@gatehouse/server';
-import { createTestDatabase, eventually, openInstance, serviceGate, type BackendInstance, type TestDatabase } from './backends.js';
-import { API, createCookieJar, send, signUp } from './helpers.js';
-import { scrape } from './metrics-scrape.js';
-import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
-import { createRelay, type Relay } from './tcp-relay.js';
+import {
+  createTestDatabase,
+  eventually,
+  openInstance,
+  serviceGate,
+  type BackendInstance,
+  type TestDatabase,
+} from '../../../test-support/backends.js';
+import { API, createCookieJar, send, signUp } from '../../../test-support/instance.js';
+import { scrape } from '../../../test-support/metrics-scrape.js';
+import { startPrivateRedis, type PrivateRedis } from '../../../test-support/private-redis.js';
+import { createRelay, type Relay } from '../../../test-support/tcp-relay.js';
 
 const skip = await serviceGate('PostgreSQL');
 const KEY = generateSecretKey();

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSecretKey } from '@gatehouse/server';
-import { eventually } from './backends.js';
-import { PASSWORD } from './helpers.js';
-import { parseMetrics } from './metrics-scrape.js';
-import { freePort } from './private-redis.js';
+import { eventually } from '../../../test-support/backends.js';
+import { PASSWORD } from '../../../test-support/instance.js';
+import { parseMetrics } from '../../../test-support/metrics-scrape.js';
+import { freePort } from '../../../test-support/app-server.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const KEY = generateSecretKey();

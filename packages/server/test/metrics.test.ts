@@ -14,8 +14,8 @@ import {
   authenticate,
   refresh,
   type TestInstance,
-} from './helpers.js';
-import { parseMetrics, scrape } from './metrics-scrape.js';
+} from '../../../test-support/instance.js';
+import { parseMetrics, scrape } from '../../../test-support/metrics-scrape.js';
 
 const KEY = generateSecretKey();
 const instances: TestInstance[] = [];

@@ -18,7 +18,7 @@ import {
   type ApiResponse,
   type CookieJar,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 const sessionIdOf = (r: ApiResponse) => (r.body as { sessionId: string }).sessionId;
 const userIdOf = (r: ApiResponse) => (r.body as { user: { id: string } }).user.id;

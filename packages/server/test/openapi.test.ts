@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import { generateSecretKey } from '@gatehouse/server';
 import { documentedRoutes, openApiDocument } from '../src/http/openapi.js';
-import { API, ORIGIN, createTestInstance, type TestInstance } from './helpers.js';
-import { member } from './org-setup.js';
+import { API, ORIGIN, createTestInstance, type TestInstance } from '../../../test-support/instance.js';
+import { member } from '../../../test-support/org-setup.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const CHECKED_IN = new URL('../../../docs/openapi.json', import.meta.url);

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { createBackendClient, createBackendHttpClient, generateSecretKey } from '@gatehouse/server';
 import { BACKEND_PREFIX } from '../src/backend/client.js';
 import { totpCode } from '../src/factors/codes.js';
-import { API, authenticate, createTestInstance, send, type CookieJar, type TestInstance } from './helpers.js';
-import { startHttpServer, type TestHttpServer } from './http-server.js';
-import { activate, as, createOrg, failure, join, member, orgSnapshot, payload, type Member } from './org-setup.js';
+import { API, authenticate, createTestInstance, send, type CookieJar, type TestInstance } from '../../../test-support/instance.js';
+import { startHttpServer, type TestHttpServer } from '../../../test-support/http-server.js';
+import { activate, as, createOrg, failure, join, member, orgSnapshot, payload, type Member } from '../../../test-support/org-setup.js';
 
 const SECRET_KEY = generateSecretKey();
 const FORM = 'application/x-www-form-urlencoded';

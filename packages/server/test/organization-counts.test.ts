@@ -3,8 +3,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestInstance, refresh, type TestInstance } from './helpers.js';
-import { as, createOrg, inboxToken, member, type Member } from './org-setup.js';
+import { createTestInstance, refresh, type TestInstance } from '../../../test-support/instance.js';
+import { as, createOrg, inboxToken, member, type Member } from '../../../test-support/org-setup.js';
 
 const DAY = 24 * 60 * 60;
 

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { slugify } from '../src/organizations/organizations.js';
-import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
+import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from '../../../test-support/instance.js';
 import {
   activate,
   as,
@@ -17,7 +17,7 @@ import {
   orgSnapshot,
   payload,
   type Member,
-} from './org-setup.js';
+} from '../../../test-support/org-setup.js';
 
 let t: TestInstance;
 let alice: Member;

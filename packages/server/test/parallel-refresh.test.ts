@@ -2,7 +2,15 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticate, createCookieJar, createTestInstance, refresh, setCookie, signUp, type TestInstance } from './helpers.js';
+import {
+  authenticate,
+  createCookieJar,
+  createTestInstance,
+  refresh,
+  setCookie,
+  signUp,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { gatehouseOptionsFromEnv } from '@gatehouse/server';
-import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from './backends.js';
-import { API, T0, authenticate, createCookieJar, refresh, send, setCookie, signUp, type Clock } from './helpers.js';
+import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from '../../../test-support/backends.js';
+import { API, T0, authenticate, createCookieJar, refresh, send, setCookie, signUp, type Clock } from '../../../test-support/instance.js';
 
 const skip = await serviceGate('PostgreSQL');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatehouseOptionsFromEnv, type GatehouseOptions } from '@gatehouse/server';
 import { createRateLimits, createRedisCounters, type RateLimitSettings } from '../src/limits/rate-limit.js';
-import { REDIS_URL, serviceGate } from './backends.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { REDIS_URL, serviceGate } from '../../../test-support/backends.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 const redisSkip = await serviceGate('Redis');
 

@@ -13,9 +13,9 @@ import {
   serviceGate,
   type BackendInstance,
   type TestDatabase,
-} from './backends.js';
-import { API, authenticateToken, createCookieJar, refresh, send, signUp } from './helpers.js';
-import { activate, as, createOrg, join, member } from './org-setup.js';
+} from '../../../test-support/backends.js';
+import { API, authenticateToken, createCookieJar, refresh, send, signUp } from '../../../test-support/instance.js';
+import { activate, as, createOrg, join, member } from '../../../test-support/org-setup.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 

@@ -2,9 +2,16 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, eventually, openInstance, serviceGate, type BackendInstance, type TestDatabase } from './backends.js';
-import { API, authenticateToken, createCookieJar, refresh, send, signUp } from './helpers.js';
-import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
+import {
+  createTestDatabase,
+  eventually,
+  openInstance,
+  serviceGate,
+  type BackendInstance,
+  type TestDatabase,
+} from '../../../test-support/backends.js';
+import { API, authenticateToken, createCookieJar, refresh, send, signUp } from '../../../test-support/instance.js';
+import { startPrivateRedis, type PrivateRedis } from '../../../test-support/private-redis.js';
 
 const skip = await serviceGate('PostgreSQL');
 

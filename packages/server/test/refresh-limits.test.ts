@@ -3,8 +3,16 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RateLimitSettings } from '../src/limits/rate-limit.js';
-import { REDIS_URL, serviceGate } from './backends.js';
-import { API, createCookieJar, createTestInstance, send, signUp, type CookieJar, type TestInstance } from './helpers.js';
+import { REDIS_URL, serviceGate } from '../../../test-support/backends.js';
+import {
+  API,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 const redisSkip = await serviceGate('Redis');
 const LIMITS: Partial<RateLimitSettings> = {

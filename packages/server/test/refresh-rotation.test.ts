@@ -12,7 +12,7 @@ import {
   signUp,
   type CookieJar,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 let jar: CookieJar;

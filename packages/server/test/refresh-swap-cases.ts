@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import type { BackendInstance } from './backends.js';
-import { createCookieJar, refresh, setCookie, signUp } from './helpers.js';
+import type { BackendInstance } from '../../../test-support/backends.js';
+import { createCookieJar, refresh, setCookie, signUp } from '../../../test-support/instance.js';
 import type { StoreCase } from './store-cases.js';
 
 /** A signed-up user past the grace window, and what a refresh of its client reads and would write. */

@@ -2,7 +2,15 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, type SendOptions, type TestInstance } from './helpers.js';
+import {
+  API,
+  PASSWORD,
+  createCookieJar,
+  createTestInstance,
+  send,
+  type SendOptions,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

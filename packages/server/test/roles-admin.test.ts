@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { isGatehouseError } from '@gatehouse/core';
 import { createClaimStamps } from '../src/propagation/claim-stamps.js';
 import { createRoleAdmin } from '../src/roles/role-admin.js';
-import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from './helpers.js';
+import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from '../../../test-support/instance.js';
 import {
   activate,
   as,
@@ -18,7 +18,7 @@ import {
   orgSnapshot,
   payload,
   type Member,
-} from './org-setup.js';
+} from '../../../test-support/org-setup.js';
 
 // A configured role: read-only at run time, and it wins over a stored role of the same key.
 const CONFIG = { roles: [{ key: 'org:auditor', name: 'Auditor', permissions: ['org:reports:read'] }] };

@@ -5,7 +5,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { totpCode } from '../src/factors/codes.js';
-import { API, authenticate, createCookieJar, createTestInstance, send, signUp, type CookieJar, type TestInstance } from './helpers.js';
+import {
+  API,
+  authenticate,
+  createCookieJar,
+  createTestInstance,
+  send,
+  signUp,
+  type CookieJar,
+  type TestInstance,
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 

@@ -21,7 +21,7 @@ import {
   type ApiResponse,
   type CookieJar,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { base64url } from 'jose';
-import { createCookieJar, createTestInstance, signUp } from './helpers.js';
+import { createCookieJar, createTestInstance, signUp } from '../../../test-support/instance.js';
 import {
   SESSION_CLAIMS_BUDGET_BYTES,
   SESSION_CLAIM_VALUE_MAX_BYTES,

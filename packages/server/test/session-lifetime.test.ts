@@ -2,7 +2,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authenticate, createCookieJar, createTestInstance, refresh, signUp, type TestInstance } from './helpers.js';
+import { authenticate, createCookieJar, createTestInstance, refresh, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 const instances: TestInstance[] = [];
 after(async () => {

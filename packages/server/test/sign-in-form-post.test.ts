@@ -2,7 +2,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

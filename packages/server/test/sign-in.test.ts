@@ -13,7 +13,7 @@ import {
   signIn,
   signUp,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 let userId: string;

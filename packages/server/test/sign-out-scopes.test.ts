@@ -17,7 +17,7 @@ import {
   type CookieJar,
   type SendOptions,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

@@ -13,7 +13,7 @@ import {
   signUp,
   PASSWORD,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

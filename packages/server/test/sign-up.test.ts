@@ -14,7 +14,7 @@ import {
   setCookie,
   signUp,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 let t: TestInstance;
 before(async () => {

@@ -11,9 +11,9 @@ import {
   type RemoteBackend,
   type ServiceServer,
 } from '@gatehouse/server';
-import { REDIS_URL, eventually, serviceGate } from './backends.js';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from './helpers.js';
-import { parseMetrics } from './metrics-scrape.js';
+import { REDIS_URL, eventually, serviceGate } from '../../../test-support/backends.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
+import { parseMetrics } from '../../../test-support/metrics-scrape.js';
 
 const skip = await serviceGate('Redis');
 const APP = 'http://app.example.test';

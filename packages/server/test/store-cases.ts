@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader } from 'jose';
 import { createBackendClient, type GatehouseOptions } from '@gatehouse/server';
-import type { BackendInstance, BackendName } from './backends.js';
+import type { BackendInstance, BackendName } from '../../../test-support/backends.js';
 import {
   API,
   PASSWORD,
@@ -17,8 +17,8 @@ import {
   signIn,
   signUp,
   type Clock,
-} from './helpers.js';
-import { activate, as, createOrg, join, member, payload } from './org-setup.js';
+} from '../../../test-support/instance.js';
+import { activate, as, createOrg, join, member, payload } from '../../../test-support/org-setup.js';
 
 export interface StoreCase {
   name: string;

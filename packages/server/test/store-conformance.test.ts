@@ -1,7 +1,14 @@
 // One conformance suite, every database: the store cases run on SQLite and on PostgreSQL (a database created for this run and dropped after).
 
 import { after, afterEach, before, describe, test } from 'node:test';
-import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type BackendName, type TestDatabase } from './backends.js';
+import {
+  createTestDatabase,
+  openInstance,
+  serviceGate,
+  type BackendInstance,
+  type BackendName,
+  type TestDatabase,
+} from '../../../test-support/backends.js';
 import { storeCases } from './store-cases.js';
 import { refreshSwapCases } from './refresh-swap-cases.js';
 

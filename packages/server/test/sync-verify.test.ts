@@ -18,7 +18,7 @@ import {
   type SessionClaims,
 } from '@gatehouse/core';
 import { nodeSignatures } from '@gatehouse/server';
-import { createCookieJar, createTestInstance, signUp, type TestInstance } from './helpers.js';
+import { createCookieJar, createTestInstance, signUp, type TestInstance } from '../../../test-support/instance.js';
 
 const ISSUER = 'urn:gatehouse:ins_synctest';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -14,7 +14,7 @@ import {
   authenticate,
   refresh,
   type TestInstance,
-} from './helpers.js';
+} from '../../../test-support/instance.js';
 
 interface Recorded {
   name: string;

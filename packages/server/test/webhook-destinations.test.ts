@@ -3,8 +3,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGatehouseError } from '@gatehouse/core';
-import { createTestInstance, signUp, type TestInstance } from './helpers.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import { createTestInstance, signUp, type TestInstance } from '../../../test-support/instance.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 const instances: TestInstance[] = [];
 const receivers: WebhookReceiver[] = [];

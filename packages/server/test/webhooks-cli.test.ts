@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { createGatehouse } from '@gatehouse/server';
-import { makeTempDir } from './helpers.js';
+import { makeTempDir } from '../../../test-support/instance.js';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dir = makeTempDir();

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { createGatehouse } from '@gatehouse/server';
-import { makeTempDir } from './helpers.js';
-import { startWebhookReceiver } from './webhook-receiver.js';
+import { makeTempDir } from '../../../test-support/instance.js';
+import { startWebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/webhook-crash-child.ts', import.meta.url));
 const SECRET = 'a-test-master-secret-that-is-long-enough-000';

@@ -2,9 +2,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from './backends.js';
-import { signUp } from './helpers.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import { createTestDatabase, openInstance, serviceGate, type BackendInstance, type TestDatabase } from '../../../test-support/backends.js';
+import { signUp } from '../../../test-support/instance.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 const skip = await serviceGate('PostgreSQL');
 

@@ -3,9 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
-import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from './helpers.js';
-import { as, createOrg, inboxToken, member } from './org-setup.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+import { API, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
+import { as, createOrg, inboxToken, member } from '../../../test-support/org-setup.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../test-support/webhook-receiver.js';
 
 const RETRY_MS = 1000;
 

@@ -2,9 +2,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createTestInstance, send, type TestInstance } from '../helpers.js';
-import { member } from '../org-setup.js';
-import { codeFrom, startSmtpSink, type SmtpSink } from '../smtp-sink.js';
+import { API, PASSWORD, createTestInstance, send, type TestInstance } from '../../../../test-support/instance.js';
+import { member } from '../../../../test-support/org-setup.js';
+import { codeFrom, startSmtpSink, type SmtpSink } from '../../../../test-support/smtp-sink.js';
 
 const FROM = 'Gatehouse <no-reply@gatehouse.test>';
 let sink: SmtpSink;

@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { gatehouseOptionsFromEnv } from '@gatehouse/server';
-import { createTestInstance, makeTempDir } from '../helpers.js';
-
-async function inProduction<T>(fn: () => Promise<T>): Promise<T> {
-  const previous = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    return await fn();
-  } finally {
-    if (previous === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = previous;
-  }
-}
+import { createTestInstance, inProduction, makeTempDir } from '../../../../test-support/instance.js';
 
 describe('mail setup', () => {
   test('the environment: SMTP URL with its sender, the verification switch, the code lifetime', () => {

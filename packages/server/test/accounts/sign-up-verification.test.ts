@@ -2,8 +2,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from '../helpers.js';
-import { codeFrom, startSmtpSink, type SmtpSink } from '../smtp-sink.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from '../../../../test-support/instance.js';
+import { codeFrom, startSmtpSink, type SmtpSink } from '../../../../test-support/smtp-sink.js';
 
 let t: TestInstance;
 let sink: SmtpSink;

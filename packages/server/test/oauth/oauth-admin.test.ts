@@ -3,8 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBackendClient, type BackendClient } from '@gatehouse/server';
-import { API, createTestInstance, send, type CookieJar, type TestInstance } from '../helpers.js';
-import { member } from '../org-setup.js';
+import { API, createTestInstance, send, type CookieJar, type TestInstance } from '../../../../test-support/instance.js';
+import { member } from '../../../../test-support/org-setup.js';
 
 const SECRET = 'never-shown-client-secret-0123456789';
 const FORM = 'application/x-www-form-urlencoded';

@@ -2,7 +2,16 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, ORIGIN, authenticate, createCookieJar, createTestInstance, send, type CookieJar, type TestInstance } from '../helpers.js';
+import {
+  API,
+  ORIGIN,
+  authenticate,
+  createCookieJar,
+  createTestInstance,
+  send,
+  type CookieJar,
+  type TestInstance,
+} from '../../../../test-support/instance.js';
 import { connectionsFromEnv } from '../../src/oauth/presets.js';
 import { startGithubStandIn, startOidcStandIn, type GithubStandIn, type OidcStandIn } from './stand-ins.js';
 

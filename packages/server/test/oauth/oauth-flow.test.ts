@@ -13,7 +13,7 @@ import {
   signUp,
   type CookieJar,
   type TestInstance,
-} from '../helpers.js';
+} from '../../../../test-support/instance.js';
 import { startOidcStandIn, type OidcStandIn } from './stand-ins.js';
 
 const CLIENT_ID = 'gatehouse-test';

@@ -3,8 +3,8 @@
 
 import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startAppServer, type AppServer, type AppServerOptions } from './app-server.js';
-import { launchChromium } from './chromium.js';
+import type { AppServer, AppServerOptions } from './app-server.js';
+import { startAppWithBrowser } from './browser-app.js';
 
 export interface ClerkApp {
   readonly server: AppServer;
@@ -22,7 +22,7 @@ export function useClerkApp(app: NonNullable<AppServerOptions['app']>, env?: Rec
   let context: BrowserContext;
   let page: Page;
   before(async () => {
-    [server, browser] = await Promise.all([startAppServer({ app, ...(env ? { env } : {}) }), launchChromium()]);
+    ({ server, browser } = await startAppWithBrowser({ app, ...(env ? { env } : {}) }));
     context = await browser.newContext({ baseURL: server.baseUrl });
     context.setDefaultTimeout(20_000);
     page = await context.newPage();

@@ -59,6 +59,18 @@ export interface TestInstance extends InstanceLike {
   close(options?: { keepFiles?: boolean }): Promise<void>;
 }
 
+/** Runs `fn` with NODE_ENV=production, then puts NODE_ENV back as it was. */
+export async function inProduction<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await fn();
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
+}
+
 export function makeTempDir(): string {
   return mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './app-server.js';
 
-const MAIN = join(resolve(import.meta.dirname, '..', '..'), 'apps', 'reports-api', 'dist', 'main.js');
+const MAIN = join(resolve(import.meta.dirname, '..'), 'apps', 'reports-api', 'dist', 'main.js');
 
 export interface ReportsService {
   url: string;

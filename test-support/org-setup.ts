@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { base64url } from 'jose';
-import { API, createCookieJar, send, signUp, type ApiResponse, type CookieJar, type InstanceLike, type TestInstance } from './helpers.js';
+import { API, createCookieJar, send, signUp, type ApiResponse, type CookieJar, type InstanceLike, type TestInstance } from './instance.js';
 
 export interface Member {
   email: string;

@@ -1,7 +1,7 @@
 // Test support: scrape an instance's metrics through its auth API and read the exposition into `name{labels}` -> value.
 
 import assert from 'node:assert/strict';
-import { API, send, type InstanceLike } from './helpers.js';
+import { API, send, type InstanceLike } from './instance.js';
 
 /** Every sample line of a Prometheus text exposition, keyed as written (`name{label="v"}`). */
 export function parseMetrics(text: string): Map<string, number> {

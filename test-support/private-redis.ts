@@ -1,7 +1,8 @@
 // A redis-server of the test's own, as a child process on a free port: fault tests stop and restart it (never the shared one).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './app-server.js';
 
 export interface PrivateRedis {
   url: string;
@@ -10,19 +11,6 @@ export interface PrivateRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
-}
-
-/** A port nobody listens on right now (bind port 0, read it, close). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function answers(port: number): Promise<boolean> {

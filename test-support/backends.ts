@@ -5,11 +5,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+/** The SQL tag of the same Kysely copy as `TestDatabase.inspect`, for raw statements run through it. */
+export { sql } from 'kysely';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from '@gatehouse/server';
-import { type Database } from '../src/store/types.js';
-import { T0, makeTempDir, type Clock, type InstanceLike, type RowCounts } from './helpers.js';
+import { type Database } from '../packages/server/src/store/types.js';
+import { T0, makeTempDir, type Clock, type InstanceLike, type RowCounts } from './instance.js';
 
 export type BackendName = 'sqlite' | 'postgres';
 

@@ -2,7 +2,9 @@
 // instance, and a standalone app's client of that same instance served over HTTP.
 
 import { after, before } from 'node:test';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Gatehouse, GatehouseBackend } from '@gatehouse/server';
 
 export const MODES = ['embedded', 'standalone'] as const;
@@ -35,6 +37,30 @@ export async function openPorts(gatehouse: Gatehouse, options: PortOptions = {})
 }
 
 /**
+ * Points the process-wide instance at a fresh SQLite file in a temporary folder, with the development
+ * secret and sign-up signing in at once (no address check), plus `extra` variables. Call before the
+ * server package loads; returns the folder for {@link closeProcessInstance}.
+ */
+export function useProcessInstance(prefix: string, extra: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  Object.assign(process.env, {
+    GATEHOUSE_DATABASE_FILE: join(dir, 'gatehouse.db'),
+    GATEHOUSE_DEV_SECRET: '1',
+    GATEHOUSE_EMAIL_VERIFICATION: 'off',
+    ...extra,
+  });
+  return dir;
+}
+
+/** Closes the ports (if any were opened) and the process-wide instance, then removes its folder. */
+export async function closeProcessInstance(dir: string, ports?: Ports): Promise<void> {
+  await ports?.close();
+  const { getGatehouse } = await import('@gatehouse/server');
+  await (await getGatehouse()).close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
  * The process-wide instance (its SQLite file under `dir`) through both ports: opened before the
  * file's tests, closed after them with the instance, and `dir` removed.
  */
@@ -44,12 +70,7 @@ export function portsOfFile(dir: string, options: PortOptions = {}): () => Ports
     const { getGatehouse } = await import('@gatehouse/server');
     ports = await openPorts(await getGatehouse(), options);
   });
-  after(async () => {
-    await ports?.close();
-    const { getGatehouse } = await import('@gatehouse/server');
-    await (await getGatehouse()).close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => closeProcessInstance(dir, ports));
   return () => {
     if (!ports) throw new Error('the ports open before the tests');
     return ports;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGatehouse, type Gatehouse, type GatehouseOptions } from '@gatehouse/server';
-import { startHttpServer } from '../../packages/server/test/http-server.js';
+import { startHttpServer } from './http-server.js';
 
 export interface HandlerServer {
   gatehouse: Gatehouse;
