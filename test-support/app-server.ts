@@ -2,7 +2,7 @@
 // Not a test: the end-to-end test files use it. Run `npm run build` first.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,13 @@ export interface AppServer {
   stop(): Promise<void>;
   /** SIGKILLs the server's process group at once (a crash); the data directory stays. */
   crash(): Promise<void>;
+  /**
+   * With `testClock`: sets how far (ms, negative for the past) the server's clock runs from the
+   * machine's. The service and the in-process verifier read it; an edge middleware keeps the real clock.
+   */
+  setClock(offsetMs: number): void;
+  /** With `testClock`: moves the server's clock on by `ms` (instead of sleeping). */
+  advanceClock(ms: number): void;
 }
 
 export interface AppServerOptions {
@@ -54,6 +61,8 @@ export interface AppServerOptions {
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
   /** Use (and keep) this data directory instead of a fresh temporary one: a restart on the same data. */
   dataDir?: string;
+  /** Run the server on the test clock (GATEHOUSE_TEST_CLOCK_FILE, docs/operating.md) that setClock() and advanceClock() move. */
+  testClock?: boolean;
 }
 
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
@@ -149,6 +158,17 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
   if (options.redisUrl !== undefined) env.REDIS_URL = options.redisUrl;
   if (options.secret !== undefined) env.GATEHOUSE_SECRET = options.secret;
   if (options.sessionTokenTtlSeconds !== undefined) env.GATEHOUSE_SESSION_TOKEN_TTL = String(options.sessionTokenTtlSeconds);
+  const clockFile = join(dataDir, 'test-clock');
+  if (options.testClock) {
+    writeFileSync(clockFile, '0');
+    // The production build under test: the second variable is the explicit opt-in.
+    Object.assign(env, { GATEHOUSE_TEST_CLOCK_FILE: clockFile, GATEHOUSE_TEST_CLOCK_IN_PRODUCTION: '1' });
+  }
+  const setClock = (offsetMs: number): void => {
+    if (!options.testClock) throw new Error('setClock() needs startAppServer({ testClock: true })');
+    writeFileSync(clockFile, String(Math.round(offsetMs)));
+  };
+  const advanceClock = (ms: number): void => setClock((options.testClock ? Number(readFileSync(clockFile, 'utf8')) : 0) + ms);
 
   let output = '';
   // Its own process group, so stop() also ends anything next spawns.
@@ -209,7 +229,16 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
       const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
       if (res.status === 200)
-        return { baseUrl, pid: child.pid ?? 0, databaseFile: join(dataDir, 'gatehouse.db'), output: () => output, stop, crash };
+        return {
+          baseUrl,
+          pid: child.pid ?? 0,
+          databaseFile: join(dataDir, 'gatehouse.db'),
+          output: () => output,
+          stop,
+          crash,
+          setClock,
+          advanceClock,
+        };
       lastError = `GET / answered ${res.status}`;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);

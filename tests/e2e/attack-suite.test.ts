@@ -726,7 +726,7 @@ describe('sessions', () => {
     const jar = new Jar();
     assert.equal((await signIn('bob@example.com', jar)).status, 200);
     const original = jar.get('__client')!;
-    await new Promise((r) => setTimeout(r, GRACE_S * 1000 + 300));
+    app.advanceClock(GRACE_S * 1000 + 300);
     const rotated = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: jar.header() }));
     assert.equal(rotated.status, 200);
     jar.store(rotated);
@@ -735,7 +735,7 @@ describe('sessions', () => {
     const seen = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: jar.header() }));
     assert.equal(seen.status, 200);
     jar.store(seen);
-    await new Promise((r) => setTimeout(r, GRACE_S * 1000 + 300));
+    app.advanceClock(GRACE_S * 1000 + 300);
     const replay = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: `__client=${original}` }));
     assertApiRefused(replay, 401, 'replay');
     const current = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: `__client=${jar.get('__client')}` }));

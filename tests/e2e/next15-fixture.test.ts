@@ -32,6 +32,7 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     ({ server, browser } = await startAppWithBrowser({
       app: 'fixture-clerk',
       sessionTokenTtlSeconds: TOKEN_TTL_S,
+      testClock: true,
       env: { GATEHOUSE_DEV_INBOX: '1' },
     }));
     baseUrl = server.baseUrl;
@@ -168,9 +169,14 @@ describe('Next 15 fixture written as Clerk documents it (edge middleware.ts)', (
     try {
       await signInInBrowser(page, email);
       const userId = await page.getByTestId('user-id').textContent();
-      // Leave the app so the browser SDK cannot refresh, then outlive the token and the clock skew.
+      // Leave the app so the browser SDK cannot refresh. The edge middleware verifies with the
+      // machine's clock, so the server's clock goes back past the token's lifetime and the skew for
+      // one refresh: the browser then holds a token that is expired for both, and the clock returns.
       await page.goto('about:blank');
-      await new Promise((r) => setTimeout(r, (TOKEN_TTL_S + CLOCK_SKEW_S + 2) * 1000));
+      server.setClock(-(TOKEN_TTL_S + CLOCK_SKEW_S + 2) * 1000);
+      const backdated = await context.request.post('/api/gatehouse/refresh', { headers: { origin: baseUrl }, data: {} });
+      server.setClock(0);
+      assert.equal(backdated.status(), 200, await backdated.text());
       const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 
       const api = await get('/api/data', { ...FETCH, cookie });

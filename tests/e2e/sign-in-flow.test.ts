@@ -65,7 +65,7 @@ function pathOf(page: Page): string {
 }
 
 describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
-  const app = useBrowserApp({ sessionTokenTtlSeconds: TOKEN_TTL_S });
+  const app = useBrowserApp({ sessionTokenTtlSeconds: TOKEN_TTL_S, testClock: true });
   const withContext = app.withPage;
 
   test('sign up, stay signed in past the token lifetime, sign out, sign in again', async () => {
@@ -91,16 +91,15 @@ describe('sign-in flow in Chromium (token lifetime 3 s)', () => {
       assert.equal(pathOf(page), '/dashboard');
       assert.equal(await shownEmail(page), EMAIL);
 
-      // Leave the app so the browser SDK cannot refresh proactively, then wait until the session
-      // token is past its lifetime and the verifier's clock skew: only the proxy can save us now.
+      // Leave the app so the browser SDK cannot refresh proactively, then move the server's clock
+      // past the session token's lifetime and the verifier's clock skew: only the proxy can save us now.
       await page.goto('about:blank');
       cookies = await context.cookies();
       const oldSession = findCookie(cookies, '__session')?.value;
       assert.ok(oldSession, '__session is still there before the wait');
       const { exp, iat, sid } = tokenClaims(oldSession);
       assert.ok(exp - iat <= TOKEN_TTL_S, `the server issues ${TOKEN_TTL_S} s tokens (exp - iat = ${exp - iat})`);
-      const waitMs = (exp + CLOCK_SKEW_S + 1) * 1000 - Date.now();
-      if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+      app.server.advanceClock(Math.max(0, (exp + CLOCK_SKEW_S + 1) * 1000 - Date.now()));
 
       // Navigate to the dashboard with the expired token: refreshed in place, no redirect.
       const watch = watchNavigations(page);

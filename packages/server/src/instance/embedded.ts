@@ -11,6 +11,7 @@ import { isPostgresUrl } from '../store/postgres.js';
 import { parseRateLimitRule, type RateLimitName } from '../limits/rate-limit.js';
 import { connectionsFromEnv } from '../oauth/presets.js';
 import { listenForMetrics, metricsPort } from '../observability/metrics-endpoint.js';
+import { testClockFromEnv } from './test-clock.js';
 
 /** GATEHOUSE_RATE_LIMIT_<NAME>=count/windowSeconds (or off), e.g. GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER=10/600. */
 const RATE_LIMIT_ENV: Record<RateLimitName, string> = {
@@ -117,6 +118,9 @@ export function gatehouseOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, fi
   if (env.GATEHOUSE_DEV_INBOX === '1' || env.GATEHOUSE_DEV_INBOX === 'true') {
     options.devInbox = env.NODE_ENV === 'production' ? 'allow-in-production' : true;
   }
+  // A test hook (GATEHOUSE_TEST_CLOCK_FILE): the clock of the service and of the in-process verifier.
+  const testClock = testClockFromEnv(env);
+  if (testClock) options.now = testClock;
   return options;
 }
 

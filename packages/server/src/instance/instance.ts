@@ -49,6 +49,7 @@ import { databaseLocation, openInstanceStore } from './open-store.js';
 import { openLiveSettings } from './live-settings.js';
 import { createStartUp } from './start-up.js';
 import { composeFeatures } from './features.js';
+import { isTestClock } from './test-clock.js';
 
 export interface Gatehouse {
   readonly settings: SessionSettings & { maxLifetimeSeconds: number };
@@ -135,6 +136,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const log = options.log ?? lineLogger(logger);
   const metrics = createMetrics();
   const now = options.now ?? Date.now;
+  if (isTestClock(options.now))
+    log(
+      'Gatehouse: WARNING: TEST CLOCK ON (GATEHOUSE_TEST_CLOCK_FILE): time is read from a file. A test hook: never in a real deployment.',
+    );
   const location = databaseLocation(options);
   const { onPostgres, dialect, databaseFile } = location;
   // Configuration errors surface before anything is opened.
