@@ -111,7 +111,7 @@ describe('gatehouse serve + an app in standalone mode', { skip }, () => {
     assert.equal((JSON.parse(refreshed.text) as { sessionId: string }).sessionId, sessionId);
     assert.ok(jar.get('__session') && jar.get('__session') !== token, 'a fresh session token was set');
 
-    // Revoke (sign out through the app): the app refuses the old token within 1 s (Redis), and cannot refresh it.
+    // Revoke (sign out through the app): the app refuses the old token once Redis tells it, and cannot refresh it.
     const fresh = jar.get('__session') as string;
     const client = jar.get('__client') as string;
     assert.equal((await call('/api/gatehouse/sign-out', jar, {})).status, 200);

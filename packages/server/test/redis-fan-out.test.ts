@@ -1,4 +1,4 @@
-// Revocation and claim freshness across instances through Redis pub/sub (issue "Scale-out"): two instances on one PostgreSQL database and one Redis; a change on one is refused on the other within 1 s, also after the subscriber's connection was killed.
+// Revocation and claim freshness across instances through Redis pub/sub (issue "Scale-out"): two instances on one PostgreSQL database and one Redis; a change on one is refused on the other, also after the subscriber's connection was killed.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +59,7 @@ describe('Redis fan-out between two instances', { skip }, () => {
     assert.equal(Number(await admin.sendCommand(['CLIENT', 'KILL', 'ID', id])), 1);
   }
 
-  test('a sign-out on B is refused on A within 1 s', async () => {
+  test('a sign-out on B is refused on A', async () => {
     const { jar, token } = await signedUp(a);
     assert.equal((await authenticateToken(a, token)).status, 'signed-in');
     assert.equal((await send(b, `${API}/sign-out`, { json: {}, jar })).status, 200);
@@ -67,7 +67,7 @@ describe('Redis fan-out between two instances', { skip }, () => {
     assert.equal((await authenticateToken(a, token)).reason, 'session-revoked');
   });
 
-  test('a role change made on A refuses the older token on B within 1 s; the refresh carries the new role', async () => {
+  test('a role change made on A refuses the older token on B; the refresh carries the new role', async () => {
     const owner = await member(a, email('owner'));
     const bob = await member(a, email('bob'));
     const org = await createOrg(a, owner, { name: `Fan-out ${n}` });
@@ -87,7 +87,7 @@ describe('Redis fan-out between two instances', { skip }, () => {
     assert.equal((await authenticateToken(b, (fresh.body as { jwt: string }).jwt)).status, 'signed-in');
   });
 
-  test('a ban on A is refused on B within 1 s', async () => {
+  test('a ban on A is refused on B', async () => {
     const { token, userId } = await signedUp(b);
     assert.equal((await authenticateToken(a, token)).status, 'signed-in');
     await a.gatehouse.sessions.banUser(userId);
