@@ -181,6 +181,8 @@ before(async () => {
   // The example's `supabase` template copies user-writable metadata (unsafeMetadata) into its tokens.
   app = await startAppServer({
     sessionTokenTtlSeconds: 3600,
+    // The grace-window case moves the server's clock instead of waiting.
+    testClock: true,
     env: {
       GATEHOUSE_DEMO: '1',
       GATEHOUSE_SECRET: SECRET,
