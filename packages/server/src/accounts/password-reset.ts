@@ -8,7 +8,7 @@ import { hashPassword } from '../users/passwords.js';
 import { normalizeEmail } from '../users/users.js';
 import type { SignedInResult } from '../sessions/sessions.js';
 import { renderMail } from '../mail/templates.js';
-import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
+import { hasSecondFactorOf } from '../factors/verification-age.js';
 import type { SignInAttemptRow } from './account-store.js';
 import { checkNewPassword } from './password-policy.js';
 import { codeMinutes, checkCode, issueCode, type MailedCodeDeps } from './verification.js';
@@ -179,7 +179,7 @@ export function createPasswordReset(deps: PasswordResetDeps) {
       const passwordHash = await hashPassword(password);
       const signOut = input.signOutOfOtherSessions ?? deps.signOutOnReset();
       const userId = row.user_id;
-      const twoStep = hasSecondFactor(await secondFactorsOf(store, userId));
+      const twoStep = await hasSecondFactorOf(store, userId);
       return store.transaction(async (tx) => {
         const current = await tx.findSignInAttempt(row.id);
         const user = await tx.findUserById(userId);

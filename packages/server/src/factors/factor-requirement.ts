@@ -1,7 +1,7 @@
 // Who must have a second factor: every user when the instance requires one, and a member while an organization that requires one is their session's active org.
 
 import type { Store } from '../store/types.js';
-import { hasSecondFactor, secondFactorsOf } from './verification-age.js';
+import { hasSecondFactorOf } from './verification-age.js';
 
 /** Whether a session acting in `organizationId` (null: the personal account) needs a second factor. */
 export async function secondFactorRequiredFor(tx: Store, instanceRequired: boolean, organizationId: string | null): Promise<boolean> {
@@ -23,6 +23,6 @@ export async function needsSecondFactorSetup(
 ): Promise<boolean> {
   return (
     (await secondFactorRequiredFor(tx, instanceRequired, session.organizationId)) &&
-    !hasSecondFactor(await secondFactorsOf(tx, session.userId))
+    !(await hasSecondFactorOf(tx, session.userId))
   );
 }

@@ -27,6 +27,15 @@ export function hasSecondFactor(factors: SecondFactors): boolean {
   return factors.totp || factors.passkeys > 0;
 }
 
+/**
+ * {@link hasSecondFactor} of the user's factors, from their list alone (no backup-code count): what
+ * sign-in gates, `fva` and a refresh need, so a refresh reads only rows it has at hand.
+ */
+export async function hasSecondFactorOf(tx: Store, userId: string): Promise<boolean> {
+  const factors = await tx.listFactors(userId);
+  return factors.some((f) => (f.kind === 'totp' && f.status === 'verified') || f.kind === 'passkey');
+}
+
 const minutesSince = (t: number, at: number) => Math.max(0, Math.floor((t - at) / 60_000));
 
 /**
@@ -43,7 +52,7 @@ export function factorAges(session: SessionRow, enrolled: boolean, t: number): [
 
 /** The session's `fva` as of now, reading the user's factors in `tx`. */
 export async function sessionFva(tx: Store, session: SessionRow, t: number): Promise<[number, number]> {
-  return factorAges(session, hasSecondFactor(await secondFactorsOf(tx, session.user_id)), t);
+  return factorAges(session, await hasSecondFactorOf(tx, session.user_id), t);
 }
 
 /** Built-in sensitive operations (factors, password, email, account deletion) need this: Clerk's 10 minutes. */

@@ -10,7 +10,7 @@ import { resolveAccount } from './accounts.js';
 import type { Connection, Connections } from './connections.js';
 import { FLOW_TTL_SECONDS, openFlow, sealFlow, type FlowState } from './flow-cookie.js';
 import { OauthFlowError, isOauthFlowError, type OauthFailure } from './provider-client.js';
-import { hasSecondFactor, secondFactorsOf } from '../factors/verification-age.js';
+import { hasSecondFactorOf } from '../factors/verification-age.js';
 import type { SsoDomains } from './sso.js';
 
 export interface FlowDeps {
@@ -156,7 +156,7 @@ export function createOauthFlow(deps: FlowDeps) {
           // A provider is one factor: a user who set up a second one (TOTP, passkey) must not skip it
           // by signing in here. Until the redirect flow can hand over to the second-factor step, such
           // a sign-in is refused (fail closed), and the transaction leaves nothing behind.
-          if (hasSecondFactor(await secondFactorsOf(tx, resolution.user.id))) {
+          if (await hasSecondFactorOf(tx, resolution.user.id)) {
             throw new OauthFlowError('oauth_second_factor_required', 'the user has a second factor');
           }
           return { resolution, result: await deps.sessions.startSession(tx, resolution.user, ctx, clientToken) };
