@@ -21,8 +21,5 @@ export async function needsSecondFactorSetup(
   instanceRequired: boolean,
   session: { userId: string; organizationId: string | null },
 ): Promise<boolean> {
-  return (
-    (await secondFactorRequiredFor(tx, instanceRequired, session.organizationId)) &&
-    !(await hasSecondFactorOf(tx, session.userId))
-  );
+  return (await secondFactorRequiredFor(tx, instanceRequired, session.organizationId)) && !(await hasSecondFactorOf(tx, session.userId));
 }
