@@ -2,13 +2,14 @@
 // createClerkClient, metadata changed through the backend showing in the next token's claims, and
 // the middleware's contentSecurityPolicy option (through both ports, issue #14).
 
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
-import { MODES, portsOfFile } from '../../../test-support/ports.js';
+import { MODES, openPorts, portsOfFile, type Ports } from '../../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-clerk-backend-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -23,6 +24,9 @@ writeFileSync(
 process.env.GATEHOUSE_CONFIG = join(dir, 'config.json');
 // The standalone app's refresh carries the app's origin: the service allows it (deployment.md).
 process.env.GATEHOUSE_ALLOWED_ORIGINS = 'http://localhost:3000';
+// The key a standalone app presents to the backend API (createClerkClient through that port).
+const SECRET_KEY = `gh_sk_${randomBytes(32).toString('base64url')}`;
+process.env.GATEHOUSE_SECRET_KEY = SECRET_KEY;
 
 const { getGatehouse } = await import('@gatehouse/server');
 const { verifyToken, createClerkClient, clerkClient, clerkMiddleware, createRouteMatcher } = await import('@gatehouse/nextjs/server');
@@ -42,6 +46,12 @@ const tokenOf = (cookie: string) => /(?:^|; )__session=([^;]+)/.exec(cookie)![1]
 describe("Clerk's backend helpers (issue #23)", () => {
   let userId = '';
   let cookie = '';
+  /** Both ports with the secret key, for the backend API (the keyless ones are `ports()`). */
+  let keyed: Ports | undefined;
+  before(async () => {
+    keyed = await openPorts(await getGatehouse(), { secretKey: SECRET_KEY });
+  });
+  after(() => keyed?.close());
 
   before(async () => {
     const res = await (
@@ -81,6 +91,23 @@ describe("Clerk's backend helpers (issue #23)", () => {
       reason: 'token-invalid-authorized-parties',
     });
   });
+
+  for (const mode of MODES) {
+    test(`verifyToken({ backend }) and createClerkClient({ backend }) through the ${mode} port`, async () => {
+      const port = keyed!.get(mode);
+      const token = tokenOf(cookie);
+      assert.equal((await verifyToken(token, { backend: port })).sub, userId);
+      const [h, p, s] = token.split('.') as [string, string, string];
+      await assert.rejects(verifyToken(`${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`, { backend: port }), {
+        name: 'TokenVerificationError',
+      });
+      const client = createClerkClient({ backend: port });
+      await client.users.updateUser(userId, { lastName: `Ports ${mode}` });
+      assert.equal((await client.users.getUser(userId)).lastName, `Ports ${mode}`);
+      assert.equal((await (await getGatehouse()).getUser(userId))?.lastName, `Ports ${mode}`, 'written to the instance');
+      await assert.rejects(client.users.getUser('user_aaaaaaaaaaaaaaaaaaaaaaaaaa'), { code: 'not_found' });
+    });
+  }
 
   test('verifyToken with a configured public key (networkless): the instance JWKS verifies; another key refuses', async () => {
     const jwks = await (await (await getGatehouse()).handle(new Request(`${ORIGIN}/api/gatehouse/jwks`))).text();
