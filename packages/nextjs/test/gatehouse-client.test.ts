@@ -53,7 +53,7 @@ describe('gatehouseClient()', () => {
     clients.embedded = await gatehouseClient();
   });
 
-  test('getDevInbox(): the dev mailer messages when GATEHOUSE_DEV_INBOX=1', async () => {
+  test('getDevInbox(): the dev mailer messages when GATEHOUSE_DEV_INBOX=1, through both ports', async () => {
     assert.deepEqual(await getDevInbox(), []);
     const gatehouse = await getGatehouse();
     const { organization } = await gatehouse.organizations.createOrganization(owner.userId, { name: 'Hooli' });
@@ -67,10 +67,13 @@ describe('gatehouseClient()', () => {
         origin: ORIGIN,
       },
     );
-    const inbox = await getDevInbox();
-    assert.equal(inbox?.length, 1);
-    assert.equal(inbox?.[0]?.to, 'guest@example.com');
-    assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
+    // The process-wide port, then each port given as `backend`: the same one message.
+    for (const port of [undefined, ports().get('embedded'), ports().get('standalone')]) {
+      const inbox = await getDevInbox({ backend: port });
+      assert.equal(inbox?.length, 1);
+      assert.equal(inbox?.[0]?.to, 'guest@example.com');
+      assert.match(inbox?.[0]?.url ?? '', /^http:\/\/localhost:3000\/accept-invitation\?invitation_token=[A-Za-z0-9_-]{43}$/);
+    }
   });
 
   for (const mode of MODES) {

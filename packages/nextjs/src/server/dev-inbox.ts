@@ -1,6 +1,6 @@
 // getDevInbox(): the development mailer's messages for an app page, exactly as GET {api}/dev/inbox serves them.
 
-import type { DevInboxMessage } from '@gatehouse/server';
+import type { DevInboxMessage, GatehouseBackend } from '@gatehouse/server';
 import { backend } from './backend.js';
 
 export type { DevInboxMessage } from '@gatehouse/server';
@@ -10,8 +10,8 @@ export type { DevInboxMessage } from '@gatehouse/server';
  * GATEHOUSE_DEV_INBOX=1). Asks the auth API in-process, so the page shows the inbox exactly when
  * the endpoint exists. The messages hold invitation links: never render them in a production app.
  */
-export async function getDevInbox(): Promise<DevInboxMessage[] | null> {
-  const port = await backend();
+export async function getDevInbox(options: { backend?: GatehouseBackend } = {}): Promise<DevInboxMessage[] | null> {
+  const port = await backend(options.backend);
   const { basePath } = await port.config();
   const res = await port.handle(new Request(new URL(`${basePath}/dev/inbox`, 'http://gatehouse.internal')));
   if (res.status !== 200) return null;
