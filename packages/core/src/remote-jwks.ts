@@ -25,6 +25,8 @@ const MAX_JWKS_BYTES = 256 * 1024;
 interface CachedKey {
   jwk: PublicJwk;
   imported?: Promise<VerifyingKey>;
+  /** The imported key once its import has finished (what `peekKey` answers with). */
+  ready?: VerifyingKey;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyR
   const cooldown = duration(options.unknownKidCooldownMs, 30_000, 'unknownKidCooldownMs');
   const timeout = duration(options.timeoutMs, 5_000, 'timeoutMs');
   const signatures = options.signatures ?? webCryptoSignatures;
+  const importSync = signatures.importKeySync?.bind(signatures);
   // Looked up per call so a fetch patched or polyfilled after construction is still used.
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
@@ -62,7 +65,10 @@ export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyR
       // Keep already imported keys that are unchanged, so rotation does not re-import everything.
       for (const [kid, entry] of next) {
         const previous = keys.get(kid);
-        if (previous?.imported && sameKey(previous.jwk, entry.jwk)) entry.imported = previous.imported;
+        if (previous?.imported && sameKey(previous.jwk, entry.jwk)) {
+          entry.imported = previous.imported;
+          if (previous.ready) entry.ready = previous.ready;
+        }
       }
       keys = next;
       fingerprint = nextFingerprint;
@@ -113,11 +119,32 @@ export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyR
       if (!entry || entry.jwk.alg !== alg) return null;
       entry.imported ??= signatures.importKey(entry.jwk, alg);
       try {
-        return await entry.imported;
+        entry.ready = await entry.imported;
+        return entry.ready;
       } catch {
         entry.imported = undefined;
         return null;
       }
+    },
+    /**
+     * The key without waiting, when the set is fresh (fetched within its lifetime, no fetch under
+     * way) and holds `kid` for `alg`: imported already, or importable synchronously (node:crypto).
+     * Anything else (expired, unknown kid, another algorithm, a failed import) is undefined: the
+     * asynchronous `getKey` decides, with its refetch and fail-closed rules.
+     */
+    peekKey(kid, alg) {
+      if (inflight || Date.now() - fetchedAt >= maxAge) return undefined;
+      const entry = keys.get(kid);
+      if (!entry || entry.jwk.alg !== alg) return undefined;
+      if (!entry.ready && importSync && !entry.imported) {
+        try {
+          entry.ready = importSync(entry.jwk, alg);
+        } catch {
+          return undefined;
+        }
+        entry.imported = Promise.resolve(entry.ready);
+      }
+      return entry.ready;
     },
   };
 }

@@ -196,6 +196,20 @@ describe('createRemoteKeyResolver', () => {
     assert.equal(server.requests - before, 0);
   });
 
+  test('peekKey: nothing before the set is fetched; then the imported key, synchronously; nothing for another kid or alg, or from an expired set', async () => {
+    server.serve([first.publicJwk]);
+    const keys = createRemoteKeyResolver({ jwksUrl: server.url });
+    assert.equal(keys.peekKey?.('key_first', 'RS256'), undefined, 'not fetched yet: the asynchronous path fetches');
+    const key = await keys.getKey('key_first', 'RS256');
+    assert.ok(key);
+    assert.equal(keys.peekKey?.('key_first', 'RS256'), key);
+    assert.equal(keys.peekKey?.('key_second', 'RS256'), undefined, 'an unknown kid goes the asynchronous way (its refetch rule)');
+    assert.equal(keys.peekKey?.('key_first', 'ES256'), undefined);
+    const expiring = createRemoteKeyResolver({ jwksUrl: server.url, cacheMaxAgeMs: 0 });
+    assert.ok(await expiring.getKey('key_first', 'RS256'));
+    assert.equal(expiring.peekKey?.('key_first', 'RS256'), undefined, 'an expired set is fetched again, not trusted on');
+  });
+
   test('refuses a non-http(s) URL and negative durations at construction', () => {
     assert.throws(() => createRemoteKeyResolver({ jwksUrl: 'file:///etc/jwks.json' }), TypeError);
     assert.throws(() => createRemoteKeyResolver({ jwksUrl: 'not a url' }), TypeError);

@@ -1,5 +1,6 @@
 // Issue #23: getAuth(req), Clerk's request-based helper, on a real embedded instance (temp SQLite file): synchronous, from
 // the request's own cookie or bearer token, for a NextRequest and for a Pages Router (Node) request; refused setups say why.
+// The same answers through both ports given as `backend`, embedded and standalone (issue #14).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NextRequest } from 'next/server.js';
+import { MODES, openPorts, type Ports } from '../../../test-support/ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-get-auth-'));
 process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
@@ -39,6 +41,7 @@ async function call(path: string, cookie: string, body?: unknown): Promise<Respo
 describe('getAuth(req) (issue #23)', () => {
   let userId = '';
   let cookies = new Map<string, string>();
+  let ports: Ports | undefined;
 
   before(async () => {
     const res = await call('/sign-up', '', { email: 'get-auth@example.com', password: 'correct horse battery staple' });
@@ -47,6 +50,7 @@ describe('getAuth(req) (issue #23)', () => {
     cookies = cookiesOf(res);
   });
   after(async () => {
+    await ports?.close();
     await (await getGatehouse()).close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -101,4 +105,25 @@ describe('getAuth(req) (issue #23)', () => {
     assert.equal(auth.has({ role: 'org:admin' }), true);
     assert.equal(auth.has({ role: 'org:member' }), false);
   });
+
+  for (const mode of MODES) {
+    test(`through the ${mode} port given as backend: the same answers, synchronously`, async () => {
+      ports ??= await openPorts(await getGatehouse());
+      const backend = ports.get(mode);
+      const token = cookies.get('__session')!;
+      const auth = getAuth({ headers: { cookie: header(cookies) } }, { backend });
+      assert.equal(auth.userId, userId);
+      assert.match(auth.orgId ?? '', /^org_/);
+      assert.equal(auth.orgRole, 'org:admin');
+      assert.equal(auth.has({ role: 'org:admin' }), true);
+      assert.equal(await auth.getToken(), token);
+      assert.equal(
+        getAuth(new NextRequest(`${ORIGIN}/api/data`, { headers: { authorization: `Bearer ${token}` } }), { backend }).userId,
+        userId,
+      );
+      const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+      assert.equal(getAuth({ headers: { cookie: `__session=${tampered}` } }, { backend }).userId, null);
+      assert.equal(getAuth({ headers: {} }, { backend }).userId, null);
+    });
+  }
 });

@@ -2,6 +2,7 @@
 
 import { GatehouseError, requestContext, type AuthObject, type RequestState } from '@gatehouse/core';
 import { authObjectFor } from './auth-state.js';
+import type { GatehouseBackend } from '@gatehouse/server';
 import { openedBackend } from './backend.js';
 
 /** A request as Pages Router API routes (Node's IncomingMessage) or route handlers (Request, NextRequest) have it. */
@@ -12,6 +13,8 @@ export interface GetAuthOptions {
   treatPendingAsSignedOut?: boolean;
   /** Clerk's option; Gatehouse keeps its keys itself, so it is accepted and ignored. */
   secretKey?: string;
+  /** Gatehouse's own: the port to ask instead of the process-wide one (as `auth()` takes). */
+  backend?: GatehouseBackend;
 }
 
 function headersOf(req: GetAuthRequest): Headers {
@@ -38,17 +41,18 @@ function notReady(why: string): never {
  * `orgId`, `orgRole`, `has()`, `getToken()` ... The token is verified by this process's
  * Gatehouse instance, which the middleware (or `startGatehouse()` in instrumentation.ts) opens.
  * @throws GatehouseError `setup_missing` when Gatehouse is not open in this process yet, or
- *   when it cannot answer without waiting (a standalone service): use `await auth()` there
+ *   when it cannot answer without waiting (a standalone service whose key set is older than ten
+ *   minutes and not fetched again yet; `await auth()` waits)
  */
 export function getAuth(req: GetAuthRequest, options: GetAuthOptions = {}): AuthObject {
-  const port = openedBackend();
+  const port = options.backend ?? openedBackend();
   if (!port) return notReady('Gatehouse is not open in this process yet');
   const headers = headersOf(req);
   const state: RequestState | Promise<RequestState> = port.authenticate({ headers });
   if (state instanceof Promise) {
     // Nobody awaits it: a rejection would be unhandled.
     state.catch(() => undefined);
-    return notReady("this app's Gatehouse verifies tokens over the network (a standalone service)");
+    return notReady("this app's standalone Gatehouse service must fetch its keys again first");
   }
   // The request context (client address for the audit log) is only needed when getToken() mints a token.
   const ctx = async () => requestContext({ headers }, (await port.config()).trustedProxyHops);

@@ -2,7 +2,7 @@
 
 import {
   GatehouseError,
-  authenticateRequest,
+  authenticateRequestNow,
   createConfigReader,
   createRemoteKeyResolver,
   createSessionTokenVerifier,
@@ -10,8 +10,10 @@ import {
   type AuthReason,
   type ConfigReadOptions,
   type RequestContext,
+  type RequestState,
   type SessionClaims,
 } from '@gatehouse/core';
+import { nodeSignatures } from '../tokens/node-signatures.js';
 import { createClaimStamps } from '../propagation/claim-stamps.js';
 import type { GatehouseBackend, SessionRef } from '../instance/backend-port.js';
 import { createBackendHttpClient, type BackendClient } from '../backend/client.js';
@@ -90,7 +92,16 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   const metrics = createMetrics();
   // `{basePath}/metrics` of the app is the app's own registry, behind the same secret key (the service's is on the service).
   const metricsKeys = createSecretKeyCheck(options.secretKey ? [options.secretKey] : []);
-  const keys = createRemoteKeyResolver({ jwksUrl: new URL('/.well-known/jwks.json', service), fetch: doFetch, timeoutMs });
+  // node:crypto keys: once the set is fetched, a token is checked without a promise (getAuth(req) is synchronous).
+  const keys = createRemoteKeyResolver({
+    jwksUrl: new URL('/.well-known/jwks.json', service),
+    fetch: doFetch,
+    timeoutMs,
+    signatures: nodeSignatures,
+  });
+  // The key set fetched now, not on the first request: getAuth(req) answers only with keys at hand.
+  // (No kid is asked for: this only fills the cache; a failed fetch is retried by the first request.)
+  await keys.getKey('', 'RS256');
   const verifier = createSessionTokenVerifier({
     keys,
     issuer: discovery.issuer,
@@ -152,14 +163,18 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
   // verified token per user lets getUser() ask the service for that user's own record with it
   // (GET /session), with no credential of the app's own. Bounded; a revoked token simply gets null.
   const recentTokens = new Map<string, string>();
-  async function verify(request: Pick<Request, 'headers'>) {
-    const state = await authenticateRequest(request, { verifier, checkSession });
+  const remember = (state: RequestState): RequestState => {
     if (state.status === 'signed-in') {
       recentTokens.delete(state.claims.sub);
       recentTokens.set(state.claims.sub, state.token);
       if (recentTokens.size > 1000) recentTokens.delete(recentTokens.keys().next().value as string);
     }
     return state;
+  };
+  // Synchronous when the key is at hand (as in the embedded port); a promise while the set is fetched.
+  function verify(request: Pick<Request, 'headers'>): RequestState | Promise<RequestState> {
+    const state = authenticateRequestNow(request, { verifier, checkSession });
+    return state instanceof Promise ? state.then(remember) : remember(state);
   }
   const authenticate = observeDecisions(verify, metrics);
   async function getUser(id: string): Promise<PublicUser | null> {
