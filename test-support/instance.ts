@@ -1,6 +1,7 @@
 // Test support for the server suites: a real instance on a temp SQLite file with a fake clock, in-process requests, a cookie jar and row counts.
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,12 @@ export const API = '/api/gatehouse';
 /** 2026-01-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 0, 1);
 export const PASSWORD = 'correct horse battery staple';
+
+/** The Set-Cookie lines that clear both session cookies (sign-out, a revoked client) on http://localhost. */
+export const CLEARED_COOKIES = [
+  '__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+  '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+];
 
 export interface Clock {
   now: number;
@@ -140,6 +147,23 @@ export async function createTestInstance(
       if (!closeOptions.keepFiles) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The instance a test file's tests share: opened before them, closed after them. The object returned
+ * is filled in when the instance opens.
+ */
+export function instanceOfFile(options: Partial<GatehouseOptions> = {}): TestInstance {
+  const t = {} as TestInstance;
+  let opened: TestInstance | undefined;
+  before(async () => {
+    opened = await createTestInstance(options);
+    Object.assign(t, opened);
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  return t;
 }
 
 /** A browser's cookie store for one origin: applies Set-Cookie (Max-Age=0 deletes) and sends Cookie. */

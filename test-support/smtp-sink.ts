@@ -1,6 +1,9 @@
 // A real SMTP server (smtp-server) on a loopback port that keeps every message it receives: the tests read codes and links from it.
 
+import { after, before } from 'node:test';
 import { SMTPServer } from 'smtp-server';
+import type { GatehouseOptions } from '@gatehouse/server';
+import { createTestInstance, type TestInstance } from './instance.js';
 
 export interface SinkMessage {
   to: string[];
@@ -84,4 +87,26 @@ export function codeFrom(message: SinkMessage): string {
   const code = /^(\d{6})\r?$/m.exec(message.body)?.[1];
   if (!code) throw new Error(`no code in "${message.subject}"`);
   return code;
+}
+
+/** The sender the instances that mail into a sink use. */
+export const SINK_FROM = 'Gatehouse <no-reply@gatehouse.test>';
+
+/**
+ * A sink and an instance that mails into it, shared by a test file's tests: started before them, the
+ * instance closed and then the sink after them. The objects returned are filled in when they start.
+ */
+export function mailInstanceOfFile(options: Partial<GatehouseOptions> = {}): { t: TestInstance; sink: SmtpSink } {
+  const t = {} as TestInstance;
+  const sink = {} as SmtpSink;
+  const opened: { t?: TestInstance; sink?: SmtpSink } = {};
+  before(async () => {
+    opened.sink = Object.assign(sink, await startSmtpSink());
+    opened.t = Object.assign(t, await createTestInstance({ smtp: { url: sink.url, from: SINK_FROM }, ...options }));
+  });
+  after(async () => {
+    await opened.t?.close();
+    await opened.sink?.close();
+  });
+  return { t, sink };
 }

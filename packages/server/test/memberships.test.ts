@@ -1,16 +1,8 @@
 // Memberships over HTTP: listing, role changes and removals that take effect on the very next request, leaving, the last-admin guard, roles above one's own, and 401/404/403 on every org endpoint with nothing written.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  API,
-  authenticateToken,
-  createCookieJar,
-  createTestInstance,
-  refresh,
-  send,
-  type TestInstance,
-} from '../../../test-support/instance.js';
+import { API, authenticateToken, createCookieJar, refresh, send, instanceOfFile } from '../../../test-support/instance.js';
 import {
   activate,
   as,
@@ -32,13 +24,7 @@ const ROLES = {
   ],
 };
 
-let t: TestInstance;
-before(async () => {
-  t = await createTestInstance({ roles: ROLES });
-});
-after(async () => {
-  await t.close();
-});
+const t = instanceOfFile({ roles: ROLES });
 
 let n = 0;
 const someone = (label: string) => member(t, `${label}-${++n}@example.com`);

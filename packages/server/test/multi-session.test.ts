@@ -18,12 +18,12 @@ import {
   type ApiResponse,
   type CookieJar,
   type TestInstance,
+  CLEARED_COOKIES,
 } from '../../../test-support/instance.js';
 
 const sessionIdOf = (r: ApiResponse) => (r.body as { sessionId: string }).sessionId;
 const userIdOf = (r: ApiResponse) => (r.body as { user: { id: string } }).user.id;
 const clientIdOf = (jar: CookieJar) => (jar.get('__client') ?? '').split('.')[0] ?? '';
-const CLEARED = ['__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax', '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'];
 
 function clientRow(t: TestInstance, id: string) {
   return t.db.prepare('SELECT * FROM clients WHERE id = ?').get(id) as {
@@ -200,7 +200,7 @@ describe('multi-session mode', () => {
     const last = await send(t, `${API}/sign-out`, { json: { scope: 'session' }, jar });
     assert.equal(last.status, 200);
     assert.deepEqual(last.body, { signedOut: true, ended: [a], activeSessionId: null });
-    assert.deepEqual(last.setCookies, CLEARED);
+    assert.deepEqual(last.setCookies, CLEARED_COOKIES);
     assert.equal(jar.header(), '');
     assert.equal((await authenticateToken(t, tokenA)).reason, 'session-revoked');
   });
@@ -209,7 +209,7 @@ describe('multi-session mode', () => {
     const { jar, a, b, tokenA, tokenB } = await browserWithAThenB();
     const out = await send(t, `${API}/sign-out`, { method: 'POST', jar });
     assert.deepEqual(out.body, { signedOut: true });
-    assert.deepEqual(out.setCookies, CLEARED);
+    assert.deepEqual(out.setCookies, CLEARED_COOKIES);
     assert.equal(t.sessionStatus(a), 'ended');
     assert.equal(t.sessionStatus(b), 'ended');
     assert.equal((await authenticateToken(t, tokenA)).reason, 'session-revoked');

@@ -1,11 +1,19 @@
 // Roles at run time and instance admins: the backend API's rules and refusals (nothing written), holders' older tokens refused after a change, another process noticing a change, and the admin HTTP API for admins, everyone else (404) and the signed out (401).
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGatehouseError } from '@gatehouse/core';
 import { createClaimStamps } from '../src/propagation/claim-stamps.js';
 import { createRoleAdmin } from '../src/roles/role-admin.js';
-import { API, authenticateToken, createTestInstance, refresh, send, type TestInstance } from '../../../test-support/instance.js';
+import {
+  API,
+  authenticateToken,
+  createTestInstance,
+  refresh,
+  send,
+  type TestInstance,
+  instanceOfFile,
+} from '../../../test-support/instance.js';
 import {
   activate,
   as,
@@ -23,13 +31,7 @@ import {
 // A configured role: read-only at run time, and it wins over a stored role of the same key.
 const CONFIG = { roles: [{ key: 'org:auditor', name: 'Auditor', permissions: ['org:reports:read'] }] };
 
-let t: TestInstance;
-before(async () => {
-  t = await createTestInstance({ roles: CONFIG });
-});
-after(async () => {
-  await t.close();
-});
+const t = instanceOfFile({ roles: CONFIG });
 
 let n = 0;
 const someone = (label: string) => member(t, `${label}-${++n}@example.com`);

@@ -1,6 +1,6 @@
 // Sign-out scopes (session, client, everywhere), POST /sessions/:id/end and the backend ending API: every ended session is refused on the very next authenticate(), others are untouched, and rejected requests write nothing.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   API,
@@ -8,7 +8,6 @@ import {
   authenticate,
   authenticateToken,
   createCookieJar,
-  createTestInstance,
   refresh,
   send,
   signIn,
@@ -16,18 +15,12 @@ import {
   type ApiResponse,
   type CookieJar,
   type SendOptions,
-  type TestInstance,
+  instanceOfFile,
+  CLEARED_COOKIES,
 } from '../../../test-support/instance.js';
 
-let t: TestInstance;
-before(async () => {
-  t = await createTestInstance();
-});
-after(async () => {
-  await t.close();
-});
+const t = instanceOfFile();
 
-const CLEARED = ['__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax', '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'];
 const NO_SUCH_SESSION = { error: { code: 'not_found', message: 'No such session.' } };
 const sessionIdOf = (r: ApiResponse) => (r.body as { sessionId: string }).sessionId;
 
@@ -72,7 +65,7 @@ describe("scope 'session'", () => {
     const out = await send(t, `${API}/sign-out`, { json: { scope: 'session' }, jar: laptop.jar });
     assert.equal(out.status, 200);
     assert.deepEqual(out.body, { signedOut: true, ended: [laptop.sessionId], activeSessionId: null });
-    assert.deepEqual(out.setCookies, CLEARED);
+    assert.deepEqual(out.setCookies, CLEARED_COOKIES);
     assert.equal(t.sessionStatus(laptop.sessionId), 'ended');
     assert.equal((await authenticateToken(t, laptop.token)).reason, 'session-revoked');
     assert.equal((await authenticate(t, phone.jar)).status, 'signed-in');
@@ -133,7 +126,7 @@ describe("scope 'client'", () => {
       const out = await send(t, `${API}/sign-out`, { json: body, jar: laptop.jar });
       assert.equal(out.status, 200);
       assert.deepEqual(out.body, { signedOut: true, ended: [laptop.sessionId], activeSessionId: null });
-      assert.deepEqual(out.setCookies, CLEARED);
+      assert.deepEqual(out.setCookies, CLEARED_COOKIES);
       assert.equal((await authenticateToken(t, laptop.token)).reason, 'session-revoked');
       assert.equal((await authenticate(t, phone.jar)).status, 'signed-in');
     }
@@ -152,7 +145,7 @@ describe("scope 'everywhere'", () => {
     assert.equal(body.signedOut, true);
     assert.equal(body.activeSessionId, null);
     assert.deepEqual([...body.ended].sort(), devices.map((d) => d.sessionId).sort());
-    assert.deepEqual(out.setCookies, CLEARED);
+    assert.deepEqual(out.setCookies, CLEARED_COOKIES);
     for (const d of [laptop, phone, tablet]) {
       assert.equal(t.sessionStatus(d.sessionId), 'ended');
       const state = await authenticateToken(t, d.token);
@@ -202,7 +195,7 @@ describe('POST /sessions/:id/end', () => {
     assert.equal((await authenticateToken(t, laptop.token)).status, 'signed-in');
     const own = await send(t, `${API}/sessions/${laptop.sessionId}/end`, { method: 'POST', jar: laptop.jar });
     assert.deepEqual(own.body, { signedOut: true, ended: [laptop.sessionId], activeSessionId: null });
-    assert.deepEqual(own.setCookies, CLEARED);
+    assert.deepEqual(own.setCookies, CLEARED_COOKIES);
     assert.equal((await authenticateToken(t, laptop.token)).reason, 'session-revoked');
   });
 

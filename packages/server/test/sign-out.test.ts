@@ -1,29 +1,21 @@
 // POST /sign-out: ends the client's sessions, clears both cookies, and the still-unexpired session token is refused on the very next request.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   API,
   authenticate,
   createCookieJar,
-  createTestInstance,
   refresh,
   send,
   signIn,
   signUp,
   PASSWORD,
-  type TestInstance,
+  instanceOfFile,
+  CLEARED_COOKIES,
 } from '../../../test-support/instance.js';
 
-let t: TestInstance;
-before(async () => {
-  t = await createTestInstance();
-});
-after(async () => {
-  await t.close();
-});
-
-const CLEARED = ['__session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax', '__client=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'];
+const t = instanceOfFile();
 
 describe('sign-out', () => {
   test('ends the session, clears the cookies, and the old session token is refused at once (session-revoked)', async () => {
@@ -38,7 +30,7 @@ describe('sign-out', () => {
     const out = await send(t, `${API}/sign-out`, { method: 'POST', jar });
     assert.equal(out.status, 200);
     assert.deepEqual(out.body, { signedOut: true });
-    assert.deepEqual(out.setCookies, CLEARED);
+    assert.deepEqual(out.setCookies, CLEARED_COOKIES);
     assert.equal(jar.header(), '');
 
     assert.equal(t.sessionStatus(sessionId), 'ended');
@@ -85,7 +77,7 @@ describe('sign-out', () => {
     for (const stranger of [createCookieJar(), createCookieJar({ __client: `${id}.${'B'.repeat(43)}` })]) {
       const out = await send(t, `${API}/sign-out`, { method: 'POST', jar: stranger });
       assert.equal(out.status, 200);
-      assert.deepEqual(out.setCookies, CLEARED);
+      assert.deepEqual(out.setCookies, CLEARED_COOKIES);
     }
     assert.deepEqual(t.db.prepare("SELECT COUNT(*) AS n FROM sessions WHERE status = 'active'").get(), before);
     assert.equal((await authenticate(t, jar)).status, 'signed-in', 'guessing a client id cannot sign someone else out');

@@ -1,19 +1,18 @@
 // OpenTelemetry spans (issue #21): sign-in, sign-up, refresh and authenticate, recorded by a tiny tracer provider registered through the API.
 
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, trace, type Span, type SpanStatus, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import {
   API,
   PASSWORD,
   createCookieJar,
-  createTestInstance,
   send,
   signIn,
   signUp,
   authenticate,
   refresh,
-  type TestInstance,
+  instanceOfFile,
 } from '../../../test-support/instance.js';
 
 interface Recorded {
@@ -69,14 +68,8 @@ function recordingProvider(spans: Recorded[]): TracerProvider {
 }
 
 const spans: Recorded[] = [];
-let t: TestInstance;
-before(async () => {
-  t = await createTestInstance();
-});
-after(async () => {
-  trace.disable();
-  await t.close();
-});
+after(() => trace.disable());
+const t = instanceOfFile();
 
 describe('spans', () => {
   test('without a registered provider nothing is recorded and everything works', async () => {

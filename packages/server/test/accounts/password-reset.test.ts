@@ -1,29 +1,11 @@
 // Issue #16: "Forgot password?" in Clerk's shape: a code by mail, a new password; the old one fails, other sessions end, audited; unknown addresses look the same.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  API,
-  PASSWORD,
-  createCookieJar,
-  createTestInstance,
-  send,
-  signIn,
-  signUp,
-  type TestInstance,
-} from '../../../../test-support/instance.js';
-import { codeFrom, startSmtpSink, type SmtpSink } from '../../../../test-support/smtp-sink.js';
+import { API, PASSWORD, createCookieJar, send, signIn, signUp } from '../../../../test-support/instance.js';
+import { codeFrom, mailInstanceOfFile } from '../../../../test-support/smtp-sink.js';
 
-let t: TestInstance;
-let sink: SmtpSink;
-before(async () => {
-  sink = await startSmtpSink();
-  t = await createTestInstance({ smtp: { url: sink.url, from: 'Gatehouse <no-reply@gatehouse.test>' } });
-});
-after(async () => {
-  await t.close();
-  await sink.close();
-});
+const { t, sink } = mailInstanceOfFile();
 
 type SignIn = { signIn: { id: string; status: string; createdSessionId: string | null } };
 const NEW_PASSWORD = 'a brand new passphrase';

@@ -1,27 +1,17 @@
 // Issue #16: sign-up waits for the address to be verified by a 6-digit code (or the link) mailed over real SMTP; wrong, reused, expired codes; a taken address looks like a new one.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { API, PASSWORD, createCookieJar, createTestInstance, send, type TestInstance } from '../../../../test-support/instance.js';
-import { codeFrom, startSmtpSink, type SmtpSink } from '../../../../test-support/smtp-sink.js';
+import { API, PASSWORD, createCookieJar, createTestInstance, send } from '../../../../test-support/instance.js';
+import { codeFrom, mailInstanceOfFile } from '../../../../test-support/smtp-sink.js';
 
-let t: TestInstance;
-let sink: SmtpSink;
-before(async () => {
-  sink = await startSmtpSink();
-  t = await createTestInstance({
-    emailVerificationRequired: true,
-    smtp: { url: sink.url, from: 'Gatehouse <no-reply@gatehouse.test>' },
-    rateLimits: {
-      verifyIp: { limit: 1000, windowSeconds: 600 },
-      verifyIdentifier: { limit: 1000, windowSeconds: 600 },
-      signUpIp: { limit: 1000, windowSeconds: 600 },
-    },
-  });
-});
-after(async () => {
-  await t.close();
-  await sink.close();
+const { t, sink } = mailInstanceOfFile({
+  emailVerificationRequired: true,
+  rateLimits: {
+    verifyIp: { limit: 1000, windowSeconds: 600 },
+    verifyIdentifier: { limit: 1000, windowSeconds: 600 },
+    signUpIp: { limit: 1000, windowSeconds: 600 },
+  },
 });
 
 interface SignUpBody {
