@@ -2,13 +2,13 @@
 // organizationSyncOptions, and forged internal headers. A real embedded instance on a temp SQLite file,
 // and the same cases through a standalone app's port to it served over HTTP (issue #14: one seam).
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { base64url } from 'jose';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, closeProcessInstance, openPorts, useProcessInstance, type Ports } from '../../../test-support/ports.js';
+import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
 
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
 const dir = useProcessInstance('gatehouse-mw-', {
@@ -76,10 +76,8 @@ async function enter(path: '/sign-up' | '/sign-in'): Promise<{ userId: string; s
 let session: string;
 let client: string;
 let userId: string;
-let ports: Ports;
 
 before(async () => {
-  const gatehouse = await getGatehouse();
   ({ userId, session, client } = await enter('/sign-up'));
   const db = new BetterSqlite3(process.env.GATEHOUSE_DATABASE_FILE!);
   const now = Date.now();
@@ -106,15 +104,15 @@ before(async () => {
     now,
   );
   db.close();
-  ports = await openPorts(gatehouse);
 });
-after(() => closeProcessInstance(dir, ports));
+
+const ports = portsOfFile(dir);
 
 for (const mode of MODES) {
   describe(`gatehouseMiddleware in-process, ${mode}`, () => {
     let proxy: ReturnType<typeof makeProxy>;
     before(async () => {
-      proxy = makeProxy(ports.get(mode));
+      proxy = makeProxy(ports().get(mode));
       // A browser of its own per mode: the other mode's organization switches made its tokens stale.
       ({ session, client } = await enter('/sign-in'));
     });
@@ -158,7 +156,7 @@ for (const mode of MODES) {
       test('both Clerk call forms work: bare and options-only authenticate without protecting', async () => {
         // The bare form reads the process-wide port (the embedded instance here).
         if (mode === 'embedded') assert.equal((await clerkMiddleware(request('/dashboard', PAGE), event)).status, 200);
-        const optionsOnly = await gatehouseMiddleware({ debug: false, backend: ports.get(mode) })(request('/dashboard', PAGE), event);
+        const optionsOnly = await gatehouseMiddleware({ debug: false, backend: ports().get(mode) })(request('/dashboard', PAGE), event);
         assert.equal(optionsOnly.status, 200);
       });
     });
@@ -258,7 +256,7 @@ for (const mode of MODES) {
           async (auth) => {
             seen.push((await auth()).userId);
           },
-          { organizationSyncOptions: { organizationPatterns: ['/orgs/:slug'] }, backend: ports.get(mode) },
+          { organizationSyncOptions: { organizationPatterns: ['/orgs/:slug'] }, backend: ports().get(mode) },
         );
         const res = await watching(request('/orgs/acme', PAGE, `__session=${fresh}`), event);
         assert.equal(res.status, 200);

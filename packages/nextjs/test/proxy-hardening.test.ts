@@ -1,11 +1,11 @@
 // The proxy's answers to long return links and unparsable router headers (issue #15, items 8 and 11), on a real embedded
 // instance and through a standalone app's port to it over HTTP (issue #14: the same SDK tests through the same port).
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, closeProcessInstance, openPorts, useProcessInstance, type Ports } from '../../../test-support/ports.js';
+import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
 
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
 const dir = useProcessInstance('gatehouse-proxy-hardening-');
@@ -24,7 +24,6 @@ const makeProxy = (backend: Port) =>
     },
     { backend },
   );
-let ports: Ports;
 const request = (path: string, headers: Record<string, string> = {}) => new NextRequest(`${ORIGIN}${path}`, { headers });
 
 let session = '';
@@ -40,15 +39,15 @@ before(async () => {
   assert.equal(res.status, 200);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__session='))!;
   session = decodeURIComponent(cookie.split(';')[0]!.slice('__session='.length));
-  ports = await openPorts(gatehouse);
 });
-after(() => closeProcessInstance(dir, ports));
+
+const ports = portsOfFile(dir);
 
 for (const mode of MODES) {
   describe(`the proxy, ${mode}`, () => {
     let proxy: ReturnType<typeof makeProxy>;
     before(() => {
-      proxy = makeProxy(ports.get(mode));
+      proxy = makeProxy(ports().get(mode));
     });
 
     describe('sign-in redirects (item 8)', () => {
@@ -122,7 +121,7 @@ for (const mode of MODES) {
             ran += 1;
             await auth.protect();
           },
-          { backend: ports.get(mode) },
+          { backend: ports().get(mode) },
         );
       });
 
@@ -174,7 +173,7 @@ for (const mode of MODES) {
 
       test('nor does the mounted auth API: a sign-up from that origin is refused and writes nothing', async () => {
         const { createGatehouseHandler } = await import('@gatehouse/nextjs/handler');
-        const { POST } = createGatehouseHandler(ports.get(mode));
+        const { POST } = createGatehouseHandler(ports().get(mode));
         const gatehouse = await getGatehouse();
         const before = (await gatehouse.users.list({ limit: 100 })).length;
         const res = await POST(
