@@ -171,32 +171,53 @@ export interface CookieJar {
   get(name: string): string | undefined;
   set(name: string, value: string): void;
   delete(name: string): void;
+  /** Every cookie, name and value, in the order they were first set. */
+  entries(): [string, string][];
   header(): string;
   store(response: Response): void;
+  /** Applies Set-Cookie lines as they came over the wire (a raw HTTP answer's `setCookies`). */
+  storeLines(lines: readonly string[]): void;
   clone(): CookieJar;
 }
 
-export function createCookieJar(initial: Record<string, string> = {}): CookieJar {
+interface CookieJarOptions {
+  /**
+   * Values are kept and sent exactly as they appear in Set-Cookie and Cookie (no percent-decoding or
+   * encoding): for suites that send or plant cookie bytes by hand.
+   */
+  raw?: boolean;
+}
+
+export function createCookieJar(initial: Record<string, string> = {}, options: CookieJarOptions = {}): CookieJar {
   const values = new Map<string, string>(Object.entries(initial));
+  const encode = options.raw ? (value: string) => value : encodeURIComponent;
+  const decode = options.raw ? (value: string) => value : decodeURIComponent;
   const jar: CookieJar = {
     get: (name) => values.get(name),
     set: (name, value) => void values.set(name, value),
     delete: (name) => void values.delete(name),
-    header: () => [...values].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; '),
-    store(response) {
-      for (const line of response.headers.getSetCookie()) {
+    entries: () => [...values],
+    header: () => [...values].map(([name, value]) => `${name}=${encode(value)}`).join('; '),
+    store: (response) => jar.storeLines(response.headers.getSetCookie()),
+    storeLines(lines) {
+      for (const line of lines) {
         const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
         const eq = pair.indexOf('=');
         const name = pair.slice(0, eq);
-        const value = decodeURIComponent(pair.slice(eq + 1));
+        const value = decode(pair.slice(eq + 1));
         const expired = attributes.some((a) => /^max-age=0$/i.test(a));
         if (expired) values.delete(name);
         else values.set(name, value);
       }
     },
-    clone: () => createCookieJar(Object.fromEntries(values)),
+    clone: () => createCookieJar(Object.fromEntries(values), options),
   };
   return jar;
+}
+
+/** A jar that keeps cookie bytes exactly as they came in Set-Cookie (or were planted) and sends them so. */
+export function createRawCookieJar(initial: Record<string, string> = {}): CookieJar {
+  return createCookieJar(initial, { raw: true });
 }
 
 export interface SendOptions {

@@ -81,29 +81,6 @@ function send(baseUrl: string, req: RawRequest): Promise<RawResponse> {
   });
 }
 
-/** A minimal cookie jar: name -> value, updated from Set-Cookie (Max-Age=0 deletes). */
-export class Jar {
-  readonly values = new Map<string, string>();
-  constructor(initial: Record<string, string> = {}) {
-    for (const [k, v] of Object.entries(initial)) this.values.set(k, v);
-  }
-  get(name: string): string | undefined {
-    return this.values.get(name);
-  }
-  header(): string {
-    return [...this.values].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  store(res: Pick<RawResponse, 'setCookies'>): void {
-    for (const line of res.setCookies) {
-      const [pair = ''] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      if (/;\s*max-age=0/i.test(line)) this.values.delete(name);
-      else this.values.set(name, pair.slice(eq + 1).trim());
-    }
-  }
-}
-
 /** A compact JWS anywhere in a text. */
 export const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/;
 /** What a stack trace or an internal error looks like in a response. */

@@ -12,7 +12,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { jwtVerify } from 'jose';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
-import { Jar, assertNoLeak, raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
+import { assertNoLeak, raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 import { launchChromium } from '../../test-support/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -35,7 +36,7 @@ function attack(category: string, name: string, fn: () => Promise<void>, options
 let app: AppServer;
 let B: string;
 interface Person {
-  jar: Jar;
+  jar: CookieJar;
   userId: string;
   sessionId: string;
   /** Only the session token, as a cookie header: no refresh (and so no write) can happen with it. */
@@ -51,21 +52,21 @@ function post(target: string, body: unknown, headers: Record<string, string> = {
   return { method, target, headers: { 'content-type': 'application/json', origin: B, ...headers }, body: JSON.stringify(body) };
 }
 
-async function signIn(email: string, jar = new Jar(), headers: Record<string, string> = {}): Promise<RawResponse> {
+async function signIn(email: string, jar = createRawCookieJar(), headers: Record<string, string> = {}): Promise<RawResponse> {
   const res = await raw(B, post('/api/gatehouse/sign-in', { email, password: DEMO_PASSWORD }, { cookie: jar.header(), ...headers }));
-  jar.store(res);
+  jar.storeLines(res.setCookies);
   return res;
 }
 
 async function person(email: string, org: string | null): Promise<Person> {
-  const jar = new Jar();
+  const jar = createRawCookieJar();
   const res = await signIn(email, jar);
   assert.equal(res.status, 200, res.text);
   const body = res.json as { user: { id: string }; sessionId: string };
   if (org) {
     const act = await raw(B, post('/api/gatehouse/sessions/active-organization', { organization: org }, { cookie: jar.header() }));
     assert.equal(act.status, 200, act.text);
-    jar.store(act);
+    jar.storeLines(act.setCookies);
   }
   const token = jar.get('__session')!;
   return { jar, userId: body.user.id, sessionId: body.sessionId, sessionCookie: `__session=${token}`, token };
@@ -708,10 +709,10 @@ describe('sessions', () => {
     'fixation: a planted __client cookie is replaced on sign-in; new session and client ids; the planter stays himself',
     async () => {
       // The attacker signs in on his own client and plants that cookie in the victim's browser.
-      const attacker = new Jar();
+      const attacker = createRawCookieJar();
       assert.equal((await signIn('bob@example.com', attacker)).status, 200);
       const planted = attacker.get('__client')!;
-      const victim = new Jar({ __client: planted });
+      const victim = createRawCookieJar({ __client: planted });
       const res = await signIn('carol@example.com', victim);
       assert.equal(res.status, 200);
       const newClient = victim.get('__client')!;
@@ -725,18 +726,18 @@ describe('sessions', () => {
   );
 
   attack(C, 'refresh reuse after the grace window is theft: 401, the whole client revoked, its current token refused too', async () => {
-    const jar = new Jar();
+    const jar = createRawCookieJar();
     assert.equal((await signIn('bob@example.com', jar)).status, 200);
     const original = jar.get('__client')!;
     app.advanceClock(GRACE_S * 1000 + 300);
     const rotated = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: jar.header() }));
     assert.equal(rotated.status, 200);
-    jar.store(rotated);
+    jar.storeLines(rotated.setCookies);
     assert.notEqual(jar.get('__client'), original, 'the client token rotated');
     // The successor is presented (issue #15: only then does the original retire; a lost answer signs no one out).
     const seen = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: jar.header() }));
     assert.equal(seen.status, 200);
-    jar.store(seen);
+    jar.storeLines(seen.setCookies);
     app.advanceClock(GRACE_S * 1000 + 300);
     const replay = await raw(B, post('/api/gatehouse/refresh', {}, { cookie: `__client=${original}` }));
     assertApiRefused(replay, 401, 'replay');
@@ -840,10 +841,10 @@ describe('sessions', () => {
       const plain = await signIn('carol@example.com');
       check(plain.setCookies, false, 'http');
       const httpsOrigin = B.replace('http:', 'https:');
-      const tls = await signIn('carol@example.com', new Jar(), { 'x-forwarded-proto': 'https', origin: httpsOrigin });
+      const tls = await signIn('carol@example.com', createRawCookieJar(), { 'x-forwarded-proto': 'https', origin: httpsOrigin });
       check(tls.setCookies, true, 'https');
-      const jar = new Jar();
-      jar.store(tls);
+      const jar = createRawCookieJar();
+      jar.storeLines(tls.setCookies);
       const out = await raw(
         B,
         post('/api/gatehouse/sign-out', {}, { cookie: jar.header(), 'x-forwarded-proto': 'https', origin: httpsOrigin }),

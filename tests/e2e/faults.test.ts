@@ -12,7 +12,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { createTestDatabase, serviceGate, type TestDatabase } from '../../test-support/backends.js';
 import { createRelay, type Relay } from '../../test-support/tcp-relay.js';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
-import { Jar, assertNoLeak, raw, type RawResponse } from '../../test-support/raw-http.js';
+import { assertNoLeak, raw, type RawResponse } from '../../test-support/raw-http.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const SECRET = 'faults-suite-master-secret-0123456789abcdef';
 const PASSWORD = 'correct horse battery staple';
@@ -54,10 +55,10 @@ describe('the database becomes unreachable (PostgreSQL behind a relay)', async (
     { skip, timeout: 60_000 },
     async () => {
       const B = app.baseUrl;
-      const jar = new Jar();
+      const jar = createRawCookieJar();
       const signedUp = await post(B, '/api/gatehouse/sign-up', { email: 'outage@example.com', password: PASSWORD });
       assert.equal(signedUp.status, 200, signedUp.text);
-      jar.store(signedUp);
+      jar.storeLines(signedUp.setCookies);
       const issuedAt = Date.now();
       const rows = async () => ({
         users: await db.inspect.selectFrom('users').select(['id']).orderBy('id').execute(),
@@ -130,10 +131,10 @@ describe('the database becomes unreachable (PostgreSQL behind a relay)', async (
     { skip, timeout: 90_000 },
     async () => {
       const B = app.baseUrl;
-      const jar = new Jar();
+      const jar = createRawCookieJar();
       const signedUp = await post(B, '/api/gatehouse/sign-up', { email: 'partition@example.com', password: PASSWORD });
       assert.equal(signedUp.status, 200, signedUp.text);
-      jar.store(signedUp);
+      jar.storeLines(signedUp.setCookies);
 
       relay.stall();
       try {
@@ -172,7 +173,7 @@ describe('the database becomes unreachable (PostgreSQL behind a relay)', async (
         if (back.status !== 200) await sleep(250);
       }
       assert.equal(back?.status, 200, back?.text);
-      jar.store(back!);
+      jar.storeLines(back!.setCookies);
       const dashboard = await raw(B, { target: '/dashboard', headers: { cookie: jar.header(), accept: 'text/html' } });
       assert.equal(dashboard.status, 200);
       assert.doesNotMatch(dashboard.text, /data-testid="outage-notice"/);
@@ -201,7 +202,7 @@ describe('kill -9 during a burst, then a restart on the same data', () => {
       interface Acked {
         email: string;
         userId: string;
-        jar: Jar;
+        jar: CookieJar;
         org?: { id: string; slug: string };
         activeOrg?: string;
         refreshed?: boolean;
@@ -213,10 +214,10 @@ describe('kill -9 during a burst, then a restart on the same data', () => {
         while (!stop) {
           const email = `crash-${w}-${n++}@example.com`;
           try {
-            const jar = new Jar();
+            const jar = createRawCookieJar();
             const up = await post(B, '/api/gatehouse/sign-up', { email, password: PASSWORD });
             if (up.status !== 200) continue;
-            jar.store(up);
+            jar.storeLines(up.setCookies);
             const entry: Acked = { email, userId: (up.json as { user: { id: string } }).user.id, jar };
             acked.push(entry);
             const slug = `org-${w}-${n}`;
@@ -225,11 +226,11 @@ describe('kill -9 during a burst, then a restart on the same data', () => {
             entry.org = { id: (org.json as { organization: { id: string } }).organization.id, slug };
             const active = await post(B, '/api/gatehouse/sessions/active-organization', { organization: entry.org.id }, jar.header());
             if (active.status !== 200) continue;
-            jar.store(active);
+            jar.storeLines(active.setCookies);
             entry.activeOrg = entry.org.id;
             const refresh = await post(B, '/api/gatehouse/refresh', {}, jar.header());
             if (refresh.status !== 200) continue;
-            jar.store(refresh);
+            jar.storeLines(refresh.setCookies);
             entry.refreshed = true;
           } catch {
             return; // the server died under this request: not acknowledged

@@ -11,16 +11,15 @@ import { generateSecretKey } from '@gatehouse/server';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
 import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 const SECRET = 'machines-e2e-secret-0123456789-abcdef-xyz';
 
-type Jar = Map<string, string>;
-
-async function call(server: AppServer, path: string, init: { jar?: Jar; bearer?: string; method?: string; json?: unknown } = {}) {
+async function call(server: AppServer, path: string, init: { jar?: CookieJar; bearer?: string; method?: string; json?: unknown } = {}) {
   const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.jar) headers.cookie = [...init.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  if (init.jar) headers.cookie = init.jar.header();
   if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
   if (method !== 'GET' && init.jar) headers.origin = server.baseUrl;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
@@ -30,11 +29,7 @@ async function call(server: AppServer, path: string, init: { jar?: Jar; bearer?:
     redirect: 'manual',
     ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
   });
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';');
-    const eq = pair.indexOf('=');
-    if (init.jar && pair.slice(eq + 1)) init.jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-  }
+  init.jar?.storeLines(res.headers.getSetCookie());
   const text = await res.text();
   let body: unknown;
   try {
@@ -49,7 +44,7 @@ describe('API keys and machine tokens on two app servers', { skip }, () => {
   let database: TestDatabase;
   let a: AppServer;
   let b: AppServer;
-  let alice: Jar;
+  let alice: CookieJar;
   let acme: string;
   const secretKey = generateSecretKey();
   before(async () => {
@@ -62,7 +57,7 @@ describe('API keys and machine tokens on two app servers', { skip }, () => {
     };
     a = await startAppServer({ ...options, env: { ...options.env, GATEHOUSE_DEMO: '1' } });
     b = await startAppServer(options);
-    alice = new Map();
+    alice = createRawCookieJar();
     const signedIn = await call(a, '/api/gatehouse/sign-in', {
       jar: alice,
       json: { email: 'alice@example.com', password: 'gatehouse-demo' },

@@ -6,31 +6,17 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 const SECRET = 'multi-instance-e2e-secret-0123456789-abcdef';
 const DEMO_PASSWORD = 'gatehouse-demo';
 const SIGN_IN_LIMIT = 4;
 
-type Jar = Map<string, string>;
-
-function store(jar: Jar, res: Response): void {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = '', ...attributes] = line.split(';');
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (value === '' || attributes.some((a) => a.trim().toLowerCase() === 'max-age=0')) jar.delete(name);
-    else jar.set(name, value);
-  }
-}
-
-const cookieHeader = (jar: Jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
 /** A request to one server as a browser on that origin would send it; the jar takes the answer's cookies. */
-async function call(server: AppServer, path: string, jar: Jar, init: { method?: string; json?: unknown } = {}) {
+async function call(server: AppServer, path: string, jar: CookieJar, init: { method?: string; json?: unknown } = {}) {
   const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = { cookie: cookieHeader(jar), accept: 'application/json' };
+  const headers: Record<string, string> = { cookie: jar.header(), accept: 'application/json' };
   if (method !== 'GET') headers.origin = server.baseUrl;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${server.baseUrl}${path}`, {
@@ -39,7 +25,7 @@ async function call(server: AppServer, path: string, jar: Jar, init: { method?: 
     redirect: 'manual',
     ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
   });
-  store(jar, res);
+  jar.storeLines(res.headers.getSetCookie());
   const text = await res.text();
   let body: unknown;
   try {
@@ -50,8 +36,8 @@ async function call(server: AppServer, path: string, jar: Jar, init: { method?: 
   return { status: res.status, headers: res.headers, body, text };
 }
 
-async function signIn(server: AppServer, email: string, password = DEMO_PASSWORD): Promise<Jar> {
-  const jar: Jar = new Map();
+async function signIn(server: AppServer, email: string, password = DEMO_PASSWORD): Promise<CookieJar> {
+  const jar = createRawCookieJar();
   const res = await call(server, '/api/gatehouse/sign-in', jar, { json: { email, password } });
   assert.equal(res.status, 200, res.text);
   return jar;
@@ -89,7 +75,7 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
     assert.equal((await call(b, '/api/gatehouse/sign-out', jar, { json: {} })).status, 200);
     // Only the session token (no client cookie to refresh with): what a copied token would do.
     await eventually('A refuses the session signed out on B', async () => {
-      return (await call(a, '/api/me', new Map([['__session', token]]))).status === 401;
+      return (await call(a, '/api/me', createRawCookieJar({ __session: token }))).status === 401;
     });
   });
 
@@ -131,7 +117,7 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
         (await call(server, '/api/gatehouse/sessions/active-organization', jar, { json: { organization: 'acme' } })).status,
         200,
       );
-    const names = async (server: AppServer, jar: Jar) => {
+    const names = async (server: AppServer, jar: CookieJar) => {
       const res = await call(server, '/api/projects', jar);
       assert.equal(res.status, 200, res.text);
       return (res.body as { projects: { id: string; name: string }[] }).projects;
@@ -160,7 +146,7 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
 
   test('the sign-in rate limit is shared: it trips after the configured count split over both servers', async () => {
     const attempt = (server: AppServer) =>
-      call(server, '/api/gatehouse/sign-in', new Map(), { json: { email: 'dave@example.com', password: 'nope' } });
+      call(server, '/api/gatehouse/sign-in', createRawCookieJar(), { json: { email: 'dave@example.com', password: 'nope' } });
     for (let i = 0; i < SIGN_IN_LIMIT; i++) assert.equal((await attempt(i % 2 === 0 ? a : b)).status, 401);
     const refusedA = await attempt(a);
     assert.equal(refusedA.status, 429, refusedA.text);
@@ -180,7 +166,7 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
     assert.equal(Number(aged.numUpdatedRows), 1);
 
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? a : b, '/api/gatehouse/refresh', new Map(jar), { method: 'POST' })),
+      Array.from({ length: 10 }, (_, i) => call(i % 2 === 0 ? a : b, '/api/gatehouse/refresh', jar.clone(), { method: 'POST' })),
     );
     assert.deepEqual(
       results.map((r) => r.status),
@@ -204,7 +190,7 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
     assert.equal(row.previous_token_hash, sha256(secret));
 
     // The browser holds the rotated token: signed in on both servers.
-    const browser: Jar = new Map([['__client', live]]);
+    const browser = createRawCookieJar({ __client: live });
     assert.equal((await call(a, '/api/me', browser)).status, 200);
     assert.equal((await call(b, '/api/me', browser)).status, 200);
   });

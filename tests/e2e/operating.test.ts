@@ -7,6 +7,7 @@ import { Secret, TOTP } from 'otpauth';
 import { generateSecretKey } from '@gatehouse/server';
 import { parseMetrics } from '../../test-support/metrics-scrape.js';
 import { freePort, startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const SECRET_KEY = generateSecretKey();
 const MASTER_SECRET = `operating-e2e-master-${randomBytes(16).toString('hex')}`;
@@ -16,7 +17,6 @@ const WRONG = `wrong-${randomBytes(9).toString('base64url')}-horse`;
 const IDENTIFIER_LIMIT = 4;
 const WRONG_CODE = 'zzzzzzzzzz';
 
-type Jar = Map<string, string>;
 type Metrics = Map<string, number>;
 
 const decision = (reason: string) => `gatehouse_decisions_total{reason="${reason}"}`;
@@ -44,10 +44,14 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
   /** How many auth API requests of each path the run sent (the request log must show as many). */
   const sent = new Map<string, number>();
 
-  async function call(path: string, jar: Jar | null, options: { json?: unknown; method?: string; headers?: Record<string, string> } = {}) {
+  async function call(
+    path: string,
+    jar: CookieJar | null,
+    options: { json?: unknown; method?: string; headers?: Record<string, string> } = {},
+  ) {
     const method = options.method ?? (options.json === undefined ? 'GET' : 'POST');
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (jar && jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (jar && jar.header() !== '') headers.cookie = jar.header();
     if (method !== 'GET') headers.origin = app.baseUrl;
     if (options.json !== undefined) headers['content-type'] = 'application/json';
     if (path.startsWith('/api/gatehouse/')) sent.set(path, (sent.get(path) ?? 0) + 1);
@@ -57,15 +61,13 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
       headers,
       ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
     });
-    for (const line of res.headers.getSetCookie()) {
+    const setCookies = res.headers.getSetCookie();
+    for (const line of setCookies) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
-      const [name, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
-      remember(`cookie ${name}`, value);
-      if (!jar) continue;
-      if (value === '' || /max-age=0/i.test(line)) jar.delete(name);
-      else jar.set(name, value);
+      remember(`cookie ${pair.slice(0, eq)}`, pair.slice(eq + 1));
     }
+    jar?.storeLines(setCookies);
     const text = await res.text();
     return { status: res.status, text, body: (text.startsWith('{') ? JSON.parse(text) : null) as Record<string, unknown> | null };
   }
@@ -104,10 +106,10 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
     const names = new Set([...start.keys(), ...end.keys()].filter((k) => /^gatehouse_\w+_total(\{|$)/.test(k)));
     return Object.fromEntries([...names].map((k) => [k, (end.get(k) ?? 0) - (start.get(k) ?? 0)] as const).filter(([, d]) => d !== 0));
   }
-  const ada: Jar = new Map();
-  const browser: Jar = new Map();
-  const second: Jar = new Map();
-  const revoked: Jar = new Map();
+  const ada = createRawCookieJar();
+  const browser = createRawCookieJar();
+  const second = createRawCookieJar();
+  const revoked = createRawCookieJar();
   let backupCodes: string[] = [];
 
   test('sign-ups: one new account, one taken address', async () => {
@@ -170,7 +172,7 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
 
   test('a forged token', async () => {
     const d = await moved(async () => {
-      assert.equal((await call('/api/me', new Map([['__session', 'a.b.c']]))).status, 401);
+      assert.equal((await call('/api/me', createRawCookieJar({ __session: 'a.b.c' }))).status, 401);
     });
     assert.deepEqual(d, { [decision('token-invalid')]: 1, [MISSES]: 1 });
   });
@@ -212,7 +214,7 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
   });
 
   test('sign out', async () => {
-    for (const [k, v] of browser) revoked.set(k, v);
+    for (const [k, v] of browser.entries()) revoked.set(k, v);
     const d = await moved(async () => {
       assert.equal((await call('/api/gatehouse/sign-out', browser, { json: {} })).status, 200);
     });
@@ -221,7 +223,7 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
 
   test('revoked token', async () => {
     const d = await moved(async () => {
-      assert.equal((await call('/api/me', new Map([['__session', revoked.get('__session') ?? '']]))).status, 401);
+      assert.equal((await call('/api/me', createRawCookieJar({ __session: revoked.get('__session') ?? '' }))).status, 401);
     });
     assert.deepEqual(d, { [decision('session-revoked')]: 1, [HITS]: 1 });
   });
@@ -229,7 +231,7 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
   test('revoked client', async () => {
     const d = await moved(async () => {
       assert.equal(
-        (await call('/api/gatehouse/refresh', new Map([['__client', revoked.get('__client') ?? '']]), { json: {} })).status,
+        (await call('/api/gatehouse/refresh', createRawCookieJar({ __client: revoked.get('__client') ?? '' }), { json: {} })).status,
         401,
       );
     });
@@ -288,7 +290,7 @@ describe('a scripted run of the example app: exact metric deltas, and logs witho
       [decision('token-invalid')]: 1,
       [MISSES]: 1,
     });
-    for (const jar of [ada, browser, second]) for (const [name, value] of jar) remember(`cookie ${name}`, value);
+    for (const jar of [ada, browser, second]) for (const [name, value] of jar.entries()) remember(`cookie ${name}`, value);
     after0 = await scrape();
   });
 

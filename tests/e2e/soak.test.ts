@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
-import { Jar, raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
+import { raw, type RawRequest, type RawResponse } from '../../test-support/raw-http.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const SECONDS = Number(process.env.GATEHOUSE_SOAK_SECONDS ?? 30);
 const CLIENTS = Number(process.env.GATEHOUSE_SOAK_CLIENTS ?? 200);
@@ -81,7 +82,7 @@ test(
       if (res.status >= 500) failures.push(`${req.method ?? 'GET'} ${req.target}: ${res.status} ${res.text.slice(0, 200)}`);
       return res;
     };
-    const post = (jar: Jar, target: string, body: unknown) =>
+    const post = (jar: CookieJar, target: string, body: unknown) =>
       send({
         method: 'POST',
         target,
@@ -92,17 +93,17 @@ test(
      * The auth API does not refresh in place (the proxy leaves its own endpoints alone): like the
      * browser SDK, a 401 there means "refresh, then retry once". A second 401 is a wrong sign-out.
      */
-    const apiCall = async (jar: Jar, target: string, body: unknown): Promise<RawResponse> => {
+    const apiCall = async (jar: CookieJar, target: string, body: unknown): Promise<RawResponse> => {
       const first = await post(jar, target, body);
       if (first.status !== 401) return first;
       const refreshed = await post(jar, '/api/gatehouse/refresh', {});
-      jar.store(refreshed);
+      jar.storeLines(refreshed.setCookies);
       return refreshed.status === 200 ? post(jar, target, body) : first;
     };
 
     // Organization ids by slug, from a first sign-in.
-    const probe = new Jar();
-    probe.store(await post(probe, '/api/gatehouse/sign-in', { email: 'carol@example.com', password: DEMO_PASSWORD }));
+    const probe = createRawCookieJar();
+    probe.storeLines((await post(probe, '/api/gatehouse/sign-in', { email: 'carol@example.com', password: DEMO_PASSWORD })).setCookies);
     const list = (await send({ target: '/api/gatehouse/organizations', headers: { cookie: probe.header() } })).json as {
       memberships: { organization: { id: string; slug: string } }[];
     };
@@ -112,7 +113,7 @@ test(
     let signedIn = 0;
     const client = async (i: number) => {
       const user = USERS[i % USERS.length]!;
-      const jar = new Jar();
+      const jar = createRawCookieJar();
       // Sign-ins (argon2id, 19 MiB each) arrive a few at a time, as real traffic would: 200 at once on a
       // shared 2-core machine would only measure the queue.
       await signInSlots.acquire();
@@ -126,7 +127,7 @@ test(
         failures.push(`sign-in ${user.email}: ${signIn.status}`);
         return;
       }
-      jar.store(signIn);
+      jar.storeLines(signIn.setCookies);
       const userId = (signIn.json as { user: { id: string } }).user.id;
       signedIn++;
       let activeOrg: string | null = null;
@@ -137,21 +138,21 @@ test(
           const slug = user.orgs[Math.floor(Math.random() * user.orgs.length)]!;
           const res = await apiCall(jar, '/api/gatehouse/sessions/active-organization', { organization: orgIds.get(slug) });
           if (res.status !== 200) failures.push(`${user.email} switch to ${slug}: ${res.status} ${res.text.slice(0, 120)}`);
-          jar.store(res);
+          jar.storeLines(res.setCookies);
           activeOrg = orgIds.get(slug) ?? null;
         } else if (action === 5) {
           const res = await post(jar, '/api/gatehouse/refresh', {});
           if (res.status !== 200) failures.push(`${user.email} refresh: ${res.status} ${res.text.slice(0, 120)}`);
-          jar.store(res);
+          jar.storeLines(res.setCookies);
         } else if (action % 2 === 0 && activeOrg) {
           const res = await send({ target: '/api/projects', headers: { cookie: jar.header(), accept: 'application/json' } });
-          jar.store(res);
+          jar.storeLines(res.setCookies);
           const org = (res.json as { organizationId?: string } | undefined)?.organizationId;
           if (res.status !== 200 || org !== activeOrg) failures.push(`${user.email} projects: ${res.status}, org ${org} != ${activeOrg}`);
         } else {
           // Expired tokens are refreshed in place by the proxy: never a 401 for a signed-in browser.
           const res = await send({ target: '/api/me', headers: { cookie: jar.header(), accept: 'application/json' } });
-          jar.store(res);
+          jar.storeLines(res.setCookies);
           const me = res.json as { userId?: string; orgId?: string | null } | undefined;
           if (res.status !== 200 || me?.userId !== userId) failures.push(`${user.email} /api/me: ${res.status} ${res.text.slice(0, 120)}`);
         }

@@ -8,23 +8,12 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { REDIS_URL, eventually, serviceGate } from '../../test-support/backends.js';
 import { freePort, startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const skip = await serviceGate('Redis');
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'packages', 'server', 'dist', 'cli', 'main.js');
 const PASSWORD = 'correct horse battery staple';
-
-type Jar = Map<string, string>;
-const header = (jar: Jar) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-function store(jar: Jar, res: Response): void {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair = ''] = line.split(';');
-    const eq = pair.indexOf('=');
-    const value = pair.slice(eq + 1);
-    if (value === '' || /max-age=0/i.test(line)) jar.delete(pair.slice(0, eq));
-    else jar.set(pair.slice(0, eq), value);
-  }
-}
 
 describe('gatehouse serve + an app in standalone mode', { skip }, () => {
   let dir: string;
@@ -69,24 +58,24 @@ describe('gatehouse serve + an app in standalone mode', { skip }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call(path: string, jar: Jar, json?: unknown) {
+  async function call(path: string, jar: CookieJar, json?: unknown) {
     const method = json === undefined ? 'GET' : 'POST';
     const res = await fetch(`${app.baseUrl}${path}`, {
       method,
       redirect: 'manual',
       headers: {
-        cookie: header(jar),
+        cookie: jar.header(),
         accept: 'application/json',
         ...(method === 'POST' ? { origin: app.baseUrl, 'content-type': 'application/json' } : {}),
       },
       ...(json === undefined ? {} : { body: JSON.stringify(json) }),
     });
-    store(jar, res);
+    jar.storeLines(res.headers.getSetCookie());
     return { status: res.status, text: await res.text(), headers: res.headers };
   }
 
   test('sign up and in through the app, use, refresh through the proxy, revoke', async () => {
-    const jar: Jar = new Map();
+    const jar = createRawCookieJar();
     const signUp = await call('/api/gatehouse/sign-up', jar, { email: 'standalone@example.com', password: PASSWORD });
     assert.equal(signUp.status, 200, `${signUp.text}\n${app.output()}\n${output}`);
     assert.ok(jar.get('__session') && jar.get('__client'), "the cookies are set on the app's origin");
@@ -117,9 +106,9 @@ describe('gatehouse serve + an app in standalone mode', { skip }, () => {
     assert.equal((await call('/api/gatehouse/sign-out', jar, {})).status, 200);
     await eventually(
       'the app refuses the revoked token',
-      async () => (await call('/api/me', new Map([['__session', fresh]]))).status === 401,
+      async () => (await call('/api/me', createRawCookieJar({ __session: fresh }))).status === 401,
     );
-    assert.equal((await call('/api/me', new Map([['__client', client]]))).status, 401);
+    assert.equal((await call('/api/me', createRawCookieJar({ __client: client }))).status, 401);
   });
 
   test('the service shuts down gracefully on SIGTERM', async () => {
