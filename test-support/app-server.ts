@@ -65,6 +65,18 @@ export interface AppServerOptions {
   testClock?: boolean;
 }
 
+/** The example app's pages that need a signed-in user (the invitation page, which also wants a token, aside). */
+export const EXAMPLE_PROTECTED_PAGES = [
+  '/dashboard',
+  '/claims',
+  '/reports',
+  '/admin',
+  '/organization',
+  '/organizations/new',
+  '/user',
+  '/orgs/acme',
+];
+
 /** A port nobody is listening on right now: bind port 0, read the port, close. */
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { demoSession } from '../../test-support/demo-session.js';
 
 const CLI = resolve(import.meta.dirname, '..', '..', 'packages', 'server', 'dist', 'cli', 'main.js');
 const DASH = '/api/gatehouse/dashboard';
@@ -19,18 +20,8 @@ describe('dashboard in the example app', () => {
   });
   after(() => app?.stop());
 
-  async function signIn(email: string): Promise<string> {
-    const res = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email, password: 'gatehouse-demo' }),
-    });
-    assert.equal(res.status, 200, email);
-    return res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-  }
+  /** The Cookie header of a demo user signed in through the auth API. */
+  const signIn = async (email: string) => (await demoSession(app.baseUrl, email)).cookie;
   const get = (path: string, cookie?: string) =>
     fetch(`${app.baseUrl}${DASH}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { demoSession } from '../../test-support/demo-session.js';
 
 const EXAMPLE_DIR = resolve(import.meta.dirname, '..', '..', 'apps', 'example');
 
@@ -18,31 +19,8 @@ describe('demo data', () => {
   });
   after(() => app?.stop());
 
-  async function signIn(email: string): Promise<string> {
-    const res = await fetch(`${app.baseUrl}/api/gatehouse/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl },
-      body: JSON.stringify({ email, password: 'gatehouse-demo' }),
-    });
-    assert.equal(res.status, 200, email);
-    return res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-  }
-  async function inOrg(cookie: string, org: string): Promise<string> {
-    const res = await fetch(`${app.baseUrl}/api/gatehouse/sessions/active-organization`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: app.baseUrl, cookie },
-      body: JSON.stringify({ organization: org }),
-    });
-    assert.equal(res.status, 200, org);
-    const session = res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('__session='))!
-      .split(';')[0]!;
-    return cookie.replace(/__session=[^;]*/, session);
-  }
+  /** The Cookie header of a demo user signed in through the auth API, with `org` active if given. */
+  const signIn = async (email: string, org?: string) => (await demoSession(app.baseUrl, email, org)).cookie;
   const me = async (cookie: string) =>
     (await (await fetch(`${app.baseUrl}/api/me`, { headers: { cookie } })).json()) as { orgRole?: string; orgSlug?: string };
 
@@ -60,7 +38,7 @@ describe('demo data', () => {
       ['carol@example.com', 'globex', 'org:admin'],
     ];
     for (const [email, org, role] of expected) {
-      const auth = await me(await inOrg(await signIn(email), org));
+      const auth = await me(await signIn(email, org));
       assert.deepEqual({ orgSlug: auth.orgSlug, orgRole: auth.orgRole }, { orgSlug: org, orgRole: role }, email);
     }
     // bob is in Acme only.
@@ -92,7 +70,7 @@ describe('demo data', () => {
   });
 
   test('the demo projects exist per organization; three users and two organizations in all', async () => {
-    const alice = await inOrg(await signIn('alice@example.com'), 'acme');
+    const alice = await signIn('alice@example.com', 'acme');
     const projects = (await (await fetch(`${app.baseUrl}/api/projects`, { headers: { cookie: alice } })).json()) as {
       projects: { name: string }[];
     };

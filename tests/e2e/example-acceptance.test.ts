@@ -11,23 +11,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { AppServer } from '../../test-support/app-server.js';
+import { EXAMPLE_PROTECTED_PAGES, type AppServer } from '../../test-support/app-server.js';
 import { fillCredentials, startAppWithBrowser } from '../../test-support/browser-app.js';
 import { DEMO_PASSWORD as PASSWORD, demoSession } from '../../test-support/demo-session.js';
 import { reportsPort, startReportsService, type ReportsService } from '../../test-support/reports-service.js';
 
 const OTHER_ORIGIN = 'http://other-app.example';
-const PROTECTED_PAGES = [
-  '/dashboard',
-  '/claims',
-  '/reports',
-  '/admin',
-  '/organization',
-  '/organizations/new',
-  '/user',
-  '/orgs/acme',
-  '/accept-invitation?invitation_token=abc',
-];
+const PROTECTED_PAGES = [...EXAMPLE_PROTECTED_PAGES, '/accept-invitation?invitation_token=abc'];
 const PUBLIC_ROUTES = ['/', '/sign-in', '/sign-up', '/.well-known/jwks.json', '/api/webhooks/gatehouse'];
 
 describe('reference app acceptance in Chromium', () => {

@@ -9,36 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { generateSecretKey } from '@gatehouse/server';
 import { createReportsServer } from '../../apps/reports-api/src/service.js';
-import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
-import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
+import type { AppServer } from '../../test-support/app-server.js';
+import { callApp, startAppPair, type AppPair } from '../../test-support/app-pair.js';
 import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
 const SECRET = 'machines-e2e-secret-0123456789-abcdef-xyz';
-
-async function call(server: AppServer, path: string, init: { jar?: CookieJar; bearer?: string; method?: string; json?: unknown } = {}) {
-  const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (init.jar) headers.cookie = init.jar.header();
-  if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
-  if (method !== 'GET' && init.jar) headers.origin = server.baseUrl;
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    redirect: 'manual',
-    ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
-  });
-  init.jar?.storeLines(res.headers.getSetCookie());
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
 
 describe('API keys and machine tokens on two app servers', { skip }, () => {
   let database: TestDatabase;
@@ -47,57 +24,50 @@ describe('API keys and machine tokens on two app servers', { skip }, () => {
   let alice: CookieJar;
   let acme: string;
   const secretKey = generateSecretKey();
+  let pair: AppPair | undefined;
   before(async () => {
-    database = await createTestDatabase('postgres');
-    const options = {
-      databaseUrl: database.options.databaseUrl ?? '',
-      redisUrl: REDIS_URL,
-      secret: SECRET,
-      env: { GATEHOUSE_SECRET_KEY: secretKey },
-    };
-    a = await startAppServer({ ...options, env: { ...options.env, GATEHOUSE_DEMO: '1' } });
-    b = await startAppServer(options);
+    pair = await startAppPair(SECRET, { GATEHOUSE_SECRET_KEY: secretKey });
+    ({ database, a, b } = pair);
     alice = createRawCookieJar();
-    const signedIn = await call(a, '/api/gatehouse/sign-in', {
+    const signedIn = await callApp(a, '/api/gatehouse/sign-in', {
       jar: alice,
       json: { email: 'alice@example.com', password: 'gatehouse-demo' },
     });
     assert.equal(signedIn.status, 200, signedIn.text);
-    const active = await call(a, '/api/gatehouse/sessions/active-organization', { jar: alice, json: { organization: 'acme' } });
+    const active = await callApp(a, '/api/gatehouse/sessions/active-organization', { jar: alice, json: { organization: 'acme' } });
     assert.equal(active.status, 200, active.text);
     acme = (active.body as { organizationId: string }).organizationId;
   });
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await database?.drop();
-  });
+  after(() => pair?.stop());
 
   test('an Acme key with org:projects:read: GET 200 on both servers, POST 403; revoked on A, B refuses it', async () => {
-    const created = await call(a, '/api/gatehouse/api_keys', {
+    const created = await callApp(a, '/api/gatehouse/api_keys', {
       jar: alice,
       json: { name: 'reporting', subject: acme, scopes: ['org:projects:read'] },
     });
     assert.equal(created.status, 200, created.text);
     const key = created.body as { id: string; secret: string };
     for (const server of [a, b]) {
-      const listed = await call(server, '/api/projects', { bearer: key.secret });
+      const listed = await callApp(server, '/api/projects', { bearer: key.secret });
       assert.equal(listed.status, 200, listed.text);
       assert.equal((listed.body as { organizationId: string }).organizationId, acme);
     }
-    const write = await call(b, '/api/projects', { bearer: key.secret, json: { name: 'From a key' } });
+    const write = await callApp(b, '/api/projects', { bearer: key.secret, json: { name: 'From a key' } });
     assert.equal(write.status, 403, write.text);
     // B has verified the key (and keeps it in memory); A revokes it.
-    const revoked = await call(a, `/api/gatehouse/api_keys/${key.id}/revoke`, { jar: alice, json: {} });
+    const revoked = await callApp(a, `/api/gatehouse/api_keys/${key.id}/revoke`, { jar: alice, json: {} });
     assert.equal(revoked.status, 200, revoked.text);
-    await eventually('B refuses the key revoked on A', async () => (await call(b, '/api/projects', { bearer: key.secret })).status === 401);
-    const refused = await call(b, '/api/projects', { bearer: key.secret });
+    await eventually(
+      'B refuses the key revoked on A',
+      async () => (await callApp(b, '/api/projects', { bearer: key.secret })).status === 401,
+    );
+    const refused = await callApp(b, '/api/projects', { bearer: key.secret });
     assert.equal(refused.headers.get('x-gatehouse-auth-reason'), 'api-key-revoked');
-    assert.equal((await call(a, '/api/projects', { bearer: key.secret })).status, 401);
+    assert.equal((await callApp(a, '/api/projects', { bearer: key.secret })).status, 401);
   });
 
   test('an expired key is 401; a user-owned key or a key of no organization gets no project data', async () => {
-    const created = await call(a, '/api/gatehouse/api_keys', {
+    const created = await callApp(a, '/api/gatehouse/api_keys', {
       jar: alice,
       json: { name: 'short', subject: acme, scopes: ['org:projects:read'], secondsUntilExpiration: 60 },
     });
@@ -109,11 +79,11 @@ describe('API keys and machine tokens on two app servers', { skip }, () => {
       .set({ expires_at: Date.now() - 1000 })
       .where('id', '=', key.id)
       .execute();
-    const expired = await call(b, '/api/projects', { bearer: key.secret });
+    const expired = await callApp(b, '/api/projects', { bearer: key.secret });
     assert.equal(expired.status, 401, expired.text);
     assert.equal(expired.headers.get('x-gatehouse-auth-reason'), 'api-key-expired');
-    const own = await call(a, '/api/gatehouse/api_keys', { jar: alice, json: { name: 'mine' } });
-    const personal = await call(a, '/api/projects', { bearer: (own.body as { secret: string }).secret });
+    const own = await callApp(a, '/api/gatehouse/api_keys', { jar: alice, json: { name: 'mine' } });
+    const personal = await callApp(a, '/api/projects', { bearer: (own.body as { secret: string }).secret });
     assert.equal(personal.status, 400, personal.text);
   });
 
@@ -135,16 +105,16 @@ describe('API keys and machine tokens on two app servers', { skip }, () => {
     });
     assert.equal(issued.status, 200);
     const token = ((await issued.json()) as { access_token: string }).access_token;
-    const ping = await call(a, '/api/machine/ping', { bearer: token });
+    const ping = await callApp(a, '/api/machine/ping', { bearer: token });
     assert.equal(ping.status, 200, ping.text);
     assert.equal((ping.body as { machineId: string }).machineId, worker.body.id);
     // A session token where only machine tokens are accepted: 401, and the reason says so.
     const session = alice.get('__session') ?? '';
-    const refused = await call(a, '/api/machine/ping', { bearer: session });
+    const refused = await callApp(a, '/api/machine/ping', { bearer: session });
     assert.equal(refused.status, 401, refused.text);
     assert.equal(refused.headers.get('x-gatehouse-auth-reason'), 'token-type-not-accepted');
     // And the reverse: the machine token on a session route.
-    assert.equal((await call(a, '/api/me', { bearer: token })).status, 401);
+    assert.equal((await callApp(a, '/api/me', { bearer: token })).status, 401);
 
     const reports: Server = createReportsServer({
       jwksUrl: `${b.baseUrl}/.well-known/jwks.json`,

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { REDIS_URL, createTestDatabase, eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
-import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { eventually, serviceGate, type TestDatabase } from '../../test-support/backends.js';
+import type { AppServer } from '../../test-support/app-server.js';
+import { callApp, startAppPair, type AppPair } from '../../test-support/app-pair.js';
 import { createRawCookieJar, type CookieJar } from '../../test-support/instance.js';
 
 const skip = (await serviceGate('PostgreSQL')) || (await serviceGate('Redis'));
@@ -14,27 +15,8 @@ const DEMO_PASSWORD = 'gatehouse-demo';
 const SIGN_IN_LIMIT = 4;
 
 /** A request to one server as a browser on that origin would send it; the jar takes the answer's cookies. */
-async function call(server: AppServer, path: string, jar: CookieJar, init: { method?: string; json?: unknown } = {}) {
-  const method = init.method ?? (init.json === undefined ? 'GET' : 'POST');
-  const headers: Record<string, string> = { cookie: jar.header(), accept: 'application/json' };
-  if (method !== 'GET') headers.origin = server.baseUrl;
-  if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    redirect: 'manual',
-    ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
-  });
-  jar.storeLines(res.headers.getSetCookie());
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-}
+const call = (server: AppServer, path: string, jar: CookieJar, init: { method?: string; json?: unknown } = {}) =>
+  callApp(server, path, { ...init, jar });
 
 async function signIn(server: AppServer, email: string, password = DEMO_PASSWORD): Promise<CookieJar> {
   const jar = createRawCookieJar();
@@ -47,23 +29,13 @@ describe('two app servers on one PostgreSQL and one Redis', { skip }, () => {
   let database: TestDatabase;
   let a: AppServer;
   let b: AppServer;
+  let pair: AppPair | undefined;
   before(async () => {
-    database = await createTestDatabase('postgres');
-    const options = {
-      databaseUrl: database.options.databaseUrl ?? '',
-      redisUrl: REDIS_URL,
-      secret: SECRET,
-      env: { GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: `${SIGN_IN_LIMIT}/600` },
-    };
     // A seeds the demo users and organizations; B starts on the same database afterwards.
-    a = await startAppServer({ ...options, env: { ...options.env, GATEHOUSE_DEMO: '1' } });
-    b = await startAppServer(options);
+    pair = await startAppPair(SECRET, { GATEHOUSE_RATE_LIMIT_SIGN_IN_IDENTIFIER: `${SIGN_IN_LIMIT}/600` });
+    ({ database, a, b } = pair);
   });
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await database?.drop();
-  });
+  after(() => pair?.stop());
 
   test('signed in on A, the session works on B; signed out on B, A refuses it', async () => {
     const jar = await signIn(a, 'carol@example.com');

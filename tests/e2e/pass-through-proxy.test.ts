@@ -11,24 +11,13 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { startAppServer, type AppServer } from '../../test-support/app-server.js';
+import { EXAMPLE_PROTECTED_PAGES, startAppServer, type AppServer } from '../../test-support/app-server.js';
 import { demoSession } from '../../test-support/demo-session.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SOURCE = join(ROOT, 'apps', 'example');
 const COPY = join(ROOT, 'apps', '.example-pass-through');
-const PROTECTED_PAGES = [
-  '/dashboard',
-  '/claims',
-  '/reports',
-  '/admin',
-  '/organization',
-  '/organizations/new',
-  '/user',
-  '/orgs/acme',
-  '/accept-invitation',
-  '/webhooks',
-];
+const PROTECTED_PAGES = [...EXAMPLE_PROTECTED_PAGES, '/accept-invitation', '/webhooks'];
 
 const PASS_THROUGH = `// Test double: a proxy that checks nothing, so only the app's own guards stand.
 import { NextResponse } from 'next/server';
