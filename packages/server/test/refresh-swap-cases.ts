@@ -129,6 +129,33 @@ export const refreshSwapCases: StoreCase[] = [
     },
   },
   {
+    name: 'the locking read waits for a revocation that holds the session and then sees it (no lost revocation)',
+    backends: ['postgres'],
+    async run(open) {
+      const t = await open();
+      const { expected } = await readForRefresh(t, `${t.backend}-locked-read`);
+      let read: Promise<string | undefined> | undefined;
+      let waited = false;
+      await t.inspect.transaction().execute(async (trx) => {
+        // Revoked but not committed, by a writer that does not take the client row first.
+        await trx.updateTable('sessions').set({ status: 'revoked' }).where('id', '=', expected.session.id).execute();
+        read = t.gatehouse.store.transaction(async (tx) => (await tx.readRefreshRows(expected.session.id)).session?.status);
+        for (let i = 0; i < 500 && !waited; i += 1) {
+          const waiting = await t.inspect
+            .selectFrom(sql<{ wait_event_type: string | null; query: string }>`pg_stat_activity`.as('a'))
+            .select('a.query')
+            .where('a.wait_event_type', '=', 'Lock')
+            .where('a.query', 'ilike', '%for update of s')
+            .execute();
+          waited = waiting.length > 0;
+          if (!waited) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      });
+      assert.ok(waited, 'the refresh read waits for the lock on the session');
+      assert.equal(await read, 'revoked', 'and then reads the committed revocation, which its write keeps');
+    },
+  },
+  {
     name: 'a refresh rotates once through the unlocked path, and the old token after the grace window is theft',
     async run(open) {
       const t = await open();

@@ -83,7 +83,11 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
     if (activeSessionId === null) return EMPTY;
     if (dialect === 'postgres') {
       // A null-extended row of an outer join is NULL as a whole, so to_jsonb gives null for "none".
-      const { rows } = await sql<RefreshRows>`SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = ${activeSessionId}`.execute(db);
+      // The session row is locked too (FOR UPDATE OF s): a revocation that does not take the client
+      // first either commits before this read (seen: refused) or waits for this refresh's commit,
+      // so the refresh's write never puts a revoked session back to active.
+      const { rows } =
+        await sql<RefreshRows>`SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = ${activeSessionId} FOR UPDATE OF s`.execute(db);
       return rows[0] ?? EMPTY;
     }
     // SQLite runs in-process: the store's own finders cost no round trip.
