@@ -46,6 +46,21 @@ async function readForRefresh(t: BackendInstance, label: string) {
   return { jar, client, session, expected, writes, rows };
 }
 
+/** Whether a statement matching `pattern` comes to wait for a lock (polled; false if none does within about 5 s). */
+async function waitsForLock(t: BackendInstance, pattern: string): Promise<boolean> {
+  for (let i = 0; i < 500; i += 1) {
+    const waiting = await t.inspect
+      .selectFrom(sql<{ wait_event_type: string | null; query: string }>`pg_stat_activity`.as('a'))
+      .select('a.query')
+      .where('a.wait_event_type', '=', 'Lock')
+      .where('a.query', 'ilike', pattern)
+      .execute();
+    if (waiting.length > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
 export const refreshSwapCases: StoreCase[] = [
   {
     name: 'unchanged rows: both writes are applied',
@@ -110,16 +125,7 @@ export const refreshSwapCases: StoreCase[] = [
         // client, then waits for this lock and finds the session ended once it is granted.
         await trx.updateTable('sessions').set({ status: 'revoked' }).where('id', '=', expected.session.id).execute();
         applied = t.gatehouse.store.applyRefreshWritesIf(expected, writes);
-        for (;;) {
-          const waiting = await t.inspect
-            .selectFrom(sql<{ wait_event_type: string | null; query: string }>`pg_stat_activity`.as('a'))
-            .select('a.query')
-            .where('a.wait_event_type', '=', 'Lock')
-            .where('a.query', 'ilike', 'with client as%')
-            .execute();
-          if (waiting.length > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        assert.ok(await waitsForLock(t, 'with client as%'), 'the swap waits for the lock on the session');
       });
       assert.equal(await applied, false);
       const now = await rows();
@@ -140,16 +146,7 @@ export const refreshSwapCases: StoreCase[] = [
         // Revoked but not committed, by a writer that does not take the client row first.
         await trx.updateTable('sessions').set({ status: 'revoked' }).where('id', '=', expected.session.id).execute();
         read = t.gatehouse.store.transaction(async (tx) => (await tx.readRefreshRows(expected.session.id)).session?.status);
-        for (let i = 0; i < 500 && !waited; i += 1) {
-          const waiting = await t.inspect
-            .selectFrom(sql<{ wait_event_type: string | null; query: string }>`pg_stat_activity`.as('a'))
-            .select('a.query')
-            .where('a.wait_event_type', '=', 'Lock')
-            .where('a.query', 'ilike', '%for update of s')
-            .execute();
-          waited = waiting.length > 0;
-          if (!waited) await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        waited = await waitsForLock(t, '%for update of s');
       });
       assert.ok(waited, 'the refresh read waits for the lock on the session');
       assert.equal(await read, 'revoked', 'and then reads the committed revocation, which its write keeps');
