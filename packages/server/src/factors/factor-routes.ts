@@ -88,29 +88,29 @@ export function createFactorRoutes(gatehouse: Gatehouse, signedIn: SignedIn) {
     return typeof value === 'string' ? value : null;
   };
 
-  /** Code endpoints count against the verification limits, per IP and per user (or sign-in attempt). */
-  async function limited(request: Request, ctx: RequestContext, identifier: string): Promise<Response | null> {
+  /** Counts the request against the rules made from its client IP; the 429 when one is exceeded, else null. */
+  async function limitedBy(
+    request: Request,
+    ctx: RequestContext,
+    rules: (ip: string | null) => Parameters<Gatehouse['rateLimits']['attempt']>[0],
+  ): Promise<Response | null> {
     const ip = gatehouse.rateLimits.clientIp(request.headers);
-    return rateLimitedResponse(
-      await gatehouse.rateLimits.attempt(
-        [
-          { name: 'verifyIp', key: ip },
-          { name: 'verifyIdentifier', key: identifier },
-        ],
-        { ip, userAgent: ctx.userAgent },
-      ),
-    );
+    return rateLimitedResponse(await gatehouse.rateLimits.attempt(rules(ip), { ip, userAgent: ctx.userAgent }));
   }
+
+  /** Code endpoints count against the verification limits, per IP and per user (or sign-in attempt). */
+  const limited = (request: Request, ctx: RequestContext, identifier: string) =>
+    limitedBy(request, ctx, (ip) => [
+      { name: 'verifyIp', key: ip },
+      { name: 'verifyIdentifier', key: identifier },
+    ]);
 
   /**
    * Opening a passkey ceremony before anyone is signed in (the sign-in page asks for one on every
    * visit, for passkey autofill) writes a challenge row: counted per IP so a script cannot fill the
    * table.
    */
-  async function ceremonyLimited(request: Request, ctx: RequestContext): Promise<Response | null> {
-    const ip = gatehouse.rateLimits.clientIp(request.headers);
-    return rateLimitedResponse(await gatehouse.rateLimits.attempt([{ name: 'ceremonyIp', key: ip }], { ip, userAgent: ctx.userAgent }));
-  }
+  const ceremonyLimited = (request: Request, ctx: RequestContext) => limitedBy(request, ctx, (ip) => [{ name: 'ceremonyIp', key: ip }]);
 
   /** Wraps a route for the signed-in user (cookie or Bearer); 401 otherwise. */
   function me(
