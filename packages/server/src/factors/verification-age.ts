@@ -11,15 +11,19 @@ export interface SecondFactors {
   passkeys: number;
 }
 
-export async function secondFactorsOf(tx: Store, userId: string): Promise<SecondFactors> {
+/** What the user's factor list alone says: a confirmed authenticator app, and how many passkeys. */
+async function listedFactors(tx: Store, userId: string): Promise<Omit<SecondFactors, 'backupCodes'>> {
   const factors = await tx.listFactors(userId);
-  const totp = factors.some((f) => f.kind === 'totp' && f.status === 'verified');
   return {
-    totp,
-    // Backup codes stand in for the authenticator; without it they are no factor of their own.
-    backupCodes: totp ? await tx.countUnusedBackupCodes(userId) : 0,
+    totp: factors.some((f) => f.kind === 'totp' && f.status === 'verified'),
     passkeys: factors.filter((f) => f.kind === 'passkey').length,
   };
+}
+
+export async function secondFactorsOf(tx: Store, userId: string): Promise<SecondFactors> {
+  const listed = await listedFactors(tx, userId);
+  // Backup codes stand in for the authenticator; without it they are no factor of their own.
+  return { ...listed, backupCodes: listed.totp ? await tx.countUnusedBackupCodes(userId) : 0 };
 }
 
 /** A user with a TOTP authenticator or a passkey signs in with a second step and has an `fva[1]`. */
@@ -32,8 +36,7 @@ export function hasSecondFactor(factors: SecondFactors): boolean {
  * sign-in gates, `fva` and a refresh need, so a refresh reads only rows it has at hand.
  */
 export async function hasSecondFactorOf(tx: Store, userId: string): Promise<boolean> {
-  const factors = await tx.listFactors(userId);
-  return factors.some((f) => (f.kind === 'totp' && f.status === 'verified') || f.kind === 'passkey');
+  return hasSecondFactor({ ...(await listedFactors(tx, userId)), backupCodes: 0 });
 }
 
 const minutesSince = (t: number, at: number) => Math.max(0, Math.floor((t - at) / 60_000));
