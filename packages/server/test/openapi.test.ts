@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { validate } from '@readme/openapi-parser';
 import { generateSecretKey } from '@gatehouse/server';
-import { documentedRoutes, openApiDocument } from '../src/http/openapi.js';
-import { API, ORIGIN, createTestInstance, type TestInstance } from '../../../test-support/instance.js';
+import { documentedRoutes, openApiDocument, type DocumentedRoute } from '../src/http/openapi.js';
+import { API, ORIGIN, PASSWORD, createTestInstance, send, type TestInstance } from '../../../test-support/instance.js';
 import { member } from '../../../test-support/org-setup.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -100,5 +100,51 @@ describe('OpenAPI document', () => {
     // The probe can fail: an unknown path and a wrong method are told apart from a route.
     assert.equal(await dispatches('GET', '/no/such/route'), false);
     assert.equal(await dispatches('DELETE', '/sign-in'), false);
+  });
+
+  /** The status a route answers to a caller with no credentials and an empty JSON object (or no body). */
+  async function anonymousStatus(route: DocumentedRoute, path: string): Promise<number> {
+    const headers: Record<string, string> = {};
+    if (route.method !== 'GET') headers.origin = ORIGIN;
+    const withBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'DELETE';
+    if (withBody) headers['content-type'] = 'application/json';
+    const url = path.startsWith('/.well-known/') ? `${ORIGIN}${path}` : `${ORIGIN}${API}${path}`;
+    const res = await t.gatehouse.handle(new Request(url, { method: route.method, headers, ...(withBody ? { body: '{}' } : {}) }));
+    await res.arrayBuffer();
+    return res.status;
+  }
+
+  test('what each route answers an anonymous caller is among its documented responses', async () => {
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const problems: string[] = [];
+    for (const route of documentedRoutes()) {
+      const concrete = route.path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? 'x');
+      const status = await anonymousStatus(route, concrete);
+      const documented = Object.keys(doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {});
+      if (status >= 300 && status < 400) continue; // a page route redirecting to sign-in
+      if (!documented.includes(String(status)))
+        problems.push(`${route.method} ${route.path} answered ${status}, documented ${documented.join(',')}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  test('the refusals of the credential routes are documented: a wrong password, an unknown client token, a taken address', async () => {
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const probes: { path: string; json: unknown; status: number; code: string }[] = [
+      { path: '/sign-in', json: { email: 'admin@example.com', password: 'not the password' }, status: 401, code: 'invalid_credentials' },
+      {
+        path: '/app/client-refresh',
+        json: { clientToken: `client_${'a'.repeat(26)}.${'b'.repeat(43)}` },
+        status: 401,
+        code: 'client_invalid',
+      },
+      { path: '/sign-up', json: { email: 'admin@example.com', password: PASSWORD }, status: 409, code: 'identifier_exists' },
+    ];
+    for (const probe of probes) {
+      const res = await send(t, `${API}${probe.path}`, { json: probe.json });
+      assert.equal(res.status, probe.status, `${probe.path}: ${res.text}`);
+      assert.equal((res.body as { error: { code: string } }).error.code, probe.code);
+      assert.ok(`${probe.status}` in (doc.paths[probe.path]?.post?.responses ?? {}), `${probe.path} does not document ${probe.status}`);
+    }
   });
 });

@@ -24,6 +24,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'createSignUp',
       summary: 'signUp.create(): a sign-up attempt, pending (missing_requirements) until its address is verified',
       auth: 'none',
+      errors: ['identifier_exists', 'form_password_invalid', 'rate_limited'],
       body: CreateSignUpBody,
     },
     { method: 'GET', path: '/sign-ups/{signUpId}', operationId: 'getSignUp', summary: 'A sign-up attempt', auth: 'none' },
@@ -33,6 +34,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'prepareSignUpVerification',
       summary: 'Mail a 6-digit code (and a link) to the address; an earlier code stops working',
       auth: 'none',
+      errors: ['rate_limited'],
       body: PrepareBody,
     },
     {
@@ -41,6 +43,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'attemptSignUpVerification',
       summary: 'Verify the code: the user and the session are created (complete, with cookies)',
       auth: 'none',
+      errors: ['code_invalid', 'rate_limited'],
       body: AttemptBody,
     },
     {
@@ -56,6 +59,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'signUpVerificationLink',
       summary: 'The verification link confirmed (form post): completes the sign-up and signs this browser in (303)',
       auth: 'none',
+      errors: ['unsupported_media_type', 'rate_limited'],
     },
     {
       method: 'POST',
@@ -64,6 +68,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       summary:
         "signIn.create({ strategy: 'reset_password_email_code', identifier }): mails a reset code (the same answer for unknown addresses)",
       auth: 'none',
+      errors: ['rate_limited'],
       body: CreateSignInBody,
     },
     {
@@ -72,6 +77,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'prepareFirstFactor',
       summary: 'Mail a new reset code',
       auth: 'none',
+      errors: ['rate_limited'],
       body: PrepareFirstFactorBody,
     },
     {
@@ -80,6 +86,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'attemptFirstFactor',
       summary: 'Verify the reset code (needs_new_password)',
       auth: 'none',
+      errors: ['code_invalid', 'rate_limited'],
       body: FirstFactorBody,
     },
     {
@@ -88,6 +95,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'resetPassword',
       summary: 'Set the new password; other sessions end (setting); this browser is signed in',
       auth: 'none',
+      errors: ['form_password_invalid', 'rate_limited'],
       body: ResetPasswordBody,
     },
     {
@@ -96,6 +104,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'changePassword',
       summary: 'Change the password (the current one is required when there is one)',
       auth: 'session',
+      errors: ['invalid_credentials', 'form_password_invalid', 'rate_limited'],
       body: ChangePasswordBody,
     },
     {
@@ -104,6 +113,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'addEmailAddress',
       summary: 'Add an address (unverified; a code is mailed to it)',
       auth: 'session',
+      errors: ['identifier_exists', 'rate_limited'],
       body: AddEmailBody,
     },
     {
@@ -119,6 +129,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'attemptEmailAddressVerification',
       summary: 'Verify an address with its code',
       auth: 'session',
+      errors: ['code_invalid', 'rate_limited'],
       body: AttemptBody,
     },
     {
@@ -141,6 +152,7 @@ export function accountRouteDocs(): DocumentedRoute[] {
       operationId: 'deleteAccount',
       summary: 'Delete the account (confirmed with the password when there is one): sessions and memberships end',
       auth: 'session',
+      errors: ['invalid_credentials', 'rate_limited'],
       body: DeleteAccountBody,
     },
   ];

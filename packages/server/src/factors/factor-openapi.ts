@@ -20,6 +20,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'attemptSecondFactor',
       summary: 'The second step of a sign-in (TOTP, backup code or passkey) for the attempt in the __gh_sign_in cookie',
       auth: 'none',
+      errors: ['unauthenticated', 'code_invalid', 'rate_limited'],
       body: SecondFactorBody,
     },
     {
@@ -28,6 +29,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'secondFactorPasskeyOptions',
       summary: "WebAuthn options for the attempt's user's passkeys",
       auth: 'none',
+      errors: ['unauthenticated', 'rate_limited'],
     },
     {
       method: 'POST',
@@ -35,6 +37,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'passkeySignInOptions',
       summary: 'WebAuthn options for any discoverable passkey',
       auth: 'none',
+      errors: ['rate_limited'],
     },
     {
       method: 'POST',
@@ -42,6 +45,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'signInWithPasskey',
       summary: 'Sign in with a passkey',
       auth: 'none',
+      errors: ['unauthenticated', 'rate_limited'],
       body: PasskeySignInBody,
     },
     {
@@ -50,6 +54,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'reverify',
       summary: 'Verify a factor again; the new session token carries a fresh fva',
       auth: 'session',
+      errors: ['code_invalid', 'rate_limited'],
       body: ReverifyBody,
     },
     {
@@ -80,6 +85,7 @@ export function factorRouteDocs(): DocumentedRoute[] {
       operationId: 'confirmTotp',
       summary: 'Confirm TOTP enrolment with a code; returns backup codes once',
       auth: 'session',
+      errors: ['code_invalid', 'rate_limited'],
       body: ConfirmTotpBody,
     },
     {

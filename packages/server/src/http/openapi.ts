@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of the auth HTTP API, made from the zod schemas the routes validate with and from the backend operation table.
 
-import { STATUS_BY_CODE } from '@gatehouse/core';
+import { STATUS_BY_CODE, type GatehouseErrorCode } from '@gatehouse/core';
 import { BACKEND_PREFIX } from '../backend/client.js';
 import { pathParams } from '../backend/operation.js';
 import { factorRouteDocs } from '../factors/factor-openapi.js';
@@ -31,6 +31,8 @@ export interface DocumentedRoute {
   operationId: string;
   /** The answer is not JSON (a download). */
   download?: 'jsonl-or-csv' | 'prometheus' | 'html';
+  /** Refusals beyond those its shape implies (wrong credentials, a used-up code, the rate limits). */
+  errors?: readonly GatehouseErrorCode[];
 }
 
 const ID_PARAMS: Record<string, string> = {
@@ -73,6 +75,7 @@ export function appRoutes(): DocumentedRoute[] {
       summary: 'The page a first-admin link opens (`gatehouse init`): HTML, query `token`',
       tag: 'admin',
       auth: 'session',
+      errors: ['not_found'],
       download: 'html',
     },
     {
@@ -82,6 +85,7 @@ export function appRoutes(): DocumentedRoute[] {
       summary: 'Use a first-admin link: the signed-in user becomes the instance admin (form post, `token`; 303 to the dashboard)',
       tag: 'admin',
       auth: 'session',
+      errors: ['unsupported_media_type', 'not_found'],
       download: 'html',
     },
     ...machineRouteDocs(),
@@ -130,6 +134,7 @@ function errors(route: DocumentedRoute): Record<string, unknown> {
   if (route.method !== 'GET') statuses.add(STATUS_BY_CODE.csrf_rejected);
   if (route.path.includes('{') || route.auth === 'admin') statuses.add(STATUS_BY_CODE.not_found);
   if (route.tag === 'organizations' || route.tag === 'backend' || route.tag === 'admin') statuses.add(STATUS_BY_CODE.conflict);
+  for (const code of route.errors ?? []) statuses.add(STATUS_BY_CODE[code]);
   return Object.fromEntries([...statuses].sort().map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
 }
 

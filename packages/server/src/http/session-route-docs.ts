@@ -17,6 +17,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       summary: 'Create an account: with verification required, a pending sign-up attempt whose code is mailed; else the user, signed in',
       tag: 'sessions',
       auth: 'none',
+      errors: ['identifier_exists', 'form_password_invalid', 'rate_limited'],
       body: SignUpBody,
     },
     {
@@ -26,6 +27,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       summary: 'Sign in with email and password',
       tag: 'sessions',
       auth: 'none',
+      errors: ['invalid_credentials', 'rate_limited'],
       body: SignInBody,
     },
     {
@@ -35,6 +37,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
       summary: 'A fresh session token from the client cookie',
       tag: 'sessions',
       auth: 'client',
+      errors: ['rate_limited'],
     },
     {
       method: 'POST',
@@ -44,6 +47,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
         "An app in front of a standalone service refreshes a visitor's session: the client token and the browser's context in, the new session token, rotated client token and claims out (Bearer secret key)",
       tag: 'sessions',
       auth: 'secretKey',
+      errors: ['rate_limited'],
       body: AppRefreshBody,
     },
     {
@@ -54,6 +58,7 @@ export function sessionRouteDocs(): DocumentedRoute[] {
         "An app in front of a standalone service without its secret key refreshes a visitor's session: the client token in (JSON body; no cookie is read), the new session token, rotated client token and claims out",
       tag: 'sessions',
       auth: 'none',
+      errors: ['client_invalid', 'rate_limited'],
       body: AppClientRefreshBody,
     },
     {
