@@ -47,7 +47,7 @@ async function readForRefresh(t: BackendInstance, label: string) {
 }
 
 /** Whether a statement matching `pattern` comes to wait for a lock (polled; false if none does within about 5 s). */
-async function waitsForLock(t: BackendInstance, pattern: string): Promise<boolean> {
+export async function waitsForLock(t: BackendInstance, pattern: string): Promise<boolean> {
   for (let i = 0; i < 500; i += 1) {
     const waiting = await t.inspect
       .selectFrom(sql<{ wait_event_type: string | null; query: string }>`pg_stat_activity`.as('a'))

@@ -11,6 +11,7 @@ import {
 } from '../../../test-support/backends.js';
 import { storeCases } from './store-cases.js';
 import { refreshSwapCases } from './refresh-swap-cases.js';
+import { sessionLockCases } from './session-lock-cases.js';
 
 const postgresSkip = await serviceGate('PostgreSQL');
 
@@ -28,7 +29,9 @@ for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
       await database?.drop();
     });
 
-    for (const { name, run } of [...storeCases, ...refreshSwapCases].filter((c) => !c.backends || c.backends.includes(backend))) {
+    for (const { name, run } of [...storeCases, ...refreshSwapCases, ...sessionLockCases].filter(
+      (c) => !c.backends || c.backends.includes(backend),
+    )) {
       test(name, () =>
         run(async (options, clock) => {
           if (!database) throw new Error(`no ${backend} database`);

@@ -55,10 +55,15 @@ export function createImpersonation(deps: ImpersonationDeps) {
       if (target.banned === 1) throw new GatehouseError('forbidden', 'A banned user cannot be impersonated.');
       return store.transaction(async (tx) => {
         const t = now();
-        const own = await tx.findSession(adminSessionId);
-        if (!own || own.user_id !== adminId || !isLive(own) || !withinLimits(own, t))
-          throw new GatehouseError('not_found', 'Your own session has ended; sign in again.');
-        await tx.findClientForUpdate(own.client_id);
+        const liveOwn = (own: SessionRow | null): own is SessionRow =>
+          own !== null && own.user_id === adminId && isLive(own) && withinLimits(own, t);
+        const seen = await tx.findSession(adminSessionId);
+        if (!liveOwn(seen)) throw new GatehouseError('not_found', 'Your own session has ended; sign in again.');
+        // The client, then the admin's session, locked and read again: an admin session ended
+        // meanwhile (sign-out everywhere, a revocation) starts nothing on top of it.
+        await tx.findClientForUpdate(seen.client_id);
+        const own = await tx.findSessionForUpdate(seen.id);
+        if (!liveOwn(own)) throw new GatehouseError('not_found', 'Your own session has ended; sign in again.');
         const session: SessionRow = {
           id: newId('sess'),
           client_id: own.client_id,

@@ -25,12 +25,23 @@ export function createActiveOrganization(deps: SessionDeps) {
   const { store, now } = deps;
 
   /** The live session of this actor, or a 404 that reveals nothing. */
-  async function ownLiveSession(tx: Store, actor: SessionActor): Promise<SessionRow> {
-    const session = await tx.findSession(actor.sessionId);
+  async function ownLiveSession(tx: Store, actor: SessionActor, lock = false): Promise<SessionRow> {
+    const session = lock ? await tx.findSessionForUpdate(actor.sessionId) : await tx.findSession(actor.sessionId);
     if (!session || session.user_id !== actor.userId || !isLive(session) || !withinLimits(session, now())) {
       throw new GatehouseError('not_found', 'No such session.');
     }
     return session;
+  }
+
+  /**
+   * {@link ownLiveSession}, read again with its client and then itself locked (the order refresh
+   * takes them in), for a transaction that writes the session's status: a revocation committed
+   * meanwhile is seen (404) instead of being overwritten with `active`.
+   */
+  async function lockOwnLiveSession(tx: Store, actor: SessionActor): Promise<SessionRow> {
+    const { client_id } = await ownLiveSession(tx, actor);
+    await tx.findClientForUpdate(client_id);
+    return ownLiveSession(tx, actor, true);
   }
 
   /** The org by id or slug, when the user is a member; otherwise the same 404 whether or not it exists. */
@@ -56,7 +67,7 @@ export function createActiveOrganization(deps: SessionDeps) {
      */
     async setActiveOrganization(actor: SessionActor, organization: string | null, ctx: RequestContext): Promise<ActiveOrganizationResult> {
       return store.transaction(async (tx) => {
-        const session = await ownLiveSession(tx, actor);
+        const session = await lockOwnLiveSession(tx, actor);
         if (organization === null && deps.settings.organizationsRequired) {
           throw new GatehouseError('bad_request', 'This application requires an active organization.');
         }

@@ -70,6 +70,12 @@ export interface SessionStore {
   updateClient(id: string, changes: Updateable<ClientsTable>): Promise<void>;
   insertSession(row: Insertable<SessionsTable>): Promise<void>;
   findSession(id: string): Promise<SessionRow | null>;
+  /**
+   * Like {@link findSession}, and the row stays locked until the transaction ends (PostgreSQL): a
+   * write that follows this read cannot put back a status that another writer changed meanwhile.
+   * Take the session's client first ({@link findClientForUpdate}): the lock order refresh uses.
+   */
+  findSessionForUpdate(id: string): Promise<SessionRow | null>;
   updateSession(id: string, changes: Updateable<SessionsTable>): Promise<void>;
   listSessionsOfClient(clientId: string): Promise<SessionRow[]>;
   /** Sets `status` on every live (active or pending) session of a client; returns the ids changed. */
@@ -89,6 +95,8 @@ export interface SessionStore {
 }
 
 export function sessionQueries(db: Kysely<Database> | Transaction<Database>, dialect: Dialect): SessionStore {
+  // SQLite has no FOR UPDATE (and needs none: one writer at a time holds the whole file).
+  const locked = <Q extends { forUpdate(): Q }>(query: Q): Q => (dialect === 'postgres' ? query.forUpdate() : query);
   return {
     async insertClient(row) {
       await db.insertInto('clients').values(row).execute();
@@ -97,9 +105,7 @@ export function sessionQueries(db: Kysely<Database> | Transaction<Database>, dia
       return (await db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
     },
     async findClientForUpdate(id) {
-      const query = db.selectFrom('clients').selectAll().where('id', '=', id);
-      // SQLite has no FOR UPDATE (and needs none: one writer at a time holds the whole file).
-      return (await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst()) ?? null;
+      return (await locked(db.selectFrom('clients').selectAll().where('id', '=', id)).executeTakeFirst()) ?? null;
     },
     async updateClient(id, changes) {
       await db.updateTable('clients').set(changes).where('id', '=', id).execute();
@@ -109,6 +115,9 @@ export function sessionQueries(db: Kysely<Database> | Transaction<Database>, dia
     },
     async findSession(id) {
       return (await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
+    },
+    async findSessionForUpdate(id) {
+      return (await locked(db.selectFrom('sessions').selectAll().where('id', '=', id)).executeTakeFirst()) ?? null;
     },
     async updateSession(id, changes) {
       await db.updateTable('sessions').set(changes).where('id', '=', id).execute();
