@@ -1,7 +1,8 @@
 // The reads and writes of a refresh in as few round trips as the database allows: on PostgreSQL the
 // rows behind a client in one statement, and the refresh's writes in one statement.
 
-import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { preparedQuery } from '../store/prepared.js';
 import type { Database, Dialect } from '../store/types.js';
 import { sessionQueries, type ClientRow, type ClientsTable, type SessionRow, type SessionsTable } from './session-store.js';
 import { clientTokenQueries } from './client-token-store.js';
@@ -67,11 +68,16 @@ export interface RefreshStore {
 const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
 
 /** The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL. */
-const ROWS_AS_JSON = sql`to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
+const ROWS_AS_JSON = `to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
   (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_factors f WHERE f.user_id = s.user_id) AS factors`;
-const JOINS = sql`LEFT JOIN users u ON u.id = s.user_id
+const JOINS = `LEFT JOIN users u ON u.id = s.user_id
   LEFT JOIN organizations o ON o.id = s.active_organization_id
   LEFT JOIN memberships m ON m.organization_id = s.active_organization_id AND m.user_id = s.user_id`;
+// Fixed texts, run as prepared statements: PostgreSQL plans each once per connection.
+const READ_ROWS_LOCKED = `SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = $1 FOR UPDATE OF s`;
+const READ_CLIENT_ROWS = `SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
+  FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
+  WHERE c.id = $1`;
 
 export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dialect: Dialect): RefreshStore {
   const sessions = sessionQueries(db, dialect);
@@ -86,8 +92,7 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
       // The session row is locked too (FOR UPDATE OF s): a revocation that does not take the client
       // first either commits before this read (seen: refused) or waits for this refresh's commit,
       // so the refresh's write never puts a revoked session back to active.
-      const { rows } =
-        await sql<RefreshRows>`SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = ${activeSessionId} FOR UPDATE OF s`.execute(db);
+      const { rows } = await db.executeQuery(preparedQuery<RefreshRows>(READ_ROWS_LOCKED, [activeSessionId]));
       return rows[0] ?? EMPTY;
     }
     // SQLite runs in-process: the store's own finders cost no round trip.
@@ -130,10 +135,7 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
         const client = await sessions.findClient(clientId);
         return { client, ...(client ? await readRows(client.active_session_id) : EMPTY) };
       }
-      const { rows } = await sql<ClientRefreshRows>`
-        SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
-        FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
-        WHERE c.id = ${clientId}`.execute(db);
+      const { rows } = await db.executeQuery(preparedQuery<ClientRefreshRows>(READ_CLIENT_ROWS, [clientId]));
       const found = rows[0];
       // No active session: the joins gave nulls, and factors an empty list of nobody's.
       return found ? { ...found, ...(found.session ? {} : EMPTY) } : { client: null, ...EMPTY };
@@ -162,12 +164,33 @@ function sameRow<T extends object>(row: T, expected: Partial<T>): boolean {
   });
 }
 
-/** `column = value` for each column of `row` (`IS NULL` for null: SQL's `=` never matches NULL). */
-function matches(table: 'clients' | 'sessions', row: object): RawBuilder<SqlBool> {
-  const conditions = Object.entries(row).map(([column, value]) =>
-    value === null ? sql`${sql.ref(`${table}.${column}`)} IS NULL` : sql`${sql.ref(`${table}.${column}`)} = ${value}`,
-  );
-  return sql<SqlBool>`${sql.join(conditions, sql` AND `)}`;
+/** A placeholder for each value, numbered in the order they are given. */
+type Placeholder = (value: unknown) => string;
+
+/** A column of ours as an identifier (our column names only: anything else is a programming error). */
+function column(name: string): string {
+  if (!/^[a-z_]+$/.test(name)) throw new TypeError(`Not a column name: ${name}`);
+  return `"${name}"`;
+}
+
+/**
+ * `table.column` holds `value` for each column of `row`: `=` on the id (the primary key finds the
+ * row), `IS NOT DISTINCT FROM` on the rest (null matches null), so the text does not depend on
+ * which values are null.
+ */
+function matching(table: 'clients' | 'sessions', row: object, placeholder: Placeholder): string {
+  return Object.entries(row)
+    .map(([name, value]) => `${table}.${column(name)} ${name === 'id' ? '=' : 'IS NOT DISTINCT FROM'} ${placeholder(value)}`)
+    .join(' AND ');
+}
+
+/** `SET column = value, …` for the given changes (in column order, so one set of columns is one text). */
+function assignments(changes: object, placeholder: Placeholder): string {
+  return Object.entries(changes)
+    .filter(([, value]) => value !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => `${column(name)} = ${placeholder(value)}`)
+    .join(', ');
 }
 
 /** What PostgreSQL answers to a division by zero: the statement below aborts itself with it. */
@@ -180,39 +203,46 @@ const DIVISION_BY_ZERO = '22012';
  * client too), then the retired token. Should the session change between the statement's snapshot
  * and its lock (a writer that does not lock the client first), the statement fails itself, so
  * nothing of it stays. Client before session is the order of every locking path (no deadlock).
+ * Its text depends only on which writes there are and which columns they set (a few shapes), so
+ * it runs as a prepared statement.
  */
 async function applyIfPostgres(
   db: Kysely<Database> | Transaction<Database>,
   expected: RefreshExpectation,
   writes: RefreshWrites,
 ): Promise<boolean> {
+  const values: unknown[] = [];
+  const placeholder: Placeholder = (value) => `$${values.push(value)}`;
   const { client, session } = expected;
-  const sessionAsRead = sql<SqlBool>`EXISTS (SELECT 1 FROM sessions WHERE ${matches('sessions', session)})`;
-  const taken = sql<SqlBool>`EXISTS (SELECT 1 FROM client)`;
+  const clientAsRead = matching('clients', client, placeholder);
+  const sessionAsRead = matching('sessions', session, placeholder);
   const clientPart =
     writes.client?.id === client.id
-      ? db.updateTable('clients').set(writes.client.changes).where(matches('clients', client)).where(sessionAsRead).returning('clients.id')
-      : db.selectFrom('clients').select('clients.id').where(matches('clients', client)).where(sessionAsRead).forUpdate();
+      ? `UPDATE clients SET ${assignments(writes.client.changes, placeholder)}
+          WHERE ${clientAsRead} AND EXISTS (SELECT 1 FROM sessions WHERE ${sessionAsRead}) RETURNING clients.id`
+      : `SELECT clients.id FROM clients WHERE ${clientAsRead} AND EXISTS (SELECT 1 FROM sessions WHERE ${sessionAsRead}) FOR UPDATE`;
   const sessionPart =
     writes.session?.id === session.id
-      ? db.updateTable('sessions').set(writes.session.changes).where(matches('sessions', session)).where(taken).returning('sessions.id')
-      : db.selectFrom('sessions').select('sessions.id').where(matches('sessions', session)).where(taken).forUpdate();
-  const parts = [sql`client AS (${clientPart})`, sql`session AS (${sessionPart})`];
+      ? `UPDATE sessions SET ${assignments(writes.session.changes, placeholder)}
+          WHERE ${sessionAsRead} AND EXISTS (SELECT 1 FROM client) RETURNING sessions.id`
+      : `SELECT sessions.id FROM sessions WHERE ${sessionAsRead} AND EXISTS (SELECT 1 FROM client) FOR UPDATE`;
+  const parts = [`client AS (${clientPart})`, `session AS (${sessionPart})`];
   const { retire } = writes;
   if (retire) {
     parts.push(
-      sql`pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${retire.pruneBefore} AND EXISTS (SELECT 1 FROM session))`,
+      `pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${placeholder(retire.pruneBefore)} AND EXISTS (SELECT 1 FROM session))`,
     );
     parts.push(
-      sql`retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at) SELECT ${retire.tokenHash}, ${retire.clientId}, ${retire.at} FROM session ON CONFLICT (token_hash) DO NOTHING)`,
+      `retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at)
+        SELECT ${placeholder(retire.tokenHash)}, ${placeholder(retire.clientId)}, ${placeholder(retire.at)} FROM session
+        ON CONFLICT (token_hash) DO NOTHING)`,
     );
   }
   // The client taken without the session: 1 / 0, and the whole statement is undone.
-  const count = (cte: string) => sql`(SELECT count(*) FROM ${sql.table(cte)})`;
-  const statement = sql<{ taken: number }>`WITH ${sql.join(parts)}
-    SELECT ${count('session')}::int AS taken, 1 / (1 - ${count('client')} + ${count('session')})::int AS whole`;
+  const text = `WITH ${parts.join(', ')}
+    SELECT (SELECT count(*) FROM session)::int AS taken, 1 / (1 - (SELECT count(*) FROM client) + (SELECT count(*) FROM session))::int AS whole`;
   try {
-    const { rows } = await statement.execute(db);
+    const { rows } = await db.executeQuery(preparedQuery<{ taken: number }>(text, values));
     return rows[0]?.taken === 1;
   } catch (error) {
     if ((error as { code?: unknown }).code === DIVISION_BY_ZERO) return false;

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './types.js';
+import { statementName } from './prepared.js';
 
 /** BIGINT (and COUNT(*)): pg hands these over as strings unless told otherwise. */
 const INT8_OID = 20;
@@ -69,13 +70,13 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
  */
 function discardingTimedOutClients(pool: pg.Pool): pg.Pool {
   const timedOut = new WeakSet<pg.PoolClient>();
-  const prepared = new WeakSet<pg.PoolClient>();
+  const wrapped = new WeakSet<pg.PoolClient>();
   const connect = async (): Promise<pg.PoolClient> => {
     const client = await pool.connect();
     // Once per connection (a client is checked out again and again: wrapping its query on every
     // checkout would nest one wrapper per query it has ever run).
-    if (!prepared.has(client)) {
-      prepared.add(client);
+    if (!wrapped.has(client)) {
+      wrapped.add(client);
       // A checked-out client whose connection is cut (a database restart, a terminated backend)
       // emits 'error' besides failing its query; the pool listens only while the client is idle, so
       // without this the event would crash the process. The query's own rejection still reports it.
@@ -83,7 +84,10 @@ function discardingTimedOutClients(pool: pg.Pool): pg.Pool {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       Object.assign(client, {
         query: (...args: unknown[]) => {
-          const result = query(...args);
+          // A registered hot statement runs as a named prepared statement: this connection parses
+          // and plans it once (the values still travel separately, as for every query).
+          const name = typeof args[0] === 'string' ? statementName(args[0]) : undefined;
+          const result = name === undefined ? query(...args) : query({ name, text: args[0], values: args[1] });
           if (result instanceof Promise) {
             result.catch((error: unknown) => {
               if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) timedOut.add(client);
