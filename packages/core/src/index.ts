@@ -84,7 +84,7 @@ export { clientAddress, forwardedHostAndProtocol } from './forwarded.js';
 export { withClerkUserFields } from './user-fields.js';
 export type { ClerkUserFields, EmailAddress, UserRecordFields } from './user-fields.js';
 export { createRemoteKeyResolver } from './remote-jwks.js';
-export type { RemoteKeyResolverOptions } from './remote-jwks.js';
+export type { RemoteKeyResolver, RemoteKeyResolverOptions } from './remote-jwks.js';
 export { isReverificationHint, reverificationError, reverificationErrorResponse } from './reverification.js';
 export type { ReverificationHint, ReverificationRequirement } from './reverification.js';
 export { HOSTED_PAGES, hostedPageUrl } from './hosted-pages.js';

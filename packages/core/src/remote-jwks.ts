@@ -19,6 +19,18 @@ export interface RemoteKeyResolverOptions {
   signatures?: SignatureProvider;
 }
 
+/** A remote key set, which its owner may also fetch again ahead of its expiry. */
+export interface RemoteKeyResolver extends KeyResolver {
+  /** How long a fetched set is trusted (`cacheMaxAgeMs`). */
+  readonly maxAgeMs: number;
+  peekKey(kid: string, alg: string): VerifyingKey | null | undefined;
+  /**
+   * Fetches the set again now (sharing a fetch already under way). A failure keeps the current set
+   * until its own age runs out, then drops it (fail closed); it never throws.
+   */
+  refresh(): Promise<void>;
+}
+
 /** A JWKS document larger than this is refused: a key set is a few kilobytes. */
 const MAX_JWKS_BYTES = 256 * 1024;
 
@@ -40,7 +52,7 @@ interface CachedKey {
  * the trusted set changes, which drops verified-token cache entries signed by a retired key.
  * @throws TypeError on a missing or non-http(s) `jwksUrl` or a negative duration
  */
-export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyResolver {
+export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): RemoteKeyResolver {
   const url = new URL(String(options.jwksUrl));
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('jwksUrl must be an http(s) URL');
   const maxAge = duration(options.cacheMaxAgeMs, 10 * 60_000, 'cacheMaxAgeMs');
@@ -114,6 +126,8 @@ export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyR
     get revision() {
       return revision;
     },
+    maxAgeMs: maxAge,
+    refresh,
     async getKey(kid, alg) {
       const entry = await lookup(kid);
       if (!entry || entry.jwk.alg !== alg) return null;
@@ -127,13 +141,13 @@ export function createRemoteKeyResolver(options: RemoteKeyResolverOptions): KeyR
       }
     },
     /**
-     * The key without waiting, when the set is fresh (fetched within its lifetime, no fetch under
-     * way) and holds `kid` for `alg`: imported already, or importable synchronously (node:crypto).
-     * Anything else (expired, unknown kid, another algorithm, a failed import) is undefined: the
-     * asynchronous `getKey` decides, with its refetch and fail-closed rules.
+     * The key without waiting, when the set is fresh (fetched within its lifetime; a fetch under way
+     * does not make it less so) and holds `kid` for `alg`: imported already, or importable
+     * synchronously (node:crypto). Anything else (expired, unknown kid, another algorithm, a failed
+     * import) is undefined: the asynchronous `getKey` decides, with its refetch and fail-closed rules.
      */
     peekKey(kid, alg) {
-      if (inflight || Date.now() - fetchedAt >= maxAge) return undefined;
+      if (Date.now() - fetchedAt >= maxAge) return undefined;
       const entry = keys.get(kid);
       if (!entry || entry.jwk.alg !== alg) return undefined;
       if (!entry.ready && importSync && !entry.imported) {

@@ -210,6 +210,26 @@ describe('createRemoteKeyResolver', () => {
     assert.equal(expiring.peekKey?.('key_first', 'RS256'), undefined, 'an expired set is fetched again, not trusted on');
   });
 
+  test('refresh(): fetches again now; a fresh set stays usable while it runs and after it fails', async () => {
+    server.serve([first.publicJwk]);
+    const keys = createRemoteKeyResolver({ jwksUrl: server.url });
+    const key = await keys.getKey('key_first', 'RS256');
+    assert.ok(key);
+    const before = server.requests;
+    const refreshing = keys.refresh();
+    assert.equal(keys.peekKey('key_first', 'RS256'), key, 'a fetch under way does not hide a fresh set');
+    await refreshing;
+    assert.equal(server.requests - before, 1);
+    server.answer((res) => res.writeHead(503).end());
+    await keys.refresh(); // never throws
+    assert.equal(keys.peekKey('key_first', 'RS256'), key, 'a failed refetch keeps a set that is still within its age');
+    server.serve([second.publicJwk]);
+    const revision = keys.revision;
+    await keys.refresh();
+    assert.ok(keys.revision > revision, 'a rotation is picked up');
+    assert.equal(keys.peekKey('key_first', 'RS256'), undefined, 'the retired key is gone');
+  });
+
   test('refuses a non-http(s) URL and negative durations at construction', () => {
     assert.throws(() => createRemoteKeyResolver({ jwksUrl: 'file:///etc/jwks.json' }), TypeError);
     assert.throws(() => createRemoteKeyResolver({ jwksUrl: 'not a url' }), TypeError);

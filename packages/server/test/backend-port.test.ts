@@ -130,3 +130,34 @@ for (const [mode, port] of backends) {
     });
   });
 }
+
+describe('a standalone port keeps its key set fresh while idle', () => {
+  test('the set is fetched again before it expires, so a token is checked synchronously after the set would have expired', async () => {
+    const jwksFetches: number[] = [];
+    const counting: typeof fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith('/.well-known/jwks.json')) jwksFetches.push(Date.now());
+      return fetch(input, init);
+    };
+    const idle = await createRemoteBackend({ serviceUrl: server.url, jwksMaxAgeMs: 300, fetch: counting, log: () => undefined });
+    try {
+      const jar = createCookieJar();
+      const email = `port-idle-${Date.now()}@example.com`;
+      const res = await send({ gatehouse: idle, bodies: [] }, `${API}/sign-up`, { json: { email, password: PASSWORD }, jar, base: APP });
+      assert.equal(res.status, 200, res.text);
+      const fetchedAtStart = jwksFetches.length;
+      assert.ok(fetchedAtStart >= 1, 'fetched when the port opened');
+      // Three lifetimes of the set pass with no request at all.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      assert.ok(jwksFetches.length >= fetchedAtStart + 3, `fetched again while idle (${jwksFetches.length - fetchedAtStart} times)`);
+      const state = idle.authenticate(new Request(`${APP}/x`, { headers: { cookie: jar.header() } }));
+      assert.ok(!(state instanceof Promise), 'answered with keys at hand, without waiting for a fetch');
+      assert.equal(state.status, 'signed-in');
+    } finally {
+      await idle.close();
+    }
+    // Closed: no more fetches.
+    const afterClose = jwksFetches.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(jwksFetches.length, afterClose);
+  });
+});

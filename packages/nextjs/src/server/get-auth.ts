@@ -41,8 +41,8 @@ function notReady(why: string): never {
  * `orgId`, `orgRole`, `has()`, `getToken()` ... The token is verified by this process's
  * Gatehouse instance, which the middleware (or `startGatehouse()` in instrumentation.ts) opens.
  * @throws GatehouseError `setup_missing` when Gatehouse is not open in this process yet, or
- *   when it cannot answer without waiting (a standalone service whose key set is older than ten
- *   minutes and not fetched again yet; `await auth()` waits)
+ *   when it cannot answer without waiting (a standalone service that has not answered the app's
+ *   key-set fetches, made every 5 minutes, for longer than a set is trusted; `await auth()` waits)
  */
 export function getAuth(req: GetAuthRequest, options: GetAuthOptions = {}): AuthObject {
   const port = options.backend ?? openedBackend();

@@ -52,6 +52,12 @@ export interface RemoteGatehouseOptions {
   secretKey?: string;
   /** How long a call to the service may take (default 5 s). */
   timeoutMs?: number;
+  /**
+   * How long the service's key set is trusted once fetched (default 10 minutes). The app fetches it
+   * again every half of that, so a synchronous `getAuth(req)` has keys at hand while the service
+   * answers, however long the app sat idle.
+   */
+  jwksMaxAgeMs?: number;
   fetch?: typeof fetch;
   log?: (line: string) => void;
 }
@@ -98,10 +104,14 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     fetch: doFetch,
     timeoutMs,
     signatures: nodeSignatures,
+    ...(options.jwksMaxAgeMs === undefined ? {} : { cacheMaxAgeMs: options.jwksMaxAgeMs }),
   });
   // The key set fetched now, not on the first request: getAuth(req) answers only with keys at hand.
   // (No kid is asked for: this only fills the cache; a failed fetch is retried by the first request.)
   await keys.getKey('', 'RS256');
+  // And fetched again before it expires, requests or not (a failed fetch keeps the set until its age runs out).
+  const keepKeysFresh = keys.maxAgeMs > 0 ? setInterval(() => void keys.refresh(), Math.max(keys.maxAgeMs / 2, 100)) : null;
+  keepKeysFresh?.unref();
   const verifier = createSessionTokenVerifier({
     keys,
     issuer: discovery.issuer,
@@ -256,6 +266,7 @@ export async function createRemoteBackend(options: RemoteGatehouseOptions): Prom
     },
     log,
     async close() {
+      if (keepKeysFresh) clearInterval(keepKeysFresh);
       await fanOut?.close();
     },
   };
