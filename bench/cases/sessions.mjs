@@ -25,7 +25,8 @@ import {
 } from '../lib/data-sets.mjs';
 import { setCookieValue } from '../lib/fixtures.mjs';
 import { label } from '../lib/format.mjs';
-import { assert, measure } from '../lib/harness.mjs';
+import { assert, measure, measureConcurrent } from '../lib/harness.mjs';
+import { processCpuSeconds } from '../lib/interference.mjs';
 import { seedSql } from '../lib/seed-sql.mjs';
 
 const out = process.argv[2];
@@ -39,11 +40,13 @@ const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgre
 const WITH_POSTGRES = process.env.BENCH_POSTGRES !== '0';
 /** Growing PostgreSQL to 1M users stops (and the row says how far it got) when projected to take longer. */
 const PG_SEED_BUDGET_MS = Number(process.env.BENCH_PG_SEED_BUDGET_MS ?? 240_000);
+/** Refreshes at a time in the concurrent PostgreSQL row (0: no such row). */
+const REFRESH_IN_FLIGHT = Number(process.env.BENCH_REFRESH_IN_FLIGHT ?? 8);
 const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sessions-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 /** Refresh tasks over the seeded users of a data set, each user refreshed once (then wrapping around). */
-function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', from = 0 } = {}) {
+function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', from = 0, inFlight = 0 } = {}) {
   let failures = 0;
   // Users below `from` were refreshed on a smaller data set already: not presented again.
   const tokens = clientTokens(users, from);
@@ -63,6 +66,16 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
       check: async () => checkRefreshed(gatehouse, await refreshOnce()),
     },
   ];
+  if (inFlight) {
+    // The same users' tokens: no user is presented twice across the serial and the concurrent row.
+    tasks.push({
+      ...tasks[0],
+      id: `refresh.service.${id}.concurrent`,
+      name: `refresh (session service), ${name}, ${inFlight} in flight`,
+      notes: `${inFlight} refreshes of distinct clients at a time: throughput, latency under that load, app-process CPU per refresh`,
+      inFlight,
+    });
+  }
   if (http) {
     const viaHttp = async () => {
       const { i, token } = tokens.take();
@@ -94,8 +107,34 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
   return tasks;
 }
 
+/**
+ * CPU milliseconds used so far by the PostgreSQL backends serving `database` (read from /proc: the
+ * server runs on this machine); null when they cannot be read (another host, another user's processes).
+ */
+async function backendCpuMs(admin, database) {
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+  let ms = 0;
+  for (const { pid } of rows) {
+    try {
+      ms += processCpuSeconds(pid) * 1000;
+    } catch (error) {
+      if (error.code !== 'ENOENT') return null; // a backend that has just exited is skipped
+    }
+  }
+  return ms;
+}
+
 const results = [];
-const info = { users: USERS, million: MILLION, orgs: ORGS, signInMs: SIGN_IN_MS, signInRounds: 3, refreshMs: REFRESH_MS, refreshRounds: 4 };
+const info = {
+  users: USERS,
+  million: MILLION,
+  orgs: ORGS,
+  signInMs: SIGN_IN_MS,
+  signInRounds: 3,
+  refreshMs: REFRESH_MS,
+  refreshRounds: 4,
+  refreshInFlight: REFRESH_IN_FLIGHT,
+};
 
 // ---------------------------------------------------------------- SQLite, 10k users: sign-in and refresh
 const sqliteDataSet = (users) => sqliteDataSetOf({ createGatehouse, users, orgs: ORGS, tmp, log });
@@ -268,19 +307,29 @@ if (WITH_POSTGRES) {
       info.postgres.grownTo = grown.seeded;
       await exec('ANALYZE');
       log(`sessions: refresh on PostgreSQL, ${label(grown.seeded)} users`);
+      const tasks = refreshTasks(gatehouse, grown.seeded, 'pg.1m', `PostgreSQL, ${label(grown.seeded)} users`, {
+        from: USERS,
+        inFlight: REFRESH_IN_FLIGHT,
+      });
       results.push(
-        ...(await measure(
-          [
-            { ...signTasks[0], id: 'rs256.sign.raw.pg1m' },
-            ...refreshTasks(gatehouse, grown.seeded, 'pg.1m', `PostgreSQL, ${label(grown.seeded)} users`, { from: USERS }),
-          ],
-          {
+        ...(await measure([{ ...signTasks[0], id: 'rs256.sign.raw.pg1m' }, ...tasks.filter((t) => !t.inFlight)], {
+          timeMs: REFRESH_MS,
+          rounds: 4,
+          warmupMs: 300,
+        })),
+      );
+      log(`sessions: refresh on PostgreSQL, ${label(grown.seeded)} users, ${REFRESH_IN_FLIGHT} in flight`);
+      for (const task of tasks.filter((t) => t.inFlight)) {
+        results.push(
+          await measureConcurrent(task, {
+            inFlight: task.inFlight,
             timeMs: REFRESH_MS,
             rounds: 4,
             warmupMs: 300,
-          },
-        )),
-      );
+            serverCpuMs: () => backendCpuMs(admin, dbName),
+          }),
+        );
+      }
     }
   } finally {
     await gatehouse?.close();

@@ -142,6 +142,88 @@ export async function measure(tasks, options = {}) {
   });
 }
 
+/**
+ * Times one task with `inFlight` calls at a time (each a different user, as the task's fn picks
+ * them), in `rounds` slices after a warm-up: throughput, the latency of each call under that load,
+ * and this process's CPU time per call (process.cpuUsage: every thread of the process, so the
+ * throughput per CPU-second of the app process can be read off). `serverCpuMs()`, when given, is the
+ * CPU time the database server has used so far (its share per call is reported beside ours).
+ * @param {BenchTask} task
+ * @param {{ inFlight?: number, rounds?: number, timeMs?: number, warmupMs?: number, serverCpuMs?: () => Promise<number | null> }} [options]
+ */
+export async function measureConcurrent(task, options = {}) {
+  const inFlight = options.inFlight ?? 8;
+  const rounds = options.rounds ?? 4;
+  const timeMs = options.timeMs ?? 4000;
+  const max = task.maxIterations ?? 2_000_000;
+  const serverCpuMs = options.serverCpuMs ?? (async () => null);
+  let count = 0;
+  const run = async (ms, samples) => {
+    const until = performance.now() + ms;
+    const worker = async () => {
+      while (performance.now() < until && count < max) {
+        count++;
+        const started = performance.now();
+        await task.fn();
+        samples?.push(performance.now() - started);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  };
+  await task.check?.();
+  await run(options.warmupMs ?? 500, null);
+  count = 0;
+  const samples = [];
+  const roundMeans = [];
+  const interference = [];
+  let calls = 0;
+  let wallMs = 0;
+  let cpuMs = 0;
+  let serverMs = 0;
+  for (let round = 0; round < rounds; round++) {
+    globalThis.gc?.();
+    const before = samples.length;
+    const probe = interferenceProbe();
+    const server0 = await serverCpuMs();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run(timeMs / rounds, samples);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const server1 = await serverCpuMs();
+    const seen = probe.stop();
+    if (seen) interference.push(seen);
+    const done = samples.length - before;
+    calls += done;
+    wallMs += wall;
+    cpuMs += (cpu.user + cpu.system) / 1000;
+    if (server0 !== null && server1 !== null) serverMs += server1 - server0;
+    else serverMs = NaN;
+    roundMeans.push((wall * 1000) / done);
+  }
+  await task.check?.();
+  const failures = task.failures?.() ?? 0;
+  if (failures > 0) throw new Error(`task ${task.name}: ${failures} iterations returned a wrong result`);
+  const worst = (key) => (interference.length ? Math.max(...interference.map((i) => i[key])) : null);
+  return {
+    id: task.id,
+    name: task.name,
+    group: task.group ?? null,
+    notes: task.notes ?? '',
+    ...summarize(samples),
+    // Throughput of the whole run (calls overlap: not 1 / mean latency).
+    opsPerSec: (calls * 1000) / wallMs,
+    inFlight,
+    cpuUsPerOp: (cpuMs * 1000) / calls,
+    opsPerCpuSecond: calls / (cpuMs / 1000),
+    serverCpuUsPerOp: Number.isNaN(serverMs) ? null : (serverMs * 1000) / calls,
+    // Wall time per completed call in each round (the inverse of its throughput).
+    roundMeansUs: roundMeans,
+    roundSpread: (Math.max(...roundMeans) - Math.min(...roundMeans)) / Math.min(...roundMeans),
+    interference: { othersMax: worst('others'), stealMax: worst('steal'), siblingsMax: worst('siblings') },
+  };
+}
+
 /** Asserts a condition in a task's check. */
 export function assert(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);

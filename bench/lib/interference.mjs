@@ -34,7 +34,8 @@ function cpuTimes(cpu) {
   };
 }
 
-function processCpuSeconds(pid) {
+/** CPU seconds (user + system) process `pid` has used so far, from /proc. */
+export function processCpuSeconds(pid) {
   // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name): utime, stime.
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -2,6 +2,7 @@
 // its rows were measured under, from the cases' raw results.
 
 import { int, label, pct, ratio, sig } from './format.mjs';
+import { cpuPerRefresh } from './report-rows.mjs';
 
 /** A row measured while other work took more than this share of a CPU it depends on is unreliable. */
 export const INTERFERENCE_LIMIT = 0.1;
@@ -102,19 +103,32 @@ function sessionTargets(sessions) {
   const pgBig = s['refresh.service.pg.1m'];
   if (pgBig) {
     const size = sessions.info.postgres?.grownTo ?? sessions.info.million;
-    const ok = pgBig.opsPerSec >= 1000 && pgBig.p99Us < 10_000 && size >= 1_000_000;
+    // "Per core" read as refreshes per CPU-second of the app process, with the p99 of the refreshes
+    // made under that load (several in flight); the serial row gives the latency of one refresh
+    // alone. The database server's CPU is not the app's core: it is reported beside it. Without a
+    // concurrent row (older results), the serial row is all there is to judge.
+    const loaded = s['refresh.service.pg.1m.concurrent'];
+    const perCore = loaded ? loaded.opsPerCpuSecond : pgBig.opsPerSec;
+    const p99 = loaded ? loaded.p99Us : pgBig.p99Us;
+    const ok = perCore >= 1000 && p99 < 10_000 && size >= 1_000_000;
     list.push(
       target({
         name: 'Refresh ≥ 1,000/s per core on PostgreSQL with 1M users, p99 < 10 ms',
         measured:
+          (loaded
+            ? `${int(loaded.opsPerCpuSecond)} refreshes per app-process CPU-second with ${loaded.inFlight} in flight ` +
+              `(${int(loaded.opsPerSec)}/s, p99 ${sig(loaded.p99Us / 1000)} ms; ${cpuPerRefresh(loaded)}); serial: `
+            : '') +
           `${refreshRow(pgBig)} with ${label(size)} users` +
           (s['refresh.service.pg.10k'] ? `; 10k users: ${refreshRow(s['refresh.service.pg.10k'])}` : ''),
         ok,
         gap:
-          (pgBig.opsPerSec < 1000 ? `${ratio(1000 / pgBig.opsPerSec)} short on throughput (${sig(pgBig.meanUs)} µs per refresh)` : '') +
-          (pgBig.p99Us >= 10_000 ? `; p99 ${sig(pgBig.p99Us / 1000)} ms` : '') +
+          (perCore < 1000
+            ? `${ratio(1000 / perCore)} short on ${loaded ? 'refreshes per app CPU-second' : 'throughput'} (${sig(loaded ? loaded.cpuUsPerOp : pgBig.meanUs)} µs per refresh)`
+            : '') +
+          (p99 >= 10_000 ? `; p99 ${sig(p99 / 1000)} ms${loaded ? ` with ${loaded.inFlight} in flight` : ''}` : '') +
           (size < 1_000_000 ? `; only ${label(size)} users seeded` : ''),
-        rows: [pgBig],
+        rows: loaded ? [pgBig, loaded] : [pgBig],
         siblingIsOurs: true,
         note: PG_NOTE,
       }),
