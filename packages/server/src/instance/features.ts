@@ -5,7 +5,7 @@ import { createAccounts } from '../accounts/accounts.js';
 import { createFactorService, type PasskeySettings } from '../factors/factors.js';
 import type { InstanceMail } from '../mail/instance-mail.js';
 import type { Metrics } from '../observability/metrics.js';
-import { withFactorTelemetry } from '../observability/session-telemetry.js';
+import { withFactorTelemetry, withOauthTelemetry } from '../observability/session-telemetry.js';
 import { createOauthService } from '../oauth/service.js';
 import { createOrganizationService } from '../organizations/organizations.js';
 import type { ClaimStamps } from '../propagation/claim-stamps.js';
@@ -46,7 +46,10 @@ export function composeFeatures(options: GatehouseOptions, deps: FeatureDeps) {
     invitationTtlSeconds: numbers.invitationTtlSeconds,
     invitationUrl: options.invitationUrl ?? '/accept-invitation',
   });
-  const oauth = createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth);
+  const oauth = withOauthTelemetry(
+    createOauthService({ store, masterSecret: secret, now, log, sessions, organizations, roles }, options.oauth),
+    metrics,
+  );
   const passkeys: PasskeySettings = {
     rpId: options.passkeys?.rpId ?? null,
     rpName: options.passkeys?.rpName ?? 'Gatehouse',

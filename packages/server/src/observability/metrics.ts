@@ -66,7 +66,12 @@ export function createMetrics(): Metrics {
   let sources: ScrapeSources | null = null;
   let defaults = false;
   const tokenCache = { hits: 0, misses: 0 };
-  const signIn = tally(registry, 'gatehouse_sign_ins_total', 'Password sign-ins by outcome.', 'outcome');
+  const signIn = tally(
+    registry,
+    'gatehouse_sign_ins_total',
+    'Sign-ins by outcome (password, second factor, passkey, provider).',
+    'outcome',
+  );
   const signUp = tally(registry, 'gatehouse_sign_ups_total', 'Sign-ups by outcome.', 'outcome');
   const refresh = tally(registry, 'gatehouse_refreshes_total', 'Session refreshes by outcome.', 'outcome');
   const decision = tally(registry, 'gatehouse_decisions_total', 'Request authentication decisions by reason.', 'reason');

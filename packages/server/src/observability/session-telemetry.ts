@@ -1,6 +1,8 @@
 // Sign-in, sign-up and refresh counted by outcome and traced (`gatehouse.sign_in`, `gatehouse.sign_up`, `gatehouse.refresh`), around the session service.
 
 import type { FactorService } from '../factors/factors.js';
+import type { CallbackOutcome } from '../oauth/flow.js';
+import type { OauthService } from '../oauth/service.js';
 import type { SessionService } from '../sessions/sessions.js';
 import type { Metrics } from './metrics.js';
 import { errorOutcome, inSpan } from './tracing.js';
@@ -60,4 +62,20 @@ export function withFactorTelemetry(factors: FactorService, metrics: Metrics): F
 /** A refresh made elsewhere (an app's proxy refreshing through a standalone service), counted and traced the same way. */
 export function observeRefresh<A extends unknown[], T>(refresh: (...args: A) => Promise<T>, metrics: Metrics): (...args: A) => Promise<T> {
   return (...args) => observe('gatehouse.refresh', metrics.refresh, () => refresh(...args), success);
+}
+
+/** What a provider callback counts as: `success`, or why it was refused (e.g. `oauth_state_invalid`); linking an account is not a sign-in. */
+const callbackOutcome = (outcome: CallbackOutcome): string =>
+  outcome.kind === 'signed_in' ? 'success' : outcome.kind === 'failed' ? outcome.reason : 'linked';
+
+/** Sign-ins through a provider (OAuth, OpenID Connect, SSO) counted and traced with the others. */
+export function withOauthTelemetry(oauth: OauthService, metrics: Metrics): OauthService {
+  const { flow } = oauth;
+  const count = (outcome: string) => {
+    if (outcome !== 'linked') metrics.signIn(outcome);
+  };
+  return {
+    ...oauth,
+    flow: { ...flow, callback: (...args) => observe('gatehouse.sign_in', count, () => flow.callback(...args), callbackOutcome) },
+  };
 }

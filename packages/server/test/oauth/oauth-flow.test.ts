@@ -15,9 +15,12 @@ import {
   type TestInstance,
 } from '../../../../test-support/instance.js';
 import { startOidcStandIn, type OidcStandIn } from './stand-ins.js';
+import { generateSecretKey } from '@gatehouse/server';
+import { scrape } from '../../../../test-support/metrics-scrape.js';
 
 const CLIENT_ID = 'gatehouse-test';
 const CLIENT_SECRET = 'stand-in-client-secret-0123456789';
+const SECRET_KEY = generateSecretKey();
 
 let t: TestInstance;
 let idp: OidcStandIn;
@@ -25,6 +28,7 @@ let idp: OidcStandIn;
 before(async () => {
   idp = await startOidcStandIn(CLIENT_ID, CLIENT_SECRET);
   t = await createTestInstance({
+    secretKeys: [SECRET_KEY],
     oauth: {
       connections: [{ id: 'acme', name: 'Acme ID', issuer: idp.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
       timeoutSeconds: 1,
@@ -269,6 +273,22 @@ describe('accounts', () => {
 describe('refused callbacks: back to sign-in with the reason, nothing written, audited', () => {
   before(() => {
     idp.user = { sub: 'hank-1', email: 'hank@example.com', email_verified: true };
+  });
+
+  test('provider sign-ins count in gatehouse_sign_ins_total: success, and a refused callback by its reason', async () => {
+    const signIns = async () => {
+      const series = await scrape(t, SECRET_KEY);
+      return (outcome: string) => series.get(`gatehouse_sign_ins_total{outcome="${outcome}"}`) ?? 0;
+    };
+    const before = await signIns();
+    assert.equal((await fullFlow()).location, '/dashboard');
+    const { jar, authorizeUrl } = await start();
+    const back = await atProvider(authorizeUrl);
+    back.searchParams.set('state', 'not-the-state');
+    await refused(callback(jar, back), 'oauth_state_invalid');
+    const after = await signIns();
+    assert.equal(after('success') - before('success'), 1);
+    assert.equal(after('oauth_state_invalid') - before('oauth_state_invalid'), 1);
   });
 
   test('tampered state', async () => {
