@@ -87,11 +87,34 @@ class ClaimsSubject implements AuthorizationSubject {
   }
 }
 
-/** The subject of each verified claims object (they are frozen, and a cached token's are the same object every hit). */
+/**
+ * Verified claims carry their subject under this key (non-enumerable, set before they are frozen,
+ * see {@link withSubjectSlot}): a cached token's claims build it once, and a token verified for
+ * one request only costs no weak-map entry (whose upkeep the young-generation collector pays on
+ * every cycle). The slot answers only to {@link SLOT_ACCESS}, which never leaves this module, so
+ * code holding the claims cannot reach the subject that has() reads.
+ */
+const SUBJECT_SLOT = Symbol('gatehouse.subject');
+const SLOT_ACCESS = Object.freeze({});
+type SubjectSlot = (access: unknown) => ClaimsSubject | undefined;
+
+/** Gives claims about to be frozen a lazily built subject of their own (the verifier calls it). */
+export function withSubjectSlot<T extends object>(claims: T): T {
+  let subject: ClaimsSubject | undefined;
+  const slot: SubjectSlot = (access) =>
+    access === SLOT_ACCESS ? (subject ??= new ClaimsSubject(claims as unknown as SessionClaims)) : undefined;
+  Object.defineProperty(claims, SUBJECT_SLOT, { value: slot });
+  return claims;
+}
+
+/** Claims made without the verifier (a just-minted token): their subject, remembered per object. */
 const subjects = new WeakMap<SessionClaims, ClaimsSubject>();
 
 function subjectOf(claims: SessionClaims): ClaimsSubject {
-  let subject = subjects.get(claims);
+  const slot = (claims as { [SUBJECT_SLOT]?: unknown })[SUBJECT_SLOT];
+  let subject = typeof slot === 'function' ? (slot as SubjectSlot)(SLOT_ACCESS) : undefined;
+  if (subject) return subject;
+  subject = subjects.get(claims);
   if (!subject) {
     subject = new ClaimsSubject(claims);
     subjects.set(claims, subject);

@@ -2,7 +2,7 @@
 
 import { base64url } from 'jose';
 import type { KeyResolver } from './keys.js';
-import { TokenVerificationError } from './reasons.js';
+import { TokenVerificationError, type AuthReason } from './reasons.js';
 import { SUPPORTED_ALGORITHMS, type VerifyingKey } from './signatures.js';
 
 /** Tokens longer than this are refused before any parsing (a session cookie must fit in 4 KB). */
@@ -69,15 +69,27 @@ const asciiBytes = (ascii: string): Uint8Array => (nativeBase64 ? nativeBase64.f
 
 /**
  * Every token one key signs has the same header segment, so its parse is remembered (a pure
- * function of the segment; the object is frozen, so no caller can change what the next one reads).
+ * function of the segment; the object is frozen, so no caller can change what the next one reads),
+ * with the outcome of the header checks that depend on nothing else ({@link headerFault}).
  * Bounded: a flood of made-up headers only empties the memo.
  */
-const headerMemo = new Map<string, JwsHeader>();
+interface ParsedHeader {
+  header: JwsHeader;
+  fault: AuthReason | null;
+}
+const headerMemo = new Map<string, ParsedHeader>();
 const HEADER_MEMO_SIZE = 64;
 
-function decodeHeader(segment: string): JwsHeader {
+/** The last header parsed: the usual token has it, and comparing it costs less than hashing the segment for the map. */
+let lastHeader: { segment: string; parsed: ParsedHeader } | null = null;
+
+function decodeHeader(segment: string): ParsedHeader {
+  if (lastHeader !== null && lastHeader.segment === segment) return lastHeader.parsed;
   const known = headerMemo.get(segment);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    lastHeader = { segment, parsed: known };
+    return known;
+  }
   let header: unknown;
   try {
     header = JSON.parse(decoder.decode(decodeSegment(segment)));
@@ -86,9 +98,24 @@ function decodeHeader(segment: string): JwsHeader {
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TokenVerificationError('token-invalid');
   const frozen = Object.freeze(header) as JwsHeader;
+  const parsed = Object.freeze({ header: frozen, fault: headerFault(frozen) });
   if (headerMemo.size >= HEADER_MEMO_SIZE) headerMemo.clear();
-  headerMemo.set(segment, frozen);
-  return frozen;
+  headerMemo.set(segment, parsed);
+  lastHeader = { segment, parsed };
+  return parsed;
+}
+
+/**
+ * The header checks that do not depend on the verifier's options, in the order they are reported:
+ * no parameter that picks its own key or rules, `typ` absent or `JWT`, a string `kid`.
+ */
+function headerFault(header: JwsHeader): AuthReason | null {
+  for (const param of FORBIDDEN_HEADER_PARAMS) {
+    if (Object.hasOwn(header, param)) return 'token-invalid-header';
+  }
+  if (header.typ !== undefined && header.typ !== 'JWT') return 'token-invalid-header';
+  if (typeof header.kid !== 'string') return 'jwk-kid-mismatch';
+  return null;
 }
 
 /**
@@ -96,16 +123,23 @@ function decodeHeader(segment: string): JwsHeader {
  * @throws TokenVerificationError `token-invalid`
  */
 export function decodeCompactJws(token: string): DecodedJws {
+  return decodeToken(token).jws;
+}
+
+/** The decoded token and the outcome of its header's option-independent checks. */
+function decodeToken(token: string): { jws: DecodedJws; fault: AuthReason | null } {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('token-invalid');
   const parts = JWS_COMPACT.exec(token);
   if (!parts) throw new TokenVerificationError('token-invalid');
   const [, headerPart, payloadPart, signaturePart] = parts as unknown as [string, string, string, string];
-  return {
-    header: decodeHeader(headerPart),
+  const { header, fault } = decodeHeader(headerPart);
+  const jws: DecodedJws = {
+    header,
     payload: decodeSegment(payloadPart),
     signingInput: asciiBytes(token.slice(0, headerPart.length + 1 + payloadPart.length)),
     signature: decodeSegment(signaturePart),
   };
+  return { jws, fault };
 }
 
 export interface JwsVerifyOptions {
@@ -132,14 +166,11 @@ export async function verifyCompactJws(token: string, options: JwsVerifyOptions)
  * synchronously on the synchronous path).
  */
 export function verifyCompactJwsNow(token: string, options: JwsVerifyOptions): DecodedJws | Promise<DecodedJws> {
-  const jws = decodeCompactJws(token);
+  const { jws, fault } = decodeToken(token);
   const { header } = jws;
   if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) throw new TokenVerificationError('token-invalid-algorithm');
-  for (const param of FORBIDDEN_HEADER_PARAMS) {
-    if (Object.hasOwn(header, param)) throw new TokenVerificationError('token-invalid-header');
-  }
-  if (header.typ !== undefined && header.typ !== 'JWT') throw new TokenVerificationError('token-invalid-header');
-  if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch');
+  if (fault !== null) throw new TokenVerificationError(fault);
+  if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch'); // checked by headerFault; narrows the type
   let key: VerifyingKey | null | undefined;
   try {
     key = options.keys.peekKey?.(header.kid, header.alg);

@@ -105,6 +105,9 @@ export function orgGrants(o: OrganizationClaim, fea: unknown): readonly string[]
   const { per, fpm } = o;
   if (typeof per !== 'string' || typeof fpm !== 'string') return null;
   const features = typeof fea === 'string' ? fea : ''; // any other fea names no feature (orgFeaturesOf)
+  // Most tokens carry the triple the last one did: three short string compares, no key built or hashed.
+  const last = lastGrants;
+  if (last !== null && last.per === per && last.fpm === fpm && last.features === features) return last.grants;
   // Length-prefixed, so no two triples share a key whatever characters they hold.
   const key = `${per.length}:${per}${fpm.length}:${fpm}${features}`;
   let grants = grantsMemo.get(key);
@@ -113,11 +116,13 @@ export function orgGrants(o: OrganizationClaim, fea: unknown): readonly string[]
     if (grantsMemo.size >= GRANTS_MEMO_SIZE) grantsMemo.clear();
     grantsMemo.set(key, grants);
   }
+  lastGrants = { per, fpm, features, grants };
   return grants;
 }
 
 const GRANTS_MEMO_SIZE = 512;
 const grantsMemo = new Map<string, readonly string[] | null>();
+let lastGrants: { per: string; fpm: string; features: string; grants: readonly string[] | null } | null = null;
 
 function decodeGrants(o: OrganizationClaim, fea: string): readonly string[] | null {
   const parsed = parseOrgPermissionMasks(o, fea);

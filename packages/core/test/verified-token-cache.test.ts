@@ -2,16 +2,18 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLocalKeySet, createSessionTokenVerifier, type KeyResolver } from '@gatehouse/core';
+import { authenticateRequestNow, createLocalKeySet, createSessionTokenVerifier, type KeyResolver } from '@gatehouse/core';
 import {
   ISSUER,
   T0,
   assertAccepted,
   assertRefused,
   createClock,
+  base64url,
   createKeyFixture,
   sessionClaims,
   signToken,
+  requestWith,
   type Clock,
 } from '../../../test-support/token-fixtures.js';
 
@@ -140,5 +142,47 @@ describe('verified-token cache', () => {
     };
     await verifier.verify(b); // it was trusted when looked up, so this one call succeeds
     await assertRefused(verifier, b, 'jwk-kid-mismatch');
+  });
+
+  test('a token that differs from a cached one only before its signature does not hit (the whole token must be equal)', async () => {
+    const keys = controlledResolver();
+    const verifier = verifierOver(keys, createClock());
+    await assertAccepted(verifier, a);
+    const [header, , signature] = a.split('.') as [string, string, string];
+    const forged = `${header}.${base64url(JSON.stringify(sessionClaims({ sub: 'user_someoneelse' })))}.${signature}`;
+    await assertRefused(verifier, forged, 'token-invalid-signature');
+    // assertRefused asks twice (the verifier, then authenticateRequest): each time the signature was checked.
+    assert.equal(keys.lookups, 3, 'the forged token was verified, not answered from the entry of the token it copies');
+    assert.equal((await assertAccepted(verifier, a)).sub, 'user_testuser');
+    assert.equal(keys.lookups, 3, 'the cached token is still cached');
+  });
+
+  test('verified claims are exactly the payload (frozen, no added key), and a cache hit answers has() as the first request did', async () => {
+    const org = { id: 'org_acme', rol: 'admin', per: 'read,manage', fpm: '1' };
+    const payload = sessionClaims({ sid: 'sess_org', o: org, fea: 'o:reports' });
+    const token = await signToken(ours.privateKey, payload);
+    const verifier = verifierOver(controlledResolver(), createClock());
+    const claims = await verifier.verify(token);
+    assert.ok(Object.isFrozen(claims));
+    assert.deepEqual(Object.keys(claims), Object.keys(payload));
+    assert.equal(JSON.stringify(claims), JSON.stringify(payload));
+    // Whatever the claims carry for has() answers nobody but core.
+    for (const key of Object.getOwnPropertySymbols(claims)) {
+      const slot = (claims as unknown as Record<symbol, unknown>)[key];
+      assert.equal(typeof slot === 'function' ? (slot as (access?: unknown) => unknown)({}) : undefined, undefined);
+      assert.equal(typeof slot === 'function' ? (slot as (access?: unknown) => unknown)() : undefined, undefined);
+    }
+    for (let i = 0; i < 3; i++) {
+      const state = authenticateRequestNow(requestWith({ cookie: `__session=${token}` }), { verifier });
+      assert.ok(!(state instanceof Promise) || i === 0);
+      const auth = (await state).toAuth();
+      assert.equal(auth.sessionClaims, claims, 'the cached claims object is shared');
+      assert.deepEqual(auth.orgPermissions, ['org:reports:read']);
+      assert.equal(auth.has({ permission: 'org:reports:read' }), true);
+      assert.equal(auth.has({ permission: 'org:reports:manage' }), false);
+      assert.equal(auth.has({ role: 'org:admin' }), true);
+      // The copy app code gets changes nothing the next request reads.
+      auth.orgPermissions?.push('org:reports:manage');
+    }
   });
 });
