@@ -8,7 +8,7 @@ import { createCookieJar, refresh, setCookie, signUp } from '../../../test-suppo
 import type { StoreCase } from './store-cases.js';
 
 /** A signed-up user past the grace window, and what a refresh of its client reads and would write. */
-async function readForRefresh(t: BackendInstance, label: string) {
+export async function readForRefresh(t: BackendInstance, label: string) {
   const jar = createCookieJar();
   assert.equal((await signUp(t, `${label}@example.com`, jar)).status, 200);
   t.advance(30);

@@ -12,6 +12,7 @@ import {
 import { storeCases } from './store-cases.js';
 import { refreshSwapCases } from './refresh-swap-cases.js';
 import { sessionLockCases } from './session-lock-cases.js';
+import { refreshReadCases } from './refresh-read-cases.js';
 
 const postgresSkip = await serviceGate('PostgreSQL');
 
@@ -29,7 +30,7 @@ for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
       await database?.drop();
     });
 
-    for (const { name, run } of [...storeCases, ...refreshSwapCases, ...sessionLockCases].filter(
+    for (const { name, run } of [...storeCases, ...refreshSwapCases, ...sessionLockCases, ...refreshReadCases].filter(
       (c) => !c.backends || c.backends.includes(backend),
     )) {
       test(name, () =>

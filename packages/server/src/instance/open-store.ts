@@ -6,7 +6,7 @@ import { newId } from '../store/ids.js';
 import { migrateToLatest } from '../store/migrations/index.js';
 import { createKyselyStore } from '../store/kysely-store.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, withAvailability } from '../store/availability.js';
-import { openSqlite } from '../store/sqlite.js';
+import { openSqliteConnection } from '../store/sqlite.js';
 import { isPostgresUrl, openPostgres } from '../store/postgres.js';
 import type { Database, Dialect, Store } from '../store/types.js';
 import { withWebhookOutbox } from '../webhooks/outbox.js';
@@ -41,9 +41,8 @@ export async function openInstanceStore(
 ): Promise<InstanceStore> {
   const { onPostgres, dialect, databaseFile } = location;
   const databaseTimeoutMs = positive('databaseTimeoutMs', options.databaseTimeoutMs, DEFAULT_DATABASE_TIMEOUT_MS);
-  const db: Kysely<Database> = onPostgres
-    ? openPostgres(options.databaseUrl ?? '', { timeoutMs: databaseTimeoutMs })
-    : openSqlite(databaseFile);
+  const sqlite = onPostgres ? null : openSqliteConnection(databaseFile);
+  const db: Kysely<Database> = sqlite?.db ?? openPostgres(options.databaseUrl ?? '', { timeoutMs: databaseTimeoutMs });
   startUp.onFailure(() => db.destroy());
   // Migrations may run long on a large database: their own connection, without the statement bounds.
   const migrationDb = onPostgres ? openPostgres(options.databaseUrl ?? '') : db;
@@ -52,7 +51,9 @@ export async function openInstanceStore(
     .catch(startUp.fail);
   // SQLite answers synchronously (a timer could not fire before it returns): only PostgreSQL gets the bound.
   // Bounded once started: at boot several processes may queue on the migration lock and key creation.
-  const baseStore = withAvailability(createKyselyStore(db, { dialect }), () => (onPostgres && startUp.started ? databaseTimeoutMs : null));
+  const baseStore = withAvailability(createKyselyStore(db, { dialect, ...(sqlite ? { sqlite: sqlite.native } : {}) }), () =>
+    onPostgres && startUp.started ? databaseTimeoutMs : null,
+  );
   // Of several processes starting at once on an empty database, all adopt the first one's id.
   const instanceId = await baseStore.initInstanceValue('instance_id', newId('ins')).catch(startUp.fail);
   // Every change that is a webhook event writes it to the outbox in the change's own transaction.

@@ -65,7 +65,8 @@ export interface RefreshStore {
   applyRefreshWritesIf(expected: RefreshExpectation, writes: RefreshWrites): Promise<boolean>;
 }
 
-const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
+/** The rows behind no session. */
+export const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
 
 /** The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL. */
 const ROWS_AS_JSON = `to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
@@ -157,7 +158,8 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
   };
 }
 
-function sameRow<T extends object>(row: T, expected: Partial<T>): boolean {
+/** Whether `row` holds every value of `expected` (compared as text where the driver's types may differ). */
+export function sameRow<T extends object>(row: T, expected: Partial<T>): boolean {
   return Object.entries(expected).every(([column, value]) => {
     const actual = row[column as keyof T] as unknown;
     return actual === value || (actual !== null && value !== null && String(actual) === String(value));

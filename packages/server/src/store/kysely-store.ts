@@ -18,6 +18,8 @@ import { metricsQueries } from '../observability/metrics-store.js';
 import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
 import { refreshQueries } from '../sessions/refresh-store.js';
+import { sqliteRefreshQueries } from '../sessions/refresh-sqlite.js';
+import type { NativeSqlite } from './sqlite.js';
 import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
 import { userQueries } from '../users/user-store.js';
@@ -28,6 +30,8 @@ export { isUniqueViolation } from './db-errors.js';
 export interface KyselyStoreOptions {
   /** Which SQL the database speaks where it matters (row locks); default `sqlite`. */
   dialect?: Dialect;
+  /** SQLite: the connection under `db`, on which the unlocked refresh runs its statements directly. */
+  sqlite?: NativeSqlite;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -62,6 +66,8 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   const owner = new Map<string, number>();
   sets.forEach((set, i) => Object.keys(set).forEach((name) => owner.set(name, i)));
   const store = Object.assign({}, ...sets) as Store;
+  // Outside transactions only: a transaction's store is Kysely's throughout.
+  if (options.sqlite && dialect === 'sqlite') Object.assign(store, sqliteRefreshQueries(options.sqlite, { ...store }));
   store.transaction = (fn) => retryTransientConflicts(() => db.transaction().execute((trx) => fn(transactionStore(trx, dialect, owner))));
   return store;
 }

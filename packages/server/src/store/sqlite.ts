@@ -6,14 +6,34 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './types.js';
 
+/**
+ * The one connection under the store's Kysely, for the few hot statements the store runs on it
+ * directly (the refresh's). Kysely keeps the connection behind a mutex while one of its
+ * transactions is open; `database.inTransaction` says so, and a caller must then go through
+ * Kysely (and wait) instead. Statements run synchronously, so nothing else in the process can
+ * interleave with one, or with a transaction run whole in one synchronous call.
+ */
+export interface NativeSqlite {
+  readonly database: BetterSqlite3.Database;
+  /** The statement for `sql`, prepared once (shared with Kysely's queries). */
+  prepare(sql: string): BetterSqlite3.Statement;
+}
+
 export function openSqlite(file: string): Kysely<Database> {
+  return openSqliteConnection(file).db;
+}
+
+/** {@link openSqlite} with the connection itself, for the store's direct statements. */
+export function openSqliteConnection(file: string): { db: Kysely<Database>; native: NativeSqlite } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const cached = withStatementCache(database);
+  const native: NativeSqlite = { database, prepare: (sql) => cached.prepare(sql) as unknown as BetterSqlite3.Statement };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), native };
 }
 
 /** Distinct SQL texts kept prepared; the store issues a few dozen, lists of ids add a few more. */

@@ -1,0 +1,99 @@
+// The unlocked refresh's read and compare-and-swap write on SQLite, run on the connection directly:
+// statements prepared once, each step one synchronous call (no query building, no promise per row).
+
+import type { NativeSqlite } from '../store/sqlite.js';
+import type { ClientRow, SessionRow } from './session-store.js';
+import type { UserRow } from '../users/user-store.js';
+import type { MembershipRow, OrganizationRow } from '../organizations/organization-store.js';
+import type { UserFactorRow } from '../factors/factor-store.js';
+import { EMPTY, sameRow, type ClientRefreshRows, type RefreshStore, type RefreshWrites } from './refresh-store.js';
+
+type Unlocked = Pick<RefreshStore, 'readClientRefreshRows' | 'applyRefreshWritesIf'>;
+
+/** A column name as the store's own code writes it; anything else is refused, never spliced into SQL. */
+const COLUMN = /^[a-z][a-z0-9_]*$/;
+
+/** `update "table" set "a" = ?, … where "id" = ?` for the columns of `changes` that are set (Kysely skips undefined too). */
+function updateById(table: 'clients' | 'sessions', changes: object): { sql: string; values: unknown[] } {
+  const columns: string[] = [];
+  const values: unknown[] = [];
+  for (const [column, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (!COLUMN.test(column)) throw new TypeError(`not a column of ${table}: ${column}`);
+    columns.push(`"${column}" = ?`);
+    values.push(value);
+  }
+  return { sql: `update "${table}" set ${columns.join(', ')} where "id" = ?`, values };
+}
+
+/**
+ * The store's `readClientRefreshRows` and `applyRefreshWritesIf` on SQLite's connection: the same
+ * rows as the store's finders (`select *`, the same order), and the same all-or-nothing write, now
+ * inside one `BEGIN IMMEDIATE` transaction run whole in one call, so the check and the writes see
+ * one state and no other writer, in this process or another, comes between them. While a Kysely
+ * transaction is open on the connection (a sign-in, a locking refresh), both answer through
+ * `queued`, the Kysely implementation, which waits for it like every other query.
+ */
+export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Unlocked {
+  const { database } = native;
+  const one = <T>(sql: string, ...params: unknown[]): T | null => (native.prepare(sql).get(...params) as T | undefined) ?? null;
+  const write = (sql: string, ...params: unknown[]): void => void native.prepare(sql).run(...params);
+
+  const readRows = (clientId: string): ClientRefreshRows => {
+    const client = one<ClientRow>('select * from "clients" where "id" = ?', clientId);
+    const session = client?.active_session_id ? one<SessionRow>('select * from "sessions" where "id" = ?', client.active_session_id) : null;
+    if (!session) return { client, ...EMPTY };
+    const orgId = session.active_organization_id;
+    // As findOrganization reads it: an `org_` id by id, anything else by slug.
+    const orgColumn = orgId?.startsWith('org_') ? 'id' : 'slug';
+    return {
+      client,
+      session,
+      user: one<UserRow>('select * from "users" where "id" = ?', session.user_id),
+      organization: orgId ? one<OrganizationRow>(`select * from "organizations" where "${orgColumn}" = ?`, orgId) : null,
+      membership: orgId
+        ? one<MembershipRow>('select * from "memberships" where "organization_id" = ? and "user_id" = ?', orgId, session.user_id)
+        : null,
+      factors: native
+        .prepare('select * from "user_factors" where "user_id" = ? order by "created_at", "id"')
+        .all(session.user_id) as UserFactorRow[],
+    };
+  };
+
+  const apply = ({ retire, client, session }: RefreshWrites): void => {
+    if (retire) {
+      write('delete from "retired_client_tokens" where "retired_at" < ?', retire.pruneBefore);
+      write(
+        'insert into "retired_client_tokens" ("token_hash", "client_id", "retired_at") values (?, ?, ?) on conflict ("token_hash") do nothing',
+        retire.tokenHash,
+        retire.clientId,
+        retire.at,
+      );
+    }
+    for (const [table, row] of [
+      ['clients', client],
+      ['sessions', session],
+    ] as const) {
+      if (!row) continue;
+      const { sql, values } = updateById(table, row.changes);
+      if (values.length > 0) write(sql, ...values, row.id);
+    }
+  };
+
+  const swap = database.transaction((expected: Parameters<Unlocked['applyRefreshWritesIf']>[0], writes: RefreshWrites): boolean => {
+    const clientNow = one<ClientRow>('select * from "clients" where "id" = ?', expected.client.id);
+    const sessionNow = one<SessionRow>('select * from "sessions" where "id" = ?', expected.session.id);
+    if (!clientNow || !sessionNow || !sameRow(clientNow, expected.client) || !sameRow(sessionNow, expected.session)) return false;
+    apply(writes);
+    return true;
+  });
+
+  return {
+    async readClientRefreshRows(clientId) {
+      return database.inTransaction ? queued.readClientRefreshRows(clientId) : readRows(clientId);
+    },
+    async applyRefreshWritesIf(expected, writes) {
+      return database.inTransaction ? queued.applyRefreshWritesIf(expected, writes) : swap.immediate(expected, writes);
+    },
+  };
+}
