@@ -15,7 +15,7 @@ process.env.GATEHOUSE_DATABASE_FILE = join(dir, 'gatehouse.db');
 process.env.GATEHOUSE_DEV_SECRET = '1';
 process.env.GATEHOUSE_EMAIL_VERIFICATION = 'off';
 
-const { getGatehouse } = await import('@gatehouse/server');
+const { getBackend, getGatehouse } = await import('@gatehouse/server');
 const { getAuth, startGatehouse } = await import('@gatehouse/nextjs/server');
 
 const ORIGIN = 'http://localhost:3000';
@@ -104,6 +104,27 @@ describe('getAuth(req) (issue #23)', () => {
     assert.equal(auth.orgRole, 'org:admin');
     assert.equal(auth.has({ role: 'org:admin' }), true);
     assert.equal(auth.has({ role: 'org:member' }), false);
+  });
+
+  test("getToken({ organizationId }) mints for one of the user's organizations and only then reads the config; another org is refused", async () => {
+    const created = await call('/organizations', header(cookies), { name: 'Get Auth Second' });
+    assert.equal(created.status, 200);
+    const second = ((await created.json()) as { organization: { id: string } }).organization.id;
+    const port = await getBackend();
+    let configReads = 0;
+    const backend = { ...port, config: (options?: Parameters<typeof port.config>[0]) => (configReads++, port.config(options)) };
+    const auth = getAuth({ headers: { cookie: header(cookies) } }, { backend });
+    assert.equal(await auth.getToken(), cookies.get('__session'));
+    assert.equal(configReads, 0, "deciding and returning the request's own token read no config");
+    const minted = await auth.getToken({ organizationId: second });
+    assert.equal(configReads, 1);
+    assert.ok(minted && minted !== cookies.get('__session'));
+    const other = getAuth({ headers: { authorization: `Bearer ${minted}` } });
+    assert.equal(other.userId, userId);
+    assert.equal(other.orgId, second);
+    // The request's own session keeps its organization.
+    assert.notEqual(getAuth({ headers: { cookie: header(cookies) } }).orgId, second);
+    await assert.rejects(auth.getToken({ organizationId: 'org_00000000000000000000000000' }), { code: 'not_found' });
   });
 
   for (const mode of MODES) {

@@ -5,7 +5,7 @@
 export { createGatehouse, type Gatehouse } from './instance/instance.js';
 export type { GatehouseOptions } from './instance/options.js';
 export { getBackend, getGatehouse, gatehouseOptionsFromEnv } from './instance/embedded.js';
-export { embeddedBackend, type GatehouseBackend } from './instance/backend-port.js';
+export { embeddedBackend, type GatehouseBackend, type TokenRequest } from './instance/backend-port.js';
 export type { PublicUser } from './sessions/sessions.js';
 export type { SessionSummary } from './sessions/session-control.js';
 export { json } from './http/respond.js';

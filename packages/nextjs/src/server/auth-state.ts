@@ -1,7 +1,7 @@
 // From a verified request state to the auth object app code sees: pending sessions, getToken().
 
-import { signedOutAuthObject, type AuthObject, type GetTokenOptions, type RequestContext, type RequestState } from '@gatehouse/core';
-import type { GatehouseBackend } from '@gatehouse/server';
+import { requestContext, signedOutAuthObject, type AuthObject, type GetTokenOptions, type RequestState } from '@gatehouse/core';
+import type { GatehouseBackend, TokenRequest } from '@gatehouse/server';
 
 export interface AuthOptions {
   /** A pending session (a task such as choose-organization is open) counts as signed out (default true). */
@@ -13,12 +13,14 @@ export interface AuthOptions {
 /**
  * The auth object of a request. `getToken()` returns the request's own session token;
  * `getToken({ organizationId })` mints one for another of the user's organizations without
- * switching; `getToken({ template })` mints a JWT-template token.
+ * switching; `getToken({ template })` mints a JWT-template token. The request context of a mint
+ * (the client address for the audit log, by the trusted hops as configured then) is read from
+ * `headers` only when a token is minted: most requests never mint, and need neither it nor the config.
  */
 export function authObjectFor(
   state: RequestState,
   backend: GatehouseBackend,
-  ctx: RequestContext | (() => Promise<RequestContext>),
+  headers: Headers,
   options: Pick<AuthOptions, 'treatPendingAsSignedOut'> = {},
 ): AuthObject {
   if (state.status !== 'signed-in') return state.toAuth();
@@ -26,9 +28,12 @@ export function authObjectFor(
   if (pending && options.treatPendingAsSignedOut !== false) return signedOutAuthObject(null, 'pending');
   const session = { userId: state.claims.sub, sessionId: state.claims.sid, token: state.token };
   return state.toAuth(async (opts?: GetTokenOptions) => {
-    if (opts?.template) return backend.mintToken(session, { template: opts.template }, typeof ctx === 'function' ? await ctx() : ctx);
-    if (opts?.organizationId)
-      return backend.mintToken(session, { organizationId: opts.organizationId }, typeof ctx === 'function' ? await ctx() : ctx);
-    return state.token;
+    const request: TokenRequest | null = opts?.template
+      ? { template: opts.template }
+      : opts?.organizationId
+        ? { organizationId: opts.organizationId }
+        : null;
+    if (!request) return state.token;
+    return backend.mintToken(session, request, requestContext({ headers }, (await backend.config()).trustedProxyHops));
   });
 }

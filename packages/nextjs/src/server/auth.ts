@@ -1,7 +1,6 @@
 // auth() and currentUser() for route handlers, server components and server actions.
 
 import {
-  requestContext,
   withClerkUserFields,
   generatedAvatarUrl,
   type AcceptsToken,
@@ -16,7 +15,7 @@ import { authObjectFor, type AuthOptions } from './auth-state.js';
 import type { PublicUser } from '@gatehouse/server';
 import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
-import { PATH_HEADER, backend, signInUrl, signUpUrl } from './backend.js';
+import { PATH_HEADER, backend, backendNow, signInUrl, signUpUrl } from './backend.js';
 import { warnIfMiddlewareSkipped } from './setup-errors.js';
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 
@@ -53,14 +52,16 @@ function currentUrl(h: Headers): URL {
 }
 
 async function resolveAuth(options?: AuthOptions): Promise<{ auth: AuthObject; h: Headers }> {
-  const h = new Headers(await headers());
+  // Read in place, not copied: nothing here changes them, and copying every header would cost a
+  // request more than its decision.
+  const h: Headers = await headers();
   warnIfMiddlewareSkipped(h);
-  const port = await backend(options?.backend);
+  const opened = backendNow(options?.backend);
+  const port = opened instanceof Promise ? await opened : opened;
   // Authenticated from the request's own cookie or bearer token, never from a header set upstream.
   const authenticated = port.authenticate({ headers: h });
   const state = authenticated instanceof Promise ? await authenticated : authenticated;
-  const { trustedProxyHops } = await port.config();
-  return { auth: authObjectFor(state, port, requestContext({ headers: h }, trustedProxyHops), options), h };
+  return { auth: authObjectFor(state, port, h, options), h };
 }
 
 function withRedirects(auth: AuthObject, h: Headers): ServerAuthObject {

@@ -29,6 +29,17 @@ export async function backend(injected?: GatehouseBackend): Promise<GatehouseBac
   return port;
 }
 
+/**
+ * {@link backend} without a promise once the process-wide port is open (every request after the
+ * first): a request's auth() then waits on nothing but Next's own headers().
+ */
+export function backendNow(injected?: GatehouseBackend): GatehouseBackend | Promise<GatehouseBackend> {
+  const port = injected ?? openedBackend();
+  if (!port) return backend();
+  if (process.env.NEXT_RUNTIME === 'nodejs') installRequestHook();
+  return port;
+}
+
 const OPENED = Symbol.for('gatehouse.nextjs.opened-backend');
 type OpenedHolder = { [OPENED]?: GatehouseBackend };
 

@@ -1,6 +1,6 @@
 // getAuth(req): Clerk's request-based auth helper (Pages Router API routes, route handlers with a NextRequest), answered synchronously.
 
-import { GatehouseError, requestContext, type AuthObject, type RequestState } from '@gatehouse/core';
+import { GatehouseError, type AuthObject, type RequestState } from '@gatehouse/core';
 import { authObjectFor } from './auth-state.js';
 import type { GatehouseBackend } from '@gatehouse/server';
 import { openedBackend } from './backend.js';
@@ -54,7 +54,5 @@ export function getAuth(req: GetAuthRequest, options: GetAuthOptions = {}): Auth
     state.catch(() => undefined);
     return notReady("this app's standalone Gatehouse service must fetch its keys again first");
   }
-  // The request context (client address for the audit log) is only needed when getToken() mints a token.
-  const ctx = async () => requestContext({ headers }, (await port.config()).trustedProxyHops);
-  return authObjectFor(state, port, ctx, options);
+  return authObjectFor(state, port, headers, options);
 }

@@ -156,7 +156,7 @@ async function nodeRuntime(options: GatehouseMiddlewareOptions): Promise<Middlew
       }
       return { state, refreshed };
     },
-    authObject: (state, request) => authObjectFor(state, port, requestContext(request, config.trustedProxyHops)),
+    authObject: (state, request) => authObjectFor(state, port, request.headers),
     apiBasePath: () => config.basePath,
     machines: async () => port,
     log: (line) => port.log(line),
