@@ -4,6 +4,7 @@ import type { ActorClaim, SessionClaims } from './claims.js';
 import { checkAuthorization, parseScopedList, type AuthorizationSubject, type HasFunction, type ScopedList } from './has.js';
 import { orgGrants, orgRoleOf } from './org-claims.js';
 import type { AuthReason } from './reasons.js';
+import { claimsMemo } from './verified-claims.js';
 
 export interface GetTokenOptions {
   template?: string;
@@ -87,34 +88,16 @@ class ClaimsSubject implements AuthorizationSubject {
   }
 }
 
-/**
- * Verified claims carry their subject under this key (non-enumerable, set before they are frozen,
- * see {@link withSubjectSlot}): a cached token's claims build it once, and a token verified for
- * one request only costs no weak-map entry (whose upkeep the young-generation collector pays on
- * every cycle). The slot answers only to {@link SLOT_ACCESS}, which never leaves this module, so
- * code holding the claims cannot reach the subject that has() reads.
- */
-const SUBJECT_SLOT = Symbol('gatehouse.subject');
-const SLOT_ACCESS = Object.freeze({});
-type SubjectSlot = (access: unknown) => ClaimsSubject | undefined;
-
-/** Gives claims about to be frozen a lazily built subject of their own (the verifier calls it). */
-export function withSubjectSlot<T extends object>(claims: T): T {
-  let subject: ClaimsSubject | undefined;
-  const slot: SubjectSlot = (access) =>
-    access === SLOT_ACCESS ? (subject ??= new ClaimsSubject(claims as unknown as SessionClaims)) : undefined;
-  Object.defineProperty(claims, SUBJECT_SLOT, { value: slot });
-  return claims;
-}
-
 /** Claims made without the verifier (a just-minted token): their subject, remembered per object. */
 const subjects = new WeakMap<SessionClaims, ClaimsSubject>();
 
 function subjectOf(claims: SessionClaims): ClaimsSubject {
-  const slot = (claims as { [SUBJECT_SLOT]?: unknown })[SUBJECT_SLOT];
-  let subject = typeof slot === 'function' ? (slot as SubjectSlot)(SLOT_ACCESS) : undefined;
-  if (subject) return subject;
-  subject = subjects.get(claims);
+  // Verified claims keep their subject in their memo: a cached token's claims build it once, and a
+  // token verified for one request only costs no weak-map entry (whose upkeep the young-generation
+  // collector pays on every cycle).
+  const memo = claimsMemo(claims);
+  if (memo) return (memo.subject ??= new ClaimsSubject(claims)) as ClaimsSubject;
+  let subject = subjects.get(claims);
   if (!subject) {
     subject = new ClaimsSubject(claims);
     subjects.set(claims, subject);

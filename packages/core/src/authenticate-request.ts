@@ -5,6 +5,7 @@ import type { SessionClaims } from './claims.js';
 import { SESSION_COOKIE, cookieValues, singleCookieValue } from './cookies.js';
 import { isTokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
 import type { SessionTokenVerifier } from './session-token.js';
+import { claimsMemo } from './verified-claims.js';
 
 export type TokenSource = 'cookie' | 'header';
 
@@ -37,6 +38,13 @@ export interface AuthenticateOptions {
    * changed after the token was issued, so a still-unexpired token stops working at once.
    */
   checkSession?: (claims: SessionClaims) => AuthReason | null;
+  /**
+   * The version of what `checkSession` reads: it must change whenever one of its answers could turn
+   * from null to a reason (a revocation or a claim change recorded), and may stay put when answers
+   * can only turn to null (an entry expiring). Verified claims that passed this `checkSession`
+   * under the current version are not checked again; without it, every request is checked.
+   */
+  sessionChecksVersion?: () => number;
 }
 
 /** Where the session token is: the `__session` cookie first, else `Authorization: Bearer`. */
@@ -97,8 +105,20 @@ function refused(error: unknown, token: string, tokenSource: TokenSource): Signe
 }
 
 function settle(claims: SessionClaims, token: string, tokenSource: TokenSource, options: AuthenticateOptions): RequestState {
-  const stale = options.checkSession?.(claims) ?? null;
-  if (stale) return signedOut(stale, token, tokenSource);
+  const { checkSession, sessionChecksVersion } = options;
+  if (checkSession) {
+    const version = sessionChecksVersion?.();
+    const memo = version === undefined ? undefined : claimsMemo(claims);
+    // Passed before, by this same check, with nothing recorded since: the answer is still null.
+    if (memo === undefined || memo.checkedBy !== checkSession || memo.checkedVersion !== version) {
+      const stale = checkSession(claims);
+      if (stale) return signedOut(stale, token, tokenSource);
+      if (memo !== undefined) {
+        memo.checkedBy = checkSession;
+        memo.checkedVersion = version!;
+      }
+    }
+  }
   return signedInState(claims, token, tokenSource);
 }
 

@@ -2,11 +2,11 @@
 
 import { SignJWT, base64url } from 'jose';
 import { M2M_TOKEN_CATEGORY, SESSION_TOKEN_CATEGORY, TEMPLATE_TOKEN_CATEGORY, type SessionClaims } from './claims.js';
-import { withSubjectSlot } from './auth-object.js';
 import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
 import { isWellFormedOrgClaim } from './org-claims.js';
 import { TokenVerificationError, type AuthReason } from './reasons.js';
+import { withClaimsMemo } from './verified-claims.js';
 
 export const DEFAULT_CLOCK_SKEW_MS = 5000;
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256'];
@@ -221,5 +221,5 @@ function parseClaims(payload: Uint8Array): SessionClaims {
   if (c.o !== undefined && !isWellFormedOrgClaim(c.o, c.fea)) throw new TokenVerificationError(invalid);
   if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);
   if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
-  return Object.freeze(withSubjectSlot(c)) as SessionClaims;
+  return Object.freeze(withClaimsMemo(c)) as SessionClaims;
 }

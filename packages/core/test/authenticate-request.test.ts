@@ -141,6 +141,37 @@ describe('session checks after verification', () => {
     assert.equal(state.status, 'signed-in');
   });
 
+  test('with sessionChecksVersion, a cached token that passed is checked again only after the version moves, and by any other check', async () => {
+    const cached = createVerifier(ours, clock);
+    let version = 7;
+    let revoked = false;
+    const seen: string[] = [];
+    const checkSession = (claims: SessionClaims) => {
+      seen.push(claims.sid);
+      return revoked ? 'session-revoked' : null;
+    };
+    const options = { verifier: cached, checkSession, sessionChecksVersion: () => version };
+    const statusOf = async (opts: Parameters<typeof authenticateRequest>[1]) =>
+      (await authenticateRequest(requestWith({ cookie: `__session=${alice}` }), opts)).reason ?? 'signed-in';
+    assert.equal(await statusOf(options), 'signed-in');
+    assert.equal(await statusOf(options), 'signed-in');
+    assert.deepEqual(seen, ['sess_alice'], 'passed under version 7, not asked again');
+    revoked = true;
+    version += 1; // a revocation recorded
+    assert.equal(await statusOf(options), 'session-revoked');
+    assert.equal(await statusOf(options), 'session-revoked', 'a refusal is never remembered as a pass');
+    assert.equal(seen.length, 3);
+    // Another check (another instance's lists) with the same version number is asked itself.
+    const other = (claims: SessionClaims) => (seen.push(`other:${claims.sid}`), 'session-claims-stale' as const);
+    revoked = false;
+    assert.equal(await statusOf(options), 'signed-in');
+    assert.equal(await statusOf({ verifier: cached, checkSession: other, sessionChecksVersion: () => version }), 'session-claims-stale');
+    // Without a version every request is checked.
+    assert.equal(await statusOf({ verifier: cached, checkSession }), 'signed-in');
+    assert.equal(await statusOf({ verifier: cached, checkSession }), 'signed-in');
+    assert.deepEqual(seen.slice(3), ['sess_alice', 'other:sess_alice', 'sess_alice', 'sess_alice']);
+  });
+
   test('unexpected verifier failures propagate instead of being reported as a signed-out reason', async () => {
     const broken = { verify: async () => Promise.reject(new RangeError('boom')), clearCache() {} };
     await assert.rejects(authenticateRequest(requestWith({ cookie: `__session=${alice}` }), { verifier: broken }), RangeError);

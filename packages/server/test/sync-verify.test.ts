@@ -115,4 +115,35 @@ describe('synchronous authentication on an instance', () => {
     assert.equal(settled.status, 'signed-out');
     assert.equal(settled.reason, 'jwk-kid-mismatch');
   });
+
+  // The instance skips the revocation and stamp lookups for a cached token that passed them while
+  // nothing was recorded since (issue #20): anything recorded after must still refuse it at once.
+  test('a cached token that passed the session checks is refused on its next request once its session is revoked or its user stamped', async () => {
+    const t = await createTestInstance();
+    instances.push(t);
+    const statusOf = (jwt: string) => {
+      const state = t.gatehouse.authenticateNow(request(jwt));
+      assert.ok(!(state instanceof Promise), 'a cached token answers synchronously');
+      return { status: state.status, reason: state.reason };
+    };
+    const jarA = createCookieJar();
+    assert.equal((await signUp(t, 'memo-a@example.com', jarA)).status, 200);
+    const a = jarA.get('__session')!;
+    const jarB = createCookieJar();
+    assert.equal((await signUp(t, 'memo-b@example.com', jarB)).status, 200);
+    const b = jarB.get('__session')!;
+    const claimsA = (await t.gatehouse.verifier().verify(a)) as SessionClaims;
+    const claimsB = (await t.gatehouse.verifier().verify(b)) as SessionClaims;
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(statusOf(a), { status: 'signed-in', reason: null });
+      assert.deepEqual(statusOf(b), { status: 'signed-in', reason: null });
+    }
+    // A revocation recorded in the list the instance reads (as one from another instance would be).
+    t.gatehouse.revocations.revoke(claimsA.sid, t.clock.now);
+    assert.deepEqual(statusOf(a), { status: 'signed-out', reason: 'session-revoked' });
+    assert.deepEqual(statusOf(b), { status: 'signed-in', reason: null }, 'the other session is unaffected');
+    t.gatehouse.stamps.stampUser(claimsB.sub, t.clock.now);
+    assert.deepEqual(statusOf(b), { status: 'signed-out', reason: 'session-claims-stale' });
+    assert.deepEqual(statusOf(a), { status: 'signed-out', reason: 'session-revoked' });
+  });
 });

@@ -170,7 +170,7 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
     log,
     metrics,
   }).catch(startUp.fail);
-  const { fanOut, revocations, stamps, checkSession } = propagation;
+  const { fanOut, revocations, stamps, checkSession, sessionChecksVersion } = propagation;
   startUp.onFailure(() => fanOut?.close());
   let limits: RateLimits;
   try {
@@ -223,7 +223,10 @@ export async function createGatehouse(options: GatehouseOptions = {}): Promise<G
   const webhooks = createWebhookService({ store, masterSecret: secret, now, log, onFailure: metrics.webhookFailure }, options.webhooks);
 
   // Every decision counted by reason (and traced when an SDK is registered).
-  const decide = observeDecisions((request) => authenticateRequestNow(request, { verifier: live.verifier(), checkSession }), metrics);
+  const decide = observeDecisions(
+    (request) => authenticateRequestNow(request, { verifier: live.verifier(), checkSession, sessionChecksVersion }),
+    metrics,
+  );
   metrics.watch({
     outboxes: () => store.countOutboxes(),
     databaseUp: () =>

@@ -12,6 +12,11 @@ export interface ExpiringMoments {
   raise(id: string, at: number): void;
   /** Entries held, expired ones not yet reclaimed included. */
   readonly size: number;
+  /**
+   * Grows whenever a moment is recorded or moved later (what can turn an answer of a check that
+   * reads the map into a refusal); expiry only ever takes answers the other way and leaves it.
+   */
+  readonly version: number;
 }
 
 /**
@@ -24,6 +29,7 @@ export function createExpiringMoments(options: { retainMs: number; now: () => nu
   const moments = new Map<string, number>();
   // A live iterator over the map, resumed by each write (Map iterators survive inserts and deletes).
   let cursor: IterableIterator<[string, number]> | null = null;
+  let version = 0;
 
   function sweepSome(t: number): void {
     for (let i = 0; i < SWEEP_PER_WRITE; i++) {
@@ -42,6 +48,9 @@ export function createExpiringMoments(options: { retainMs: number; now: () => nu
     get size() {
       return moments.size;
     },
+    get version() {
+      return version;
+    },
     get(id) {
       const at = moments.get(id);
       if (at === undefined) return 0;
@@ -55,7 +64,10 @@ export function createExpiringMoments(options: { retainMs: number; now: () => nu
       const t = now();
       sweepSome(t);
       const held = moments.get(id);
-      if (held === undefined || at > held) moments.set(id, at);
+      if (held === undefined || at > held) {
+        moments.set(id, at);
+        version += 1;
+      }
     },
   };
 }

@@ -27,6 +27,11 @@ export interface Propagation {
   readonly stamps: ClaimStamps;
   /** The per-request check after the signature: revoked session or stale claims, else null. */
   checkSession(claims: SessionClaims): AuthReason | null;
+  /**
+   * Grows with every revocation and stamp this instance records (its own, other instances' through
+   * Redis, a rebuild from the database): what `checkSession` answered null stays null until it does.
+   */
+  sessionChecksVersion(): number;
 }
 
 /**
@@ -68,6 +73,8 @@ export async function openPropagation(options: PropagationOptions): Promise<Prop
     stamps,
     // Consulted on every request after the signature: revoked sessions and claims changed since the
     // token was minted (role change, removal, org switch) stop working at once, not at expiry.
+    // Every write lands in the local lists (the Redis fan-out's lists delegate to them).
+    sessionChecksVersion: () => localRevocations.version + localStamps.version,
     checkSession(claims) {
       if (revocations.isRevoked(claims.sid)) return 'session-revoked';
       // Tokens without iat_ms (none are minted so) count as minted at the start of their second.
