@@ -1,6 +1,7 @@
 // The unlocked refresh's read and compare-and-swap write on SQLite, run on the connection directly:
 // statements prepared once, each step one synchronous call (no query building, no promise per row).
 
+import type { Statement } from 'better-sqlite3';
 import type { NativeSqlite } from '../store/sqlite.js';
 import type { ClientRow, SessionRow } from './session-store.js';
 import type { UserRow } from '../users/user-store.js';
@@ -36,8 +37,16 @@ function updateById(table: 'clients' | 'sessions', changes: object): { sql: stri
  */
 export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Unlocked {
   const { database } = native;
-  const one = <T>(sql: string, ...params: unknown[]): T | null => (native.prepare(sql).get(...params) as T | undefined) ?? null;
-  const write = (sql: string, ...params: unknown[]): void => void native.prepare(sql).run(...params);
+  // The fixed texts are kept here once prepared (on first use: the tables exist once the migrations
+  // ran); the updates, one text per set of columns, go through the connection's bounded cache.
+  const fixed = new Map<string, Statement>();
+  const statement = (sql: string): Statement => {
+    let prepared = fixed.get(sql);
+    if (!prepared) fixed.set(sql, (prepared = native.prepare(sql)));
+    return prepared;
+  };
+  const one = <T>(sql: string, ...params: unknown[]): T | null => (statement(sql).get(...params) as T | undefined) ?? null;
+  const write = (sql: string, ...params: unknown[]): void => void statement(sql).run(...params);
 
   const readRows = (clientId: string): ClientRefreshRows => {
     const client = one<ClientRow>('select * from "clients" where "id" = ?', clientId);
@@ -54,9 +63,9 @@ export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Un
       membership: orgId
         ? one<MembershipRow>('select * from "memberships" where "organization_id" = ? and "user_id" = ?', orgId, session.user_id)
         : null,
-      factors: native
-        .prepare('select * from "user_factors" where "user_id" = ? order by "created_at", "id"')
-        .all(session.user_id) as UserFactorRow[],
+      factors: statement('select * from "user_factors" where "user_id" = ? order by "created_at", "id"').all(
+        session.user_id,
+      ) as UserFactorRow[],
     };
   };
 
@@ -76,7 +85,7 @@ export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Un
     ] as const) {
       if (!row) continue;
       const { sql, values } = updateById(table, row.changes);
-      if (values.length > 0) write(sql, ...values, row.id);
+      if (values.length > 0) native.prepare(sql).run(...values, row.id);
     }
   };
 
