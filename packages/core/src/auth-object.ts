@@ -88,21 +88,14 @@ class ClaimsSubject implements AuthorizationSubject {
   }
 }
 
-/** Claims made without the verifier (a just-minted token): their subject, remembered per object. */
-const subjects = new WeakMap<SessionClaims, ClaimsSubject>();
-
+/**
+ * The subject of a cached token's claims is built once and kept in their memo; any other claims
+ * (verified for one request, or just minted) get a subject of their own per auth object.
+ */
 function subjectOf(claims: SessionClaims): ClaimsSubject {
-  // Verified claims keep their subject in their memo: a cached token's claims build it once, and a
-  // token verified for one request only costs no weak-map entry (whose upkeep the young-generation
-  // collector pays on every cycle).
   const memo = claimsMemo(claims);
-  if (memo) return (memo.subject ??= new ClaimsSubject(claims)) as ClaimsSubject;
-  let subject = subjects.get(claims);
-  if (!subject) {
-    subject = new ClaimsSubject(claims);
-    subjects.set(claims, subject);
-  }
-  return subject;
+  if (!memo) return new ClaimsSubject(claims);
+  return (memo.subject ??= new ClaimsSubject(claims)) as ClaimsSubject;
 }
 
 /** Builds the signed-in object from verified claims. */

@@ -6,7 +6,7 @@ import { algorithmSet, verifyCompactJwsNow, type DecodedJws } from './jws.js';
 import type { KeyResolver } from './keys.js';
 import { isWellFormedOrgClaim } from './org-claims.js';
 import { TokenVerificationError, type AuthReason } from './reasons.js';
-import { withClaimsMemo } from './verified-claims.js';
+import { rememberClaims } from './verified-claims.js';
 
 export const DEFAULT_CLOCK_SKEW_MS = 5000;
 export const DEFAULT_ALGORITHMS: readonly string[] = ['RS256'];
@@ -162,7 +162,7 @@ export function createSessionTokenVerifier(options: VerifyOptions): SessionToken
       const key = cacheKey(token);
       // A different token under the same key is replaced (and the map keeps its bound).
       if (!cache.delete(key) && cache.size >= cacheSize) cache.delete(cache.keys().next().value as number);
-      cache.set(key, { token, claims, revision });
+      cache.set(key, { token, claims: rememberClaims(claims), revision });
     }
     return claims;
   }
@@ -221,5 +221,5 @@ function parseClaims(payload: Uint8Array): SessionClaims {
   if (c.o !== undefined && !isWellFormedOrgClaim(c.o, c.fea)) throw new TokenVerificationError(invalid);
   if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);
   if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
-  return Object.freeze(withClaimsMemo(c)) as SessionClaims;
+  return Object.freeze(c) as SessionClaims;
 }

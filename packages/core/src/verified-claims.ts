@@ -1,9 +1,9 @@
-// What core remembers about one verified claims object: its has() subject and the last session check it passed.
+// What core remembers about the claims of a cached token: their has() subject and the last session check they passed.
 
 /**
  * Per-claims state, reachable only from core. A cached token's claims are the same frozen object
  * on every hit, so what is derived from them once (the subject) or proved about them under an
- * unchanged revocation list (the session check) is kept here instead of in a weak map.
+ * unchanged revocation list (the session check) is kept with them.
  */
 export interface ClaimsMemo {
   /** The has() subject (auth-object.ts), built on first use. */
@@ -14,25 +14,20 @@ export interface ClaimsMemo {
 }
 
 /**
- * The memo is held under a symbol, non-enumerable and set before the claims are frozen (so the
- * claims still read as exactly the token's payload), behind a function that answers only to
- * {@link ACCESS}, which never leaves this module: code holding the claims cannot reach or change it.
+ * Only claims entering the verified-token cache get a memo: claims verified for one request are
+ * never seen again, and a weak-map entry for each of them would cost its upkeep in every
+ * young-generation collection. Nothing is added to the claims themselves, so they stay exactly the
+ * token's payload (a symbol-keyed slot would make React refuse them as props, for one).
  */
-const SLOT = Symbol('gatehouse.claims');
-const ACCESS = Object.freeze({});
-type Slot = (access: unknown) => ClaimsMemo | undefined;
+const memos = new WeakMap<object, ClaimsMemo>();
 
-/** Gives claims about to be frozen a memo of their own (the verifier calls it). */
-export function withClaimsMemo<T extends object>(claims: T): T {
-  let memo: ClaimsMemo | undefined;
-  const slot: Slot = (access) =>
-    access === ACCESS ? (memo ??= { subject: undefined, checkedBy: undefined, checkedVersion: -1 }) : undefined;
-  Object.defineProperty(claims, SLOT, { value: slot });
+/** Gives the claims of a token being cached a memo (the verifier calls it). */
+export function rememberClaims<T extends object>(claims: T): T {
+  if (!memos.has(claims)) memos.set(claims, { subject: undefined, checkedBy: undefined, checkedVersion: -1 });
   return claims;
 }
 
-/** The memo of verified claims; undefined for claims made elsewhere (a just-minted token, a copy). */
+/** The memo of a cached token's claims; undefined for any other claims. */
 export function claimsMemo(claims: object): ClaimsMemo | undefined {
-  const slot = (claims as { [SLOT]?: unknown })[SLOT];
-  return typeof slot === 'function' ? (slot as Slot)(ACCESS) : undefined;
+  return memos.get(claims);
 }

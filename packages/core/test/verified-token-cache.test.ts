@@ -157,21 +157,17 @@ describe('verified-token cache', () => {
     assert.equal(keys.lookups, 3, 'the cached token is still cached');
   });
 
-  test('verified claims are exactly the payload (frozen, no added key), and a cache hit answers has() as the first request did', async () => {
+  test('verified claims are exactly the payload (frozen, no added key of any kind), and a cache hit answers has() as the first request did', async () => {
     const org = { id: 'org_acme', rol: 'admin', per: 'read,manage', fpm: '1' };
     const payload = sessionClaims({ sid: 'sess_org', o: org, fea: 'o:reports' });
     const token = await signToken(ours.privateKey, payload);
     const verifier = verifierOver(controlledResolver(), createClock());
     const claims = await verifier.verify(token);
     assert.ok(Object.isFrozen(claims));
-    assert.deepEqual(Object.keys(claims), Object.keys(payload));
+    // Nothing added, not even a non-enumerable or symbol-keyed slot (React refuses objects with
+    // symbol properties as props to client components).
+    assert.deepEqual(Reflect.ownKeys(claims), Object.keys(payload));
     assert.equal(JSON.stringify(claims), JSON.stringify(payload));
-    // Whatever the claims carry for has() answers nobody but core.
-    for (const key of Object.getOwnPropertySymbols(claims)) {
-      const slot = (claims as unknown as Record<symbol, unknown>)[key];
-      assert.equal(typeof slot === 'function' ? (slot as (access?: unknown) => unknown)({}) : undefined, undefined);
-      assert.equal(typeof slot === 'function' ? (slot as (access?: unknown) => unknown)() : undefined, undefined);
-    }
     for (let i = 0; i < 3; i++) {
       const state = authenticateRequestNow(requestWith({ cookie: `__session=${token}` }), { verifier });
       assert.ok(!(state instanceof Promise) || i === 0);
