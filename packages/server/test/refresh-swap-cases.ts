@@ -172,4 +172,40 @@ export const refreshSwapCases: StoreCase[] = [
       assert.ok(audit.some((row) => row.action === 'client.token_reuse'));
     },
   },
+  {
+    name: 'the locking path writes a retirement (pruning expired ones), the client and the session in one statement',
+    async run(open) {
+      const t = await open();
+      const { client, session, rows } = await readForRefresh(t, `${t.backend}-writes`);
+      const at = t.clock.now;
+      const [expired, retired] = ['d'.repeat(64), 'e'.repeat(64)];
+      await t.inspect
+        .insertInto('retired_client_tokens')
+        .values({ token_hash: expired, client_id: client.id, retired_at: at - 5000 })
+        .execute();
+      const clientChanges = {
+        token_hash: 'f'.repeat(64),
+        previous_token_hash: client.token_hash,
+        rotated_at: at,
+        token_seen_at: null,
+        updated_at: at,
+      };
+      await t.gatehouse.store.applyRefreshWrites({
+        retire: { clientId: client.id, tokenHash: retired, at, pruneBefore: at - 1000 },
+        client: { id: client.id, changes: clientChanges },
+        session: { id: session.id, changes: { last_active_at: at, updated_at: at, abandon_at: null } },
+      });
+      const now = await rows();
+      assert.deepEqual(
+        Object.keys(clientChanges).map((key) => now.client[key as keyof typeof clientChanges]),
+        Object.values(clientChanges),
+      );
+      assert.deepEqual([now.session.last_active_at, now.session.updated_at, now.session.abandon_at], [at, at, null]);
+      const kept = await t.inspect.selectFrom('retired_client_tokens').selectAll().where('client_id', '=', client.id).execute();
+      assert.deepEqual(
+        kept.map((row) => [row.token_hash, Number(row.retired_at)]),
+        [[retired, at]],
+      );
+    },
+  },
 ];

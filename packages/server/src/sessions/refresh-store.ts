@@ -1,7 +1,7 @@
 // The reads and writes of a refresh in as few round trips as the database allows: on PostgreSQL the
 // rows behind a client in one statement, and the refresh's writes in one statement.
 
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { type Kysely, type Transaction, type Updateable } from 'kysely';
 import { preparedQuery } from '../store/prepared.js';
 import type { Database, Dialect } from '../store/types.js';
 import { sessionQueries, type ClientRow, type ClientsTable, type SessionRow, type SessionsTable } from './session-store.js';
@@ -118,18 +118,17 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
         return;
       }
       // Data-modifying CTEs: one statement, one snapshot; the writes touch distinct rows (the pruned
-      // retired tokens are older than the one inserted), so their order does not matter.
-      const parts = [];
-      if (retire) {
-        parts.push(sql`pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${retire.pruneBefore})`);
-        parts.push(
-          sql`retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at) VALUES (${retire.tokenHash}, ${retire.clientId}, ${retire.at}) ON CONFLICT (token_hash) DO NOTHING)`,
-        );
+      // retired tokens are older than the one inserted), so their order does not matter. A prepared
+      // statement, like the compare-and-swap: its text depends only on which columns are written.
+      const { values, placeholder } = placeholders();
+      const parts = retire ? retireParts(retire, placeholder) : [];
+      if (client)
+        parts.push(`client AS (UPDATE clients SET ${assignments(client.changes, placeholder)} WHERE id = ${placeholder(client.id)})`);
+      if (session) {
+        parts.push(`session AS (UPDATE sessions SET ${assignments(session.changes, placeholder)} WHERE id = ${placeholder(session.id)})`);
       }
-      if (client) parts.push(sql`client AS (${db.updateTable('clients').set(client.changes).where('id', '=', client.id)})`);
-      if (session) parts.push(sql`session AS (${db.updateTable('sessions').set(session.changes).where('id', '=', session.id)})`);
       if (parts.length === 0) return;
-      await sql`WITH ${sql.join(parts)} SELECT 1`.execute(db);
+      await db.executeQuery(preparedQuery(`WITH ${parts.join(', ')} SELECT 1`, values));
     },
     async readClientRefreshRows(clientId) {
       if (dialect !== 'postgres') {
@@ -168,6 +167,25 @@ export function sameRow<T extends object>(row: T, expected: Partial<T>): boolean
 
 /** A placeholder for each value, numbered in the order they are given. */
 type Placeholder = (value: unknown) => string;
+
+/** The values of a statement and the placeholder that adds one. */
+function placeholders(): { values: unknown[]; placeholder: Placeholder } {
+  const values: unknown[] = [];
+  return { values, placeholder: (value) => `$${values.push(value)}` };
+}
+
+/**
+ * The CTEs that retire a client's previous token (an insert that ignores a token retired already)
+ * and prune retired tokens past the session lifetime; with `after`, only if that CTE returned a row.
+ */
+function retireParts(retire: NonNullable<RefreshWrites['retire']>, placeholder: Placeholder, after?: 'session'): string[] {
+  return [
+    `pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${placeholder(retire.pruneBefore)}${after ? ` AND EXISTS (SELECT 1 FROM ${after})` : ''})`,
+    `retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at)
+      SELECT ${placeholder(retire.tokenHash)}, ${placeholder(retire.clientId)}, ${placeholder(retire.at)}${after ? ` FROM ${after}` : ''}
+      ON CONFLICT (token_hash) DO NOTHING)`,
+  ];
+}
 
 /** A column of ours as an identifier (our column names only: anything else is a programming error). */
 function column(name: string): string {
@@ -213,8 +231,7 @@ async function applyIfPostgres(
   expected: RefreshExpectation,
   writes: RefreshWrites,
 ): Promise<boolean> {
-  const values: unknown[] = [];
-  const placeholder: Placeholder = (value) => `$${values.push(value)}`;
+  const { values, placeholder } = placeholders();
   const { client, session } = expected;
   const clientAsRead = matching('clients', client, placeholder);
   const sessionAsRead = matching('sessions', session, placeholder);
@@ -229,17 +246,7 @@ async function applyIfPostgres(
           WHERE ${sessionAsRead} AND EXISTS (SELECT 1 FROM client) RETURNING sessions.id`
       : `SELECT sessions.id FROM sessions WHERE ${sessionAsRead} AND EXISTS (SELECT 1 FROM client) FOR UPDATE`;
   const parts = [`client AS (${clientPart})`, `session AS (${sessionPart})`];
-  const { retire } = writes;
-  if (retire) {
-    parts.push(
-      `pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < ${placeholder(retire.pruneBefore)} AND EXISTS (SELECT 1 FROM session))`,
-    );
-    parts.push(
-      `retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at)
-        SELECT ${placeholder(retire.tokenHash)}, ${placeholder(retire.clientId)}, ${placeholder(retire.at)} FROM session
-        ON CONFLICT (token_hash) DO NOTHING)`,
-    );
-  }
+  if (writes.retire) parts.push(...retireParts(writes.retire, placeholder, 'session'));
   // The client taken without the session: 1 / 0, and the whole statement is undone.
   const text = `WITH ${parts.join(', ')}
     SELECT (SELECT count(*) FROM session)::int AS taken, 1 / (1 - (SELECT count(*) FROM client) + (SELECT count(*) FROM session))::int AS whole`;
