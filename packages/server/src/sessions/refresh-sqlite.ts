@@ -29,11 +29,12 @@ function updateById(table: 'clients' | 'sessions', changes: object): { sql: stri
 
 /**
  * The store's `readClientRefreshRows` and `applyRefreshWritesIf` on SQLite's connection: the same
- * rows as the store's finders (`select *`, the same order), and the same all-or-nothing write, now
- * inside one `BEGIN IMMEDIATE` transaction run whole in one call, so the check and the writes see
- * one state and no other writer, in this process or another, comes between them. While a Kysely
- * transaction is open on the connection (a sign-in, a locking refresh), both answer through
- * `queued`, the Kysely implementation, which waits for it like every other query.
+ * rows as the store's finders (`select *`, the same order), read from one snapshot, and the same
+ * all-or-nothing write, now inside one `BEGIN IMMEDIATE` transaction run whole in one call, so the
+ * check and the writes see one state and no other writer, in this process or another, comes
+ * between them. While a Kysely transaction is open on the connection (a sign-in, a locking
+ * refresh), both answer through `queued`, the Kysely implementation, which waits for it like every
+ * other query.
  */
 export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Unlocked {
   const { database } = native;
@@ -97,9 +98,13 @@ export function sqliteRefreshQueries(native: NativeSqlite, queued: Unlocked): Un
     return true;
   });
 
+  // The reads in one (deferred, read-only) transaction: one snapshot for all six rows, and one WAL
+  // read lock taken and released instead of one per statement.
+  const read = database.transaction(readRows);
+
   return {
     async readClientRefreshRows(clientId) {
-      return database.inTransaction ? queued.readClientRefreshRows(clientId) : readRows(clientId);
+      return database.inTransaction ? queued.readClientRefreshRows(clientId) : read(clientId);
     },
     async applyRefreshWritesIf(expected, writes) {
       return database.inTransaction ? queued.applyRefreshWritesIf(expected, writes) : swap.immediate(expected, writes);
