@@ -221,5 +221,23 @@ function parseClaims(payload: Uint8Array): SessionClaims {
   if (c.o !== undefined && !isWellFormedOrgClaim(c.o, c.fea)) throw new TokenVerificationError(invalid);
   if (c.iat_ms !== undefined && (typeof c.iat_ms !== 'number' || !Number.isFinite(c.iat_ms))) throw new TokenVerificationError(invalid);
   if (c.azp !== undefined && typeof c.azp !== 'string') throw new TokenVerificationError(invalid);
-  return Object.freeze(c) as SessionClaims;
+  return deepFreeze(c) as SessionClaims;
+}
+
+/**
+ * Freezes a parsed JSON value and everything in it. A cached token's claims are one object shared
+ * by every request presenting it, nested parts included (`o`, `fva`, `act`, custom claims): app
+ * code changing `auth.factorVerificationAge` or `sessionClaims.o` must not change what the next
+ * request reads. Iterative, so no nesting depth can exhaust the stack.
+ */
+function deepFreeze(value: object): object {
+  const pending: object[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    Object.freeze(next);
+    for (const key in next) {
+      const child = (next as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+  return value;
 }

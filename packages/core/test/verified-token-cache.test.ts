@@ -159,7 +159,7 @@ describe('verified-token cache', () => {
 
   test('verified claims are exactly the payload (frozen, no added key of any kind), and a cache hit answers has() as the first request did', async () => {
     const org = { id: 'org_acme', rol: 'admin', per: 'read,manage', fpm: '1' };
-    const payload = sessionClaims({ sid: 'sess_org', o: org, fea: 'o:reports' });
+    const payload = sessionClaims({ sid: 'sess_org', o: org, fea: 'o:reports', fva: [3, -1] });
     const token = await signToken(ours.privateKey, payload);
     const verifier = verifierOver(controlledResolver(), createClock());
     const claims = await verifier.verify(token);
@@ -168,6 +168,14 @@ describe('verified-token cache', () => {
     // symbol properties as props to client components).
     assert.deepEqual(Reflect.ownKeys(claims), Object.keys(payload));
     assert.equal(JSON.stringify(claims), JSON.stringify(payload));
+    // Shared by every hit, nested parts included: nothing can be changed for the next request.
+    assert.ok(Object.isFrozen(claims.o) && Object.isFrozen(claims.fva));
+    assert.throws(() => {
+      (claims.fva as number[])[0] = 0;
+    }, TypeError);
+    assert.throws(() => {
+      (claims.o as { rol: string }).rol = 'owner';
+    }, TypeError);
     for (let i = 0; i < 3; i++) {
       const state = authenticateRequestNow(requestWith({ cookie: `__session=${token}` }), { verifier });
       assert.ok(!(state instanceof Promise) || i === 0);
@@ -177,6 +185,10 @@ describe('verified-token cache', () => {
       assert.equal(auth.has({ permission: 'org:reports:read' }), true);
       assert.equal(auth.has({ permission: 'org:reports:manage' }), false);
       assert.equal(auth.has({ role: 'org:admin' }), true);
+      assert.equal(auth.has({ reverification: { level: 'first_factor', afterMinutes: 5 } }), true);
+      assert.throws(() => {
+        (auth.factorVerificationAge as [number, number])[0] = 100;
+      }, TypeError);
       // The copy app code gets changes nothing the next request reads.
       auth.orgPermissions?.push('org:reports:manage');
     }
