@@ -1,5 +1,5 @@
 // Case 6: before vs after. The decision (cache off and cache hit), refresh and sign-in of an earlier
-// revision (BENCH_BASE, default 3243fab: the code before the seam of issue #14) and of this checkout,
+// revision (BENCH_BASE, default feccd85: the code before the second performance round of issue #20) and of this checkout,
 // in one process and one interleaved task list, beside the floors (raw RS256 verify and sign,
 // argon2id verify). The earlier revision is built in bench/.exp (lib/base-build.mjs); when it cannot
 // be built or loaded, the case writes the reason and no rows instead of failing the bench.
@@ -19,7 +19,7 @@ import { assert, measure } from '../lib/harness.mjs';
 
 const out = process.argv[2];
 const log = (line) => process.stderr.write(`${line}\n`);
-const BASE = process.env.BENCH_BASE || '3243fab';
+const BASE = process.env.BENCH_BASE || 'feccd85';
 const timeMs = Number(process.env.BENCH_COMPARE_MS ?? 4000);
 const rounds = Number(process.env.BENCH_COMPARE_ROUNDS ?? 8);
 const USERS = Number(process.env.BENCH_COMPARE_USERS ?? 20_000);
