@@ -347,7 +347,14 @@ describe('components and dashboard: look and accessibility (#21)', () => {
           return props.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
         });
       });
-    const before = await snapshot();
+    // The passkey button and the provider buttons arrive after first paint: wait until the card stops changing.
+    let before = await snapshot();
+    for (let i = 0; i < 50; i++) {
+      await page.waitForTimeout(100);
+      const next = await snapshot();
+      if (JSON.stringify(next) === JSON.stringify(before)) break;
+      before = next;
+    }
     await page.addStyleTag({ content: PREFLIGHT });
     assert.deepEqual(await snapshot(), before);
     const input = page.locator('.cl-formFieldInput').first();
