@@ -7,24 +7,18 @@ import type { ClientRow, SessionRow } from './session-store.js';
 import type { UserRow } from '../users/user-store.js';
 import type { MembershipRow, OrganizationRow } from '../organizations/organization-store.js';
 import type { UserFactorRow } from '../factors/factor-store.js';
-import { EMPTY, sameRow, type ClientRefreshRows, type RefreshStore, type RefreshWrites } from './refresh-store.js';
+import { EMPTY, assignments, sameRow, type ClientRefreshRows, type RefreshStore, type RefreshWrites } from './refresh-store.js';
 
 type Unlocked = Pick<RefreshStore, 'readClientRefreshRows' | 'applyRefreshWritesIf'>;
 
-/** A column name as the store's own code writes it; anything else is refused, never spliced into SQL. */
-const COLUMN = /^[a-z][a-z0-9_]*$/;
-
 /** `update "table" set "a" = ?, … where "id" = ?` for the columns of `changes` that are set (Kysely skips undefined too). */
 function updateById(table: 'clients' | 'sessions', changes: object): { sql: string; values: unknown[] } {
-  const columns: string[] = [];
   const values: unknown[] = [];
-  for (const [column, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    if (!COLUMN.test(column)) throw new TypeError(`not a column of ${table}: ${column}`);
-    columns.push(`"${column}" = ?`);
+  const set = assignments(changes, (value) => {
     values.push(value);
-  }
-  return { sql: `update "${table}" set ${columns.join(', ')} where "id" = ?`, values };
+    return '?';
+  });
+  return { sql: `update "${table}" set ${set} where "id" = ?`, values };
 }
 
 /**

@@ -165,7 +165,7 @@ export function sameRow<T extends object>(row: T, expected: Partial<T>): boolean
   });
 }
 
-/** A placeholder for each value, numbered in the order they are given. */
+/** A placeholder for each value, in the order they are given (`$1`, `$2`, … on PostgreSQL; `?` on SQLite). */
 type Placeholder = (value: unknown) => string;
 
 /** The values of a statement and the placeholder that adds one. */
@@ -189,7 +189,7 @@ function retireParts(retire: NonNullable<RefreshWrites['retire']>, placeholder: 
 
 /** A column of ours as an identifier (our column names only: anything else is a programming error). */
 function column(name: string): string {
-  if (!/^[a-z_]+$/.test(name)) throw new TypeError(`Not a column name: ${name}`);
+  if (!/^[a-z][a-z_]*$/.test(name)) throw new TypeError(`Not a column name: ${name}`);
   return `"${name}"`;
 }
 
@@ -205,7 +205,7 @@ function matching(table: 'clients' | 'sessions', row: object, placeholder: Place
 }
 
 /** `SET column = value, …` for the given changes (in column order, so one set of columns is one text). */
-function assignments(changes: object, placeholder: Placeholder): string {
+export function assignments(changes: object, placeholder: Placeholder): string {
   return Object.entries(changes)
     .filter(([, value]) => value !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1))
