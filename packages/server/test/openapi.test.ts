@@ -73,12 +73,19 @@ describe('OpenAPI document', () => {
   });
 
   /** Whether the router serves `method path`: anything but its "No such endpoint." 404 or a 405. */
-  async function dispatches(method: string, path: string): Promise<boolean> {
-    const backend = path.startsWith('/v1/backend/');
-    const headers: Record<string, string> = { authorization: `Bearer ${backend ? SECRET_KEY : adminToken}` };
+  /** Calls `method path` of the API (`/.well-known/…` at the root), same-origin when it changes state. */
+  function call(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
     if (method !== 'GET') headers.origin = ORIGIN;
     const url = path.startsWith('/.well-known/') ? `${ORIGIN}${path}` : `${ORIGIN}${API}${path}`;
-    const res = await t.gatehouse.handle(new Request(url, { method, headers }));
+    return t.gatehouse.handle(new Request(url, { method, headers, ...(body === undefined ? {} : { body }) }));
+  }
+
+  /** A documented path with each `{name}` filled in from SAMPLE. */
+  const concrete = (path: string): string => path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? 'x');
+
+  async function dispatches(method: string, path: string): Promise<boolean> {
+    const backend = path.startsWith('/v1/backend/');
+    const res = await call(method, path, { authorization: `Bearer ${backend ? SECRET_KEY : adminToken}` });
     const text = await res.text();
     if (res.status === 405) return false;
     return !(res.status === 404 && text.includes('No such endpoint.'));
@@ -89,9 +96,9 @@ describe('OpenAPI document', () => {
     const documented = new Set(routes.map((r) => `${r.method} ${r.path}`));
     const problems: string[] = [];
     for (const path of new Set(routes.map((r) => r.path))) {
-      const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? 'x');
+      const filled = concrete(path);
       for (const method of METHODS) {
-        const served = await dispatches(method, concrete);
+        const served = await dispatches(method, filled);
         if (served && !documented.has(`${method} ${path}`)) problems.push(`undocumented: ${method} ${path}`);
         if (!served && documented.has(`${method} ${path}`)) problems.push(`documented but not served: ${method} ${path}`);
       }
@@ -104,12 +111,8 @@ describe('OpenAPI document', () => {
 
   /** The status a route answers to a caller with no credentials and an empty JSON object (or no body). */
   async function anonymousStatus(route: DocumentedRoute, path: string): Promise<number> {
-    const headers: Record<string, string> = {};
-    if (route.method !== 'GET') headers.origin = ORIGIN;
     const withBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'DELETE';
-    if (withBody) headers['content-type'] = 'application/json';
-    const url = path.startsWith('/.well-known/') ? `${ORIGIN}${path}` : `${ORIGIN}${API}${path}`;
-    const res = await t.gatehouse.handle(new Request(url, { method: route.method, headers, ...(withBody ? { body: '{}' } : {}) }));
+    const res = await call(route.method, path, withBody ? { 'content-type': 'application/json' } : {}, withBody ? '{}' : undefined);
     await res.arrayBuffer();
     return res.status;
   }
@@ -118,8 +121,8 @@ describe('OpenAPI document', () => {
     const doc = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     const problems: string[] = [];
     for (const route of documentedRoutes()) {
-      const concrete = route.path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? 'x');
-      const status = await anonymousStatus(route, concrete);
+      const filled = concrete(route.path);
+      const status = await anonymousStatus(route, filled);
       const documented = Object.keys(doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {});
       if (status >= 300 && status < 400) continue; // a page route redirecting to sign-in
       if (!documented.includes(String(status)))
