@@ -31,8 +31,8 @@ const quick = process.argv.includes('--quick') || Boolean(process.env.BENCH_QUIC
 const QUICK_DEFAULTS = {
   BENCH_DECISION_MS: '1600',
   BENCH_DECISION_ROUNDS: '4',
-  BENCH_NEXT_ROUNDS: '3',
-  BENCH_NEXT_SECONDS: '2',
+  BENCH_NEXT_ROUNDS: '8',
+  BENCH_NEXT_SECONDS: '1',
   BENCH_SIGN_IN_MS: '1500',
   BENCH_REFRESH_MS: '1500',
   BENCH_MILLION_USERS: '100000',

@@ -2,8 +2,11 @@
 // handler (GET /api/me with a session cookie) against its public twin (GET /api/bench/public).
 //
 // The server is pinned to CPU 1 and this process (the load generator) to CPU 0 when taskset exists,
-// so the server's single event loop has one core to itself. Rounds alternate the routes, in an
-// order that rotates from round to round.
+// so the server's single event loop has one core to itself. Many short rounds: in each, the
+// protected route and its public twin (same cookies) run back to back, which one first alternating
+// from round to round, so a slow phase of the host hits both of a pair; the anonymous row runs
+// first in every round. The target reads the median of the per-round ratios, beside the ratio of
+// the server's CPU time per request (steadier than req/s when the load generator is slowed).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +23,8 @@ const root = resolve(import.meta.dirname, '../..');
 const app = join(root, 'apps/example');
 const port = Number(process.env.BENCH_PORT ?? 3457);
 const origin = `http://127.0.0.1:${port}`;
-const rounds = Number(process.env.BENCH_NEXT_ROUNDS ?? 6);
-const seconds = Number(process.env.BENCH_NEXT_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_NEXT_ROUNDS ?? 16);
+const seconds = Number(process.env.BENCH_NEXT_SECONDS ?? 1.5);
 const connections = Number(process.env.BENCH_NEXT_CONNECTIONS ?? 8);
 const pin = process.env.BENCH_SERVER_CPU ?? null;
 const log = (line) => process.stderr.write(`${line}\n`);
@@ -114,37 +117,62 @@ try {
     });
   }
 
-  log(`nextjs: warm-up, 3 s per route`);
+  // Warm-up: every route the same time, in turns, so the JIT and the caches have seen each as much.
+  log(`nextjs: warm-up, 3 × 1 s per route`);
   await refreshSession();
-  for (const route of routes) await run(route, 3);
+  for (let turn = 0; turn < 3; turn++) for (const route of routes) await run(route, 1);
 
+  const byId = Object.fromEntries(routes.map((r) => [r.id, r]));
   const perRoute = Object.fromEntries(routes.map((r) => [r.id, []]));
+  const pairs = [];
   for (let round = 0; round < rounds; round++) {
     await refreshSession();
-    // The order rotates every round, so no route always runs first after the refresh (or last).
-    const order = routes.map((_, i) => routes[(i + round) % routes.length]);
-    for (const route of order) {
+    // The anonymous row, then the pair the target compares, which one first alternating by round.
+    const pair = round % 2 === 0 ? ['protected', 'public'] : ['public', 'protected'];
+    const seen = {};
+    for (const id of ['public-anon', ...pair]) {
+      const route = byId[id];
       const probe = interferenceProbe(pin === null ? { cpu: null } : { cpu: Number(pin), pid: server.pid });
       const result = await run(route, seconds);
-      const seen = probe.stop();
+      const interference = probe.stop();
       assert(
         result.non2xx === 0 && result.errors === 0 && result.timeouts === 0,
         `${route.name}: ${result.non2xx} non-2xx, ${result.errors} errors`,
       );
-      perRoute[route.id].push({
+      const measured = {
         requests: result.requests.total,
         durationS: result.duration,
         rps: result.requests.total / result.duration,
         meanMs: result.latency.mean,
         p99Ms: result.latency.p99,
-        othersOnServerCpu: seen?.others ?? null,
+        othersOnServerCpu: interference?.others ?? null,
         // Server CPU time per request: less sensitive than req/s to a busy load generator.
-        serverCpuUsPerRequest: seen ? (seen.ownCpuS * 1e6) / result.requests.total : null,
-        steal: seen?.steal ?? null,
-      });
+        serverCpuUsPerRequest: interference ? (interference.ownCpuS * 1e6) / result.requests.total : null,
+        steal: interference?.steal ?? null,
+      };
+      perRoute[id].push(measured);
+      seen[id] = measured;
     }
-    log(`  round ${round + 1}/${rounds} done`);
+    pairs.push({
+      first: pair[0],
+      rpsRatio: seen.protected.rps / seen.public.rps,
+      // Public over protected: above 1 when the protected route costs the server less.
+      cpuRatio: pin === null ? null : seen.public.serverCpuUsPerRequest / seen.protected.serverCpuUsPerRequest,
+    });
+    log(`  round ${round + 1}/${rounds}: protected/public ${(pairs.at(-1).rpsRatio * 100).toFixed(1)} % req/s`);
   }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const ratios = {
+    rounds: pairs,
+    rpsMedian: median(pairs.map((p) => p.rpsRatio)),
+    rpsMin: Math.min(...pairs.map((p) => p.rpsRatio)),
+    rpsMax: Math.max(...pairs.map((p) => p.rpsRatio)),
+    cpuMedian: pin === null ? null : median(pairs.map((p) => p.cpuRatio)),
+  };
 
   const results = routes.map((route) => {
     const runs = perRoute[route.id];
@@ -171,7 +199,11 @@ try {
   const blocked = (serverLog.match(/net-trap: blocked/g) ?? []).length + (globalThis.__netTrapBlocked?.length ?? 0);
   writeFileSync(
     out,
-    JSON.stringify({ case: 'nextjs', connections, seconds, rounds, pinned: pin, bodyBytes: sizes, results, network: blocked }, null, 2),
+    JSON.stringify(
+      { case: 'nextjs', connections, seconds, rounds, pinned: pin, bodyBytes: sizes, results, ratios, network: blocked },
+      null,
+      2,
+    ),
   );
   log('nextjs: done');
 } finally {

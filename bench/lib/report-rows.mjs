@@ -33,7 +33,11 @@ export function tableRows({ decision, nextjs, sessions, scale, multi, compare })
         rate: `${int(r.rps)} req/s`,
         mean: `${sig(r.meanMs)} ms`,
         p99: `${sig(r.p99Ms)} ms`,
-        ref: `${(r.rps / pub.rps).toFixed(3)}× public`,
+        // The protected row: the median of the per-round ratios (the target's reading) when rounds were paired.
+        ref:
+          r.id === 'protected' && nextjs.ratios
+            ? `${nextjs.ratios.rpsMedian.toFixed(3)}× public (median/round)`
+            : `${(r.rps / pub.rps).toFixed(3)}× public`,
         spread: pct(r.roundSpread),
         notes:
           `${nextjs.connections} connections, ${nextjs.rounds} × ${nextjs.seconds} s` +

@@ -78,13 +78,21 @@ function decisionTargets(d) {
 
 function nextjsTarget(nextjs) {
   const by = Object.fromEntries(nextjs.results.map((r) => [r.id, r]));
-  const r = by.protected.rps / by.public.rps;
+  // The median of the per-round ratios (each round runs the pair back to back); results written
+  // before rounds were paired have only the totals.
+  const paired = nextjs.ratios ?? null;
+  const r = paired ? paired.rpsMedian : by.protected.rps / by.public.rps;
+  const cpu =
+    paired?.cpuMedian ?? (by.protected.serverCpuUsPerRequest ? by.public.serverCpuUsPerRequest / by.protected.serverCpuUsPerRequest : null);
   return target({
     name: 'Protected Next.js route ≥ 97 % of the unprotected one',
     measured:
-      `${pct(r)} (${int(by.protected.rps)} vs ${int(by.public.rps)} req/s; p99 ${sig(by.protected.p99Ms)} vs ${sig(by.public.p99Ms)} ms)` +
-      (by.protected.serverCpuUsPerRequest
-        ? `; server CPU per request ${sig(by.protected.serverCpuUsPerRequest)} vs ${sig(by.public.serverCpuUsPerRequest)} µs (${pct(by.public.serverCpuUsPerRequest / by.protected.serverCpuUsPerRequest)})`
+      (paired
+        ? `${pct(r)} req/s, median of ${paired.rounds.length} per-round ratios (range ${pct(paired.rpsMin)}–${pct(paired.rpsMax)}; totals ${int(by.protected.rps)} vs ${int(by.public.rps)} req/s)`
+        : `${pct(r)} (${int(by.protected.rps)} vs ${int(by.public.rps)} req/s)`) +
+      `; p99 ${sig(by.protected.p99Ms)} vs ${sig(by.public.p99Ms)} ms` +
+      (cpu
+        ? `; server CPU per request ${sig(by.protected.serverCpuUsPerRequest)} vs ${sig(by.public.serverCpuUsPerRequest)} µs (${pct(cpu)}${paired ? ', median per-round ratio' : ''})`
         : ''),
     ok: r >= 0.97,
     gap: `${((0.97 - r) * 100).toFixed(1)} points short (round spread ${pct(by.protected.roundSpread)} / ${pct(by.public.roundSpread)})`,

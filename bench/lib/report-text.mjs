@@ -114,7 +114,7 @@ export function markdown({ env, rows, targetList, data, chartFile, wallSeconds }
   if (data.nextjs) {
     out.push('', '### Next.js setup', '');
     out.push(
-      `- \`next start\` of apps/example (production build) on 127.0.0.1${data.nextjs.pinned ? `, server pinned to CPU ${data.nextjs.pinned}, autocannon on the other CPU` : ''}; ${data.nextjs.connections} connections; ${data.nextjs.rounds} rounds × ${data.nextjs.seconds} s per route after a 3 s warm-up per route, routes alternating; a fresh session token before each round.`,
+      `- \`next start\` of apps/example (production build) on 127.0.0.1${data.nextjs.pinned ? `, server pinned to CPU ${data.nextjs.pinned}, autocannon on the other CPU` : ''}; ${data.nextjs.connections} connections; ${data.nextjs.rounds} rounds × ${data.nextjs.seconds} s per route after a 3 × 1 s warm-up per route in turns; in each round the anonymous row, then the protected route and its public twin back to back (which first alternates by round); a fresh session token before each round. The target reads the median of the per-round protected/public ratios of req/s; the server CPU per request ratio (median per round) is shown beside it.`,
       `- Protected: \`GET /api/me\` with \`__session\` + \`__client\` cookies (proxy.ts runs \`auth.protect()\`, the handler calls \`auth()\`). Unprotected: \`GET /api/bench/public\`, a route handler returning a JSON of the same shape without calling \`auth()\`, listed as public in proxy.ts; measured with the same cookies (the target's reference) and without any (an anonymous visitor). Bodies: ${data.nextjs.bodyBytes.protected} / ${data.nextjs.bodyBytes.public} bytes.`,
       "- p99 is the median of the rounds' p99 (autocannon's ms resolution).",
     );
