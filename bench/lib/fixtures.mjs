@@ -51,6 +51,10 @@ export function setCookieValue(response, name) {
  * The instance's per-request checks after the signature, each list holding `others` other sessions
  * and users (what a busy instance remembers for a token lifetime): a revoked session, claims changed
  * after the token. `lists` gives the version's `createRevocationList` and `createClaimStamps`.
+ * `sessionChecksVersion` is built as the instance builds it (the lists' versions summed), so cached
+ * claims that passed under an unchanged version skip the lookups as they do in the product; it is
+ * undefined for a version whose lists have no version (every request then does the lookups).
+ * `revoke` and `stampUser` record a change after the fact, bumping the version.
  */
 export function sessionChecks({ createRevocationList, createClaimStamps }, others = 10_000) {
   const revocations = createRevocationList({ retainMs: 3_600_000, now: Date.now });
@@ -66,7 +70,15 @@ export function sessionChecks({ createRevocationList, createClaimStamps }, other
     if (stamps.isStale(c.sub, c.sid, c.iat_ms ?? c.iat * 1000)) return 'session-claims-stale';
     return null;
   }
-  return { checkSession, stampedAt };
+  const sessionChecksVersion =
+    typeof revocations.version === 'number' && typeof stamps.version === 'number' ? () => revocations.version + stamps.version : undefined;
+  return {
+    checkSession,
+    sessionChecksVersion,
+    stampedAt,
+    revoke: (sid) => revocations.revoke(sid, Date.now()),
+    stampUser: (sub) => stamps.stampUser(sub, Date.now()),
+  };
 }
 
 /**
