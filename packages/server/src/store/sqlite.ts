@@ -29,6 +29,11 @@ export function openSqliteConnection(file: string): { db: Kysely<Database>; nati
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
+  // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a sign-in writes about
+  // 19 pages (the audit row alone touches six indexes), so the default stopped every ~50th commit to
+  // copy pages back and fsync both files; ten times fewer checkpoints copy each hot page once where
+  // it was copied up to ten times, for the same durability (a crash loses nothing committed).
+  database.pragma('wal_autocheckpoint = 10000');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const cached = withStatementCache(database);
