@@ -124,6 +124,17 @@ async function backendCpuMs(admin, database) {
   return ms;
 }
 
+/**
+ * After a bulk seed, the state a running deployment is in: the tables vacuumed and analyzed (visibility
+ * map set, planner statistics present) and the new pages written out. Without this, autovacuum,
+ * autoanalyze and the checkpointer catch up on the seeded rows during the measurement, the more so
+ * the more rows were seeded, and the sizes would not be compared on equal terms.
+ */
+async function steadyState(exec) {
+  await exec('VACUUM ANALYZE');
+  await exec('CHECKPOINT');
+}
+
 const results = [];
 const info = {
   users: USERS,
@@ -277,7 +288,7 @@ if (WITH_POSTGRES) {
     const exec = (sql) => seeder.query(sql);
     log(`sessions: seeding PostgreSQL database ${dbName} with ${label(USERS)} users and ${label(ORGS)} organizations`);
     const { seconds: seconds10k } = await seedSql({ dialect: 'postgres', exec, templates, users: USERS, orgs: ORGS, log });
-    await exec('ANALYZE');
+    await steadyState(exec);
     info.postgres = { database: dbName, seconds10k };
     log(`sessions: refresh on PostgreSQL, ${label(USERS)} users`);
     results.push(
@@ -305,7 +316,7 @@ if (WITH_POSTGRES) {
       });
       info.postgres.seconds1m = grown.seconds;
       info.postgres.grownTo = grown.seeded;
-      await exec('ANALYZE');
+      await steadyState(exec);
       log(`sessions: refresh on PostgreSQL, ${label(grown.seeded)} users`);
       const tasks = refreshTasks(gatehouse, grown.seeded, 'pg.1m', `PostgreSQL, ${label(grown.seeded)} users`, {
         from: USERS,
