@@ -13,6 +13,7 @@ import { storeCases } from './store-cases.js';
 import { refreshSwapCases } from './refresh-swap-cases.js';
 import { sessionLockCases } from './session-lock-cases.js';
 import { refreshReadCases } from './refresh-read-cases.js';
+import { refreshWritingCases } from './refresh-writing-cases.js';
 
 const postgresSkip = await serviceGate('PostgreSQL');
 
@@ -30,9 +31,13 @@ for (const backend of ['sqlite', 'postgres'] as BackendName[]) {
       await database?.drop();
     });
 
-    for (const { name, run } of [...storeCases, ...refreshSwapCases, ...sessionLockCases, ...refreshReadCases].filter(
-      (c) => !c.backends || c.backends.includes(backend),
-    )) {
+    for (const { name, run } of [
+      ...storeCases,
+      ...refreshSwapCases,
+      ...sessionLockCases,
+      ...refreshReadCases,
+      ...refreshWritingCases,
+    ].filter((c) => !c.backends || c.backends.includes(backend))) {
       test(name, () =>
         run(async (options, clock) => {
           if (!database) throw new Error(`no ${backend} database`);

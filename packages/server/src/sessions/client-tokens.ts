@@ -15,6 +15,11 @@ export function predecessorStillGood(client: ClientRow, t: number, graceMs: numb
   return client.token_seen_at === null || t - Number(client.token_seen_at) < graceMs;
 }
 
+/** Retired tokens older than this at `t` are past every session's lifetime: pruned when another is retired. */
+export function retiredBefore(deps: SessionDeps, t: number): number {
+  return t - deps.settings.maxLifetimeSeconds * 1000;
+}
+
 /** The outcome of presenting a client token to refresh: the new token to hand out (if any), or a verdict. */
 export type ClientTokenStep = { rotated: string | null } | 'reuse' | 'unknown';
 
@@ -28,13 +33,20 @@ export type ClientTokenStep = { rotated: string | null } | 'reuse' | 'unknown';
  * - the predecessor after the grace window since its successor was seen, or any retired token, is
  *   reuse: the caller revokes the client;
  * - anything else is unknown (no alarm: a wrong secret for a known client id proves nothing).
+ * `secrets` makes the new secret (given by a caller that wrote its hash ahead, see session-refresh.ts).
  */
-export async function advanceClientToken(deps: SessionDeps, tx: Store, client: ClientRow, presented: string): Promise<ClientTokenStep> {
+export async function advanceClientToken(
+  deps: SessionDeps,
+  tx: Store,
+  client: ClientRow,
+  presented: string,
+  secrets: () => string = newSecret,
+): Promise<ClientTokenStep> {
   const t = deps.now();
   const graceMs = deps.settings.clientRotationGraceSeconds * 1000;
   const sinceRotation = t - Number(client.rotated_at);
   const issue = async (changes: { previous_token_hash?: string }): Promise<ClientTokenStep> => {
-    const secret = newSecret();
+    const secret = secrets();
     await tx.updateClient(client.id, { token_hash: hashSecret(secret), ...changes, rotated_at: t, token_seen_at: null, updated_at: t });
     return { rotated: `${client.id}.${secret}` };
   };
@@ -46,7 +58,7 @@ export async function advanceClientToken(deps: SessionDeps, tx: Store, client: C
       return { rotated: null };
     }
     if (client.previous_token_hash !== null) {
-      await tx.retireClientToken(client.id, client.previous_token_hash, t, t - deps.settings.maxLifetimeSeconds * 1000);
+      await tx.retireClientToken(client.id, client.previous_token_hash, t, retiredBefore(deps, t));
     }
     return issue({ previous_token_hash: client.token_hash });
   }
