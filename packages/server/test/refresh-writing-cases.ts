@@ -3,7 +3,7 @@
 // concurrent rotation or revocation is never overwritten.
 
 import assert from 'node:assert/strict';
-import type { BackendInstance } from '../../../test-support/backends.js';
+import { sql, type BackendInstance } from '../../../test-support/backends.js';
 import { hashSecret } from '../src/store/ids.js';
 import type { RefreshSpeculation } from '../src/sessions/refresh-store.js';
 import { readForRefresh, waitsForLock } from './refresh-swap-cases.js';
@@ -125,6 +125,24 @@ export const refreshWritingCases: StoreCase[] = [
       const now = await t.inspect.selectFrom('clients').selectAll().where('id', '=', client.id).executeTakeFirstOrThrow();
       assert.equal(now.token_hash, hashSecret(rotated[0]?.split('.')[1] ?? ''), 'the client holds the one rotated token');
       assert.equal(now.previous_token_hash, client.token_hash);
+    },
+  },
+  {
+    name: 'client and session pages keep room for the row versions a refresh writes (heap-only updates)',
+    backends: ['postgres'],
+    async run(open) {
+      const t = await open();
+      const { rows } = await sql<{ relname: string; reloptions: string[] | null }>`
+        SELECT relname, reloptions FROM pg_class WHERE relname IN ('clients', 'sessions') AND relkind = 'r' ORDER BY relname`.execute(
+        t.inspect,
+      );
+      assert.deepEqual(
+        rows.map((row) => [row.relname, row.reloptions]),
+        [
+          ['clients', ['fillfactor=85']],
+          ['sessions', ['fillfactor=85']],
+        ],
+      );
     },
   },
 ];

@@ -23,6 +23,7 @@ import { m0013Import } from './0013-import.js';
 import { m0016Operating } from './0016-operating.js';
 import { m0017OrgSecondFactor } from './0017-org-second-factor.js';
 import { m0019MailLinks } from './0019-mail-links.js';
+import { m0020RefreshRoom } from './0020-refresh-room.js';
 
 const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0001_initial': m0001Initial(dialect),
@@ -42,6 +43,7 @@ const migrations = (dialect: Dialect): Record<string, Migration> => ({
   '0016_operating': m0016Operating(),
   '0017_org_second_factor': m0017OrgSecondFactor(),
   '0019_mail_links': m0019MailLinks(),
+  '0020_refresh_room': m0020RefreshRoom(dialect),
 });
 
 /**
