@@ -38,7 +38,7 @@ const SIGN_IN_MS = Number(process.env.BENCH_SIGN_IN_MS ?? 6000);
 const REFRESH_MS = Number(process.env.BENCH_REFRESH_MS ?? 4000);
 const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WITH_POSTGRES = process.env.BENCH_POSTGRES !== '0';
-/** Growing PostgreSQL to 1M users stops (and the row says how far it got) when projected to take longer. */
+/** Seeding PostgreSQL with 1M users stops (and the row says how far it got) when projected to take longer. */
 const PG_SEED_BUDGET_MS = Number(process.env.BENCH_PG_SEED_BUDGET_MS ?? 240_000);
 /** Refreshes at a time in the concurrent PostgreSQL row (0: no such row). */
 const REFRESH_IN_FLIGHT = Number(process.env.BENCH_REFRESH_IN_FLIGHT ?? 8);
@@ -272,81 +272,84 @@ results.push(
 await small.gatehouse.close();
 await big?.gatehouse.close();
 
-// ---------------------------------------------------------------- PostgreSQL: 10k users, then grown to 1M
+// ---------------------------------------------------------------- PostgreSQL: 10k and 1M users, interleaved
+// Two databases, one per size, measured in one interleaved task list like the SQLite sizes: a
+// change in the machine's load during the run moves both sizes alike, so their ratio holds.
 if (WITH_POSTGRES) {
-  const dbName = `gatehouse_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const databaseUrl = new URL(POSTGRES_ADMIN_URL);
-  databaseUrl.pathname = `/${dbName}`;
-  const seeder = new pg.Client({ connectionString: databaseUrl.href });
-  let gatehouse = null;
+  const opened = [];
+  /** A fresh database of its own (dropped at the end) with a Gatehouse instance on it and a seeding connection. */
+  const openDatabase = async () => {
+    const name = `gatehouse_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    const db = { name, gatehouse: null, seeder: new pg.Client({ connectionString: url.href }) };
+    opened.push(db);
+    db.gatehouse = await createGatehouse({ databaseUrl: url.href, secret: SECRET, log: () => {}, rateLimits });
+    await db.seeder.connect();
+    return db;
+  };
   try {
-    gatehouse = await createGatehouse({ databaseUrl: databaseUrl.href, secret: SECRET, log: () => {}, rateLimits });
-    const templates = await templatesOf(gatehouse);
-    await seeder.connect();
-    const exec = (sql) => seeder.query(sql);
-    log(`sessions: seeding PostgreSQL database ${dbName} with ${label(USERS)} users and ${label(ORGS)} organizations`);
-    const { seconds: seconds10k } = await seedSql({ dialect: 'postgres', exec, templates, users: USERS, orgs: ORGS, log });
+    const small = await openDatabase();
+    const exec = (sql) => small.seeder.query(sql);
+    log(`sessions: seeding PostgreSQL database ${small.name} with ${label(USERS)} users and ${label(ORGS)} organizations`);
+    const { seconds: seconds10k } = await seedSql({
+      dialect: 'postgres',
+      exec,
+      templates: await templatesOf(small.gatehouse),
+      users: USERS,
+      orgs: ORGS,
+      log,
+    });
     await steadyState(exec);
-    info.postgres = { database: dbName, seconds10k };
-    log(`sessions: refresh on PostgreSQL, ${label(USERS)} users`);
-    results.push(
-      ...(await measure(
-        [{ ...signTasks[0], id: 'rs256.sign.raw.pg10k' }, ...refreshTasks(gatehouse, USERS, 'pg.10k', `PostgreSQL, ${label(USERS)} users`)],
-        {
-          timeMs: REFRESH_MS,
-          rounds: 4,
-          warmupMs: 300,
-        },
-      )),
-    );
+    info.postgres = { database: small.name, seconds10k };
+    const tasks = [
+      { ...signTasks[0], id: 'rs256.sign.raw.pg10k' },
+      ...refreshTasks(small.gatehouse, USERS, 'pg.10k', `PostgreSQL, ${label(USERS)} users`),
+    ];
+    let big = null;
     if (MILLION > USERS) {
-      log(`sessions: growing PostgreSQL to ${label(MILLION)} users`);
-      const grown = await seedSql({
+      big = await openDatabase();
+      const execBig = (sql) => big.seeder.query(sql);
+      log(`sessions: seeding PostgreSQL database ${big.name} with ${label(MILLION)} users and ${label(ORGS)} organizations`);
+      const seeded = await seedSql({
         dialect: 'postgres',
-        exec,
-        templates,
+        exec: execBig,
+        templates: await templatesOf(big.gatehouse),
         users: MILLION,
-        usersFrom: USERS,
         orgs: ORGS,
-        orgsFrom: ORGS,
         budgetMs: PG_SEED_BUDGET_MS,
         log,
       });
-      info.postgres.seconds1m = grown.seconds;
-      info.postgres.grownTo = grown.seeded;
-      await steadyState(exec);
-      log(`sessions: refresh on PostgreSQL, ${label(grown.seeded)} users`);
-      const tasks = refreshTasks(gatehouse, grown.seeded, 'pg.1m', `PostgreSQL, ${label(grown.seeded)} users`, {
-        from: USERS,
+      await steadyState(execBig);
+      Object.assign(info.postgres, { database1m: big.name, seconds1m: seeded.seconds, grownTo: seeded.seeded });
+      big.tasks = refreshTasks(big.gatehouse, seeded.seeded, 'pg.1m', `PostgreSQL, ${label(seeded.seeded)} users`, {
         inFlight: REFRESH_IN_FLIGHT,
       });
+      tasks.push({ ...signTasks[0], id: 'rs256.sign.raw.pg1m' }, ...big.tasks.filter((t) => !t.inFlight));
+    }
+    log(`sessions: refresh on PostgreSQL, ${big ? 'both sizes interleaved' : label(USERS) + ' users'}`);
+    results.push(...(await measure(tasks, { timeMs: REFRESH_MS, rounds: 4, warmupMs: 300 })));
+    for (const task of big?.tasks.filter((t) => t.inFlight) ?? []) {
+      log(`sessions: refresh on PostgreSQL, ${label(info.postgres.grownTo)} users, ${REFRESH_IN_FLIGHT} in flight`);
       results.push(
-        ...(await measure([{ ...signTasks[0], id: 'rs256.sign.raw.pg1m' }, ...tasks.filter((t) => !t.inFlight)], {
+        await measureConcurrent(task, {
+          inFlight: task.inFlight,
           timeMs: REFRESH_MS,
           rounds: 4,
           warmupMs: 300,
-        })),
+          serverCpuMs: () => backendCpuMs(admin, big.name),
+        }),
       );
-      log(`sessions: refresh on PostgreSQL, ${label(grown.seeded)} users, ${REFRESH_IN_FLIGHT} in flight`);
-      for (const task of tasks.filter((t) => t.inFlight)) {
-        results.push(
-          await measureConcurrent(task, {
-            inFlight: task.inFlight,
-            timeMs: REFRESH_MS,
-            rounds: 4,
-            warmupMs: 300,
-            serverCpuMs: () => backendCpuMs(admin, dbName),
-          }),
-        );
-      }
     }
   } finally {
-    await gatehouse?.close();
-    await seeder.end().catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    for (const db of opened) {
+      await db.gatehouse?.close();
+      await db.seeder.end().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+    }
     await admin.end();
   }
 }
