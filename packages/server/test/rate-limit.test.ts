@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatehouseOptionsFromEnv, type GatehouseOptions } from '@gatehouse/server';
-import { createRateLimits, createRedisCounters, type RateLimitSettings } from '../src/limits/rate-limit.js';
+import { createMemoryCounters, createRateLimits, createRedisCounters, type RateLimitSettings } from '../src/limits/rate-limit.js';
 import { REDIS_URL, serviceGate } from '../../../test-support/backends.js';
 import { API, PASSWORD, createCookieJar, createTestInstance, send, signUp, type TestInstance } from '../../../test-support/instance.js';
 
@@ -165,6 +165,52 @@ describe('rate limits shared through Redis by two instances', { skip: redisSkip 
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('in-memory counters at their cap', () => {
+  // A clock the test moves, and `cap` windows at most.
+  const counters = (cap = 2) => {
+    const clock = { t: 0 };
+    return { clock, store: createMemoryCounters(() => clock.t, cap) };
+  };
+
+  test('an expired window makes room before any live one is dropped', async () => {
+    const { clock, store } = counters();
+    await store.hit('short', 1000);
+    await store.hit('long', 60_000);
+    clock.t = 1500;
+    assert.equal((await store.hit('new', 60_000)).count, 1);
+    // "long" kept its count; "short" had expired anyway.
+    assert.deepEqual(await store.hit('long', 60_000), { count: 2, resetInMs: 58_500 });
+    assert.equal((await store.hit('short', 1000)).count, 1);
+  });
+
+  test('with every window live, the one opened first is dropped, whatever its length', async () => {
+    const { clock, store } = counters();
+    await store.hit('first', 60_000);
+    clock.t = 5;
+    await store.hit('second', 10_000);
+    await store.hit('second', 10_000);
+    clock.t = 6;
+    await store.hit('third', 60_000);
+    assert.equal((await store.hit('second', 10_000)).count, 3);
+    assert.equal((await store.hit('first', 60_000)).count, 1);
+  });
+
+  test('a window that opens again counts as the newest, and the counts stay exact', async () => {
+    const { clock, store } = counters(3);
+    await store.hit('reopened', 10);
+    clock.t = 5;
+    await store.hit('older', 100);
+    clock.t = 20;
+    // Its first window ended at 10: a new one opens now, after "older".
+    assert.deepEqual(await store.hit('reopened', 10), { count: 1, resetInMs: 10 });
+    await store.hit('other', 100);
+    clock.t = 25;
+    await store.hit('new', 100);
+    assert.deepEqual(await store.hit('reopened', 10), { count: 2, resetInMs: 5 });
+    assert.equal((await store.hit('older', 100)).count, 1);
   });
 });
 

@@ -59,32 +59,85 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
-/** Counters in this process: exact for one process; the fallback while Redis is unreachable. */
+/**
+ * Counters in this process: exact for one process; the fallback while Redis is unreachable.
+ *
+ * Bounded memory: at `maxKeys` windows, expired windows go first, and beyond the cap the oldest
+ * ones. Each window length keeps a queue of its windows in the order they opened, so its expired
+ * windows are at its front and the oldest window is at the front of one of the queues: making room
+ * costs a few steps per new window, never a pass over every key (at the cap, with no window
+ * expired yet, such a pass cost each new key over a millisecond).
+ */
 export function createMemoryCounters(now: () => number, maxKeys = 100_000): CounterStore {
-  const windows = new Map<string, { count: number; resetAt: number }>();
+  const windows = new Map<string, Window>();
+  const queues = new Map<number, WindowQueue>();
+  /** Moves the queue's head past windows already gone (reopened or dropped) and, at `t`, past expired ones, dropping them. */
+  const settle = (queue: WindowQueue, t: number | null) => {
+    for (; queue.head < queue.keys.length; queue.head += 1) {
+      const key = queue.keys[queue.head]!;
+      const window = queue.opened[queue.head]!;
+      if (windows.get(key) !== window) continue;
+      if (t === null || window.resetAt > t) break;
+      windows.delete(key);
+    }
+    if (queue.head > 64 && queue.head * 2 > queue.keys.length) {
+      queue.keys.splice(0, queue.head);
+      queue.opened.splice(0, queue.head);
+      queue.head = 0;
+    }
+  };
+  /** Drops the window opened first, of any length; false when there is none. */
+  const dropOldest = (): boolean => {
+    let oldest: WindowQueue | null = null;
+    let openedAt = Infinity;
+    for (const [windowMs, queue] of queues) {
+      settle(queue, null);
+      const first = queue.opened[queue.head];
+      if (first && first.resetAt - windowMs < openedAt) [oldest, openedAt] = [queue, first.resetAt - windowMs];
+    }
+    if (!oldest) return false;
+    windows.delete(oldest.keys[oldest.head]!);
+    oldest.head += 1;
+    return true;
+  };
   return {
     async hit(key, windowMs) {
       const t = now();
       let entry = windows.get(key);
       if (!entry || entry.resetAt <= t) {
-        // Bounded memory: expired windows go first; beyond the cap the oldest entries are dropped.
+        let queue = queues.get(windowMs);
+        if (!queue) queues.set(windowMs, (queue = { keys: [], opened: [], head: 0 }));
+        settle(queue, t);
+        windows.delete(key);
         if (windows.size >= maxKeys) {
-          for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
-          for (const k of windows.keys()) {
-            if (windows.size < maxKeys) break;
-            windows.delete(k);
-          }
+          for (const other of queues.values()) settle(other, t);
+          while (windows.size >= maxKeys && dropOldest());
         }
         entry = { count: 0, resetAt: t + windowMs };
         windows.set(key, entry);
+        queue.keys.push(key);
+        queue.opened.push(entry);
       }
       entry.count += 1;
       return { count: entry.count, resetInMs: entry.resetAt - t };
     },
     async close() {
       windows.clear();
+      queues.clear();
     },
   };
+}
+
+interface Window {
+  count: number;
+  resetAt: number;
+}
+
+/** The windows of one length in the order they opened (from `head` on); an entry whose key has another window since is skipped. */
+interface WindowQueue {
+  keys: string[];
+  opened: Window[];
+  head: number;
 }
 
 // INCR and PEXPIRE in one atomic step (a script runs alone on the server): the first attempt opens
