@@ -1,8 +1,8 @@
 // Rate limits for the guessable endpoints (sign-in, sign-up, verification): per IP and per identifier, in memory or shared through Redis.
 
-import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { GatehouseError, clientAddress } from '@gatehouse/core';
+import { sha256 } from '../store/ids.js';
 
 /** The message of a refused attempt (the HTTP layer renders it as the 429's body). */
 export const TOO_MANY = 'Too many attempts. Try again later.';
@@ -238,7 +238,7 @@ export interface RateLimitsOptions {
   onRefused?: (name: RateLimitName) => void;
 }
 
-const hashKey = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
+const hashKey = (value: string) => sha256(value, 'base64url').slice(0, 22);
 
 /**
  * The rate limits of an instance. With shared counters, an attempt counts on every instance; when

@@ -1,5 +1,6 @@
 // Prefixed, unguessable identifiers (`user_…`, `sess_…`) and opaque secrets.
 
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export type IdPrefix =
@@ -48,9 +49,17 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Node's one-shot digest (20.12 and later): about a fifth of the cost of a Hash object for a short input. */
+const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
+
+/** SHA-256 of a string (UTF-8), in `encoding`. */
+export function sha256(text: string, encoding: 'hex' | 'base64url'): string {
+  return oneShot ? oneShot('sha256', text, encoding) : createHash('sha256').update(text).digest(encoding);
+}
+
 /** SHA-256 of a secret, hex. Secrets are stored only as this hash. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256(secret, 'hex');
 }
 
 /** Constant-time equality of two hex digests of equal length. */
