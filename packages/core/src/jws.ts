@@ -10,7 +10,9 @@ export const MAX_TOKEN_LENGTH = 8192;
 /** Header parameters that would let a token choose its own key or its own rules. */
 const FORBIDDEN_HEADER_PARAMS = ['jku', 'x5u', 'jwk', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64', 'zip'] as const;
 /** Three unpadded base64url segments: no padding, no standard-alphabet characters, no whitespace. */
-const JWS_COMPACT = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
+const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** One such segment. */
+const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
 export interface JwsHeader {
   alg: string;
@@ -34,7 +36,17 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Node's native decoder when this runtime has one (ten times faster than the portable one, and this
  * is on every request); feature-detected, so the edge runtime falls back to jose's.
  */
-const nativeBase64 = (globalThis as { Buffer?: { from(input: string, encoding: 'base64url' | 'latin1'): Uint8Array } }).Buffer;
+const nativeBase64 = (globalThis as { Buffer?: NodeBufferClass }).Buffer;
+interface NodeBufferClass {
+  from(input: string, encoding: 'base64url' | 'latin1'): Uint8Array;
+  allocUnsafeSlow(size: number): NodeBuffer;
+  byteLength(input: string, encoding: 'utf8'): number;
+}
+interface NodeBuffer extends Uint8Array {
+  write(input: string, offset: number, encoding: 'base64url'): number;
+  write(input: string, offset: number, length: number, encoding: 'latin1'): number;
+  toString(encoding?: 'utf8', start?: number, end?: number): string;
+}
 
 /** Value of each base64url character (-1 elsewhere), for the trailing-bits check. */
 const SEXTET = new Int8Array(128).fill(-1);
@@ -44,15 +56,19 @@ const SEXTET = new Int8Array(128).fill(-1);
  * Strict, canonical base64url: a remainder of one character cannot encode whole bytes, and the
  * unused low bits of the last character must be zero. Decoders ignore those bits, so without this
  * check one signature has four (or sixteen) spellings that all verify: a token would not be the
- * only string that carries its signature (issue #15).
+ * only string that carries its signature (issue #15). The alphabet is checked apart (JWS_COMPACT, SEGMENT).
  */
-function decodeSegment(segment: string): Uint8Array {
+function assertCanonical(segment: string): void {
   const remainder = segment.length % 4;
   if (remainder === 1) throw new TokenVerificationError('token-invalid');
   if (remainder !== 0 && (SEXTET[segment.charCodeAt(segment.length - 1)]! & (remainder === 2 ? 0b1111 : 0b11)) !== 0) {
     throw new TokenVerificationError('token-invalid');
   }
-  // The alphabet was checked by JWS_COMPACT already, so the lenient native decoder sees only valid input.
+}
+
+/** The bytes of a segment {@link assertCanonical} accepted. */
+function decodeSegment(segment: string): Uint8Array {
+  // The alphabet was checked already (JWS_COMPACT or SEGMENT), so the lenient native decoder sees only valid input.
   if (nativeBase64) return nativeBase64.from(segment, 'base64url');
   try {
     return base64url.decode(segment);
@@ -62,7 +78,37 @@ function decodeSegment(segment: string): Uint8Array {
 }
 
 /**
- * The bytes of an ASCII string (the signing input, checked by JWS_COMPACT). Node's Buffer takes
+ * Room to decode one payload into before it becomes a string: the longest token's payload fits.
+ * Written and read within one synchronous call, so no two decodings ever share it.
+ */
+const payloadScratch = nativeBase64 ? nativeBase64.allocUnsafeSlow(MAX_TOKEN_LENGTH) : null;
+const payloadDecoder = new TextDecoder();
+
+/**
+ * The text of a verified token's payload segment (checked canonical), read as UTF-8 exactly as a
+ * default TextDecoder reads it (malformed sequences replaced, a leading byte-order mark dropped).
+ * Its alphabet is checked here, after the signature: the signer vouches for every character of it
+ * ({@link splitToken}), and the check keeps refusing a payload that is not strict base64url even
+ * when a trusted key signed it. On Node it is decoded into {@link payloadScratch}, not a new buffer.
+ * @throws TokenVerificationError `token-invalid`
+ */
+function payloadText(segment: string): string {
+  if (!payloadScratch) {
+    if (!SEGMENT.test(segment)) throw new TokenVerificationError('token-invalid');
+    return payloadDecoder.decode(decodeSegment(segment));
+  }
+  const length = payloadScratch.write(segment, 0, 'base64url');
+  // The native decoder skips characters of neither alphabet and stops at `=`, leaving fewer bytes
+  // than the segment's length promises; the standard alphabet's two characters are looked for.
+  if (length !== (segment.length * 3) >>> 2 || segment.includes('+') || segment.includes('/')) {
+    throw new TokenVerificationError('token-invalid');
+  }
+  const bom = length >= 3 && payloadScratch[0] === 0xef && payloadScratch[1] === 0xbb && payloadScratch[2] === 0xbf;
+  return payloadScratch.toString('utf8', bom ? 3 : 0, length);
+}
+
+/**
+ * The bytes of an ASCII string (the signing input, checked by splitToken). Node's Buffer takes
  * them from its shared pool; a TextEncoder allocates a new buffer outside the heap on every call.
  */
 const asciiBytes = (ascii: string): Uint8Array => (nativeBase64 ? nativeBase64.from(ascii, 'latin1') : encoder.encode(ascii));
@@ -83,13 +129,18 @@ const HEADER_MEMO_SIZE = 64;
 /** The last header parsed: the usual token has it, and comparing it costs less than hashing the segment for the map. */
 let lastHeader: { segment: string; parsed: ParsedHeader } | null = null;
 
-function decodeHeader(segment: string): ParsedHeader {
-  if (lastHeader !== null && lastHeader.segment === segment) return lastHeader.parsed;
+/** The parsed header of a token whose header segment ends at `end` (its first dot). */
+function decodeHeader(token: string, end: number): ParsedHeader {
+  // The last header's segment followed by the first dot: no substring made, no hash computed.
+  if (lastHeader !== null && end === lastHeader.segment.length && token.startsWith(lastHeader.segment)) return lastHeader.parsed;
+  const segment = token.slice(0, end);
   const known = headerMemo.get(segment);
   if (known !== undefined) {
     lastHeader = { segment, parsed: known };
     return known;
   }
+  if (!SEGMENT.test(segment)) throw new TokenVerificationError('token-invalid');
+  assertCanonical(segment);
   let header: unknown;
   try {
     header = JSON.parse(decoder.decode(decodeSegment(segment)));
@@ -119,27 +170,95 @@ function headerFault(header: JwsHeader): AuthReason | null {
 }
 
 /**
+ * A compact JWS split and checked for form, its header parsed, its payload still the base64url
+ * segment (checked canonical): {@link DecodedJws} without the payload's bytes.
+ */
+interface SplitJws {
+  token: string;
+  header: JwsHeader;
+  /** The outcome of the header's option-independent checks ({@link headerFault}). */
+  fault: AuthReason | null;
+  payloadSegment: string;
+  /** Where the signing input ends (the second dot). */
+  signingEnd: number;
+  signatureSegment: string;
+}
+
+/**
+ * Splits a compact JWS without trusting any of it yet. `strict`: every character is checked
+ * against the base64url alphabet first. Otherwise (the verifier, on Node) the token must be ASCII
+ * and its header and signature strict base64url, but the payload's alphabet is left to the
+ * signature: the signing input's bytes are then its characters one for one, so a valid signature
+ * means a trusted signer wrote exactly this payload, and Gatehouse signs only strict base64url.
+ * A refusal from a token that is not strict base64url throughout is reported as `token-invalid`
+ * all the same ({@link refusal}), and the payload's alphabet is still checked after the signature
+ * ({@link payloadText}), so the outcome is the strict one either way.
+ * @throws TokenVerificationError `token-invalid`
+ */
+function splitToken(token: string, strict: boolean): SplitJws {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('token-invalid');
+  if (strict || !nativeBase64) {
+    if (!JWS_COMPACT.test(token)) throw new TokenVerificationError('token-invalid');
+  } else if (nativeBase64.byteLength(token, 'utf8') !== token.length) {
+    throw new TokenVerificationError('token-invalid'); // a character outside ASCII
+  }
+  const headerEnd = token.indexOf('.');
+  const payloadEnd = token.indexOf('.', headerEnd + 1);
+  // Three non-empty segments (JWS_COMPACT has said so already when it ran).
+  if (headerEnd < 1 || payloadEnd <= headerEnd + 1 || payloadEnd === token.length - 1 || token.includes('.', payloadEnd + 1)) {
+    throw new TokenVerificationError('token-invalid');
+  }
+  const { header, fault } = decodeHeader(token, headerEnd);
+  const payloadSegment = token.slice(headerEnd + 1, payloadEnd);
+  const signatureSegment = token.slice(payloadEnd + 1);
+  if (!strict && !SEGMENT.test(signatureSegment)) throw new TokenVerificationError('token-invalid');
+  assertCanonical(payloadSegment);
+  assertCanonical(signatureSegment);
+  return { token, header, fault, payloadSegment, signingEnd: payloadEnd, signatureSegment };
+}
+
+/**
+ * The error to report for a refused token: a token that is not three strict base64url segments is
+ * `token-invalid`, whatever check refused it after the quick split ({@link splitToken}).
+ */
+function refusal(token: string, error: unknown): unknown {
+  return typeof token === 'string' && !JWS_COMPACT.test(token) ? new TokenVerificationError('token-invalid') : error;
+}
+
+/**
  * Splits and decodes a compact JWS without trusting any of it yet.
  * @throws TokenVerificationError `token-invalid`
  */
 export function decodeCompactJws(token: string): DecodedJws {
-  return decodeToken(token).jws;
+  return decoded(splitToken(token, true));
 }
 
-/** The decoded token and the outcome of its header's option-independent checks. */
-function decodeToken(token: string): { jws: DecodedJws; fault: AuthReason | null } {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) throw new TokenVerificationError('token-invalid');
-  const parts = JWS_COMPACT.exec(token);
-  if (!parts) throw new TokenVerificationError('token-invalid');
-  const [, headerPart, payloadPart, signaturePart] = parts as unknown as [string, string, string, string];
-  const { header, fault } = decodeHeader(headerPart);
-  const jws: DecodedJws = {
-    header,
-    payload: decodeSegment(payloadPart),
-    signingInput: asciiBytes(token.slice(0, headerPart.length + 1 + payloadPart.length)),
-    signature: decodeSegment(signaturePart),
-  };
-  return { jws, fault };
+/** The {@link DecodedJws} of a split token, its payload's alphabet checked. */
+function decoded(jws: SplitJws): DecodedJws {
+  if (!SEGMENT.test(jws.payloadSegment)) throw new TokenVerificationError('token-invalid');
+  return { header: jws.header, payload: decodeSegment(jws.payloadSegment), ...signedBytes(jws) };
+}
+
+/** The signing input's bytes and the signature's, each in a buffer of its own. */
+function signedBytes({ token, signingEnd, signatureSegment }: SplitJws): { signingInput: Uint8Array; signature: Uint8Array } {
+  return { signingInput: asciiBytes(token.slice(0, signingEnd)), signature: decodeSegment(signatureSegment) };
+}
+
+/**
+ * Room for one signing input and its signature (the longest token's fit), for a key that reads
+ * them only during a synchronous call ({@link VerifyingKey.verifySync}): no buffer made per token.
+ */
+const verifyScratch = nativeBase64 ? nativeBase64.allocUnsafeSlow(MAX_TOKEN_LENGTH) : null;
+
+function verifyInScratch(
+  scratch: NodeBuffer,
+  { token, signingEnd, signatureSegment }: SplitJws,
+  verifySync: VerifyingKey['verifySync'] & {},
+): boolean {
+  // The token is ASCII (splitToken), so its first signingEnd characters are signingEnd latin1 bytes.
+  const dataLength = scratch.write(token, 0, signingEnd, 'latin1');
+  const signatureLength = scratch.write(signatureSegment, dataLength, 'base64url');
+  return verifySync(scratch.subarray(0, dataLength), scratch.subarray(dataLength, dataLength + signatureLength));
 }
 
 export interface JwsVerifyOptions {
@@ -166,8 +285,40 @@ export async function verifyCompactJws(token: string, options: JwsVerifyOptions)
  * synchronously on the synchronous path).
  */
 export function verifyCompactJwsNow(token: string, options: JwsVerifyOptions): DecodedJws | Promise<DecodedJws> {
-  const { jws, fault } = decodeToken(token);
-  const { header } = jws;
+  return verifyJwsNow(token, options, decoded);
+}
+
+/** A verified compact JWS as a session token's claims need it: the header and the payload's text. */
+export interface VerifiedJws {
+  header: JwsHeader;
+  /** The payload's UTF-8 text, not yet parsed ({@link payloadText}). */
+  payloadText: string;
+}
+
+const verifiedText = ({ header, payloadSegment }: SplitJws): VerifiedJws => ({ header, payloadText: payloadText(payloadSegment) });
+
+/** {@link verifyCompactJwsNow} giving the payload's text instead of its bytes. Same checks, same errors. */
+export function verifyJwsTextNow(token: string, options: JwsVerifyOptions): VerifiedJws | Promise<VerifiedJws> {
+  return verifyJwsNow(token, options, verifiedText);
+}
+
+/** The checks of {@link verifyCompactJwsNow}; `read` makes the answer of the verified token. */
+function verifyJwsNow<T>(token: string, options: JwsVerifyOptions, read: (jws: SplitJws) => T): T | Promise<T> {
+  let answer: T | Promise<T>;
+  try {
+    answer = verifySplit(token, options, read);
+  } catch (error) {
+    throw refusal(token, error);
+  }
+  if (!(answer instanceof Promise)) return answer;
+  return answer.catch((error: unknown) => {
+    throw refusal(token, error);
+  });
+}
+
+function verifySplit<T>(token: string, options: JwsVerifyOptions, read: (jws: SplitJws) => T): T | Promise<T> {
+  const jws = splitToken(token, false);
+  const { header, fault } = jws;
   if (typeof header.alg !== 'string' || !options.algorithms.has(header.alg)) throw new TokenVerificationError('token-invalid-algorithm');
   if (fault !== null) throw new TokenVerificationError(fault);
   if (typeof header.kid !== 'string') throw new TokenVerificationError('jwk-kid-mismatch'); // checked by headerFault; narrows the type
@@ -177,38 +328,42 @@ export function verifyCompactJwsNow(token: string, options: JwsVerifyOptions): D
   } catch {
     key = null; // a key that cannot be imported (say, an EC point off its curve) verifies nothing
   }
-  if (key === undefined) return resolveAndCheck(jws, header.kid, header.alg, options.keys);
-  return checkSignature(jws, key);
+  if (key !== undefined) return checkSignature(jws, key, read);
+  // Nothing is fetched for a token that is not strict base64url throughout.
+  if (!JWS_COMPACT.test(token)) throw new TokenVerificationError('token-invalid');
+  return resolveAndCheck(jws, header.kid, header.alg, options.keys, read);
 }
 
-async function resolveAndCheck(jws: DecodedJws, kid: string, alg: string, keys: KeyResolver): Promise<DecodedJws> {
+async function resolveAndCheck<T>(jws: SplitJws, kid: string, alg: string, keys: KeyResolver, read: (jws: SplitJws) => T): Promise<T> {
   let key: VerifyingKey | null;
   try {
     key = await keys.getKey(kid, alg);
   } catch {
     key = null; // a key that cannot be imported (say, an EC point off its curve) verifies nothing
   }
-  return checkSignature(jws, key);
+  return checkSignature(jws, key, read);
 }
 
-function checkSignature(jws: DecodedJws, key: VerifyingKey | null): DecodedJws | Promise<DecodedJws> {
+function checkSignature<T>(jws: SplitJws, key: VerifyingKey | null, read: (jws: SplitJws) => T): T | Promise<T> {
   if (!key) throw new TokenVerificationError('jwk-kid-mismatch');
+  const inScratch = verifyScratch !== null && key.verifySync !== undefined;
+  const bytes = inScratch ? null : signedBytes(jws);
   let valid: boolean | Promise<boolean>;
   try {
-    valid = key.verify(jws.signingInput, jws.signature);
+    valid = bytes === null ? verifyInScratch(verifyScratch!, jws, key.verifySync!) : key.verify(bytes.signingInput, bytes.signature);
   } catch {
     valid = false;
   }
-  if (typeof valid !== 'object' || valid === null) return signatureOutcome(jws, valid);
+  if (typeof valid !== 'object' || valid === null) return signatureOutcome(jws, valid, read);
   return Promise.resolve(valid).then(
-    (ok) => signatureOutcome(jws, ok),
-    () => signatureOutcome(jws, false),
+    (ok) => signatureOutcome(jws, ok, read),
+    () => signatureOutcome(jws, false, read),
   );
 }
 
-function signatureOutcome(jws: DecodedJws, valid: unknown): DecodedJws {
+function signatureOutcome<T>(jws: SplitJws, valid: unknown, read: (jws: SplitJws) => T): T {
   if (valid !== true) throw new TokenVerificationError('token-invalid-signature');
-  return jws;
+  return read(jws);
 }
 
 /** Validates an algorithm allow-list at construction (a programmer error is a TypeError). */

@@ -19,6 +19,11 @@ export const SUPPORTED_ALGORITHMS: readonly string[] = [
 /** A public key bound to one algorithm: checks a signature over some bytes. */
 export interface VerifyingKey {
   verify(data: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
+  /**
+   * Optional: the same check, answered synchronously and reading `data` and `signature` only during
+   * the call (node:crypto). The verifier may then hand it views of a buffer it reuses.
+   */
+  verifySync?(data: Uint8Array, signature: Uint8Array): boolean;
 }
 
 /** Turns a validated public JWK into a {@link VerifyingKey}; one implementation per runtime. */

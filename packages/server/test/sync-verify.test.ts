@@ -4,7 +4,7 @@
 
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { SignJWT, createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   SESSION_TOKEN_CATEGORY,
@@ -12,6 +12,7 @@ import {
   type TokenVerificationError,
   authenticateRequestNow,
   createLocalKeySet,
+  verifyCompactJws,
   createSessionTokenVerifier,
   webCryptoSignatures,
   type RequestState,
@@ -81,6 +82,80 @@ describe('synchronous verification on Node', () => {
     );
     // The genuine token still verifies (from the cache or afresh).
     assert.equal((verifier.verifyNow!(token) as SessionClaims).sub, 'user_a');
+  });
+});
+
+describe('the quick split on Node refuses what the strict parse refuses, for the same reason', () => {
+  const nodeKeys = createLocalKeySet([publicJwk], { signatures: nodeSignatures });
+  const verifiers = {
+    node: createSessionTokenVerifier({ keys: nodeKeys, issuer: ISSUER, cacheSize: 0 }),
+    edge: createSessionTokenVerifier({
+      keys: createLocalKeySet([publicJwk], { signatures: webCryptoSignatures }),
+      issuer: ISSUER,
+      cacheSize: 0,
+    }),
+  };
+  const [h, p, s] = token.split('.') as [string, string, string];
+  /** A compact JWS over exactly these segments, signed by the trusted key. */
+  const signedAs = (header: string, payload: string) =>
+    `${header}.${payload}.${signBytes('sha256', Buffer.from(`${header}.${payload}`, 'latin1'), privateKey).toString('base64url')}`;
+
+  async function refusedEverywhere(jwt: string, reason: string): Promise<void> {
+    for (const [name, verifier] of Object.entries(verifiers)) {
+      if (name === 'node') refusedNow(() => verifier.verifyNow!(jwt), reason);
+      await assert.rejects(verifier.verify(jwt), (error: unknown) => isTokenVerificationError(error) && error.reason === reason, name);
+    }
+    await assert.rejects(
+      verifyCompactJws(jwt, { keys: nodeKeys, algorithms: new Set(['RS256']) }),
+      (error: unknown) => isTokenVerificationError(error) && error.reason === reason,
+    );
+  }
+
+  test('a character outside ASCII whose low byte is the signed character is token-invalid (latin1 bytes would match)', async () => {
+    const widen = (segment: string, at: number) =>
+      segment.slice(0, at) + String.fromCharCode(0x100 + segment.charCodeAt(at)) + segment.slice(at + 1);
+    await refusedEverywhere(`${h}.${widen(p, 5)}.${s}`, 'token-invalid');
+    await refusedEverywhere(`${widen(h, 3)}.${p}.${s}`, 'token-invalid');
+    await refusedEverywhere(`${h}.${p}.${widen(s, 7)}`, 'token-invalid');
+    await refusedEverywhere(`${h}.${p}\u00e9.${s}`, 'token-invalid');
+  });
+
+  test('a payload outside the base64url alphabet is token-invalid, never a signature, algorithm or key refusal', async () => {
+    for (const c of ['!', '+', '/', '=', ' ', '%'])
+      await refusedEverywhere(`${h}.${p.slice(0, 9)}${c}${p.slice(10)}.${s}`, 'token-invalid');
+    const unknownKid = (await sign(claims, 'key_unknown')).split('.') as [string, string, string];
+    await refusedEverywhere(`${unknownKid[0]}.${unknownKid[1].slice(0, 9)}!${unknownKid[1].slice(10)}.${unknownKid[2]}`, 'token-invalid');
+    const other = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    await refusedEverywhere(`${other}.${p.slice(0, 9)}!${p.slice(10)}.${s}`, 'token-invalid');
+    await refusedEverywhere(`${h}.${p}.${s}.${s}`, 'token-invalid');
+    await refusedEverywhere(`${h}..${s}`, 'token-invalid');
+    await refusedEverywhere(`${h}.${p}.`, 'token-invalid');
+    await refusedEverywhere(`.${p}.${s}`, 'token-invalid');
+  });
+
+  test('a payload the trusted key signed in the standard alphabet or padded is still token-invalid', async () => {
+    // Long runs of one byte give every alignment: ? (0x3f) encodes to _ and > (0x3e) to - somewhere.
+    const payload = Buffer.from(JSON.stringify({ ...claims, jti: `${'?'.repeat(12)}${'>'.repeat(12)}` })).toString('base64url');
+    assert.ok(payload.includes('-') && payload.includes('_'));
+    assert.ok(verifiers.node.verifyNow!(signedAs(h, payload)), 'the base64url form verifies');
+    await refusedEverywhere(signedAs(h, payload.replaceAll('-', '+').replaceAll('_', '/')), 'token-invalid');
+    // Among three lengths in a row, one leaves a remainder of 3 (a one-byte pad).
+    const padded = [1, 2, 3]
+      .map((n) => Buffer.from(JSON.stringify({ ...claims, jti: 'j'.repeat(n) })).toString('base64url'))
+      .find((segment) => segment.length % 4 === 3)!;
+    assert.ok(verifiers.node.verifyNow!(signedAs(h, padded)), 'the unpadded form verifies');
+    await refusedEverywhere(signedAs(h, `${padded}=`), 'token-invalid');
+  });
+
+  test('tokens of different lengths verified one after another each get their own signing input and signature', () => {
+    const tokens = [0, 200, 3, 90, 1].map((n) =>
+      signedAs(h, Buffer.from(JSON.stringify({ ...claims, jti: 'x'.repeat(n + 1) })).toString('base64url')),
+    );
+    for (const jwt of [...tokens, ...tokens.reverse()]) {
+      assert.equal((verifiers.node.verifyNow!(jwt) as SessionClaims).sub, 'user_a');
+      const [th, tp, ts] = jwt.split('.') as [string, string, string];
+      refusedNow(() => verifiers.node.verifyNow!(`${th}.${tp}.${ts.slice(0, -4)}AAAA`), 'token-invalid-signature');
+    }
   });
 });
 

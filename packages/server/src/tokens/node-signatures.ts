@@ -44,16 +44,16 @@ function nodeParams(key: KeyObject, alg: string): { hash: string | null; input: 
 function importNodeKey(jwk: JWK, alg: string): VerifyingKey {
   const { hash, input } = nodeParams(createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }), alg);
   const expectedLength = ECDSA_SIGNATURE_BYTES[alg];
-  return {
-    verify(data, signature) {
-      if (expectedLength !== undefined && signature.byteLength !== expectedLength) return false;
-      try {
-        return verify(hash, data, input, signature);
-      } catch {
-        return false;
-      }
-    },
+  // Synchronous, and node:crypto is done with both inputs when it returns.
+  const check = (data: Uint8Array, signature: Uint8Array): boolean => {
+    if (expectedLength !== undefined && signature.byteLength !== expectedLength) return false;
+    try {
+      return verify(hash, data, input, signature);
+    } catch {
+      return false;
+    }
   };
+  return { verify: check, verifySync: check };
 }
 
 /**
