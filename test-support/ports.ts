@@ -76,3 +76,24 @@ export function portsOfFile(dir: string, options: PortOptions = {}): () => Ports
     return ports;
   };
 }
+
+/** Signs up `email` through the process-wide instance's auth API: the session and client tokens its cookies carry. */
+export async function processSignUp(email: string, origin = 'http://localhost:3000'): Promise<{ session: string; client: string }> {
+  const { getGatehouse } = await import('@gatehouse/server');
+  const res = await (
+    await getGatehouse()
+  ).handle(
+    new Request(`${origin}/api/gatehouse/sign-up`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ email, password: 'correct horse battery staple' }),
+    }),
+  );
+  if (res.status !== 200) throw new Error(`sign-up answered ${res.status}`);
+  const cookie = (name: string) => {
+    const set = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+    if (!set) throw new Error(`sign-up set no ${name} cookie`);
+    return decodeURIComponent(set.split(';')[0]!.slice(name.length + 1));
+  };
+  return { session: cookie('__session'), client: cookie('__client') };
+}

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NextRequest, type NextFetchEvent } from 'next/server.js';
 import type { GatehouseBackend as Port } from '@gatehouse/server';
-import { MODES, portsOfFile, useProcessInstance } from '../../../test-support/ports.js';
+import { MODES, portsOfFile, processSignUp, useProcessInstance } from '../../../test-support/ports.js';
 
 // Sign-up signs in at once here: these tests are about the proxy, not the address check.
 const dir = useProcessInstance('gatehouse-proxy-hardening-');
@@ -28,17 +28,7 @@ const request = (path: string, headers: Record<string, string> = {}) => new Next
 
 let session = '';
 before(async () => {
-  const gatehouse = await getGatehouse();
-  const res = await gatehouse.handle(
-    new Request(`${ORIGIN}/api/gatehouse/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: ORIGIN },
-      body: JSON.stringify({ email: 'proxy-hardening@example.com', password: 'correct horse battery staple' }),
-    }),
-  );
-  assert.equal(res.status, 200);
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__session='))!;
-  session = decodeURIComponent(cookie.split(';')[0]!.slice('__session='.length));
+  ({ session } = await processSignUp('proxy-hardening@example.com'));
 });
 
 const ports = portsOfFile(dir);

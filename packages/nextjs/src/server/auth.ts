@@ -17,6 +17,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { PATH_HEADER, backend, backendNow, signInUrl, signUpUrl } from './backend.js';
 import { warnIfMiddlewareSkipped } from './setup-errors.js';
+import { passedOnPath } from './request-hook.js';
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 
 export type ServerAuthObject = AuthObject & {
@@ -44,10 +45,11 @@ function httpError(status: 401 | 403): Error {
 
 /**
  * The path of the current request, for the `redirect_url` of a sign-in redirect only (never for a
- * decision). The middleware forwards it; signInRedirect keeps it a same-origin path either way.
+ * decision). The middleware records it in the request's scope or forwards it in a header;
+ * signInRedirect keeps it a same-origin path either way.
  */
 function currentUrl(h: Headers): URL {
-  const path = h.get(PATH_HEADER) ?? '/';
+  const path = passedOnPath(h) ?? h.get(PATH_HEADER) ?? '/';
   return new URL(path.startsWith('/') && !path.startsWith('//') ? path : '/', 'http://localhost');
 }
 

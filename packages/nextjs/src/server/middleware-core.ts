@@ -10,7 +10,7 @@ import {
 } from '@gatehouse/core';
 import type { GatehouseBackend } from '@gatehouse/server';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
-import { PATH_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
+import { INTERNAL_HEADER, PATH_HEADER, REQUEST_HEADER, signInUrl as defaultSignInUrl, signUpUrl as defaultSignUpUrl } from './settings.js';
 import { authorizationOf, decideProtect, requestKind, signInRedirect, type ProtectOptions, type ProtectParams } from './protect.js';
 import { acceptedAuth, decideMachineProtect, machineBearer, type MachineVerifierSource } from './machine-auth.js';
 import { routerHeadersParse } from './router-state.js';
@@ -106,6 +106,12 @@ export interface MiddlewareRuntime {
   authObject(state: RequestState, request: NextRequest): AuthObject;
   /** Where the auth API (and its hosted pages) is mounted: those requests never reach the app's handler. */
   apiBasePath(options: GatehouseMiddlewareOptions): string;
+  /**
+   * Records out of band that the proxy passes this request on, and for which path, so the request
+   * goes on unchanged (no header override). False where it cannot (no request hook saw the
+   * request, or the edge): the path then travels in a request header.
+   */
+  passOn?(request: NextRequest, path: string): boolean;
   /** Verifies API keys and M2M tokens (Node only; without it machine tokens are refused). */
   machines?: () => Promise<MachineVerifierSource>;
   log(line: string): void;
@@ -117,8 +123,11 @@ class ControlFlow {
   constructor(readonly response: Response | undefined) {}
 }
 
-/** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
-const INTERNAL_HEADER = /^x-(gatehouse|clerk)-/i;
+/** Whether the client sent a header that looks internal (the request number of the request hook aside). */
+function hasInternalHeader(headers: Headers): boolean {
+  for (const name of headers.keys()) if (name !== REQUEST_HEADER && INTERNAL_HEADER.test(name)) return true;
+  return false;
+}
 
 /** Replaces (or adds) cookies in a Cookie header so downstream code sees the refreshed values. */
 function withCookies(header: string | null, updates: Record<string, string | null>): string {
@@ -285,22 +294,30 @@ function createMiddleware(
     }
     const csp = options.contentSecurityPolicy ? contentSecurityPolicy(options.contentSecurityPolicy) : null;
     if (!response) {
-      const headers = new Headers();
-      request.headers.forEach((value, name) => {
-        if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
-      });
-      // Next.js reads the nonce for its own scripts from the request's policy.
-      if (csp) {
-        headers.set(csp.name, csp.value);
-        if (csp.nonce) headers.set('x-nonce', csp.nonce);
+      const path = `${request.nextUrl.pathname}${request.nextUrl.search}`;
+      const cookieUpdates = refreshed !== null && Object.keys(refreshed.cookieUpdates).length > 0;
+      // Nothing to change in the request: it goes on as it came, without Next's header override
+      // (which copies every header), and the path is recorded beside it.
+      if (!csp && !cookieUpdates && !hasInternalHeader(request.headers) && runtime.passOn?.(request, path)) {
+        response = NextResponse.next();
+      } else {
+        const headers = new Headers();
+        request.headers.forEach((value, name) => {
+          if (!INTERNAL_HEADER.test(name)) headers.set(name, value);
+        });
+        // Next.js reads the nonce for its own scripts from the request's policy.
+        if (csp) {
+          headers.set(csp.name, csp.value);
+          if (csp.nonce) headers.set('x-nonce', csp.nonce);
+        }
+        headers.set(PATH_HEADER, path);
+        if (cookieUpdates) {
+          const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
+          if (cookie) headers.set('cookie', cookie);
+          else headers.delete('cookie');
+        }
+        response = NextResponse.next({ request: { headers } });
       }
-      headers.set(PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
-      if (refreshed && Object.keys(refreshed.cookieUpdates).length > 0) {
-        const cookie = withCookies(request.headers.get('cookie'), refreshed.cookieUpdates);
-        if (cookie) headers.set('cookie', cookie);
-        else headers.delete('cookie');
-      }
-      response = NextResponse.next({ request: { headers } });
     }
     if ((refreshed && refreshed.setCookies.length > 0) || csp) {
       // Responses from fetch() have immutable headers; copy those before adding cookies.

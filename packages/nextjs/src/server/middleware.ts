@@ -20,6 +20,7 @@ import type { BackendConfig } from '@gatehouse/core';
 import type { GatehouseBackend } from '@gatehouse/server';
 import type { NextRequest } from 'next/server';
 import { backend } from './backend.js';
+import { markPassedOn } from './request-hook.js';
 import { publicUrl } from './public-url.js';
 import { isCrossSiteCookieWrite } from './csrf.js';
 import { authObjectFor } from './auth-state.js';
@@ -157,6 +158,7 @@ async function nodeRuntime(options: GatehouseMiddlewareOptions): Promise<Middlew
       return { state, refreshed };
     },
     authObject: (state, request) => authObjectFor(state, port, request.headers),
+    passOn: (request, path) => markPassedOn(request.headers, path),
     apiBasePath: () => config.basePath,
     machines: async () => port,
     log: (line) => port.log(line),

@@ -27,3 +27,12 @@ export function signUpUrl(apiBasePath?: string): string {
 
 /** Request header the middleware sets to the path being rendered (used only for return addresses). */
 export const PATH_HEADER = 'x-gatehouse-path';
+
+/**
+ * Request header a Next.js server's request hook sets to the request's own number (request-hook.ts),
+ * after removing any copy the client sent: what ties the request's headers to its scope in memory.
+ */
+export const REQUEST_HEADER = 'x-gatehouse-request';
+
+/** Request headers that look like Gatehouse's (or Clerk's) internal ones are dropped at the door. */
+export const INTERNAL_HEADER = /^x-(gatehouse|clerk)-/i;

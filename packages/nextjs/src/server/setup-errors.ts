@@ -1,5 +1,6 @@
 // Setup mistakes the server side can detect, with messages that name the fix.
 
+import { passedOnPath } from './request-hook.js';
 import { PATH_HEADER } from './settings.js';
 
 /** Said when auth() runs on a request the middleware/proxy did not see. */
@@ -12,10 +13,11 @@ let warned = false;
 
 /**
  * Warns once per process when a request reaches auth() without the middleware having forwarded it
- * (the middleware always sets PATH_HEADER and strips any client-sent copy). Returns whether it warned.
+ * (the middleware records the path in the request's scope, or sets PATH_HEADER and strips any
+ * client-sent copy). Returns whether it warned.
  */
 export function warnIfMiddlewareSkipped(headers: Headers, warn: (message: string) => void = console.warn): boolean {
-  if (warned || headers.has(PATH_HEADER)) return false;
+  if (warned || headers.has(PATH_HEADER) || passedOnPath(headers) !== null) return false;
   warned = true;
   warn(MIDDLEWARE_SKIPPED_MESSAGE);
   return true;
