@@ -34,10 +34,19 @@ export function cookieValues(header: string | null | undefined, name: string): s
     let end = header.indexOf(';', at);
     if (end === -1) end = header.length;
     const eq = header.indexOf('=', start);
-    if (eq > start && eq < end && header.slice(start, eq).trim() === name) values.push(cookieValue(header.slice(eq + 1, end)));
+    if (eq > start && eq < end && isNameOfPart(header, start, eq, at, name)) values.push(cookieValue(header.slice(eq + 1, end)));
     at = header.indexOf(name, end);
   }
   return values;
+}
+
+/**
+ * Whether the name of the part from `start` to `eq` (trimmed) is `name`, found at `at`: the usual
+ * part has nothing around its name, and then no substring is made.
+ */
+function isNameOfPart(header: string, start: number, eq: number, at: number, name: string): boolean {
+  if (start === at && eq === at + name.length) return name.trim() === name;
+  return header.slice(start, eq).trim() === name;
 }
 
 function parseCookiePart(part: string): [name: string, value: string] | null {

@@ -66,7 +66,7 @@ describe('cookieValues', () => {
       '',
     ];
     for (const header of headers) {
-      for (const name of ['__session', '__client', 'a']) {
+      for (const name of ['__session', '__client', 'a', ' __session', 'a ']) {
         assert.deepEqual(cookieValues(header, name), parseCookieHeader(header).get(name) ?? [], `${name} in ${JSON.stringify(header)}`);
       }
     }
