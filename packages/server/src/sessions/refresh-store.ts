@@ -75,10 +75,11 @@ export interface RefreshStore {
 
 /**
  * A plain refresh, decided before its rows are read: the client presents its current token, which
- * rotates if due (or is marked seen), on an active session inside its limits, of a user who is not
- * banned, whose organization state settles to itself (the active organization's membership is there,
- * or there is none and none is required; no second factor to set up). Every value the writes need
- * is computed by the caller, at one instant `at`, with the settings it decides with.
+ * rotates if due (else is marked seen if it was not yet, or stays as it is), on an active session
+ * inside its limits, of a user who is not banned, whose organization state settles to itself (the
+ * active organization's membership is there, or there is none and none is required; no second
+ * factor to set up). Every value the writes need is computed by the caller, at one instant `at`,
+ * with the settings it decides with.
  */
 export interface RefreshSpeculation {
   /** SHA-256 hex of the presented secret. */
@@ -98,7 +99,7 @@ export interface RefreshSpeculation {
 /** {@link ClientRefreshRows} as read (before any write), and what the speculative write wrote (null: nothing). */
 export interface SpeculativeRefreshRows extends ClientRefreshRows {
   written: {
-    /** The client and session rows after the write. */
+    /** The client and session rows after the write (the client as read when its token only stays). */
     client: ClientRow;
     session: SessionRow;
     /** The token retired (the client's previous one), null for none. */
@@ -125,9 +126,10 @@ const READ_CLIENT_ROWS = `SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
  * READ_CLIENT_ROWS with the writes of a {@link RefreshSpeculation} in data-modifying CTEs. `plain`
  * is the SQL side of the speculation, over the rows as read: a sufficient condition for the
  * refresh's decision (session-refresh.ts) to make exactly these writes; `due` is its rotation rule
- * (advanceClientToken). The client is updated first, only while its token chain and active session
- * are as read (re-checked on its newest version once its lock is granted), then the session while
- * it is as read, then the retirement. Should the session change between the snapshot and its lock
+ * (advanceClientToken). The client is updated first (to itself when its token neither rotates nor
+ * is first seen: the row lock the compare and swap takes too), only while its token chain and
+ * active session are as read (re-checked on its newest version once its lock is granted), then the
+ * session while it is as read, then the retirement. Should the session change between the snapshot and its lock
  * (a writer that does not lock the client first), 1 / 0 undoes the whole statement.
  * $1 client id, $2 presented hash, $3 at, $4 grace ms, $5 rotated token hash, $6 abandon_at,
  * $7 prune before, $8 organizations required, $9 second factor required.
@@ -151,10 +153,10 @@ client AS (
     token_hash = CASE WHEN read.due THEN $5::text ELSE clients.token_hash END,
     previous_token_hash = CASE WHEN read.due THEN clients.token_hash ELSE clients.previous_token_hash END,
     rotated_at = CASE WHEN read.due THEN $3::bigint ELSE clients.rotated_at END,
-    token_seen_at = CASE WHEN read.due THEN NULL ELSE $3::bigint END,
+    token_seen_at = CASE WHEN read.due THEN NULL ELSE coalesce(clients.token_seen_at, $3::bigint) END,
     updated_at = CASE WHEN read.due THEN $3::bigint ELSE clients.updated_at END
   FROM read
-  WHERE read.plain AND (read.due OR read.token_seen_at IS NULL) AND clients.id = $1::text
+  WHERE read.plain AND clients.id = $1::text
     AND clients.token_hash = read.token_hash AND clients.previous_token_hash IS NOT DISTINCT FROM read.previous_token_hash
     AND clients.token_seen_at IS NOT DISTINCT FROM read.token_seen_at AND clients.rotated_at = read.rotated_at
     AND clients.active_session_id = read.active_session_id

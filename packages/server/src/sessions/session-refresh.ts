@@ -104,8 +104,9 @@ function speculation(deps: SessionDeps, presented: string, t: number, rotatedTok
 
 /**
  * Whether the decision's writes (`held`, on the rows as read) are exactly what the statement wrote:
- * the client and session rows it left are the rows as read with the decision's changes, and it
- * retired the token the decision retires (at `t`, pruning what the decision prunes), or none.
+ * the client and session rows it left are the rows as read with the decision's changes (the client
+ * unchanged when the decision writes none), and it retired the token the decision retires (at `t`,
+ * pruning what the decision prunes), or none.
  */
 export function sameWrites(
   client: ClientRow,
@@ -118,9 +119,9 @@ export function sameWrites(
   const after = <T extends object>(row: T, changes: object): T => ({ ...row, ...definedOnly(changes) });
   const { retire } = held;
   return (
-    held.client?.id === client.id &&
+    (held.client === undefined || held.client.id === client.id) &&
     held.session?.id === session.id &&
-    sameRow(written.client, after(client, held.client.changes)) &&
+    sameRow(written.client, after(client, held.client?.changes ?? {})) &&
     sameRow(written.session, after(session, held.session.changes)) &&
     (written.retired === null
       ? retire === undefined
