@@ -9,8 +9,8 @@ const SAFE_METHODS = {
 } as const satisfies Record<string, ReadonlySet<string>>;
 
 export interface CrossSitePolicy {
-  /** The origin the request was sent to, as the browser saw it. */
-  ownOrigin: string;
+  /** The origin the request was sent to, as the browser saw it (a function: read only when an Origin is compared). */
+  ownOrigin: string | (() => string);
   /** Other origins whose writes are allowed (read live by the caller: an instance setting). */
   allowedOrigins: readonly string[];
   /**
@@ -45,6 +45,7 @@ export function crossSiteWrite(request: Pick<Request, 'method' | 'headers'>, pol
   if (site === 'cross-site') return 'cross-site';
   const origin = request.headers.get('origin');
   if (origin === null) return site === null && withCookies && !request.headers.has('authorization') ? 'no-origin' : null;
-  if (origin === policy.ownOrigin || policy.allowedOrigins.includes(origin)) return null;
+  const ownOrigin = typeof policy.ownOrigin === 'function' ? policy.ownOrigin() : policy.ownOrigin;
+  if (origin === ownOrigin || policy.allowedOrigins.includes(origin)) return null;
   return 'foreign-origin';
 }

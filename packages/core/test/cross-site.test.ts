@@ -33,6 +33,25 @@ describe('crossSiteWrite', () => {
     assert.equal(crossSiteWrite(req('POST', { origin: 'https://evil.example', cookie: '__client=c' }), app), 'foreign-origin');
     assert.equal(crossSiteWrite(req('PUT', { 'sec-fetch-site': 'cross-site', cookie: '__session=s' }), app), 'cross-site');
   });
+
+  test('an own origin given as a function is read only when an Origin is compared, with the same verdicts', () => {
+    let reads = 0;
+    const lazy = { ...app, ownOrigin: () => (reads++, OWN) };
+    const cases: [string, Record<string, string>][] = [
+      ['GET', { origin: 'https://evil.example', cookie: '__session=s' }],
+      ['POST', { origin: 'https://evil.example' }],
+      ['POST', { 'sec-fetch-site': 'cross-site', cookie: '__session=s' }],
+      ['POST', { cookie: '__session=s' }],
+    ];
+    for (const [method, headers] of cases)
+      assert.equal(crossSiteWrite(req(method, headers), lazy), crossSiteWrite(req(method, headers), app));
+    assert.equal(reads, 0, 'no Origin compared');
+    for (const origin of [OWN, 'https://partner.example', 'https://evil.example']) {
+      const headers = { origin, cookie: '__client=c' };
+      assert.equal(crossSiteWrite(req('POST', headers), lazy), crossSiteWrite(req('POST', headers), app), origin);
+    }
+    assert.equal(reads, 3);
+  });
 });
 
 describe('the live config reader', () => {
