@@ -46,7 +46,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sessions-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 /** Refresh tasks over the seeded users of a data set, each user refreshed once (then wrapping around). */
-function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', from = 0, inFlight = 0 } = {}) {
+function refreshTasks(
+  gatehouse,
+  users,
+  id,
+  name,
+  { http = false, writes = 'client-token rotation + session update in one transaction', notes = '', from = 0, inFlight = 0 } = {},
+) {
   let failures = 0;
   // Users below `from` were refreshed on a smaller data set already: not presented again.
   const tokens = clientTokens(users, from);
@@ -56,7 +62,7 @@ function refreshTasks(gatehouse, users, id, name, { http = false, notes = '', fr
     {
       id: `refresh.service.${id}`,
       name: `refresh (session service), ${name}`,
-      notes: `client-token rotation + session update in one transaction + org lookup + RS256 mint${notes}`,
+      notes: `${writes} + org lookup + RS256 mint${notes}`,
       failures: () => failures,
       maxIterations,
       fn: async () => {
@@ -275,6 +281,8 @@ await big?.gatehouse.close();
 // ---------------------------------------------------------------- PostgreSQL: 10k and 1M users, interleaved
 // Two databases, one per size, measured in one interleaved task list like the SQLite sizes: a
 // change in the machine's load during the run moves both sizes alike, so their ratio holds.
+/** What a PostgreSQL refresh does with the database. */
+const PG_WRITES = 'one statement reads the rows and writes the client-token rotation and session update';
 if (WITH_POSTGRES) {
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
@@ -307,7 +315,7 @@ if (WITH_POSTGRES) {
     info.postgres = { database: small.name, seconds10k };
     const tasks = [
       { ...signTasks[0], id: 'rs256.sign.raw.pg10k' },
-      ...refreshTasks(small.gatehouse, USERS, 'pg.10k', `PostgreSQL, ${label(USERS)} users`),
+      ...refreshTasks(small.gatehouse, USERS, 'pg.10k', `PostgreSQL, ${label(USERS)} users`, { writes: PG_WRITES }),
     ];
     let big = null;
     if (MILLION > USERS) {
@@ -327,6 +335,7 @@ if (WITH_POSTGRES) {
       Object.assign(info.postgres, { database1m: big.name, seconds1m: seeded.seconds, grownTo: seeded.seeded });
       big.tasks = refreshTasks(big.gatehouse, seeded.seeded, 'pg.1m', `PostgreSQL, ${label(seeded.seeded)} users`, {
         inFlight: REFRESH_IN_FLIGHT,
+        writes: PG_WRITES,
       });
       tasks.push({ ...signTasks[0], id: 'rs256.sign.raw.pg1m' }, ...big.tasks.filter((t) => !t.inFlight));
     }
