@@ -4,8 +4,7 @@ import { encodeOrgClaims, mintSessionToken, type RequestContext, type SessionCla
 import type { ClaimStamps } from '../propagation/claim-stamps.js';
 import type { Roles } from '../roles/roles.js';
 import { renderSessionClaims, userShortcodes } from '../tokens/session-claims.js';
-import { randomBytes } from 'node:crypto';
-import { digestsEqual, hashSecret } from '../store/ids.js';
+import { digestsEqual, hashSecret, secureRandom } from '../store/ids.js';
 import type { InstanceKeys } from '../tokens/keys.js';
 import { factorAges, sessionFva } from '../factors/verification-age.js';
 import type { RevocationList } from '../propagation/revocation.js';
@@ -120,7 +119,7 @@ export async function mintWithClaims(
     iat,
     nbf: iat - 5,
     exp: iat + settings.sessionTokenTtlSeconds,
-    jti: randomBytes(10).toString('hex'),
+    jti: secureRandom(10).toString('hex'),
     v: 2,
     iat_ms: issuedAtMs,
     fva: enrolled === null ? await sessionFva(tx, session, issuedAtMs) : factorAges(session, enrolled, issuedAtMs),
