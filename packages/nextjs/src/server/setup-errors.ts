@@ -17,7 +17,8 @@ let warned = false;
  * client-sent copy). Returns whether it warned.
  */
 export function warnIfMiddlewareSkipped(headers: Headers, warn: (message: string) => void = console.warn): boolean {
-  if (warned || headers.has(PATH_HEADER) || passedOnPath(headers) !== null) return false;
+  // The scope first: a lookup in Next's request headers searches every name, and the scope needs one.
+  if (warned || passedOnPath(headers) !== null || headers.has(PATH_HEADER)) return false;
   warned = true;
   warn(MIDDLEWARE_SKIPPED_MESSAGE);
   return true;
