@@ -293,7 +293,15 @@ describe('refresh in one statement on PostgreSQL: differential against the decis
             assert.equal((expected as { ok?: boolean }).ok, true, `the statement wrote only where the refresh succeeds: ${label}`);
             const client = normalized(read.written.client)!;
             if (client.token_hash !== old) client.token_hash = 'rotated';
-            outcomes.add(client.token_hash === 'rotated' ? 'rotated' : client.token_seen_at === String(T) ? 'first seen' : 'unchanged');
+            outcomes.add(
+              state.presented === 'previous'
+                ? 'predecessor'
+                : client.token_hash === 'rotated'
+                  ? 'rotated'
+                  : client.token_seen_at === String(T)
+                    ? 'first seen'
+                    : 'unchanged',
+            );
             assert.deepEqual(client, oracleRows.client, `the statement wrote the client the decision writes: ${label}`);
             assert.deepEqual(normalized(read.written.session), oracleRows.session, `and the session: ${label}`);
             const retiredNow = (oracleRows.retired as Row[]).filter((r) => r.retired_at === String(T)).map((r) => r.token_hash);
@@ -307,7 +315,7 @@ describe('refresh in one statement on PostgreSQL: differential against the decis
     // Not vacuous: the statement wrote for many states and declined many others.
     assert.ok(wrote >= states / 8, `the statement wrote for ${wrote} of ${states} states`);
     assert.ok(states - wrote >= states / 4, `and declined ${states - wrote} of ${states}`);
-    assert.deepEqual([...outcomes].sort(), ['first seen', 'rotated', 'unchanged'], 'for every outcome of the client token');
+    assert.deepEqual([...outcomes].sort(), ['first seen', 'predecessor', 'rotated', 'unchanged'], 'for every outcome of the client token');
   });
 
   test('a decision that differs from what was written is caught (the refresh then fails closed)', () => {

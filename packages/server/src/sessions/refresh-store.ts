@@ -75,7 +75,8 @@ export interface RefreshStore {
 
 /**
  * A plain refresh, decided before its rows are read: the client presents its current token, which
- * rotates if due (else is marked seen if it was not yet, or stays as it is), on an active session
+ * rotates if due (else is marked seen if it was not yet, or stays as it is), or its predecessor
+ * while that is still good and no new successor is due (nothing changes), on an active session
  * inside its limits, of a user who is not banned, whose organization state settles to itself (the
  * active organization's membership is there, or there is none and none is required; no second
  * factor to set up). Every value the writes need is computed by the caller, at one instant `at`,
@@ -111,9 +112,9 @@ export interface SpeculativeRefreshRows extends ClientRefreshRows {
 export const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
 
 /** The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL. */
-const ROWS_AS_JSON = `to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
+export const ROWS_AS_JSON = `to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
   (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_factors f WHERE f.user_id = s.user_id) AS factors`;
-const JOINS = `LEFT JOIN users u ON u.id = s.user_id
+export const JOINS = `LEFT JOIN users u ON u.id = s.user_id
   LEFT JOIN organizations o ON o.id = s.active_organization_id
   LEFT JOIN memberships m ON m.organization_id = s.active_organization_id AND m.user_id = s.user_id`;
 // Fixed texts, run as prepared statements: PostgreSQL plans each once per connection.
@@ -121,62 +122,6 @@ const READ_ROWS_LOCKED = `SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE 
 const READ_CLIENT_ROWS = `SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
   FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
   WHERE c.id = $1`;
-
-/**
- * READ_CLIENT_ROWS with the writes of a {@link RefreshSpeculation} in data-modifying CTEs. `plain`
- * is the SQL side of the speculation, over the rows as read: a sufficient condition for the
- * refresh's decision (session-refresh.ts) to make exactly these writes; `due` is its rotation rule
- * (advanceClientToken). The client is updated first (to itself when its token neither rotates nor
- * is first seen: the row lock the compare and swap takes too), only while its token chain and
- * active session are as read (re-checked on its newest version once its lock is granted), then the
- * session while it is as read, then the retirement. Should the session change between the snapshot and its lock
- * (a writer that does not lock the client first), 1 / 0 undoes the whole statement.
- * $1 client id, $2 presented hash, $3 at, $4 grace ms, $5 rotated token hash, $6 abandon_at,
- * $7 prune before, $8 organizations required, $9 second factor required.
- */
-const READ_CLIENT_ROWS_WRITING = `WITH read AS (
-  SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON},
-    c.token_hash, c.previous_token_hash, c.token_seen_at, c.rotated_at, c.active_session_id,
-    s.status AS session_status, s.active_organization_id, s.updated_at AS session_updated_at,
-    coalesce($3::bigint - c.rotated_at >= $4::numeric
-      AND (c.previous_token_hash IS NULL OR $3::bigint - coalesce(c.token_seen_at, $3::bigint) >= $4::numeric), false) AS due,
-    coalesce(c.token_hash = $2::text
-      AND s.status = 'active' AND s.expire_at > $3::bigint AND (s.abandon_at IS NULL OR s.abandon_at > $3::bigint)
-      AND u.id IS NOT NULL AND u.banned <> 1
-      AND (s.active_organization_id IS NULL AND NOT $8::boolean OR o.id IS NOT NULL AND m.id IS NOT NULL)
-      AND (NOT ($9::boolean OR coalesce(o.second_factor_required, 0) = 1)
-        OR EXISTS (SELECT 1 FROM user_factors f WHERE f.user_id = s.user_id AND (f.kind = 'passkey' OR f.kind = 'totp' AND f.status = 'verified'))), false) AS plain
-  FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
-  WHERE c.id = $1::text),
-client AS (
-  UPDATE clients SET
-    token_hash = CASE WHEN read.due THEN $5::text ELSE clients.token_hash END,
-    previous_token_hash = CASE WHEN read.due THEN clients.token_hash ELSE clients.previous_token_hash END,
-    rotated_at = CASE WHEN read.due THEN $3::bigint ELSE clients.rotated_at END,
-    token_seen_at = CASE WHEN read.due THEN NULL ELSE coalesce(clients.token_seen_at, $3::bigint) END,
-    updated_at = CASE WHEN read.due THEN $3::bigint ELSE clients.updated_at END
-  FROM read
-  WHERE read.plain AND clients.id = $1::text
-    AND clients.token_hash = read.token_hash AND clients.previous_token_hash IS NOT DISTINCT FROM read.previous_token_hash
-    AND clients.token_seen_at IS NOT DISTINCT FROM read.token_seen_at AND clients.rotated_at = read.rotated_at
-    AND clients.active_session_id = read.active_session_id
-  RETURNING to_jsonb(clients) AS row),
-session AS (
-  UPDATE sessions SET last_active_at = $3::bigint, updated_at = $3::bigint, abandon_at = $6::bigint
-  FROM read
-  WHERE sessions.id = read.active_session_id AND sessions.status = read.session_status
-    AND sessions.active_organization_id IS NOT DISTINCT FROM read.active_organization_id
-    AND sessions.updated_at = read.session_updated_at AND EXISTS (SELECT 1 FROM client)
-  RETURNING to_jsonb(sessions) AS row),
-retiring AS (SELECT read.previous_token_hash AS token_hash FROM read WHERE read.due AND read.previous_token_hash IS NOT NULL AND EXISTS (SELECT 1 FROM session)),
-pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < $7::bigint AND EXISTS (SELECT 1 FROM retiring)),
-retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at)
-  SELECT token_hash, $1::text, $3::bigint FROM retiring ON CONFLICT (token_hash) DO NOTHING)
-SELECT client, session, "user", organization, membership, factors,
-  (SELECT row FROM client) AS written_client, (SELECT row FROM session) AS written_session,
-  (SELECT token_hash FROM retiring) AS retired,
-  1 / (1 - (SELECT count(*) FROM client) + (SELECT count(*) FROM session))::int AS whole
-FROM read`;
 
 export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dialect: Dialect): RefreshStore {
   const sessions = sessionQueries(db, dialect);
@@ -238,9 +183,6 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
       // No active session: the joins gave nulls, and factors an empty list of nobody's.
       return found ? { ...found, ...(found.session ? {} : EMPTY) } : { client: null, ...EMPTY };
     },
-    ...(dialect === 'postgres'
-      ? { readClientRefreshRowsWriting: (clientId: string, speculation: RefreshSpeculation) => readWriting(db, clientId, speculation) }
-      : {}),
     async applyRefreshWritesIf(expected, writes) {
       if (dialect !== 'postgres') {
         // SQLite: one writer at a time, so a check inside the write transaction holds until its commit.
@@ -315,7 +257,7 @@ export function assignments(changes: object, placeholder: Placeholder): string {
 }
 
 /** What PostgreSQL answers to a division by zero: the statement below aborts itself with it. */
-const DIVISION_BY_ZERO = '22012';
+export const DIVISION_BY_ZERO = '22012';
 
 /**
  * One statement: the client row is taken first (updated, or locked when unchanged) if it and the
@@ -358,43 +300,4 @@ async function applyIfPostgres(
     if ((error as { code?: unknown }).code === DIVISION_BY_ZERO) return false;
     throw error;
   }
-}
-
-/** A row of READ_CLIENT_ROWS_WRITING. */
-interface WritingRow extends ClientRefreshRows {
-  written_client: ClientRow | null;
-  written_session: SessionRow | null;
-  retired: string | null;
-}
-
-/** {@link RefreshStore.readClientRefreshRowsWriting} on PostgreSQL: one prepared statement. */
-async function readWriting(
-  db: Kysely<Database> | Transaction<Database>,
-  clientId: string,
-  s: RefreshSpeculation,
-): Promise<SpeculativeRefreshRows | null> {
-  const values = [
-    clientId,
-    s.presented,
-    s.at,
-    s.graceMs,
-    s.rotatedTokenHash,
-    s.abandonAt,
-    s.pruneBefore,
-    s.organizationsRequired,
-    s.secondFactorRequired,
-  ];
-  let found: WritingRow | undefined;
-  try {
-    found = (await db.executeQuery(preparedQuery<WritingRow>(READ_CLIENT_ROWS_WRITING, values))).rows[0];
-  } catch (error) {
-    if ((error as { code?: unknown }).code === DIVISION_BY_ZERO) return null;
-    throw error;
-  }
-  if (!found) return { client: null, ...EMPTY, written: null };
-  const { written_client, written_session, retired, client, session, user, organization, membership, factors } = found;
-  const read: ClientRefreshRows = { client, session, user, organization, membership, factors };
-  const written = written_client && written_session ? { client: written_client, session: written_session, retired } : null;
-  // No active session: the joins gave nulls, and factors an empty list of nobody's.
-  return { ...read, ...(read.session ? {} : EMPTY), written };
 }

@@ -18,6 +18,7 @@ import { metricsQueries } from '../observability/metrics-store.js';
 import { adminClaimQueries } from '../admin-claim/claim-store.js';
 import { sessionQueries } from '../sessions/session-store.js';
 import { refreshQueries } from '../sessions/refresh-store.js';
+import { oneStatementRefreshQueries } from '../sessions/refresh-one-statement.js';
 import { sqliteRefreshQueries } from '../sessions/refresh-sqlite.js';
 import type { NativeSqlite } from './sqlite.js';
 import { statsQueries } from '../dashboard/stats-store.js';
@@ -42,6 +43,7 @@ const QUERY_SETS: ReadonlyArray<(db: Db, dialect: Dialect) => object> = [
   (db) => userQueries(db),
   (db, dialect) => sessionQueries(db, dialect),
   (db, dialect) => refreshQueries(db, dialect),
+  (db, dialect) => (dialect === 'postgres' ? oneStatementRefreshQueries(db) : {}),
   (db) => clientTokenQueries(db),
   (db) => metricsQueries(db),
   (db) => adminClaimQueries(db),
