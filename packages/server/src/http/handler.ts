@@ -270,7 +270,8 @@ export function createHandler(gatehouse: Gatehouse, options: HandlerOptions): (r
       if (method !== 'GET') {
         // Every write to the API, with or without cookies (sign-in sets them); HEAD is answered as GET.
         const verdict = crossSiteWrite(request, {
-          ownOrigin: new URL(request.url).origin,
+          // Parsed only when an Origin header is compared with it.
+          ownOrigin: () => new URL(request.url).origin,
           allowedOrigins: options.allowedOrigins,
           scope: 'every-write',
         });

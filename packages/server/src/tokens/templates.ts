@@ -1,7 +1,7 @@
 // JWT templates: named claim sets minted as tokens for other services (Supabase, an internal API).
 
 import { SignJWT } from 'jose';
-import { randomBytes } from 'node:crypto';
+import { secureRandom } from '../store/ids.js';
 import {
   GatehouseError,
   RESERVED_TEMPLATE_CLAIMS,
@@ -238,7 +238,7 @@ export function createTemplates(deps: TemplateDeps, templates: TemplateRegistry)
         iat,
         nbf: iat - (template.allowedClockSkewSeconds ?? 5),
         exp: iat + (template.lifetimeSeconds ?? 60),
-        jti: randomBytes(10).toString('hex'),
+        jti: secureRandom(10).toString('hex'),
       };
       if (ctx.origin) claims.azp = ctx.origin;
       if (template.signing) {
