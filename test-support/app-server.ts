@@ -238,9 +238,19 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
       );
     }
     try {
-      const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status === 200)
+      // The whole answer, body included, within 5 s. An abort that lands while the body is being read
+      // can leave Node 20's fetch body promise unsettled, so the attempt is also raced against a timer
+      // of its own: a slow first render counts as "not yet", never as a start that waits forever.
+      let status = 0;
+      const attempt = (async () => {
+        const res = await fetch(`${baseUrl}/`, { redirect: 'manual', signal: AbortSignal.timeout(5_000) });
+        await res.arrayBuffer();
+        status = res.status;
+      })();
+      attempt.catch(() => {}); // settled or abandoned below; never an unhandled rejection
+      if (!(await within(attempt, 6_000))) throw new Error('GET / did not finish within 6 s');
+      await attempt;
+      if (status === 200)
         return {
           baseUrl,
           pid: child.pid ?? 0,
@@ -251,7 +261,7 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
           setClock,
           advanceClock,
         };
-      lastError = `GET / answered ${res.status}`;
+      lastError = `GET / answered ${status}`;
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
     }
