@@ -30,7 +30,7 @@ import {
  * $7 prune before, $8 organizations required, $9 second factor required.
  */
 const READ_CLIENT_ROWS_WRITING = `WITH read AS (
-  SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON},
+  SELECT to_json(c) AS client, ${ROWS_AS_JSON},
     c.token_hash, c.previous_token_hash, c.token_seen_at, c.rotated_at, c.active_session_id,
     s.status AS session_status, s.active_organization_id, s.updated_at AS session_updated_at,
     coalesce(c.token_hash = $2::text, false) AS presents_current,
@@ -58,23 +58,22 @@ client AS (
     AND clients.token_hash = read.token_hash AND clients.previous_token_hash IS NOT DISTINCT FROM read.previous_token_hash
     AND clients.token_seen_at IS NOT DISTINCT FROM read.token_seen_at AND clients.rotated_at = read.rotated_at
     AND clients.active_session_id = read.active_session_id
-  RETURNING to_jsonb(clients) AS row),
+  RETURNING to_json(clients) AS row),
 session AS (
   UPDATE sessions SET last_active_at = $3::bigint, updated_at = $3::bigint, abandon_at = $6::bigint
   FROM read
   WHERE sessions.id = read.active_session_id AND sessions.status = read.session_status
     AND sessions.active_organization_id IS NOT DISTINCT FROM read.active_organization_id
     AND sessions.updated_at = read.session_updated_at AND EXISTS (SELECT 1 FROM client)
-  RETURNING to_jsonb(sessions) AS row),
+  RETURNING to_json(sessions) AS row),
 retiring AS (SELECT read.previous_token_hash AS token_hash FROM read WHERE read.due AND read.previous_token_hash IS NOT NULL AND EXISTS (SELECT 1 FROM session)),
 pruned AS (DELETE FROM retired_client_tokens WHERE retired_at < $7::bigint AND EXISTS (SELECT 1 FROM retiring)),
 retired AS (INSERT INTO retired_client_tokens (token_hash, client_id, retired_at)
   SELECT token_hash, $1::text, $3::bigint FROM retiring ON CONFLICT (token_hash) DO NOTHING)
-SELECT client, session, "user", organization, membership, factors,
-  (SELECT row FROM client) AS written_client, (SELECT row FROM session) AS written_session,
-  (SELECT token_hash FROM retiring) AS retired,
-  1 / (1 - (SELECT count(*) FROM client) + (SELECT count(*) FROM session))::int AS whole
-FROM read`;
+SELECT read.client, read.session, read."user", read.organization, read.membership, read.factors,
+  client.row AS written_client, session.row AS written_session, retiring.token_hash AS retired,
+  1 / (CASE WHEN client.row IS NOT NULL AND session.row IS NULL THEN 0 ELSE 1 END) AS whole
+FROM read LEFT JOIN client ON true LEFT JOIN session ON true LEFT JOIN retiring ON true`;
 
 /** A row of READ_CLIENT_ROWS_WRITING. */
 interface WritingRow extends ClientRefreshRows {

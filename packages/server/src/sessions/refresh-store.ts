@@ -111,15 +111,19 @@ export interface SpeculativeRefreshRows extends ClientRefreshRows {
 /** The rows behind no session. */
 export const EMPTY: RefreshRows = { session: null, user: null, organization: null, membership: null, factors: null };
 
-/** The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL. */
-export const ROWS_AS_JSON = `to_jsonb(s) AS session, to_jsonb(u) AS "user", to_jsonb(o) AS organization, to_jsonb(m) AS membership,
-  (SELECT coalesce(jsonb_agg(to_jsonb(f) ORDER BY f.created_at, f.id), '[]'::jsonb) FROM user_factors f WHERE f.user_id = s.user_id) AS factors`;
+/**
+ * The columns of the rows behind a session, as JSON (a missing row is null), for PostgreSQL: json,
+ * not jsonb, which the server writes out as text as it goes instead of building a binary document
+ * and printing it again (the driver parses both alike; the key order is the column order).
+ */
+export const ROWS_AS_JSON = `to_json(s) AS session, to_json(u) AS "user", to_json(o) AS organization, to_json(m) AS membership,
+  (SELECT coalesce(json_agg(to_json(f) ORDER BY f.created_at, f.id), '[]'::json) FROM user_factors f WHERE f.user_id = s.user_id) AS factors`;
 export const JOINS = `LEFT JOIN users u ON u.id = s.user_id
   LEFT JOIN organizations o ON o.id = s.active_organization_id
   LEFT JOIN memberships m ON m.organization_id = s.active_organization_id AND m.user_id = s.user_id`;
 // Fixed texts, run as prepared statements: PostgreSQL plans each once per connection.
 const READ_ROWS_LOCKED = `SELECT ${ROWS_AS_JSON} FROM sessions s ${JOINS} WHERE s.id = $1 FOR UPDATE OF s`;
-const READ_CLIENT_ROWS = `SELECT to_jsonb(c) AS client, ${ROWS_AS_JSON}
+const READ_CLIENT_ROWS = `SELECT to_json(c) AS client, ${ROWS_AS_JSON}
   FROM clients c LEFT JOIN sessions s ON s.id = c.active_session_id ${JOINS}
   WHERE c.id = $1`;
 
@@ -132,7 +136,7 @@ export function refreshQueries(db: Kysely<Database> | Transaction<Database>, dia
   const readRows = async (activeSessionId: string | null): Promise<RefreshRows> => {
     if (activeSessionId === null) return EMPTY;
     if (dialect === 'postgres') {
-      // A null-extended row of an outer join is NULL as a whole, so to_jsonb gives null for "none".
+      // A null-extended row of an outer join is NULL as a whole, so to_json gives null for "none".
       // The session row is locked too (FOR UPDATE OF s): a revocation that does not take the client
       // first either commits before this read (seen: refused) or waits for this refresh's commit,
       // so the refresh's write never puts a revoked session back to active.
