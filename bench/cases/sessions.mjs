@@ -26,7 +26,7 @@ import {
 import { setCookieValue } from '../lib/fixtures.mjs';
 import { label } from '../lib/format.mjs';
 import { assert, measure, measureConcurrent } from '../lib/harness.mjs';
-import { processCpuSeconds } from '../lib/interference.mjs';
+import { backendCpuMs, pinBackends, pinning, pinningNote } from '../lib/pg-backends.mjs';
 import { seedSql } from '../lib/seed-sql.mjs';
 
 const out = process.argv[2];
@@ -111,23 +111,6 @@ function refreshTasks(
     });
   }
   return tasks;
-}
-
-/**
- * CPU milliseconds used so far by the PostgreSQL backends serving `database` (read from /proc: the
- * server runs on this machine); null when they cannot be read (another host, another user's processes).
- */
-async function backendCpuMs(admin, database) {
-  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-  let ms = 0;
-  for (const { pid } of rows) {
-    try {
-      ms += processCpuSeconds(pid) * 1000;
-    } catch (error) {
-      if (error.code !== 'ENOENT') return null; // a backend that has just exited is skipped
-    }
-  }
-  return ms;
 }
 
 /**
@@ -340,19 +323,26 @@ if (WITH_POSTGRES) {
       tasks.push({ ...signTasks[0], id: 'rs256.sign.raw.pg1m' }, ...big.tasks.filter((t) => !t.inFlight));
     }
     log(`sessions: refresh on PostgreSQL, ${big ? 'both sizes interleaved' : label(USERS) + ' users'}`);
-    results.push(...(await measure(tasks, { timeMs: REFRESH_MS, rounds: 4, warmupMs: 300 })));
+    const pinAll = async () => {
+      for (const db of opened) await pinBackends(admin, db.name);
+    };
+    const pgRows = await measure(tasks, { timeMs: REFRESH_MS, rounds: 4, warmupMs: 300, beforeRound: pinAll });
     for (const task of big?.tasks.filter((t) => t.inFlight) ?? []) {
       log(`sessions: refresh on PostgreSQL, ${label(info.postgres.grownTo)} users, ${REFRESH_IN_FLIGHT} in flight`);
-      results.push(
+      pgRows.push(
         await measureConcurrent(task, {
           inFlight: task.inFlight,
           timeMs: REFRESH_MS,
           rounds: 4,
           warmupMs: 300,
           serverCpuMs: () => backendCpuMs(admin, big.name),
+          beforeRound: pinAll,
         }),
       );
     }
+    info.postgres.pinning = { cpu: pinning.cpu, backends: pinning.pinned.size, failed: pinning.failed };
+    for (const row of pgRows) if (row.id.startsWith('refresh.')) row.notes += pinningNote();
+    results.push(...pgRows);
   } finally {
     for (const db of opened) {
       await db.gatehouse?.close();

@@ -49,7 +49,8 @@ export function summarize(samplesMs) {
 /**
  * Times every task. Returns one result per task, in order.
  * @param {BenchTask[]} tasks
- * @param {{ rounds?: number, timeMs?: number, warmupMs?: number, minIterations?: number, log?: (line: string) => void }} [options]
+ * @param {{ rounds?: number, timeMs?: number, warmupMs?: number, minIterations?: number, log?: (line: string) => void, beforeRound?: () => Promise<void> }} [options]
+ *   `beforeRound` runs before each round is timed (outside the timing).
  */
 export async function measure(tasks, options = {}) {
   const rounds = options.rounds ?? 4;
@@ -101,6 +102,7 @@ export async function measure(tasks, options = {}) {
         },
       );
     }
+    await options.beforeRound?.();
     const probe = interferenceProbe();
     await bench.run();
     const seen = probe.stop();
@@ -149,7 +151,8 @@ export async function measure(tasks, options = {}) {
  * throughput per CPU-second of the app process can be read off). `serverCpuMs()`, when given, is the
  * CPU time the database server has used so far (its share per call is reported beside ours).
  * @param {BenchTask} task
- * @param {{ inFlight?: number, rounds?: number, timeMs?: number, warmupMs?: number, serverCpuMs?: () => Promise<number | null> }} [options]
+ * @param {{ inFlight?: number, rounds?: number, timeMs?: number, warmupMs?: number, serverCpuMs?: () => Promise<number | null>, beforeRound?: () => Promise<void> }} [options]
+ *   `beforeRound` runs before each round is timed (outside the timing).
  */
 export async function measureConcurrent(task, options = {}) {
   const inFlight = options.inFlight ?? 8;
@@ -182,6 +185,7 @@ export async function measureConcurrent(task, options = {}) {
   let serverMs = 0;
   for (let round = 0; round < rounds; round++) {
     globalThis.gc?.();
+    await options.beforeRound?.();
     const before = samples.length;
     const probe = interferenceProbe();
     const server0 = await serverCpuMs();

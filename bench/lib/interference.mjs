@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 
 const USER_HZ = 100;
 
-function pinnedCpu() {
+/** The one CPU this process is pinned to (taskset), or null when it may run on several. */
+export function pinnedCpu() {
   try {
     const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
     return list && /^\d+$/.test(list) ? Number(list) : null;

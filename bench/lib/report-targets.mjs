@@ -101,7 +101,17 @@ function nextjsTarget(nextjs) {
   });
 }
 
-const PG_NOTE = 'PostgreSQL is not pinned: its own work on the pinned CPU counts as interference here';
+/** Where PostgreSQL ran: its backends pinned off the bench's CPU when the run could (info.postgres.pinning). */
+function pgNote(sessions) {
+  const pinning = sessions.info.postgres?.pinning;
+  if (pinning && !pinning.failed && pinning.backends > 0) {
+    return (
+      `the PostgreSQL backends serving the bench pinned to CPU ${pinning.cpu}; the server's other processes ` +
+      '(WAL writer, checkpointer, background writer) are not, and their work on the pinned CPU counts as interference here'
+    );
+  }
+  return 'PostgreSQL is not pinned: its own work on the pinned CPU counts as interference here';
+}
 
 function sessionTargets(sessions) {
   const s = Object.fromEntries(sessions.results.map((r) => [r.id, r]));
@@ -138,7 +148,7 @@ function sessionTargets(sessions) {
           (size < 1_000_000 ? `; only ${label(size)} users seeded` : ''),
         rows: loaded ? [pgBig, loaded] : [pgBig],
         siblingIsOurs: true,
-        note: PG_NOTE,
+        note: pgNote(sessions),
       }),
     );
   }
@@ -210,7 +220,7 @@ function flatTargets(scale, sessions) {
           gap: `${ratio(r)} between the sizes`,
           rows: [a, b],
           siblingIsOurs: db === 'PostgreSQL',
-          note: db === 'PostgreSQL' ? PG_NOTE : '',
+          note: db === 'PostgreSQL' ? pgNote(sessions) : '',
         }),
       );
     }
