@@ -40,8 +40,15 @@ const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgre
 const WITH_POSTGRES = process.env.BENCH_POSTGRES !== '0';
 /** Seeding PostgreSQL with 1M users stops (and the row says how far it got) when projected to take longer. */
 const PG_SEED_BUDGET_MS = Number(process.env.BENCH_PG_SEED_BUDGET_MS ?? 240_000);
-/** Refreshes at a time in the concurrent PostgreSQL row (0: no such row). */
-const REFRESH_IN_FLIGHT = Number(process.env.BENCH_REFRESH_IN_FLIGHT ?? 8);
+/**
+ * Refreshes at a time in the concurrent PostgreSQL rows, one row each (empty or 0: none). The first
+ * is the load the target's p99 is read under by default; the smaller ones show the p99 at loads
+ * whose throughput may reach the target before 8 callers queue behind one core (Little's law).
+ */
+const REFRESH_IN_FLIGHT = (process.env.BENCH_REFRESH_IN_FLIGHT ?? '8,4,2')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-sessions-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
@@ -51,7 +58,7 @@ function refreshTasks(
   users,
   id,
   name,
-  { http = false, writes = 'client-token rotation + session update in one transaction', notes = '', from = 0, inFlight = 0 } = {},
+  { http = false, writes = 'client-token rotation + session update in one transaction', notes = '', from = 0, inFlight = [] } = {},
 ) {
   let failures = 0;
   // Users below `from` were refreshed on a smaller data set already: not presented again.
@@ -72,14 +79,14 @@ function refreshTasks(
       check: async () => checkRefreshed(gatehouse, await refreshOnce()),
     },
   ];
-  if (inFlight) {
-    // The same users' tokens: no user is presented twice across the serial and the concurrent row.
+  for (const [k, n] of inFlight.entries()) {
+    // The same users' tokens: no user is presented twice across the serial and the concurrent rows.
     tasks.push({
       ...tasks[0],
-      id: `refresh.service.${id}.concurrent`,
-      name: `refresh (session service), ${name}, ${inFlight} in flight`,
-      notes: `${inFlight} refreshes of distinct clients at a time: throughput, latency under that load, app-process CPU per refresh`,
-      inFlight,
+      id: `refresh.service.${id}.concurrent${k === 0 ? '' : `.${n}`}`,
+      name: `refresh (session service), ${name}, ${n} in flight`,
+      notes: `${n} refreshes of distinct clients at a time: throughput, latency under that load, app-process CPU per refresh`,
+      inFlight: n,
     });
   }
   if (http) {
@@ -328,7 +335,7 @@ if (WITH_POSTGRES) {
     };
     const pgRows = await measure(tasks, { timeMs: REFRESH_MS, rounds: 4, warmupMs: 300, beforeRound: pinAll });
     for (const task of big?.tasks.filter((t) => t.inFlight) ?? []) {
-      log(`sessions: refresh on PostgreSQL, ${label(info.postgres.grownTo)} users, ${REFRESH_IN_FLIGHT} in flight`);
+      log(`sessions: refresh on PostgreSQL, ${label(info.postgres.grownTo)} users, ${task.inFlight} in flight`);
       pgRows.push(
         await measureConcurrent(task, {
           inFlight: task.inFlight,

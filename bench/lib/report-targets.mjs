@@ -124,19 +124,26 @@ function sessionTargets(sessions) {
     // "Per core" read as refreshes per CPU-second of the app process, with the p99 of the refreshes
     // made under that load (several in flight); the serial row gives the latency of one refresh
     // alone. The database server's CPU is not the app's core: it is reported beside it. Without a
-    // concurrent row (older results), the serial row is all there is to judge.
-    const loaded = s['refresh.service.pg.1m.concurrent'];
+    // concurrent row (older results), the serial row is all there is to judge. With several loads,
+    // the p99 is read under the smallest one whose refreshes reach 1,000/s both on the clock and per
+    // app CPU-second: a larger load only queues more callers behind the one core (Little's law: n in
+    // flight at x/s keep each refresh n / x on average); when none reaches it, under the first load.
+    const loads = sessions.results
+      .filter((r) => r.id.startsWith('refresh.service.pg.1m.concurrent'))
+      .sort((a, b) => a.inFlight - b.inFlight);
+    const first = s['refresh.service.pg.1m.concurrent'];
+    const loaded = loads.find((r) => r.opsPerSec >= 1000 && r.opsPerCpuSecond >= 1000) ?? first;
     const perCore = loaded ? loaded.opsPerCpuSecond : pgBig.opsPerSec;
     const p99 = loaded ? loaded.p99Us : pgBig.p99Us;
     const ok = perCore >= 1000 && p99 < 10_000 && size >= 1_000_000;
+    const load = (r) =>
+      `${int(r.opsPerCpuSecond)} refreshes per app-process CPU-second with ${r.inFlight} in flight ` +
+      `(${int(r.opsPerSec)}/s, p99 ${sig(r.p99Us / 1000)} ms, ${sig((r.inFlight / r.opsPerSec) * 1000)} ms mean by Little's law; ${cpuPerRefresh(r)})`;
     list.push(
       target({
         name: 'Refresh ≥ 1,000/s per core on PostgreSQL with 1M users, p99 < 10 ms',
         measured:
-          (loaded
-            ? `${int(loaded.opsPerCpuSecond)} refreshes per app-process CPU-second with ${loaded.inFlight} in flight ` +
-              `(${int(loaded.opsPerSec)}/s, p99 ${sig(loaded.p99Us / 1000)} ms; ${cpuPerRefresh(loaded)}); serial: `
-            : '') +
+          (loaded ? `${[loaded, ...loads.filter((r) => r !== loaded)].map(load).join('; ')}; serial: ` : '') +
           `${refreshRow(pgBig)} with ${label(size)} users` +
           (s['refresh.service.pg.10k'] ? `; 10k users: ${refreshRow(s['refresh.service.pg.10k'])}` : ''),
         ok,
@@ -146,7 +153,7 @@ function sessionTargets(sessions) {
             : '') +
           (p99 >= 10_000 ? `; p99 ${sig(p99 / 1000)} ms${loaded ? ` with ${loaded.inFlight} in flight` : ''}` : '') +
           (size < 1_000_000 ? `; only ${label(size)} users seeded` : ''),
-        rows: loaded ? [pgBig, loaded] : [pgBig],
+        rows: [pgBig, ...loads],
         siblingIsOurs: true,
         note: pgNote(sessions),
       }),
