@@ -2,7 +2,7 @@
 
 import { signedInAuthObject, signedOutAuthObject, type AuthObject, type GetToken } from './auth-object.js';
 import type { SessionClaims } from './claims.js';
-import { SESSION_COOKIE, cookieValues, singleCookieValue } from './cookies.js';
+import { SESSION_COOKIE, singleCookieIn } from './cookies.js';
 import { isTokenVerificationError, reasonMessage, type AuthReason } from './reasons.js';
 import type { SessionTokenVerifier } from './session-token.js';
 import { claimsMemo } from './verified-claims.js';
@@ -49,7 +49,7 @@ export interface AuthenticateOptions {
 
 /** Where the session token is: the `__session` cookie first, else `Authorization: Bearer`. */
 export function findSessionToken(headers: Headers): { token: string; source: TokenSource } | { token: null; reason: AuthReason | null } {
-  const cookie = singleCookieValue(cookieValues(headers.get('cookie'), SESSION_COOKIE));
+  const cookie = singleCookieIn(headers.get('cookie'), SESSION_COOKIE);
   if (typeof cookie === 'object' && cookie !== null) return { token: null, reason: 'session-token-ambiguous' };
   if (cookie) return { token: cookie, source: 'cookie' };
   const authorization = headers.get('authorization');

@@ -30,23 +30,56 @@ export function cookieValues(header: string | null | undefined, name: string): s
   // Only the `;`-separated parts that contain the name are looked at (a session cookie is ~1 KB),
   // by index, so the only string made is the value.
   for (let at = header.indexOf(name); at !== -1;) {
-    const start = header.lastIndexOf(';', at) + 1;
-    let end = header.indexOf(';', at);
-    if (end === -1) end = header.length;
-    const eq = header.indexOf('=', start);
-    if (eq > start && eq < end && isNameOfPart(header, start, eq, at, name)) values.push(cookieValue(header.slice(eq + 1, end)));
-    at = header.indexOf(name, end);
+    const end = partEnd(header, at);
+    const start = valueStart(header, name, at, end);
+    if (start !== -1) values.push(cookieValue(header.slice(start, end)));
+    at = end === header.length ? -1 : header.indexOf(name, end);
   }
   return values;
 }
 
 /**
- * Whether the name of the part from `start` to `eq` (trimmed) is `name`, found at `at`: the usual
- * part has nothing around its name, and then no substring is made.
+ * {@link singleCookieValue} of {@link cookieValues}, read straight from the header: no list is built
+ * (every request reads its session cookie this way).
  */
-function isNameOfPart(header: string, start: number, eq: number, at: number, name: string): boolean {
-  if (start === at && eq === at + name.length) return name.trim() === name;
-  return header.slice(start, eq).trim() === name;
+export function singleCookieIn(header: string | null | undefined, name: string): string | null | { ambiguous: true } {
+  let first: string | null = null;
+  if (!header) return first;
+  for (let at = header.indexOf(name); at !== -1;) {
+    const end = partEnd(header, at);
+    const start = valueStart(header, name, at, end);
+    if (start !== -1) {
+      const value = cookieValue(header.slice(start, end));
+      if (first === null) first = value;
+      else if (value !== first) return { ambiguous: true };
+    }
+    at = end === header.length ? -1 : header.indexOf(name, end);
+  }
+  return first;
+}
+
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+
+/** The end of the `;`-separated part holding index `at`. */
+function partEnd(header: string, at: number): number {
+  const end = header.indexOf(';', at);
+  return end === -1 ? header.length : end;
+}
+
+/**
+ * Where the value starts in the part holding the occurrence of `name` at `at` (ending at `end`),
+ * when that part is named `name`; -1 otherwise. The part's start is walked back to from `at`
+ * (usually zero or one step; each part at most once, as the next search starts after its end).
+ */
+function valueStart(header: string, name: string, at: number, end: number): number {
+  let start = at;
+  while (start > 0 && header.charCodeAt(start - 1) !== SEMICOLON) start--;
+  // The usual part is `name=value`: its `=` is right after the name, and no substring is made.
+  const usual = start === at && header.charCodeAt(at + name.length) === EQUALS && !name.includes('=');
+  const eq = usual ? at + name.length : header.indexOf('=', start);
+  if (eq <= start || eq >= end) return -1;
+  return (usual ? name.trim() === name : header.slice(start, eq).trim() === name) ? eq + 1 : -1;
 }
 
 function parseCookiePart(part: string): [name: string, value: string] | null {
@@ -79,7 +112,7 @@ export function singleCookie(cookies: Map<string, string[]>, name: string): stri
   return singleCookieValue(cookies.get(name));
 }
 
-/** {@link singleCookie} over the values of one name (from {@link cookieValues}). */
+/** {@link singleCookie} over the values of one name (from {@link cookieValues}; {@link singleCookieIn} reads a header directly). */
 export function singleCookieValue(values: readonly string[] | undefined): string | null | { ambiguous: true } {
   if (!values || values.length === 0) return null;
   const first = values[0] as string;

@@ -15,6 +15,7 @@ export {
   serializeCookie,
   SESSION_COOKIE,
   singleCookie,
+  singleCookieIn,
   singleCookieValue,
 } from './cookies.js';
 export type { CookieOptions } from './cookies.js';

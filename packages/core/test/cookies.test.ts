@@ -11,6 +11,7 @@ import {
   serializeCookie,
   sessionCookie,
   singleCookie,
+  singleCookieIn,
 } from '@gatehouse/core';
 
 describe('parseCookieHeader', () => {
@@ -68,9 +69,15 @@ describe('cookieValues', () => {
     for (const header of headers) {
       for (const name of ['__session', '__client', 'a', ' __session', 'a ']) {
         assert.deepEqual(cookieValues(header, name), parseCookieHeader(header).get(name) ?? [], `${name} in ${JSON.stringify(header)}`);
+        assert.deepEqual(
+          singleCookieIn(header, name),
+          singleCookie(parseCookieHeader(header), name),
+          `${name} in ${JSON.stringify(header)}`,
+        );
       }
     }
     assert.deepEqual(cookieValues(null, '__session'), []);
+    assert.equal(singleCookieIn(null, '__session'), null);
   });
 });
 

@@ -18,6 +18,7 @@ import {
   serializeCookie,
   signedInAuthObject,
   singleCookie,
+  singleCookieIn,
   type SessionClaims,
   type SessionTokenVerifier,
 } from '@gatehouse/core';
@@ -136,7 +137,7 @@ describe('cookie parsing', () => {
     );
   });
 
-  test('cookieValues reads any header exactly as parseCookieHeader does', () => {
+  test('cookieValues and singleCookieIn read any header exactly as parseCookieHeader does', () => {
     const pieces = fc.constantFrom(
       '__session',
       '__session ',
@@ -161,6 +162,7 @@ describe('cookie parsing', () => {
     fc.assert(
       fc.property(header, (cookie) => {
         assert.deepEqual(cookieValues(cookie, SESSION_COOKIE), parseCookieHeader(cookie).get(SESSION_COOKIE) ?? []);
+        assert.deepEqual(singleCookieIn(cookie, SESSION_COOKIE), singleCookie(parseCookieHeader(cookie), SESSION_COOKIE));
       }),
       params,
     );

@@ -2,7 +2,7 @@
 
 import { hkdfSync } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
-import { cookieValues, serializeCookie, singleCookieValue } from '@gatehouse/core';
+import { serializeCookie, singleCookieIn } from '@gatehouse/core';
 
 export const FLOW_COOKIE = '__gatehouse_oauth';
 /** How long a person may spend at the provider before the flow expires. */
@@ -65,6 +65,6 @@ export function flowCookie(value: string, path: string, secure: boolean, maxAge 
 
 /** The cookie's value in a Cookie header; null when absent or sent twice with different values (cookie tossing). */
 export function readFlowCookie(header: string | null): string | null {
-  const value = singleCookieValue(cookieValues(header, FLOW_COOKIE));
+  const value = singleCookieIn(header, FLOW_COOKIE);
   return typeof value === 'string' ? value : null;
 }
