@@ -63,18 +63,20 @@ function auditOrganization(subjectId: string | null, data: string | undefined): 
   }
 }
 
+/** The row {@link AuditStore.appendAudit} writes for `row`: its impersonator and organization filled in. */
+export function auditRow(row: Insertable<AuditEventsTable>): Insertable<AuditEventsTable> {
+  return {
+    ...row,
+    // Under impersonation the row names the admin too (data.act.sub), whichever use case wrote it.
+    data: withImpersonator(row.data) ?? '{}',
+    organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data),
+  };
+}
+
 export function auditQueries(db: Kysely<Database> | Transaction<Database>): AuditStore {
   return {
     async appendAudit(row) {
-      await db
-        .insertInto('audit_events')
-        .values({
-          ...row,
-          // Under impersonation the row names the admin too (data.act.sub), whichever use case wrote it.
-          data: withImpersonator(row.data) ?? '{}',
-          organization_id: row.organization_id ?? auditOrganization(row.subject_id ?? null, row.data),
-        })
-        .execute();
+      await db.insertInto('audit_events').values(auditRow(row)).execute();
     },
     async listAudit(filter = {}) {
       let query = db.selectFrom('audit_events').selectAll();

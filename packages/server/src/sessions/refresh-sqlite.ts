@@ -3,23 +3,14 @@
 
 import type { Statement } from 'better-sqlite3';
 import type { NativeSqlite } from '../store/sqlite.js';
+import { updateById } from '../store/sqlite-direct.js';
 import type { ClientRow, SessionRow } from './session-store.js';
 import type { UserRow } from '../users/user-store.js';
 import type { MembershipRow, OrganizationRow } from '../organizations/organization-store.js';
 import type { UserFactorRow } from '../factors/factor-store.js';
-import { EMPTY, assignments, sameRow, type ClientRefreshRows, type RefreshStore, type RefreshWrites } from './refresh-store.js';
+import { EMPTY, sameRow, type ClientRefreshRows, type RefreshStore, type RefreshWrites } from './refresh-store.js';
 
 type Unlocked = Pick<RefreshStore, 'readClientRefreshRows' | 'applyRefreshWritesIf'>;
-
-/** `update "table" set "a" = ?, … where "id" = ?` for the columns of `changes` that are set (Kysely skips undefined too). */
-function updateById(table: 'clients' | 'sessions', changes: object): { sql: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const set = assignments(changes, (value) => {
-    values.push(value);
-    return '?';
-  });
-  return { sql: `update "${table}" set ${set} where "id" = ?`, values };
-}
 
 /**
  * The store's `readClientRefreshRows` and `applyRefreshWritesIf` on SQLite's connection: the same

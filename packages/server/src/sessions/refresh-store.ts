@@ -235,7 +235,7 @@ function retireParts(retire: NonNullable<RefreshWrites['retire']>, placeholder: 
 }
 
 /** A column of ours as an identifier (our column names only: anything else is a programming error). */
-function column(name: string): string {
+export function column(name: string): string {
   if (!/^[a-z][a-z_]*$/.test(name)) throw new TypeError(`Not a column name: ${name}`);
   return `"${name}"`;
 }

@@ -20,6 +20,7 @@ import { sessionQueries } from '../sessions/session-store.js';
 import { refreshQueries } from '../sessions/refresh-store.js';
 import { oneStatementRefreshQueries } from '../sessions/refresh-one-statement.js';
 import { sqliteRefreshQueries } from '../sessions/refresh-sqlite.js';
+import { sqliteTransaction, sqliteTransactionQueries, sqliteUserReads } from './sqlite-direct.js';
 import type { NativeSqlite } from './sqlite.js';
 import { statsQueries } from '../dashboard/stats-store.js';
 import { tokenQueries } from '../tokens/token-store.js';
@@ -68,23 +69,38 @@ export function createKyselyStore(db: Kysely<Database>, options: KyselyStoreOpti
   const owner = new Map<string, number>();
   sets.forEach((set, i) => Object.keys(set).forEach((name) => owner.set(name, i)));
   const store = Object.assign({}, ...sets) as Store;
-  // Outside transactions only: a transaction's store is Kysely's throughout.
-  if (options.sqlite && dialect === 'sqlite') Object.assign(store, sqliteRefreshQueries(options.sqlite, { ...store }));
-  store.transaction = (fn) => retryTransientConflicts(() => db.transaction().execute((trx) => fn(transactionStore(trx, dialect, owner))));
+  const sqlite = dialect === 'sqlite' ? options.sqlite : undefined;
+  if (!sqlite) {
+    store.transaction = (fn) =>
+      retryTransientConflicts(() => db.transaction().execute((trx) => fn(transactionStore(trx, dialect, owner, {}))));
+    return store;
+  }
+  // Outside transactions: the refresh's statements and a sign-in's first read on the connection directly.
+  Object.assign(store, sqliteRefreshQueries(sqlite, { ...store }), sqliteUserReads(sqlite, { ...store }));
+  // Inside a transaction (which holds SQLite's one connection), so are its BEGIN and COMMIT and a sign-in's statements.
+  const native = sqliteTransactionQueries(sqlite);
+  store.transaction = (fn) => sqliteTransaction(db, sqlite, (conn) => fn(transactionStore(conn, dialect, owner, native)));
   return store;
 }
 
 /**
  * The store of one transaction. Building every feature's query set (hundreds of closures) for each
  * transaction cost a refresh as much as its queries, so a set is built on the first use of one of
- * its methods. The methods are plain functions (no `this`), listed like own properties.
+ * its methods. The methods are plain functions (no `this`), listed like own properties; those in
+ * `native` (SQLite's direct statements) answer before the query sets'.
  */
-function transactionStore(trx: Transaction<Database>, dialect: Dialect, owner: ReadonlyMap<string, number>): Store {
+function transactionStore(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  owner: ReadonlyMap<string, number>,
+  native: Readonly<Record<string, unknown>>,
+): Store {
   const built: Array<Record<string, unknown> | undefined> = [];
   // Already inside one: join it (Kysely has no nested transactions).
   const join = <T>(fn: (store: Store) => Promise<T>): Promise<T> => fn(store);
   const member = (name: string | symbol): unknown => {
     if (name === 'transaction') return join;
+    if (typeof name === 'string' && Object.hasOwn(native, name)) return native[name];
     const i = typeof name === 'string' ? owner.get(name) : undefined;
     if (i === undefined) return undefined;
     let set = built[i];
