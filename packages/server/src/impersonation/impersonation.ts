@@ -3,7 +3,7 @@
 import { GatehouseError, type RequestContext } from '@gatehouse/core';
 import { newId } from '../store/ids.js';
 import { createActiveOrganization } from '../organizations/active-organization.js';
-import { endSessions, findPresentedClient, isLive, mintFor, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
+import { endSessions, findPresentedClient, mintFor, touched, usableSession, type SessionDeps } from '../sessions/session-core.js';
 import type { SessionRow } from '../sessions/session-store.js';
 import type { UserAdmin } from '../users/user-admin.js';
 
@@ -55,8 +55,7 @@ export function createImpersonation(deps: ImpersonationDeps) {
       if (target.banned === 1) throw new GatehouseError('forbidden', 'A banned user cannot be impersonated.');
       return store.transaction(async (tx) => {
         const t = now();
-        const liveOwn = (own: SessionRow | null): own is SessionRow =>
-          own !== null && own.user_id === adminId && isLive(own) && withinLimits(own, t);
+        const liveOwn = (own: SessionRow | null): own is SessionRow => usableSession(own, t, { userId: adminId });
         const seen = await tx.findSession(adminSessionId);
         if (!liveOwn(seen)) throw new GatehouseError('not_found', 'Your own session has ended; sign in again.');
         // The client, then the admin's session, locked and read again: an admin session ended
@@ -130,7 +129,7 @@ export function createImpersonation(deps: ImpersonationDeps) {
         });
         const t = now();
         const own = current.actor_session_id ? await tx.findSession(current.actor_session_id) : null;
-        if (!own || own.client_id !== client.id || !isLive(own) || !withinLimits(own, t)) {
+        if (!usableSession(own, t, { clientId: client.id })) {
           await tx.updateClient(client.id, { active_session_id: null, updated_at: t });
           return { userId: null, sessionToken: null, impersonated: current.user_id };
         }

@@ -2,7 +2,7 @@
 // and minting a token for another org the user belongs to without switching.
 
 import { GatehouseError, type RequestContext, type SessionClaims } from '@gatehouse/core';
-import { isLive, mintFor, mintWithClaims, touched, withinLimits, type SessionDeps } from '../sessions/session-core.js';
+import { mintFor, mintWithClaims, touched, usableSession, type SessionDeps } from '../sessions/session-core.js';
 import type { SessionRow } from '../sessions/session-store.js';
 import type { Store } from '../store/types.js';
 import { needsSecondFactorSetup } from '../factors/factor-requirement.js';
@@ -27,7 +27,7 @@ export function createActiveOrganization(deps: SessionDeps) {
   /** The live session of this actor, or a 404 that reveals nothing. */
   async function ownLiveSession(tx: Store, actor: SessionActor, lock = false): Promise<SessionRow> {
     const session = lock ? await tx.findSessionForUpdate(actor.sessionId) : await tx.findSession(actor.sessionId);
-    if (!session || session.user_id !== actor.userId || !isLive(session) || !withinLimits(session, now())) {
+    if (!usableSession(session, now(), { userId: actor.userId })) {
       throw new GatehouseError('not_found', 'No such session.');
     }
     return session;

@@ -9,6 +9,7 @@ import {
   isLive,
   mintFor,
   touched,
+  usableSession,
   withinLimits,
   type EndOutcome,
   type SessionDeps,
@@ -191,7 +192,7 @@ export function createSessionControl(deps: SessionDeps) {
         if (!client) throw new GatehouseError('client_invalid', 'There is no valid client cookie; sign in again.');
         const t = now();
         const session = await tx.findSession(sessionId);
-        const usable = session !== null && session.client_id === client.id && isLive(session) && withinLimits(session, t);
+        const usable = usableSession(session, t, { clientId: client.id });
         const user = usable ? await tx.findUserById(session.user_id) : null;
         if (!session || !user || user.banned === 1) throw new GatehouseError('not_found', 'No such session on this browser.');
         const activity = touched(deps, t);

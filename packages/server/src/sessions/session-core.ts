@@ -50,6 +50,19 @@ export function withinLimits(session: SessionRow, t: number): boolean {
   return Number(session.expire_at) > t && (session.abandon_at === null || Number(session.abandon_at) > t);
 }
 
+/** Who a session must belong to: its user, or the client (browser) it was made on. */
+export type SessionOwner = { userId: string } | { clientId: string };
+
+/**
+ * Whether `session` can be acted on at `t`: it exists, is live, is inside its limits and, when an
+ * owner is given, belongs to it.
+ */
+export function usableSession(session: SessionRow | null, t: number, owner?: SessionOwner): session is SessionRow {
+  if (session === null || !isLive(session) || !withinLimits(session, t)) return false;
+  if (owner === undefined) return true;
+  return 'userId' in owner ? session.user_id === owner.userId : session.client_id === owner.clientId;
+}
+
 /** Splits `client_….secret`; null when it is not of that shape. */
 export function parseClientToken(token: string): { id: string; secret: string } | null {
   const dot = token.indexOf('.');
@@ -173,7 +186,7 @@ export function touched(deps: SessionDeps, t: number): { last_active_at: number;
  */
 export async function nextActiveSession(deps: SessionDeps, tx: Store, clientId: string, t: number): Promise<SessionRow | null> {
   const candidates = (await tx.listSessionsOfClient(clientId))
-    .filter((s) => isLive(s) && withinLimits(s, t))
+    .filter((s) => usableSession(s, t))
     .sort((a, b) => Number(b.last_active_at) - Number(a.last_active_at));
   for (const session of candidates) {
     const user = await tx.findUserById(session.user_id);
