@@ -70,8 +70,13 @@ export function sessionChecks({ createRevocationList, createClaimStamps }, other
     if (stamps.isStale(c.sub, c.sid, c.iat_ms ?? c.iat * 1000)) return 'session-claims-stale';
     return null;
   }
+  // The lists' versions are methods now, getters in earlier versions (the before-and-after case runs those).
   const sessionChecksVersion =
-    typeof revocations.version === 'number' && typeof stamps.version === 'number' ? () => revocations.version + stamps.version : undefined;
+    typeof revocations.version === 'function' && typeof stamps.version === 'function'
+      ? () => revocations.version() + stamps.version()
+      : typeof revocations.version === 'number' && typeof stamps.version === 'number'
+        ? () => revocations.version + stamps.version
+        : undefined;
   return {
     checkSession,
     sessionChecksVersion,

@@ -46,8 +46,8 @@ test('writes reclaim expired entries: the map stays within about twice its live 
     for (let i = 0; i < 100; i++) moments.raise(`id_${step}_${i}`, clock.now);
     clock.now += 10;
   }
-  assert.ok(moments.size <= 2 * 10_100, `held ${moments.size} entries`);
-  assert.ok(moments.size >= 10_000, 'live entries are kept');
+  assert.ok(moments.size() <= 2 * 10_100, `held ${moments.size()} entries`);
+  assert.ok(moments.size() >= 10_000, 'live entries are kept');
   assert.equal(moments.get('id_999_0'), clock.now - 10);
   assert.equal(moments.get('id_0_0'), 0);
 });
@@ -67,4 +67,26 @@ test('a lookup of an absent id does not read the clock', () => {
   assert.equal(reads, 0);
   assert.equal(moments.get('sess_a'), 5_000_000);
   assert.equal(reads, 1);
+});
+
+test('the lists version moves with every revocation or stamp that could refuse a token, and only then', () => {
+  const clock = { now: 6_000_000 };
+  const revocations = createRevocationList({ retainMs: 60_000, now: () => clock.now });
+  const stamps = createClaimStamps({ retainMs: 60_000, now: () => clock.now });
+  const before = revocations.version() + stamps.version();
+  revocations.revoke('sess_a', clock.now);
+  const revoked = revocations.version() + stamps.version();
+  assert.ok(revoked > before, 'a revocation moves it');
+  revocations.revoke('sess_a', clock.now - 1); // earlier than the one held: refuses nothing new
+  assert.equal(revocations.version() + stamps.version(), revoked);
+  stamps.stampUser('user_a', clock.now);
+  const stampedUser = revocations.version() + stamps.version();
+  assert.ok(stampedUser > revoked, 'a user stamp moves it');
+  stamps.stampSession('sess_b', clock.now);
+  assert.ok(revocations.version() + stamps.version() > stampedUser, 'a session stamp moves it');
+  // Expiry only turns answers back to null and leaves the version where it is.
+  const settled = revocations.version() + stamps.version();
+  clock.now += 60_001;
+  assert.equal(revocations.isRevoked('sess_a'), false);
+  assert.equal(revocations.version() + stamps.version(), settled);
 });

@@ -22,17 +22,15 @@ export interface ClaimStamps {
   mintTime(userId: string, sessionId: string, now: number): number;
 }
 
-export function createClaimStamps(options: { retainMs: number; now: () => number }): ClaimStamps & { readonly version: number } {
+export function createClaimStamps(options: { retainMs: number; now: () => number }): ClaimStamps & { version(): number } {
   // Keyed by the ids themselves (no key string built per request): a token's `sub` and `sid` are the
   // same strings on every cache hit, so each lookup reuses their hash. Expiry is per entry on lookup.
   const users = createExpiringMoments(options);
   const sessions = createExpiringMoments(options);
   const latest = (userId: string, sessionId: string): number => Math.max(users.get(userId), sessions.get(sessionId));
   return {
-    /** Grows with every stamp recorded (see ExpiringMoments.version). */
-    get version() {
-      return users.version + sessions.version;
-    },
+    /** Grows with every stamp recorded (see ExpiringMoments.version; a method, read on every request). */
+    version: () => users.version() + sessions.version(),
     stampUser: (userId, at) => users.raise(userId, at),
     stampSession: (sessionId, at) => sessions.raise(sessionId, at),
     isStale(userId, sessionId, issuedAtMs) {

@@ -11,12 +11,12 @@ export interface ExpiringMoments {
   /** Remembers the later of `at` and the moment already held for `id`. */
   raise(id: string, at: number): void;
   /** Entries held, expired ones not yet reclaimed included. */
-  readonly size: number;
+  size(): number;
   /**
    * Grows whenever a moment is recorded or moved later (what can turn an answer of a check that
    * reads the map into a refusal); expiry only ever takes answers the other way and leaves it.
    */
-  readonly version: number;
+  version(): number;
 }
 
 /**
@@ -45,12 +45,10 @@ export function createExpiringMoments(options: { retainMs: number; now: () => nu
   }
 
   return {
-    get size() {
-      return moments.size;
-    },
-    get version() {
-      return version;
-    },
+    // Methods, not getters: an object literal with getters is kept in dictionary mode, and then
+    // every read of `version` (once per request) is a slow lookup and an uninlined call.
+    size: () => moments.size,
+    version: () => version,
     get(id) {
       const at = moments.get(id);
       if (at === undefined) return 0;

@@ -74,7 +74,7 @@ export async function openPropagation(options: PropagationOptions): Promise<Prop
     // Consulted on every request after the signature: revoked sessions and claims changed since the
     // token was minted (role change, removal, org switch) stop working at once, not at expiry.
     // Every write lands in the local lists (the Redis fan-out's lists delegate to them).
-    sessionChecksVersion: () => localRevocations.version + localStamps.version,
+    sessionChecksVersion: () => localRevocations.version() + localStamps.version(),
     checkSession(claims) {
       if (revocations.isRevoked(claims.sid)) return 'session-revoked';
       // Tokens without iat_ms (none are minted so) count as minted at the start of their second.

@@ -14,14 +14,12 @@ export interface RevocationList {
  * verify (token lifetime + clock skew), then forgets them, so memory stays bounded. A lookup is one
  * map read; expiry never walks the list on the request path.
  */
-export function createRevocationList(options: { retainMs: number; now: () => number }): RevocationList & { readonly version: number } {
+export function createRevocationList(options: { retainMs: number; now: () => number }): RevocationList & { version(): number } {
   const revoked = createExpiringMoments(options);
   return {
     retainMs: options.retainMs,
-    /** Grows with every revocation recorded (see ExpiringMoments.version). */
-    get version() {
-      return revoked.version;
-    },
+    /** Grows with every revocation recorded (see ExpiringMoments.version; a method, read on every request). */
+    version: () => revoked.version(),
     revoke(sessionId, at) {
       revoked.raise(sessionId, at);
     },
