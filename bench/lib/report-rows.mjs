@@ -17,7 +17,7 @@ export function tableRows({ decision, nextjs, sessions, scale, multi, compare })
         rate: `${int(r.opsPerSec)}/s`,
         mean: `${sig(r.meanUs)} µs`,
         p99: `${sig(r.p99Us)} µs`,
-        ref: r.id === 'floor.raw' ? '1×' : `${ratio(r.meanUs / raw.meanUs)} raw`,
+        ref: r.id === 'floor.raw' ? '1×' : raw ? `${ratio(r.meanUs / raw.meanUs)} raw` : '',
         spread: pct(r.roundSpread),
         notes: r.notes,
         chart: { group: r.group, label: r.name, value: r.opsPerSec },

@@ -34,8 +34,12 @@ function target({ name, measured, ok, gap, rows, siblingIsOurs, note }) {
   return { target: name, measured, met: result === 'met', result, gap: ok ? why : gap, interference: interference.text };
 }
 
+/** The rows the decision targets are judged on (a run filtered with BENCH_TASKS may lack some). */
+const DECISION_TARGET_ROWS = ['floor.raw', 'floor.handrolled', 'gh.node.nocache', 'gh.node.cache', 'clerk'];
+
 function decisionTargets(d) {
   const list = [];
+  if (DECISION_TARGET_ROWS.some((id) => !d[id])) return list;
   const raw = d['floor.raw'];
   const node = d['gh.node.nocache'];
   const hit = d['gh.node.cache'];
