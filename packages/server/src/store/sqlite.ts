@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Database } from './types.js';
+import { CHECKPOINT_MARK_PAGES, checkpointOffThread, type CheckpointOptions } from './sqlite-checkpoints.js';
 
 /**
  * The one connection under the store's Kysely, for the few hot statements the store runs on it
@@ -24,16 +25,11 @@ export function openSqlite(file: string): Kysely<Database> {
 }
 
 /** {@link openSqlite} with the connection itself, for the store's direct statements. */
-export function openSqliteConnection(file: string): { db: Kysely<Database>; native: NativeSqlite } {
+export function openSqliteConnection(file: string, checkpoints: CheckpointOptions = {}): { db: Kysely<Database>; native: NativeSqlite } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  // Checkpoint every 10,000 WAL pages (about 40 MB) instead of SQLite's 1,000: a sign-in writes about
-  // 19 pages (the audit row alone touches six indexes), so the default stopped every ~50th commit to
-  // copy pages back and fsync both files; ten times fewer checkpoints copy each hot page once where
-  // it was copied up to ten times, for the same durability (a crash loses nothing committed).
-  database.pragma('wal_autocheckpoint = 10000');
   // Reads of the database file through a memory map (up to SQLite's own cap, just under 2 GiB)
   // instead of a read call and a copy into SQLite's page cache per page: a refresh reads its six rows
   // on pages no earlier request touched, and that read costs 40 % less (125 → 74 µs of CPU on a
@@ -42,7 +38,11 @@ export function openSqliteConnection(file: string): { db: Kysely<Database>; nati
   database.pragma('mmap_size = 2147418112');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const cached = withStatementCache(database);
+  // Checkpoints on a thread of their own (a file's; an in-memory database has no log), and inside
+  // the commit that crosses 10,000 WAL pages (about 40 MB; SQLite's default is 1,000) until it runs.
+  database.pragma(`wal_autocheckpoint = ${CHECKPOINT_MARK_PAGES}`);
+  const stopCheckpoints = file === ':memory:' ? () => undefined : checkpointOffThread(database, checkpoints);
+  const cached = withStatementCache(database, stopCheckpoints);
   const native: NativeSqlite = { database, prepare: (sql) => cached.prepare(sql) as unknown as BetterSqlite3.Statement };
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }), native };
 }
@@ -54,10 +54,13 @@ const STATEMENT_CACHE_SIZE = 256;
  * Prepares each SQL text once and reuses the statement (Kysely asks for a new one on every query,
  * and preparing costs about as much as running a small one). Least recently used texts go first.
  */
-function withStatementCache(database: BetterSqlite3.Database): SqliteDatabase {
+function withStatementCache(database: BetterSqlite3.Database, beforeClose: () => void): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      beforeClose();
+      database.close();
+    },
     prepare(sql) {
       let statement = statements.get(sql);
       if (statement) {
