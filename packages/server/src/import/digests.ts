@@ -4,6 +4,7 @@ import { createHash, createCipheriv, pbkdf2, scrypt, timingSafeEqual, type Binar
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { verify as verifyArgon2 } from '@node-rs/argon2';
+import { sha256 } from '../store/ids.js';
 
 const pbkdf2Async = promisify(pbkdf2);
 const scryptAsync = promisify(scrypt) as (
@@ -140,7 +141,7 @@ async function verifyByHasher(hasher: ImportHasher, digest: string, password: st
       return bcryptMatches(password, digest);
     case 'bcrypt_sha256_django':
       // Django's BCryptSHA256PasswordHasher feeds bcrypt the hex SHA-256 of the password.
-      return bcryptMatches(createHash('sha256').update(password).digest('hex'), digest.slice('bcrypt_sha256$'.length));
+      return bcryptMatches(sha256(password, 'hex'), digest.slice('bcrypt_sha256$'.length));
     case 'argon2i':
     case 'argon2id':
       return verifyArgon2(digest, password);

@@ -1,10 +1,10 @@
 // The import's own store queries: its two tables (import_records, import_runs) over the instance's Kysely database, fingerprints, and the per-kind tally of a run.
 
-import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AccountsDatabase } from '../accounts/account-store.js';
 import type { Database } from '../store/types.js';
 import type { ImportProblem, ImportSourceName } from './model.js';
+import { sha256 } from '../store/ids.js';
 
 export type RecordKind = 'user' | 'organization' | 'membership' | 'role';
 
@@ -36,7 +36,7 @@ export type ImportDb = Kysely<ImportDatabase> | Transaction<ImportDatabase>;
 /** SHA-256 of a record's source data (its origin aside: the same row on another line is the same row). */
 export function fingerprint(record: { origin: string }): string {
   const { origin: _origin, ...data } = record;
-  return createHash('sha256').update(JSON.stringify(data)).digest('hex');
+  return sha256(JSON.stringify(data), 'hex');
 }
 
 export interface PreviousRecord {

@@ -1,9 +1,9 @@
 // Opens another project's database (a SQLite file or PostgreSQL, by URL) read-only, to import from its tables.
 
-import { createHash } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { sha256 } from '../store/ids.js';
 
 /** Any table, any column: the source's schema is not ours. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,5 +52,5 @@ export async function allRows(db: SourceDb, table: string, orderBy = 'id'): Prom
 export function peerId(prefix: 'user' | 'org', sourceId: string): string {
   const compact = sourceId.replace(/-/g, '');
   if (/^[A-Za-z0-9]{20,64}$/.test(compact)) return `${prefix}_${compact}`;
-  return `${prefix}_${createHash('sha256').update(sourceId).digest('hex').slice(0, 32)}`;
+  return `${prefix}_${sha256(sourceId, 'hex').slice(0, 32)}`;
 }

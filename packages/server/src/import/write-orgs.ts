@@ -1,8 +1,7 @@
 // Writes imported custom roles, organizations (ids kept) and memberships (roles checked against the instance's), batch by batch.
 
-import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import { newSecret } from '../store/ids.js';
+import { newSecret, sha256 } from '../store/ids.js';
 import { BUILT_IN_ROLES, checkRole, SYSTEM_PERMISSIONS } from '../roles/roles.js';
 import type { MembershipsTable, OrganizationsTable } from '../organizations/organization-store.js';
 import type { ImportedMembership, ImportedOrganization, ImportedRole } from './model.js';
@@ -179,7 +178,7 @@ export async function writeOrganizationBatch(db: ImportDb, orgs: readonly Import
 /** A membership without an id of its own gets a stable one from its pair, so a re-run finds it again. */
 export function membershipSourceId(m: ImportedMembership): string {
   if (m.id) return m.id;
-  const digest = createHash('sha256').update(`${m.organizationId}\n${m.userId}`).digest('hex').slice(0, 26);
+  const digest = sha256(`${m.organizationId}\n${m.userId}`, 'hex').slice(0, 26);
   return `orgmem_${digest}`;
 }
 

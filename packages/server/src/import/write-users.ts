@@ -1,6 +1,5 @@
 // Writes one batch of imported users: new ones inserted with their source ids, changed ones updated, unchanged ones left alone; conflicts reported and skipped.
 
-import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { EmailAddressesTable } from '../accounts/account-store.js';
 import { primaryAddressId } from '../users/users.js';
@@ -8,6 +7,7 @@ import type { UsersTable } from '../users/user-store.js';
 import { encodeImportedDigest, isImportedDigest } from './digests.js';
 import type { ImportedEmail, ImportedUser, ImportSourceName } from './model.js';
 import { fingerprint, previousRecords, recordWriter, type ImportDb, type Tally } from './records.js';
+import { sha256 } from '../store/ids.js';
 
 export interface BatchContext {
   source: ImportSourceName;
@@ -47,7 +47,7 @@ function profile(user: ImportedUser): Omit<Insertable<UsersTable>, 'id' | 'passw
 function addressId(userId: string, email: ImportedEmail, index: number): string {
   if (email.id) return email.id;
   if (index === 0) return primaryAddressId(userId);
-  return `idn_${createHash('sha256').update(`${userId}\n${email.address}`).digest('hex').slice(0, 32)}`;
+  return `idn_${sha256(`${userId}\n${email.address}`, 'hex').slice(0, 32)}`;
 }
 
 function addressRow(userId: string, email: ImportedEmail, index: number, at: number): Insertable<EmailAddressesTable> {

@@ -1,6 +1,5 @@
 // The sign-in flow with a provider: start (PKCE, state, nonce sealed in a cookie) and callback (one-time state, checked code exchange, account decision, session).
 
-import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { GatehouseError, safeRedirectUrl, type RequestContext } from '@gatehouse/core';
 import type { SignedInResult, SessionService } from '../sessions/sessions.js';
@@ -12,6 +11,7 @@ import { FLOW_TTL_SECONDS, openFlow, sealFlow, type FlowState } from './flow-coo
 import { OauthFlowError, isOauthFlowError, type OauthFailure } from './provider-client.js';
 import { hasSecondFactorOf } from '../factors/verification-age.js';
 import type { SsoDomains } from './sso.js';
+import { sha256 } from '../store/ids.js';
 
 export interface FlowDeps {
   store: Store;
@@ -41,7 +41,7 @@ export type CallbackOutcome =
 
 /** One-time use is recorded by a hash of the state (the state itself never reaches the database). */
 function stateHash(state: string): string {
-  return createHash('sha256').update(`gatehouse:oauth-state:${state}`).digest('hex');
+  return sha256(`gatehouse:oauth-state:${state}`, 'hex');
 }
 
 export function createOauthFlow(deps: FlowDeps) {

@@ -1,8 +1,8 @@
 // Named prepared statements on PostgreSQL: the hot statements (a refresh's), parsed and planned once
 // per connection instead of on every call, while their values change.
 
-import { createHash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
+import { sha256 } from './ids.js';
 
 /** Statement text to its name. Only texts written in our code are registered (a few shapes each). */
 const names = new Map<string, string>();
@@ -22,7 +22,7 @@ const MAX_STATEMENTS = 64;
 export function preparedQuery<R>(text: string, values: readonly unknown[]): CompiledQuery<R> {
   if (!names.has(text) && names.size < MAX_STATEMENTS) {
     // Named after the text itself: one name never stands for two texts (node-postgres refuses that).
-    names.set(text, `gatehouse_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`);
+    names.set(text, `gatehouse_${sha256(text, 'hex').slice(0, 32)}`);
   }
   return CompiledQuery.raw(text, [...values]) as CompiledQuery<R>;
 }
