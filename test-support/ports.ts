@@ -78,22 +78,17 @@ export function portsOfFile(dir: string, options: PortOptions = {}): () => Ports
 }
 
 /** Signs up `email` through the process-wide instance's auth API: the session and client tokens its cookies carry. */
-export async function processSignUp(email: string, origin = 'http://localhost:3000'): Promise<{ session: string; client: string }> {
+export async function processSignUp(email: string): Promise<{ session: string; client: string }> {
+  // Loaded here, not at the top: the process instance's environment is set before the server package loads.
+  const { createCookieJar, signUp } = await import('./instance.js');
   const { getGatehouse } = await import('@gatehouse/server');
-  const res = await (
-    await getGatehouse()
-  ).handle(
-    new Request(`${origin}/api/gatehouse/sign-up`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin },
-      body: JSON.stringify({ email, password: 'correct horse battery staple' }),
-    }),
-  );
+  const jar = createCookieJar();
+  const res = await signUp({ gatehouse: await getGatehouse(), bodies: [] }, email, jar);
   if (res.status !== 200) throw new Error(`sign-up answered ${res.status}`);
   const cookie = (name: string) => {
-    const set = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
-    if (!set) throw new Error(`sign-up set no ${name} cookie`);
-    return decodeURIComponent(set.split(';')[0]!.slice(name.length + 1));
+    const value = jar.get(name);
+    if (value === undefined) throw new Error(`sign-up set no ${name} cookie`);
+    return value;
   };
   return { session: cookie('__session'), client: cookie('__client') };
 }
